@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
-import { type ParsedPlan, plan as planSchema, type RunbookEntry, STEP_RESOURCE_KIND, type Step } from './schema.js';
+import {
+  type ParsedPlan,
+  plan as planSchema,
+  type RunbookEntry,
+  STEP_RESOURCE_KIND,
+  type Step,
+} from './schema.js';
 
 export interface PlanProblem {
   readonly file: string;
@@ -87,7 +93,9 @@ export function parsePlan(text: string, file = 'dr-plan.yml'): Plan {
     if (key !== undefined) {
       const parent = doc.getIn(path, true);
       if (isMap(parent)) {
-        const pair = (parent as YAMLMap).items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+        const pair = (parent as YAMLMap).items.find(
+          (p) => isPair(p) && isScalar(p.key) && p.key.value === key,
+        );
         const range = pair && (pair.key as Node | null)?.range;
         if (range) return toPos(range[0]);
       }
@@ -138,7 +146,9 @@ function toProblems(
       file,
       ...locate(path),
       path: formatPath(path),
-      message: missing ? `missing required field (${issue.message.replace(/^Invalid input: /, '')})` : issue.message,
+      message: missing
+        ? `missing required field (${issue.message.replace(/^Invalid input: /, '')})`
+        : issue.message,
     },
   ];
 }
@@ -153,14 +163,18 @@ function crossCheck(parsed: ParsedPlan): { path: PathKey[]; message: string }[] 
   for (const [name, svc] of Object.entries(parsed.services)) {
     const base: PathKey[] = ['services', name];
     if (svc.primaryRegion === svc.recoveryRegion) {
-      problems.push({ path: [...base, 'recoveryRegion'], message: 'expected a Region different from primaryRegion' });
+      problems.push({
+        path: [...base, 'recoveryRegion'],
+        message: 'expected a Region different from primaryRegion',
+      });
     }
     if (!svc.account && !parsed.account) {
       problems.push({ path: [...base], message: 'expected account here or at the top of the plan' });
     }
     const kinds = new Map<string, string>();
     svc.resources.forEach((r, i) => {
-      if (kinds.has(r.id)) problems.push({ path: [...base, 'resources', i, 'id'], message: `duplicate resource id "${r.id}"` });
+      if (kinds.has(r.id))
+        problems.push({ path: [...base, 'resources', i, 'id'], message: `duplicate resource id "${r.id}"` });
       kinds.set(r.id, r.kind);
     });
     for (const which of ['failover', 'failback'] as const) {
@@ -172,7 +186,8 @@ function crossCheck(parsed: ParsedPlan): { path: PathKey[]; message: string }[] 
         steps.forEach((s, j) => {
           const path: PathKey[] = ['parallel' in entry ? [i, 'parallel', j] : [i]].flat();
           const stepPath = [...base, 'runbook', which, ...path];
-          if (seen.has(s.id)) problems.push({ path: [...stepPath, 'id'], message: `duplicate step id "${s.id}"` });
+          if (seen.has(s.id))
+            problems.push({ path: [...stepPath, 'id'], message: `duplicate step id "${s.id}"` });
           seen.add(s.id);
           const wanted = STEP_RESOURCE_KIND[s.kind];
           if (wanted && 'resource' in s) {

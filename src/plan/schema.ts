@@ -25,19 +25,32 @@ export const duration = z
   .transform((text, ctx) => {
     const ms = parseDuration(text);
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as "90s", "15m", "24h" or "90d", got "${text}"` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration such as "90s", "15m", "24h" or "90d", got "${text}"`,
+      });
       return z.NEVER;
     }
     return ms;
   });
 
-const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS Region code such as "us-east-1"');
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS Region code such as "us-east-1"');
 const account = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account ID');
 const slackUser = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user ID such as "U024BE7LH"');
-const slackUsergroup = z.string().regex(/^S[A-Z0-9]{2,}$/, 'expected a Slack user group ID such as "S0614TZR7"');
-const slackChannel = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a Slack channel ID such as "C0123456789"');
-const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a lowercase id of letters, digits and dashes');
-const snsTopicArn = z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, 'expected an SNS topic ARN');
+const slackUsergroup = z
+  .string()
+  .regex(/^S[A-Z0-9]{2,}$/, 'expected a Slack user group ID such as "S0614TZR7"');
+const slackChannel = z
+  .string()
+  .regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a Slack channel ID such as "C0123456789"');
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a lowercase id of letters, digits and dashes');
+const snsTopicArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, 'expected an SNS topic ARN');
 const rdsClusterArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[a-z][a-z0-9-]*$/, 'expected an RDS DB cluster ARN');
@@ -45,7 +58,7 @@ const rdsClusterArn = z
 const canary = z.strictObject({
   enabled: z.boolean().default(true),
   keyPrefix: z.string().min(1).default('lifeboat-canary/'),
-  interval: duration.default('5m'),
+  interval: duration.prefault('5m'),
 });
 
 const resourceBase = {
@@ -218,12 +231,17 @@ const alarmRule = z
   })
   .superRefine((rule, ctx) => {
     const given = [rule.name, rule.arn, rule.pattern].filter((v) => v !== undefined).length;
-    if (given !== 1) ctx.addIssue({ code: 'custom', message: 'expected exactly one of name, arn or pattern' });
+    if (given !== 1)
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of name, arn or pattern' });
     if (rule.pattern !== undefined) {
       try {
         new RegExp(rule.pattern);
       } catch (error) {
-        ctx.addIssue({ code: 'custom', path: ['pattern'], message: `invalid regular expression: ${String(error)}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pattern'],
+          message: `invalid regular expression: ${String(error)}`,
+        });
       }
     }
   });
@@ -233,7 +251,9 @@ const approvers = z
     users: z.array(slackUser).default([]),
     usergroups: z.array(slackUsergroup).default([]),
   })
-  .refine((a) => a.users.length + a.usergroups.length > 0, { message: 'expected at least one user or usergroup' });
+  .refine((a) => a.users.length + a.usergroups.length > 0, {
+    message: 'expected at least one user or usergroup',
+  });
 
 export const service = z.strictObject({
   description: z.string().optional(),
@@ -263,10 +283,10 @@ export const plan = z.strictObject({
     .strictObject({
       approvalsRequired: z.number().int().min(1).max(5).default(1),
       drillApprovalsRequired: z.number().int().min(0).max(5).default(1),
-      requestTtl: duration.default('30m'),
-      backupInterval: duration.default('24h'),
-      drillInterval: duration.default('90d'),
-      stepEstimate: duration.default('2m'),
+      requestTtl: duration.prefault('30m'),
+      backupInterval: duration.prefault('24h'),
+      drillInterval: duration.prefault('90d'),
+      stepEstimate: duration.prefault('2m'),
     })
     .prefault({}),
   slack: z
@@ -281,7 +301,9 @@ export const plan = z.strictObject({
     })
     .prefault({}),
   alarmTopics: z.array(snsTopicArn).default([]),
-  services: z.record(id, service).refine((s) => Object.keys(s).length > 0, { message: 'expected at least one service' }),
+  services: z
+    .record(id, service)
+    .refine((s) => Object.keys(s).length > 0, { message: 'expected at least one service' }),
 });
 
 export type PlanInput = z.input<typeof plan>;
