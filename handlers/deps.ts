@@ -1,0 +1,17 @@
+import type { SubcommandName } from '../blocks/help.js';
+import type { InFlight } from '../src/domain/inflight.js';
+import type { Logger } from '../src/logger.js';
+import type { Plan } from '../src/plan/load.js';
+import type { Subcommand } from './commands/subcommand.js';
+
+/** What the Slack listeners receive from the composition root (ports arrive by closure, not import). */
+export interface HandlerDeps {
+  readonly logger: Logger;
+  readonly getPlan: () => Plan;
+  /** Work that continues after the ack, so shutdown can wait for it. */
+  readonly inflight: InFlight;
+  /** Subcommands that do slow work after the ack; absent ones answer that they are not available yet. */
+  readonly subcommands: Partial<Record<SubcommandName, Subcommand>>;
+  /** Records who ran which command where, before anything is shown. */
+  readonly recordCommand?: (entry: { userId: string; channelId: string; text: string }) => Promise<void>;
+}

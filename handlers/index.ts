@@ -1,0 +1,8 @@
+import type { App } from '@slack/bolt';
+import { register as registerCommands } from './commands/index.js';
+import type { HandlerDeps } from './deps.js';
+
+/** Registers every Slack listener: one folder per listener kind, one listener per file. */
+export function register(app: App, deps: HandlerDeps): void {
+  registerCommands(app, deps);
+}

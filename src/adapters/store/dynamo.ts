@@ -1,0 +1,95 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+
+/** Every item in Lifeboat's table has a string partition key `pk` and sort key `sk`. */
+export interface Keyed {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+export interface StateEndpoint {
+  /** Endpoint override (embedded dynalite); undefined = the SDK's own resolution (AWS_ENDPOINT_URL_DYNAMODB or AWS). */
+  readonly endpoint: string | undefined;
+  readonly region: string;
+}
+
+/** The one DocumentClient the stores share. Embedded dynalite needs static dummy credentials. */
+export function createDocumentClient(state: StateEndpoint): DynamoDBDocumentClient {
+  const config: DynamoDBClientConfig = { region: state.region, maxAttempts: 5 };
+  if (state.endpoint) {
+    config.endpoint = state.endpoint;
+    config.credentials = { accessKeyId: 'embedded', secretAccessKey: 'embedded' };
+  }
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+}
+
+/**
+ * Creates the table if it does not exist and waits until it is ACTIVE. Safe to call from several
+ * processes at once. Production tables come from infra/ (with TTL on `expiresAt` and PITR).
+ */
+export async function ensureTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`table ${tableName} did not become ACTIVE`);
+}
+
+export interface EmbeddedDynamo {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/** Starts dynalite in-process on 127.0.0.1: on disk under `dataDir`, or in memory without one. */
+export async function startEmbeddedDynamo(options: { dataDir?: string; port?: number } = {}): Promise<EmbeddedDynamo> {
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const server = dynalite({
+    ...(options.dataDir ? { path: `${options.dataDir}/dynamodb` } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+
+/**
+ * The only module that knows environment variable names. `loadConfig()` is the only reader of
+ * process.env in the code base; everything else receives the frozen Config.
+ */
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: optionalText.pipe(
+    z.string().startsWith('xoxb-', 'expected a bot token starting with "xoxb-"').optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.pipe(
+    z.string().startsWith('xapp-', 'expected an app-level token starting with "xapp-"').optional(),
+  ),
+  SLACK_API_URL: optionalText.pipe(z.url({ message: 'expected a URL such as https://slack.com/api/' }).optional()),
+  PORT: optionalText.transform((v, ctx) => {
+    if (v === undefined) return 3000;
+    const port = Number(v);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+      ctx.addIssue({ code: 'custom', message: `expected a port number 0-65535, got "${v}"` });
+      return z.NEVER;
+    }
+    return port;
+  }),
+  HOST: optionalText.pipe(z.string().default('127.0.0.1')),
+  DR_PLAN: optionalText.pipe(z.string().default('dr-plan.yml')),
+  DR_TABLE: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'expected a DynamoDB table name (3-255 of letters, digits, _ . -)')
+      .default('lifeboat'),
+  ),
+  LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  LIFEBOAT_DATA_DIR: optionalText.pipe(z.string().default('.lifeboat')),
+  AWS_REGION: optionalText,
+  AWS_DEFAULT_REGION: optionalText,
+  AWS_ENDPOINT_URL: optionalText,
+  AWS_ENDPOINT_URL_DYNAMODB: optionalText,
+  AWS_ACCESS_KEY_ID: optionalText,
+  AWS_PROFILE: optionalText,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: optionalText,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: optionalText,
+  AWS_WEB_IDENTITY_TOKEN_FILE: optionalText,
+});
+
+export interface SlackConfig {
+  readonly botToken: string;
+  readonly signingSecret: string | undefined;
+  /** Set when Socket Mode is used instead of the HTTP receiver. */
+  readonly appToken: string | undefined;
+  /** Web API base URL override, e.g. the sandbox emulator. */
+  readonly apiUrl: string | undefined;
+}
+
+export interface Config {
+  readonly slack: SlackConfig;
+  readonly http: { readonly port: number; readonly host: string };
+  readonly planPath: string;
+  readonly tableName: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Region the bot itself runs in (the recovery Region in production). */
+  readonly region: string | undefined;
+  /**
+   * Where Lifeboat keeps its state: an external DynamoDB (endpoint override or AWS credentials
+   * configured, the SDK resolves the rest itself) or dynalite embedded in-process.
+   */
+  readonly state:
+    | { readonly kind: 'dynamodb' }
+    | { readonly kind: 'embedded'; readonly dataDir: string | undefined };
+}
+
+/** Every configuration problem at once, one per line. */
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(readonly problems: readonly string[]) {
+    super(`Lifeboat cannot start; the configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ParseOptions {
+  /** In-memory embedded DynamoDB (tests) instead of the on-disk data folder. */
+  readonly memoryState?: boolean;
+}
+
+/** Parses an environment into a frozen Config, or throws ConfigError listing every problem. */
+export function parseConfig(env: Env, options: ParseOptions = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const e = parsed.success ? parsed.data : undefined;
+
+  const has = (name: string) => Boolean(env[name]?.trim());
+  if (!has('SLACK_BOT_TOKEN')) {
+    problems.push('SLACK_BOT_TOKEN: required (the bot token, xoxb-…); run `npm start` without any Slack variables for the sandbox');
+  }
+  if (!has('SLACK_APP_TOKEN') && !has('SLACK_SIGNING_SECRET')) {
+    problems.push('SLACK_SIGNING_SECRET: required for the HTTP receiver (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (problems.length > 0 || !e || !e.SLACK_BOT_TOKEN) throw new ConfigError(problems);
+
+  const externalState =
+    e.AWS_ENDPOINT_URL_DYNAMODB !== undefined ||
+    e.AWS_ENDPOINT_URL !== undefined ||
+    e.AWS_ACCESS_KEY_ID !== undefined ||
+    e.AWS_PROFILE !== undefined ||
+    e.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI !== undefined ||
+    e.AWS_CONTAINER_CREDENTIALS_FULL_URI !== undefined ||
+    e.AWS_WEB_IDENTITY_TOKEN_FILE !== undefined;
+
+  return deepFreeze({
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+    },
+    http: { port: e.PORT, host: e.HOST },
+    planPath: e.DR_PLAN,
+    tableName: e.DR_TABLE,
+    logLevel: e.LOG_LEVEL,
+    region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION,
+    state: externalState
+      ? { kind: 'dynamodb' }
+      : { kind: 'embedded', dataDir: options.memoryState ? undefined : e.LIFEBOAT_DATA_DIR },
+  });
+}
+
+/** True when no Slack variable is set at all: `npm start` then runs the sandbox. */
+export function wantsSandbox(env: Env): boolean {
+  return ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'].every((k) => !env[k]?.trim());
+}
+
+/** The one place that reads process.env. */
+export function processEnv(): Env {
+  return { ...process.env };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

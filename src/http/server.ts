@@ -1,0 +1,120 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logger.js';
+
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface ReadinessProbe {
+  readonly name: string;
+  check(): Promise<void>;
+}
+
+export interface HttpServerOptions {
+  readonly logger: Logger;
+  /** Bolt's HTTP receiver (absent in Socket Mode). */
+  readonly slack?: RequestListener;
+  /** SNS HTTP(S) notifications (the alarm ingress). */
+  readonly sns?: RequestListener;
+  readonly readiness: readonly ReadinessProbe[];
+  /** Called for every request refused before it reaches a handler, so it can be audited. */
+  readonly onRejected?: (reason: RejectedRequest) => void;
+  readonly now?: () => number;
+}
+
+export interface RejectedRequest {
+  readonly path: string;
+  readonly status: number;
+  readonly reason: string;
+  readonly remoteAddress: string | undefined;
+}
+
+export interface HttpServer {
+  readonly server: Server;
+  listen(port: number, host: string): Promise<string>;
+  /** Stops accepting connections; resolves once open requests have finished. */
+  close(): Promise<void>;
+}
+
+/** Slack signs requests with a timestamp; Bolt rejects old ones but not ones from the future. */
+export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const now = options.now ?? Date.now;
+  const log = options.logger.child({ component: 'http' });
+
+  const reject = (req: IncomingMessage, res: ServerResponse, status: number, reason: string) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    log.warn({ path, status, reason, remote: req.socket.remoteAddress }, 'request rejected');
+    options.onRejected?.({ path, status, reason, remoteAddress: req.socket.remoteAddress });
+    req.resume();
+    sendJson(res, status, { ok: false, error: reason });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (req.method === 'GET' && path === '/readyz') {
+      const results = await Promise.all(
+        options.readiness.map(async (probe) => {
+          try {
+            await probe.check();
+            return { name: probe.name, ok: true };
+          } catch (error) {
+            return { name: probe.name, ok: false, error: error instanceof Error ? error.message : String(error) };
+          }
+        }),
+      );
+      const ok = results.every((r) => r.ok);
+      return sendJson(res, ok ? 200 : 503, { ok, checks: results });
+    }
+    if (path === '/slack/events' && options.slack) {
+      if (req.method !== 'POST') return reject(req, res, 405, 'method_not_allowed');
+      const timestamp = Number(req.headers['x-slack-request-timestamp']);
+      if (!Number.isFinite(timestamp)) return reject(req, res, 401, 'missing_or_invalid_timestamp');
+      if (timestamp > Math.floor(now() / 1000) + MAX_CLOCK_SKEW_SECONDS) {
+        return reject(req, res, 401, 'timestamp_in_future');
+      }
+      return options.slack(req, res);
+    }
+    if (path === '/sns' && options.sns) {
+      if (req.method !== 'POST') return reject(req, res, 405, 'method_not_allowed');
+      return options.sns(req, res);
+    }
+    return reject(req, res, 404, 'not_found');
+  };
+
+  const server = createServer((req, res) => {
+    Promise.resolve(handle(req, res)).catch((error: unknown) => {
+      log.error({ err: error, path: req.url }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'internal_error' });
+      else res.end();
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          resolve(`http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
+        });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

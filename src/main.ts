@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { register } from '../handlers/index.js';
+import { type AwsClientOptions, type AwsClients, createAwsClients } from './adapters/aws/clients.js';
+import { createDocumentClient, type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from './adapters/store/dynamo.js';
+import { createStores, type Stores } from './adapters/store/index.js';
+import type { Config } from './config.js';
+import { type Clock, systemClock } from './domain/clock.js';
+import { createInFlight } from './domain/inflight.js';
+import { createHttpServer, type HttpServer, type RequestListener } from './http/server.js';
+import { createLogger, type Logger, toBoltLogger } from './logger.js';
+import { loadPlanFile, type Plan } from './plan/load.js';
+
+export interface LifeboatOptions {
+  readonly config: Config;
+  /** An already loaded plan; otherwise the file at config.planPath is loaded. */
+  readonly plan?: Plan;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Lets the sandbox put its simulated cloud behind the real SDK clients. */
+  readonly onAwsClient?: AwsClientOptions['onClient'];
+  /** SNS ingress listener (mounted at POST /sns). */
+  readonly sns?: RequestListener;
+}
+
+export interface Lifeboat {
+  /** Base URL of the HTTP server (POST /slack/events, POST /sns, GET /healthz, GET /readyz). */
+  readonly url: string;
+  readonly app: App;
+  readonly plan: Plan;
+  readonly stores: Stores;
+  readonly aws: AwsClients;
+  readonly logger: Logger;
+  /** Stops accepting requests, waits for in-flight work (up to `graceMs`), then releases everything. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * The composition root: the only place that builds config-dependent objects and wires them.
+ * Nothing here runs at import time.
+ */
+export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const plan = options.plan ?? (await loadPlanFile(config.planPath));
+  const instanceId = randomUUID();
+  const cleanups: (() => Promise<void> | void)[] = [];
+
+  try {
+    let embedded: EmbeddedDynamo | undefined;
+    if (config.state.kind === 'embedded') {
+      embedded = await startEmbeddedDynamo(config.state.dataDir ? { dataDir: config.state.dataDir } : {});
+      const running = embedded;
+      cleanups.push(() => running.close());
+      logger.info({ endpoint: embedded.endpoint, dataDir: config.state.dataDir ?? '(memory)' }, 'embedded DynamoDB (dynalite) started');
+    }
+    const documents = createDocumentClient({
+      endpoint: embedded?.endpoint,
+      region: config.region ?? 'us-east-1',
+    });
+    cleanups.push(() => documents.destroy());
+    await ensureTable(documents, config.tableName);
+    const stores = createStores(documents, config.tableName, clock);
+
+    const aws = createAwsClients(options.onAwsClient ? { onClient: options.onAwsClient } : {});
+    cleanups.push(() => aws.destroy());
+
+    const inflight = createInFlight();
+    const boltLogger = toBoltLogger(logger);
+    const receiver = config.slack.appToken
+      ? new SocketModeReceiver({ appToken: config.slack.appToken, logger: boltLogger })
+      : new HTTPReceiver({
+          signingSecret: config.slack.signingSecret ?? '',
+          endpoints: '/slack/events',
+          logger: boltLogger,
+          processBeforeResponse: false,
+        });
+    const app = new App({
+      token: config.slack.botToken,
+      receiver,
+      logger: boltLogger,
+      deferInitialization: true,
+      clientOptions: {
+        ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+        rejectRateLimitedCalls: false,
+      },
+    });
+    app.error(async (error) => {
+      logger.error({ err: error }, 'unhandled error in a Slack listener');
+    });
+
+    register(app, {
+      logger,
+      getPlan: () => plan,
+      inflight,
+      subcommands: {},
+    });
+    await app.init();
+
+    const http: HttpServer = createHttpServer({
+      logger,
+      ...(receiver instanceof HTTPReceiver ? { slack: receiver.requestListener } : {}),
+      ...(options.sns ? { sns: options.sns } : {}),
+      readiness: [
+        { name: 'plan', check: async () => void plan.hash },
+        { name: 'dynamodb', check: () => checkTable(documents, config.tableName) },
+      ],
+      now: () => clock.now(),
+    });
+    const url = await http.listen(config.http.port, config.http.host);
+    if (receiver instanceof SocketModeReceiver) {
+      await receiver.start();
+      cleanups.push(() => receiver.stop());
+    }
+    logger.info({ url, instanceId, plan: plan.source, planHash: plan.hash, services: Object.keys(plan.services) }, 'Lifeboat is up');
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      app,
+      plan,
+      stores,
+      aws,
+      logger,
+      close(graceMs = 10_000) {
+        closing ??= (async () => {
+          const stopped = http.close();
+          const left = await inflight.drain(graceMs);
+          if (left > 0) logger.warn({ left }, 'shutting down with work still in flight');
+          await stopped;
+          await runCleanups(cleanups, logger);
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await runCleanups(cleanups, logger);
+    throw error;
+  }
+}
+
+async function checkTable(documents: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  const { Table } = await documents.send(new DescribeTableCommand({ TableName: tableName }), {
+    abortSignal: AbortSignal.timeout(2_000),
+  });
+  if (Table?.TableStatus !== 'ACTIVE') throw new Error(`table ${tableName} is ${Table?.TableStatus ?? 'missing'}`);
+}
+
+async function runCleanups(cleanups: (() => Promise<void> | void)[], logger: Logger): Promise<void> {
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      logger.warn({ err: error }, 'cleanup failed');
+    }
+  }
+}
