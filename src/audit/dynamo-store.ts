@@ -1,0 +1,200 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { ChainTip } from './chain.js';
+import {
+  type AuditStore,
+  parseCheckpoint,
+  parseEntry,
+  type StoredCheckpoint,
+  type StoredItem,
+} from './store.js';
+import type { AuditCheckpoint, AuditEntry } from './types.js';
+
+/**
+ * Audit items in Lifeboat's single table (string keys pk, sk):
+ * - entry:      pk `AUDIT#CHAIN#<day>#<shard>`, sk `SEQ#<seq, 12 digits>`; `details` as canonical JSON text
+ * - chain mark: pk `AUDIT#CHAINS`,             sk `<day>#<shard, 3 digits>`
+ * - checkpoint: pk `AUDIT#CHECKPOINTS`,        sk `<day>`
+ * Every write is a Put with attribute_not_exists(pk): nothing is ever updated or deleted.
+ */
+export const auditKeys = {
+  entry: (day: string, shard: number, seq: number) => ({
+    pk: `AUDIT#CHAIN#${day}#${shard}`,
+    sk: `SEQ#${String(seq).padStart(12, '0')}`,
+  }),
+  chain: (day: string, shard: number) => `AUDIT#CHAIN#${day}#${shard}`,
+  marks: 'AUDIT#CHAINS',
+  mark: (day: string, shard: number) => `${day}#${String(shard).padStart(3, '0')}`,
+  checkpoints: 'AUDIT#CHECKPOINTS',
+} as const;
+
+/** The item written for an entry (exported for the benchmark's batch setup). */
+export function entryItem(entry: AuditEntry): Record<string, unknown> {
+  const { id: _id, details, ...rest } = entry;
+  return { ...auditKeys.entry(entry.day, entry.shard, entry.seq), ...rest, details: JSON.stringify(details) };
+}
+
+const isConflict = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+export function createDynamoAuditStore(client: DynamoDBDocumentClient, tableName: string): AuditStore {
+  async function* pages(
+    input: Omit<QueryCommandInput, 'TableName'>,
+  ): AsyncGenerator<Record<string, unknown>> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: startKey }),
+      );
+      yield* page.Items ?? [];
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  const putIfAbsent = async (item: Record<string, unknown>): Promise<boolean> => {
+    try {
+      await client.send(
+        new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return true;
+    } catch (error) {
+      if (isConflict(error)) return false;
+      throw error;
+    }
+  };
+
+  const between = (fromDay: string | undefined, toDay: string | undefined) => {
+    const values: Record<string, string> = {};
+    let condition = '';
+    if (fromDay !== undefined && toDay !== undefined) {
+      condition = ' AND sk BETWEEN :from AND :to';
+      Object.assign(values, { ':from': fromDay, ':to': `${toDay}~` });
+    } else if (fromDay !== undefined) {
+      condition = ' AND sk >= :from';
+      values[':from'] = fromDay;
+    } else if (toDay !== undefined) {
+      condition = ' AND sk <= :to';
+      values[':to'] = `${toDay}~`;
+    }
+    return { condition, values };
+  };
+
+  return {
+    putEntry: (entry) => putIfAbsent(entryItem(entry)),
+    async hashAt(day, shard, seq) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: auditKeys.entry(day, shard, seq), ConsistentRead: true }),
+      );
+      return typeof Item?.hash === 'string' ? Item.hash : undefined;
+    },
+    async head(day, shard): Promise<ChainTip | undefined> {
+      const { Items } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': auditKeys.chain(day, shard) },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      );
+      const item = Items?.[0];
+      if (!item) return undefined;
+      const seq = Number(String(item.sk).slice(4));
+      return { seq, hash: String(item.hash ?? ''), at: String(item.at ?? '') };
+    },
+    async *readChain(day, shard, filter = {}) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':pk': auditKeys.chain(day, shard) };
+      const filters: string[] = [];
+      if (filter.since !== undefined) {
+        names['#at'] = 'at';
+        values[':since'] = filter.since;
+        filters.push('#at >= :since');
+      }
+      if (filter.until !== undefined) {
+        names['#at'] = 'at';
+        values[':until'] = filter.until;
+        filters.push('#at < :until');
+      }
+      if (filter.service !== undefined) {
+        names['#service'] = 'service';
+        values[':service'] = filter.service;
+        filters.push('#service = :service');
+      }
+      const items = pages({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: values,
+        ConsistentRead: true,
+        ...(filters.length > 0
+          ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
+          : {}),
+      });
+      for await (const item of items) {
+        const at = { day, shard, seq: Number(String(item.sk).slice(4)) };
+        const parsed = parseEntry(item);
+        yield (
+          typeof parsed === 'string'
+            ? { at, problem: `entry ${day}/${shard}/${at.seq} is unreadable: ${parsed}` }
+            : { at, entry: parsed }
+        ) satisfies StoredItem;
+      }
+    },
+    async markChain(day, shard) {
+      await putIfAbsent({ pk: auditKeys.marks, sk: auditKeys.mark(day, shard), day, shard });
+    },
+    async listChains(fromDay, toDay) {
+      const range = between(fromDay, toDay);
+      const out: { day: string; shard: number }[] = [];
+      for await (const item of pages({
+        KeyConditionExpression: `pk = :pk${range.condition}`,
+        ExpressionAttributeValues: { ':pk': auditKeys.marks, ...range.values },
+        ConsistentRead: true,
+      })) {
+        const [day, shard] = String(item.sk).split('#');
+        if (day !== undefined && shard !== undefined) out.push({ day, shard: Number(shard) });
+      }
+      return out;
+    },
+    putCheckpoint: (checkpoint) =>
+      putIfAbsent({ pk: auditKeys.checkpoints, sk: checkpoint.day, ...checkpoint }),
+    async *readCheckpoints(fromDay, toDay) {
+      const range = between(fromDay, toDay);
+      for await (const item of pages({
+        KeyConditionExpression: `pk = :pk${range.condition}`,
+        ExpressionAttributeValues: { ':pk': auditKeys.checkpoints, ...range.values },
+        ConsistentRead: true,
+      })) {
+        const parsed = parseCheckpoint(item);
+        const day = String(item.sk);
+        yield (
+          typeof parsed === 'string'
+            ? { day, problem: `checkpoint ${day} is unreadable: ${parsed}` }
+            : { day, checkpoint: parsed }
+        ) satisfies StoredCheckpoint;
+      }
+    },
+    async checkpointBefore(day) {
+      const { Items } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: day === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :day',
+          ExpressionAttributeValues: {
+            ':pk': auditKeys.checkpoints,
+            ...(day === undefined ? {} : { ':day': day }),
+          },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      );
+      const parsed = Items?.[0] ? parseCheckpoint(Items[0]) : undefined;
+      return typeof parsed === 'object' ? (parsed as AuditCheckpoint) : undefined;
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import type { Clock } from '../domain/clock.js';
+import { buildCheckpoint, type ChainTip, DAY_MS, dayOf, dayStart, nextEntry, shardOf } from './chain.js';
+import { AuditError } from './errors.js';
+import { mergeSorted } from './merge.js';
+import type { AuditStore } from './store.js';
+import type { AuditCheckpoint, AuditEntry, AuditLog, ChainHead, VerifyReport } from './types.js';
+import { createVerifier } from './verify.js';
+
+export interface AuditLogOptions {
+  /** This replica's stable id (e.g. host and process id); picks its shard and is recorded per entry. */
+  readonly writerId: string;
+  readonly clock: Clock;
+  /** Chains per day (default 4). May change between deployments: chains are found through their marks. */
+  readonly shards?: number;
+  /** How long after midnight UTC a day may be sealed (default 5 minutes): covers in-flight appends and clock skew. */
+  readonly checkpointGraceMs?: number;
+  /** Append attempts before giving up under contention (default 25). */
+  readonly maxAttempts?: number;
+}
+
+const byTime = (a: AuditEntry, b: AuditEntry) =>
+  a.at < b.at ? -1 : a.at > b.at ? 1 : a.shard !== b.shard ? a.shard - b.shard : a.seq - b.seq;
+
+/** The audit log over an AuditStore: hash chains per (UTC day, shard), conflict retry, daily checkpoints. */
+export function createAuditLog(store: AuditStore, options: AuditLogOptions): AuditLog {
+  const { writerId, clock } = options;
+  const shard = shardOf(writerId, options.shards ?? 4);
+  const grace = options.checkpointGraceMs ?? 5 * 60_000;
+  const maxAttempts = options.maxAttempts ?? 25;
+  let tip: { day: string; tip: ChainTip | undefined } | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** Appends from one process go one at a time: they would only conflict with each other. */
+  const serialise = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  async function appendNow(event: Parameters<AuditLog['append']>[0]): Promise<AuditEntry> {
+    const now = clock.now();
+    const day = dayOf(now);
+    if (tip?.day !== day) {
+      await store.markChain(day, shard);
+      tip = { day, tip: await store.head(day, shard) };
+    }
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const entry = nextEntry(tip.tip, event, { day, shard, now, writer: writerId });
+      const written =
+        (await store.putEntry(entry)) || (await store.hashAt(day, shard, entry.seq)) === entry.hash;
+      if (written) {
+        tip = { day, tip: { seq: entry.seq, hash: entry.hash, at: entry.at } };
+        return entry;
+      }
+      // Another replica took this sequence number: continue from the chain's real head.
+      tip = { day, tip: await store.head(day, shard) };
+    }
+    throw new AuditError(
+      'append_contention',
+      `could not append to chain ${day}/${shard} after ${maxAttempts} attempts`,
+    );
+  }
+
+  async function chainsOf(fromDay: string | undefined, toDay: string | undefined) {
+    const checkpoints = new Map<string, AuditCheckpoint>();
+    const broken: { day: string; problem: string }[] = [];
+    for await (const stored of store.readCheckpoints(fromDay, toDay)) {
+      if ('checkpoint' in stored) checkpoints.set(stored.day, stored.checkpoint);
+      else broken.push(stored);
+    }
+    const byDay = new Map<string, Set<number>>();
+    const add = (day: string, s: number) => {
+      const set = byDay.get(day) ?? new Set<number>();
+      byDay.set(day, set.add(s));
+    };
+    for (const c of await store.listChains(fromDay, toDay)) add(c.day, c.shard);
+    for (const cp of checkpoints.values()) for (const head of cp.chains) add(cp.day, head.shard);
+    for (const b of broken) byDay.set(b.day, byDay.get(b.day) ?? new Set());
+    return { checkpoints, broken, byDay };
+  }
+
+  async function verifyDays(
+    fromDay: string | undefined,
+    toDay: string | undefined,
+  ): Promise<{ report: VerifyReport; heads: Map<string, ChainHead[]> }> {
+    const { checkpoints, broken, byDay } = await chainsOf(fromDay, toDay);
+    const days = [...byDay.keys()].sort();
+    const first = days[0];
+    const previousCheckpoint = first === undefined ? undefined : await store.checkpointBefore(first);
+    const verifier = createVerifier(previousCheckpoint ? { previousCheckpoint } : {});
+    const heads = new Map<string, ChainHead[]>();
+    for (const day of days) {
+      const dayHeads: ChainHead[] = [];
+      for (const s of [...(byDay.get(day) ?? [])].sort((a, b) => a - b)) {
+        verifier.noteChain(day, s);
+        let last: AuditEntry | undefined;
+        for await (const item of store.readChain(day, s)) {
+          if ('entry' in item) {
+            verifier.addEntry(item.entry, item.at);
+            last = item.entry;
+          } else verifier.addMalformed(item.at, item.problem);
+        }
+        if (last) dayHeads.push({ shard: s, seq: last.seq, hash: last.hash });
+      }
+      heads.set(day, dayHeads);
+      const checkpoint = checkpoints.get(day);
+      if (checkpoint) verifier.addCheckpoint(checkpoint);
+      for (const b of broken) if (b.day === day) verifier.addMalformed({ day }, b.problem);
+    }
+    return { report: verifier.finish(), heads };
+  }
+
+  return {
+    append: (event) => serialise(() => appendNow(event)),
+
+    async *query(filter = {}) {
+      const since = filter.since === undefined ? undefined : new Date(filter.since).toISOString();
+      const until = filter.until === undefined ? undefined : new Date(filter.until).toISOString();
+      const chains = await store.listChains(
+        filter.since === undefined ? undefined : dayOf(filter.since),
+        filter.until === undefined ? undefined : dayOf(filter.until - 1),
+      );
+      const days = [...new Set(chains.map((c) => c.day))];
+      for (const day of days) {
+        const sources = chains
+          .filter((c) => c.day === day)
+          .map((c) => mapEntries(store.readChain(day, c.shard, { since, until, service: filter.service })));
+        yield* mergeSorted(sources, byTime);
+      }
+    },
+
+    async verify(range = {}) {
+      const fromDay = range.since === undefined ? undefined : dayOf(range.since);
+      const toDay = range.until === undefined ? undefined : dayOf(range.until - 1);
+      return (await verifyDays(fromDay, toDay)).report;
+    },
+
+    async checkpoint(day) {
+      const existing = await store.checkpointBefore(nextDay(day));
+      if (existing?.day === day) return existing;
+      if (clock.now() < dayStart(day) + DAY_MS + grace) {
+        throw new AuditError(
+          'day_open',
+          `day ${day} cannot be sealed before ${new Date(dayStart(day) + DAY_MS + grace).toISOString()}`,
+        );
+      }
+      const latest = await store.checkpointBefore();
+      if (latest && latest.day > day) {
+        throw new AuditError(
+          'checkpoint_order',
+          `day ${day} is older than the newest checkpoint (${latest.day}); checkpoints are written in day order`,
+        );
+      }
+      const { report, heads } = await verifyDays(day, day);
+      if (!report.ok)
+        throw new AuditError(
+          'chain_broken',
+          `day ${day} fails verification: ${report.firstBreak?.message}`,
+          report,
+        );
+      const checkpoint = buildCheckpoint(day, heads.get(day) ?? [], latest, {
+        now: clock.now(),
+        writer: writerId,
+      });
+      if (!(await store.putCheckpoint(checkpoint))) {
+        const raced = await store.checkpointBefore(nextDay(day));
+        if (raced?.day === day) return raced;
+      }
+      await serialise(() =>
+        appendNow({
+          type: 'audit.checkpointed',
+          actor: 'lifeboat',
+          details: { day, hash: checkpoint.hash, entries: checkpoint.entries },
+        }),
+      );
+      return checkpoint;
+    },
+
+    async *readDay(day) {
+      const { checkpoints, byDay } = await chainsOf(day, day);
+      for (const s of [...(byDay.get(day) ?? [])].sort((a, b) => a - b)) {
+        for await (const item of store.readChain(day, s)) if ('entry' in item) yield item.entry;
+      }
+      const checkpoint = checkpoints.get(day);
+      if (checkpoint) yield checkpoint;
+    },
+  };
+}
+
+const nextDay = (day: string) => dayOf(dayStart(day) + DAY_MS);
+
+async function* mapEntries(
+  items: AsyncIterable<{ entry: AuditEntry } | { problem: string }>,
+): AsyncGenerator<AuditEntry> {
+  for await (const item of items) if ('entry' in item) yield item.entry;
+}

@@ -1,0 +1,246 @@
+import { checkpointHash, entryHash, GENESIS_HASH } from './canonical.js';
+import { chainName, entryId } from './chain.js';
+import type { AuditCheckpoint, AuditEntry, BreakKind, BrokenLink, VerifyReport } from './types.js';
+
+/** Where an item was stored (its key), when known: lets the verifier spot entries moved between keys. */
+export interface StoredAt {
+  readonly day: string;
+  readonly shard: number;
+  readonly seq: number;
+}
+
+interface ChainState {
+  seq: number;
+  hash: string;
+}
+
+interface Problem extends BrokenLink {
+  readonly order: readonly [string, number, number];
+}
+
+export interface ChainVerifier {
+  /** A chain known to exist (e.g. from its marker) even if it turns out to have no entries. */
+  noteChain(day: string, shard: number): void;
+  /** The next entry of its chain, in sequence order (chains may interleave). */
+  addEntry(entry: AuditEntry, storedAt?: StoredAt): void;
+  /** An item that could not be read as an entry or checkpoint. */
+  addMalformed(where: StoredAt | { readonly day: string }, message: string): void;
+  /** The next checkpoint, in day order. */
+  addCheckpoint(checkpoint: AuditCheckpoint): void;
+  finish(): VerifyReport;
+}
+
+/**
+ * Verifies hash chains and checkpoints as they stream past, keeping only one (seq, hash) per chain:
+ * memory grows with the number of chains, not entries. Pure: the same code checks the table and
+ * JSON Lines archives.
+ */
+export function createVerifier(
+  options: { readonly previousCheckpoint?: AuditCheckpoint } = {},
+): ChainVerifier {
+  const chains = new Map<string, ChainState>();
+  const chainDays = new Map<string, Set<number>>();
+  const checkpoints = new Map<string, AuditCheckpoint>();
+  const problems: Problem[] = [];
+  let entries = 0;
+  let lastCheckpoint = options.previousCheckpoint;
+
+  const report = (kind: BreakKind, order: Problem['order'], chain: string, message: string, id?: string) =>
+    problems.push({ kind, order, chain, message, ...(id !== undefined ? { entryId: id } : {}) });
+
+  const state = (day: string, shard: number): ChainState => {
+    chainDays.set(day, (chainDays.get(day) ?? new Set<number>()).add(shard));
+    const name = chainName(day, shard);
+    const current = chains.get(name) ?? { seq: 0, hash: GENESIS_HASH };
+    chains.set(name, current);
+    return current;
+  };
+
+  return {
+    noteChain(day, shard) {
+      state(day, shard);
+    },
+    addEntry(entry, storedAt) {
+      entries++;
+      const day = storedAt?.day ?? entry.day;
+      const shard = storedAt?.shard ?? entry.shard;
+      const seq = storedAt?.seq ?? entry.seq;
+      const chain = chainName(day, shard);
+      const current = state(day, shard);
+      const here = entryId(day, shard, seq);
+      const order = [day, shard, seq] as const;
+      if (entry.day !== day || entry.shard !== shard || entry.seq !== seq) {
+        report(
+          'position-mismatch',
+          order,
+          chain,
+          `entry ${here} claims to be ${entryId(entry.day, entry.shard, entry.seq)}: moved or swapped`,
+          here,
+        );
+      } else if (entryHash(entry) !== entry.hash) {
+        report(
+          'hash-mismatch',
+          order,
+          chain,
+          `entry ${here} does not match its hash: its content was modified`,
+          here,
+        );
+      } else if (seq > current.seq + 1) {
+        const missing = entryId(day, shard, current.seq + 1);
+        const count = seq - current.seq - 1;
+        report(
+          'missing-sequence',
+          [day, shard, current.seq + 1],
+          chain,
+          `${count} entr${count === 1 ? 'y' : 'ies'} missing before ${here} (from ${missing}): deleted`,
+          missing,
+        );
+      } else if (seq <= current.seq) {
+        report(
+          'position-mismatch',
+          order,
+          chain,
+          `entry ${here} appears after seq ${current.seq}: out of order or duplicated`,
+          here,
+        );
+      } else if (entry.prevHash !== current.hash) {
+        report(
+          'prev-hash-mismatch',
+          order,
+          chain,
+          `entry ${here} does not link to the entry before it: an entry was replaced or re-ordered`,
+          here,
+        );
+      }
+      current.seq = Math.max(current.seq, seq);
+      current.hash = entry.hash;
+    },
+    addMalformed(where, message) {
+      entries++;
+      if ('shard' in where) {
+        const chain = chainName(where.day, where.shard);
+        const current = state(where.day, where.shard);
+        current.seq = Math.max(current.seq, where.seq);
+        report(
+          'malformed',
+          [where.day, where.shard, where.seq],
+          chain,
+          message,
+          entryId(where.day, where.shard, where.seq),
+        );
+      } else {
+        report('malformed', [where.day, -1, 0], `checkpoint/${where.day}`, message);
+      }
+    },
+    addCheckpoint(checkpoint) {
+      const name = `checkpoint/${checkpoint.day}`;
+      const order = [checkpoint.day, Number.MAX_SAFE_INTEGER, 0] as const;
+      if (checkpointHash(checkpoint) !== checkpoint.hash) {
+        report(
+          'checkpoint-mismatch',
+          order,
+          name,
+          `checkpoint ${checkpoint.day} does not match its hash: modified`,
+        );
+      } else if (
+        checkpoint.prevHash !== (lastCheckpoint?.hash ?? GENESIS_HASH) ||
+        checkpoint.prevDay !== (lastCheckpoint?.day ?? null)
+      ) {
+        report(
+          'checkpoint-mismatch',
+          order,
+          name,
+          `checkpoint ${checkpoint.day} links to ${checkpoint.prevDay ?? 'no checkpoint'} but the checkpoint before it is ${lastCheckpoint?.day ?? 'none'}: a checkpoint was removed or replaced`,
+        );
+      }
+      checkpoints.set(checkpoint.day, checkpoint);
+      lastCheckpoint = checkpoint;
+    },
+    finish() {
+      const days = [...new Set([...chainDays.keys(), ...checkpoints.keys()])].sort();
+      const uncheckpointedDays: string[] = [];
+      for (const day of days) {
+        const checkpoint = checkpoints.get(day);
+        if (!checkpoint) {
+          uncheckpointedDays.push(day);
+          continue;
+        }
+        compareWithCheckpoint(day, checkpoint);
+      }
+      problems.sort((a, b) => compareOrder(a.order, b.order));
+      const first = problems[0];
+      return {
+        ok: problems.length === 0,
+        days,
+        chains: chains.size,
+        entries,
+        checkpoints: checkpoints.size,
+        uncheckpointedDays,
+        problems: problems.length,
+        ...(first
+          ? {
+              firstBreak: {
+                kind: first.kind,
+                chain: first.chain,
+                message: first.message,
+                ...(first.entryId ? { entryId: first.entryId } : {}),
+              },
+            }
+          : {}),
+      };
+    },
+  };
+
+  function compareWithCheckpoint(day: string, checkpoint: AuditCheckpoint): void {
+    const sealed = new Set<number>();
+    for (const head of checkpoint.chains) {
+      sealed.add(head.shard);
+      const chain = chainName(day, head.shard);
+      const found = chains.get(chain);
+      const order = [day, head.shard, (found?.seq ?? 0) + 1] as const;
+      if (!found || found.seq < head.seq) {
+        const id = entryId(day, head.shard, (found?.seq ?? 0) + 1);
+        report(
+          'checkpoint-mismatch',
+          order,
+          chain,
+          `chain ${chain} ends at seq ${found?.seq ?? 0} but the checkpoint sealed seq ${head.seq}: newest entries were deleted`,
+          id,
+        );
+      } else if (found.seq > head.seq) {
+        report(
+          'checkpoint-mismatch',
+          order,
+          chain,
+          `chain ${chain} has ${found.seq - head.seq} entries after the sealed head ${head.seq}: appended after the checkpoint`,
+          entryId(day, head.shard, head.seq + 1),
+        );
+      } else if (found.hash !== head.hash) {
+        report(
+          'checkpoint-mismatch',
+          order,
+          chain,
+          `chain ${chain} head differs from the sealed head: the chain was rewritten`,
+          entryId(day, head.shard, head.seq),
+        );
+      }
+    }
+    for (const shard of chainDays.get(day) ?? []) {
+      if (sealed.has(shard)) continue;
+      const chain = chainName(day, shard);
+      report(
+        'checkpoint-mismatch',
+        [day, shard, 1],
+        chain,
+        `chain ${chain} is not in the checkpoint of ${day}: added after sealing`,
+        entryId(day, shard, 1),
+      );
+    }
+  }
+}
+
+function compareOrder(a: Problem['order'], b: Problem['order']): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  if (a[1] !== b[1]) return a[1] - b[1];
+  return a[2] - b[2];
+}
