@@ -102,7 +102,9 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
 
     const http: HttpServer = createHttpServer({
       logger,
-      ...(receiver instanceof HTTPReceiver ? { slack: receiver.requestListener } : {}),
+      ...(receiver instanceof HTTPReceiver
+        ? { slack: { listener: receiver.requestListener, signingSecret: config.slack.signingSecret ?? '' } }
+        : {}),
       ...(options.sns ? { sns: options.sns } : {}),
       readiness: [
         { name: 'plan', check: async () => void plan.hash },

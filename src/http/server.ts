@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { verifySlackRequest } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -11,8 +12,8 @@ export interface ReadinessProbe {
 
 export interface HttpServerOptions {
   readonly logger: Logger;
-  /** Bolt's HTTP receiver (absent in Socket Mode). */
-  readonly slack?: RequestListener;
+  /** Bolt's HTTP receiver and its signing secret (absent in Socket Mode). */
+  readonly slack?: { readonly listener: RequestListener; readonly signingSecret: string };
   /** SNS HTTP(S) notifications (the alarm ingress). */
   readonly sns?: RequestListener;
   readonly readiness: readonly ReadinessProbe[];
@@ -37,6 +38,22 @@ export interface HttpServer {
 
 /** Slack signs requests with a timestamp; Bolt rejects old ones but not ones from the future. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+/** Slack's payloads are small; anything larger is refused before it is parsed. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+class BodyTooLarge extends Error {}
+
+/** Reads a request body up to `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLarge(`body over ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const now = options.now ?? Date.now;
@@ -47,7 +64,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     log.warn({ path, status, reason, remote: req.socket.remoteAddress }, 'request rejected');
     options.onRejected?.({ path, status, reason, remoteAddress: req.socket.remoteAddress });
     req.resume();
-    sendJson(res, status, { ok: false, error: reason });
+    sendJson(res, status, { ok: false, error: reason.split(':')[0] });
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -74,7 +91,30 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       if (timestamp > Math.floor(now() / 1000) + MAX_CLOCK_SKEW_SECONDS) {
         return reject(req, res, 401, 'timestamp_in_future');
       }
-      return options.slack(req, res);
+      let body: Buffer;
+      try {
+        body = await readBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return reject(req, res, 413, 'payload_too_large');
+        throw error;
+      }
+      try {
+        // Verified here too (with Bolt's own function) so every refusal is logged and audited in one place.
+        verifySlackRequest({
+          signingSecret: options.slack.signingSecret,
+          body: body.toString('utf8'),
+          headers: {
+            'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
+            'x-slack-request-timestamp': timestamp,
+          },
+          nowMilliseconds: now(),
+        });
+      } catch (error) {
+        return reject(req, res, 401, `invalid_signature: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      // Bolt reuses an already buffered body instead of reading the stream again.
+      Object.assign(req, { rawBody: body });
+      return options.slack.listener(req, res);
     }
     if (path === '/sns' && options.sns) {
       if (req.method !== 'POST') return reject(req, res, 405, 'method_not_allowed');

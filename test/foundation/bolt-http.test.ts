@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { type Lifeboat, startLifeboat } from '../../src/main.js';
+import { type FakeSlackApi, postSigned, slashCommandBody, startFakeSlackApi } from '../helpers/slack.js';
+
+const SECRET = 'test-signing-secret';
+
+describe('the Bolt app over real signed HTTP', () => {
+  let slack: FakeSlackApi;
+  let bot: Lifeboat;
+  let events: string;
+
+  beforeAll(async () => {
+    slack = await startFakeSlackApi();
+    const config = parseConfig(
+      {
+        SLACK_BOT_TOKEN: 'xoxb-test',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: '0',
+        DR_PLAN: 'dr-plan.example.yml',
+        LOG_LEVEL: 'silent',
+      },
+      { memoryState: true },
+    );
+    bot = await startLifeboat({ config, logger: createLogger({ level: 'silent' }) });
+    events = `${bot.url}/slack/events`;
+  });
+  afterAll(async () => {
+    await bot.close();
+    await slack.close();
+  });
+
+  it('answers /dr help in the ack, ephemerally', async () => {
+    const res = await postSigned(events, slashCommandBody({ text: 'help' }), { secret: SECRET });
+
+    expect(res.status).toBe(200);
+    const body = res.json<{ response_type: string; text: string; blocks: unknown[] }>();
+    expect(body.response_type).toBe('ephemeral');
+    expect(JSON.stringify(body.blocks)).toContain('/dr status');
+    expect(JSON.stringify(body.blocks)).toContain('not available in this version yet');
+  });
+
+  it('answers an unknown subcommand with usage', async () => {
+    const res = await postSigned(events, slashCommandBody({ text: 'sink-the-ship now' }), { secret: SECRET });
+
+    expect(res.status).toBe(200);
+    expect(res.json<{ text: string }>().text).toContain('Unknown subcommand "sink-the-ship"');
+  });
+
+  it('renders the example plan for /dr plan payments', async () => {
+    const res = await postSigned(events, slashCommandBody({ text: 'plan payments' }), { secret: SECRET });
+
+    const text = JSON.stringify(res.json());
+    expect(text).toContain('DR plan: payments');
+    expect(text).toContain('promote-db');
+    expect(text).toContain('in parallel');
+  });
+
+  it('says plainly that a subcommand is not available yet, doing nothing', async () => {
+    const res = await postSigned(events, slashCommandBody({ text: 'failover payments' }), { secret: SECRET });
+
+    expect(res.json<{ text: string }>().text).toBe('/dr failover is not available in this version of Lifeboat yet.');
+  });
+
+  it('rejects a bad signature with 401', async () => {
+    const res = await postSigned(events, slashCommandBody({ text: 'help' }), { secret: SECRET, signature: 'v0=deadbeef' });
+    expect(res.status).toBe(401);
+  });
+
+  it('rejects a stale timestamp with 401', async () => {
+    const old = Math.floor(Date.now() / 1000) - 6 * 60;
+    const res = await postSigned(events, slashCommandBody({ text: 'help' }), { secret: SECRET, timestamp: old });
+    expect(res.status).toBe(401);
+  });
+
+  it('rejects a timestamp from the future with 401, although correctly signed', async () => {
+    const future = Math.floor(Date.now() / 1000) + 6 * 60;
+    const res = await postSigned(events, slashCommandBody({ text: 'help' }), { secret: SECRET, timestamp: future });
+    expect(res.status).toBe(401);
+    expect(res.json<{ error: string }>().error).toBe('timestamp_in_future');
+  });
+
+  it('serves /healthz and /readyz', async () => {
+    const health = await fetch(`${bot.url}/healthz`);
+    const ready = await fetch(`${bot.url}/readyz`);
+
+    expect(health.status).toBe(200);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
+      ok: true,
+      checks: [
+        { name: 'plan', ok: true },
+        { name: 'dynamodb', ok: true },
+      ],
+    });
+  });
+
+  it('answers unknown paths with 404 and stays up', async () => {
+    const res = await fetch(`${bot.url}/nope`, { method: 'POST', body: 'x' });
+    expect(res.status).toBe(404);
+    expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
+  });
+});
