@@ -10,7 +10,9 @@ import type { Bench, BenchResult } from './types.js';
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2];
-const files = (await readdir(here)).filter((f) => f.endsWith('.bench.ts') && (!filter || f.includes(filter))).sort();
+const files = (await readdir(here))
+  .filter((f) => f.endsWith('.bench.ts') && (!filter || f.includes(filter)))
+  .sort();
 
 const rows: (BenchResult & { file: string })[] = [];
 let failures = 0;
@@ -22,7 +24,9 @@ for (const file of files) {
     for (const result of await mod.default()) rows.push({ ...result, file: basename(file, '.bench.ts') });
   } catch (error) {
     failures++;
-    console.error(`${file} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(
+      `${file} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   }
   process.stderr.write(`${file} took ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
@@ -30,7 +34,15 @@ for (const file of files) {
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 3 : 1));
 const table = [
   ['bench', 'figure', 'value', 'baseline', 'ratio', 'target', 'ok'],
-  ...rows.map((r) => [r.file, r.name, `${fmt(r.value)} ${r.unit}`, `${fmt(r.baseline)} ${r.unit}`, `${r.ratio.toFixed(2)}x`, r.target, r.pass ? 'yes' : 'NO']),
+  ...rows.map((r) => [
+    r.file,
+    r.name,
+    `${fmt(r.value)} ${r.unit}`,
+    `${fmt(r.baseline)} ${r.unit}`,
+    `${r.ratio.toFixed(2)}x`,
+    r.target,
+    r.pass ? 'yes' : 'NO',
+  ]),
 ];
 const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length))) ?? [];
 for (const [i, row] of table.entries()) {
@@ -38,5 +50,7 @@ for (const [i, row] of table.entries()) {
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
 const missed = rows.filter((r) => !r.pass).length;
-console.log(`\n${rows.length} figure(s) from ${files.length} benchmark(s); ${missed} missed target; ${failures} failed to run.`);
+console.log(
+  `\n${rows.length} figure(s) from ${files.length} benchmark(s); ${missed} missed target; ${failures} failed to run.`,
+);
 process.exitCode = missed > 0 || failures > 0 ? 1 : 0;

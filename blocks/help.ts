@@ -1,15 +1,33 @@
 import type { KnownBlock } from '@slack/types';
 import { escapeText } from './escape.js';
 
-export const SUBCOMMANDS = ['status', 'failover', 'failback', 'drill', 'audit', 'report', 'plan', 'help'] as const;
+export const SUBCOMMANDS = [
+  'status',
+  'failover',
+  'failback',
+  'drill',
+  'audit',
+  'report',
+  'plan',
+  'help',
+] as const;
 export type SubcommandName = (typeof SUBCOMMANDS)[number];
 
 const USAGE: Record<SubcommandName, { usage: string; what: string }> = {
-  status: { usage: '/dr status [service]', what: 'measured readiness: replication lag, backups, standby capacity, RPO/RTO estimates' },
-  failover: { usage: '/dr failover <service> [--dry-run]', what: 'request a failover to the recovery Region (needs a second approver)' },
+  status: {
+    usage: '/dr status [service]',
+    what: 'measured readiness: replication lag, backups, standby capacity, RPO/RTO estimates',
+  },
+  failover: {
+    usage: '/dr failover <service> [--dry-run]',
+    what: 'request a failover to the recovery Region (needs a second approver)',
+  },
   failback: { usage: '/dr failback <service>', what: 'return a failed-over service to its primary Region' },
   drill: { usage: '/dr drill <service>', what: 'prove recovery without disruption and measure RTO/RPO' },
-  audit: { usage: '/dr audit export|verify [--since] [--until] [--service] [--format csv|json]', what: 'export or verify the tamper-evident audit log' },
+  audit: {
+    usage: '/dr audit export|verify [--since] [--until] [--service] [--format csv|json]',
+    what: 'export or verify the tamper-evident audit log',
+  },
   report: { usage: '/dr report [--period 30d]', what: 'compliance report per service' },
   plan: { usage: '/dr plan [service]', what: 'show the DR plan Lifeboat is running with' },
   help: { usage: '/dr help', what: 'this message' },

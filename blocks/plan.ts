@@ -61,7 +61,10 @@ export function sectionsFromLines(lines: readonly string[], maxBlocks: number): 
   if (current) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
   if (blocks.length > maxBlocks) {
     const kept = blocks.slice(0, Math.max(0, maxBlocks - 1));
-    kept.push({ type: 'section', text: { type: 'mrkdwn', text: `_…and more (${lines.length} lines in all); see the plan file._` } });
+    kept.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `_…and more (${lines.length} lines in all); see the plan file._` },
+    });
     return kept;
   }
   return blocks;
@@ -70,7 +73,9 @@ export function sectionsFromLines(lines: readonly string[], maxBlocks: number): 
 function footer(plan: Plan): KnownBlock {
   return {
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: `Plan \`${escapeText(plan.source)}\` · hash \`${plan.hash.slice(0, 12)}\`` }],
+    elements: [
+      { type: 'mrkdwn', text: `Plan \`${escapeText(plan.source)}\` · hash \`${plan.hash.slice(0, 12)}\`` },
+    ],
   };
 }
 
@@ -111,11 +116,19 @@ export function planServiceMessage(plan: Plan, name: string): Message {
         { type: 'mrkdwn', text: `*Approvals needed*\n${approvals} besides the requester` },
       ],
     },
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(`*Approvers*: ${approversText(s)}`, SECTION_TEXT_MAX) } },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncate(`*Approvers*: ${approversText(s)}`, SECTION_TEXT_MAX) },
+    },
   ];
   const resources = s.resources.map((r) => `• \`${r.id}\` ${describeResource(r)}`);
   const alarms = s.alarms.map((a) => {
-    const match = a.name !== undefined ? `name \`${escapeText(a.name)}\`` : a.arn !== undefined ? `ARN \`${escapeText(a.arn)}\`` : `pattern \`${escapeText(a.pattern ?? '')}\``;
+    const match =
+      a.name !== undefined
+        ? `name \`${escapeText(a.name)}\``
+        : a.arn !== undefined
+          ? `ARN \`${escapeText(a.arn)}\``
+          : `pattern \`${escapeText(a.pattern ?? '')}\``;
     return `• ${match}${a.autoRequestFailover ? ' — raises a failover request automatically' : ''}`;
   });
   const failover = describeRunbook(s.runbook.failover, plan.defaults.stepEstimate);
@@ -134,6 +147,11 @@ export function planServiceMessage(plan: Plan, name: string): Message {
   ];
   return {
     text: `DR plan for ${name}: ${s.primaryRegion} → ${s.recoveryRegion}, RPO ${formatDuration(s.rpo)}, RTO ${formatDuration(s.rto)}`,
-    blocks: [...header, { type: 'divider' }, ...sectionsFromLines(lines, MESSAGE_BLOCKS_MAX - header.length - 2), footer(plan)],
+    blocks: [
+      ...header,
+      { type: 'divider' },
+      ...sectionsFromLines(lines, MESSAGE_BLOCKS_MAX - header.length - 2),
+      footer(plan),
+    ],
   };
 }

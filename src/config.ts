@@ -22,7 +22,9 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: optionalText.pipe(
     z.string().startsWith('xapp-', 'expected an app-level token starting with "xapp-"').optional(),
   ),
-  SLACK_API_URL: optionalText.pipe(z.url({ message: 'expected a URL such as https://slack.com/api/' }).optional()),
+  SLACK_API_URL: optionalText.pipe(
+    z.url({ message: 'expected a URL such as https://slack.com/api/' }).optional(),
+  ),
   PORT: optionalText.transform((v, ctx) => {
     if (v === undefined) return 3000;
     const port = Number(v);
@@ -40,7 +42,9 @@ const envSchema = z.object({
       .regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'expected a DynamoDB table name (3-255 of letters, digits, _ . -)')
       .default('lifeboat'),
   ),
-  LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  LOG_LEVEL: optionalText.pipe(
+    z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ),
   LIFEBOAT_DATA_DIR: optionalText.pipe(z.string().default('.lifeboat')),
   AWS_REGION: optionalText,
   AWS_DEFAULT_REGION: optionalText,
@@ -83,7 +87,9 @@ export interface Config {
 export class ConfigError extends Error {
   readonly code = 'config_invalid';
   constructor(readonly problems: readonly string[]) {
-    super(`Lifeboat cannot start; the configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Lifeboat cannot start; the configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -103,10 +109,14 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
 
   const has = (name: string) => Boolean(env[name]?.trim());
   if (!has('SLACK_BOT_TOKEN')) {
-    problems.push('SLACK_BOT_TOKEN: required (the bot token, xoxb-…); run `npm start` without any Slack variables for the sandbox');
+    problems.push(
+      'SLACK_BOT_TOKEN: required (the bot token, xoxb-…); run `npm start` without any Slack variables for the sandbox',
+    );
   }
   if (!has('SLACK_APP_TOKEN') && !has('SLACK_SIGNING_SECRET')) {
-    problems.push('SLACK_SIGNING_SECRET: required for the HTTP receiver (or set SLACK_APP_TOKEN for Socket Mode)');
+    problems.push(
+      'SLACK_SIGNING_SECRET: required for the HTTP receiver (or set SLACK_APP_TOKEN for Socket Mode)',
+    );
   }
   if (problems.length > 0 || !e || !e.SLACK_BOT_TOKEN) throw new ConfigError(problems);
 

@@ -4,7 +4,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { register } from '../handlers/index.js';
 import { type AwsClientOptions, type AwsClients, createAwsClients } from './adapters/aws/clients.js';
-import { createDocumentClient, type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from './adapters/store/dynamo.js';
+import {
+  createDocumentClient,
+  type EmbeddedDynamo,
+  ensureTable,
+  startEmbeddedDynamo,
+} from './adapters/store/dynamo.js';
 import { createStores, type Stores } from './adapters/store/index.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -55,7 +60,10 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       embedded = await startEmbeddedDynamo(config.state.dataDir ? { dataDir: config.state.dataDir } : {});
       const running = embedded;
       cleanups.push(() => running.close());
-      logger.info({ endpoint: embedded.endpoint, dataDir: config.state.dataDir ?? '(memory)' }, 'embedded DynamoDB (dynalite) started');
+      logger.info(
+        { endpoint: embedded.endpoint, dataDir: config.state.dataDir ?? '(memory)' },
+        'embedded DynamoDB (dynalite) started',
+      );
     }
     const documents = createDocumentClient({
       endpoint: embedded?.endpoint,
@@ -117,7 +125,10 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       await receiver.start();
       cleanups.push(() => receiver.stop());
     }
-    logger.info({ url, instanceId, plan: plan.source, planHash: plan.hash, services: Object.keys(plan.services) }, 'Lifeboat is up');
+    logger.info(
+      { url, instanceId, plan: plan.source, planHash: plan.hash, services: Object.keys(plan.services) },
+      'Lifeboat is up',
+    );
 
     let closing: Promise<void> | undefined;
     return {
@@ -148,7 +159,8 @@ async function checkTable(documents: DynamoDBDocumentClient, tableName: string):
   const { Table } = await documents.send(new DescribeTableCommand({ TableName: tableName }), {
     abortSignal: AbortSignal.timeout(2_000),
   });
-  if (Table?.TableStatus !== 'ACTIVE') throw new Error(`table ${tableName} is ${Table?.TableStatus ?? 'missing'}`);
+  if (Table?.TableStatus !== 'ACTIVE')
+    throw new Error(`table ${tableName} is ${Table?.TableStatus ?? 'missing'}`);
 }
 
 async function runCleanups(cleanups: (() => Promise<void> | void)[], logger: Logger): Promise<void> {

@@ -1,11 +1,18 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { helpMessage, notAvailableMessage, SUBCOMMANDS, type SubcommandName, usageMessage } from '../../blocks/help.js';
+import {
+  helpMessage,
+  notAvailableMessage,
+  SUBCOMMANDS,
+  type SubcommandName,
+  usageMessage,
+} from '../../blocks/help.js';
 import type { HandlerDeps } from '../deps.js';
 import { planCommand } from './plan.js';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-const isSubcommand = (word: string): word is SubcommandName => (SUBCOMMANDS as readonly string[]).includes(word);
+const isSubcommand = (word: string): word is SubcommandName =>
+  (SUBCOMMANDS as readonly string[]).includes(word);
 
 /** Splits `/dr` text into the subcommand, its tokens and its raw remainder. */
 export function parseDrText(text: string): { name: string; args: string[]; rest: string } {
@@ -20,13 +27,19 @@ export function parseDrText(text: string): { name: string; args: string[]; rest:
  * and any failure is told to the person who asked.
  */
 export function makeDrCommand(deps: HandlerDeps) {
-  const available = new Set<SubcommandName>(['help', 'plan', ...(Object.keys(deps.subcommands) as SubcommandName[])]);
+  const available = new Set<SubcommandName>([
+    'help',
+    'plan',
+    ...(Object.keys(deps.subcommands) as SubcommandName[]),
+  ]);
   return async ({ command, ack, respond, client, logger }: CommandArgs): Promise<void> => {
     const { name, args, rest } = parseDrText(command.text);
     // Audited before anything is shown; a failing audit store is logged, not hidden from the user's answer.
     await deps
       .recordCommand?.({ userId: command.user_id, channelId: command.channel_id, text: command.text })
-      .catch((error: unknown) => deps.logger.error({ err: error }, 'could not record command in the audit log'));
+      .catch((error: unknown) =>
+        deps.logger.error({ err: error }, 'could not record command in the audit log'),
+      );
     if (name === '' || name === 'help') {
       await ack({ response_type: 'ephemeral', ...helpMessage(available) });
     } else if (!isSubcommand(name)) {

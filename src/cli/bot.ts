@@ -6,5 +6,8 @@ import { runMain, stopOnSignals } from './run.js';
 await runMain(async () => {
   const config = parseConfig(processEnv());
   const lifeboat = await startLifeboat({ config });
-  stopOnSignals(() => lifeboat.close(), (msg) => lifeboat.logger.info(msg));
+  stopOnSignals(
+    () => lifeboat.close(),
+    (msg) => lifeboat.logger.info(msg),
+  );
 });

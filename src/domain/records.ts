@@ -51,7 +51,9 @@ export interface IncidentRecord {
   readonly channel: string;
   /** The parent message of the incident thread, once posted. */
   readonly threadTs?: string;
-  readonly alarms: Readonly<Record<string, { readonly state: AlarmState; readonly changedAtMs: number; readonly count: number }>>;
+  readonly alarms: Readonly<
+    Record<string, { readonly state: AlarmState; readonly changedAtMs: number; readonly count: number }>
+  >;
 }
 
 export interface ApprovalRecord {

@@ -77,7 +77,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
             await probe.check();
             return { name: probe.name, ok: true };
           } catch (error) {
-            return { name: probe.name, ok: false, error: error instanceof Error ? error.message : String(error) };
+            return {
+              name: probe.name,
+              ok: false,
+              error: error instanceof Error ? error.message : String(error),
+            };
           }
         }),
       );
@@ -110,7 +114,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
           nowMilliseconds: now(),
         });
       } catch (error) {
-        return reject(req, res, 401, `invalid_signature: ${error instanceof Error ? error.message : String(error)}`);
+        return reject(
+          req,
+          res,
+          401,
+          `invalid_signature: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       // Bolt reuses an already buffered body instead of reading the stream again.
       Object.assign(req, { rawBody: body });
@@ -141,7 +150,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         server.listen(port, host, () => {
           server.off('error', reject);
           const address = server.address() as AddressInfo;
-          resolve(`http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
+          resolve(
+            `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
+          );
         });
       }),
     close: () =>
@@ -155,6 +166,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

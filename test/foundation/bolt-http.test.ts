@@ -61,23 +61,34 @@ describe('the Bolt app over real signed HTTP', () => {
   it('says plainly that a subcommand is not available yet, doing nothing', async () => {
     const res = await postSigned(events, slashCommandBody({ text: 'failover payments' }), { secret: SECRET });
 
-    expect(res.json<{ text: string }>().text).toBe('/dr failover is not available in this version of Lifeboat yet.');
+    expect(res.json<{ text: string }>().text).toBe(
+      '/dr failover is not available in this version of Lifeboat yet.',
+    );
   });
 
   it('rejects a bad signature with 401', async () => {
-    const res = await postSigned(events, slashCommandBody({ text: 'help' }), { secret: SECRET, signature: 'v0=deadbeef' });
+    const res = await postSigned(events, slashCommandBody({ text: 'help' }), {
+      secret: SECRET,
+      signature: 'v0=deadbeef',
+    });
     expect(res.status).toBe(401);
   });
 
   it('rejects a stale timestamp with 401', async () => {
     const old = Math.floor(Date.now() / 1000) - 6 * 60;
-    const res = await postSigned(events, slashCommandBody({ text: 'help' }), { secret: SECRET, timestamp: old });
+    const res = await postSigned(events, slashCommandBody({ text: 'help' }), {
+      secret: SECRET,
+      timestamp: old,
+    });
     expect(res.status).toBe(401);
   });
 
   it('rejects a timestamp from the future with 401, although correctly signed', async () => {
     const future = Math.floor(Date.now() / 1000) + 6 * 60;
-    const res = await postSigned(events, slashCommandBody({ text: 'help' }), { secret: SECRET, timestamp: future });
+    const res = await postSigned(events, slashCommandBody({ text: 'help' }), {
+      secret: SECRET,
+      timestamp: future,
+    });
     expect(res.status).toBe(401);
     expect(res.json<{ error: string }>().error).toBe('timestamp_in_future');
   });

@@ -18,7 +18,12 @@ describe('configuration', () => {
 
   it('reports every problem in one message', () => {
     // Prepare
-    const env = { SLACK_BOT_TOKEN: 'not-a-bot-token', PORT: '99999', LOG_LEVEL: 'loud', SLACK_API_URL: 'nope' };
+    const env = {
+      SLACK_BOT_TOKEN: 'not-a-bot-token',
+      PORT: '99999',
+      LOG_LEVEL: 'loud',
+      SLACK_API_URL: 'nope',
+    };
 
     // Act
     const error = (() => {
@@ -47,7 +52,9 @@ describe('configuration', () => {
   });
 
   it('uses an external DynamoDB when an endpoint or credentials are configured', () => {
-    expect(parseConfig({ ...valid, AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' }).state).toEqual({ kind: 'dynamodb' });
+    expect(parseConfig({ ...valid, AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' }).state).toEqual({
+      kind: 'dynamodb',
+    });
     expect(parseConfig({ ...valid, AWS_PROFILE: 'dr' }).state).toEqual({ kind: 'dynamodb' });
     expect(parseConfig(valid, { memoryState: true }).state).toEqual({ kind: 'embedded', dataDir: undefined });
   });

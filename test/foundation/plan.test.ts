@@ -27,7 +27,7 @@ describe('DR plan', () => {
   it('names line, column and field for a wrong type', () => {
     const text = example.replace('    rpo: 1m\n    rto: 15m', '    rpo: 1m\n    rto: 15');
     const [problem] = problemsOf(text);
-    const line = text.split('\n').findIndex((l) => l === '    rto: 15') + 1;
+    const line = text.split('\n').indexOf('    rto: 15') + 1;
 
     expect(problem).toMatchObject({ file: 'plan.yml', line, column: 10, path: 'services.payments.rto' });
     expect(problem?.message).toMatch(/expected a duration/);
@@ -40,19 +40,25 @@ describe('DR plan', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]?.path).toBe('services.accounts.channel');
     expect(problems[0]?.message).toMatch(/missing required field/);
-    const accountsLine = text.split('\n').findIndex((l) => l.startsWith('    description: Customer accounts')) + 1;
+    const accountsLine =
+      text.split('\n').findIndex((l) => l.startsWith('    description: Customer accounts')) + 1;
     expect(problems[0]?.line).toBe(accountsLine);
   });
 
   it('rejects an unknown key at the key itself, so a typo never disables a check', () => {
-    const text = example.replace('        tableName: payments-ledger', '        tableName: payments-ledger\n        canery: { enabled: true }');
+    const text = example.replace(
+      '        tableName: payments-ledger',
+      '        tableName: payments-ledger\n        canery: { enabled: true }',
+    );
     const problems = problemsOf(text);
     const line = text.split('\n').findIndex((l) => l.includes('canery')) + 1;
 
     expect(problems).toEqual([
       expect.objectContaining({ line, column: 9, path: 'services.payments.resources[3].canery' }),
     ]);
-    expect(String(new PlanError(problems).message)).toContain(`plan.yml:${line}:9 services.payments.resources[3].canery`);
+    expect(String(new PlanError(problems).message)).toContain(
+      `plan.yml:${line}:9 services.payments.resources[3].canery`,
+    );
   });
 
   it('checks references between runbook steps and resources', () => {
@@ -83,6 +89,8 @@ describe('DR plan', () => {
   });
 
   it('names the file when it cannot be read', async () => {
-    await expect(loadPlanFile('no/such/plan.yml')).rejects.toThrow('no/such/plan.yml:1:1 (root): cannot read the plan: file not found');
+    await expect(loadPlanFile('no/such/plan.yml')).rejects.toThrow(
+      'no/such/plan.yml:1:1 (root): cannot read the plan: file not found',
+    );
   });
 });

@@ -80,14 +80,23 @@ describe('stores on DynamoDB (embedded dynalite)', () => {
     expect(lost[0]?.reason).toBeInstanceOf(ConflictError);
     const current = await stores.executions.get('e-1');
     expect(current?.version).toBe(2);
-    expect((lost[0]?.reason as ConflictError<ExecutionRecord>).current?.state).toBe(current?.state);
+    const loser = lost[0]?.reason as ConflictError<ExecutionRecord>;
+    expect(loser.current).toBeDefined();
+    expect(loser.current?.state).toBe(current?.state);
     await expect(stores.executions.create('e-1', record)).rejects.toBeInstanceOf(ConflictError);
   });
 
   it('hides expired items on read', async () => {
     await stores.incidents.create(
       'i-1',
-      { id: 'i-1', service: 'payments', state: 'open', openedAtMs: clock.now(), channel: 'C0PAYMENTS', alarms: {} },
+      {
+        id: 'i-1',
+        service: 'payments',
+        state: 'open',
+        openedAtMs: clock.now(),
+        channel: 'C0PAYMENTS',
+        alarms: {},
+      },
       { expiresAtMs: clock.now() + 1_000 },
     );
     expect(await stores.incidents.get('i-1')).toBeDefined();
@@ -98,7 +107,13 @@ describe('stores on DynamoDB (embedded dynalite)', () => {
   });
 
   it('records one approval per user, so a double click counts once', async () => {
-    const approval = { executionId: 'e-2', userId: 'U0BOB', decision: 'approve' as const, atMs: clock.now(), planHash: 'abc' };
+    const approval = {
+      executionId: 'e-2',
+      userId: 'U0BOB',
+      decision: 'approve' as const,
+      atMs: clock.now(),
+      planHash: 'abc',
+    };
 
     expect(await stores.approvals.record(approval)).toBe(true);
     expect(await stores.approvals.record(approval)).toBe(false);

@@ -71,7 +71,9 @@ export interface EmbeddedDynamo {
 }
 
 /** Starts dynalite in-process on 127.0.0.1: on disk under `dataDir`, or in memory without one. */
-export async function startEmbeddedDynamo(options: { dataDir?: string; port?: number } = {}): Promise<EmbeddedDynamo> {
+export async function startEmbeddedDynamo(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<EmbeddedDynamo> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const server = dynalite({
     ...(options.dataDir ? { path: `${options.dataDir}/dynamodb` } : {}),

@@ -22,7 +22,12 @@ export interface Stores {
 export function createStores(client: DynamoDBDocumentClient, tableName: string, clock: Clock): Stores {
   return {
     executions: createVersionedStore(client, tableName, { pk: (id) => `EXEC#${id}`, sk: 'EXEC' }, clock),
-    incidents: createVersionedStore(client, tableName, { pk: (id) => `INCIDENT#${id}`, sk: 'INCIDENT' }, clock),
+    incidents: createVersionedStore(
+      client,
+      tableName,
+      { pk: (id) => `INCIDENT#${id}`, sk: 'INCIDENT' },
+      clock,
+    ),
     approvals: createApprovalStore(client, tableName),
     leases: createLeaseStore(client, tableName, clock),
   };

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../domain/clock.js';
 
 export interface Lease {
@@ -22,7 +22,11 @@ export interface LeaseStore {
 
 const key = (name: string) => ({ pk: `LEASE#${name}`, sk: 'LEASE' });
 
-export function createLeaseStore(client: DynamoDBDocumentClient, tableName: string, clock: Clock): LeaseStore {
+export function createLeaseStore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  clock: Clock,
+): LeaseStore {
   return {
     async acquire(name, owner, ttlMs) {
       const now = clock.now();
@@ -61,7 +65,9 @@ export function createLeaseStore(client: DynamoDBDocumentClient, tableName: stri
       }
     },
     async current(name) {
-      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: key(name), ConsistentRead: true }));
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: key(name), ConsistentRead: true }),
+      );
       if (!Item || (Item.expiresAtMs as number) <= clock.now()) return undefined;
       return { name, owner: Item.owner as string, expiresAtMs: Item.expiresAtMs as number };
     },

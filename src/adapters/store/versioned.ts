@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../domain/clock.js';
 
 /** Fields every versioned item carries. `expiresAtMs` (if set) hides the item on read once past. */
@@ -25,7 +31,12 @@ export interface VersionedStore<T extends object> {
   create(id: string, data: T, options?: { expiresAtMs?: number }): Promise<T & Versioned>;
   get(id: string): Promise<(T & Versioned) | undefined>;
   /** Writes `next` as version expected+1 only if the stored version is still `expected`. */
-  transition(id: string, expected: number, next: T, options?: { expiresAtMs?: number }): Promise<T & Versioned>;
+  transition(
+    id: string,
+    expected: number,
+    next: T,
+    options?: { expiresAtMs?: number },
+  ): Promise<T & Versioned>;
   /** Every live item in this collection under one partition (small collections only). */
   list(id: string): Promise<(T & Versioned)[]>;
   delete(id: string, expected: number): Promise<void>;
@@ -60,8 +71,11 @@ export function createVersionedStore<T extends object>(
   const ttl = (expiresAtMs: number | undefined) =>
     expiresAtMs === undefined ? {} : { expiresAtMs, expiresAt: Math.ceil(expiresAtMs / 1000) };
   const read = async (id: string) =>
-    (await client.send(new GetCommand({ TableName: tableName, Key: { pk: keys.pk(id), sk: keys.sk }, ConsistentRead: true })))
-      .Item;
+    (
+      await client.send(
+        new GetCommand({ TableName: tableName, Key: { pk: keys.pk(id), sk: keys.sk }, ConsistentRead: true }),
+      )
+    ).Item;
 
   return {
     async create(id, data, options = {}) {
@@ -75,7 +89,8 @@ export function createVersionedStore<T extends object>(
           }),
         );
       } catch (error) {
-        if (isConditionFailure(error)) throw new ConflictError(`${keys.pk(id)} already exists`, live(await read(id)));
+        if (isConditionFailure(error))
+          throw new ConflictError(`${keys.pk(id)} already exists`, live(await read(id)));
         throw error;
       }
       return item as T & Versioned;
@@ -135,7 +150,8 @@ export function createVersionedStore<T extends object>(
           }),
         );
       } catch (error) {
-        if (isConditionFailure(error)) throw new ConflictError(`${keys.pk(id)} changed`, live(await read(id)));
+        if (isConditionFailure(error))
+          throw new ConflictError(`${keys.pk(id)} changed`, live(await read(id)));
         throw error;
       }
     },
