@@ -1,0 +1,123 @@
+import { CfnOutput, SecretValue, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { ParsedPlan } from '../../src/plan/schema.js';
+import { AlarmIntake } from './alarm-intake.js';
+import { BotService, CONTAINER_PORT, PLAN_PATH, SLACK_SECRET_KEYS } from './bot-service.js';
+import { HealthAlarms } from './health-alarms.js';
+import { policyStatementsForPlan } from './permissions.js';
+import type { DeploySettings } from './settings.js';
+import { StateTable } from './state.js';
+
+/** Task definitions are limited to 64 KiB; the plan travels in one environment variable. */
+const MAX_PLAN_BYTES = 32 * 1024;
+
+export interface LifeboatStackProps extends StackProps {
+  readonly plan: ParsedPlan;
+  /** The plan file's text, exactly as validated: the bot runs with the plan its IAM policy was derived from. */
+  readonly planText: string;
+  readonly settings: DeploySettings;
+  /** Container image; defaults to the settings' registry URI or the repository's Dockerfile. */
+  readonly image?: ecs.ContainerImage;
+}
+
+/** Lifeboat in the recovery Region: state table, alarm intake, the bot service, its health alarms. */
+export class LifeboatStack extends Stack {
+  readonly taskRole: iam.Role;
+  private readonly zones: readonly string[];
+
+  /** The Availability Zones come from the settings, so synth never looks them up in the account. */
+  override get availabilityZones(): string[] {
+    return [...this.zones];
+  }
+
+  constructor(scope: Construct, id: string, props: LifeboatStackProps) {
+    const { settings } = props;
+    super(scope, id, {
+      ...props,
+      env: { account: settings.account, region: settings.region },
+      description: 'Lifeboat: incident-driven disaster recovery from Slack (runs in the recovery Region)',
+    });
+    this.zones = settings.availabilityZones;
+    const planBytes = Buffer.byteLength(props.planText, 'utf8');
+    if (planBytes > MAX_PLAN_BYTES) {
+      throw new Error(
+        `The plan is ${planBytes} bytes; the task definition carries at most ${MAX_PLAN_BYTES}.`,
+      );
+    }
+    Tags.of(this).add('lifeboat:component', 'bot');
+
+    const state = new StateTable(this, 'State');
+    const intake = new AlarmIntake(this, 'AlarmIntake', {
+      alarmTopicArns: props.plan.alarmTopics,
+      subscribeAlarmTopics: settings.subscribeAlarmTopics,
+      rawMessageDelivery: settings.rawMessageDelivery,
+    });
+    const slackSecret = new secretsmanager.Secret(this, 'SlackSecret', {
+      description: 'Lifeboat Slack credentials: set the values with put-secret-value (docs/deploy.md)',
+      // Empty placeholders, not secrets: the stack never holds the real values.
+      secretObjectValue: Object.fromEntries(
+        SLACK_SECRET_KEYS.map((key) => [key, SecretValue.unsafePlainText('')]),
+      ),
+    });
+
+    const bot = new BotService(this, 'Bot', {
+      settings,
+      image: props.image ?? imageFor(settings),
+      slackSecret,
+      environment: {
+        NODE_ENV: 'production',
+        HOST: '0.0.0.0',
+        PORT: String(CONTAINER_PORT),
+        AWS_REGION: settings.region,
+        LOG_LEVEL: 'info',
+        DR_TABLE: state.table.tableName,
+        DR_PLAN: PLAN_PATH,
+        DR_PLAN_YAML: props.planText,
+        DR_ALARM_QUEUE_URL: intake.queue.queueUrl,
+      },
+    });
+    this.taskRole = bot.taskRole;
+    state.grantStores(bot.taskRole);
+    intake.queue.grantConsumeMessages(bot.taskRole);
+    for (const spec of policyStatementsForPlan(props.plan, { passRoleArns: settings.passRoleArns })) {
+      bot.taskRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: spec.sid,
+          actions: [...spec.actions],
+          resources: [...spec.resources],
+          ...(spec.conditions
+            ? { conditions: spec.conditions as Record<string, Record<string, unknown>> }
+            : {}),
+        }),
+      );
+    }
+    const health = new HealthAlarms(this, 'Health', { bot, key: intake.key, email: settings.alarmEmail });
+
+    const base = `https://${settings.domainName ?? bot.loadBalancer?.loadBalancerDnsName ?? 'socket-mode'}`;
+    if (bot.loadBalancer) {
+      new CfnOutput(this, 'SlackRequestUrl', {
+        value: `${base}/slack/events`,
+        description: 'Slack request URL',
+      });
+      new CfnOutput(this, 'SnsEndpointUrl', { value: `${base}/sns`, description: 'SNS HTTPS endpoint' });
+      new CfnOutput(this, 'LoadBalancerDns', { value: bot.loadBalancer.loadBalancerDnsName });
+    }
+    new CfnOutput(this, 'SlackSecretArn', { value: slackSecret.secretArn });
+    new CfnOutput(this, 'StateTableName', { value: state.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: intake.topic.topicArn });
+    new CfnOutput(this, 'AlarmQueueArn', { value: intake.queue.queueArn });
+    new CfnOutput(this, 'OpsTopicArn', { value: health.topic.topicArn });
+  }
+}
+
+function imageFor(settings: DeploySettings): ecs.ContainerImage {
+  if (settings.image.kind === 'registry') return ecs.ContainerImage.fromRegistry(settings.image.uri);
+  return ecs.ContainerImage.fromAsset(settings.image.directory, {
+    platform: settings.cpuArchitecture === 'ARM64' ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64,
+    exclude: ['node_modules', '.git', 'cdk.out', 'infra/cdk.out', '.lifeboat', 'test-results', 'docs'],
+  });
+}

@@ -1,0 +1,280 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeRecordName } from '../lib/arns.js';
+import { DRILL_TAG_KEY, policyStatementsForPlan } from '../lib/permissions.js';
+import { dedupeStatements, PolicyInvariantError, policyProblems } from '../lib/policy-spec.js';
+import { actionsOf, DYNAMO_ONLY_PLAN, EXAMPLE_PLAN, isMutating, readPlan, statement } from './helpers.js';
+
+describe('policyStatementsForPlan on a DynamoDB-only plan', () => {
+  const statements = policyStatementsForPlan(readPlan(DYNAMO_ONLY_PLAN).plan);
+
+  it('grants no rds or ec2 action at all', () => {
+    // Act
+    const actions = actionsOf(statements);
+
+    // Assert
+    expect(actions.filter((a) => a.startsWith('rds:') || a.startsWith('ec2:'))).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('s3:') || a.startsWith('route53:'))).toEqual([]);
+  });
+
+  it('reads the table in both Regions by ARN', () => {
+    // Act
+    const read = statement(statements, 'DynamoReadOrdersOrdersTable');
+
+    // Assert
+    expect(read.actions).toEqual(['dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeTable']);
+    expect(read.resources).toEqual([
+      'arn:aws:dynamodb:eu-central-1:210987654321:table/orders',
+      'arn:aws:dynamodb:eu-west-1:210987654321:table/orders',
+    ]);
+  });
+
+  it('limits canary item access to the canary key prefix', () => {
+    // Act
+    const canary = statement(statements, 'DynamoCanaryOrdersOrdersTable');
+
+    // Assert
+    expect(canary.actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(canary.conditions).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['canary#*'] },
+    });
+  });
+
+  it('grants no table mutation without a failback step', () => {
+    // Act
+    const actions = actionsOf(statements);
+
+    // Assert
+    expect(actions).not.toContain('dynamodb:UpdateTable');
+    expect(actions).not.toContain('dynamodb:Scan');
+  });
+
+  it('publishes to the stakeholder topic and subscribes to the alarm topic only', () => {
+    // Act
+    const publish = statement(statements, 'NotifyStakeholdersOrders');
+    const subscribe = statement(statements, 'AlarmTopicSubscriptions');
+
+    // Assert
+    expect(publish.resources).toEqual(['arn:aws:sns:eu-central-1:210987654321:orders-stakeholders']);
+    expect(subscribe.resources).toEqual(['arn:aws:sns:eu-west-1:210987654321:orders-alarms']);
+  });
+});
+
+describe('policyStatementsForPlan on the example plan', () => {
+  const statements = policyStatementsForPlan(readPlan(EXAMPLE_PLAN).plan);
+
+  it('never puts a mutating action on Resource "*"', () => {
+    // Act
+    const offenders = statements.filter((s) => s.resources.includes('*') && s.actions.some(isMutating));
+
+    // Assert
+    expect(offenders).toEqual([]);
+    expect(statements.filter((s) => s.resources.includes('*')).map((s) => s.sid)).toEqual([
+      'CloudWatchRead',
+      'Ec2Describe',
+      'DynamoListStreams',
+    ]);
+  });
+
+  it('scopes Aurora switchover and failover to the global cluster and its two clusters', () => {
+    // Act
+    const switchover = statement(statements, 'AuroraSwitchoverPaymentsPaymentsDb');
+
+    // Assert
+    expect(switchover.actions).toEqual(['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster']);
+    expect(switchover.resources).toEqual([
+      'arn:aws:rds::123456789012:global-cluster:payments-global',
+      'arn:aws:rds:us-east-1:123456789012:cluster:payments-use1',
+      'arn:aws:rds:us-west-2:123456789012:cluster:payments-usw2',
+    ]);
+  });
+
+  it('lets drills delete only lifeboat-drill- resources in the recovery Region', () => {
+    // Act
+    const cleanup = statement(statements, 'AuroraDrillCleanupUsWest2');
+
+    // Assert
+    expect(
+      cleanup.resources.every((arn) => arn.includes(':us-west-2:') && arn.endsWith(':lifeboat-drill-*')),
+    ).toBe(true);
+  });
+
+  it('promotes only the replica instance', () => {
+    // Act
+    const promote = statement(statements, 'RdsPromoteAccountsAccountsDb');
+
+    // Assert
+    expect(promote).toEqual({
+      sid: 'RdsPromoteAccountsAccountsDb',
+      actions: ['rds:PromoteReadReplica'],
+      resources: ['arn:aws:rds:us-west-2:123456789012:db:accounts-db-usw2'],
+    });
+  });
+
+  it('launches EC2 instances only through the plan launch template', () => {
+    // Act
+    const template = statement(statements, 'Ec2LaunchTemplatePaymentsPaymentsApi');
+    const launch = statement(statements, 'Ec2LaunchFromTemplatePaymentsPaymentsApi');
+
+    // Assert
+    const lt = 'arn:aws:ec2:us-west-2:123456789012:launch-template/lt-0a1b2c3d4e5f60001';
+    expect(template.resources).toEqual([lt]);
+    expect(launch.conditions).toEqual({ ArnEquals: { 'ec2:LaunchTemplate': lt } });
+    expect(launch.resources.every((arn) => arn.startsWith('arn:aws:ec2:us-west-2:'))).toBe(true);
+  });
+
+  it('terminates only instances that carry the drill tag and tags only on launch', () => {
+    // Act
+    const terminate = statement(statements, 'Ec2DrillTerminatePaymentsPaymentsApi');
+    const tag = statement(statements, 'Ec2TagOnLaunchPaymentsPaymentsApi');
+
+    // Assert
+    expect(terminate.conditions).toEqual({ Null: { [`aws:ResourceTag/${DRILL_TAG_KEY}`]: 'false' } });
+    expect(tag.conditions).toEqual({ StringEquals: { 'ec2:CreateAction': 'RunInstances' } });
+  });
+
+  it('fails the plan health checks but does not edit DNS records for a fail-health-check step', () => {
+    // Act
+    const actions = actionsOf(statements);
+    const update = statement(statements, 'Route53FailHealthCheckPaymentsPaymentsDns');
+
+    // Assert
+    expect(actions).not.toContain('route53:ChangeResourceRecordSets');
+    expect(update.resources).toEqual([
+      'arn:aws:route53:::healthcheck/hc-payments-use1',
+      'arn:aws:route53:::healthcheck/hc-payments-usw2',
+    ]);
+  });
+
+  it('reads and writes S3 objects only under the canary prefix', () => {
+    // Act
+    const canary = statement(statements, 'S3CanaryPaymentsPaymentsReceipts');
+    const list = statement(statements, 'S3CanaryListPaymentsPaymentsReceipts');
+
+    // Assert
+    expect(canary.resources).toEqual([
+      'arn:aws:s3:::payments-receipts-use1/lifeboat-canary/*',
+      'arn:aws:s3:::payments-receipts-usw2/lifeboat-canary/*',
+    ]);
+    expect(list.conditions).toEqual({ StringLike: { 's3:prefix': 'lifeboat-canary/*' } });
+  });
+
+  it('gives every statement a unique alphanumeric id', () => {
+    // Act
+    const problems = policyProblems(statements);
+
+    // Assert
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('policyStatementsForPlan with other runbook actions', () => {
+  it('allows an UPSERT of the plan record only, by normalised name and type, for an update-record step', () => {
+    // Prepare
+    const { plan } = readPlan(EXAMPLE_PLAN, (t) =>
+      t.replace('resource: payments-dns\n', 'resource: payments-dns\n          action: update-record\n'),
+    );
+
+    // Act
+    const change = statement(policyStatementsForPlan(plan), 'Route53UpdateRecordPaymentsPaymentsDns');
+
+    // Assert
+    expect(change.resources).toEqual(['arn:aws:route53:::hostedzone/Z0PAYMENTSZONE']);
+    expect(change.conditions).toEqual({
+      'ForAllValues:StringEquals': {
+        'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['api.payments.example.com'],
+        'route53:ChangeResourceRecordSetsRecordTypes': ['A'],
+        'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+      },
+    });
+  });
+
+  it('grants replica re-creation in the old primary Region only when a failback step needs it', () => {
+    // Prepare
+    const { plan } = readPlan(EXAMPLE_PLAN, (t) =>
+      t.replace(
+        '          resource: accounts-sessions\n          estimate: 30s\n',
+        '          resource: accounts-sessions\n          estimate: 30s\n      failback:\n' +
+          '        - { id: rebuild-db, kind: rds-promote-replica, resource: accounts-db }\n' +
+          '        - { id: readd-sessions, kind: dynamodb-global-table, resource: accounts-sessions }\n',
+      ),
+    );
+
+    // Act
+    const statements = policyStatementsForPlan(plan);
+
+    // Assert
+    expect(statement(statements, 'RdsFailbackReplicaAccountsAccountsDb').resources).toContain(
+      'arn:aws:rds:us-east-1:123456789012:db:accounts-db*',
+    );
+    expect(statement(statements, 'DynamoFailbackBackfillAccountsAccountsSessions').resources).toEqual([
+      'arn:aws:dynamodb:us-east-1:123456789012:table/accounts-sessions',
+    ]);
+  });
+
+  it('grants no Aurora switchover when no step acts on the cluster', () => {
+    // Prepare
+    const { plan } = readPlan(EXAMPLE_PLAN, (t) =>
+      t.replace('kind: aurora-global\n          resource: payments-db', 'kind: wait\n          duration: 1m'),
+    );
+
+    // Act
+    const actions = actionsOf(policyStatementsForPlan(plan));
+
+    // Assert
+    expect(actions).not.toContain('rds:SwitchoverGlobalCluster');
+    expect(actions).toContain('rds:DescribeGlobalClusters');
+  });
+
+  it('passes only the listed roles, only to S3 and EC2', () => {
+    // Prepare
+    const role = 'arn:aws:iam::123456789012:role/payments-replication';
+
+    // Act
+    const statements = policyStatementsForPlan(readPlan(EXAMPLE_PLAN).plan, { passRoleArns: [role] });
+
+    // Assert
+    expect(statement(statements, 'PassReplicationAndInstanceRoles')).toEqual({
+      sid: 'PassReplicationAndInstanceRoles',
+      actions: ['iam:PassRole'],
+      resources: [role],
+      conditions: { StringEquals: { 'iam:PassedToService': ['s3.amazonaws.com', 'ec2.amazonaws.com'] } },
+    });
+  });
+});
+
+describe('policy invariants', () => {
+  it('reports a mutating action on Resource "*"', () => {
+    // Prepare
+    const bad = [
+      { sid: 'Bad', actions: ['rds:DescribeDBInstances', 'rds:DeleteDBInstance'], resources: ['*'] },
+    ];
+
+    // Act
+    const problems = policyProblems(bad);
+
+    // Assert
+    expect(problems).toEqual(['Bad: mutating action(s) rds:DeleteDBInstance on Resource "*"']);
+    expect(new PolicyInvariantError(problems).message).toContain('rds:DeleteDBInstance');
+  });
+
+  it('merges identical grants and keeps statement ids unique', () => {
+    // Prepare
+    const grant = { actions: ['rds:DeleteDBInstance'], resources: ['arn:aws:rds:us-west-2:1:db:x'] };
+
+    // Act
+    const merged = dedupeStatements([
+      { sid: 'A', ...grant },
+      { sid: 'B', ...grant },
+      { sid: 'A', actions: ['sns:Publish'], resources: ['arn:t'] },
+    ]);
+
+    // Assert
+    expect(merged.map((s) => s.sid)).toEqual(['A', 'A2']);
+  });
+
+  it('normalises record names the way Route 53 condition keys expect', () => {
+    // Act & Assert
+    expect(normalizeRecordName('API.Example.com.')).toBe('api.example.com');
+    expect(normalizeRecordName('*.example.com')).toBe('\\052.example.com');
+  });
+});
