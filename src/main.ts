@@ -11,10 +11,17 @@ import {
   startEmbeddedDynamo,
 } from './adapters/store/dynamo.js';
 import { createStores, type Stores } from './adapters/store/index.js';
+import { createSnsEndpoint } from './alarms/sns-endpoint.js';
+import {
+  type CertificateSource,
+  createSnsVerifier,
+  fetchCertificate,
+  SNS_CERT_HOST,
+} from './alarms/sns-verify.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createInFlight } from './domain/inflight.js';
-import { createHttpServer, type HttpServer, type RequestListener } from './http/server.js';
+import { createHttpServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger, toBoltLogger } from './logger.js';
 import { loadPlanFile, type Plan } from './plan/load.js';
 
@@ -26,8 +33,15 @@ export interface LifeboatOptions {
   readonly clock?: Clock;
   /** Lets the sandbox put its simulated cloud behind the real SDK clients. */
   readonly onAwsClient?: AwsClientOptions['onClient'];
-  /** SNS ingress listener (mounted at POST /sns). */
-  readonly sns?: RequestListener;
+  /**
+   * Which certificates sign SNS messages Lifeboat accepts. Default: SNS's own, fetched over HTTPS
+   * from the SNS host pattern. The sandbox supplies its own certificate (and only there).
+   */
+  readonly snsTrust?: {
+    readonly certificates: CertificateSource;
+    readonly certHost: RegExp;
+    readonly confirm: (subscribeUrl: string) => Promise<void>;
+  };
 }
 
 export interface Lifeboat {
@@ -108,12 +122,30 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     });
     await app.init();
 
+    const sns = createSnsEndpoint({
+      logger,
+      verify: createSnsVerifier({
+        certificates: options.snsTrust?.certificates ?? fetchCertificate,
+        certHost: options.snsTrust?.certHost ?? SNS_CERT_HOST,
+        now: () => clock.now(),
+      }),
+      allowedTopics: () => plan.alarmTopics,
+      confirm: options.snsTrust?.confirm ?? confirmSubscription,
+      onNotification: async (message) => {
+        // Routing into incident threads arrives with the alarm-ingress issue; until then it is logged.
+        logger.info(
+          { topicArn: message.TopicArn, messageId: message.MessageId, subject: message.Subject },
+          'SNS notification received',
+        );
+      },
+    });
+
     const http: HttpServer = createHttpServer({
       logger,
       ...(receiver instanceof HTTPReceiver
         ? { slack: { listener: receiver.requestListener, signingSecret: config.slack.signingSecret ?? '' } }
         : {}),
-      ...(options.sns ? { sns: options.sns } : {}),
+      sns,
       readiness: [
         { name: 'plan', check: async () => void plan.hash },
         { name: 'dynamodb', check: () => checkTable(documents, config.tableName) },
@@ -161,6 +193,15 @@ async function checkTable(documents: DynamoDBDocumentClient, tableName: string):
   });
   if (Table?.TableStatus !== 'ACTIVE')
     throw new Error(`table ${tableName} is ${Table?.TableStatus ?? 'missing'}`);
+}
+
+/** Confirms an SNS subscription by visiting its SubscribeURL, which must be https on SNS's host. */
+async function confirmSubscription(subscribeUrl: string): Promise<void> {
+  const url = new URL(subscribeUrl);
+  if (url.protocol !== 'https:' || !SNS_CERT_HOST.test(url.host))
+    throw new Error(`refusing to visit ${url.href}`);
+  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  if (!res.ok) throw new Error(`subscription confirmation failed: HTTP ${res.status}`);
 }
 
 async function runCleanups(cleanups: (() => Promise<void> | void)[], logger: Logger): Promise<void> {

@@ -1,0 +1,90 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, sendJson } from '../http/server.js';
+import type { Logger } from '../logger.js';
+import { type SnsMessage, SnsVerificationError } from './sns-verify.js';
+
+/** SNS messages are at most 256 KiB; the JSON envelope adds a little. */
+const MAX_SNS_BODY = 300 * 1024;
+
+export interface SnsEndpointOptions {
+  readonly logger: Logger;
+  readonly verify: (body: unknown) => Promise<SnsMessage>;
+  /** Topic ARNs the plan lists; anything else is refused, including subscription confirmations. */
+  readonly allowedTopics: () => readonly string[];
+  /** Confirms a subscription by visiting its SubscribeURL (already verified as signed by SNS). */
+  readonly confirm: (subscribeUrl: string) => Promise<void>;
+  /** Receives each verified notification from an allowed topic. */
+  readonly onNotification: (message: Extract<SnsMessage, { Type: 'Notification' }>) => Promise<void>;
+  /** Every refusal, for the audit log. */
+  readonly onRejected?: (rejection: {
+    status: number;
+    reason: string;
+    detail: string;
+    topicArn?: string;
+  }) => void;
+}
+
+/** POST /sns: verify, filter by topic, confirm subscriptions, hand notifications on, answer fast. */
+export function createSnsEndpoint(options: SnsEndpointOptions) {
+  const log = options.logger.child({ component: 'sns' });
+  const refuse = (res: ServerResponse, status: number, reason: string, detail: string, topicArn?: string) => {
+    log.warn({ status, reason, detail, topicArn }, 'SNS request refused');
+    options.onRejected?.({ status, reason, detail, ...(topicArn ? { topicArn } : {}) });
+    sendJson(res, status, { ok: false, error: reason });
+  };
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, MAX_SNS_BODY);
+    } catch {
+      return refuse(res, 413, 'payload_too_large', `body over ${MAX_SNS_BODY} bytes`);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return refuse(res, 400, 'invalid_json', 'body is not JSON');
+    }
+    let message: SnsMessage;
+    try {
+      message = await options.verify(body);
+    } catch (error) {
+      if (error instanceof SnsVerificationError) {
+        return refuse(res, error.reason === 'malformed' ? 400 : 403, error.reason, error.message);
+      }
+      throw error;
+    }
+    const headerType = req.headers['x-amz-sns-message-type'];
+    if (headerType !== undefined && headerType !== message.Type) {
+      return refuse(
+        res,
+        400,
+        'type_mismatch',
+        `header says ${String(headerType)}, body says ${message.Type}`,
+        message.TopicArn,
+      );
+    }
+    if (!options.allowedTopics().includes(message.TopicArn)) {
+      return refuse(
+        res,
+        403,
+        'unknown_topic',
+        `topic ${message.TopicArn} is not in the plan's alarmTopics`,
+        message.TopicArn,
+      );
+    }
+    switch (message.Type) {
+      case 'SubscriptionConfirmation':
+        await options.confirm(message.SubscribeURL);
+        log.info({ topicArn: message.TopicArn }, 'SNS subscription confirmed');
+        return sendJson(res, 200, { ok: true, confirmed: true });
+      case 'UnsubscribeConfirmation':
+        log.warn({ topicArn: message.TopicArn }, 'SNS subscription was removed');
+        return sendJson(res, 200, { ok: true });
+      case 'Notification':
+        await options.onNotification(message);
+        return sendJson(res, 200, { ok: true });
+    }
+  };
+}
