@@ -164,3 +164,21 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+export interface SandboxConfig {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly logLevel: Config['logLevel'];
+}
+
+/** `npm start` in sandbox mode: the UI port (PORT, default 3000), data folder and log level (default warn). */
+export function parseSandboxConfig(env: Env): SandboxConfig {
+  const parsed = envSchema.pick({ PORT: true, LIFEBOAT_DATA_DIR: true, LOG_LEVEL: true }).safeParse(env);
+  if (!parsed.success)
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  return Object.freeze({
+    port: parsed.data.PORT,
+    dataDir: parsed.data.LIFEBOAT_DATA_DIR,
+    logLevel: env.LOG_LEVEL ? parsed.data.LOG_LEVEL : 'warn',
+  });
+}

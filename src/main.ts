@@ -18,6 +18,9 @@ import {
   fetchCertificate,
   SNS_CERT_HOST,
 } from './alarms/sns-verify.js';
+import { createDynamoAuditStore } from './audit/dynamo-store.js';
+import { createAuditLog } from './audit/log.js';
+import type { AuditEventInput, AuditLog } from './audit/types.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createInFlight } from './domain/inflight.js';
@@ -51,6 +54,7 @@ export interface Lifeboat {
   readonly plan: Plan;
   readonly stores: Stores;
   readonly aws: AwsClients;
+  readonly audit: AuditLog;
   readonly logger: Logger;
   /** Stops accepting requests, waits for in-flight work (up to `graceMs`), then releases everything. */
   close(graceMs?: number): Promise<void>;
@@ -86,6 +90,15 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     cleanups.push(() => documents.destroy());
     await ensureTable(documents, config.tableName);
     const stores = createStores(documents, config.tableName, clock);
+    const audit = createAuditLog(createDynamoAuditStore(documents, config.tableName), {
+      writerId: instanceId,
+      clock,
+    });
+    /** For events whose effect is not held back by the audit write (refusals of anonymous requests). */
+    const auditInBackground = (event: AuditEventInput) =>
+      void audit
+        .append(event)
+        .catch((error: unknown) => logger.error({ err: error, event: event.type }, 'audit append failed'));
 
     const aws = createAwsClients(options.onAwsClient ? { onClient: options.onAwsClient } : {});
     cleanups.push(() => aws.destroy());
@@ -119,6 +132,14 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       getPlan: () => plan,
       inflight,
       subcommands: {},
+      recordCommand: async ({ userId, channelId, text }) => {
+        await audit.append({
+          type: 'command',
+          actor: userId,
+          channel: channelId,
+          details: { text: `/dr ${text}`.trim() },
+        });
+      },
     });
     await app.init();
 
@@ -151,6 +172,17 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
         { name: 'dynamodb', check: () => checkTable(documents, config.tableName) },
       ],
       now: () => clock.now(),
+      onRejected: (r) =>
+        auditInBackground({
+          type: 'http.rejected',
+          actor: 'unknown',
+          details: {
+            path: r.path,
+            status: r.status,
+            reason: r.reason,
+            remoteAddress: r.remoteAddress ?? null,
+          },
+        }),
     });
     const url = await http.listen(config.http.port, config.http.host);
     if (receiver instanceof SocketModeReceiver) {
@@ -169,6 +201,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       plan,
       stores,
       aws,
+      audit,
       logger,
       close(graceMs = 10_000) {
         closing ??= (async () => {

@@ -108,6 +108,24 @@ describe('the Bolt app over real signed HTTP', () => {
     });
   });
 
+  it('audits commands and refused requests', async () => {
+    await postSigned(events, slashCommandBody({ text: 'plan accounts', user: 'U0BOB' }), { secret: SECRET });
+    await postSigned(events, slashCommandBody({ text: 'help' }), { secret: SECRET, signature: 'v0=00' });
+
+    const entries = [];
+    for await (const entry of bot.audit.query()) entries.push(entry);
+    expect(entries).toContainEqual(
+      expect.objectContaining({ type: 'command', actor: 'U0BOB', details: { text: '/dr plan accounts' } }),
+    );
+    await expect
+      .poll(async () => {
+        const rejected = [];
+        for await (const entry of bot.audit.query()) if (entry.type === 'http.rejected') rejected.push(entry);
+        return rejected.length;
+      })
+      .toBeGreaterThan(0);
+  });
+
   it('answers unknown paths with 404 and stays up', async () => {
     const res = await fetch(`${bot.url}/nope`, { method: 'POST', body: 'x' });
     expect(res.status).toBe(404);

@@ -1,0 +1,139 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { readBody, sendJson } from '../http/server.js';
+import type { Plan } from '../plan/load.js';
+import type { Faults } from './aws/faults.js';
+import type { WorldSnapshot } from './aws/snapshot.js';
+
+/** What the fault panel needs from the simulated cloud. */
+export interface PanelCloud {
+  readonly faults: Faults;
+  snapshot(): WorldSnapshot;
+}
+
+const faultRequest = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('outage'), region: z.string() }),
+  z.object({ action: z.literal('restore'), region: z.string() }),
+  z.object({ action: z.literal('break'), resourceId: z.string() }),
+  z.object({ action: z.literal('repair'), resourceId: z.string() }),
+  z.object({ action: z.literal('throttle'), rate: z.number().min(0).max(1) }),
+  z.object({ action: z.literal('latency'), ms: z.number().min(0).max(60_000) }),
+  z.object({ action: z.literal('heal') }),
+]);
+export type FaultRequest = z.infer<typeof faultRequest>;
+
+export function applyFault(faults: Faults, request: FaultRequest): void {
+  switch (request.action) {
+    case 'outage':
+      return faults.regionOutage(request.region);
+    case 'restore':
+      return faults.restoreRegion(request.region);
+    case 'break':
+      return faults.breakReplication(request.resourceId);
+    case 'repair':
+      return faults.repairReplication(request.resourceId);
+    case 'throttle':
+      return faults.throttle(request.rate);
+    case 'latency':
+      return faults.latency(request.ms);
+    case 'heal':
+      return faults.heal();
+  }
+}
+
+/** Routes the emulator mounts for the panel: GET /_sandbox/world and POST /_sandbox/faults. */
+export function panelRoutes(cloud: PanelCloud) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    if (url.pathname === '/_sandbox/world' && req.method === 'GET') {
+      sendJson(res, 200, cloud.snapshot());
+      return true;
+    }
+    if (url.pathname === '/_sandbox/faults' && req.method === 'POST') {
+      let body: unknown;
+      try {
+        body = JSON.parse((await readBody(req, 16 * 1024)).toString('utf8'));
+      } catch {
+        sendJson(res, 400, { ok: false, error: 'invalid_json' });
+        return true;
+      }
+      const parsed = faultRequest.safeParse(body);
+      if (!parsed.success) {
+        sendJson(res, 400, { ok: false, error: 'invalid_fault', detail: parsed.error.issues[0]?.message });
+        return true;
+      }
+      applyFault(cloud.faults, parsed.data);
+      sendJson(res, 200, { ok: true, faults: cloud.faults.describe() });
+      return true;
+    }
+    return false;
+  };
+}
+
+/**
+ * Browser script appended to the emulator page: a panel showing the simulated Regions, alarms and
+ * faults, with buttons to inject an outage, break one resource's replication, throttle, or heal.
+ */
+export function panelScript(plan: Plan): string {
+  const regions = [
+    ...new Set(Object.values(plan.services).flatMap((s) => [s.primaryRegion, s.recoveryRegion])),
+  ];
+  const resources = Object.values(plan.services).flatMap((s) =>
+    s.resources.filter((r) => r.kind !== 'ec2' && r.kind !== 'route53').map((r) => r.id),
+  );
+  return `
+(() => {
+  const regions = ${JSON.stringify(regions)};
+  const resources = ${JSON.stringify(resources)};
+  const panel = document.createElement('aside');
+  panel.dataset.testid = 'aws-panel';
+  panel.style.cssText = 'position:fixed;right:12px;bottom:12px;width:300px;max-height:45vh;overflow:auto;background:#fff;border:1px solid #d0d0d0;border-radius:8px;box-shadow:0 4px 16px rgba(0,0,0,.15);font:12px/1.4 system-ui,sans-serif;padding:10px;z-index:50';
+  const el = (tag, attrs, text) => { const e = document.createElement(tag); Object.assign(e, attrs || {}); if (text) e.textContent = text; return e; };
+  const fault = async (body) => {
+    await fetch('/_sandbox/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    refresh();
+  };
+  const button = (label, testid, body, danger) => {
+    const b = el('button', { type: 'button' }, label);
+    b.dataset.testid = testid;
+    b.style.cssText = 'margin:2px;padding:3px 7px;border-radius:4px;border:1px solid ' + (danger ? '#c0392b;color:#c0392b' : '#888') + ';background:#fff;cursor:pointer;font-size:12px';
+    b.onclick = () => fault(body);
+    return b;
+  };
+  const status = el('div');
+  const controls = el('div');
+  for (const region of regions) {
+    controls.append(button('Outage ' + region, 'fault-outage-' + region, { action: 'outage', region }, true));
+    controls.append(button('Restore ' + region, 'fault-restore-' + region, { action: 'restore', region }));
+  }
+  const select = el('select');
+  select.dataset.testid = 'fault-resource';
+  for (const r of resources) select.append(el('option', { value: r }, r));
+  const breakButton = el('button', { type: 'button' }, 'Break replication');
+  breakButton.dataset.testid = 'fault-break';
+  breakButton.onclick = () => fault({ action: 'break', resourceId: select.value });
+  const repairButton = el('button', { type: 'button' }, 'Repair');
+  repairButton.dataset.testid = 'fault-repair';
+  repairButton.onclick = () => fault({ action: 'repair', resourceId: select.value });
+  const row = el('div'); row.style.margin = '4px 0'; row.append(select, breakButton, repairButton);
+  controls.append(row,
+    button('Throttle 30%', 'fault-throttle', { action: 'throttle', rate: 0.3 }),
+    button('Heal everything', 'fault-heal', { action: 'heal' }));
+  panel.append(el('strong', {}, 'Simulated AWS'), status, controls);
+  document.body.append(panel);
+  async function refresh() {
+    try {
+      const w = await (await fetch('/_sandbox/world')).json();
+      const alarming = w.alarms.filter((a) => a.state === 'ALARM').map((a) => a.name);
+      status.replaceChildren(
+        el('div', {}, w.regions.map((r) => r.region + ': ' + r.status).join(' · ')),
+        el('div', {}, 'Faults: ' + (w.faults.outages.length + w.faults.broken.length + w.faults.throttles.length + w.faults.latencies.length + w.faults.failures.length || 'none')),
+        el('div', {}, 'Alarms in ALARM: ' + (alarming.join(', ') || 'none')),
+      );
+      status.dataset.alarms = alarming.join(',');
+    } catch (e) { status.textContent = 'simulated cloud unreachable'; }
+  }
+  refresh();
+  setInterval(refresh, 2000);
+})();
+`;
+}
