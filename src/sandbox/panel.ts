@@ -25,19 +25,26 @@ export type FaultRequest = z.infer<typeof faultRequest>;
 export function applyFault(faults: Faults, request: FaultRequest): void {
   switch (request.action) {
     case 'outage':
-      return faults.regionOutage(request.region);
+      faults.regionOutage(request.region);
+      return;
     case 'restore':
-      return faults.restoreRegion(request.region);
+      faults.restoreRegion(request.region);
+      return;
     case 'break':
-      return faults.breakReplication(request.resourceId);
+      faults.breakReplication(request.resourceId);
+      return;
     case 'repair':
-      return faults.repairReplication(request.resourceId);
+      faults.repairReplication(request.resourceId);
+      return;
     case 'throttle':
-      return faults.throttle(request.rate);
+      faults.throttle(request.rate);
+      return;
     case 'latency':
-      return faults.latency(request.ms);
+      faults.latency(request.ms);
+      return;
     case 'heal':
-      return faults.heal();
+      faults.heal();
+      return;
   }
 }
 
