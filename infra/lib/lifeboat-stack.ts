@@ -118,6 +118,16 @@ function imageFor(settings: DeploySettings): ecs.ContainerImage {
   if (settings.image.kind === 'registry') return ecs.ContainerImage.fromRegistry(settings.image.uri);
   return ecs.ContainerImage.fromAsset(settings.image.directory, {
     platform: settings.cpuArchitecture === 'ARM64' ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64,
-    exclude: ['node_modules', '.git', 'cdk.out', 'infra/cdk.out', '.lifeboat', 'test-results', 'docs'],
+    // Only what the Dockerfile copies matters; everything else would just churn the asset hash.
+    exclude: [
+      '**',
+      '!Dockerfile',
+      '!package.json',
+      '!package-lock.json',
+      '!tsconfig.json',
+      '!src/**',
+      '!handlers/**',
+      '!blocks/**',
+    ],
   });
 }
