@@ -16,7 +16,7 @@ function visibleMessages(ws: Workspace, channel: string, user: string): Record<s
   const shared = ws.messages.get(channel) ?? [];
   const own = ws.ephemerals.filter((m) => m.channel === channel && m.ephemeralFor === user);
   const all: StoredMessage[] = [...shared, ...own].sort((a, b) => Number(a.ts) - Number(b.ts));
-  return all.map((m) => ({ ...toApiMessage(ws, m), ...(m.ephemeralFor ? { ephemeral: true } : {}) }));
+  return all.map((m) => ({ ...toApiMessage(ws, m), channel, ...(m.ephemeralFor ? { ephemeral: true } : {}) }));
 }
 
 function state(deps: UiDeps, user: string): Record<string, unknown> {
@@ -123,6 +123,11 @@ export function createUiRoutes(
     const user = q.get('user') ?? '';
     assets ??= await loadUiAssets(deps.extensionScript);
     if (req.method === 'GET') {
+      if (path === '/favicon.ico') {
+        res.writeHead(204);
+        res.end();
+        return true;
+      }
       if (path === '/' || path.startsWith('/archives/')) {
         sendText(res, 200, assets.page, 'text/html');
         return true;
