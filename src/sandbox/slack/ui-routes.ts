@@ -16,7 +16,11 @@ function visibleMessages(ws: Workspace, channel: string, user: string): Record<s
   const shared = ws.messages.get(channel) ?? [];
   const own = ws.ephemerals.filter((m) => m.channel === channel && m.ephemeralFor === user);
   const all: StoredMessage[] = [...shared, ...own].sort((a, b) => Number(a.ts) - Number(b.ts));
-  return all.map((m) => ({ ...toApiMessage(ws, m), channel, ...(m.ephemeralFor ? { ephemeral: true } : {}) }));
+  return all.map((m) => ({
+    ...toApiMessage(ws, m),
+    channel,
+    ...(m.ephemeralFor ? { ephemeral: true } : {}),
+  }));
 }
 
 function state(deps: UiDeps, user: string): Record<string, unknown> {
