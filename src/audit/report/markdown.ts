@@ -1,0 +1,50 @@
+import { drillsLine, formatDuration, formatMeasured, operationLine, readinessLine } from './format.js';
+import type { ComplianceReport } from './types.js';
+
+/** Escapes Markdown control characters in text that came from users or AWS. */
+export const escapeMarkdown = (text: string): string =>
+  text.replace(/[\\`*_{}[\]<>()#+|!~-]/g, '\\$&').replace(/\r?\n/g, ' ');
+
+/** The compliance report as a Markdown document (the file attached to the Slack message). */
+export function reportMarkdown(report: ComplianceReport): string {
+  const lines: string[] = [
+    '# Lifeboat compliance report',
+    '',
+    `Period: ${report.from} to ${report.to} (UTC). Computed from ${report.entries} audit log entries.`,
+    '',
+    'Figures come only from the audit log; where it holds no data the report says so.',
+    '',
+  ];
+  if (report.services.length === 0)
+    lines.push('No services in the plan and no service activity in the audit log.', '');
+  for (const s of report.services) {
+    lines.push(`## ${escapeMarkdown(s.service)}`, '');
+    if (!s.targets) lines.push('_This service is no longer in the DR plan._', '');
+    lines.push(`- ${drillsLine(s)}`);
+    lines.push(`- ${formatMeasured('Measured RTO', s.rto, s.targets?.rtoMs)}`);
+    lines.push(`- ${formatMeasured('Measured RPO', s.rpo, s.targets?.rpoMs)}`);
+    lines.push(`- ${readinessLine(s)}`);
+    lines.push('');
+    if (s.drills.length > 0) {
+      lines.push('### Drills', '', '| when | outcome | RTO | RPO | note |', '|---|---|---|---|---|');
+      for (const d of s.drills) {
+        const rto = d.rtoMs === undefined ? 'not measured' : formatDuration(d.rtoMs);
+        const rpo = d.rpoMs === undefined ? 'not measured' : formatDuration(d.rpoMs);
+        lines.push(`| ${d.at} | ${d.outcome} | ${rto} | ${rpo} | ${escapeMarkdown(d.reason ?? '')} |`);
+      }
+      lines.push('');
+    }
+    lines.push('### Failovers and failbacks', '');
+    if (s.operations.length === 0) lines.push('None requested in this period.');
+    for (const op of s.operations) lines.push(`- ${escapeMarkdown(operationLine(op, (id) => id))}`);
+    lines.push('', '### Open findings', '');
+    if (s.openFindings.length === 0) lines.push('None recorded in this period.');
+    for (const f of s.openFindings) {
+      lines.push(
+        `- ${escapeMarkdown(f.title)} (${escapeMarkdown(f.id)}${f.severity ? `, ${escapeMarkdown(f.severity)}` : ''}, since ${f.at})`,
+      );
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
