@@ -1,0 +1,341 @@
+import type {
+  Datapoint,
+  DescribeAlarmHistoryCommandInput,
+  DescribeAlarmHistoryCommandOutput,
+  DescribeAlarmsCommandInput,
+  DescribeAlarmsCommandOutput,
+  GetMetricDataCommandInput,
+  GetMetricDataCommandOutput,
+  GetMetricStatisticsCommandInput,
+  GetMetricStatisticsCommandOutput,
+  MetricDataResult,
+  CompositeAlarm as SdkCompositeAlarm,
+  MetricAlarm as SdkMetricAlarm,
+} from '@aws-sdk/client-cloudwatch';
+import {
+  type Alarm,
+  type AlarmHistoryItem,
+  type AlarmState,
+  type AlarmStatus,
+  evaluateComposite,
+  evaluateMetricAlarm,
+  isoMillis,
+} from './alarms.js';
+import { awsError } from './errors.js';
+import { findSeries, type Series } from './metrics.js';
+import type { Registry } from './registry.js';
+import { REGION_NAMES, type World } from './world.js';
+
+export interface CloudWatchState {
+  readonly alarms: Alarm[];
+  readonly history: AlarmHistoryItem[];
+}
+
+export type AlarmNotify = (alarm: Alarm, old: AlarmState, subject: string, message: string) => void;
+
+const alarmArn = (w: World, a: Alarm) => `arn:aws:cloudwatch:${a.region}:${w.account}:alarm:${a.name}`;
+
+/** Runs every alarm evaluation that is due (one per scaled period), then the composites. */
+export function evaluateAlarms(w: World, cw: CloudWatchState, now: number, notify: AlarmNotify): void {
+  const transition = (a: Alarm, status: AlarmStatus) => {
+    const old = a.state.value;
+    a.state = status;
+    cw.history.push({
+      alarmName: a.name,
+      alarmType: a.type,
+      region: a.region,
+      at: status.updatedAt,
+      summary: `Alarm updated from ${old} to ${status.value}`,
+      data: JSON.stringify({
+        version: '1.0',
+        oldState: { stateValue: old },
+        newState: { stateValue: status.value, stateReason: status.reason },
+      }),
+    });
+    w.events.emit('alarm', {
+      name: a.name,
+      region: a.region,
+      from: old,
+      to: status.value,
+      reason: status.reason,
+      at: status.updatedAt,
+    });
+    const { subject, message } = alarmNotification(w, a, old, cw.alarms);
+    notify(a, old, subject, message);
+  };
+  for (const a of cw.alarms) {
+    if (a.type !== 'MetricAlarm') continue;
+    const step = w.time.toClock(a.period * 1000);
+    for (let i = 0; a.nextEvaluation <= now && i < 50; i++) {
+      const status = evaluateMetricAlarm(w, a, a.nextEvaluation);
+      if (status) transition(a, status);
+      a.nextEvaluation += step;
+    }
+    if (a.nextEvaluation <= now) a.nextEvaluation = now + step;
+  }
+  const states = new Map(cw.alarms.map((a) => [a.name, a.state.value]));
+  for (const a of cw.alarms) {
+    if (a.type !== 'CompositeAlarm') continue;
+    const status = evaluateComposite(a, states, now);
+    if (status) transition(a, status);
+  }
+}
+
+/** The JSON CloudWatch publishes to SNS on a state change, and its Subject. */
+export function alarmNotification(
+  w: World,
+  a: Alarm,
+  old: AlarmState,
+  all: readonly Alarm[],
+): { subject: string; message: string } {
+  const regionName = REGION_NAMES[a.region] ?? a.region;
+  const common = {
+    AlarmName: a.name,
+    AlarmDescription: a.description,
+    AWSAccountId: w.account,
+    AlarmConfigurationUpdatedTimestamp: isoMillis(a.configuredAt),
+    NewStateValue: a.state.value,
+    NewStateReason: a.state.reason,
+    StateChangeTime: isoMillis(a.state.updatedAt),
+    Region: regionName,
+    AlarmArn: alarmArn(w, a),
+    OldStateValue: old,
+    OKActions: a.okActions,
+    AlarmActions: a.alarmActions,
+    InsufficientDataActions: [],
+  };
+  const body =
+    a.type === 'MetricAlarm'
+      ? {
+          ...common,
+          Trigger: {
+            MetricName: a.metricName,
+            Namespace: a.namespace,
+            StatisticType: 'Statistic',
+            Statistic: a.statistic.toUpperCase(),
+            Unit: a.unit ?? null,
+            Dimensions: Object.entries(a.dimensions).map(([name, value]) => ({ value, name })),
+            Period: a.period,
+            EvaluationPeriods: a.evaluationPeriods,
+            DatapointsToAlarm: a.datapointsToAlarm,
+            ComparisonOperator: a.comparison,
+            Threshold: a.threshold,
+            TreatMissingData: a.treatMissingData,
+            EvaluateLowSampleCountPercentile: '',
+          },
+        }
+      : {
+          ...common,
+          AlarmRule: a.rule,
+          TriggeringChildren: all
+            .filter((c) => a.children.includes(c.name) && c.state.value === a.state.value)
+            .map((c) => ({
+              Arn: alarmArn(w, c),
+              State: { Value: c.state.value, Timestamp: isoMillis(c.state.updatedAt) },
+            })),
+        };
+  const subject = `${a.state.value}: "${a.name}" in ${regionName}`;
+  return {
+    subject: subject.length > 100 ? `${subject.slice(0, 97)}...` : subject,
+    message: JSON.stringify(body),
+  };
+}
+
+function metricAlarmShape(w: World, a: Alarm & { type: 'MetricAlarm' }): SdkMetricAlarm {
+  return {
+    AlarmName: a.name,
+    AlarmArn: alarmArn(w, a),
+    AlarmDescription: a.description,
+    AlarmConfigurationUpdatedTimestamp: new Date(a.configuredAt),
+    ActionsEnabled: true,
+    OKActions: a.okActions,
+    AlarmActions: a.alarmActions,
+    InsufficientDataActions: [],
+    StateValue: a.state.value,
+    StateReason: a.state.reason,
+    ...(a.state.reasonData ? { StateReasonData: a.state.reasonData } : {}),
+    StateUpdatedTimestamp: new Date(a.state.updatedAt),
+    StateTransitionedTimestamp: new Date(a.state.transitionedAt),
+    MetricName: a.metricName,
+    Namespace: a.namespace,
+    Statistic: a.statistic,
+    Dimensions: Object.entries(a.dimensions).map(([Name, Value]) => ({ Name, Value })),
+    Period: a.period,
+    ...(a.unit ? { Unit: a.unit } : {}),
+    EvaluationPeriods: a.evaluationPeriods,
+    DatapointsToAlarm: a.datapointsToAlarm,
+    Threshold: a.threshold,
+    ComparisonOperator: a.comparison,
+    TreatMissingData: a.treatMissingData,
+  };
+}
+
+function compositeShape(w: World, a: Alarm & { type: 'CompositeAlarm' }): SdkCompositeAlarm {
+  return {
+    AlarmName: a.name,
+    AlarmArn: alarmArn(w, a),
+    AlarmDescription: a.description,
+    AlarmRule: a.rule,
+    AlarmConfigurationUpdatedTimestamp: new Date(a.configuredAt),
+    ActionsEnabled: true,
+    OKActions: a.okActions,
+    AlarmActions: a.alarmActions,
+    InsufficientDataActions: [],
+    StateValue: a.state.value,
+    StateReason: a.state.reason,
+    StateUpdatedTimestamp: new Date(a.state.updatedAt),
+    StateTransitionedTimestamp: new Date(a.state.transitionedAt),
+  };
+}
+
+/** Datapoints per period bucket, sampled at the bucket's start, middle and end (never after `now`). */
+function buckets(series: Series, start: number, end: number, periodS: number, now: number) {
+  const p = periodS * 1000;
+  const out: { at: number; values: number[] }[] = [];
+  let first = Math.floor(start / p) * p;
+  if (Math.floor((end - first) / p) > 1440) first = end - 1440 * p;
+  for (let s = first; s < end && s <= now; s += p) {
+    const values = [s, s + p / 2, s + p]
+      .filter((t) => t >= start && t <= Math.min(end, now))
+      .map((t) => series.value(t))
+      .filter((v): v is number => v !== undefined);
+    if (values.length > 0) out.push({ at: s, values });
+  }
+  return out;
+}
+
+function stat(values: number[], name: string): number {
+  switch (name) {
+    case 'Minimum':
+      return Math.min(...values);
+    case 'Sum':
+      return values.reduce((a, b) => a + b, 0);
+    case 'SampleCount':
+      return values.length;
+    case 'Average':
+      return values.reduce((a, b) => a + b, 0) / values.length;
+    default:
+      return Math.max(...values); // Maximum and percentiles
+  }
+}
+
+export function registerCloudWatch(registry: Registry, cw: CloudWatchState): void {
+  registry
+    .on<GetMetricDataCommandInput, GetMetricDataCommandOutput>(
+      'cloudwatch:GetMetricData',
+      (input, { world, region }) => {
+        const start = input.StartTime?.getTime() ?? 0;
+        const end = input.EndTime?.getTime() ?? world.time.now();
+        const results: MetricDataResult[] = (input.MetricDataQueries ?? []).map((q) => {
+          if (!q.MetricStat) {
+            return {
+              Id: q.Id,
+              Label: q.Label ?? q.Id,
+              Timestamps: [],
+              Values: [],
+              StatusCode: 'InternalError',
+              Messages: [
+                { Code: 'Unsupported', Value: 'The sandbox does not evaluate metric math expressions.' },
+              ],
+            };
+          }
+          const m = q.MetricStat.Metric;
+          const series = findSeries(world, region, m?.Namespace, m?.MetricName, m?.Dimensions);
+          const points = series
+            ? buckets(series, start, end, q.MetricStat.Period ?? 60, world.time.now())
+            : [];
+          if (input.ScanBy !== 'TimestampAscending') points.reverse();
+          return {
+            Id: q.Id,
+            Label: q.Label ?? m?.MetricName,
+            Timestamps: points.map((b) => new Date(b.at)),
+            Values: points.map((b) => stat(b.values, q.MetricStat?.Stat ?? 'Average')),
+            StatusCode: 'Complete',
+          };
+        });
+        return { MetricDataResults: results, Messages: [] };
+      },
+    )
+    .on<GetMetricStatisticsCommandInput, GetMetricStatisticsCommandOutput>(
+      'cloudwatch:GetMetricStatistics',
+      (input, { world, region }) => {
+        const series = findSeries(world, region, input.Namespace, input.MetricName, input.Dimensions);
+        const start = input.StartTime?.getTime() ?? 0;
+        const end = input.EndTime?.getTime() ?? world.time.now();
+        const points = series ? buckets(series, start, end, input.Period ?? 60, world.time.now()) : [];
+        const datapoints: Datapoint[] = points.map((b) => ({
+          Timestamp: new Date(b.at),
+          ...(series ? { Unit: input.Unit ?? series.unit } : {}),
+          ...Object.fromEntries((input.Statistics ?? []).map((s) => [s, stat(b.values, s)])),
+          ...(input.ExtendedStatistics
+            ? {
+                ExtendedStatistics: Object.fromEntries(
+                  input.ExtendedStatistics.map((s) => [s, stat(b.values, s)]),
+                ),
+              }
+            : {}),
+        }));
+        return { Label: input.MetricName, Datapoints: datapoints };
+      },
+    )
+    .on<DescribeAlarmsCommandInput, DescribeAlarmsCommandOutput>(
+      'cloudwatch:DescribeAlarms',
+      (input, { world, region }) => {
+        if (input.AlarmNames && input.AlarmNamePrefix)
+          throw awsError(
+            'cloudwatch',
+            'InvalidParameterCombination',
+            'AlarmNames and AlarmNamePrefix cannot be used together.',
+          );
+        const types = input.AlarmTypes ?? ['MetricAlarm'];
+        const found = cw.alarms.filter(
+          (a) =>
+            a.region === region &&
+            types.includes(a.type) &&
+            (!input.AlarmNames || input.AlarmNames.includes(a.name)) &&
+            (!input.AlarmNamePrefix || a.name.startsWith(input.AlarmNamePrefix)) &&
+            (!input.StateValue || a.state.value === input.StateValue) &&
+            (!input.ActionPrefix || a.alarmActions.some((x) => x.startsWith(input.ActionPrefix ?? ''))),
+        );
+        const offset = Number(input.NextToken ?? 0);
+        const page = found.slice(offset, offset + (input.MaxRecords ?? 100));
+        const next = offset + page.length < found.length ? String(offset + page.length) : undefined;
+        return {
+          MetricAlarms: page.filter((a) => a.type === 'MetricAlarm').map((a) => metricAlarmShape(world, a)),
+          CompositeAlarms: page
+            .filter((a) => a.type === 'CompositeAlarm')
+            .map((a) => compositeShape(world, a)),
+          ...(next ? { NextToken: next } : {}),
+        };
+      },
+    )
+    .on<DescribeAlarmHistoryCommandInput, DescribeAlarmHistoryCommandOutput>(
+      'cloudwatch:DescribeAlarmHistory',
+      (input, { region }) => {
+        const from = input.StartDate?.getTime() ?? Number.NEGATIVE_INFINITY;
+        const to = input.EndDate?.getTime() ?? Number.POSITIVE_INFINITY;
+        const items = cw.history
+          .filter(
+            (h) =>
+              h.region === region &&
+              (!input.AlarmName || h.alarmName === input.AlarmName) &&
+              (!input.HistoryItemType || input.HistoryItemType === 'StateUpdate') &&
+              (!input.AlarmTypes || input.AlarmTypes.includes(h.alarmType)) &&
+              h.at >= from &&
+              h.at <= to,
+          )
+          .sort((a, b) => (input.ScanBy === 'TimestampAscending' ? a.at - b.at : b.at - a.at))
+          .slice(0, input.MaxRecords ?? 100);
+        return {
+          AlarmHistoryItems: items.map((h) => ({
+            AlarmName: h.alarmName,
+            AlarmType: h.alarmType,
+            Timestamp: new Date(h.at),
+            HistoryItemType: 'StateUpdate',
+            HistorySummary: h.summary,
+            HistoryData: h.data,
+          })),
+        };
+      },
+    );
+}

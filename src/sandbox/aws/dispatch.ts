@@ -1,0 +1,80 @@
+import type { Dispatch, SdkCall } from './attach.js';
+import { awsError, throttlingError, timeoutError, unavailableError } from './errors.js';
+import { matchesScope } from './faults.js';
+import type { Registry } from './registry.js';
+import { regionUp, type World } from './world.js';
+
+export interface DispatchOptions {
+  /** The clients' per-attempt request timeout, ms, used to shape simulated timeouts. */
+  readonly requestTimeoutMs: number;
+  /** Brings the model up to date (due transitions, replication) before each call. */
+  readonly advance: () => void;
+}
+
+/** Route 53 is global; its control plane (changes) lives in us-east-1, its reads keep answering. */
+const ROUTE53_CONTROL_PLANE = 'us-east-1';
+const ROUTE53_MUTATIONS = new Set(['ChangeResourceRecordSets', 'UpdateHealthCheck', 'CreateHealthCheck']);
+
+/** Applies injected faults to one SDK attempt, then answers it from the model. */
+export function createDispatch(world: World, registry: Registry, options: DispatchOptions): Dispatch {
+  return async (call: SdkCall) => {
+    const { service, operation, region } = call;
+    const key = `${service}:${operation}`;
+    const report = (outcome: string, error?: Error) =>
+      world.events.emit('call', {
+        service,
+        operation,
+        region,
+        outcome,
+        ...(error ? { error: error.name } : {}),
+        at: world.time.now(),
+      });
+    try {
+      const f = world.faults;
+      const latency = f.latencies
+        .filter((r) => matchesScope(r, service, region))
+        .reduce((sum, r) => sum + r.ms, 0);
+      if (latency > 0) {
+        const clockMs = world.time.toClock(latency);
+        if (clockMs >= options.requestTimeoutMs) {
+          await world.time.wait(world.time.toSim(options.requestTimeoutMs));
+          throw timeoutError(options.requestTimeoutMs);
+        }
+        await world.time.wait(latency);
+      }
+      options.advance();
+      const outageRegion =
+        service === 'route53'
+          ? ROUTE53_MUTATIONS.has(operation)
+            ? ROUTE53_CONTROL_PLANE
+            : undefined
+          : region;
+      if (outageRegion && !regionUp(world, outageRegion)) {
+        if (f.outageMode.get(outageRegion) === 'timeout') {
+          await world.time.wait(world.time.toSim(options.requestTimeoutMs));
+          throw timeoutError(options.requestTimeoutMs);
+        }
+        throw unavailableError(service, outageRegion);
+      }
+      const throttle = f.throttles.find((r) => matchesScope(r, service, region));
+      if (throttle && world.random() < throttle.rate) throw throttlingError(service);
+      const failure = f.failures.find(
+        (r) => r.operation === key && r.remaining > 0 && (r.region === undefined || r.region === region),
+      );
+      if (failure) {
+        failure.remaining -= 1;
+        const [name = 'InternalFailure', status = '500'] = failure.error.split('#');
+        throw awsError(service, name, `Injected failure of ${key}`, Number(status));
+      }
+      if (!registry.has(key)) {
+        throw awsError(service, 'UnsupportedOperation', `The sandbox does not simulate ${key}`, 400);
+      }
+      const output = await registry.invoke(key, call.input, { world, service, operation, region });
+      report('ok');
+      return output;
+    } catch (error) {
+      report('error', error as Error);
+      throw error;
+    }
+  };
+}
