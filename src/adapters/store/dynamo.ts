@@ -6,6 +6,7 @@ import {
   DynamoDBClient,
   type DynamoDBClientConfig,
   ResourceInUseException,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
@@ -39,6 +40,8 @@ export function createDocumentClient(state: StateEndpoint): DynamoDBDocumentClie
  * processes at once. Production tables come from infra/ (with TTL on `expiresAt` and PITR).
  */
 export async function ensureTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  // In production the table comes from infra/ and the task role may not create tables: look first.
+  if ((await tableStatus(client, tableName)) === 'ACTIVE') return;
   try {
     await client.send(
       new CreateTableCommand({
@@ -58,11 +61,20 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   for (let attempt = 0; attempt < 100; attempt++) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
+    if ((await tableStatus(client, tableName)) === 'ACTIVE') return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`table ${tableName} did not become ACTIVE`);
+}
+
+async function tableStatus(client: DynamoDBDocumentClient, tableName: string): Promise<string | undefined> {
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table?.TableStatus;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
 }
 
 export interface EmbeddedDynamo {
