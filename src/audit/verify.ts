@@ -36,14 +36,18 @@ export interface ChainVerifier {
  * JSON Lines archives.
  */
 export function createVerifier(
-  options: { readonly previousCheckpoint?: AuditCheckpoint } = {},
+  options: {
+    /** The checkpoint before the first one verified; 'unknown' skips checking the first checkpoint's link. */
+    readonly previousCheckpoint?: AuditCheckpoint | 'unknown';
+  } = {},
 ): ChainVerifier {
   const chains = new Map<string, ChainState>();
   const chainDays = new Map<string, Set<number>>();
   const checkpoints = new Map<string, AuditCheckpoint>();
   const problems: Problem[] = [];
   let entries = 0;
-  let lastCheckpoint = options.previousCheckpoint;
+  let lastCheckpoint = options.previousCheckpoint === 'unknown' ? undefined : options.previousCheckpoint;
+  let linkKnown = options.previousCheckpoint !== 'unknown';
 
   const report = (kind: BreakKind, order: Problem['order'], chain: string, message: string, id?: string) =>
     problems.push({ kind, order, chain, message, ...(id !== undefined ? { entryId: id } : {}) });
@@ -143,8 +147,9 @@ export function createVerifier(
           `checkpoint ${checkpoint.day} does not match its hash: modified`,
         );
       } else if (
-        checkpoint.prevHash !== (lastCheckpoint?.hash ?? GENESIS_HASH) ||
-        checkpoint.prevDay !== (lastCheckpoint?.day ?? null)
+        linkKnown &&
+        (checkpoint.prevHash !== (lastCheckpoint?.hash ?? GENESIS_HASH) ||
+          checkpoint.prevDay !== (lastCheckpoint?.day ?? null))
       ) {
         report(
           'checkpoint-mismatch',
@@ -155,6 +160,7 @@ export function createVerifier(
       }
       checkpoints.set(checkpoint.day, checkpoint);
       lastCheckpoint = checkpoint;
+      linkKnown = true;
     },
     finish() {
       const days = [...new Set([...chainDays.keys(), ...checkpoints.keys()])].sort();
