@@ -1,0 +1,214 @@
+import {
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeSnapshotsCommand,
+} from '@aws-sdk/client-ec2';
+import type { AwsClients } from '../../adapters/aws/clients.js';
+import type { ResourceOf } from '../../plan/schema.js';
+import { count, text } from '../format.js';
+import type { Check, CheckContext, Checker, NamedService } from '../types.js';
+import { awsCall, type CheckBase, guard } from './call.js';
+import { freshnessCheck } from './freshness.js';
+
+type Ec2 = ResourceOf<'ec2'>;
+type RegionClients = ReturnType<AwsClients['forRegion']>;
+
+/** Instance states from which a standby can serve (stopped ones are started by the runbook). */
+const USABLE_STATES = new Set(['running', 'stopped', 'pending', 'stopping']);
+
+/**
+ * EC2 in the recovery Region: AMI and EBS snapshot copies tagged with the plan's copyTag (owned by this
+ * account) exist, the newest is younger than the RPO and encrypted; the launch template exists or the standby
+ * instances are present and usable.
+ */
+export function createEc2Checker(clients: AwsClients): Checker<'ec2'> {
+  return {
+    async check(resource, service, ctx) {
+      const ec2 = clients.forRegion(service.recoveryRegion);
+      const sections = await Promise.all([
+        guard(base(resource, 'AMI copy', true), 'AMI copies', () => amiCopy(resource, service, ctx, ec2)),
+        guard(base(resource, 'snapshot copy', true), 'EBS snapshot copies', () =>
+          snapshotCopy(resource, service, ctx, ec2),
+        ),
+        guard(base(resource, 'capacity'), capacitySubject(resource), () => capacity(resource, ctx, ec2)),
+      ]);
+      return sections.flat();
+    },
+  };
+}
+
+function base(resource: Ec2, name: string, freshness = false): CheckBase {
+  return { resourceId: resource.id, kind: resource.kind, name, ...(freshness ? { freshness } : {}) };
+}
+
+const tagFilter = (resource: Ec2) => ({
+  Name: `tag:${resource.copyTag.key}`,
+  Values: [resource.copyTag.value],
+});
+const tagText = (resource: Ec2) => `${resource.copyTag.key}=${resource.copyTag.value}`;
+
+async function amiCopy(
+  resource: Ec2,
+  service: NamedService,
+  ctx: CheckContext,
+  ec2: RegionClients,
+): Promise<Check> {
+  const b = base(resource, 'AMI copy', true);
+  const out = await awsCall(ctx, 'ec2:DescribeImages', (abortSignal) =>
+    ec2.ec2.send(
+      new DescribeImagesCommand({
+        Owners: ['self'],
+        Filters: [tagFilter(resource), { Name: 'state', Values: ['available'] }],
+      }),
+      { abortSignal },
+    ),
+  );
+  let newest: { id: string; at: number; encrypted: boolean } | undefined;
+  for (const image of out.Images ?? []) {
+    const at = image.CreationDate ? Date.parse(image.CreationDate) : Number.NaN;
+    if (Number.isNaN(at) || (newest && newest.at >= at)) continue;
+    const volumes = (image.BlockDeviceMappings ?? []).filter((m) => m.Ebs);
+    newest = {
+      id: image.ImageId ?? '?',
+      at,
+      encrypted: volumes.length > 0 && volumes.every((m) => m.Ebs?.Encrypted === true),
+    };
+  }
+  if (!newest) {
+    return {
+      ...b,
+      verdict: 'not_ready',
+      measured: text('none'),
+      reason: `${resource.id}: no AMI tagged ${tagText(resource)} in ${service.recoveryRegion}`,
+    };
+  }
+  const check = freshnessCheck(
+    b,
+    `newest AMI copy ${newest.id} age`,
+    Math.max(0, ctx.now - newest.at),
+    service.rpo,
+    'RPO',
+    'api',
+  );
+  if (check.verdict === 'ready' && !newest.encrypted) {
+    return {
+      ...check,
+      verdict: 'degraded',
+      reason: `${resource.id}: AMI copy ${newest.id} has unencrypted volumes`,
+    };
+  }
+  return check;
+}
+
+async function snapshotCopy(
+  resource: Ec2,
+  service: NamedService,
+  ctx: CheckContext,
+  ec2: RegionClients,
+): Promise<Check> {
+  const b = base(resource, 'snapshot copy', true);
+  const out = await awsCall(ctx, 'ec2:DescribeSnapshots', (abortSignal) =>
+    ec2.ec2.send(
+      new DescribeSnapshotsCommand({
+        OwnerIds: ['self'],
+        Filters: [tagFilter(resource), { Name: 'status', Values: ['completed'] }],
+      }),
+      { abortSignal },
+    ),
+  );
+  let newest: { id: string; at: number; encrypted: boolean } | undefined;
+  for (const snapshot of out.Snapshots ?? []) {
+    const at = snapshot.StartTime?.getTime();
+    if (at === undefined || (newest && newest.at >= at)) continue;
+    newest = { id: snapshot.SnapshotId ?? '?', at, encrypted: snapshot.Encrypted === true };
+  }
+  if (!newest) {
+    return {
+      ...b,
+      verdict: 'not_ready',
+      measured: text('none'),
+      reason: `${resource.id}: no EBS snapshot tagged ${tagText(resource)} in ${service.recoveryRegion}`,
+    };
+  }
+  const check = freshnessCheck(
+    b,
+    `newest snapshot copy ${newest.id} age`,
+    Math.max(0, ctx.now - newest.at),
+    service.rpo,
+    'RPO',
+    'api',
+  );
+  if (check.verdict === 'ready' && !newest.encrypted) {
+    return {
+      ...check,
+      verdict: 'degraded',
+      reason: `${resource.id}: snapshot copy ${newest.id} is not encrypted`,
+    };
+  }
+  return check;
+}
+
+function capacitySubject(resource: Ec2): string {
+  return resource.launchTemplate ? `launch template ${resource.launchTemplate.id}` : 'standby instances';
+}
+
+async function capacity(resource: Ec2, ctx: CheckContext, ec2: RegionClients): Promise<Check> {
+  const b = base(resource, 'capacity');
+  if (resource.launchTemplate) {
+    const templateId = resource.launchTemplate.id;
+    const out = await awsCall(ctx, 'ec2:DescribeLaunchTemplates', (abortSignal) =>
+      ec2.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [templateId] }), { abortSignal }),
+    );
+    if ((out.LaunchTemplates ?? []).length === 0) {
+      return {
+        ...b,
+        verdict: 'not_ready',
+        measured: text('not found'),
+        reason: `${resource.id}: launch template ${templateId} not found in the recovery Region`,
+      };
+    }
+    return {
+      ...b,
+      verdict: 'ready',
+      measured: text('launch template present'),
+      target: count(resource.desiredCapacity),
+      reason: `${resource.id}: launch template ${templateId} present for ${resource.desiredCapacity} instance(s)`,
+    };
+  }
+  const out = await awsCall(ctx, 'ec2:DescribeInstances', (abortSignal) =>
+    ec2.ec2.send(new DescribeInstancesCommand({ InstanceIds: [...resource.standbyInstances] }), {
+      abortSignal,
+    }),
+  );
+  const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
+  const usable = instances.filter((i) => USABLE_STATES.has(i.State?.Name ?? ''));
+  const needed = Math.min(resource.desiredCapacity, resource.standbyInstances.length);
+  const measured = count(usable.length);
+  const target = count(needed);
+  if (usable.length === 0) {
+    return {
+      ...b,
+      verdict: 'not_ready',
+      measured,
+      target,
+      reason: `${resource.id}: no usable standby instance (0 of ${resource.standbyInstances.length})`,
+    };
+  }
+  if (usable.length < needed) {
+    return {
+      ...b,
+      verdict: 'degraded',
+      measured,
+      target,
+      reason: `${resource.id}: ${usable.length} of ${needed} standby instances usable`,
+    };
+  }
+  return {
+    ...b,
+    verdict: 'ready',
+    measured,
+    target,
+    reason: `${resource.id}: ${usable.length} standby instance(s) ready to serve`,
+  };
+}

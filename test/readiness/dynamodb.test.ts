@@ -1,0 +1,157 @@
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createDynamoDbChecker } from '../../src/readiness/aws/dynamodb.js';
+import {
+  byName,
+  directContext,
+  NOW,
+  namedService,
+  resourceOf,
+  testClients,
+  testPlan,
+  throttled,
+  useAwsMatchers,
+} from './helpers.js';
+
+useAwsMatchers();
+
+const clients = testClients();
+const primary = mockClient(clients.forRegion('us-east-1').dynamodb);
+const recovery = mockClient(clients.forRegion('us-west-2').dynamodb);
+const cloudwatch = mockClient(clients.forRegion('us-east-1').cloudwatch);
+const payments = namedService(testPlan(), 'payments');
+const table = resourceOf(payments, 'dynamodb-global-table');
+
+const described = (status: string, description?: string) => ({
+  Table: {
+    TableName: 'payments-ledger',
+    TableStatus: 'ACTIVE' as const,
+    Replicas: [
+      { RegionName: 'us-west-2', ReplicaStatus: status as 'ACTIVE', ReplicaStatusDescription: description },
+    ],
+  },
+});
+const pitr = (status: 'ENABLED' | 'DISABLED') => ({
+  ContinuousBackupsDescription: {
+    ContinuousBackupsStatus: 'ENABLED' as const,
+    PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: status },
+  },
+});
+const latency = (ms: number) => ({
+  MetricDataResults: [{ Id: 'latency', Values: [ms], Timestamps: [new Date(NOW - 60_000)] }],
+});
+
+describe('dynamodb global table checker', () => {
+  beforeEach(() => {
+    primary.reset();
+    recovery.reset();
+    cloudwatch.reset();
+  });
+
+  it('is ready with an ACTIVE replica, low replication latency and PITR on both sides', async () => {
+    // Prepare
+    primary.on(DescribeTableCommand).resolves(described('ACTIVE'));
+    primary.on(DescribeContinuousBackupsCommand).resolves(pitr('ENABLED'));
+    recovery.on(DescribeContinuousBackupsCommand).resolves(pitr('ENABLED'));
+    cloudwatch.on(GetMetricDataCommand).resolves(latency(1_250));
+
+    // Act
+    const checks = await createDynamoDbChecker(clients).check(table, payments, directContext());
+
+    // Assert
+    expect(checks.map((c) => [c.name, c.verdict])).toEqual([
+      ['replica', 'ready'],
+      ['replication lag', 'ready'],
+      ['PITR', 'ready'],
+    ]);
+    expect(primary).toReceiveCommandWith(DescribeTableCommand, { TableName: 'payments-ledger' });
+    expect(primary).toReceiveCommandWith(DescribeContinuousBackupsCommand, { TableName: 'payments-ledger' });
+    expect(recovery).toReceiveCommandWith(DescribeContinuousBackupsCommand, { TableName: 'payments-ledger' });
+    expect(cloudwatch).toReceiveCommandWith(GetMetricDataCommand, {
+      MetricDataQueries: [
+        expect.objectContaining({
+          MetricStat: expect.objectContaining({
+            Metric: {
+              Namespace: 'AWS/DynamoDB',
+              MetricName: 'ReplicationLatency',
+              Dimensions: [
+                { Name: 'TableName', Value: 'payments-ledger' },
+                { Name: 'ReceivingRegion', Value: 'us-west-2' },
+              ],
+            },
+          }),
+        }),
+      ],
+    });
+    expect(byName(checks, 'replication lag')).toMatchObject({
+      dataLossMs: 1_250,
+      reason: 'payments-ledger: replication latency 1.3 s within RPO 60 s',
+    });
+  });
+
+  it('is degraded while the replica is UPDATING or PITR is off in a Region', async () => {
+    // Prepare
+    primary.on(DescribeTableCommand).resolves(described('UPDATING'));
+    primary.on(DescribeContinuousBackupsCommand).resolves(pitr('ENABLED'));
+    recovery.on(DescribeContinuousBackupsCommand).resolves(pitr('DISABLED'));
+
+    // Act
+    const checks = await createDynamoDbChecker(clients).check(table, payments, directContext());
+
+    // Assert
+    expect(byName(checks, 'replica')?.verdict).toBe('degraded');
+    expect(byName(checks, 'PITR')).toMatchObject({
+      verdict: 'degraded',
+      reason: 'payments-ledger: point-in-time recovery is off in us-west-2',
+    });
+  });
+
+  it('is not ready when the replica lost its KMS key or the table is missing', async () => {
+    // Prepare
+    primary
+      .on(DescribeTableCommand)
+      .resolvesOnce(described('INACCESSIBLE_ENCRYPTION_CREDENTIALS', 'KMS key disabled'))
+      .rejects(new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: {} }));
+    primary.on(DescribeContinuousBackupsCommand).resolves(pitr('ENABLED'));
+    recovery.on(DescribeContinuousBackupsCommand).resolves(pitr('ENABLED'));
+    const checker = createDynamoDbChecker(clients);
+
+    // Act
+    const keyLost = await checker.check(table, payments, directContext());
+    const missing = await checker.check(table, payments, directContext());
+
+    // Assert
+    expect(byName(keyLost, 'replica')).toMatchObject({
+      verdict: 'not_ready',
+      reason:
+        'payments-ledger: replica in us-west-2 is INACCESSIBLE_ENCRYPTION_CREDENTIALS: KMS key disabled',
+    });
+    expect(byName(missing, 'replica')).toMatchObject({
+      verdict: 'not_ready',
+      reason: 'payments-ledger: table payments-ledger not found (ResourceNotFoundException)',
+    });
+  });
+
+  it('is unknown when DynamoDB throttles', async () => {
+    // Prepare
+    primary.on(DescribeTableCommand).rejects(throttled());
+    primary.on(DescribeContinuousBackupsCommand).resolves(pitr('ENABLED'));
+    recovery.on(DescribeContinuousBackupsCommand).resolves(pitr('ENABLED'));
+
+    // Act
+    const checks = await createDynamoDbChecker(clients).check(table, payments, directContext());
+
+    // Assert
+    expect(byName(checks, 'replica')).toMatchObject({
+      verdict: 'unknown',
+      reason:
+        'payments-ledger: AWS throttled dynamodb:DescribeTable (ThrottlingException); re-check in a minute',
+    });
+  });
+});
