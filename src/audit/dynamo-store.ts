@@ -40,20 +40,24 @@ export function entryItem(entry: AuditEntry): Record<string, unknown> {
   return { ...auditKeys.entry(entry.day, entry.shard, entry.seq), ...rest, details: JSON.stringify(details) };
 }
 
+const PAGE_ITEMS = 500;
+
 const isConflict = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 export function createDynamoAuditStore(client: DynamoDBDocumentClient, tableName: string): AuditStore {
+  /** Query pages, fetching the next page while the caller works through the current one (at most two in memory). */
   async function* pages(
     input: Omit<QueryCommandInput, 'TableName'>,
   ): AsyncGenerator<Record<string, unknown>> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: startKey }),
-      );
+    const fetch = (startKey: Record<string, unknown> | undefined) =>
+      client.send(new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: startKey }));
+    let next: ReturnType<typeof fetch> | undefined = fetch(undefined);
+    while (next) {
+      const page: Awaited<ReturnType<typeof fetch>> = await next;
+      next = page.LastEvaluatedKey ? fetch(page.LastEvaluatedKey) : undefined;
+      next?.catch(() => undefined);
       yield* page.Items ?? [];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 
   const putIfAbsent = async (item: Record<string, unknown>): Promise<boolean> => {
@@ -129,6 +133,8 @@ export function createDynamoAuditStore(client: DynamoDBDocumentClient, tableName
       }
       const items = pages({
         KeyConditionExpression: 'pk = :pk',
+        // Pages of at most PAGE_ITEMS keep memory flat when several chains are merged.
+        Limit: PAGE_ITEMS,
         ExpressionAttributeValues: values,
         ConsistentRead: true,
         ...(filters.length > 0

@@ -90,19 +90,25 @@ export function createAuditLog(store: AuditStore, options: AuditLogOptions): Aud
     const verifier = createVerifier(previousCheckpoint ? { previousCheckpoint } : {});
     const heads = new Map<string, ChainHead[]>();
     for (const day of days) {
-      const dayHeads: ChainHead[] = [];
-      for (const s of [...(byDay.get(day) ?? [])].sort((a, b) => a - b)) {
-        verifier.noteChain(day, s);
-        let last: AuditEntry | undefined;
-        for await (const item of store.readChain(day, s)) {
-          if ('entry' in item) {
-            verifier.addEntry(item.entry, item.at);
-            last = item.entry;
-          } else verifier.addMalformed(item.at, item.problem);
-        }
-        if (last) dayHeads.push({ shard: s, seq: last.seq, hash: last.hash });
-      }
-      heads.set(day, dayHeads);
+      const shards = [...(byDay.get(day) ?? [])].sort((a, b) => a - b);
+      // The chains of a day are read concurrently: the verifier keeps per-chain state, so interleaving is fine.
+      const dayHeads = await Promise.all(
+        shards.map(async (s): Promise<ChainHead | undefined> => {
+          verifier.noteChain(day, s);
+          let last: AuditEntry | undefined;
+          for await (const item of store.readChain(day, s)) {
+            if ('entry' in item) {
+              verifier.addEntry(item.entry, item.at);
+              last = item.entry;
+            } else verifier.addMalformed(item.at, item.problem);
+          }
+          return last ? { shard: s, seq: last.seq, hash: last.hash } : undefined;
+        }),
+      );
+      heads.set(
+        day,
+        dayHeads.filter((h): h is ChainHead => h !== undefined),
+      );
       const checkpoint = checkpoints.get(day);
       if (checkpoint) verifier.addCheckpoint(checkpoint);
       for (const b of broken) if (b.day === day) verifier.addMalformed({ day }, b.problem);

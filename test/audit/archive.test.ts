@@ -95,16 +95,14 @@ describe('archiveDay', () => {
   it('reports an existing object instead of overwriting it', async () => {
     // Prepare
     const { audit, day } = await dayOfEntries();
-    s3Mock
-      .on(PutObjectCommand)
-      .rejects(
-        new S3ServiceException({
-          name: 'PreconditionFailed',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 412 },
-          message: 'At least one of the pre-conditions you specified did not hold',
-        }),
-      );
+    s3Mock.on(PutObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'PreconditionFailed',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 412 },
+        message: 'At least one of the pre-conditions you specified did not hold',
+      }),
+    );
 
     // Act
     const result = await archiveDay(day, {
