@@ -16,6 +16,10 @@ export * from './types.js';
 export { verifyArchive } from './verify-archive.js';
 
 /** The production/sandbox audit log: Lifeboat's single DynamoDB table, items under `AUDIT#…` keys. */
-export function createDynamoAuditLog(client: DynamoDBDocumentClient, tableName: string, options: AuditLogOptions): AuditLog {
+export function createDynamoAuditLog(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  options: AuditLogOptions,
+): AuditLog {
   return createAuditLog(createDynamoAuditStore(client, tableName), options);
 }

@@ -120,6 +120,7 @@ export function createAuditLog(store: AuditStore, options: AuditLogOptions): Aud
     append: (event) => serialise(() => appendNow(event)),
 
     async *query(filter = {}) {
+      if (filter.since !== undefined && filter.until !== undefined && filter.since >= filter.until) return;
       const since = filter.since === undefined ? undefined : new Date(filter.since).toISOString();
       const until = filter.until === undefined ? undefined : new Date(filter.until).toISOString();
       const chains = await store.listChains(
@@ -138,6 +139,7 @@ export function createAuditLog(store: AuditStore, options: AuditLogOptions): Aud
     async verify(range = {}) {
       const fromDay = range.since === undefined ? undefined : dayOf(range.since);
       const toDay = range.until === undefined ? undefined : dayOf(range.until - 1);
+      if (fromDay !== undefined && toDay !== undefined && fromDay > toDay) return createVerifier().finish();
       return (await verifyDays(fromDay, toDay)).report;
     },
 

@@ -207,3 +207,19 @@ describe('audit hash chain', () => {
     ).toBe(true);
   });
 });
+
+describe('audit ranges', () => {
+  it('returns nothing for an empty or inverted range instead of failing', async () => {
+    // Prepare
+    const { log, range } = await logWithEntries(2);
+    const entries = [];
+
+    // Act
+    for await (const e of log.query({ since: range.until, until: range.since })) entries.push(e);
+    const report = await log.verify({ since: range.until, until: range.since });
+
+    // Assert
+    expect(entries).toEqual([]);
+    expect(report).toMatchObject({ ok: true, days: [], entries: 0 });
+  });
+});
