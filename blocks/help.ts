@@ -28,7 +28,7 @@ const USAGE: Record<SubcommandName, { usage: string; what: string }> = {
     usage: '/dr audit export|verify [--since] [--until] [--service] [--format csv|json]',
     what: 'export or verify the tamper-evident audit log',
   },
-  report: { usage: '/dr report [--period 30d]', what: 'compliance report per service' },
+  report: { usage: '/dr report [--period 30d] [--service name]', what: 'compliance report per service' },
   plan: { usage: '/dr plan [service]', what: 'show the DR plan Lifeboat is running with' },
   help: { usage: '/dr help', what: 'this message' },
 };

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { makeAuditCommand } from '../handlers/commands/audit.js';
+import { makeReportCommand } from '../handlers/commands/report.js';
 import { register } from '../handlers/index.js';
 import { type AwsClientOptions, type AwsClients, createAwsClients } from './adapters/aws/clients.js';
 import {
@@ -18,8 +20,7 @@ import {
   fetchCertificate,
   SNS_CERT_HOST,
 } from './alarms/sns-verify.js';
-import { createDynamoAuditStore } from './audit/dynamo-store.js';
-import { createAuditLog } from './audit/log.js';
+import { createDynamoAuditLog } from './audit/index.js';
 import type { AuditEventInput, AuditLog } from './audit/types.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -90,7 +91,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     cleanups.push(() => documents.destroy());
     await ensureTable(documents, config.tableName);
     const stores = createStores(documents, config.tableName, clock);
-    const audit = createAuditLog(createDynamoAuditStore(documents, config.tableName), {
+    const audit = createDynamoAuditLog(documents, config.tableName, {
       writerId: instanceId,
       clock,
     });
@@ -131,7 +132,10 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       logger,
       getPlan: () => plan,
       inflight,
-      subcommands: {},
+      subcommands: {
+        audit: makeAuditCommand({ audit, getPlan: () => plan, logger, clock }),
+        report: makeReportCommand({ audit, getPlan: () => plan, logger, clock }),
+      },
       recordCommand: async ({ userId, channelId, text }) => {
         await audit.append({
           type: 'command',
@@ -153,12 +157,29 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       allowedTopics: () => plan.alarmTopics,
       confirm: options.snsTrust?.confirm ?? confirmSubscription,
       onNotification: async (message) => {
-        // Routing into incident threads arrives with the alarm-ingress issue; until then it is logged.
+        // Durably recorded before SNS gets its 200. Routing into incident threads arrives with the
+        // alarm-ingress issue; until then the notification is audited and logged.
+        await audit.append({
+          type: 'alarm.received',
+          actor: 'aws',
+          details: {
+            topicArn: message.TopicArn,
+            messageId: message.MessageId,
+            subject: message.Subject ?? null,
+            message: message.Message,
+          },
+        });
         logger.info(
           { topicArn: message.TopicArn, messageId: message.MessageId, subject: message.Subject },
           'SNS notification received',
         );
       },
+      onRejected: (r) =>
+        auditInBackground({
+          type: 'alarm.rejected',
+          actor: 'unknown',
+          details: { status: r.status, reason: r.reason, detail: r.detail, topicArn: r.topicArn ?? null },
+        }),
     });
 
     const http: HttpServer = createHttpServer({

@@ -93,7 +93,10 @@ export function panelScript(plan: Plan): string {
   const resources = ${JSON.stringify(resources)};
   const panel = document.createElement('aside');
   panel.dataset.testid = 'aws-panel';
-  panel.style.cssText = 'position:fixed;right:12px;bottom:12px;width:300px;max-height:45vh;overflow:auto;background:#fff;border:1px solid #d0d0d0;border-radius:8px;box-shadow:0 4px 16px rgba(0,0,0,.15);font:12px/1.4 system-ui,sans-serif;padding:10px;z-index:50';
+  const host = (window.slackEmulator && window.slackEmulator.panel) || document.body;
+  panel.style.cssText = host === document.body
+    ? 'position:fixed;right:12px;bottom:12px;width:300px;max-height:45vh;overflow:auto;background:#fff;border:1px solid #d0d0d0;border-radius:8px;padding:10px;z-index:50;font:12px/1.4 system-ui,sans-serif'
+    : 'margin:8px;padding:8px;border-top:1px solid rgba(255,255,255,.2);font:12px/1.4 system-ui,sans-serif';
   const el = (tag, attrs, text) => { const e = document.createElement(tag); Object.assign(e, attrs || {}); if (text) e.textContent = text; return e; };
   const fault = async (body) => {
     await fetch('/_sandbox/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -126,7 +129,7 @@ export function panelScript(plan: Plan): string {
     button('Throttle 30%', 'fault-throttle', { action: 'throttle', rate: 0.3 }),
     button('Heal everything', 'fault-heal', { action: 'heal' }));
   panel.append(el('strong', {}, 'Simulated AWS'), status, controls);
-  document.body.append(panel);
+  host.append(panel);
   async function refresh() {
     try {
       const w = await (await fetch('/_sandbox/world')).json();

@@ -16,7 +16,13 @@ export interface SignedPost {
 export async function postSigned(
   url: string,
   body: string,
-  options: { secret: string; timestamp?: number; contentType?: string; signature?: string; headers?: Record<string, string> },
+  options: {
+    secret: string;
+    timestamp?: number;
+    contentType?: string;
+    signature?: string;
+    headers?: Record<string, string>;
+  },
 ): Promise<SignedPost> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const res = await fetch(url, {
@@ -33,7 +39,12 @@ export async function postSigned(
   return { status: res.status, text, json: <T>() => JSON.parse(text) as T };
 }
 
-export function slashCommandBody(fields: { text: string; user?: string; channel?: string; responseUrl?: string }): string {
+export function slashCommandBody(fields: {
+  text: string;
+  user?: string;
+  channel?: string;
+  responseUrl?: string;
+}): string {
   return new URLSearchParams({
     token: 'legacy-verification-token',
     team_id: 'T0LIFEBOAT',
@@ -79,7 +90,15 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     const method = path.replace(/^\/api\//, '');
     calls.push({ method, body });
     if (method === 'auth.test') {
-      return res.end(JSON.stringify({ ok: true, user_id: 'U0LIFEBOAT', bot_id: 'B0LIFEBOAT', team_id: 'T0LIFEBOAT', user: 'lifeboat' }));
+      return res.end(
+        JSON.stringify({
+          ok: true,
+          user_id: 'U0LIFEBOAT',
+          bot_id: 'B0LIFEBOAT',
+          team_id: 'T0LIFEBOAT',
+          user: 'lifeboat',
+        }),
+      );
     }
     res.end(JSON.stringify({ ok: true }));
   });

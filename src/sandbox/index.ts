@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { get } from 'node:https';
+import { parseConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import { type Lifeboat, startLifeboat } from '../main.js';
+import { loadPlanFile, type Plan } from '../plan/load.js';
+import { createSimulatedCloud, type SimulatedCloud } from './aws/index.js';
+import { panelRoutes, panelScript } from './panel.js';
+import { SANDBOX_BOT, workspaceForPlan } from './people.js';
+import { type EmulatorOptions, type SlackEmulator, startSlackEmulator } from './slack/index.js';
+
+export interface SandboxOptions {
+  /** Plan file for the demo world (default: dr-plan.example.yml). */
+  readonly planPath?: string;
+  /** Port of the emulator's UI (default 0: the OS chooses). The bot always takes a free port. */
+  readonly port?: number;
+  /** Keep Lifeboat's state on disk here (npm start); in memory when absent (tests). */
+  readonly dataDir?: string;
+  /** Simulated seconds per real second (default 60: a 5-minute promotion takes 5 s). */
+  readonly timeScale?: number;
+  readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly logger?: Logger;
+  /** Slack rate limits in the emulator (default: Slack-like). */
+  readonly rateLimits?: EmulatorOptions['rateLimits'];
+}
+
+export interface Sandbox {
+  /** The one URL to open: the emulated Slack workspace. */
+  readonly url: string;
+  readonly plan: Plan;
+  readonly slack: SlackEmulator;
+  readonly cloud: SimulatedCloud;
+  readonly bot: Lifeboat;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole product on 127.0.0.1 with nothing configured: the Slack emulator, the simulated
+ * two-Region cloud, embedded DynamoDB and the real bot between them over real HTTP.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const plan = await loadPlanFile(options.planPath ?? 'dr-plan.example.yml');
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const cloud = await createSimulatedCloud({ plan, timeScale: options.timeScale ?? 60 });
+    closers.push(() => cloud.close());
+
+    const signingSecret = randomBytes(16).toString('hex');
+    const botToken = `xoxb-sandbox-${randomBytes(8).toString('hex')}`;
+    const slack = await startSlackEmulator({
+      team: { id: 'T0LIFEBOAT', domain: 'lifeboat-sandbox', name: 'Lifeboat sandbox' },
+      ...workspaceForPlan(plan),
+      botToken,
+      signingSecret,
+      botUser: SANDBOX_BOT,
+      port: options.port ?? 0,
+      ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
+      extraRoutes: panelRoutes(cloud),
+      uiExtensionScript: panelScript(plan),
+    });
+    closers.push(() => slack.close());
+
+    const config = parseConfig(
+      {
+        SLACK_BOT_TOKEN: botToken,
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: '0',
+        LOG_LEVEL: options.logLevel ?? 'info',
+        ...(options.dataDir ? { LIFEBOAT_DATA_DIR: options.dataDir } : {}),
+      },
+      { memoryState: !options.dataDir },
+    );
+    const certUrl = new URL(cloud.signingCertUrl);
+    const bot = await startLifeboat({
+      config,
+      plan,
+      ...(options.logger ? { logger: options.logger } : {}),
+      onAwsClient: (client, region) => cloud.attach(client, region),
+      snsTrust: {
+        certHost: new RegExp(`^${certUrl.host.replace(/\./g, '\\.')}$`),
+        certificates: async (url) => {
+          if (url.href !== certUrl.href) throw new Error(`not the sandbox certificate: ${url.href}`);
+          return cloud.certificatePem;
+        },
+        confirm: (subscribeUrl) => httpsGetTrusting(subscribeUrl, cloud.certificatePem),
+      },
+    });
+    closers.push(() => bot.close(2_000));
+    slack.setBotUrl(`${bot.url}/slack/events`);
+    for (const topic of plan.alarmTopics) await cloud.subscribeHttp(topic, `${bot.url}/sns`);
+
+    return { url: slack.url, plan, slack, cloud, bot, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** GET over HTTPS trusting only the sandbox's own certificate (for SNS subscription confirmation). */
+function httpsGetTrusting(url: string, ca: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { ca, timeout: 5_000 }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
