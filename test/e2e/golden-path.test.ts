@@ -1,0 +1,74 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { launchBrowser, openWorkspace, SHOTS, slash } from './browser.js';
+
+/**
+ * The golden path in a real browser against the whole sandbox (emulated Slack, simulated AWS,
+ * embedded DynamoDB and the real bot over HTTP). Each feature extends it.
+ */
+describe('golden path in the browser', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ logLevel: 'silent', timeScale: 120 });
+    browser = await launchBrowser();
+    page = await openWorkspace(browser, sandbox.url);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.close();
+  });
+
+  it('shows /dr help to the person who asked', async () => {
+    await page.getByTestId('user-switcher').selectOption('U0ALICE');
+    await page.getByTestId('channel-payments').click();
+
+    await slash(page, '/dr help');
+
+    const help = page.getByTestId('message').filter({ hasText: 'Lifeboat — disaster recovery from Slack' });
+    await expect.poll(() => help.count()).toBe(1);
+    expect(await help.getAttribute('data-ephemeral')).toBe('true');
+    await page.screenshot({ path: `${SHOTS}/01-help.png` });
+  });
+
+  it('renders the payments plan with its runbook', async () => {
+    await slash(page, '/dr plan payments');
+
+    const plan = page.getByTestId('message').filter({ hasText: 'DR plan: payments' });
+    await expect.poll(() => plan.count()).toBe(1);
+    const text = await plan.innerText();
+    expect(text).toContain('us-east-1');
+    expect(text).toContain('promote-db');
+    expect(text).toContain('in parallel');
+    await page.screenshot({ path: `${SHOTS}/02-plan.png` });
+  });
+
+  it('lets one person act as another user', async () => {
+    await page.getByTestId('user-switcher').selectOption('U0DAVE');
+    await slash(page, '/dr failover payments');
+
+    const refusal = page.getByTestId('message').filter({ hasText: 'not available in this version' });
+    await expect.poll(() => refusal.count()).toBeGreaterThan(0);
+    const entries = [];
+    for await (const e of sandbox.bot.audit.query()) if (e.type === 'command') entries.push(e.actor);
+    expect(entries).toEqual(['U0ALICE', 'U0ALICE', 'U0DAVE']);
+  });
+
+  it('injects a primary Region outage from the panel and the alarm reaches the bot signed', async () => {
+    await page.getByTestId('fault-outage-us-east-1').click();
+
+    await expect
+      .poll(
+        async () => {
+          for await (const e of sandbox.bot.audit.query()) if (e.type === 'alarm.received') return true;
+          return false;
+        },
+        { timeout: 20_000, interval: 250 },
+      )
+      .toBe(true);
+    await page.screenshot({ path: `${SHOTS}/03-outage.png` });
+  });
+});
