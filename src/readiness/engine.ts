@@ -121,15 +121,15 @@ async function checkResource(
   const results = await Promise.all(
     checkers.map(async (checker): Promise<Check[]> => {
       try {
-        const checks = await checker.check(resource as ResourceOf<typeof resource.kind>, service, ctx);
-        if (checks.length > 0) return checks;
-        return [unknownCheck(resource, 'no checks ran')];
+        return await checker.check(resource as ResourceOf<typeof resource.kind>, service, ctx);
       } catch (error) {
         return [unknownCheck(resource, describeFailure(error))];
       }
     }),
   );
-  return results.flat();
+  // A checker may have nothing to say (e.g. a canary that is not enabled), but a resource must not.
+  const checks = results.flat();
+  return checks.length > 0 ? checks : [unknownCheck(resource, 'no checks ran')];
 }
 
 function unknownCheck(resource: Resource, why: string): Check {

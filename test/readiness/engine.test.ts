@@ -111,6 +111,38 @@ describe('readiness engine', () => {
     expect(result.checks[0]?.reason).toBe('payments-db: no readiness checker for kind aurora-global-cluster');
   });
 
+  it('accepts a checker with nothing to say when another checker of the kind reports', async () => {
+    // Prepare
+    const silent: CheckFn = async () => [];
+    const checkers = registry();
+    const engine = createReadinessEngine({
+      checkers: { ...checkers, ec2: [...(checkers.ec2 ?? []), { check: (r, s, c) => silent(r, s, c) }] },
+      clock: manualClock(),
+    });
+
+    // Act
+    const result = await engine.checkService(payments, plan.defaults);
+
+    // Assert
+    expect(result.checks.filter((c) => c.resourceId === 'payments-api')).toEqual([
+      readyCheck('payments-api'),
+    ]);
+  });
+
+  it('marks a resource whose checkers all return nothing as unknown', async () => {
+    // Prepare
+    const silent: CheckFn = async () => [];
+    const engine = createReadinessEngine({ checkers: registry({ route53: silent }), clock: manualClock() });
+
+    // Act
+    const result = await engine.checkService(payments, plan.defaults);
+
+    // Assert
+    expect(result.checks.find((c) => c.resourceId === 'payments-dns')?.reason).toBe(
+      'payments-dns: check failed: no checks ran',
+    );
+  });
+
   it('takes the worst verdict of the checks and counts not_ready above unknown', async () => {
     // Prepare
     const notReady: CheckFn = async (r) => [readyCheck(r.id, { verdict: 'not_ready' })];
