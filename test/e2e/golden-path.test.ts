@@ -39,7 +39,7 @@ describe('golden path in the browser', () => {
 
     const plan = page.getByTestId('message').filter({ hasText: 'DR plan: payments' });
     await expect.poll(() => plan.count()).toBe(1);
-    const text = await plan.innerText();
+    const text = (await plan.textContent()) ?? '';
     expect(text).toContain('us-east-1');
     expect(text).toContain('promote-db');
     expect(text).toContain('in parallel');

@@ -85,12 +85,13 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     res.setHeader('content-type', 'application/json');
     if (path.startsWith('/response')) {
       responses.push(JSON.parse(body));
-      return res.end('{"ok":true}');
+      res.end('{"ok":true}');
+      return;
     }
     const method = path.replace(/^\/api\//, '');
     calls.push({ method, body });
     if (method === 'auth.test') {
-      return res.end(
+      res.end(
         JSON.stringify({
           ok: true,
           user_id: 'U0LIFEBOAT',
@@ -99,6 +100,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
           user: 'lifeboat',
         }),
       );
+      return;
     }
     res.end(JSON.stringify({ ok: true }));
   });
