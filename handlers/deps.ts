@@ -2,6 +2,7 @@ import type { SubcommandName } from '../blocks/help.js';
 import type { InFlight } from '../src/domain/inflight.js';
 import type { Logger } from '../src/logger.js';
 import type { Plan } from '../src/plan/load.js';
+import type { ReadinessService } from '../src/readiness/service.js';
 import type { Subcommand } from './commands/subcommand.js';
 
 /** What the Slack listeners receive from the composition root (ports arrive by closure, not import). */
@@ -12,6 +13,8 @@ export interface HandlerDeps {
   readonly inflight: InFlight;
   /** Subcommands that do slow work after the ack; absent ones answer that they are not available yet. */
   readonly subcommands: Partial<Record<SubcommandName, Subcommand>>;
+  /** Measured readiness (cards, Re-check, App Home). */
+  readonly readiness?: ReadinessService;
   /** Records who ran which command where, before anything is shown. */
   readonly recordCommand?: (entry: { userId: string; channelId: string; text: string }) => Promise<void>;
 }

@@ -46,6 +46,18 @@ const envSchema = z.object({
     z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ),
   LIFEBOAT_DATA_DIR: optionalText.pipe(z.string().default('.lifeboat')),
+  DR_ALARM_QUEUE_URL: optionalText.pipe(
+    z.url({ message: 'expected the SQS queue URL alarms arrive on' }).optional(),
+  ),
+  SNS_MAX_AGE_SECONDS: optionalText.transform((v, ctx) => {
+    if (v === undefined) return 3600;
+    const seconds = Number(v);
+    if (!Number.isInteger(seconds) || seconds < 60 || seconds > 86_400) {
+      ctx.addIssue({ code: 'custom', message: `expected whole seconds between 60 and 86400, got "${v}"` });
+      return z.NEVER;
+    }
+    return seconds;
+  }),
   AWS_REGION: optionalText,
   AWS_DEFAULT_REGION: optionalText,
   AWS_ENDPOINT_URL: optionalText,
@@ -72,6 +84,12 @@ export interface Config {
   readonly planPath: string;
   readonly tableName: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly alarms: {
+    /** SQS queue subscribed to the alarm topics (SNS -> SQS keeps alarms while the bot is down). */
+    readonly queueUrl: string | undefined;
+    /** SNS messages older than this are refused (replay protection), ms. */
+    readonly snsMaxAgeMs: number;
+  };
   /** Region the bot itself runs in (the recovery Region in production). */
   readonly region: string | undefined;
   /**
@@ -140,6 +158,7 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     planPath: e.DR_PLAN,
     tableName: e.DR_TABLE,
     logLevel: e.LOG_LEVEL,
+    alarms: { queueUrl: e.DR_ALARM_QUEUE_URL, snsMaxAgeMs: e.SNS_MAX_AGE_SECONDS * 1000 },
     region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION,
     state: externalState
       ? { kind: 'dynamodb' }

@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { makeAuditCommand } from '../handlers/commands/audit.js';
 import { makeReportCommand } from '../handlers/commands/report.js';
+import { makeStatusCommand } from '../handlers/commands/status.js';
 import { register } from '../handlers/index.js';
 import { type AwsClientOptions, type AwsClients, createAwsClients } from './adapters/aws/clients.js';
 import {
@@ -28,6 +29,9 @@ import { createInFlight } from './domain/inflight.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger, toBoltLogger } from './logger.js';
 import { loadPlanFile, type Plan } from './plan/load.js';
+import { createAwsCheckers } from './readiness/aws/index.js';
+import { createReadinessEngine } from './readiness/engine.js';
+import { createReadinessService, type ReadinessService } from './readiness/service.js';
 
 export interface LifeboatOptions {
   readonly config: Config;
@@ -56,6 +60,7 @@ export interface Lifeboat {
   readonly stores: Stores;
   readonly aws: AwsClients;
   readonly audit: AuditLog;
+  readonly readiness: ReadinessService;
   readonly logger: Logger;
   /** Stops accepting requests, waits for in-flight work (up to `graceMs`), then releases everything. */
   close(graceMs?: number): Promise<void>;
@@ -104,6 +109,12 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     const aws = createAwsClients(options.onAwsClient ? { onClient: options.onAwsClient } : {});
     cleanups.push(() => aws.destroy());
 
+    const readiness = createReadinessService({
+      engine: createReadinessEngine({ checkers: createAwsCheckers(aws, { canary: { clock } }), clock }),
+      getPlan: () => plan,
+      clock,
+    });
+
     const inflight = createInFlight();
     const boltLogger = toBoltLogger(logger);
     const receiver = config.slack.appToken
@@ -132,7 +143,9 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       logger,
       getPlan: () => plan,
       inflight,
+      readiness,
       subcommands: {
+        status: makeStatusCommand({ readiness, getPlan: () => plan, logger }),
         audit: makeAuditCommand({ audit, getPlan: () => plan, logger, clock }),
         report: makeReportCommand({ audit, getPlan: () => plan, logger, clock }),
       },
@@ -153,6 +166,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
         certificates: options.snsTrust?.certificates ?? fetchCertificate,
         certHost: options.snsTrust?.certHost ?? SNS_CERT_HOST,
         now: () => clock.now(),
+        maxAgeMs: config.alarms.snsMaxAgeMs,
       }),
       allowedTopics: () => plan.alarmTopics,
       confirm: options.snsTrust?.confirm ?? confirmSubscription,
@@ -223,6 +237,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       stores,
       aws,
       audit,
+      readiness,
       logger,
       close(graceMs = 10_000) {
         closing ??= (async () => {

@@ -97,6 +97,7 @@ export const ec2 = z
     copyTag: z
       .strictObject({ key: z.string().min(1), value: z.string().min(1) })
       .describe('tag that marks AMI and EBS snapshot copies in the recovery Region'),
+    maxCopyAge: duration.optional().describe('oldest acceptable AMI/snapshot copy; default: backupInterval'),
   })
   .superRefine((value, ctx) => {
     if (value.standbyInstances.length === 0 && !value.launchTemplate) {

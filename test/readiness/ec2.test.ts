@@ -78,14 +78,16 @@ describe('ec2 checker', () => {
     });
     expect(ec2).toReceiveCommandWith(DescribeLaunchTemplatesCommand, { LaunchTemplateIds: ['lt-0abc'] });
     expect(byName(checks, 'AMI copy')).toMatchObject({
-      dataLossMs: 30_000,
-      reason: 'payments-api: newest AMI copy ami-30000 age 30 s within RPO 60 s',
+      verdict: 'ready',
+      reason: 'payments-api: newest AMI copy ami-30000 age 30 s within max copy age 24 h',
     });
+    // Compute rebuilt from an image loses no data: copy age is not part of the RPO estimate.
+    expect(byName(checks, 'AMI copy')?.dataLossMs).toBeUndefined();
   });
 
-  it('is degraded when the newest copy is older than the RPO or unencrypted', async () => {
+  it('is degraded when the newest copy is older than its max copy age or unencrypted', async () => {
     // Prepare
-    ec2.on(DescribeImagesCommand).resolves({ Images: [image(5 * 60_000)] });
+    ec2.on(DescribeImagesCommand).resolves({ Images: [image(25 * 3_600_000)] });
     ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [snapshot(10_000, false)] });
     ec2.on(DescribeLaunchTemplatesCommand).resolves({ LaunchTemplates: [{ LaunchTemplateId: 'lt-0abc' }] });
 
@@ -95,7 +97,7 @@ describe('ec2 checker', () => {
     // Assert
     expect(byName(checks, 'AMI copy')).toMatchObject({
       verdict: 'degraded',
-      reason: 'payments-api: newest AMI copy ami-300000 age 5 min exceeds RPO 60 s',
+      reason: 'payments-api: newest AMI copy ami-90000000 age 25 h exceeds max copy age 24 h',
     });
     expect(byName(checks, 'snapshot copy')).toMatchObject({
       verdict: 'degraded',
@@ -161,7 +163,6 @@ describe('ec2 checker', () => {
     expect(byName(checks, 'AMI copy')).toMatchObject({
       verdict: 'unknown',
       reason: 'payments-api: permission missing: ec2:DescribeImages',
-      freshness: true,
     });
     expect(byName(checks, 'AMI copy')?.dataLossMs).toBeUndefined();
   });

@@ -27,8 +27,8 @@ export function createEc2Checker(clients: AwsClients): Checker<'ec2'> {
     async check(resource, service, ctx) {
       const ec2 = clients.forRegion(service.recoveryRegion);
       const sections = await Promise.all([
-        guard(base(resource, 'AMI copy', true), 'AMI copies', () => amiCopy(resource, service, ctx, ec2)),
-        guard(base(resource, 'snapshot copy', true), 'EBS snapshot copies', () =>
+        guard(base(resource, 'AMI copy'), 'AMI copies', () => amiCopy(resource, service, ctx, ec2)),
+        guard(base(resource, 'snapshot copy'), 'EBS snapshot copies', () =>
           snapshotCopy(resource, service, ctx, ec2),
         ),
         guard(base(resource, 'capacity'), capacitySubject(resource), () => capacity(resource, ctx, ec2)),
@@ -36,6 +36,15 @@ export function createEc2Checker(clients: AwsClients): Checker<'ec2'> {
       return sections.flat();
     },
   };
+}
+
+/**
+ * AMI and EBS snapshot copies are made on a schedule (typically daily), so their age is compared
+ * with the resource's maxCopyAge (default: the backup interval), not with the service's data RPO,
+ * and does not count towards the RPO estimate: compute rebuilt from an image loses no data.
+ */
+function maxCopyAge(resource: Ec2, service: NamedService, ctx: CheckContext): number {
+  return resource.maxCopyAge ?? service.backupInterval ?? ctx.defaults.backupInterval;
 }
 
 function base(resource: Ec2, name: string, freshness = false): CheckBase {
@@ -54,7 +63,7 @@ async function amiCopy(
   ctx: CheckContext,
   ec2: RegionClients,
 ): Promise<Check> {
-  const b = base(resource, 'AMI copy', true);
+  const b = base(resource, 'AMI copy');
   const out = await awsCall(ctx, 'ec2:DescribeImages', (abortSignal) =>
     ec2.ec2.send(
       new DescribeImagesCommand({
@@ -87,9 +96,10 @@ async function amiCopy(
     b,
     `newest AMI copy ${newest.id} age`,
     Math.max(0, ctx.now - newest.at),
-    service.rpo,
-    'RPO',
+    maxCopyAge(resource, service, ctx),
+    'max copy age',
     'api',
+    false,
   );
   if (check.verdict === 'ready' && !newest.encrypted) {
     return {
@@ -107,7 +117,7 @@ async function snapshotCopy(
   ctx: CheckContext,
   ec2: RegionClients,
 ): Promise<Check> {
-  const b = base(resource, 'snapshot copy', true);
+  const b = base(resource, 'snapshot copy');
   const out = await awsCall(ctx, 'ec2:DescribeSnapshots', (abortSignal) =>
     ec2.ec2.send(
       new DescribeSnapshotsCommand({
@@ -135,9 +145,10 @@ async function snapshotCopy(
     b,
     `newest snapshot copy ${newest.id} age`,
     Math.max(0, ctx.now - newest.at),
-    service.rpo,
-    'RPO',
+    maxCopyAge(resource, service, ctx),
+    'max copy age',
     'api',
+    false,
   );
   if (check.verdict === 'ready' && !newest.encrypted) {
     return {
