@@ -46,6 +46,27 @@ describe('golden path in the browser', () => {
     await page.screenshot({ path: `${SHOTS}/02-plan.png` });
   });
 
+  it('shows measured readiness, then a replication fault with the resource and its lag', async () => {
+    await slash(page, '/dr status payments');
+    const card = page.getByTestId('message').filter({ hasText: 'payments-db' }).last();
+    await expect.poll(async () => (await card.textContent()) ?? '', { timeout: 15_000 }).toMatch(/Ready/);
+    await page.screenshot({ path: `${SHOTS}/03-status-ready.png` });
+
+    await page.getByTestId('fault-resource').selectOption('payments-db');
+    await page.getByTestId('fault-break').click();
+    await expect
+      .poll(
+        async () => {
+          await page.getByTestId('button-readiness_recheck').last().click();
+          return (await card.textContent()) ?? '';
+        },
+        { timeout: 20_000, interval: 1_500 },
+      )
+      .toMatch(/payments-db: RPO lag [\d.]+ (s|min) exceeds RPO 60 s/);
+    await page.screenshot({ path: `${SHOTS}/04-status-degraded.png` });
+    await page.getByTestId('fault-repair').click();
+  });
+
   it('lets one person act as another user', async () => {
     await page.getByTestId('user-switcher').selectOption('U0DAVE');
     await slash(page, '/dr failover payments');
@@ -54,7 +75,7 @@ describe('golden path in the browser', () => {
     await expect.poll(() => refusal.count()).toBeGreaterThan(0);
     const entries = [];
     for await (const e of sandbox.bot.audit.query()) if (e.type === 'command') entries.push(e.actor);
-    expect(entries).toEqual(['U0ALICE', 'U0ALICE', 'U0DAVE']);
+    expect(entries).toEqual(['U0ALICE', 'U0ALICE', 'U0ALICE', 'U0DAVE']);
   });
 
   it('injects a primary Region outage from the panel and the alarm reaches the bot signed', async () => {
@@ -69,6 +90,6 @@ describe('golden path in the browser', () => {
         { timeout: 20_000, interval: 250 },
       )
       .toBe(true);
-    await page.screenshot({ path: `${SHOTS}/03-outage.png` });
+    await page.screenshot({ path: `${SHOTS}/05-outage.png` });
   });
 });

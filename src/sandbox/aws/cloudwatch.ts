@@ -66,15 +66,17 @@ function compositeShape(w: World, a: Alarm & { type: 'CompositeAlarm' }): SdkCom
   };
 }
 
-/** Datapoints per period bucket, sampled at the bucket's start, middle and end (never after `now`). */
+/** Datapoints per period bucket, sampled at the bucket's start, middle and end (never after `now`), and at `now` for the current period. */
 function buckets(series: Series, start: number, end: number, periodS: number, now: number) {
   const p = periodS * 1000;
   const out: { at: number; values: number[] }[] = [];
   let first = Math.floor(start / p) * p;
   if (Math.floor((end - first) / p) > 1440) first = end - 1440 * p;
   for (let s = first; s < end && s <= now; s += p) {
-    const values = [s, s + p / 2, s + p]
-      .filter((t) => t >= start && t <= Math.min(end, now))
+    // The current, partial period also samples "now", as CloudWatch reports partial data for it.
+    const last = Math.min(end, now);
+    const values = [s, s + p / 2, s + p, ...(last > s && last < s + p ? [last] : [])]
+      .filter((t) => t >= start && t <= last)
       .map((t) => series.value(t))
       .filter((v): v is number => v !== undefined);
     if (values.length > 0) out.push({ at: s, values });
