@@ -23,6 +23,12 @@ export interface StepRecord {
   readonly finishedAtMs?: number;
   readonly attempts: number;
   readonly error?: string;
+  /** Runbook engine: the Region the step acts in, what it observed or started (change ids, instance ids…), who retried/skipped it. */
+  readonly region?: string;
+  readonly observed?: Readonly<Record<string, string | number | boolean | null>>;
+  /** Set once the step's mutating call returned (so a restart waits instead of observing from scratch). */
+  readonly calledAtMs?: number;
+  readonly decidedBy?: string;
 }
 
 export interface ExecutionRecord {
@@ -38,6 +44,23 @@ export interface ExecutionRecord {
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
   readonly steps: Readonly<Record<string, StepRecord>>;
+  /** Runbook engine (src/runbook): when driving started and ended, the failed step awaiting a decision, abort details. */
+  readonly startedAtMs?: number;
+  readonly finishedAtMs?: number;
+  readonly pausedAtStep?: string;
+  readonly lastError?: string;
+  readonly abortedBy?: string;
+  readonly abortSummary?: {
+    readonly text: string;
+    readonly resources: readonly {
+      readonly resourceId: string;
+      readonly stepId: string;
+      readonly kind: string;
+      readonly status: 'moved' | 'unchanged' | 'unknown';
+      readonly region?: string;
+      readonly text: string;
+    }[];
+  };
 }
 
 export type AlarmState = 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
