@@ -1,22 +1,8 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../domain/canonical-json.js';
 import type { AuditCheckpoint, AuditEntry, JsonObject, JsonValue } from './types.js';
 
-/**
- * Canonical JSON, the input of every audit hash: object keys sorted by UTF-16 code unit at every
- * depth, undefined members dropped, no whitespace, strings and numbers as JSON.stringify writes them.
- * Owned here (not shared with the plan loader) so the hash format only changes on purpose.
- */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const members = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`);
-    return `{${members.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
+export { canonicalJson };
 
 /** `details` exactly as it will read back (undefined dropped, NaN as null, key order irrelevant). */
 export function normaliseDetails(details: JsonObject | undefined): JsonObject {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
+import { canonicalJson } from '../domain/canonical-json.js';
 import {
   type ParsedPlan,
   plan as planSchema,
@@ -45,18 +46,6 @@ export function formatPath(path: readonly PropertyKey[]): string {
     if (typeof key === 'number') return `${out}[${key}]`;
     return out ? `${out}.${String(key)}` : String(key);
   }, '');
-}
-
-/** Canonical JSON: object keys sorted at every depth, so the hash ignores key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 export function planHash(parsed: ParsedPlan): string {
@@ -176,6 +165,18 @@ function crossCheck(parsed: ParsedPlan): { path: PathKey[]; message: string }[] 
       if (kinds.has(r.id))
         problems.push({ path: [...base, 'resources', i, 'id'], message: `duplicate resource id "${r.id}"` });
       kinds.set(r.id, r.kind);
+    });
+    const probeIds = new Set<string>();
+    svc.probes.forEach((p, i) => {
+      if (probeIds.has(p.id))
+        problems.push({ path: [...base, 'probes', i, 'id'], message: `duplicate probe id "${p.id}"` });
+      probeIds.add(p.id);
+      if (p.route53 !== undefined && kinds.get(p.route53) !== 'route53') {
+        problems.push({
+          path: [...base, 'probes', i, 'route53'],
+          message: `expected the id of a route53 resource of this service; "${p.route53}" is not one`,
+        });
+      }
     });
     for (const which of ['failover', 'failback'] as const) {
       const entries = svc.runbook[which];
