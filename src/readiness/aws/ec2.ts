@@ -57,13 +57,56 @@ const tagFilter = (resource: Ec2) => ({
 });
 const tagText = (resource: Ec2) => `${resource.copyTag.key}=${resource.copyTag.value}`;
 
+interface Copy {
+  readonly id: string;
+  readonly at: number;
+  readonly encrypted: boolean;
+}
+
+/** The newest copy's verdict: missing → not ready; too old → degraded; unencrypted → degraded. */
+function copyVerdict(
+  b: CheckBase,
+  newest: Copy | undefined,
+  what: { readonly none: string; readonly age: string; readonly unencrypted: string },
+  resource: Ec2,
+  service: NamedService,
+  ctx: CheckContext,
+): Check {
+  if (!newest) {
+    return {
+      ...b,
+      verdict: 'not_ready',
+      measured: text('none'),
+      reason: `${resource.id}: no ${what.none} tagged ${tagText(resource)} in ${service.recoveryRegion}`,
+    };
+  }
+  const check = freshnessCheck(
+    b,
+    `${what.age} ${newest.id} age`,
+    Math.max(0, ctx.now - newest.at),
+    maxCopyAge(resource, service, ctx),
+    'max copy age',
+    'api',
+    false,
+  );
+  if (check.verdict === 'ready' && !newest.encrypted) {
+    return {
+      ...check,
+      verdict: 'degraded',
+      reason: `${resource.id}: ${what.unencrypted.replace('{id}', newest.id)}`,
+    };
+  }
+  return check;
+}
+
+const newer = (candidate: Copy, newest: Copy | undefined) => !newest || candidate.at > newest.at;
+
 async function amiCopy(
   resource: Ec2,
   service: NamedService,
   ctx: CheckContext,
   ec2: RegionClients,
 ): Promise<Check> {
-  const b = base(resource, 'AMI copy');
   const out = await awsCall(ctx, 'ec2:DescribeImages', (abortSignal) =>
     ec2.ec2.send(
       new DescribeImagesCommand({
@@ -73,42 +116,25 @@ async function amiCopy(
       { abortSignal },
     ),
   );
-  let newest: { id: string; at: number; encrypted: boolean } | undefined;
+  let newest: Copy | undefined;
   for (const image of out.Images ?? []) {
     const at = image.CreationDate ? Date.parse(image.CreationDate) : Number.NaN;
-    if (Number.isNaN(at) || (newest && newest.at >= at)) continue;
     const volumes = (image.BlockDeviceMappings ?? []).filter((m) => m.Ebs);
-    newest = {
+    const copy = {
       id: image.ImageId ?? '?',
       at,
       encrypted: volumes.length > 0 && volumes.every((m) => m.Ebs?.Encrypted === true),
     };
+    if (!Number.isNaN(at) && newer(copy, newest)) newest = copy;
   }
-  if (!newest) {
-    return {
-      ...b,
-      verdict: 'not_ready',
-      measured: text('none'),
-      reason: `${resource.id}: no AMI tagged ${tagText(resource)} in ${service.recoveryRegion}`,
-    };
-  }
-  const check = freshnessCheck(
-    b,
-    `newest AMI copy ${newest.id} age`,
-    Math.max(0, ctx.now - newest.at),
-    maxCopyAge(resource, service, ctx),
-    'max copy age',
-    'api',
-    false,
+  return copyVerdict(
+    base(resource, 'AMI copy'),
+    newest,
+    { none: 'AMI', age: 'newest AMI copy', unencrypted: 'AMI copy {id} has unencrypted volumes' },
+    resource,
+    service,
+    ctx,
   );
-  if (check.verdict === 'ready' && !newest.encrypted) {
-    return {
-      ...check,
-      verdict: 'degraded',
-      reason: `${resource.id}: AMI copy ${newest.id} has unencrypted volumes`,
-    };
-  }
-  return check;
 }
 
 async function snapshotCopy(
@@ -117,7 +143,6 @@ async function snapshotCopy(
   ctx: CheckContext,
   ec2: RegionClients,
 ): Promise<Check> {
-  const b = base(resource, 'snapshot copy');
   const out = await awsCall(ctx, 'ec2:DescribeSnapshots', (abortSignal) =>
     ec2.ec2.send(
       new DescribeSnapshotsCommand({
@@ -127,37 +152,21 @@ async function snapshotCopy(
       { abortSignal },
     ),
   );
-  let newest: { id: string; at: number; encrypted: boolean } | undefined;
+  let newest: Copy | undefined;
   for (const snapshot of out.Snapshots ?? []) {
     const at = snapshot.StartTime?.getTime();
-    if (at === undefined || (newest && newest.at >= at)) continue;
-    newest = { id: snapshot.SnapshotId ?? '?', at, encrypted: snapshot.Encrypted === true };
+    if (at === undefined) continue;
+    const copy = { id: snapshot.SnapshotId ?? '?', at, encrypted: snapshot.Encrypted === true };
+    if (newer(copy, newest)) newest = copy;
   }
-  if (!newest) {
-    return {
-      ...b,
-      verdict: 'not_ready',
-      measured: text('none'),
-      reason: `${resource.id}: no EBS snapshot tagged ${tagText(resource)} in ${service.recoveryRegion}`,
-    };
-  }
-  const check = freshnessCheck(
-    b,
-    `newest snapshot copy ${newest.id} age`,
-    Math.max(0, ctx.now - newest.at),
-    maxCopyAge(resource, service, ctx),
-    'max copy age',
-    'api',
-    false,
+  return copyVerdict(
+    base(resource, 'snapshot copy'),
+    newest,
+    { none: 'EBS snapshot', age: 'newest snapshot copy', unencrypted: 'snapshot copy {id} is not encrypted' },
+    resource,
+    service,
+    ctx,
   );
-  if (check.verdict === 'ready' && !newest.encrypted) {
-    return {
-      ...check,
-      verdict: 'degraded',
-      reason: `${resource.id}: snapshot copy ${newest.id} is not encrypted`,
-    };
-  }
-  return check;
 }
 
 function capacitySubject(resource: Ec2): string {
