@@ -77,6 +77,28 @@ export interface IncidentRecord {
   readonly alarms: Readonly<
     Record<string, { readonly state: AlarmState; readonly changedAtMs: number; readonly count: number }>
   >;
+  /** Alarm ingress (src/alarms): how it was detected, routing, counters, acknowledgement, card details. */
+  readonly detectedBy?: 'alarm' | 'probe';
+  /** No alarm rule matched: the incident lives in the plan's unrouted channel. */
+  readonly unrouted?: boolean;
+  /** Notifications applied (repeats and late arrivals included). */
+  readonly notifications?: number;
+  readonly acknowledgedBy?: string;
+  readonly acknowledgedAtMs?: number;
+  /** Latest detail per alarm for the card: why, where, what it watches. */
+  readonly alarmDetails?: Readonly<Record<string, IncidentAlarmDetail>>;
+  /** Ids of the latest notifications applied: re-applying after a crash is then a no-op. */
+  readonly recentMessageIds?: readonly string[];
+  /** A replica's version-checked claim to post the parent message, until it expires. */
+  readonly parentClaim?: { readonly owner: string; readonly untilMs: number };
+}
+
+export interface IncidentAlarmDetail {
+  readonly kind: 'metric' | 'metric-math' | 'composite' | 'probe';
+  readonly reason: string;
+  readonly watching: string;
+  readonly region?: string;
+  readonly arn?: string;
 }
 
 export interface ApprovalRecord {
