@@ -1,11 +1,54 @@
 // Renders Slack mrkdwn into DOM nodes: *bold*, _italic_, ~strike~, `code`, ```blocks```, > quotes,
-// <url|label>, <@U..>, <#C..|name>, <!here>, <!subteam^S..|@handle>. :emoji: codes stay as text.
+// <url|label>, <@U..>, <#C..|name>, <!here>, <!subteam^S..|@handle>. Common :emoji: codes become
+// emoji (no images are fetched); unknown codes stay as text.
 import { h } from './dom.js';
 
 const INLINE = /(`[^`\n]+`)|(<[^<>\n]+>)|(\*[^*\n]+\*)|(_[^_\n]+_)|(~[^~\n]+~)/g;
 
 function decode(text) {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+const EMOJI = {
+  large_green_circle: '🟢',
+  large_yellow_circle: '🟡',
+  large_orange_circle: '🟠',
+  red_circle: '🔴',
+  white_circle: '⚪',
+  large_blue_circle: '🔵',
+  hourglass_flowing_sand: '⏳',
+  hourglass: '⌛',
+  warning: '⚠️',
+  x: '❌',
+  white_check_mark: '✅',
+  heavy_check_mark: '✔️',
+  construction: '🚧',
+  rotating_light: '🚨',
+  lock: '🔒',
+  bell: '🔔',
+  fire: '🔥',
+  lifebuoy: '🛟',
+  ring_buoy: '🛟',
+  arrows_counterclockwise: '🔄',
+  no_entry: '⛔',
+  stopwatch: '⏱️',
+  pause_button: '⏸️',
+  arrow_right: '➡️',
+  leftwards_arrow_with_hook: '↩️',
+  eyes: '👀',
+  test_tube: '🧪',
+  broom: '🧹',
+  page_facing_up: '📄',
+  memo: '📝',
+  information_source: 'ℹ️',
+  large_red_square: '🟥',
+  black_circle: '⚫',
+  radio_button: '🔘',
+  globe_with_meridians: '🌐',
+};
+
+function emojify(text) {
+  return text.replace(/:([a-z0-9_+-]+):/g, (code, name) => EMOJI[name] ?? code);
 }
 
 function safeHref(url) {
@@ -46,7 +89,7 @@ export function inline(text, lookup) {
     const after = text[start + token.length];
     const bounded = (!before || /[\s([{"'>]/.test(before)) && (!after || /[\s)\]}.,;:!?"'<]/.test(after));
     if ((bold || italic || strike) && !bounded) continue;
-    if (start > last) out.push(document.createTextNode(decode(text.slice(last, start))));
+    if (start > last) out.push(document.createTextNode(emojify(decode(text.slice(last, start)))));
     if (code) out.push(h('code', {}, decode(code.slice(1, -1))));
     else if (link) out.push(angle(link.slice(1, -1), lookup));
     else if (bold) out.push(h('strong', {}, inline(bold.slice(1, -1), lookup)));
@@ -54,7 +97,7 @@ export function inline(text, lookup) {
     else if (strike) out.push(h('s', {}, inline(strike.slice(1, -1), lookup)));
     last = start + token.length;
   }
-  if (last < text.length) out.push(document.createTextNode(decode(text.slice(last))));
+  if (last < text.length) out.push(document.createTextNode(emojify(decode(text.slice(last)))));
   return out;
 }
 
@@ -92,5 +135,5 @@ export function renderMrkdwn(text, lookup) {
 export function renderText(obj, lookup) {
   if (!obj) return document.createTextNode('');
   if (obj.type === 'mrkdwn') return renderMrkdwn(obj.text, lookup);
-  return h('span', { class: 'plain' }, obj.text ?? '');
+  return h('span', { class: 'plain' }, obj.emoji === false ? (obj.text ?? '') : emojify(obj.text ?? ''));
 }
