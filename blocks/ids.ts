@@ -6,6 +6,19 @@ export const ActionId = {
   readinessDryRun: 'readiness_dry_run',
   /** Request a failover of the service (arrives with the runbook issue). */
   readinessRequestFailover: 'readiness_request_failover',
+  /** Failover request card: approve (value `<executionId>|<digest>`) and decline (value `<executionId>`). */
+  failoverApprove: 'failover_approve',
+  failoverDecline: 'failover_decline',
+  /** Progress card, paused on a failed step (value `<executionId>`). */
+  failoverRetry: 'failover_retry',
+  failoverSkip: 'failover_skip',
+  failoverAbort: 'failover_abort',
+  /** Inputs of the failover request and decline modals. */
+  failoverMode: 'failover_mode',
+  failoverReason: 'failover_reason',
+  failoverDeclineReason: 'failover_decline_reason',
+  /** Incident card (alarm ingress): acknowledge the incident in the button's value. */
+  incidentAcknowledge: 'incident_acknowledge',
 } as const;
 export type ActionId = (typeof ActionId)[keyof typeof ActionId];
 
@@ -13,5 +26,21 @@ export const BlockId = {
   readinessHeader: 'readiness_header',
   readinessSummary: 'readiness_summary',
   readinessActions: 'readiness_actions',
+  failoverCard: 'failover_card',
+  failoverActions: 'failover_actions',
+  failoverMode: 'failover_mode',
+  failoverReason: 'failover_reason',
+  failoverDeclineReason: 'failover_decline_reason',
+  incidentHeader: 'incident_header',
+  incidentSummary: 'incident_summary',
+  incidentCounters: 'incident_counters',
+  incidentActions: 'incident_actions',
 } as const;
 export type BlockId = (typeof BlockId)[keyof typeof BlockId];
+
+/** Modal callback_ids. */
+export const CallbackId = {
+  failoverRequest: 'failover_request',
+  failoverDecline: 'failover_decline',
+} as const;
+export type CallbackId = (typeof CallbackId)[keyof typeof CallbackId];

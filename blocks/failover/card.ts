@@ -1,0 +1,209 @@
+import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import type { Preconditions } from '../../src/approval/preconditions.js';
+import type { FailoverRequest } from '../../src/approval/types.js';
+import type { ExecutionRecord, StepRecord, StepState } from '../../src/domain/records.js';
+import { formatDuration } from '../../src/readiness/format.js';
+import { escapeText, truncate } from '../escape.js';
+import { ActionId, BlockId } from '../ids.js';
+import { slackDate } from '../readiness/format.js';
+import { context, fitSection, type Message, MODE_TITLE, section, stageNumbers, who } from './format.js';
+
+export interface CardStep {
+  readonly id: string;
+  readonly parallelGroup?: number;
+  readonly record?: StepRecord;
+}
+
+/** Everything the request/progress card shows: the request, who approved, and each step's progress. */
+export interface FailoverCardModel {
+  readonly request: FailoverRequest;
+  readonly execution: Pick<
+    ExecutionRecord,
+    'state' | 'startedAtMs' | 'finishedAtMs' | 'pausedAtStep' | 'lastError' | 'abortedBy' | 'abortSummary'
+  >;
+  readonly approvers: readonly string[];
+  readonly declined?: { readonly by: string; readonly reason?: string };
+  readonly steps: readonly CardStep[];
+  readonly preconditions?: Preconditions;
+  readonly now: number;
+}
+
+const STATE_LINE: Record<ExecutionRecord['state'], string> = {
+  pendingApproval: ':hourglass_flowing_sand: Waiting for approval',
+  approved: ':white_check_mark: Approved — starting',
+  running: ':arrow_forward: Running',
+  pausedByFailedStep: ':double_vertical_bar: Paused: a step failed',
+  completed: ':white_check_mark: Completed',
+  aborted: ':octagonal_sign: Aborted',
+  declined: ':no_entry_sign: Declined',
+  expired: ':alarm_clock: Expired — nothing was done',
+};
+
+const STEP_EMOJI: Record<StepState, string> = {
+  pending: ':white_circle:',
+  intent: ':arrows_counterclockwise:',
+  succeeded: ':white_check_mark:',
+  failed: ':x:',
+  skipped: ':fast_forward:',
+};
+
+const STEP_WORD: Record<StepState, string> = {
+  pending: 'pending',
+  intent: 'in progress',
+  succeeded: 'done',
+  failed: 'failed',
+  skipped: 'skipped',
+};
+
+const PRECONDITION_EMOJI = { pass: ':white_check_mark:', warn: ':warning:', fail: ':x:' } as const;
+
+function stepLine(step: CardStep, stage: number, now: number): string {
+  const r = step.record;
+  const state: StepState = r?.state ?? 'pending';
+  const started = r?.startedAtMs;
+  const duration =
+    started === undefined
+      ? ''
+      : r?.finishedAtMs !== undefined
+        ? ` in ${formatDuration(r.finishedAtMs - started)}`
+        : ` for ${formatDuration(Math.max(0, now - started))}`;
+  const attempts = r && r.attempts > 1 ? ` (attempt ${r.attempts})` : '';
+  const error = state === 'failed' && r?.error ? `\n      ↳ _${escapeText(truncate(r.error, 300))}_` : '';
+  return `${STEP_EMOJI[state]} ${stage}. \`${escapeText(step.id)}\` ${STEP_WORD[state]}${duration}${attempts}${error}`;
+}
+
+const button = (
+  text: string,
+  actionId: string,
+  value: string,
+  style?: 'primary' | 'danger',
+  confirm?: { title: string; text: string; ok: string },
+): Button => ({
+  type: 'button',
+  text: { type: 'plain_text', text },
+  action_id: actionId,
+  value,
+  ...(style ? { style } : {}),
+  ...(confirm
+    ? {
+        confirm: {
+          title: { type: 'plain_text', text: confirm.title },
+          text: { type: 'mrkdwn', text: confirm.text },
+          confirm: { type: 'plain_text', text: confirm.ok },
+          deny: { type: 'plain_text', text: 'Cancel' },
+          ...(style === 'danger' ? { style: 'danger' as const } : {}),
+        },
+      }
+    : {}),
+});
+
+/** Approve carries the request's digest: approval is bound to exactly what this card shows. */
+export const approveValue = (id: string, digest: string) => `${id}|${digest}`;
+export function parseApproveValue(value: string | undefined): { id: string; digest: string | undefined } {
+  const [id = '', digest] = (value ?? '').split('|');
+  return { id, digest };
+}
+
+function actions(model: FailoverCardModel): ActionsBlock | undefined {
+  const { request, execution } = model;
+  const s = escapeText(request.service);
+  if (execution.state === 'pendingApproval')
+    return {
+      type: 'actions',
+      block_id: BlockId.failoverActions,
+      elements: [
+        button('Approve', ActionId.failoverApprove, approveValue(request.id, request.digest), 'primary', {
+          title: 'Approve failover?',
+          text: `${MODE_TITLE[request.mode]} of *${s}* to the recovery Region. Preconditions are re-checked before your approval counts.`,
+          ok: 'Approve',
+        }),
+        button('Decline', ActionId.failoverDecline, request.id, 'danger'),
+      ],
+    };
+  if (execution.state === 'pausedByFailedStep')
+    return {
+      type: 'actions',
+      block_id: BlockId.failoverActions,
+      elements: [
+        button('Retry step', ActionId.failoverRetry, request.id, 'primary'),
+        button('Skip step', ActionId.failoverSkip, request.id, undefined, {
+          title: 'Skip this step?',
+          text: 'The failover continues as if the failed step had succeeded.',
+          ok: 'Skip',
+        }),
+        button('Abort', ActionId.failoverAbort, request.id, 'danger', {
+          title: 'Abort the failover?',
+          text: 'No further steps run. Steps already done are not undone.',
+          ok: 'Abort',
+        }),
+      ],
+    };
+  return undefined;
+}
+
+/** The request card, which becomes the progress card once approved (one message, edited in place). */
+export function failoverCard(model: FailoverCardModel): Message {
+  const { request, execution } = model;
+  const s = escapeText(request.service);
+  const requester =
+    request.source === 'alarm'
+      ? `Lifeboat, on alarm \`${escapeText(request.alarmName ?? 'unknown')}\``
+      : who(request.requestedBy);
+  const approvals = `${model.approvers.length} of ${request.approvalsRequired} approval${request.approvalsRequired === 1 ? '' : 's'}${
+    model.approvers.length ? `: ${model.approvers.map(who).join(', ')}` : ''
+  }`;
+  const status = [STATE_LINE[execution.state], approvals];
+  if (execution.state === 'pendingApproval') status.push(`expires ${slackDate(request.deadlineMs)}`);
+  const blocks: KnownBlock[] = [
+    section(
+      `:rotating_light: *${MODE_TITLE[request.mode]} of ${s}* requested by ${requester}\n>${escapeText(
+        truncate(request.reason, 1_000),
+      ).replace(/\n/g, '\n>')}`,
+      BlockId.failoverCard,
+    ),
+    context(status.join(' · ')),
+  ];
+  if (model.declined)
+    blocks.push(
+      section(
+        `Declined by ${who(model.declined.by)}${model.declined.reason ? `: _${escapeText(truncate(model.declined.reason, 1_000))}_` : ''}`,
+      ),
+    );
+  if (model.preconditions && execution.state !== 'declined' && execution.state !== 'expired')
+    blocks.push(
+      context(
+        fitSection([
+          `Preconditions at approval (${slackDate(model.preconditions.checkedAt)}):`,
+          ...model.preconditions.lines.map(
+            (l) => `${PRECONDITION_EMOJI[l.status]} ${escapeText(truncate(l.text, 300))}`,
+          ),
+        ]),
+      ),
+    );
+  if (
+    execution.state !== 'pendingApproval' &&
+    execution.state !== 'declined' &&
+    execution.state !== 'expired'
+  ) {
+    const stages = stageNumbers(model.steps);
+    blocks.push(
+      section(fitSection(model.steps.map((step, i) => stepLine(step, stages[i] ?? i + 1, model.now)))),
+    );
+  }
+  if (execution.state === 'pausedByFailedStep')
+    blocks.push(
+      section(
+        `:warning: Step \`${escapeText(execution.pausedAtStep ?? '?')}\` failed${
+          execution.lastError ? `: ${escapeText(truncate(execution.lastError, 1_000))}` : ''
+        }.\nAn approver of ${s} decides: retry the step, skip it, or abort.`,
+      ),
+    );
+  if (execution.state === 'aborted' && execution.abortSummary)
+    blocks.push(
+      section(`*Where things are now*\n${escapeText(truncate(execution.abortSummary.text, 2_500))}`),
+    );
+  const buttons = actions(model);
+  if (buttons) blocks.push(buttons);
+  const text = `${MODE_TITLE[request.mode]} of ${request.service}: ${STATE_LINE[execution.state].replace(/^:[a-z_]+: /, '')}`;
+  return { text, blocks };
+}

@@ -1,0 +1,82 @@
+import type { ExecutionRecord } from '../../src/domain/records.js';
+import { escapeText, truncate } from '../escape.js';
+import { type Message, section, who } from './format.js';
+
+const plainMessage = (text: string, mrkdwn: string): Message => ({ text, blocks: [section(mrkdwn)] });
+
+/** A refusal, said only to the person who clicked or asked. */
+export function refusalMessage(message: string): Message {
+  return plainMessage(message, `:no_entry: ${escapeText(truncate(message, 2_500))}`);
+}
+
+export function usageMessage(services: readonly string[]): Message {
+  return plainMessage(
+    'Usage: /dr failover <service> [--dry-run]',
+    `Usage: \`/dr failover <service> [--dry-run]\`. Services: ${services.map((s) => `\`${escapeText(s)}\``).join(', ')}`,
+  );
+}
+
+export function unknownServiceMessage(service: string, services: readonly string[]): Message {
+  return plainMessage(
+    `Unknown service ${service}.`,
+    `:grey_question: No service \`${escapeText(truncate(service, 100))}\` in the DR plan. Services: ${services
+      .map((s) => `\`${escapeText(s)}\``)
+      .join(', ')}`,
+  );
+}
+
+export function busyMessage(
+  service: string,
+  holder: { state?: ExecutionRecord['state']; requestedBy?: string },
+): Message {
+  const by = holder.requestedBy ? ` requested by ${who(holder.requestedBy)}` : '';
+  const state = holder.state ? ` (${holder.state})` : '';
+  return plainMessage(
+    `A failover of ${service} is already in progress.`,
+    `:information_source: A failover of *${escapeText(service)}*${by} is already open${state}; see its card in the service channel or incident thread. No new request was made.`,
+  );
+}
+
+export function requestPostedMessage(service: string, where: string): Message {
+  return plainMessage(
+    `Failover of ${service} requested.`,
+    `:white_check_mark: Failover of *${escapeText(service)}* requested and posted in <#${escapeText(where)}>. A different approver must approve it.`,
+  );
+}
+
+export function approvalRecordedMessage(got: number, needed: number): Message {
+  return plainMessage(
+    'Approval recorded.',
+    `:white_check_mark: Your approval is recorded (${got} of ${needed}). ${needed - got} more needed from a different approver.`,
+  );
+}
+
+/** What the losing click or replica answers: the state as it is now. */
+export function currentStateMessage(state: ExecutionRecord['state'] | undefined): Message {
+  return plainMessage(
+    `Nothing to do: the request is ${state ?? 'gone'}.`,
+    `:information_source: Nothing further to do: this request is now *${state ?? 'no longer available'}*.`,
+  );
+}
+
+/** The requester's DM with the outcome. */
+export function outcomeDm(service: string, outcome: string, detail?: string): Message {
+  return plainMessage(
+    `Your failover request for ${service}: ${outcome}.`,
+    `Your failover request for *${escapeText(service)}*: *${escapeText(outcome)}*.${
+      detail ? `\n${escapeText(truncate(detail, 2_000))}` : ''
+    }`,
+  );
+}
+
+/** A thread reply for each failed step. */
+export function stepFailedMessage(stepId: string, error: string | undefined, attempt: number): Message {
+  return plainMessage(
+    `Step ${stepId} failed.`,
+    `:x: Step \`${escapeText(stepId)}\` failed (attempt ${attempt})${error ? `: ${escapeText(truncate(error, 2_000))}` : ''}. The failover is paused; an approver can retry, skip or abort on the card above.`,
+  );
+}
+
+export function decisionMessage(decision: string): Message {
+  return plainMessage(`${decision} recorded.`, `:white_check_mark: ${escapeText(decision)} recorded.`);
+}

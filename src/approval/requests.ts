@@ -1,0 +1,387 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Stores } from '../adapters/store/index.js';
+import { ConflictError } from '../adapters/store/versioned.js';
+import type { AuditLog } from '../audit/types.js';
+import { canonicalJson } from '../domain/canonical-json.js';
+import type { Clock } from '../domain/clock.js';
+import type { ExecutionRecord } from '../domain/records.js';
+import type { Plan } from '../plan/load.js';
+import type { ReadinessService } from '../readiness/service.js';
+import type { ApproverDirectory } from './approvers.js';
+import {
+  approvalsNeeded,
+  checkApproval,
+  checkDecline,
+  countApprovals,
+  isExpired,
+  type Refusal,
+} from './policy.js';
+import { evaluatePreconditions, type Preconditions } from './preconditions.js';
+import type { RequestStore, ServiceSlot } from './store.js';
+import { type Execution, type FailoverMode, type FailoverRequest, TERMINAL_STATES } from './types.js';
+
+export interface FailoverRequestsDeps {
+  readonly stores: Pick<Stores, 'executions' | 'approvals'>;
+  readonly requests: RequestStore;
+  readonly audit: AuditLog;
+  readonly approvers: ApproverDirectory;
+  /** Fresh readiness for the approval-time preconditions. */
+  readonly readiness: Pick<ReadinessService, 'check'>;
+  readonly getPlan: () => Plan;
+  readonly clock: Clock;
+  readonly newId?: () => string;
+}
+
+export interface NewRequest {
+  readonly service: string;
+  readonly mode: FailoverMode;
+  readonly reason: string;
+  readonly requestedBy: string;
+  readonly source: 'slack' | 'alarm';
+  readonly alarmName?: string;
+  readonly where: { readonly channel: string; readonly threadTs?: string };
+}
+
+export type CreateOutcome =
+  | { readonly kind: 'created'; readonly request: FailoverRequest; readonly execution: Execution }
+  | { readonly kind: 'busy'; readonly holder: ServiceSlot; readonly execution?: Execution }
+  | { readonly kind: 'refused'; readonly refusal: Refusal };
+
+export type ApproveOutcome =
+  | {
+      readonly kind: 'refused';
+      readonly refusal: Refusal;
+      readonly execution?: Execution;
+      readonly preconditions?: Preconditions;
+    }
+  /** Recorded, more approvals needed. */
+  | {
+      readonly kind: 'recorded';
+      readonly execution: Execution;
+      readonly approvers: readonly string[];
+      readonly preconditions: Preconditions;
+    }
+  /** This approval completed the rule and this caller won the transition to `approved`. */
+  | {
+      readonly kind: 'approved';
+      readonly execution: Execution;
+      readonly approvers: readonly string[];
+      readonly preconditions: Preconditions;
+    }
+  /** Someone else (another click, replica or approver) changed the execution first. */
+  | { readonly kind: 'lost'; readonly execution?: Execution };
+
+export type DeclineOutcome =
+  | { readonly kind: 'refused'; readonly refusal: Refusal; readonly execution?: Execution }
+  | { readonly kind: 'declined'; readonly execution: Execution }
+  | { readonly kind: 'lost'; readonly execution?: Execution };
+
+/** Digest of what approvers are shown; the Approve button carries it and approval must match it. */
+export function requestDigest(r: Omit<FailoverRequest, 'digest' | 'messageTs'>): string {
+  const bound = { id: r.id, service: r.service, mode: r.mode, requestedBy: r.requestedBy, reason: r.reason };
+  return createHash('sha256')
+    .update(canonicalJson({ ...bound, planHash: r.planHash, deadlineMs: r.deadlineMs }))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** A slot held by a missing execution is only taken over after this long (its creator may still be writing it). */
+const ORPHAN_SLOT_MS = 60_000;
+
+/** The request and approval state machine: DynamoDB conditional writes and the audit log, no Slack. */
+export function createFailoverRequests(deps: FailoverRequestsDeps) {
+  const { stores, requests, audit, clock } = deps;
+  const newId = deps.newId ?? randomUUID;
+
+  const load = async (id: string) => {
+    const [execution, request] = await Promise.all([stores.executions.get(id), requests.get(id)]);
+    return { execution, request };
+  };
+  const current = async (id: string) => (await stores.executions.get(id)) ?? undefined;
+
+  const isStale = async (holder: ServiceSlot) => {
+    const execution = await stores.executions.get(holder.executionId);
+    if (!execution) return clock.now() - holder.claimedAtMs > ORPHAN_SLOT_MS;
+    if (TERMINAL_STATES.has(execution.state)) return true;
+    const request = await requests.get(holder.executionId);
+    return execution.state === 'pendingApproval' && request !== undefined && isExpired(request, clock.now());
+  };
+
+  /** Moves a pending execution to a final state (declined/expired) from the version we read. */
+  const finish = async (execution: Execution, state: 'declined' | 'expired') => {
+    const next: ExecutionRecord = { ...stripVersion(execution), state, updatedAtMs: clock.now() };
+    const written = await stores.executions.transition(execution.id, execution.version, next);
+    await requests.release(execution.service, execution.id).catch(() => false);
+    return written;
+  };
+
+  const expireOne = async (execution: Execution): Promise<Execution | undefined> => {
+    try {
+      const written = await finish(execution, 'expired');
+      await audit.append({
+        type: 'request.expired',
+        actor: 'lifeboat',
+        service: execution.service,
+        executionId: execution.id,
+        details: { requestId: execution.id },
+      });
+      return written;
+    } catch (error) {
+      if (error instanceof ConflictError) return undefined;
+      throw error;
+    }
+  };
+
+  const refused = async (refusal: Refusal, userId: string, execution: Execution | undefined, id: string) => {
+    await audit.append({
+      type: refusal.auditType,
+      actor: userId,
+      ...(execution ? { service: execution.service, executionId: execution.id } : {}),
+      details: { requestId: id, action: 'approval', code: refusal.code, reason: refusal.message },
+    });
+  };
+
+  return {
+    load,
+
+    /** Claims the service, audits `request.created`, then writes the request and the pending execution. */
+    async create(input: NewRequest): Promise<CreateOutcome> {
+      const plan = deps.getPlan();
+      const now = clock.now();
+      const id = newId();
+      const claim = await requests.claim(
+        { service: input.service, executionId: id, claimedAtMs: now },
+        isStale,
+      );
+      if (!claim.claimed) {
+        const execution = await stores.executions.get(claim.holder.executionId);
+        return { kind: 'busy', holder: claim.holder, ...(execution ? { execution } : {}) };
+      }
+      const base = {
+        id,
+        service: input.service,
+        mode: input.mode,
+        requestedBy: input.requestedBy,
+        reason: input.reason,
+        planHash: plan.hash,
+        createdAtMs: now,
+        deadlineMs: now + plan.defaults.requestTtl,
+        approvalsRequired: approvalsNeeded(plan, input.service, input.requestedBy),
+        source: input.source,
+        ...(input.alarmName ? { alarmName: input.alarmName } : {}),
+        channel: input.where.channel,
+        ...(input.where.threadTs ? { threadTs: input.where.threadTs } : {}),
+      };
+      const request: FailoverRequest = { ...base, digest: requestDigest(base) };
+      await audit.append({
+        type: 'request.created',
+        actor: input.requestedBy,
+        service: input.service,
+        executionId: id,
+        channel: input.where.channel,
+        details: {
+          requestId: id,
+          kind: 'failover',
+          mode: input.mode,
+          reason: input.reason,
+          planHash: plan.hash,
+          approvalsRequired: request.approvalsRequired,
+          deadline: new Date(request.deadlineMs).toISOString(),
+          source: input.source,
+          alarmName: input.alarmName ?? null,
+        },
+      });
+      await requests.put(request);
+      const execution = await stores.executions.create(id, {
+        id,
+        service: input.service,
+        kind: 'failover',
+        mode: input.mode,
+        state: 'pendingApproval',
+        requestedBy: input.requestedBy,
+        reason: input.reason,
+        planHash: plan.hash,
+        createdAtMs: now,
+        updatedAtMs: now,
+        steps: {},
+      });
+      return { kind: 'created', request, execution };
+    },
+
+    /** One approval; the last one needed moves the execution to `approved` by a conditional write. */
+    async approve(id: string, userId: string, digest: string | undefined): Promise<ApproveOutcome> {
+      const { execution, request } = await load(id);
+      const plan = deps.getPlan();
+      const now = clock.now();
+      const isApprover = request ? await deps.approvers.isApprover(plan, request.service, userId) : false;
+      const decided = request
+        ? (await stores.approvals.list(id)).find((a) => a.userId === userId)
+        : undefined;
+      const verdict = checkApproval({
+        execution,
+        request,
+        userId,
+        isApprover,
+        planHash: plan.hash,
+        now,
+        digest,
+        ...(decided ? { decided } : {}),
+      });
+      if (!verdict.ok) {
+        if (verdict.code === 'expired' && execution) await expireOne(execution);
+        await refused(verdict, userId, execution, id);
+        return {
+          kind: 'refused',
+          refusal: verdict,
+          ...(execution ? { execution: (await current(id)) ?? execution } : {}),
+        };
+      }
+      const req = request as FailoverRequest;
+      const pending = execution as Execution;
+      const preconditions = await measure(req);
+      if (!preconditions.ok) {
+        const refusal: Refusal = {
+          ok: false,
+          code: 'preconditions',
+          auditType: 'approval.refused',
+          message: `Preconditions are not met, so this approval was not recorded:\n${preconditions.lines
+            .filter((l) => l.status === 'fail')
+            .map((l) => `• ${l.text}`)
+            .join('\n')}`,
+        };
+        await refused(refusal, userId, pending, id);
+        return { kind: 'refused', refusal, execution: pending, preconditions };
+      }
+      const first = await stores.approvals.record({
+        executionId: id,
+        userId,
+        decision: 'approve',
+        atMs: now,
+        planHash: req.planHash,
+      });
+      if (!first) return { kind: 'lost', ...(await withCurrent(id)) };
+      await audit.append({
+        type: 'approval.granted',
+        actor: userId,
+        service: req.service,
+        executionId: id,
+        details: { requestId: id, planHash: req.planHash, digest: req.digest },
+      });
+      const approvers = countApprovals(req, await stores.approvals.list(id));
+      if (approvers.length < req.approvalsRequired)
+        return { kind: 'recorded', execution: pending, approvers, preconditions };
+      try {
+        const written = await stores.executions.transition(id, pending.version, {
+          ...stripVersion(pending),
+          state: 'approved',
+          updatedAtMs: clock.now(),
+        });
+        return { kind: 'approved', execution: written, approvers, preconditions };
+      } catch (error) {
+        if (error instanceof ConflictError) return { kind: 'lost', ...(await withCurrent(id)) };
+        throw error;
+      }
+    },
+
+    async decline(id: string, userId: string, reason: string): Promise<DeclineOutcome> {
+      const { execution, request } = await load(id);
+      const plan = deps.getPlan();
+      const isApprover = request ? await deps.approvers.isApprover(plan, request.service, userId) : false;
+      const verdict = checkDecline({
+        execution,
+        request,
+        userId,
+        isApprover,
+        planHash: plan.hash,
+        now: clock.now(),
+      });
+      if (!verdict.ok) {
+        if (verdict.code === 'expired' && execution) await expireOne(execution);
+        await refused(verdict, userId, execution, id);
+        return { kind: 'refused', refusal: verdict, ...(await withCurrent(id)) };
+      }
+      const pending = execution as Execution;
+      const req = request as FailoverRequest;
+      await stores.approvals.record({
+        executionId: id,
+        userId,
+        decision: 'decline',
+        atMs: clock.now(),
+        reason,
+        planHash: req.planHash,
+      });
+      try {
+        const written = await finish(pending, 'declined');
+        await audit.append({
+          type: 'request.declined',
+          actor: userId,
+          service: req.service,
+          executionId: id,
+          details: { requestId: id, reason, withdrawn: userId === req.requestedBy },
+        });
+        return { kind: 'declined', execution: written };
+      } catch (error) {
+        if (error instanceof ConflictError) return { kind: 'lost', ...(await withCurrent(id)) };
+        throw error;
+      }
+    },
+
+    /** Expires every pending request past its deadline and frees slots of finished executions. */
+    async expireDue(): Promise<Execution[]> {
+      const expired: Execution[] = [];
+      for (const slot of await requests.slots()) {
+        const { execution, request } = await load(slot.executionId);
+        if (!execution) {
+          if (clock.now() - slot.claimedAtMs > ORPHAN_SLOT_MS)
+            await requests.release(slot.service, slot.executionId);
+        } else if (TERMINAL_STATES.has(execution.state)) {
+          await requests.release(slot.service, slot.executionId);
+        } else if (execution.state === 'pendingApproval' && request && isExpired(request, clock.now())) {
+          const written = await expireOne(execution);
+          if (written) expired.push(written);
+        }
+      }
+      return expired;
+    },
+
+    /** Frees the service once its execution has finished (called on every change the runner reports). */
+    async releaseIfFinished(execution: ExecutionRecord): Promise<void> {
+      if (TERMINAL_STATES.has(execution.state)) await requests.release(execution.service, execution.id);
+    },
+  };
+
+  /** Fresh readiness turned into preconditions; a readiness run that fails refuses (nothing is assumed). */
+  async function measure(request: FailoverRequest): Promise<Preconditions> {
+    try {
+      return evaluatePreconditions(
+        await deps.readiness.check(request.service, { fresh: true }),
+        request.mode,
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return {
+        ok: false,
+        checkedAt: clock.now(),
+        lines: [{ status: 'fail', text: `Readiness could not be measured just now (${reason}).` }],
+      };
+    }
+  }
+
+  async function withCurrent(id: string): Promise<{ execution?: Execution }> {
+    const execution = await current(id);
+    return execution ? { execution } : {};
+  }
+}
+
+export type FailoverRequests = ReturnType<typeof createFailoverRequests>;
+
+function stripVersion(execution: Execution): ExecutionRecord {
+  const {
+    version: _version,
+    expiresAtMs: _expires,
+    ...rest
+  } = execution as Execution & {
+    expiresAtMs?: number;
+  };
+  return rest;
+}
