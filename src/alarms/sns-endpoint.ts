@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../http/server.js';
 import type { Logger } from '../logger.js';
+import { AlarmParseError } from './cloudwatch.js';
 import { type SnsMessage, SnsVerificationError } from './sns-verify.js';
 
 /** SNS messages are at most 256 KiB; the JSON envelope adds a little. */
@@ -13,7 +14,11 @@ export interface SnsEndpointOptions {
   readonly allowedTopics: () => readonly string[];
   /** Confirms a subscription by visiting its SubscribeURL (already verified as signed by SNS). */
   readonly confirm: (subscribeUrl: string) => Promise<void>;
-  /** Receives each verified notification from an allowed topic. */
+  /**
+   * Receives each verified notification from an allowed topic and resolves once it is durably
+   * recorded (SNS then gets its 200). Throwing AlarmParseError answers 400 (not an alarm); any other
+   * error answers 500 so SNS retries.
+   */
   readonly onNotification: (message: Extract<SnsMessage, { Type: 'Notification' }>) => Promise<void>;
   /** Every refusal, for the audit log. */
   readonly onRejected?: (rejection: {
@@ -83,7 +88,13 @@ export function createSnsEndpoint(options: SnsEndpointOptions) {
         log.warn({ topicArn: message.TopicArn }, 'SNS subscription was removed');
         return sendJson(res, 200, { ok: true });
       case 'Notification':
-        await options.onNotification(message);
+        try {
+          await options.onNotification(message);
+        } catch (error) {
+          if (error instanceof AlarmParseError)
+            return refuse(res, 400, 'invalid_alarm', error.message, message.TopicArn);
+          throw error;
+        }
         return sendJson(res, 200, { ok: true });
     }
   };

@@ -1,0 +1,101 @@
+import type { AuditEventInput, AuditLog, JsonObject } from '../audit/types.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * Audits received notifications without holding up ingress: one entry per notification while the
+ * log keeps up (with the raw message), and one entry per batch (ids, alarms, states) when a storm
+ * outruns it. The durable record of each notification is its receipt; the audit log is the trail.
+ */
+export interface AlarmAudit {
+  received(details: ReceivedDetails): void;
+  /** Anything else (rejections, acknowledgements), appended in order with the rest. */
+  event(event: AuditEventInput): void;
+  idle(): Promise<void>;
+}
+
+export interface ReceivedDetails {
+  readonly messageId: string;
+  readonly source: string;
+  readonly topicArn: string | null;
+  readonly alarm: string;
+  readonly state: string;
+  readonly service: string | null;
+  readonly subject: string | null;
+  readonly message: string;
+  readonly unrouted?: boolean;
+  readonly dropped?: boolean;
+}
+
+const MAX_BATCH = 200;
+
+export function createAlarmAudit(audit: AuditLog, logger: Logger): AlarmAudit {
+  const buffer: (
+    | { kind: 'received'; details: ReceivedDetails }
+    | { kind: 'event'; event: AuditEventInput }
+  )[] = [];
+  let running: Promise<void> | undefined;
+
+  const append = (event: AuditEventInput) =>
+    audit.append(event).then(
+      () => undefined,
+      (error: unknown) => logger.error({ err: error, event: event.type }, 'audit append failed'),
+    );
+
+  const drain = async () => {
+    while (buffer.length > 0) {
+      const next = buffer[0];
+      if (next?.kind === 'event') {
+        buffer.shift();
+        await append(next.event);
+        continue;
+      }
+      const end = buffer.findIndex((b, i) => b.kind !== 'received' || i >= MAX_BATCH);
+      const batch = buffer.splice(0, end === -1 ? buffer.length : end) as { details: ReceivedDetails }[];
+      if (batch.length === 1 && batch[0]) {
+        const d = batch[0].details;
+        await append({
+          type: 'alarm.received',
+          actor: 'aws',
+          ...(d.service ? { service: d.service } : {}),
+          details: { ...d } as JsonObject,
+        });
+      } else {
+        await append({
+          type: 'alarm.received',
+          actor: 'aws',
+          details: {
+            batch: true,
+            count: batch.length,
+            notifications: batch.map(({ details: d }) => ({
+              messageId: d.messageId,
+              source: d.source,
+              alarm: d.alarm,
+              state: d.state,
+              service: d.service,
+              ...(d.unrouted ? { unrouted: true } : {}),
+            })),
+          },
+        });
+      }
+    }
+  };
+  const kick = () => {
+    running ??= drain().finally(() => {
+      running = undefined;
+      if (buffer.length > 0) kick();
+    });
+  };
+  return {
+    received(details) {
+      buffer.push({ kind: 'received', details });
+      kick();
+    },
+    event(event) {
+      buffer.push({ kind: 'event', event });
+      kick();
+    },
+    async idle() {
+      while (running) await running;
+    },
+  };
+}

@@ -1,0 +1,194 @@
+import {
+  acknowledgedLine,
+  incidentCard,
+  resolvedLine,
+  transitionLine,
+} from '../../blocks/alarms/incident.js';
+import { serviceCardText } from '../../blocks/readiness/summary.js';
+import type { SlackOutbox } from '../adapters/slack/outbox.js';
+import { ConflictError, type Versioned, type VersionedStore } from '../adapters/store/versioned.js';
+import type { Clock } from '../domain/clock.js';
+import type { IncidentRecord } from '../domain/records.js';
+import type { Logger } from '../logger.js';
+import type { Plan } from '../plan/load.js';
+import type { ReadinessService } from '../readiness/service.js';
+import type { Transition } from './incident-state.js';
+
+/**
+ * What Slack shows of an incident: one parent message (the card), edited in place through the
+ * outbound queue, and a thread of state changes. Every effect follows a durable write. Exactly one
+ * replica posts the parent: the one whose version-checked `parentClaim` write wins; it stores the
+ * message ts in the record. Others keep their thread lines until the ts is known.
+ */
+export interface IncidentSlack {
+  /** After a write that changed the incident: post the parent if needed, edit the card, add thread lines. */
+  changed(incident: IncidentRecord & Versioned, transitions: readonly Transition[]): void;
+  acknowledged(incident: IncidentRecord & Versioned, userId: string): void;
+  idle(): Promise<void>;
+}
+
+export interface IncidentSlackDeps {
+  readonly outbox: SlackOutbox;
+  readonly incidents: VersionedStore<IncidentRecord>;
+  readonly getPlan: () => Plan;
+  readonly readiness?: ReadinessService;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly instanceId: string;
+  /** How long a parent claim holds before another replica may post instead (default 60 s). */
+  readonly parentClaimMs?: number;
+}
+
+export function createIncidentSlack(deps: IncidentSlackDeps): IncidentSlack {
+  const log = deps.logger.child({ component: 'incident-slack' });
+  const claimMs = deps.parentClaimMs ?? 60_000;
+  const work = new Set<Promise<unknown>>();
+  const posting = new Map<string, Promise<string | undefined>>();
+  const waitingLines = new Map<string, string[]>();
+  const readinessAsked = new Set<string>();
+
+  const track = (p: Promise<unknown>) => {
+    const settled = p.catch((error: unknown) => log.error({ err: error }, 'incident Slack effect failed'));
+    work.add(settled);
+    void settled.finally(() => work.delete(settled));
+  };
+
+  const render = (incident: IncidentRecord) => {
+    const service = incident.unrouted ? undefined : deps.getPlan().services[incident.service];
+    let readiness: string | undefined;
+    if (service && deps.readiness) {
+      const result = deps.readiness.peek(incident.service);
+      readiness = result ? serviceCardText(result) : 'checking';
+    }
+    return incidentCard({
+      incident,
+      ...(service?.description ? { serviceDescription: service.description } : {}),
+      ...(service?.runbookUrl ? { runbookUrl: service.runbookUrl } : {}),
+      ...(readiness !== undefined ? { readiness } : {}),
+    });
+  };
+
+  const refreshCard = (incident: IncidentRecord) => {
+    const ts = incident.threadTs;
+    if (!ts) return;
+    track(
+      deps.outbox.update(incident.channel, ts, async () => {
+        const latest = await deps.incidents.get(incident.id);
+        return latest ? render(latest) : undefined;
+      }),
+    );
+  };
+
+  const flushLines = (incident: IncidentRecord, ts: string) => {
+    const lines = waitingLines.get(incident.id);
+    if (!lines) return;
+    waitingLines.delete(incident.id);
+    for (const line of lines) track(deps.outbox.reply(incident.channel, ts, line));
+  };
+
+  /** Posts the parent if this replica wins the claim; resolves with the thread ts if known. */
+  async function ensureParent(start: IncidentRecord & Versioned): Promise<string | undefined> {
+    let incident = start;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      if (incident.threadTs) return incident.threadTs;
+      const claim = incident.parentClaim;
+      if (claim && claim.owner !== deps.instanceId && claim.untilMs > deps.clock.now()) {
+        // Another replica is posting: look again once its claim would have expired.
+        setTimeout(() => track(recheck(incident.id)), Math.min(claimMs, 5_000)).unref?.();
+        return undefined;
+      }
+      try {
+        incident = await deps.incidents.transition(incident.id, incident.version, {
+          ...incident,
+          parentClaim: { owner: deps.instanceId, untilMs: deps.clock.now() + claimMs },
+        });
+        break;
+      } catch (error) {
+        if (!(error instanceof ConflictError) || !error.current) throw error;
+        incident = error.current as IncidentRecord & Versioned;
+      }
+    }
+    const ts = await deps.outbox.post(incident.channel, render(incident));
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const latest = await deps.incidents.get(incident.id);
+      if (!latest) return ts;
+      if (latest.threadTs) return latest.threadTs;
+      try {
+        const { parentClaim: _claim, ...rest } = latest;
+        await deps.incidents.transition(latest.id, latest.version, { ...rest, threadTs: ts });
+        log.info({ incident: latest.id, channel: latest.channel, ts }, 'incident thread opened');
+        return ts;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    throw new Error(`could not store the thread ts of incident ${incident.id}`);
+  }
+
+  async function recheck(id: string): Promise<void> {
+    const latest = await deps.incidents.get(id);
+    if (latest) withParent(latest);
+  }
+
+  /** Runs `then` with the thread ts once the parent exists (posting it if this replica may). */
+  function withParent(incident: IncidentRecord & Versioned, then?: (ts: string) => void) {
+    if (incident.threadTs) {
+      flushLines(incident, incident.threadTs);
+      then?.(incident.threadTs);
+      return;
+    }
+    let pending = posting.get(incident.id);
+    if (!pending) {
+      pending = ensureParent(incident).finally(() => posting.delete(incident.id));
+      posting.set(incident.id, pending);
+      track(
+        pending.then(async (ts) => {
+          if (!ts) return;
+          const latest = await deps.incidents.get(incident.id);
+          if (latest) {
+            flushLines(latest, ts);
+            refreshCard({ ...latest, threadTs: ts });
+          }
+        }),
+      );
+    }
+    if (then) track(pending.then((ts) => ts && then(ts)));
+  }
+
+  const askReadiness = (incident: IncidentRecord) => {
+    if (incident.unrouted || !deps.readiness || readinessAsked.has(incident.id)) return;
+    readinessAsked.add(incident.id);
+    const readiness = deps.readiness;
+    track(
+      readiness.check(incident.service).then(
+        async () => {
+          const latest = await deps.incidents.get(incident.id);
+          if (latest) refreshCard(latest);
+        },
+        (error: unknown) =>
+          log.warn({ err: error, service: incident.service }, 'readiness for the incident card failed'),
+      ),
+    );
+  };
+
+  return {
+    changed(incident, transitions) {
+      // The opening ALARM is what the card shows (callers pass no transition for it); the thread tells the rest.
+      const lines = transitions.map(transitionLine);
+      if (incident.state === 'resolved') lines.push(resolvedLine(incident.resolvedAtMs ?? deps.clock.now()));
+      if (lines.length > 0)
+        waitingLines.set(incident.id, [...(waitingLines.get(incident.id) ?? []), ...lines]);
+      askReadiness(incident);
+      withParent(incident);
+      refreshCard(incident);
+    },
+    acknowledged(incident, userId) {
+      waitingLines.set(incident.id, [...(waitingLines.get(incident.id) ?? []), acknowledgedLine(userId)]);
+      withParent(incident);
+      refreshCard(incident);
+    },
+    async idle() {
+      while (work.size > 0) await Promise.all([...work]);
+    },
+  };
+}

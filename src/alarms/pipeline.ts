@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import { ConflictError, type Versioned, type VersionedStore } from '../adapters/store/versioned.js';
+import type { Clock } from '../domain/clock.js';
+import type { IncidentRecord } from '../domain/records.js';
+import type { Logger } from '../logger.js';
+import type { Plan } from '../plan/load.js';
+import type { AlarmAudit } from './audit-writer.js';
+import { type AlarmEvent, parseAlarmMessage } from './cloudwatch.js';
+import type { IncidentSlack } from './incident-slack.js';
+import { acknowledge, applyNotices, openIncident } from './incident-state.js';
+import type { Receipt, ReceiptSource, ReceiptStore } from './receipts.js';
+import { type Route, routeAlarm, UNROUTED } from './routing.js';
+
+/**
+ * Notification → receipt (durable, deduplicated) → per-service batch → incident record (conditional
+ * write) → Slack. `ingest` returns once the receipt is written, which is when the caller may
+ * acknowledge (HTTP 200, SQS delete). Receipts are then applied in batches, one service at a time
+ * per replica; replicas meet at the record's version (and at the open-incident pointer, created
+ * with attribute_not_exists), so two of them produce one incident. `recover` applies receipts that
+ * a stopped replica left pending.
+ */
+
+export interface IngestInput {
+  /** SNS MessageId, a content hash (raw SQS delivery) or a probe's id. */
+  readonly id: string;
+  readonly source: ReceiptSource;
+  readonly topicArn?: string;
+  readonly subject?: string;
+  /** The CloudWatch alarm JSON; ignored when `event` is given (probes). */
+  readonly message: string;
+  readonly event?: AlarmEvent;
+  /** Skips the plan's alarm rules (probes name their service). */
+  readonly route?: Route;
+}
+
+export type IngestResult = {
+  readonly status: 'recorded' | 'duplicate';
+  readonly id: string;
+  readonly route: Route;
+};
+
+export interface OpenPointer {
+  readonly service: string;
+  readonly incidentId: string;
+}
+
+export interface PipelineDeps {
+  readonly getPlan: () => Plan;
+  readonly receipts: ReceiptStore;
+  readonly incidents: VersionedStore<IncidentRecord>;
+  readonly pointers: VersionedStore<OpenPointer>;
+  readonly slack: IncidentSlack;
+  readonly audit: AlarmAudit;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly instanceId: string;
+  /** Receipts applied per incident write (default 100). */
+  readonly batchSize?: number;
+  /** Told when an incident opens (e.g. the runbook issue's auto-request for `autoRequestFailover`). */
+  readonly onIncidentOpened?: (incident: IncidentRecord, route: Route) => void;
+}
+
+export interface AckResult {
+  readonly status: 'acknowledged' | 'already' | 'not_found';
+  readonly incident?: IncidentRecord;
+}
+
+export interface Pipeline {
+  ingest(input: IngestInput): Promise<IngestResult>;
+  acknowledge(incidentId: string, userId: string): Promise<AckResult>;
+  /** Applies receipts left pending before `before` by any replica (after a crash or stop). */
+  recover(before: number): Promise<number>;
+  /** Resolves when every queued receipt is applied. */
+  idle(): Promise<void>;
+  readonly depth: number;
+}
+
+const incidentIdFor = (service: string, at: number) =>
+  `${service === UNROUTED ? 'unrouted' : service}-${new Date(at).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}-${randomBytes(3).toString('hex')}`;
+
+export function createPipeline(deps: PipelineDeps): Pipeline {
+  const log = deps.logger.child({ component: 'alarm-pipeline' });
+  const batchSize = deps.batchSize ?? 100;
+  const queues = new Map<string, Receipt[]>();
+  const running = new Map<string, Promise<void>>();
+  const queued = new Set<string>();
+  let depth = 0;
+
+  const keyOf = (route: Route) => (route.kind === 'service' ? route.service : UNROUTED);
+  const applied = (r: Receipt, outcome: Receipt['outcome'], incidentId?: string): Receipt => ({
+    ...r,
+    status: 'applied',
+    outcome,
+    ...(incidentId ? { incidentId } : {}),
+  });
+
+  async function readOpen(key: string) {
+    const pointer = await deps.pointers.get(key);
+    const incident = pointer ? await deps.incidents.get(pointer.incidentId) : undefined;
+    return { pointer, incident };
+  }
+
+  /** Applies receipts of one service in arrival order; loops on conflicts with other replicas. */
+  async function applyBatch(key: string, batch: readonly Receipt[]): Promise<void> {
+    let rest = batch;
+    for (let attempt = 0; rest.length > 0; attempt++) {
+      if (attempt > 100) throw new Error(`gave up applying ${rest.length} alarm(s) to ${key}: contention`);
+      const { pointer, incident } = await readOpen(key);
+      if (incident?.state !== 'open') {
+        const firstAlarm = rest.findIndex((r) => r.event.state === 'ALARM');
+        const quiet = firstAlarm === -1 ? rest : rest.slice(0, firstAlarm);
+        if (quiet.length > 0) await deps.receipts.markApplied(quiet.map((r) => applied(r, 'no-incident')));
+        if (firstAlarm === -1) return;
+        rest = rest.slice(firstAlarm);
+        const first = rest[0] as Receipt;
+        const channel = first.route.channel;
+        if (!channel) throw new Error('an unrouted alarm without a channel reached the applier');
+        // A pointer whose incident was never written (a crash between the two writes) is reused.
+        const id = pointer && !incident ? pointer.incidentId : incidentIdFor(key, first.event.changedAtMs);
+        try {
+          if (!pointer) await deps.pointers.create(key, { service: key, incidentId: id });
+          else if (incident)
+            await deps.pointers.transition(key, pointer.version, { service: key, incidentId: id });
+          const created = await deps.incidents.create(
+            id,
+            openIncident({
+              id,
+              service: key,
+              channel,
+              unrouted: first.route.kind === 'unrouted',
+              first: { id: first.id, event: first.event },
+            }),
+          );
+          await deps.receipts.markApplied([applied(first, 'incident', id)]);
+          log.info({ incident: id, service: key, alarm: first.event.name }, 'incident opened');
+          deps.slack.changed(created, []);
+          deps.onIncidentOpened?.(created, first.route);
+          rest = rest.slice(1);
+        } catch (error) {
+          if (!(error instanceof ConflictError)) throw error;
+          // Another replica opened it first: read again and join its incident.
+        }
+        continue;
+      }
+      const result = applyNotices(
+        incident,
+        rest.map((r) => ({ id: r.id, event: r.event })),
+      );
+      let written: IncidentRecord & Versioned;
+      try {
+        written = await deps.incidents.transition(incident.id, incident.version, result.next);
+      } catch (error) {
+        if (error instanceof ConflictError) continue;
+        throw error;
+      }
+      const consumed = rest.slice(0, result.consumed);
+      await deps.receipts.markApplied(consumed.map((r) => applied(r, 'incident', incident.id)));
+      deps.slack.changed(written, result.transitions);
+      if (result.resolved) {
+        log.info({ incident: incident.id, service: key }, 'incident resolved');
+        if (pointer) await deps.pointers.delete(key, pointer.version).catch(() => undefined);
+      }
+      rest = rest.slice(result.consumed);
+    }
+  }
+
+  function enqueue(receipt: Receipt): void {
+    if (queued.has(receipt.id)) return;
+    queued.add(receipt.id);
+    const key = keyOf(receipt.route);
+    const queue = queues.get(key) ?? [];
+    queue.push(receipt);
+    queues.set(key, queue);
+    depth++;
+    if (!running.has(key)) running.set(key, drain(key));
+  }
+
+  async function drain(key: string): Promise<void> {
+    try {
+      for (;;) {
+        const queue = queues.get(key);
+        if (!queue || queue.length === 0) return;
+        const batch = queue.splice(0, batchSize);
+        try {
+          await applyBatch(key, batch);
+        } catch (error) {
+          // The receipts stay pending in the store; `recover` picks them up.
+          log.error(
+            { err: error, service: key, count: batch.length },
+            'applying alarms failed; left pending',
+          );
+        } finally {
+          depth -= batch.length;
+          for (const r of batch) queued.delete(r.id);
+        }
+      }
+    } finally {
+      running.delete(key);
+      if ((queues.get(key)?.length ?? 0) > 0) running.set(key, drain(key));
+    }
+  }
+
+  const dropUnrouted = async (receipt: Receipt) => {
+    log.warn(
+      { alarm: receipt.event.name, messageId: receipt.id },
+      'alarm matches no rule and the plan has no slack.unroutedChannel: recorded and audited, not posted',
+    );
+    await deps.receipts.markApplied([applied(receipt, 'unrouted-dropped')]);
+  };
+
+  return {
+    async ingest(input) {
+      const event = input.event ?? parseAlarmMessage(input.message);
+      const route = input.route ?? routeAlarm(deps.getPlan(), event);
+      const receipt: Receipt = {
+        id: input.id,
+        source: input.source,
+        ...(input.topicArn ? { topicArn: input.topicArn } : {}),
+        receivedAtMs: deps.clock.now(),
+        owner: deps.instanceId,
+        status: 'pending',
+        route,
+        event,
+      };
+      if (!(await deps.receipts.claim(receipt))) return { status: 'duplicate', id: input.id, route };
+      const noChannel = route.kind === 'unrouted' && !route.channel;
+      deps.audit.received({
+        messageId: input.id,
+        source: input.source,
+        topicArn: input.topicArn ?? null,
+        alarm: event.name,
+        state: event.state,
+        service: route.kind === 'service' ? route.service : null,
+        subject: input.subject ?? null,
+        message: input.event ? JSON.stringify(input.event) : input.message,
+        ...(route.kind === 'unrouted' ? { unrouted: true } : {}),
+        ...(noChannel ? { dropped: true } : {}),
+      });
+      if (noChannel) await dropUnrouted(receipt);
+      else enqueue(receipt);
+      return { status: 'recorded', id: input.id, route };
+    },
+
+    async acknowledge(incidentId, userId) {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const incident = await deps.incidents.get(incidentId);
+        if (!incident) return { status: 'not_found' };
+        const next = acknowledge(incident, userId, deps.clock.now());
+        if (!next) return { status: 'already', incident };
+        try {
+          const written = await deps.incidents.transition(incidentId, incident.version, next);
+          deps.slack.acknowledged(written, userId);
+          return { status: 'acknowledged', incident: written };
+        } catch (error) {
+          if (!(error instanceof ConflictError)) throw error;
+        }
+      }
+      throw new Error(`could not acknowledge incident ${incidentId}: contention`);
+    },
+
+    async recover(before) {
+      let found = 0;
+      for await (const receipt of deps.receipts.pending(before)) {
+        if (queued.has(receipt.id)) continue;
+        found++;
+        if (receipt.route.kind === 'unrouted' && !receipt.route.channel) await dropUnrouted(receipt);
+        else enqueue(receipt);
+      }
+      if (found > 0) log.info({ found }, 'applying alarm receipts left pending');
+      return found;
+    },
+
+    async idle() {
+      while (running.size > 0) await Promise.all([...running.values()]);
+    },
+    get depth() {
+      return depth;
+    },
+  };
+}
