@@ -59,6 +59,7 @@ export type ApproveOutcome =
       readonly kind: 'recorded';
       readonly execution: Execution;
       readonly approvers: readonly string[];
+      readonly needed: number;
       readonly preconditions: Preconditions;
     }
   /** This approval completed the rule and this caller won the transition to `approved`. */
@@ -269,7 +270,13 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       });
       const approvers = countApprovals(req, await stores.approvals.list(id));
       if (approvers.length < req.approvalsRequired)
-        return { kind: 'recorded', execution: pending, approvers, preconditions };
+        return {
+          kind: 'recorded',
+          execution: pending,
+          approvers,
+          needed: req.approvalsRequired,
+          preconditions,
+        };
       try {
         const written = await stores.executions.transition(id, pending.version, {
           ...stripVersion(pending),
@@ -281,6 +288,25 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
         if (error instanceof ConflictError) return { kind: 'lost', ...(await withCurrent(id)) };
         throw error;
       }
+    },
+
+    /** Before the decline modal opens: the same checks as `decline`, audited when refused. */
+    async precheckDecline(id: string, userId: string): Promise<Refusal | undefined> {
+      const { execution, request } = await load(id);
+      const plan = deps.getPlan();
+      const isApprover = request ? await deps.approvers.isApprover(plan, request.service, userId) : false;
+      const verdict = checkDecline({
+        execution,
+        request,
+        userId,
+        isApprover,
+        planHash: plan.hash,
+        now: clock.now(),
+      });
+      if (verdict.ok) return undefined;
+      if (verdict.code === 'expired' && execution) await expireOne(execution);
+      await refused(verdict, userId, execution, id);
+      return verdict;
     },
 
     async decline(id: string, userId: string, reason: string): Promise<DeclineOutcome> {

@@ -1,0 +1,19 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { StepDecision } from '../../src/approval/index.js';
+import type { FailoverHandlerDeps } from '../commands/failover.js';
+import { answerInBackground } from './failover-tell.js';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/** Retry / Skip / Abort on a paused progress card: approvers only, conditional on the execution's version. */
+export function makeStepDecisionButton(deps: FailoverHandlerDeps, decision: StepDecision) {
+  return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
+    await ack();
+    await answerInBackground(
+      deps,
+      respond,
+      decision === 'retry' ? 'Retry' : decision === 'skip' ? 'Skip' : 'Abort',
+      () => deps.slack.decide({ executionId: action.value ?? '', decision, userId: body.user.id }),
+    );
+  };
+}

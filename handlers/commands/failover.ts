@@ -1,0 +1,86 @@
+import type { Message } from '../../blocks/failover/format.js';
+import { refusalMessage, unknownServiceMessage, usageMessage } from '../../blocks/failover/messages.js';
+import {
+  type ApproverDirectory,
+  dryRunAnswer,
+  type FailoverSlack,
+  openRequestModal,
+  type RunnerPort,
+} from '../../src/approval/index.js';
+import type { AuditLog } from '../../src/audit/types.js';
+import type { InFlight } from '../../src/domain/inflight.js';
+import type { Logger } from '../../src/logger.js';
+import type { Plan } from '../../src/plan/load.js';
+import type { ReadinessService } from '../../src/readiness/service.js';
+import type { Subcommand } from './subcommand.js';
+
+/** What the failover listeners (command, buttons, modals) receive from the composition root. */
+export interface FailoverHandlerDeps {
+  readonly slack: FailoverSlack;
+  readonly approvers: ApproverDirectory;
+  readonly runner: Pick<RunnerPort, 'dryRun'>;
+  readonly readiness: Pick<ReadinessService, 'check'>;
+  readonly audit: AuditLog;
+  readonly getPlan: () => Plan;
+  readonly logger: Logger;
+  readonly inflight: InFlight;
+}
+
+/**
+ * Checks that the person may request a failover of the service before showing the modal (checked again on
+ * submission). A refusal is audited as `auth.refused` and returned as the answer.
+ */
+export async function refuseRequester(
+  deps: FailoverHandlerDeps,
+  service: string,
+  userId: string,
+  channel: string,
+): Promise<Message | undefined> {
+  const plan = deps.getPlan();
+  const services = Object.keys(plan.services);
+  if (!Object.hasOwn(plan.services, service)) return unknownServiceMessage(service, services);
+  if (await deps.approvers.isApprover(plan, service, userId)) return undefined;
+  await deps.audit.append({
+    type: 'auth.refused',
+    actor: userId,
+    service,
+    channel,
+    details: { action: 'request failover', reason: 'not an approver of the service' },
+  });
+  return refusalMessage(
+    `You are not an approver of ${service} in the DR plan, so you cannot request its failover. Approvers can; anyone can see a dry-run with \`/dr failover ${service} --dry-run\`.`,
+  );
+}
+
+/** `/dr failover <service> [--dry-run]`: the request modal, or the dry-run (ephemeral, changes nothing). */
+export function makeFailoverCommand(deps: FailoverHandlerDeps): Subcommand {
+  return async (ctx) => {
+    const plan = deps.getPlan();
+    const services = Object.keys(plan.services);
+    const dryRun = ctx.args.includes('--dry-run');
+    const words = ctx.args.filter((a) => a !== '--dry-run');
+    const service = words[0];
+    if (
+      service === undefined ||
+      words.length > 1 ||
+      ctx.args.some((a) => a.startsWith('--') && a !== '--dry-run')
+    ) {
+      await ctx.respond({ response_type: 'ephemeral', ...usageMessage(services) });
+      return;
+    }
+    if (!Object.hasOwn(plan.services, service)) {
+      await ctx.respond({ response_type: 'ephemeral', ...unknownServiceMessage(service, services) });
+      return;
+    }
+    if (dryRun) {
+      await ctx.respond({ response_type: 'ephemeral', ...(await dryRunAnswer(deps, service)) });
+      return;
+    }
+    const refusal = await refuseRequester(deps, service, ctx.userId, ctx.channelId);
+    if (refusal) {
+      await ctx.respond({ response_type: 'ephemeral', ...refusal });
+      return;
+    }
+    await openRequestModal(deps, ctx.client, { service, channel: ctx.channelId, triggerId: ctx.triggerId });
+  };
+}
