@@ -1,18 +1,336 @@
-import { type RunbookDeps, RunbookError, type RunbookRunner } from './types.js';
+import type { ExecutionRecord, StepRecord } from '../domain/records.js';
+import { abortSummary } from './abort.js';
+import { createMemoryActiveIndex } from './active-index.js';
+import { driveStep, type StepEnv } from './drive-step.js';
+import { dryRun } from './dry-run.js';
+import { defaultExecutors, type ExecutorRegistry } from './executors/index.js';
+import { allSteps, routeFor } from './stages.js';
+import {
+  type Execution,
+  type RunbookDeps,
+  RunbookError,
+  type RunbookKind,
+  type RunbookMode,
+  type RunbookRunner,
+} from './types.js';
+import { createWriter, dataOf, LostControlError, load } from './writer.js';
 
-/** The runbook engine (work in progress: the signature is stable, the implementation lands next). */
-export function createRunbookRunner(deps: RunbookDeps): RunbookRunner {
-  const todo = (): never => {
-    throw new RunbookError('unsupported', `runbook engine not implemented yet (${deps.instanceId})`);
+const TERMINAL = new Set<ExecutionRecord['state']>(['completed', 'aborted', 'declined', 'expired']);
+const DRIVABLE = new Set<ExecutionRecord['state']>(['approved', 'running']);
+const leaseName = (id: string) => `exec-${id}`;
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function runbookKind(e: ExecutionRecord): RunbookKind {
+  if (e.kind === 'drill')
+    throw new RunbookError('unsupported', 'drills are not run by the runbook engine yet');
+  return e.kind;
+}
+const runbookMode = (e: ExecutionRecord): RunbookMode => (e.mode === 'unplanned' ? 'unplanned' : 'planned');
+
+/**
+ * The runbook engine: drives approved executions through their steps, durably (every transition a
+ * conditional write), idempotently (observe before acting; tokens where AWS has them) and resumably
+ * (a lease per execution; a restarted replica resumes from the recorded state). docs/runbook.md.
+ */
+export function createRunbookRunner(
+  deps: RunbookDeps,
+  executors: ExecutorRegistry = defaultExecutors,
+): RunbookRunner {
+  const ttl = deps.leaseTtlMs ?? 60_000;
+  const sleep = deps.sleep ?? realSleep;
+  const index = deps.activeIndex ?? createMemoryActiveIndex();
+  const running = new Set<Promise<unknown>>();
+  let stopping = false;
+  const logger = deps.logger.child({ component: 'runbook' });
+
+  const background = (work: Promise<unknown>) => {
+    const settled = work.catch((error: unknown) => logger.error({ err: error }, 'runbook drive failed'));
+    running.add(settled);
+    void settled.finally(() => running.delete(settled));
+    deps.track?.(settled);
+  };
+
+  async function run(executionId: string): Promise<Execution> {
+    if (stopping) return load(deps, executionId);
+    const lease = await deps.stores.leases.acquire(leaseName(executionId), deps.instanceId, ttl);
+    if (!lease) {
+      logger.info({ executionId }, 'execution already driven by another replica');
+      return load(deps, executionId);
+    }
+    let lost = false;
+    const renew = setInterval(
+      () => {
+        deps.stores.leases
+          .acquire(leaseName(executionId), deps.instanceId, ttl)
+          .then((l) => {
+            if (!l) lost = true;
+          })
+          .catch((error: unknown) => logger.warn({ err: error, executionId }, 'lease renewal failed'));
+      },
+      Math.max(1, Math.floor(ttl / 3)),
+    );
+    renew.unref?.();
+    const work = drive(executionId, () => lost || stopping);
+    const tracked = work.catch(() => undefined);
+    running.add(tracked);
+    try {
+      return await work;
+    } catch (error) {
+      if (error instanceof LostControlError) {
+        logger.warn({ executionId }, 'execution changed under us; stopped driving it');
+        return error.current ?? load(deps, executionId);
+      }
+      throw error;
+    } finally {
+      running.delete(tracked);
+      clearInterval(renew);
+      await deps.stores.leases.release(leaseName(executionId), deps.instanceId).catch((error: unknown) => {
+        logger.warn({ err: error, executionId }, 'lease release failed');
+      });
+    }
+  }
+
+  async function drive(executionId: string, stopped: () => boolean): Promise<Execution> {
+    const loaded = await load(deps, executionId);
+    if (!DRIVABLE.has(loaded.state)) return loaded;
+    const plan = deps.getPlan();
+    const kind = runbookKind(loaded);
+    const mode = runbookMode(loaded);
+    const route = routeFor(plan, loaded.service, kind);
+    const writer = createWriter({ ...deps, logger }, loaded);
+    const env: StepEnv = {
+      route,
+      kind,
+      mode,
+      writer,
+      executors,
+      aws: deps.aws,
+      audit: deps.audit,
+      clock: deps.clock,
+      sleep,
+      pollIntervalMs: deps.pollIntervalMs ?? 5_000,
+      callTimeoutMs: deps.callTimeoutMs ?? 30_000,
+      stopped,
+    };
+    try {
+      if (loaded.state === 'approved') {
+        await index.add(executionId);
+        const steps: Record<string, StepRecord> = {};
+        for (const step of allSteps(route))
+          steps[step.id] = loaded.steps[step.id] ?? {
+            state: 'pending',
+            attempts: 0,
+            region: route.targetRegion,
+          };
+        await writer.update((e) => ({ ...e, state: 'running', steps, startedAtMs: deps.clock.now() }));
+        await deps.audit.append({
+          type: 'execution.started',
+          actor: 'lifeboat',
+          service: loaded.service,
+          executionId,
+          details: {
+            requestId: executionId,
+            kind,
+            mode,
+            planHash: plan.hash,
+            sourceRegion: route.sourceRegion,
+            targetRegion: route.targetRegion,
+          },
+        });
+      }
+      if (writer.current.planHash !== plan.hash) {
+        await writer.update((e) => ({
+          ...e,
+          state: 'pausedByFailedStep',
+          pausedAtStep: undefined,
+          lastError: `the plan changed since approval (approved ${e.planHash.slice(0, 12)}, now ${plan.hash.slice(0, 12)}); abort and request again`,
+        }));
+        return writer.current;
+      }
+      for (const stage of route.stages) {
+        const failedBefore = stage.steps.find((s) => writer.current.steps[s.id]?.state === 'failed');
+        if (failedBefore) return await pause(writer, failedBefore.id);
+        const group = { failed: false };
+        const results = await Promise.all(
+          stage.steps.map(async (step) => {
+            const result = await driveStep(env, step, group);
+            if (result === 'failed') group.failed = true;
+            return result;
+          }),
+        );
+        const failed = stage.steps.find((_, i) => results[i] === 'failed');
+        if (failed) return await pause(writer, failed.id);
+        if (results.includes('stopped')) return writer.current;
+      }
+      const done = await writer.update((e) => ({
+        ...e,
+        state: 'completed',
+        finishedAtMs: deps.clock.now(),
+        pausedAtStep: undefined,
+        lastError: undefined,
+      }));
+      await deps.audit.append({
+        type: 'execution.completed',
+        actor: 'lifeboat',
+        service: done.service,
+        executionId,
+        details: {
+          requestId: executionId,
+          kind,
+          mode,
+          durationMs: deps.clock.now() - (done.startedAtMs ?? done.createdAtMs),
+        },
+      });
+      await index.remove(executionId);
+      return done;
+    } finally {
+      await writer.flush();
+    }
+  }
+
+  async function pause(writer: ReturnType<typeof createWriter>, stepId: string): Promise<Execution> {
+    const error = writer.current.steps[stepId]?.error ?? 'failed';
+    return writer.update((e) => ({
+      ...e,
+      state: 'pausedByFailedStep',
+      pausedAtStep: stepId,
+      lastError: `${stepId}: ${error}`,
+    }));
+  }
+
+  async function decide(
+    executionId: string,
+    choice: 'retry' | 'skip' | 'abort',
+    userId: string,
+  ): Promise<Execution> {
+    const e = await load(deps, executionId);
+    if (e.state !== 'pausedByFailedStep')
+      throw new RunbookError(
+        'not_paused',
+        `execution ${executionId} is ${e.state}, not paused by a failed step`,
+        e,
+      );
+    const now = deps.clock.now();
+    const stepId = e.pausedAtStep;
+    const audit = (
+      type: 'step.retry' | 'step.skip' | 'execution.aborted',
+      details: Record<string, string | number | null>,
+    ) =>
+      deps.audit.append({
+        type,
+        actor: userId,
+        service: e.service,
+        executionId,
+        details: { requestId: executionId, stepId: stepId ?? null, ...details },
+      });
+    let next: ExecutionRecord;
+    if (choice === 'abort') {
+      const kind = runbookKind(e);
+      const summary = await abortSummary(
+        {
+          route: routeFor(deps.getPlan(), e.service, kind),
+          kind,
+          mode: runbookMode(e),
+          aws: deps.aws,
+          clock: deps.clock,
+          callTimeoutMs: deps.callTimeoutMs ?? 30_000,
+          executors,
+        },
+        e,
+        userId,
+        now,
+      );
+      next = {
+        ...dataOf(e),
+        state: 'aborted',
+        abortedBy: userId,
+        abortSummary: { text: summary.text, resources: summary.resources },
+        finishedAtMs: now,
+        updatedAtMs: now,
+      };
+    } else {
+      if (choice === 'skip' && !stepId)
+        throw new RunbookError(
+          'unsupported',
+          'nothing to skip: the execution is paused without a failed step',
+          e,
+        );
+      const steps: Record<string, StepRecord> = { ...e.steps };
+      for (const [id, s] of Object.entries(steps)) {
+        if (s.state !== 'failed') continue;
+        if (choice === 'skip' && id === stepId) steps[id] = { ...s, state: 'skipped', decidedBy: userId };
+        else if (choice === 'retry') steps[id] = { ...s, state: 'pending', decidedBy: userId };
+      }
+      next = {
+        ...dataOf(e),
+        state: 'running',
+        steps,
+        pausedAtStep: undefined,
+        lastError: undefined,
+        updatedAtMs: now,
+      };
+    }
+    let saved: Execution;
+    try {
+      saved = await deps.stores.executions.transition(executionId, e.version, next);
+    } catch (error) {
+      const current = (error as { current?: Execution }).current;
+      throw new RunbookError(
+        'conflict',
+        `execution ${executionId} changed meanwhile; nothing was done`,
+        current,
+      );
+    }
+    if (choice === 'abort') {
+      await audit('execution.aborted', { summary: saved.abortSummary?.text ?? '' });
+      await index.remove(executionId);
+    } else {
+      await audit(choice === 'retry' ? 'step.retry' : 'step.skip', {});
+      background(run(executionId));
+    }
+    await deps.onChange(saved).catch((error: unknown) => logger.warn({ err: error }, 'onChange failed'));
+    return saved;
+  }
+
+  async function resumeAll(): Promise<void> {
+    const ids = await index.list();
+    await Promise.all(
+      ids.map(async (id) => {
+        const e = await deps.stores.executions.get(id);
+        if (!e || TERMINAL.has(e.state)) return index.remove(id);
+        if (!DRIVABLE.has(e.state)) return;
+        if (await deps.stores.leases.current(leaseName(id))) return;
+        logger.info({ executionId: id, state: e.state }, 'resuming execution');
+        await run(id).catch((error: unknown) =>
+          logger.error({ err: error, executionId: id }, 'resume failed'),
+        );
+      }),
+    );
+  }
+
+  const dryRunEnv = {
+    aws: deps.aws,
+    clock: deps.clock,
+    callTimeoutMs: deps.callTimeoutMs ?? 30_000,
+    executors,
   };
   return {
-    run: async () => todo(),
-    track: async () => todo(),
-    resumeAll: async () => todo(),
-    decide: async () => todo(),
-    dryRun: async () => todo(),
-    plannedCalls: async () => todo(),
-    idle: async () => undefined,
-    stop: async () => undefined,
+    run,
+    track: (id) => index.add(id),
+    resumeAll,
+    decide,
+    dryRun: (service, mode, kind) => dryRun(dryRunEnv, deps.getPlan(), service, mode, kind),
+    async plannedCalls(service, mode, kind) {
+      return (await dryRun(dryRunEnv, deps.getPlan(), service, mode, kind)).steps.flatMap((s) => [
+        ...s.calls,
+      ]);
+    },
+    async idle() {
+      while (running.size > 0) await Promise.all(running);
+    },
+    async stop() {
+      stopping = true;
+      while (running.size > 0) await Promise.all(running);
+    },
   };
 }

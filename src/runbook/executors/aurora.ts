@@ -1,0 +1,119 @@
+import {
+  DescribeGlobalClustersCommand,
+  FailoverGlobalClusterCommand,
+  type GlobalCluster,
+  SwitchoverGlobalClusterCommand,
+} from '@aws-sdk/client-rds';
+import type { ResourceOf, Step } from '../../plan/schema.js';
+import type { PlannedCall } from '../types.js';
+import type { Observation, StepContext, StepExecutor } from './types.js';
+
+type AuroraStep = Extract<Step, { kind: 'aurora-global' }>;
+type Ctx = StepContext<AuroraStep>;
+
+const regionOfArn = (arn: string | undefined) => arn?.split(':')[3];
+
+function clusters(ctx: Ctx) {
+  const r = ctx.resource as ResourceOf<'aurora-global-cluster'>;
+  const failover = ctx.kind === 'failover';
+  return {
+    id: r.globalClusterIdentifier,
+    target: failover ? r.recoveryClusterArn : r.primaryClusterArn,
+    source: failover ? r.primaryClusterArn : r.recoveryClusterArn,
+  };
+}
+
+/** Planned: SwitchoverGlobalCluster (RPO 0, needs the primary healthy). Unplanned: FailoverGlobalCluster with AllowDataLoss. */
+function command(ctx: Ctx) {
+  const { id, target } = clusters(ctx);
+  return ctx.mode === 'planned'
+    ? {
+        name: 'SwitchoverGlobalCluster',
+        input: { GlobalClusterIdentifier: id, TargetDbClusterIdentifier: target },
+      }
+    : {
+        name: 'FailoverGlobalCluster',
+        input: { GlobalClusterIdentifier: id, TargetDbClusterIdentifier: target, AllowDataLoss: true },
+      };
+}
+
+function judge(ctx: Ctx, g: GlobalCluster | undefined): Observation {
+  const { id, target } = clusters(ctx);
+  if (!g) return { state: 'failed', summary: `global cluster ${id} not found` };
+  const members = g.GlobalClusterMembers ?? [];
+  const writer = members.find((m) => m.IsWriter);
+  const unsynced = members.filter(
+    (m) => !m.IsWriter && m.SynchronizationStatus && m.SynchronizationStatus !== 'connected',
+  );
+  const facts = {
+    status: g.Status ?? null,
+    writerRegion: regionOfArn(writer?.DBClusterArn) ?? null,
+    failoverState: g.FailoverState?.Status ?? null,
+  };
+  const where = `global cluster ${g.Status ?? 'unknown'}, writer in ${facts.writerRegion ?? 'no Region'}`;
+  const preconditions = [
+    { name: 'global cluster available', ok: g.Status === 'available', observed: where },
+    ...(ctx.mode === 'planned'
+      ? [
+          {
+            name: 'all secondaries synchronized (switchover needs RPO 0)',
+            ok: unsynced.length === 0,
+            observed:
+              unsynced.length === 0
+                ? 'all connected'
+                : unsynced.map((m) => `${m.DBClusterArn}: ${m.SynchronizationStatus}`).join(', '),
+          },
+        ]
+      : []),
+  ];
+  if (g.Status === 'available' && writer?.DBClusterArn === target)
+    return { state: 'done', summary: `writer is ${target} (${where})`, facts, preconditions };
+  if (g.FailoverState?.ToDbClusterArn === target || /failing-over|switching-over/.test(g.Status ?? ''))
+    return {
+      state: 'in-progress',
+      summary: `moving the writer to ${target} (${where})`,
+      facts,
+      preconditions,
+    };
+  if (g.Status !== 'available')
+    return {
+      state: 'blocked',
+      summary: `waiting for the global cluster to be available (${where})`,
+      facts,
+      preconditions,
+    };
+  return { state: 'not-started', summary: where, facts, preconditions };
+}
+
+export const auroraExecutor: StepExecutor<AuroraStep> = {
+  defaultTimeoutMs: 30 * 60_000,
+  describe(ctx) {
+    const { id, target } = clusters(ctx);
+    return ctx.mode === 'planned'
+      ? `Switch over Aurora global cluster ${id} to ${target} (planned, no data loss)`
+      : `Fail over Aurora global cluster ${id} to ${target} (AllowDataLoss: writes not yet replicated are lost)`;
+  },
+  irreversible: (ctx) => ctx.mode === 'unplanned',
+  async observe(ctx) {
+    const { id } = clusters(ctx);
+    const rds = ctx.clients.forRegion(ctx.targetRegion).rds;
+    const out = await ctx.aws.call('rds:DescribeGlobalClusters', (abortSignal) =>
+      rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id }), { abortSignal }),
+    );
+    return judge(ctx, out.GlobalClusters?.[0]);
+  },
+  calls(ctx) {
+    const { name, input } = command(ctx);
+    return [{ client: 'rds', command: name, region: ctx.targetRegion, input } satisfies PlannedCall];
+  },
+  async start(ctx) {
+    const { name, input } = command(ctx);
+    const rds = ctx.clients.forRegion(ctx.targetRegion).rds;
+    const out = await ctx.aws.call(`rds:${name}`, (abortSignal) =>
+      name === 'SwitchoverGlobalCluster'
+        ? rds.send(new SwitchoverGlobalClusterCommand(input), { abortSignal })
+        : rds.send(new FailoverGlobalClusterCommand(input), { abortSignal }),
+    );
+    return { calledStatus: out.GlobalCluster?.Status ?? null };
+  },
+};

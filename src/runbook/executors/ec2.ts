@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import {
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  type DescribeInstancesCommandInput,
+  type Instance,
+  RunInstancesCommand,
+  type RunInstancesCommandInput,
+  StartInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import type { ResourceOf, Step } from '../../plan/schema.js';
+import type { PlannedCall } from '../types.js';
+import type { Facts, Observation, StepContext, StepExecutor } from './types.js';
+
+type Ec2Step = Extract<Step, { kind: 'ec2' }>;
+type Ctx = StepContext<Ec2Step>;
+
+export const EXECUTION_TAG = 'lifeboat:execution';
+export const STEP_TAG = 'lifeboat:step';
+
+const res = (ctx: Ctx) => ctx.resource as ResourceOf<'ec2'>;
+/** The instances to start: the recovery Region's standbys (failover) or the primaries (failback). */
+const startable = (ctx: Ctx) =>
+  ctx.kind === 'failover' ? res(ctx).standbyInstances : res(ctx).primaryInstances;
+
+/** Same execution and step, same token: RunInstances retried with it launches nothing new. */
+export function clientToken(executionId: string, stepId: string): string {
+  return `lifeboat-${createHash('sha256').update(`${executionId}/${stepId}`).digest('hex').slice(0, 40)}`;
+}
+
+const live = (i: Instance) => i.State?.Name === 'running' || i.State?.Name === 'pending';
+
+async function describe(ctx: Ctx, input: DescribeInstancesCommandInput) {
+  const ec2 = ctx.clients.forRegion(ctx.targetRegion).ec2;
+  const out = await ctx.aws.call('ec2:DescribeInstances', (abortSignal) =>
+    ec2.send(new DescribeInstancesCommand(input), { abortSignal }),
+  );
+  return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
+}
+
+/** Instances this execution's step launched (found by tag: check-before-act even where ClientToken is ignored). */
+const launched = (ctx: Ctx) =>
+  describe(ctx, {
+    Filters: [
+      { Name: `tag:${EXECUTION_TAG}`, Values: [ctx.executionId] },
+      { Name: `tag:${STEP_TAG}`, Values: [ctx.step.id] },
+      { Name: 'instance-state-name', Values: ['pending', 'running'] },
+    ],
+  });
+
+async function newestCopy(ctx: Ctx): Promise<{ id: string; created?: string } | undefined> {
+  const { key, value } = res(ctx).copyTag;
+  const ec2 = ctx.clients.forRegion(ctx.targetRegion).ec2;
+  const out = await ctx.aws.call('ec2:DescribeImages', (abortSignal) =>
+    ec2.send(
+      new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: `tag:${key}`, Values: [value] }] }),
+      {
+        abortSignal,
+      },
+    ),
+  );
+  const newest = (out.Images ?? [])
+    .filter((i) => i.ImageId)
+    .sort((a, b) => String(b.CreationDate ?? '').localeCompare(String(a.CreationDate ?? '')))[0];
+  return newest?.ImageId ? { id: newest.ImageId, created: String(newest.CreationDate ?? '') } : undefined;
+}
+
+function runInput(ctx: Ctx, count: number, imageId: string | undefined): RunInstancesCommandInput {
+  const template = res(ctx).launchTemplate;
+  return {
+    ...(template ? { LaunchTemplate: { LaunchTemplateId: template.id, Version: template.version } } : {}),
+    ...(imageId ? { ImageId: imageId } : {}),
+    MinCount: count,
+    MaxCount: count,
+    ClientToken: clientToken(ctx.executionId, ctx.step.id),
+    TagSpecifications: [
+      {
+        ResourceType: 'instance',
+        Tags: [
+          { Key: EXECUTION_TAG, Value: ctx.executionId },
+          { Key: STEP_TAG, Value: ctx.step.id },
+          { Key: 'lifeboat:service', Value: ctx.service.name },
+        ],
+      },
+    ],
+  };
+}
+
+async function observe(ctx: Ctx): Promise<Observation> {
+  const r = res(ctx);
+  const action = ctx.step.action;
+  const ids = action === 'launch-from-ami' ? [] : startable(ctx);
+  const own = ids.length > 0 ? await describe(ctx, { InstanceIds: ids }) : [];
+  const ours = action === 'start-instances' ? [] : await launched(ctx);
+  const needLaunch = action === 'launch-from-ami' || (action === 'set-capacity' && r.launchTemplate);
+  const image = needLaunch ? await newestCopy(ctx) : undefined;
+  const want = action === 'start-instances' ? ids.length : r.desiredCapacity;
+  const running = [...own, ...ours].filter((i) => i.State?.Name === 'running').length;
+  const pending = [...own, ...ours].filter((i) => i.State?.Name === 'pending').length;
+  const stopping = own.filter((i) => i.State?.Name === 'stopping' || i.State?.Name === 'shutting-down');
+  const facts: Facts = {
+    running,
+    pending,
+    wanted: want,
+    stopped: own.filter((i) => i.State?.Name === 'stopped').length,
+    launched: ours.map((i) => i.InstanceId).join(','),
+    image: image?.id ?? null,
+  };
+  const summary = `${running} of ${want} running, ${pending} pending in ${ctx.targetRegion}`;
+  const preconditions = [
+    ...(ids.length > 0
+      ? [
+          {
+            name: 'standby instances exist',
+            ok: own.length === ids.length,
+            observed: own.map((i) => `${i.InstanceId}: ${i.State?.Name}`).join(', ') || 'none found',
+          },
+        ]
+      : []),
+    ...(needLaunch
+      ? [
+          {
+            name: 'copied AMI in the recovery Region',
+            ok: image !== undefined,
+            observed: image
+              ? `${image.id} (${image.created})`
+              : `no AMI tagged ${r.copyTag.key}=${r.copyTag.value}`,
+          },
+        ]
+      : []),
+  ];
+  if (running >= want) return { state: 'done', summary, facts, preconditions };
+  if (running + pending >= want) return { state: 'in-progress', summary, facts, preconditions };
+  if (ctx.record?.calledAtMs !== undefined && pending > 0)
+    return { state: 'in-progress', summary, facts, preconditions };
+  if (stopping.length > 0)
+    return {
+      state: 'blocked',
+      summary: `${summary}; waiting for ${stopping.length} stopping`,
+      facts,
+      preconditions,
+    };
+  if (needLaunch && !image && !r.launchTemplate)
+    return {
+      state: 'failed',
+      summary: `no launch template and no copied AMI in ${ctx.targetRegion}`,
+      facts,
+      preconditions,
+    };
+  return { state: 'not-started', summary, facts, preconditions };
+}
+
+function plan(ctx: Ctx, observation: Observation | undefined): PlannedCall[] {
+  const r = res(ctx);
+  const region = ctx.targetRegion;
+  const calls: PlannedCall[] = [];
+  const image = typeof observation?.facts?.image === 'string' ? observation.facts.image : undefined;
+  if (ctx.step.action !== 'launch-from-ami') {
+    const ids = startable(ctx);
+    if (ids.length > 0)
+      calls.push({
+        client: 'ec2',
+        command: 'StartInstances',
+        region,
+        input: { InstanceIds: ids },
+        note: 'instances already running are left as they are',
+      });
+  }
+  const already = ctx.step.action === 'set-capacity' ? Math.min(startable(ctx).length, r.desiredCapacity) : 0;
+  const count = r.desiredCapacity - already;
+  if (ctx.step.action !== 'start-instances' && count > 0 && (r.launchTemplate || image))
+    calls.push({ client: 'ec2', command: 'RunInstances', region, input: { ...runInput(ctx, count, image) } });
+  return calls;
+}
+
+export const ec2Executor: StepExecutor<Ec2Step> = {
+  defaultTimeoutMs: 15 * 60_000,
+  describe(ctx) {
+    const r = res(ctx);
+    if (ctx.step.action === 'start-instances')
+      return `Start ${startable(ctx).join(', ')} in ${ctx.targetRegion}`;
+    if (ctx.step.action === 'launch-from-ami')
+      return `Launch ${r.desiredCapacity} instance(s) of ${r.id} in ${ctx.targetRegion} from ${r.launchTemplate ? `launch template ${r.launchTemplate.id}` : 'the newest copied AMI'}`;
+    return `Bring ${r.id} to ${r.desiredCapacity} running instance(s) in ${ctx.targetRegion} (standbys first, then launches)`;
+  },
+  irreversible: () => false,
+  observe,
+  calls: plan,
+  async start(ctx, observation) {
+    const ec2 = ctx.clients.forRegion(ctx.targetRegion).ec2;
+    const facts: Record<string, string | number> = {};
+    const own =
+      ctx.step.action === 'launch-from-ami' ? [] : await describe(ctx, { InstanceIds: startable(ctx) });
+    const stopped = own.filter((i) => i.State?.Name === 'stopped').map((i) => i.InstanceId ?? '');
+    const live0 = own.filter(live).length;
+    const r = res(ctx);
+    const toStart =
+      ctx.step.action === 'set-capacity' ? stopped.slice(0, Math.max(0, r.desiredCapacity - live0)) : stopped;
+    if (toStart.length > 0) {
+      await ctx.aws.call('ec2:StartInstances', (abortSignal) =>
+        ec2.send(new StartInstancesCommand({ InstanceIds: toStart }), { abortSignal }),
+      );
+      facts.started = toStart.join(',');
+    }
+    if (ctx.step.action === 'start-instances') return facts;
+    const ours = (await launched(ctx)).length;
+    const count = r.desiredCapacity - live0 - toStart.length - ours;
+    if (count > 0) {
+      const image = typeof observation.facts?.image === 'string' ? observation.facts.image : undefined;
+      const out = await ctx.aws.call('ec2:RunInstances', (abortSignal) =>
+        ec2.send(new RunInstancesCommand(runInput(ctx, count, image)), { abortSignal }),
+      );
+      facts.launched = (out.Instances ?? []).map((i) => i.InstanceId).join(',');
+    }
+    return facts;
+  },
+};

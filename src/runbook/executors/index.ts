@@ -1,0 +1,30 @@
+import type { Step } from '../../plan/schema.js';
+import { auroraExecutor } from './aurora.js';
+import { notifyExecutor, verifyExecutor, waitExecutor } from './control.js';
+import { dynamoDbExecutor, s3Executor } from './data.js';
+import { ec2Executor } from './ec2.js';
+import { rdsPromoteExecutor } from './rds.js';
+import { route53Executor } from './route53.js';
+import type { ExecutorRegistry, StepContext, StepExecutor } from './types.js';
+
+export type { ExecutorRegistry, Facts, Observation, StepContext, StepExecutor } from './types.js';
+
+/** One executor per step kind: the default, AWS-backed set. */
+export const defaultExecutors: ExecutorRegistry = {
+  'aurora-global': auroraExecutor,
+  'rds-promote-replica': rdsPromoteExecutor,
+  ec2: ec2Executor,
+  'dynamodb-global-table': dynamoDbExecutor,
+  s3: s3Executor,
+  route53: route53Executor,
+  wait: waitExecutor,
+  verify: verifyExecutor,
+  notify: notifyExecutor,
+};
+
+/** The executor for a step, typed for the generic driver. */
+export function executorFor(registry: ExecutorRegistry, step: Step): StepExecutor<Step> {
+  return registry[step.kind] as unknown as StepExecutor<Step>;
+}
+
+export type AnyStepContext = StepContext<Step>;

@@ -1,0 +1,246 @@
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  GetHealthCheckCommand,
+  GetHealthCheckStatusCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+  UpdateHealthCheckCommand,
+} from '@aws-sdk/client-route-53';
+import type { ResourceOf, Step } from '../../plan/schema.js';
+import type { PlannedCall, Precondition } from '../types.js';
+import type { Facts, Observation, StepContext, StepExecutor } from './types.js';
+
+type DnsStep = Extract<Step, { kind: 'route53' }>;
+type Ctx = StepContext<DnsStep>;
+
+const res = (ctx: Ctx) => ctx.resource as ResourceOf<'route53'>;
+const r53 = (ctx: Ctx) => ctx.clients.forRegion(ctx.targetRegion).route53;
+const fqdn = (name: string) => (name.endsWith('.') ? name : `${name}.`);
+
+/** Healthy when most of Route 53's checkers report success (as Route 53 itself decides). */
+export async function healthCheckHealthy(
+  ctx: StepContext,
+  id: string,
+): Promise<{ healthy: boolean; text: string }> {
+  const out = await ctx.aws.call('route53:GetHealthCheckStatus', (abortSignal) =>
+    ctx.clients
+      .forRegion(ctx.targetRegion)
+      .route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }), { abortSignal }),
+  );
+  const all = out.HealthCheckObservations ?? [];
+  const ok = all.filter((o) => o.StatusReport?.Status?.startsWith('Success')).length;
+  return {
+    healthy: all.length > 0 && ok * 2 > all.length,
+    text: `${ok} of ${all.length} checkers report healthy`,
+  };
+}
+
+/** fail-health-check: the health check whose failure moves traffic (the primary's), inverted on failover and restored on failback. */
+async function observeHealthCheck(ctx: Ctx): Promise<Observation> {
+  const id = res(ctx).primaryHealthCheckId;
+  const failover = ctx.kind === 'failover';
+  const got = await ctx.aws.call('route53:GetHealthCheck', (abortSignal) =>
+    r53(ctx).send(new GetHealthCheckCommand({ HealthCheckId: id }), { abortSignal }),
+  );
+  const inverted = got.HealthCheck?.HealthCheckConfig?.Inverted === true;
+  const version = got.HealthCheck?.HealthCheckVersion ?? null;
+  const status = await healthCheckHealthy(ctx, id);
+  const facts = { inverted, healthy: status.healthy, version };
+  const observed = `${id}: ${inverted ? 'inverted' : 'not inverted'}, ${status.text}`;
+  const preconditions: Precondition[] = [
+    { name: 'primary health check readable', ok: got.HealthCheck !== undefined, observed },
+  ];
+  if (failover) {
+    // Already failing (e.g. the primary Region is down): Route 53 already answers with the secondary,
+    // and during a us-east-1 outage its control plane may refuse the update anyway.
+    if (!status.healthy)
+      return {
+        state: 'done',
+        summary: `primary health check ${id} is failing: traffic goes to the secondary`,
+        facts,
+        preconditions,
+      };
+    if (inverted)
+      return {
+        state: 'in-progress',
+        summary: `${observed}; waiting for checkers to report it failing`,
+        facts,
+        preconditions,
+      };
+    return { state: 'not-started', summary: observed, facts, preconditions };
+  }
+  if (!inverted && status.healthy)
+    return { state: 'done', summary: `${observed}: traffic returns to the primary`, facts, preconditions };
+  if (!inverted)
+    return {
+      state: 'in-progress',
+      summary: `${observed}; waiting for it to report healthy`,
+      facts,
+      preconditions,
+    };
+  return { state: 'not-started', summary: observed, facts, preconditions };
+}
+
+async function records(ctx: Ctx) {
+  const r = res(ctx);
+  const out = await ctx.aws.call('route53:ListResourceRecordSets', (abortSignal) =>
+    r53(ctx).send(
+      new ListResourceRecordSetsCommand({
+        HostedZoneId: r.hostedZoneId,
+        StartRecordName: r.recordName,
+        StartRecordType: r.recordType,
+        MaxItems: 10,
+      }),
+      { abortSignal },
+    ),
+  );
+  const mine = (out.ResourceRecordSets ?? []).filter(
+    (s) => s.Name === fqdn(r.recordName) && s.Type === r.recordType,
+  );
+  return {
+    primary: mine.find((s) => s.Failover === 'PRIMARY'),
+    secondary: mine.find((s) => s.Failover === 'SECONDARY'),
+  };
+}
+
+const values = (s: ResourceRecordSet | undefined) =>
+  (s?.ResourceRecords ?? [])
+    .map((v) => v.Value ?? '')
+    .sort()
+    .join(',');
+
+/** update-record: the PRIMARY failover record is pointed at the SECONDARY's values (UPSERT), then GetChange until INSYNC. */
+async function observeRecord(ctx: Ctx): Promise<Observation> {
+  const r = res(ctx);
+  if (ctx.kind !== 'failover')
+    return {
+      state: 'failed',
+      summary: 'update-record cannot fail back automatically (the original values are not kept)',
+    };
+  const { primary, secondary } = await records(ctx);
+  const preconditions: Precondition[] = [
+    {
+      name: 'PRIMARY and SECONDARY failover records exist',
+      ok: Boolean(primary && secondary),
+      observed: `PRIMARY ${values(primary) || 'missing'}, SECONDARY ${values(secondary) || 'missing'}`,
+    },
+  ];
+  if (!primary || !secondary)
+    return {
+      state: 'failed',
+      summary: `${r.recordName} ${r.recordType} needs PRIMARY and SECONDARY failover records`,
+      preconditions,
+    };
+  const facts = {
+    primaryValues: values(primary),
+    secondaryValues: values(secondary),
+    record: JSON.stringify(primary),
+    target: JSON.stringify(secondary.ResourceRecords ?? []),
+  };
+  if (values(primary) !== values(secondary))
+    return { state: 'not-started', summary: `PRIMARY answers ${values(primary)}`, facts, preconditions };
+  const changeId = ctx.record?.observed?.changeId;
+  if (typeof changeId === 'string') {
+    const change = await ctx.aws.call('route53:GetChange', (abortSignal) =>
+      r53(ctx).send(new GetChangeCommand({ Id: changeId }), { abortSignal }),
+    );
+    if (change.ChangeInfo?.Status !== 'INSYNC')
+      return {
+        state: 'in-progress',
+        summary: `change ${changeId} ${change.ChangeInfo?.Status ?? 'unknown'}`,
+        facts,
+        preconditions,
+      };
+  }
+  return { state: 'done', summary: `PRIMARY now answers ${values(primary)}`, facts, preconditions };
+}
+
+function recordChange(ctx: Ctx, observation: Observation | undefined) {
+  const f = observation?.facts;
+  const primary = typeof f?.record === 'string' ? (JSON.parse(f.record) as ResourceRecordSet) : undefined;
+  const target =
+    typeof f?.target === 'string'
+      ? (JSON.parse(f.target) as ResourceRecordSet['ResourceRecords'])
+      : undefined;
+  return {
+    HostedZoneId: res(ctx).hostedZoneId,
+    ChangeBatch: {
+      Comment: `lifeboat ${ctx.executionId} ${ctx.step.id}`,
+      Changes: [
+        {
+          Action: 'UPSERT' as const,
+          ResourceRecordSet:
+            primary && target
+              ? { ...primary, ResourceRecords: target }
+              : {
+                  Name: fqdn(res(ctx).recordName),
+                  Type: res(ctx).recordType,
+                  Failover: 'PRIMARY' as const,
+                  ResourceRecords: [{ Value: '<SECONDARY record values>' }],
+                },
+        },
+      ],
+    },
+  };
+}
+
+export const route53Executor: StepExecutor<DnsStep> = {
+  defaultTimeoutMs: 10 * 60_000,
+  describe(ctx) {
+    const r = res(ctx);
+    if (ctx.step.action === 'update-record')
+      return `Point ${r.recordName} ${r.recordType} (PRIMARY failover record) at the ${ctx.targetRegion} values; wait until INSYNC`;
+    return ctx.kind === 'failover'
+      ? `Invert primary health check ${r.primaryHealthCheckId} so Route 53 answers with ${ctx.targetRegion} (data plane; skipped if already failing)`
+      : `Restore primary health check ${r.primaryHealthCheckId} (not inverted)`;
+  },
+  irreversible: () => false,
+  observe: (ctx) => (ctx.step.action === 'update-record' ? observeRecord(ctx) : observeHealthCheck(ctx)),
+  calls(ctx, observation): PlannedCall[] {
+    if (ctx.step.action === 'update-record')
+      return [
+        {
+          client: 'route53',
+          command: 'ChangeResourceRecordSets',
+          region: 'us-east-1',
+          input: recordChange(ctx, observation),
+          note: 'then GetChange until INSYNC',
+        },
+      ];
+    const version = observation?.facts?.version;
+    return [
+      {
+        client: 'route53',
+        command: 'UpdateHealthCheck',
+        region: 'us-east-1',
+        input: {
+          HealthCheckId: res(ctx).primaryHealthCheckId,
+          Inverted: ctx.kind === 'failover',
+          HealthCheckVersion: typeof version === 'number' ? version : '<current version>',
+        },
+        note: ctx.kind === 'failover' ? 'not sent if the primary health check is already failing' : undefined,
+      },
+    ];
+  },
+  async start(ctx, observation): Promise<Facts> {
+    if (ctx.step.action === 'update-record') {
+      const out = await ctx.aws.call('route53:ChangeResourceRecordSets', (abortSignal) =>
+        r53(ctx).send(new ChangeResourceRecordSetsCommand(recordChange(ctx, observation)), { abortSignal }),
+      );
+      return { changeId: out.ChangeInfo?.Id ?? null };
+    }
+    const version = observation.facts?.version;
+    const out = await ctx.aws.call('route53:UpdateHealthCheck', (abortSignal) =>
+      r53(ctx).send(
+        new UpdateHealthCheckCommand({
+          HealthCheckId: res(ctx).primaryHealthCheckId,
+          Inverted: ctx.kind === 'failover',
+          ...(typeof version === 'number' ? { HealthCheckVersion: version } : {}),
+        }),
+        { abortSignal },
+      ),
+    );
+    return { version: out.HealthCheck?.HealthCheckVersion ?? null };
+  },
+};
