@@ -1,23 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runner, startState, startWorld } from './world.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RunbookError } from '../../src/runbook/index.js';
+import { runner, startState, startWorld, type World } from './world.js';
 
 let state: Awaited<ReturnType<typeof startState>>;
+let world: World | undefined;
 beforeAll(async () => {
   state = await startState();
+});
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
 });
 afterAll(async () => {
   await state?.close();
 });
 
 describe('runbook runner against the simulated cloud', () => {
-  it('completes the payments failover with each mutating call made once', async () => {
+  it('completes the payments failover with each mutating call made once, intents audited before outcomes', async () => {
     // Prepare
-    const world = await startWorld(state);
+    world = await startWorld(state);
     const execution = await world.approve('payments');
     // Act
     const done = await runner(world).run(execution.id);
     // Assert
-    expect(done.state, JSON.stringify(done, null, 1)).toBe('completed');
+    expect(done.state).toBe('completed');
     expect(world.mutations().sort()).toEqual([
       'dynamodb:PutItem',
       'ec2:RunInstances',
@@ -25,6 +31,161 @@ describe('runbook runner against the simulated cloud', () => {
       'route53:UpdateHealthCheck',
       'sns:Publish',
     ]);
-    await world.close();
+    expect(Object.values(done.steps).map((s) => s.state)).toEqual(Array(7).fill('succeeded'));
+    const entries = await world.auditEntries();
+    const types = entries.filter((e) => e.details.stepId === 'promote-db').map((e) => e.type);
+    expect(types).toEqual(['step.intent', 'step.outcome']);
+    expect(entries.map((e) => e.type)).toContain('execution.completed');
+    expect(world.changes.at(-1)?.state).toBe('completed');
+    const snapshot = JSON.stringify(world.cloud.snapshot());
+    expect(snapshot).toContain('payments-usw2');
+  });
+
+  it('fails over unplanned during a primary Region outage: FailoverGlobalCluster with AllowDataLoss, no health check update', async () => {
+    // Prepare
+    world = await startWorld(state);
+    world.cloud.faults.regionOutage('us-east-1');
+    const execution = await world.approve('payments', 'unplanned');
+    // Act
+    const done = await runner(world).run(execution.id);
+    // Assert
+    expect(done.state, done.lastError).toBe('completed');
+    expect(world.mutations()).toContain('rds:FailoverGlobalCluster');
+    expect(world.mutations()).not.toContain('route53:UpdateHealthCheck');
+    expect(done.steps['flip-dns']?.observed?.healthy).toBe(false);
+  });
+
+  it('pauses on a failed step and completes after Retry, audited as step.retry', async () => {
+    // Prepare
+    world = await startWorld(state);
+    world.cloud.faults.failOperation('rds:SwitchoverGlobalCluster', {
+      times: 1,
+      error: 'InvalidGlobalClusterStateFault',
+      status: 400,
+    });
+    const execution = await world.approve('payments');
+    const r = runner(world);
+    // Act
+    const paused = await r.run(execution.id);
+    const decided = await r.decide(execution.id, 'retry', 'U0BOB');
+    await r.idle();
+    // Assert
+    expect(paused.state).toBe('pausedByFailedStep');
+    expect(paused.pausedAtStep).toBe('promote-db');
+    expect(paused.lastError).toContain('InvalidGlobalClusterStateFault');
+    expect(decided.state).toBe('running');
+    const final = await world.stores.executions.get(execution.id);
+    expect(final?.state).toBe('completed');
+    expect(final?.steps['promote-db']?.attempts).toBe(2);
+    expect(final?.steps['promote-db']?.decidedBy).toBe('U0BOB');
+    const retry = (await world.auditEntries()).find((e) => e.type === 'step.retry');
+    expect(retry?.actor).toBe('U0BOB');
+  });
+
+  it('skips a failed check on Skip and completes, other steps of its parallel group finishing', async () => {
+    // Prepare
+    world = await startWorld(state);
+    world.cloud.faults.failOperation('s3:GetBucketVersioning', { times: 100, error: 'AccessDenied', status: 403 });
+    const execution = await world.approve('payments');
+    const r = runner(world);
+    // Act
+    const paused = await r.run(execution.id);
+    world.cloud.faults.heal();
+    await r.decide(execution.id, 'skip', 'U0BOB');
+    await r.idle();
+    // Assert
+    expect(paused.pausedAtStep).toBe('check-receipts');
+    expect(paused.steps['promote-db']?.state).toBe('succeeded');
+    const final = await world.stores.executions.get(execution.id);
+    expect(final?.state).toBe('completed');
+    expect(final?.steps['check-receipts']?.state).toBe('skipped');
+    expect(final?.steps['start-api']?.state).toBe('succeeded');
+    expect((await world.auditEntries()).some((e) => e.type === 'step.skip' && e.actor === 'U0BOB')).toBe(true);
+  });
+
+  it('aborts plainly: which resources are in which Region’s hands', async () => {
+    // Prepare
+    world = await startWorld(state);
+    world.cloud.faults.failOperation('route53:UpdateHealthCheck', { times: 100, error: 'AccessDenied', status: 403 });
+    const execution = await world.approve('payments');
+    const r = runner(world);
+    const paused = await r.run(execution.id);
+    // Act
+    const aborted = await r.decide(execution.id, 'abort', 'U0CAROL');
+    // Assert
+    expect(paused.pausedAtStep).toBe('flip-dns');
+    expect(aborted.state).toBe('aborted');
+    expect(aborted.abortedBy).toBe('U0CAROL');
+    const byResource = Object.fromEntries(
+      (aborted.abortSummary?.resources ?? []).map((x) => [x.resourceId, [x.status, x.region]]),
+    );
+    expect(byResource).toEqual({
+      'payments-db': ['moved', 'us-west-2'],
+      'payments-api': ['moved', 'us-west-2'],
+      'payments-ledger': ['moved', 'us-west-2'],
+      'payments-receipts': ['moved', 'us-west-2'],
+      'payments-dns': ['unchanged', 'us-east-1'],
+    });
+    expect(aborted.abortSummary?.text).toContain("payments-dns: still in us-east-1's hands");
+    expect((await world.auditEntries()).some((e) => e.type === 'execution.aborted')).toBe(true);
+    await expect(r.decide(execution.id, 'retry', 'U0BOB')).rejects.toMatchObject({ code: 'not_paused' });
+  });
+
+  it('refuses a decision on an execution that is not paused', async () => {
+    // Prepare
+    world = await startWorld(state);
+    const execution = await world.approve('accounts');
+    // Act
+    const attempt = runner(world).decide(execution.id, 'skip', 'U0BOB');
+    // Assert
+    await expect(attempt).rejects.toBeInstanceOf(RunbookError);
+    await expect(attempt).rejects.toMatchObject({ code: 'not_paused' });
+  });
+
+  it('waits while the RDS replica is backing up, then promotes it once', async () => {
+    // Prepare
+    world = await startWorld(state);
+    world.cloud.faults.backingUp('accounts-db-usw2', { region: 'us-west-2', durationMs: 120_000 });
+    const execution = await world.approve('accounts');
+    // Act
+    const done = await runner(world).run(execution.id);
+    // Assert
+    expect(done.state, done.lastError).toBe('completed');
+    expect(world.mutations().filter((m) => m === 'rds:PromoteReadReplica')).toHaveLength(1);
+  });
+
+  it('lets only one of two racing runners drive an execution', async () => {
+    // Prepare
+    world = await startWorld(state);
+    const execution = await world.approve('payments');
+    const a = runner(world);
+    const b = runner(world);
+    // Act
+    const [ra, rb] = await Promise.all([a.run(execution.id), b.run(execution.id)]);
+    // Assert
+    const states = [ra.state, rb.state].sort();
+    // The loser returns the record as it found it, before the winner's first transition or during the run.
+    expect(states.filter((s) => s === 'completed')).toHaveLength(1);
+    expect(world.mutations().filter((m) => m === 'rds:SwitchoverGlobalCluster')).toHaveLength(1);
+    expect((await world.auditEntries()).filter((e) => e.type === 'execution.started')).toHaveLength(1);
+  });
+
+  it('resumes on start only executions that are approved or running and whose lease is free', async () => {
+    // Prepare
+    world = await startWorld(state);
+    const first = world.deps();
+    const approved = await world.approve('accounts');
+    const pending = await world.approve('payments');
+    await world.stores.executions.transition(pending.id, pending.version, { ...pending, state: 'pendingApproval' });
+    const index = first.activeIndex;
+    await index?.add(approved.id);
+    await index?.add(pending.id);
+    await index?.add('gone');
+    // Act
+    await runner(world).resumeAll();
+    // Assert
+    expect((await world.stores.executions.get(approved.id))?.state).toBe('completed');
+    expect((await world.stores.executions.get(pending.id))?.state).toBe('pendingApproval');
+    expect((await index?.list())?.sort()).toEqual([pending.id]);
   });
 });
