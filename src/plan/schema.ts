@@ -256,6 +256,40 @@ const approvers = z
     message: 'expected at least one user or usergroup',
   });
 
+/** A probe interval must divide a minute, an hour or a day so it maps onto a cron schedule. */
+export function isCronInterval(ms: number): boolean {
+  if (ms >= 1_000 && ms < 60_000) return ms % 1_000 === 0 && 60_000 % ms === 0;
+  if (ms >= 60_000 && ms < 3_600_000) return ms % 60_000 === 0 && 3_600_000 % ms === 0;
+  if (ms >= 3_600_000 && ms <= 86_400_000) return ms % 3_600_000 === 0 && 86_400_000 % ms === 0;
+  return false;
+}
+
+const cronInterval = duration.refine(isCronInterval, {
+  message: 'expected an interval that divides a minute, an hour or a day, e.g. "30s", "1m", "5m" or "1h"',
+});
+
+/**
+ * An outside-in probe, run from the recovery Region: an HTTP(S) health endpoint, or the status of the
+ * primary health check of one of the service's route53 resources. `failures` consecutive failures open
+ * an incident; the first success after that resolves it.
+ */
+export const probe = z
+  .strictObject({
+    id,
+    url: z
+      .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
+      .optional()
+      .describe('HTTP(S) health endpoint'),
+    route53: id.optional().describe('id of a route53 resource: its primary health check is probed'),
+    expectStatus: z.number().int().min(100).max(599).default(200),
+    interval: cronInterval.prefault('1m'),
+    failures: z.number().int().min(1).max(20).default(3),
+    timeout: duration.prefault('5s'),
+  })
+  .refine((p) => (p.url === undefined) !== (p.route53 === undefined), {
+    message: 'expected exactly one of url or route53',
+  });
+
 export const service = z.strictObject({
   description: z.string().optional(),
   account: account.optional(),
@@ -272,6 +306,7 @@ export const service = z.strictObject({
   drillInterval: duration.optional(),
   runbookUrl: z.url().optional(),
   alarms: z.array(alarmRule).default([]),
+  probes: z.array(probe).default([]),
   resources: z.array(resource).min(1),
   runbook,
 });
@@ -279,7 +314,11 @@ export const service = z.strictObject({
 export const plan = z.strictObject({
   version: z.literal(1, { error: 'expected version: 1' }),
   account: account.optional(),
-  timezone: z.string().default('UTC'),
+  timezone: z
+    .string()
+    .refine(isTimeZone, { message: 'expected an IANA time zone such as "Europe/Berlin" or "UTC"' })
+    .default('UTC'),
+  checkInterval: cronInterval.prefault('5m').describe('how often the scheduled readiness check runs'),
   defaults: z
     .strictObject({
       approvalsRequired: z.number().int().min(1).max(5).default(1),
@@ -317,3 +356,13 @@ export type Step = z.output<typeof step>;
 export type StepKind = Step['kind'];
 export type RunbookEntry = z.output<typeof runbookEntry>;
 export type AlarmRule = z.output<typeof alarmRule>;
+export type Probe = z.output<typeof probe>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
