@@ -1,4 +1,5 @@
 import type { SubcommandName } from '../blocks/help.js';
+import type { AckResult } from '../src/alarms/pipeline.js';
 import type { InFlight } from '../src/domain/inflight.js';
 import type { Logger } from '../src/logger.js';
 import type { Plan } from '../src/plan/load.js';
@@ -17,4 +18,6 @@ export interface HandlerDeps {
   readonly readiness?: ReadinessService;
   /** Records who ran which command where, before anything is shown. */
   readonly recordCommand?: (entry: { userId: string; channelId: string; text: string }) => Promise<void>;
+  /** Incident threads from alarm ingress (Acknowledge on the card). */
+  readonly incidents?: { readonly acknowledge: (incidentId: string, userId: string) => Promise<AckResult> };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { retryPolicies, WebClient } from '@slack/web-api';
 import { makeAuditCommand } from '../handlers/commands/audit.js';
 import { makeReportCommand } from '../handlers/commands/report.js';
 import { makeStatusCommand } from '../handlers/commands/status.js';
@@ -14,6 +15,7 @@ import {
   startEmbeddedDynamo,
 } from './adapters/store/dynamo.js';
 import { createStores, type Stores } from './adapters/store/index.js';
+import { RECEIPT_RETENTION_MS } from './alarms/receipts.js';
 import { createSnsEndpoint } from './alarms/sns-endpoint.js';
 import {
   type CertificateSource,
@@ -21,6 +23,7 @@ import {
   fetchCertificate,
   SNS_CERT_HOST,
 } from './alarms/sns-verify.js';
+import { type AlarmSystem, createAlarmSystem } from './alarms/system.js';
 import { createDynamoAuditLog } from './audit/index.js';
 import type { AuditEventInput, AuditLog } from './audit/types.js';
 import type { Config } from './config.js';
@@ -61,6 +64,8 @@ export interface Lifeboat {
   readonly aws: AwsClients;
   readonly audit: AuditLog;
   readonly readiness: ReadinessService;
+  /** Alarm ingress: receipts, incidents, the outbound Slack queue, SQS polling. */
+  readonly alarms: AlarmSystem;
   readonly logger: Logger;
   /** Stops accepting requests, waits for in-flight work (up to `graceMs`), then releases everything. */
   close(graceMs?: number): Promise<void>;
@@ -117,6 +122,38 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
 
     const inflight = createInFlight();
     const boltLogger = toBoltLogger(logger);
+
+    // Alarm ingress. Its outbound Slack queue paces itself and handles 429s, so its client rejects
+    // rate-limited calls instead of waiting inside the WebClient.
+    const outboundSlack = new WebClient(config.slack.botToken, {
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      logger: boltLogger,
+      rejectRateLimitedCalls: true,
+      retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
+    });
+    const alarms = createAlarmSystem({
+      logger,
+      clock,
+      getPlan: () => plan,
+      documents,
+      tableName: config.tableName,
+      incidents: stores.incidents,
+      audit,
+      readiness,
+      chat: outboundSlack.chat,
+      aws,
+      ...(config.alarms.queueUrl ? { queueUrl: config.alarms.queueUrl } : {}),
+      // SQS keeps messages for days, so an envelope there is only as fresh as the queue allows.
+      verifyEnvelope: createSnsVerifier({
+        certificates: options.snsTrust?.certificates ?? fetchCertificate,
+        certHost: options.snsTrust?.certHost ?? SNS_CERT_HOST,
+        now: () => clock.now(),
+        maxAgeMs: RECEIPT_RETENTION_MS,
+      }),
+      instanceId,
+    });
+    await alarms.start();
+    cleanups.push(() => alarms.stop(5_000));
     const receiver = config.slack.appToken
       ? new SocketModeReceiver({ appToken: config.slack.appToken, logger: boltLogger })
       : new HTTPReceiver({
@@ -157,6 +194,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
           details: { text: `/dr ${text}`.trim() },
         });
       },
+      incidents: { acknowledge: (incidentId, userId) => alarms.acknowledge(incidentId, userId) },
     });
     await app.init();
 
@@ -170,24 +208,9 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       }),
       allowedTopics: () => plan.alarmTopics,
       confirm: options.snsTrust?.confirm ?? confirmSubscription,
-      onNotification: async (message) => {
-        // Durably recorded before SNS gets its 200. Routing into incident threads arrives with the
-        // alarm-ingress issue; until then the notification is audited and logged.
-        await audit.append({
-          type: 'alarm.received',
-          actor: 'aws',
-          details: {
-            topicArn: message.TopicArn,
-            messageId: message.MessageId,
-            subject: message.Subject ?? null,
-            message: message.Message,
-          },
-        });
-        logger.info(
-          { topicArn: message.TopicArn, messageId: message.MessageId, subject: message.Subject },
-          'SNS notification received',
-        );
-      },
+      // Resolves once the notification's receipt is durably written (SNS then gets its 200); a
+      // message that is not a CloudWatch alarm answers 400 and is audited as alarm.rejected.
+      onNotification: (message) => alarms.onNotification(message),
       onRejected: (r) =>
         auditInBackground({
           type: 'alarm.rejected',
@@ -238,6 +261,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       aws,
       audit,
       readiness,
+      alarms,
       logger,
       close(graceMs = 10_000) {
         closing ??= (async () => {

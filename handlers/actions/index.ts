@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { ActionId } from '../../blocks/ids.js';
 import type { HandlerDeps } from '../deps.js';
+import { makeIncidentAcknowledge } from './incident-acknowledge.js';
 import { makeComingWithRunbook, makeRecheck } from './readiness.js';
 
 export function register(app: App, deps: HandlerDeps): void {
@@ -10,4 +11,8 @@ export function register(app: App, deps: HandlerDeps): void {
   }
   app.action(ActionId.readinessDryRun, makeComingWithRunbook('dry-run'));
   app.action(ActionId.readinessRequestFailover, makeComingWithRunbook('failover'));
+  if (deps.incidents) {
+    const { acknowledge } = deps.incidents;
+    app.action(ActionId.incidentAcknowledge, makeIncidentAcknowledge({ acknowledge, logger: deps.logger }));
+  }
 }

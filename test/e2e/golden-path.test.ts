@@ -48,7 +48,11 @@ describe('golden path in the browser', () => {
 
   it('shows measured readiness, then a replication fault with the resource and its lag', async () => {
     await slash(page, '/dr status payments');
-    const card = page.getByTestId('message').filter({ hasText: 'payments-db' }).last();
+    // The readiness card (it has Re-check), not the incident card the injected fault's alarm opens later.
+    const card = page
+      .getByTestId('message')
+      .filter({ hasText: 'payments-db', has: page.getByTestId('button-readiness_recheck') })
+      .last();
     await expect.poll(async () => (await card.textContent()) ?? '', { timeout: 15_000 }).toMatch(/Ready/);
     await page.screenshot({ path: `${SHOTS}/03-status-ready.png` });
 
