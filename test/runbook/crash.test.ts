@@ -121,7 +121,9 @@ describe('runbook crash recovery (in-process)', () => {
       );
       expect(crashed, `runner crashed after transition ${n}`).toBe(true);
       crashing.close();
-      const later: Stores = createStores(state.documents, world.tableName, { now: () => Date.now() + 60_000 });
+      const later: Stores = createStores(state.documents, world.tableName, {
+        now: () => Date.now() + 60_000,
+      });
       const done = await createRunbookRunner(world.deps({ stores: later })).run(execution.id);
       // Assert
       expect(done.state, `crash after transition ${n}: ${done.lastError ?? ''}`).toBe('completed');

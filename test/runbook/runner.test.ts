@@ -85,7 +85,11 @@ describe('runbook runner against the simulated cloud', () => {
   it('skips a failed check on Skip and completes, other steps of its parallel group finishing', async () => {
     // Prepare
     world = await startWorld(state);
-    world.cloud.faults.failOperation('s3:GetBucketVersioning', { times: 100, error: 'AccessDenied', status: 403 });
+    world.cloud.faults.failOperation('s3:GetBucketVersioning', {
+      times: 100,
+      error: 'AccessDenied',
+      status: 403,
+    });
     const execution = await world.approve('payments');
     const r = runner(world);
     // Act
@@ -100,13 +104,19 @@ describe('runbook runner against the simulated cloud', () => {
     expect(final?.state).toBe('completed');
     expect(final?.steps['check-receipts']?.state).toBe('skipped');
     expect(final?.steps['start-api']?.state).toBe('succeeded');
-    expect((await world.auditEntries()).some((e) => e.type === 'step.skip' && e.actor === 'U0BOB')).toBe(true);
+    expect((await world.auditEntries()).some((e) => e.type === 'step.skip' && e.actor === 'U0BOB')).toBe(
+      true,
+    );
   });
 
   it('aborts plainly: which resources are in which Region’s hands', async () => {
     // Prepare
     world = await startWorld(state);
-    world.cloud.faults.failOperation('route53:UpdateHealthCheck', { times: 100, error: 'AccessDenied', status: 403 });
+    world.cloud.faults.failOperation('route53:UpdateHealthCheck', {
+      times: 100,
+      error: 'AccessDenied',
+      status: 403,
+    });
     const execution = await world.approve('payments');
     const r = runner(world);
     const paused = await r.run(execution.id);
@@ -176,7 +186,10 @@ describe('runbook runner against the simulated cloud', () => {
     const first = world.deps();
     const approved = await world.approve('accounts');
     const pending = await world.approve('payments');
-    await world.stores.executions.transition(pending.id, pending.version, { ...pending, state: 'pendingApproval' });
+    await world.stores.executions.transition(pending.id, pending.version, {
+      ...pending,
+      state: 'pendingApproval',
+    });
     const index = first.activeIndex;
     await index?.add(approved.id);
     await index?.add(pending.id);

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AnyClient, type AwsClients, createAwsClients } from '../../src/adapters/aws/clients.js';
 import {
@@ -14,14 +13,14 @@ import type { AuditEntry, AuditLog } from '../../src/audit/types.js';
 import { type Clock, systemClock } from '../../src/domain/clock.js';
 import type { ExecutionRecord } from '../../src/domain/records.js';
 import { createLogger } from '../../src/logger.js';
-import { type Plan, parsePlan } from '../../src/plan/load.js';
+import type { Plan } from '../../src/plan/load.js';
 import { createDynamoActiveIndex } from '../../src/runbook/active-index.js';
 import { createRunbookRunner, type Execution, type RunbookDeps } from '../../src/runbook/index.js';
 import { createSimulatedCloud, type SimulatedCloud } from '../../src/sandbox/aws/index.js';
 import { sharedIdentity } from '../sandbox/aws-fixture.js';
+import { examplePlan } from './plan.js';
 
-export const examplePlan = (): Plan =>
-  parsePlan(readFileSync('dr-plan.example.yml', 'utf8'), 'dr-plan.example.yml');
+export { examplePlan };
 
 /** Read-only operation names (what a dry run may send). */
 export const READ = /^(Describe|Get|List|Head)/;
