@@ -162,9 +162,11 @@ export function createSlackOutbox(options: OutboxOptions): SlackOutbox {
     }
     return found;
   };
-  const admit = () => {
-    if (closed) throw new OutboxError('closed', 'the Slack outbox is shut down');
-    if (depth() >= maxDepth) throw new OutboxError('full', `the Slack outbox holds ${maxDepth} jobs`);
+  /** Why a new job cannot be taken, if it cannot (returned as a rejection, never thrown). */
+  const refusal = (): OutboxError | undefined => {
+    if (closed) return new OutboxError('closed', 'the Slack outbox is shut down');
+    if (depth() >= maxDepth) return new OutboxError('full', `the Slack outbox holds ${maxDepth} jobs`);
+    return undefined;
   };
   const kick = () => {
     wake.abort();
@@ -326,7 +328,8 @@ export function createSlackOutbox(options: OutboxOptions): SlackOutbox {
 
   return {
     post(channel, message) {
-      admit();
+      const refused = refusal();
+      if (refused) return Promise.reject(refused);
       const job: PostJob = { kind: 'post', channel, message, done: deferred() };
       lane(channel).jobs.push(job);
       kick();
@@ -344,7 +347,8 @@ export function createSlackOutbox(options: OutboxOptions): SlackOutbox {
         }
         return waiting.done.promise;
       }
-      admit();
+      const refused = refusal();
+      if (refused) return Promise.reject(refused);
       const job: ReplyJob = { kind: 'reply', channel, threadTs, lines: [line], extra: 0, done: deferred() };
       l.jobs.push(job);
       kick();
@@ -358,7 +362,8 @@ export function createSlackOutbox(options: OutboxOptions): SlackOutbox {
         waiting.render = render;
         return waiting.done.promise;
       }
-      admit();
+      const refused = refusal();
+      if (refused) return Promise.reject(refused);
       const job: UpdateJob = { kind: 'update', channel, ts, render, done: deferred() };
       updates.set(key, job);
       kick();
