@@ -114,6 +114,6 @@ export const auroraExecutor: StepExecutor<AuroraStep> = {
         ? rds.send(new SwitchoverGlobalClusterCommand(input), { abortSignal })
         : rds.send(new FailoverGlobalClusterCommand(input), { abortSignal }),
     );
-    return { calledStatus: out.GlobalCluster?.Status ?? null };
+    return { calledStatus: out?.GlobalCluster?.Status ?? null };
   },
 };

@@ -113,7 +113,7 @@ export const notifyExecutor: StepExecutor<NotifyStep> = {
           abortSignal,
         }),
       );
-      ids.push(out.MessageId ?? '');
+      ids.push(out?.MessageId ?? '');
     }
     return { messageIds: ids.join(','), message: ctx.step.message };
   },

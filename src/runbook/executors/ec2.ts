@@ -210,7 +210,7 @@ export const ec2Executor: StepExecutor<Ec2Step> = {
       const out = await ctx.aws.call('ec2:RunInstances', (abortSignal) =>
         ec2.send(new RunInstancesCommand(runInput(ctx, count, image)), { abortSignal }),
       );
-      facts.launched = (out.Instances ?? []).map((i) => i.InstanceId).join(',');
+      facts.launched = (out?.Instances ?? []).map((i) => i.InstanceId).join(',');
     }
     return facts;
   },

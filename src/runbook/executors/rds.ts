@@ -60,6 +60,6 @@ export const rdsPromoteExecutor: StepExecutor<PromoteStep> = {
     const out = await ctx.aws.call('rds:PromoteReadReplica', (abortSignal) =>
       rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: replicaOf(ctx) }), { abortSignal }),
     );
-    return { calledStatus: out.DBInstance?.DBInstanceStatus ?? null };
+    return { calledStatus: out?.DBInstance?.DBInstanceStatus ?? null };
   },
 };

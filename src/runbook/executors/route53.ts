@@ -228,7 +228,7 @@ export const route53Executor: StepExecutor<DnsStep> = {
       const out = await ctx.aws.call('route53:ChangeResourceRecordSets', (abortSignal) =>
         r53(ctx).send(new ChangeResourceRecordSetsCommand(recordChange(ctx, observation)), { abortSignal }),
       );
-      return { changeId: out.ChangeInfo?.Id ?? null };
+      return { changeId: out?.ChangeInfo?.Id ?? null };
     }
     const version = observation.facts?.version;
     const out = await ctx.aws.call('route53:UpdateHealthCheck', (abortSignal) =>
@@ -241,6 +241,6 @@ export const route53Executor: StepExecutor<DnsStep> = {
         { abortSignal },
       ),
     );
-    return { version: out.HealthCheck?.HealthCheckVersion ?? null };
+    return { version: out?.HealthCheck?.HealthCheckVersion ?? null };
   },
 };
