@@ -1,4 +1,5 @@
 import {
+  DescribeDBClustersCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
   type GlobalCluster,
@@ -85,6 +86,26 @@ function judge(ctx: Ctx, g: GlobalCluster | undefined): Observation {
   return { state: 'not-started', summary: where, facts, preconditions };
 }
 
+/** A switchover needs the current primary healthy: describe it in its own Region (never fatal). */
+async function primaryReachable(ctx: Ctx) {
+  const { source } = clusters(ctx);
+  const name = 'primary cluster reachable (a switchover needs it)';
+  try {
+    const rds = ctx.clients.forRegion(ctx.sourceRegion).rds;
+    const out = await ctx.aws.call('rds:DescribeDBClusters', (abortSignal) =>
+      rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: source }), { abortSignal }),
+    );
+    const status = out?.DBClusters?.[0]?.Status ?? 'missing';
+    return { name, ok: status === 'available', observed: `${source} is ${status}` };
+  } catch (error) {
+    return {
+      name,
+      ok: false,
+      observed: `${source}: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
 export const auroraExecutor: StepExecutor<AuroraStep> = {
   defaultTimeoutMs: 30 * 60_000,
   describe(ctx) {
@@ -100,7 +121,9 @@ export const auroraExecutor: StepExecutor<AuroraStep> = {
     const out = await ctx.aws.call('rds:DescribeGlobalClusters', (abortSignal) =>
       rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id }), { abortSignal }),
     );
-    return judge(ctx, out.GlobalClusters?.[0]);
+    const judged = judge(ctx, out.GlobalClusters?.[0]);
+    if (ctx.mode !== 'planned' || judged.state !== 'not-started') return judged;
+    return { ...judged, preconditions: [...(judged.preconditions ?? []), await primaryReachable(ctx)] };
   },
   calls(ctx) {
     const { name, input } = command(ctx);

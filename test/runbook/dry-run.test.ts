@@ -1,0 +1,86 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { READ, runner, startState, startWorld, type World } from './world.js';
+
+let state: Awaited<ReturnType<typeof startState>>;
+let world: World | undefined;
+beforeAll(async () => {
+  state = await startState();
+});
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+afterAll(async () => {
+  await state?.close();
+});
+
+describe('runbook dry run', () => {
+  it('lists the exact ordered calls with their inputs using only Describe/Get/List calls', async () => {
+    // Prepare
+    world = await startWorld(state);
+    // Act
+    const plan = await runner(world).dryRun('payments', 'planned');
+    // Assert
+    expect(world.calls.length).toBeGreaterThan(0);
+    for (const call of world.calls) expect(call.operation).toMatch(READ);
+    expect(plan.error).toBeUndefined();
+    expect(plan.steps.map((s) => [s.id, s.parallelGroup])).toEqual([
+      ['promote-db', undefined],
+      ['start-api', 1],
+      ['check-ledger', 1],
+      ['check-receipts', 1],
+      ['flip-dns', undefined],
+      ['verify-api', undefined],
+      ['tell-stakeholders', undefined],
+    ]);
+    expect(plan.steps.flatMap((s) => s.calls.map((c) => `${c.client}:${c.command}`))).toEqual([
+      'rds:SwitchoverGlobalCluster',
+      'ec2:RunInstances',
+      'dynamodb:PutItem',
+      'route53:UpdateHealthCheck',
+      'sns:Publish',
+    ]);
+    const switchover = plan.steps[0]?.calls[0];
+    expect(switchover).toMatchObject({
+      region: 'us-west-2',
+      input: {
+        GlobalClusterIdentifier: 'payments-global',
+        TargetDbClusterIdentifier: 'arn:aws:rds:us-west-2:123456789012:cluster:payments-usw2',
+      },
+    });
+    expect(plan.steps[0]?.preconditions).toContainEqual(
+      expect.objectContaining({ name: 'global cluster available', ok: true }),
+    );
+    expect(plan.steps[1]?.calls[0]?.input).toMatchObject({
+      MinCount: 2,
+      ClientToken: '<derived from the execution and step ids>',
+    });
+    expect(plan.estimateMs).toBe(5 * 60_000 + 4 * 60_000 + 2 * 60_000 + 60_000 + 5_000);
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it('warns about a failed precondition: a switchover needs a reachable primary', async () => {
+    // Prepare
+    world = await startWorld(state);
+    world.cloud.faults.breakReplication('payments-db');
+    world.cloud.faults.regionOutage('us-east-1');
+    // Act
+    const planned = await runner(world).dryRun('payments', 'planned');
+    const unplanned = await runner(world).plannedCalls('payments', 'unplanned');
+    // Assert
+    for (const call of world.calls) expect(call.operation).toMatch(READ);
+    expect(planned.warnings.some((w) => w.startsWith('promote-db: primary cluster reachable'))).toBe(true);
+    expect(planned.steps[4]?.calls).toEqual([]);
+    expect(unplanned[0]).toMatchObject({ command: 'FailoverGlobalCluster', input: { AllowDataLoss: true } });
+  });
+
+  it('answers an unknown service with an error instead of throwing', async () => {
+    // Prepare
+    world = await startWorld(state);
+    // Act
+    const plan = await runner(world).dryRun('nope', 'planned');
+    // Assert
+    expect(plan.error).toContain('unknown service "nope"');
+    expect(plan.steps).toEqual([]);
+  });
+});
