@@ -26,6 +26,7 @@ export function createDispatch(world: World, registry: Registry, options: Dispat
         operation,
         region,
         outcome,
+        input: call.input,
         ...(error ? { error: error.name } : {}),
         at: world.time.now(),
       });

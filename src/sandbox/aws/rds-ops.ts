@@ -126,8 +126,8 @@ export function registerRdsOps(registry: Registry): void {
         const id = input.DBClusterIdentifier ?? '';
         if (world.rds.clusters.has(rkey(region, id)))
           throw fault('DBClusterAlreadyExistsFault', `DB cluster already exists: ${id}`);
-        const snapId = (input.SnapshotIdentifier ?? '').split(':').pop();
-        const snap = world.rds.snapshots.find((s) => s.region === region && s.id === snapId);
+        const ref = input.SnapshotIdentifier ?? '';
+        const snap = world.rds.snapshots.find((s) => s.region === region && snapshotRefMatches(ref, s.id));
         if (!snap)
           throw fault(
             'DBClusterSnapshotNotFoundFault',
@@ -159,9 +159,9 @@ export function registerRdsOps(registry: Registry): void {
     .on<RestoreDBInstanceFromDBSnapshotCommandInput, RestoreDBInstanceFromDBSnapshotCommandOutput>(
       'rds:RestoreDBInstanceFromDBSnapshot',
       (input, { world, region }) => {
-        const snapId = (input.DBSnapshotIdentifier ?? '').split(':').pop();
+        const ref = input.DBSnapshotIdentifier ?? '';
         const snap = world.rds.snapshots.find(
-          (s) => s.kind === 'instance' && s.region === region && s.id === snapId,
+          (s) => s.kind === 'instance' && s.region === region && snapshotRefMatches(ref, s.id),
         );
         if (!snap)
           throw fault('DBSnapshotNotFoundFault', `DBSnapshot ${input.DBSnapshotIdentifier ?? ''} not found.`);
@@ -235,6 +235,11 @@ export function registerRdsOps(registry: Registry): void {
         return { DBCluster: clusterShape(world, cluster) };
       },
     );
+}
+
+/** A snapshot named by identifier or ARN; automated snapshot identifiers contain a colon (`rds:…`). */
+function snapshotRefMatches(ref: string, id: string): boolean {
+  return ref === id || ref.endsWith(`:snapshot:${id}`) || ref.endsWith(`:cluster-snapshot:${id}`);
 }
 
 /** Puts an instance into `backing-up` for a while (as its backup window does). */

@@ -1,0 +1,73 @@
+import type { Resource, Service } from '../plan/schema.js';
+import { DRILL_PREFIX, type DrillStepKind, type DrillStepRecord } from './types.js';
+
+const KIND_OF: Partial<Record<Resource['kind'], DrillStepKind>> = {
+  'aurora-global-cluster': 'restore-aurora',
+  'rds-instance': 'restore-rds',
+  ec2: 'launch-ec2',
+  's3-bucket': 'read-s3',
+  'dynamodb-global-table': 'read-dynamodb',
+};
+
+/** RDS identifiers: letters, digits and single hyphens, starting with a letter, at most 63 characters. */
+const MAX_NAME = 63;
+
+/** Short, name-safe token of a drill id (uuid: its first 8 hex digits). */
+export const drillToken = (drillId: string) =>
+  drillId
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 8);
+
+/**
+ * The name of what a drill creates for a resource: `lifeboat-drill-<token>-<resource id>[-suffix]`, valid as
+ * an RDS cluster or instance identifier and an EC2 Name tag, deterministic (so a restarted driver finds it).
+ */
+export function drillName(drillId: string, resourceId: string, suffix = ''): string {
+  const tail = suffix ? `-${suffix}` : '';
+  const head = `${DRILL_PREFIX}${drillToken(drillId)}-`;
+  const room = MAX_NAME - head.length - tail.length;
+  const middle = resourceId
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-+/g, '-')
+    .slice(0, room)
+    .replace(/^-|-$/g, '');
+  return `${head}${middle || 'r'}${tail}`;
+}
+
+/** Names a step records before any call, in creation order. */
+export function namesFor(kind: DrillStepKind, drillId: string, resourceId: string): string[] {
+  switch (kind) {
+    case 'restore-aurora':
+      return [drillName(drillId, resourceId), drillName(drillId, resourceId, '1')];
+    case 'restore-rds':
+    case 'launch-ec2':
+      return [drillName(drillId, resourceId)];
+    case 'read-s3':
+    case 'read-dynamodb':
+      return [];
+  }
+}
+
+/** One step per resource a drill can recover without disruption (Route 53 is left alone: it serves production). */
+export function drillSteps(service: Service, drillId: string): DrillStepRecord[] {
+  const steps: DrillStepRecord[] = [];
+  for (const resource of service.resources) {
+    const kind = KIND_OF[resource.kind];
+    if (!kind) continue;
+    steps.push({
+      id: resource.id,
+      kind,
+      resourceId: resource.id,
+      region: service.recoveryRegion,
+      state: 'pending',
+      names: namesFor(kind, drillId, resource.id),
+    });
+  }
+  return steps;
+}
+
+/** Whether a step creates anything (and so has something to clean up). */
+export const createsResources = (kind: DrillStepKind) =>
+  kind === 'restore-aurora' || kind === 'restore-rds' || kind === 'launch-ec2';

@@ -1,0 +1,248 @@
+import {
+  CreateDBInstanceCommand,
+  type DBClusterSnapshot,
+  type DBSnapshot,
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  RestoreDBClusterFromSnapshotCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
+} from '@aws-sdk/client-rds';
+import type { ResourceOf } from '../../plan/schema.js';
+import {
+  type DrillStepExecutor,
+  isAlreadyExists,
+  isNotFound,
+  type Progress,
+  type StepContext,
+  tags,
+} from './types.js';
+
+const clusterIdOf = (arn: string) => arn.split(':').pop() ?? arn;
+const time = (d: Date | undefined) => (d ? d.getTime() : undefined);
+
+async function describeCluster(ctx: StepContext, id: string) {
+  try {
+    const out = await ctx.clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }), {
+      abortSignal: ctx.signal(),
+    });
+    return out.DBClusters?.[0];
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+async function describeInstance(ctx: StepContext, id: string) {
+  try {
+    const out = await ctx.clients.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), {
+      abortSignal: ctx.signal(),
+    });
+    return out.DBInstances?.[0];
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+const newest = <T>(items: readonly T[], at: (t: T) => number | undefined) =>
+  items
+    .filter((s) => at(s) !== undefined)
+    .sort((a, b) => (at(b) ?? 0) - (at(a) ?? 0))
+    .at(0);
+
+/** Creating calls tolerate "already exists": after a crash the call may have been made already. */
+async function create(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (!isAlreadyExists(error)) throw error;
+  }
+}
+
+/** Deleting calls tolerate "not found" and "already being deleted". */
+async function remove(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (isNotFound(error) || /InvalidDB(Instance|Cluster)StateFault/.test((error as Error).name)) return;
+    throw error;
+  }
+}
+
+/**
+ * Aurora: the newest snapshot of the recovery cluster restored into an isolated cluster, plus one instance
+ * so it can serve. Ready when the instance is available; data age = the snapshot's time.
+ */
+export const restoreAurora: DrillStepExecutor = {
+  describe: (ctx) =>
+    `Restore the newest snapshot of ${clusterIdOf((ctx.resource as ResourceOf<'aurora-global-cluster'>).recoveryClusterArn)} into ${ctx.step.names[0]}`,
+  async advance(ctx): Promise<Progress> {
+    const resource = ctx.resource as ResourceOf<'aurora-global-cluster'>;
+    const [clusterName = '', instanceName = ''] = ctx.step.names;
+    const source = clusterIdOf(resource.recoveryClusterArn);
+    const cluster = await describeCluster(ctx, clusterName);
+    const { detail, source: chosen } = ctx.step;
+    if (!cluster) {
+      if (!chosen) {
+        // Choose the snapshot first; the driver records it before the restore call is made.
+        const out = await ctx.clients.rds.send(
+          new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: source }),
+          { abortSignal: ctx.signal() },
+        );
+        const snap = newest<DBClusterSnapshot>(
+          (out.DBClusterSnapshots ?? []).filter((s) => s.Status === 'available'),
+          (s) => time(s.SnapshotCreateTime),
+        );
+        const id = snap?.DBClusterSnapshotIdentifier ?? snap?.DBClusterSnapshotArn;
+        if (!snap || !id)
+          return { state: 'failed', error: `no available snapshot of ${source} in ${ctx.step.region}` };
+        const at = time(snap.SnapshotCreateTime);
+        return {
+          state: 'working',
+          source: id,
+          ...(at !== undefined ? { dataAtMs: at } : {}),
+          detail: `from snapshot ${snap.DBClusterSnapshotIdentifier ?? id} (${snap.Engine ?? 'aurora'})`,
+        };
+      }
+      const engine = /\((aurora[a-z-]*)\)$/.exec(detail ?? '')?.[1] ?? 'aurora-postgresql';
+      await create(() =>
+        ctx.clients.rds.send(
+          new RestoreDBClusterFromSnapshotCommand({
+            DBClusterIdentifier: clusterName,
+            SnapshotIdentifier: chosen,
+            Engine: engine,
+            ...(ctx.settings.dbSubnetGroupName ? { DBSubnetGroupName: ctx.settings.dbSubnetGroupName } : {}),
+            ...(ctx.settings.vpcSecurityGroupIds
+              ? { VpcSecurityGroupIds: [...ctx.settings.vpcSecurityGroupIds] }
+              : {}),
+            DeletionProtection: false,
+            Tags: tags(ctx.drillId, clusterName),
+          }),
+          { abortSignal: ctx.signal() },
+        ),
+      );
+      return { state: 'working' };
+    }
+    if (cluster.Status !== 'available') return { state: 'working' };
+    const instance = await describeInstance(ctx, instanceName);
+    if (!instance) {
+      await create(() =>
+        ctx.clients.rds.send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: instanceName,
+            DBClusterIdentifier: clusterName,
+            Engine: cluster.Engine ?? 'aurora-postgresql',
+            DBInstanceClass: ctx.settings.dbInstanceClass ?? 'db.r6g.large',
+            PubliclyAccessible: false,
+            Tags: tags(ctx.drillId, instanceName),
+          }),
+          { abortSignal: ctx.signal() },
+        ),
+      );
+      return { state: 'working' };
+    }
+    return { state: instance.DBInstanceStatus === 'available' ? 'ready' : 'working' };
+  },
+  async cleanup(ctx) {
+    const [clusterName = '', instanceName = ''] = ctx.step.names;
+    const instance = await describeInstance(ctx, instanceName);
+    if (instance) {
+      if (instance.DBInstanceStatus !== 'deleting')
+        await remove(() =>
+          ctx.clients.rds.send(
+            new DeleteDBInstanceCommand({ DBInstanceIdentifier: instanceName, SkipFinalSnapshot: true }),
+            { abortSignal: ctx.signal() },
+          ),
+        );
+      return { gone: false, detail: `deleting ${instanceName}` };
+    }
+    const cluster = await describeCluster(ctx, clusterName);
+    if (!cluster) return { gone: true };
+    if (cluster.Status !== 'deleting')
+      await remove(() =>
+        ctx.clients.rds.send(
+          new DeleteDBClusterCommand({ DBClusterIdentifier: clusterName, SkipFinalSnapshot: true }),
+          { abortSignal: ctx.signal() },
+        ),
+      );
+    return { gone: false, detail: `deleting ${clusterName}` };
+  },
+};
+
+/**
+ * RDS: the newest snapshot in the recovery Region (copies of the primary's, or the replica's own) restored
+ * into an isolated instance. Ready when available; data age = the snapshot's time.
+ */
+export const restoreRds: DrillStepExecutor = {
+  describe: (ctx) =>
+    `Restore the newest snapshot of ${(ctx.resource as ResourceOf<'rds-instance'>).primaryInstance} in ${ctx.step.region} into ${ctx.step.names[0]}`,
+  async advance(ctx): Promise<Progress> {
+    const resource = ctx.resource as ResourceOf<'rds-instance'>;
+    const [name = ''] = ctx.step.names;
+    const instance = await describeInstance(ctx, name);
+    if (instance) return { state: instance.DBInstanceStatus === 'available' ? 'ready' : 'working' };
+    if (!ctx.step.source) {
+      const found: DBSnapshot[] = [];
+      for (const id of [resource.primaryInstance, resource.replicaInstance]) {
+        const out = await ctx.clients.rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id }), {
+          abortSignal: ctx.signal(),
+        });
+        found.push(...(out.DBSnapshots ?? []).filter((s) => s.Status === 'available'));
+      }
+      const snap = newest(found, (s) => time(s.SnapshotCreateTime));
+      const id = snap?.DBSnapshotIdentifier ?? snap?.DBSnapshotArn;
+      if (!snap || !id)
+        return {
+          state: 'failed',
+          error: `no available snapshot of ${resource.primaryInstance} in ${ctx.step.region}`,
+        };
+      const at = time(snap.OriginalSnapshotCreateTime ?? snap.SnapshotCreateTime);
+      return {
+        state: 'working',
+        source: id,
+        ...(at !== undefined ? { dataAtMs: at } : {}),
+        detail: `from snapshot ${snap.DBSnapshotIdentifier ?? id}`,
+      };
+    }
+    await create(() =>
+      ctx.clients.rds.send(
+        new RestoreDBInstanceFromDBSnapshotCommand({
+          DBInstanceIdentifier: name,
+          DBSnapshotIdentifier: ctx.step.source,
+          DBInstanceClass: ctx.settings.dbInstanceClass ?? 'db.t3.medium',
+          MultiAZ: false,
+          PubliclyAccessible: false,
+          DeletionProtection: false,
+          ...(ctx.settings.dbSubnetGroupName ? { DBSubnetGroupName: ctx.settings.dbSubnetGroupName } : {}),
+          ...(ctx.settings.vpcSecurityGroupIds
+            ? { VpcSecurityGroupIds: [...ctx.settings.vpcSecurityGroupIds] }
+            : {}),
+          Tags: tags(ctx.drillId, name),
+        }),
+        { abortSignal: ctx.signal() },
+      ),
+    );
+    return { state: 'working' };
+  },
+  async cleanup(ctx) {
+    const [name = ''] = ctx.step.names;
+    const instance = await describeInstance(ctx, name);
+    if (!instance) return { gone: true };
+    if (instance.DBInstanceStatus !== 'deleting')
+      await remove(() =>
+        ctx.clients.rds.send(
+          new DeleteDBInstanceCommand({
+            DBInstanceIdentifier: name,
+            SkipFinalSnapshot: true,
+            DeleteAutomatedBackups: true,
+          }),
+          { abortSignal: ctx.signal() },
+        ),
+      );
+    return { gone: false, detail: `deleting ${name}` };
+  },
+};
