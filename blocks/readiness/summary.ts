@@ -1,7 +1,9 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { ServiceReadiness } from '../../src/readiness/engine.js';
+import type { JobStatus } from '../../src/scheduler/types.js';
 import { escapeText, truncate } from '../escape.js';
 import { BlockId } from '../ids.js';
+import { scheduleContextBlocks } from '../scheduler/status.js';
 import { rpoLine, rtoLine, slackDate, VERDICT_EMOJI, VERDICT_LABEL, worstReason } from './format.js';
 import type { Message } from './service.js';
 
@@ -49,8 +51,14 @@ function newest(results: readonly ServiceReadiness[]): number {
   return results.reduce((max, r) => Math.max(max, r.checkedAt), 0);
 }
 
-/** `/dr status`: every service, one compact card each, worst first (callers pass them sorted). */
-export function statusSummaryMessage(results: readonly ServiceReadiness[]): Message {
+/**
+ * `/dr status`: every service, one compact card each, worst first (callers pass them sorted), and when
+ * each scheduled job last ran and runs next.
+ */
+export function statusSummaryMessage(
+  results: readonly ServiceReadiness[],
+  schedule: readonly JobStatus[] = [],
+): Message {
   const blocks: KnownBlock[] = [
     {
       type: 'header',
@@ -69,6 +77,7 @@ export function statusSummaryMessage(results: readonly ServiceReadiness[]): Mess
     },
     { type: 'divider' },
     ...cards(results, 44),
+    ...scheduleContextBlocks(schedule),
     {
       type: 'context',
       elements: [

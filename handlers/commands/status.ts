@@ -9,12 +9,15 @@ import type { Logger } from '../../src/logger.js';
 import type { Plan } from '../../src/plan/load.js';
 import { UnknownServiceError } from '../../src/readiness/errors.js';
 import type { ReadinessService } from '../../src/readiness/service.js';
+import type { JobStatus } from '../../src/scheduler/types.js';
 import type { Subcommand } from './subcommand.js';
 
 export interface StatusCommandDeps {
   readonly readiness: ReadinessService;
   readonly getPlan: () => Plan;
   readonly logger: Logger;
+  /** When each scheduled job last ran and runs next (shown under the all-services summary). */
+  readonly schedule?: () => Promise<readonly JobStatus[]>;
 }
 
 /**
@@ -28,7 +31,16 @@ export async function readinessMessage(
   options: { readonly fresh?: boolean } = {},
 ): Promise<Message> {
   try {
-    if (service === undefined) return statusSummaryMessage(await deps.readiness.checkAll(options));
+    if (service === undefined) {
+      const [results, schedule] = await Promise.all([
+        deps.readiness.checkAll(options),
+        deps.schedule?.().catch((error: unknown) => {
+          deps.logger.warn({ err: error }, 'could not read the schedule');
+          return [];
+        }) ?? [],
+      ]);
+      return statusSummaryMessage(results, schedule);
+    }
     return serviceStatusMessage(await deps.readiness.check(service, options));
   } catch (error) {
     if (error instanceof UnknownServiceError) return unknownServiceMessage(error.service, error.known);

@@ -48,11 +48,33 @@ export function applyFault(faults: Faults, request: FaultRequest): void {
   }
 }
 
-/** Routes the emulator mounts for the panel: GET /_sandbox/world and POST /_sandbox/faults. */
+const HEALTH_PREFIX = '/_sandbox/health/';
+
+/**
+ * The sandbox's HTTP for outside-in probes: a probe URL such as
+ * `https://us-east-1.api.payments.example.com/healthz` is sent to the emulator's
+ * `GET /_sandbox/health/<host>/<path>` on 127.0.0.1, which answers from the simulated Region's state.
+ */
+export function sandboxProbeUrl(emulatorUrl: string, probeUrl: string): string {
+  const target = new URL(probeUrl);
+  return new URL(`${HEALTH_PREFIX}${target.host}${target.pathname}`, emulatorUrl).href;
+}
+
+/** Routes the emulator mounts for the panel: GET /_sandbox/world, POST /_sandbox/faults, GET /_sandbox/health/<host>. */
 export function panelRoutes(cloud: PanelCloud) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     if (url.pathname === '/_sandbox/world' && req.method === 'GET') {
       sendJson(res, 200, cloud.snapshot());
+      return true;
+    }
+    if (url.pathname.startsWith(HEALTH_PREFIX) && req.method === 'GET') {
+      // Outside-in probe targets: `<region>.<name>` answers 200 while that simulated Region is up.
+      const host = url.pathname.slice(HEALTH_PREFIX.length).split('/')[0] ?? '';
+      const region = cloud
+        .snapshot()
+        .regions.find((r) => host === r.region || host.startsWith(`${r.region}.`));
+      const up = region?.status === 'available';
+      sendJson(res, region ? (up ? 200 : 503) : 404, { host, region: region?.region ?? null, up });
       return true;
     }
     if (url.pathname === '/_sandbox/faults' && req.method === 'POST') {
