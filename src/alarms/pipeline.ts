@@ -72,6 +72,8 @@ export interface Pipeline {
   recover(before: number): Promise<number>;
   /** Resolves when every queued receipt is applied. */
   idle(): Promise<void>;
+  /** Stops taking batches; queued receipts stay pending in the store for `recover`. */
+  halt(): void;
   readonly depth: number;
 }
 
@@ -85,6 +87,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const running = new Map<string, Promise<void>>();
   const queued = new Set<string>();
   let depth = 0;
+  let halted = false;
 
   const keyOf = (route: Route) => (route.kind === 'service' ? route.service : UNROUTED);
   const applied = (r: Receipt, outcome: Receipt['outcome'], incidentId?: string): Receipt => ({
@@ -107,6 +110,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (attempt > 100) throw new Error(`gave up applying ${rest.length} alarm(s) to ${key}: contention`);
       const { pointer, incident } = await readOpen(key);
       if (incident?.state !== 'open') {
+        if (incident) {
+          // Receipts the just-resolved incident already counted (a replica stopped before marking them).
+          const seen = new Set(incident.recentMessageIds ?? []);
+          const counted = rest.filter((r) => seen.has(r.id));
+          if (counted.length > 0) {
+            await deps.receipts.markApplied(counted.map((r) => applied(r, 'incident', incident.id)));
+            rest = rest.filter((r) => !seen.has(r.id));
+            if (rest.length === 0) return;
+          }
+        }
         const firstAlarm = rest.findIndex((r) => r.event.state === 'ALARM');
         const quiet = firstAlarm === -1 ? rest : rest.slice(0, firstAlarm);
         if (quiet.length > 0) await deps.receipts.markApplied(quiet.map((r) => applied(r, 'no-incident')));
@@ -157,15 +170,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       await deps.receipts.markApplied(consumed.map((r) => applied(r, 'incident', incident.id)));
       deps.slack.changed(written, result.transitions);
       if (result.resolved) {
+        // The pointer keeps naming the resolved incident until the next one replaces it.
         log.info({ incident: incident.id, service: key }, 'incident resolved');
-        if (pointer) await deps.pointers.delete(key, pointer.version).catch(() => undefined);
       }
       rest = rest.slice(result.consumed);
     }
   }
 
   function enqueue(receipt: Receipt): void {
-    if (queued.has(receipt.id)) return;
+    if (halted || queued.has(receipt.id)) return;
     queued.add(receipt.id);
     const key = keyOf(receipt.route);
     const queue = queues.get(key) ?? [];
@@ -179,7 +192,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     try {
       for (;;) {
         const queue = queues.get(key);
-        if (!queue || queue.length === 0) return;
+        if (halted || !queue || queue.length === 0) return;
         const batch = queue.splice(0, batchSize);
         try {
           await applyBatch(key, batch);
@@ -196,7 +209,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
     } finally {
       running.delete(key);
-      if ((queues.get(key)?.length ?? 0) > 0) running.set(key, drain(key));
+      if (!halted && (queues.get(key)?.length ?? 0) > 0) running.set(key, drain(key));
     }
   }
 
@@ -272,6 +285,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
     async idle() {
       while (running.size > 0) await Promise.all([...running.values()]);
+    },
+    halt() {
+      halted = true;
+      for (const queue of queues.values()) {
+        depth -= queue.length;
+        for (const r of queue) queued.delete(r.id);
+        queue.length = 0;
+      }
     },
     get depth() {
       return depth;

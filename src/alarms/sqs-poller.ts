@@ -124,7 +124,7 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
       counts.deleted++;
     } else if (outcome === 'rejected') {
       counts.rejected++;
-      const final = maxReceives !== undefined && receiveCount >= maxReceives;
+      const final = maxReceives !== undefined && receiveCount === maxReceives;
       if (receiveCount === 1 || final)
         options.onPoison?.({
           messageId: message.MessageId ?? '',

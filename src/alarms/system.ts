@@ -305,6 +305,9 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
           new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref?.()),
         ]);
       await within(pipeline.idle());
+      // What is not applied by now stays pending in the store; the next sweep (any replica) applies it.
+      pipeline.halt();
+      await pipeline.idle();
       await within(slack.idle());
       await outbox.close(Math.max(0, deadline - Date.now()));
       await within(audit.idle());

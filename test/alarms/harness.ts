@@ -135,6 +135,8 @@ export async function startHarness(
         chat,
         verifyEnvelope: createSnsVerifier({
           certificates: async () => identity.certificatePem,
+          // SNS's hosts, or a simulated cloud on 127.0.0.1 signing with the same identity.
+          certHost: /^(sns\.[a-z0-9-]+\.amazonaws\.com|127\.0\.0\.1:\d+)$/,
           maxAgeMs: 15 * 86_400_000,
           now: () => clock.now(),
         }),
