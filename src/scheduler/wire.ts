@@ -1,0 +1,82 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AwsClients } from '../adapters/aws/clients.js';
+import { type ChatApi, createSlackOutbox } from '../adapters/slack/outbox.js';
+import type { Stores } from '../adapters/store/index.js';
+import { createVersionedStore } from '../adapters/store/versioned.js';
+import type { AuditLog } from '../audit/types.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../logger.js';
+import type { Plan } from '../plan/load.js';
+import { type ProbeSignalSink, probeIncidentsFromAlarms } from '../probes/alarm-incidents.js';
+import { fetchGet } from '../probes/checks.js';
+import type { HttpGet } from '../probes/types.js';
+import type { ReadinessService } from '../readiness/service.js';
+import { createDynamoActiveIndex } from '../runbook/active-index.js';
+import { storeDigestSources } from './digest-sources.js';
+import { createLifeboatScheduler } from './index.js';
+import type { Scheduler } from './scheduler.js';
+import { dynamoSchedulerStorage } from './storage.js';
+
+export interface SchedulerWiring {
+  readonly plan: Plan;
+  readonly documents: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly stores: Stores;
+  readonly audit: AuditLog;
+  readonly readiness: ReadinessService;
+  readonly aws: AwsClients;
+  /** The alarm module: probes open incidents through it. */
+  readonly alarms: ProbeSignalSink;
+  /** chat.postMessage/update of a WebClient that rejects rate-limited calls (the outbound queue paces). */
+  readonly chat: ChatApi;
+  readonly instanceId: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** HTTP for probes (default fetch; the sandbox answers its own probe URLs). */
+  readonly probeHttp?: HttpGet;
+}
+
+/**
+ * The scheduler as the composition root builds it: state in Lifeboat's table, posts through an
+ * outbound Slack queue, probes into the alarm pipeline, the digest reading executions and incidents.
+ * `close()` stops the jobs and then drains the queue.
+ */
+export function wireScheduler(w: SchedulerWiring): Scheduler & { close(graceMs: number): Promise<void> } {
+  const outbox = createSlackOutbox({ chat: w.chat, logger: w.logger });
+  const scheduler = createLifeboatScheduler({
+    plan: w.plan,
+    readiness: w.readiness,
+    audit: w.audit,
+    post: async (m) => {
+      await outbox.post(m.channel, { text: m.text, blocks: m.blocks });
+    },
+    storage: dynamoSchedulerStorage(w.documents, w.tableName, w.stores.leases, w.clock),
+    instanceId: w.instanceId,
+    clock: w.clock,
+    logger: w.logger,
+    probes: {
+      http: w.probeHttp ?? fetchGet,
+      route53: () => w.aws.forRegion('us-east-1').route53,
+      incidents: probeIncidentsFromAlarms(w.alarms),
+    },
+    digestSources: storeDigestSources({
+      getPlan: () => w.plan,
+      executions: w.stores.executions,
+      activeExecutionIds: () => createDynamoActiveIndex(w.documents, w.tableName).list(),
+      incidents: w.stores.incidents,
+      openIncidentPointers: createVersionedStore<{ readonly incidentId: string }>(
+        w.documents,
+        w.tableName,
+        { pk: (service) => `ALARMOPEN#${service}`, sk: 'OPEN' },
+        w.clock,
+      ),
+    }),
+  });
+  return {
+    ...scheduler,
+    async close(graceMs) {
+      await scheduler.stop(graceMs);
+      await outbox.close(graceMs);
+    },
+  };
+}
