@@ -94,6 +94,7 @@ export async function drillWorld(options: { plan?: Plan; engine?: Partial<DrillE
   return {
     ...sim,
     plan,
+    documents,
     stores,
     drillStores,
     audit,

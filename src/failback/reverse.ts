@@ -1,0 +1,320 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeDBInstancesCommand, DescribeGlobalClustersCommand } from '@aws-sdk/client-rds';
+import {
+  GetBucketReplicationCommand,
+  GetBucketVersioningCommand,
+  type ReplicationRule,
+} from '@aws-sdk/client-s3';
+import type { AwsClients } from '../adapters/aws/clients.js';
+import type { Resource, ResourceOf, Service } from '../plan/schema.js';
+import type { FailbackReadiness, LastMove, ReverseItem, ServingRegion } from './types.js';
+
+export const FAILBACK_RULE_ID = 'lifeboat-failback';
+
+interface Ctx {
+  readonly aws: AwsClients;
+  readonly service: Service & { readonly name: string };
+  readonly signal: () => AbortSignal;
+}
+
+const errorText = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+const regionOfArn = (arn: string | undefined) => arn?.split(':')[3];
+
+/** Where the Aurora writer is, and whether the old primary cluster rejoined as a synchronized secondary. */
+async function aurora(
+  ctx: Ctx,
+  r: ResourceOf<'aurora-global-cluster'>,
+): Promise<[ReverseItem, ServingRegion]> {
+  const out = await ctx.aws
+    .forRegion(ctx.service.recoveryRegion)
+    .rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: r.globalClusterIdentifier }), {
+      abortSignal: ctx.signal(),
+    });
+  const members = out.GlobalClusters?.[0]?.GlobalClusterMembers ?? [];
+  const writer = members.find((m) => m.IsWriter)?.DBClusterArn;
+  const serving: ServingRegion =
+    writer === r.recoveryClusterArn ? 'recovery' : writer === r.primaryClusterArn ? 'primary' : 'unknown';
+  const old = members.find((m) => m.DBClusterArn === r.primaryClusterArn);
+  const base = { resourceId: r.id, kind: r.kind };
+  if (!old)
+    return [
+      {
+        ...base,
+        status: 'missing',
+        text: `${r.primaryClusterArn} is no longer in ${r.globalClusterIdentifier}: add a cluster in ${ctx.service.primaryRegion} back as a secondary (not automated)`,
+      },
+      serving,
+    ];
+  const sync = old.SynchronizationStatus ?? 'unknown';
+  if (old.IsWriter)
+    return [{ ...base, status: 'ready', text: `writer is already ${r.primaryClusterArn}` }, serving];
+  return [
+    sync === 'connected'
+      ? {
+          ...base,
+          status: 'ready',
+          text: `old primary rejoined as a secondary and is synchronized (${sync})`,
+        }
+      : { ...base, status: 'catching-up', text: `old primary rejoined as a secondary, ${sync}` },
+    serving,
+  ];
+}
+
+/** A new cross-Region read replica back in the primary Region, from the promoted instance. */
+async function rds(ctx: Ctx, r: ResourceOf<'rds-instance'>): Promise<[ReverseItem, ServingRegion]> {
+  const { primaryRegion, recoveryRegion } = ctx.service;
+  const base = { resourceId: r.id, kind: r.kind };
+  const describe = async (region: string, id: string) => {
+    try {
+      const out = await ctx.aws
+        .forRegion(region)
+        .rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), {
+          abortSignal: ctx.signal(),
+        });
+      return out.DBInstances?.[0];
+    } catch (error) {
+      if (error instanceof Error && /NotFound/.test(error.name)) return undefined;
+      throw error;
+    }
+  };
+  const promoted = await describe(recoveryRegion, r.replicaInstance);
+  if (!promoted)
+    return [
+      { ...base, status: 'unknown', text: `${r.replicaInstance} not found in ${recoveryRegion}` },
+      'unknown',
+    ];
+  if (promoted.ReadReplicaSourceDBInstanceIdentifier)
+    return [
+      {
+        ...base,
+        status: 'ready',
+        text: `${r.replicaInstance} is still a replica: ${r.id} serves from ${primaryRegion}`,
+      },
+      'primary',
+    ];
+  const back = (promoted.ReadReplicaDBInstanceIdentifiers ?? []).find(
+    (id) => regionOfArn(id) === primaryRegion,
+  );
+  if (back) {
+    const id = back.split(':').pop() ?? back;
+    const replica = await describe(primaryRegion, id);
+    const status = replica?.DBInstanceStatus ?? 'unknown';
+    return [
+      status === 'available'
+        ? { ...base, status: 'ready', text: `replica ${id} in ${primaryRegion} is available and replicating` }
+        : { ...base, status: 'catching-up', text: `replica ${id} in ${primaryRegion} is ${status}` },
+      'recovery',
+    ];
+  }
+  if (!promoted.BackupRetentionPeriod)
+    return [
+      {
+        ...base,
+        status: 'blocked',
+        text: `${r.replicaInstance} has automated backups off; a read replica needs them (set a backup retention period first)`,
+      },
+      'recovery',
+    ];
+  const oldPrimary = await describe(primaryRegion, r.primaryInstance).catch(() => ({
+    DBInstanceStatus: 'unknown',
+  }));
+  const name = oldPrimary ? `${r.primaryInstance}-failback` : r.primaryInstance;
+  const input = {
+    DBInstanceIdentifier: name,
+    SourceDBInstanceIdentifier: promoted.DBInstanceArn ?? r.replicaInstance,
+    SourceRegion: recoveryRegion,
+  };
+  return [
+    {
+      ...base,
+      status: 'missing',
+      text: `no read replica of ${r.replicaInstance} in ${primaryRegion}`,
+      setup: {
+        id: `rds-create-replica:${r.id}`,
+        resourceId: r.id,
+        kind: 'rds-create-replica',
+        region: primaryRegion,
+        description: `Create ${name} in ${primaryRegion}, a cross-Region read replica of ${r.replicaInstance}${
+          oldPrimary
+            ? ` (the old ${r.primaryInstance} still exists: remove it and update primaryInstance after failback)`
+            : ''
+        }`,
+        client: 'rds',
+        command: 'CreateDBInstanceReadReplica',
+        input,
+      },
+    },
+    'recovery',
+  ];
+}
+
+/** A replication rule from the recovery bucket back to the source bucket. */
+async function s3(ctx: Ctx, r: ResourceOf<'s3-bucket'>): Promise<ReverseItem> {
+  const base = { resourceId: r.id, kind: r.kind };
+  const client = ctx.aws.forRegion(ctx.service.recoveryRegion).s3;
+  const target = `arn:aws:s3:::${r.sourceBucket}`;
+  const rulesOf = async (bucket: string) => {
+    try {
+      return await client.send(new GetBucketReplicationCommand({ Bucket: bucket }), {
+        abortSignal: ctx.signal(),
+      });
+    } catch (error) {
+      if (error instanceof Error && /ReplicationConfigurationNotFound/.test(error.name)) return undefined;
+      throw error;
+    }
+  };
+  const reverse = await rulesOf(r.destinationBucket);
+  const rules: ReplicationRule[] = reverse?.ReplicationConfiguration?.Rules ?? [];
+  if (rules.some((rule) => rule.Destination?.Bucket === target && rule.Status === 'Enabled'))
+    return { ...base, status: 'ready', text: `${r.destinationBucket} replicates back to ${r.sourceBucket}` };
+  const versioning = await client.send(new GetBucketVersioningCommand({ Bucket: r.sourceBucket }), {
+    abortSignal: ctx.signal(),
+  });
+  if (versioning.Status !== 'Enabled')
+    return {
+      ...base,
+      status: 'blocked',
+      text: `${r.sourceBucket} has versioning ${versioning.Status ?? 'off'}: replication needs it`,
+    };
+  const forward = await rulesOf(r.sourceBucket).catch(() => undefined);
+  const role = reverse?.ReplicationConfiguration?.Role ?? forward?.ReplicationConfiguration?.Role;
+  if (!role)
+    return {
+      ...base,
+      status: 'blocked',
+      text: `no replication role known for ${r.destinationBucket}: add a rule back to ${r.sourceBucket} by hand`,
+    };
+  const priority = Math.max(0, ...rules.map((rule) => rule.Priority ?? 0)) + 1;
+  const Rules = [
+    ...rules,
+    {
+      ID: FAILBACK_RULE_ID,
+      Priority: priority,
+      Status: 'Enabled',
+      Filter: { Prefix: '' },
+      DeleteMarkerReplication: { Status: 'Disabled' },
+      Destination: { Bucket: target },
+    },
+  ];
+  return {
+    ...base,
+    status: 'missing',
+    text: `no replication rule from ${r.destinationBucket} back to ${r.sourceBucket}`,
+    setup: {
+      id: `s3-add-replication-rule:${r.id}`,
+      resourceId: r.id,
+      kind: 's3-add-replication-rule',
+      region: ctx.service.recoveryRegion,
+      description: `Add rule ${FAILBACK_RULE_ID} to ${r.destinationBucket}, replicating new objects back to ${r.sourceBucket} (objects written before it need S3 Batch Replication)`,
+      client: 's3',
+      command: 'PutBucketReplication',
+      input: { Bucket: r.destinationBucket, ReplicationConfiguration: { Role: role, Rules } },
+    },
+  };
+}
+
+/** The primary Region's replica of the global table, ACTIVE. */
+async function dynamodb(ctx: Ctx, r: ResourceOf<'dynamodb-global-table'>): Promise<ReverseItem> {
+  const base = { resourceId: r.id, kind: r.kind };
+  const out = await ctx.aws
+    .forRegion(ctx.service.recoveryRegion)
+    .dynamodb.send(new DescribeTableCommand({ TableName: r.tableName }), { abortSignal: ctx.signal() });
+  const replica = (out.Table?.Replicas ?? []).find((x) => x.RegionName === ctx.service.primaryRegion);
+  if (replica?.ReplicaStatus === 'ACTIVE')
+    return { ...base, status: 'ready', text: `replica in ${ctx.service.primaryRegion} is ACTIVE` };
+  if (replica)
+    return {
+      ...base,
+      status: 'catching-up',
+      text: `replica in ${ctx.service.primaryRegion} is ${replica.ReplicaStatus}`,
+    };
+  return {
+    ...base,
+    status: 'missing',
+    text: `${r.tableName} has no replica in ${ctx.service.primaryRegion}`,
+    setup: {
+      id: `dynamodb-add-replica:${r.id}`,
+      resourceId: r.id,
+      kind: 'dynamodb-add-replica',
+      region: ctx.service.recoveryRegion,
+      description: `Add a replica of ${r.tableName} in ${ctx.service.primaryRegion}`,
+      client: 'dynamodb',
+      command: 'UpdateTable',
+      input: {
+        TableName: r.tableName,
+        ReplicaUpdates: [{ Create: { RegionName: ctx.service.primaryRegion } }],
+      },
+    },
+  };
+}
+
+async function checkResource(ctx: Ctx, r: Resource): Promise<[ReverseItem, ServingRegion] | undefined> {
+  switch (r.kind) {
+    case 'aurora-global-cluster':
+      return aurora(ctx, r);
+    case 'rds-instance':
+      return rds(ctx, r);
+    case 's3-bucket':
+      return [await s3(ctx, r), 'unknown'];
+    case 'dynamodb-global-table':
+      return [await dynamodb(ctx, r), 'unknown'];
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The failback readiness check: where the service serves from, and for each resource whether replication
+ * back to the primary Region exists and has caught up. Read-only calls; what is missing comes with the exact
+ * setup call, when Lifeboat can make it.
+ */
+export async function checkFailbackReadiness(deps: {
+  readonly aws: AwsClients;
+  readonly service: Service & { readonly name: string };
+  readonly now: number;
+  readonly lastMove?: LastMove;
+  readonly callTimeoutMs?: number;
+}): Promise<FailbackReadiness> {
+  const ctx: Ctx = { ...deps, signal: () => AbortSignal.timeout(deps.callTimeoutMs ?? 20_000) };
+  const items: ReverseItem[] = [];
+  const observed: ServingRegion[] = [];
+  for (const resource of deps.service.resources) {
+    try {
+      const out = await checkResource(ctx, resource);
+      if (!out) continue;
+      items.push(out[0]);
+      observed.push(out[1]);
+    } catch (error) {
+      items.push({
+        resourceId: resource.id,
+        kind: resource.kind,
+        status: 'unknown',
+        text: `could not check: ${errorText(error)}`,
+      });
+    }
+  }
+  const last = await deps.lastMove?.(deps.service.name).catch(() => undefined);
+  let serving: ServingRegion = 'unknown';
+  let servingReason = 'no database to observe and no failover on record';
+  if (observed.includes('recovery')) {
+    serving = 'recovery';
+    servingReason = `databases are written in ${deps.service.recoveryRegion}`;
+  } else if (observed.includes('primary')) {
+    serving = 'primary';
+    servingReason = `databases are written in ${deps.service.primaryRegion}`;
+  } else if (last) {
+    serving = last.kind === 'failover' ? 'recovery' : 'primary';
+    servingReason = `the last completed ${last.kind} on record`;
+  }
+  return {
+    service: deps.service.name,
+    primaryRegion: deps.service.primaryRegion,
+    recoveryRegion: deps.service.recoveryRegion,
+    serving,
+    servingReason,
+    items,
+    ready: serving === 'recovery' && items.every((i) => i.status === 'ready'),
+    checkedAtMs: deps.now,
+  };
+}

@@ -1,0 +1,118 @@
+import { FailoverGlobalClusterCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createVersionedStore } from '../../src/adapters/store/versioned.js';
+import { failbackGate, offeredSetup } from '../../src/failback/gate.js';
+import { checkFailbackReadiness } from '../../src/failback/reverse.js';
+import { createFailbackSetup } from '../../src/failback/setup.js';
+import type { SetupRecord } from '../../src/failback/types.js';
+import { type DrillWorld, drillWorld, planApprovers } from '../drills/fixture.js';
+
+describe('failback readiness and setup in the simulated cloud', () => {
+  let world: DrillWorld | undefined;
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+
+  const setupFor = (w: DrillWorld) =>
+    createFailbackSetup({
+      aws: w.aws,
+      setups: createVersionedStore<SetupRecord>(
+        w.documents,
+        'lifeboat-drills',
+        { pk: (s) => `FAILBACK#${s}`, sk: 'SETUP' },
+        w.clock,
+      ),
+      approvers: planApprovers,
+      audit: w.audit,
+      getPlan: () => w.plan,
+      clock: w.clock,
+    });
+  const check = (w: DrillWorld, name: string) =>
+    checkFailbackReadiness({ aws: w.aws, service: { ...w.plan.services[name]!, name }, now: w.clock.now() });
+
+  it('refuses failback of a service that serves from its primary Region', async () => {
+    // Prepare
+    world = await drillWorld();
+
+    // Act
+    const readiness = await check(world, 'accounts');
+
+    // Assert
+    expect(readiness.serving).toBe('primary');
+    expect(failbackGate(readiness)).toMatchObject({ ok: false, reason: 'not-failed-over' });
+  });
+
+  it('refuses failback while the RDS replica back is missing, offers creating it, then is ready once it is available', async () => {
+    // Prepare: accounts failed over (replica promoted in us-west-2)
+    world = await drillWorld();
+    await world.west.rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'accounts-db-usw2' }));
+    world.clock.advance(10 * 60_000);
+    const setup = setupFor(world);
+
+    // Act
+    const before = await check(world, 'accounts');
+
+    // Assert: refused, with the exact setup call offered
+    expect(before.serving).toBe('recovery');
+    const gate = failbackGate(before);
+    expect(gate).toMatchObject({ ok: false, reason: 'not-ready' });
+    const offered = offeredSetup(before);
+    expect(offered).toEqual([
+      expect.objectContaining({
+        kind: 'rds-create-replica',
+        region: 'us-east-1',
+        command: 'CreateDBInstanceReadReplica',
+        input: expect.objectContaining({ DBInstanceIdentifier: 'accounts-db-failback' }),
+      }),
+    ]);
+
+    // Act: a non-approver is refused; an approver runs the setup
+    expect((await setup.run('accounts', 'U0MALLORY', offered)).kind).toBe('refused');
+    const ran = await setup.run('accounts', 'U0BOB', offered);
+    const catching = await check(world, 'accounts');
+    world.clock.advance(16 * 60_000);
+    const after = await check(world, 'accounts');
+    const tracked = await setup.track(after);
+
+    // Assert
+    expect(ran.kind).toBe('ran');
+    expect(catching.items.find((i) => i.resourceId === 'accounts-db')?.status).toBe('catching-up');
+    expect(after.ready).toBe(true);
+    expect(failbackGate(after)).toEqual({ ok: true });
+    expect(Object.values(tracked?.steps ?? {}).map((s) => s.state)).toEqual(['done']);
+    const types = (await world.auditEntries()).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['auth.refused', 'step.intent', 'step.outcome']));
+  });
+
+  it('sees the old Aurora primary rejoin as a secondary and offers the S3 rule back', async () => {
+    // Prepare: payments failed over with data loss allowed
+    world = await drillWorld();
+    await world.west.rds.send(
+      new FailoverGlobalClusterCommand({
+        GlobalClusterIdentifier: 'payments-global',
+        TargetDbClusterIdentifier: 'arn:aws:rds:us-west-2:123456789012:cluster:payments-usw2',
+        AllowDataLoss: true,
+      }),
+    );
+    world.clock.advance(2 * 60_000);
+    const setup = setupFor(world);
+
+    // Act
+    const before = await check(world, 'payments');
+    await setup.run('payments', 'U0ALICE', offeredSetup(before));
+    world.clock.advance(5 * 60_000);
+    const after = await check(world, 'payments');
+
+    // Assert
+    expect(before.serving).toBe('recovery');
+    expect(offeredSetup(before).map((s) => s.kind)).toEqual(['s3-add-replication-rule']);
+    const status = Object.fromEntries(after.items.map((i) => [i.resourceId, i.status]));
+    expect(status).toEqual({
+      'payments-db': 'ready',
+      'payments-receipts': 'ready',
+      'payments-ledger': 'ready',
+    });
+    expect(after.ready).toBe(true);
+  });
+});
