@@ -1,31 +1,17 @@
 import type { ExecutionRecord, StepRecord } from '../domain/records.js';
-import { abortSummary } from './abort.js';
 import { createMemoryActiveIndex } from './active-index.js';
+import { decideExecution, runbookKind, runbookMode } from './decide.js';
 import { driveStep, type StepEnv } from './drive-step.js';
 import { dryRun } from './dry-run.js';
 import { defaultExecutors, type ExecutorRegistry } from './executors/index.js';
 import { allSteps, routeFor } from './stages.js';
-import {
-  type Execution,
-  type RunbookDeps,
-  RunbookError,
-  type RunbookKind,
-  type RunbookMode,
-  type RunbookRunner,
-} from './types.js';
-import { createWriter, dataOf, LostControlError, load } from './writer.js';
+import type { Decision, Execution, RunbookDeps, RunbookRunner } from './types.js';
+import { createWriter, LostControlError, load } from './writer.js';
 
 const TERMINAL = new Set<ExecutionRecord['state']>(['completed', 'aborted', 'declined', 'expired']);
 const DRIVABLE = new Set<ExecutionRecord['state']>(['approved', 'running']);
 const leaseName = (id: string) => `exec-${id}`;
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function runbookKind(e: ExecutionRecord): RunbookKind {
-  if (e.kind === 'drill')
-    throw new RunbookError('unsupported', 'drills are not run by the runbook engine yet');
-  return e.kind;
-}
-const runbookMode = (e: ExecutionRecord): RunbookMode => (e.mode === 'unplanned' ? 'unplanned' : 'planned');
 
 /**
  * The runbook engine: drives approved executions through their steps, durably (every transition a
@@ -198,96 +184,9 @@ export function createRunbookRunner(
     }));
   }
 
-  async function decide(
-    executionId: string,
-    choice: 'retry' | 'skip' | 'abort',
-    userId: string,
-  ): Promise<Execution> {
-    const e = await load(deps, executionId);
-    if (e.state !== 'pausedByFailedStep')
-      throw new RunbookError(
-        'not_paused',
-        `execution ${executionId} is ${e.state}, not paused by a failed step`,
-        e,
-      );
-    const now = deps.clock.now();
-    const stepId = e.pausedAtStep;
-    const audit = (
-      type: 'step.retry' | 'step.skip' | 'execution.aborted',
-      details: Record<string, string | number | null>,
-    ) =>
-      deps.audit.append({
-        type,
-        actor: userId,
-        service: e.service,
-        executionId,
-        details: { requestId: executionId, stepId: stepId ?? null, ...details },
-      });
-    let next: ExecutionRecord;
-    if (choice === 'abort') {
-      const kind = runbookKind(e);
-      const summary = await abortSummary(
-        {
-          route: routeFor(deps.getPlan(), e.service, kind),
-          kind,
-          mode: runbookMode(e),
-          aws: deps.aws,
-          clock: deps.clock,
-          callTimeoutMs: deps.callTimeoutMs ?? 30_000,
-          executors,
-        },
-        e,
-        userId,
-        now,
-      );
-      next = {
-        ...dataOf(e),
-        state: 'aborted',
-        abortedBy: userId,
-        abortSummary: { text: summary.text, resources: summary.resources },
-        finishedAtMs: now,
-        updatedAtMs: now,
-      };
-    } else {
-      if (choice === 'skip' && !stepId)
-        throw new RunbookError(
-          'unsupported',
-          'nothing to skip: the execution is paused without a failed step',
-          e,
-        );
-      const steps: Record<string, StepRecord> = { ...e.steps };
-      for (const [id, s] of Object.entries(steps)) {
-        if (s.state !== 'failed') continue;
-        if (choice === 'skip' && id === stepId) steps[id] = { ...s, state: 'skipped', decidedBy: userId };
-        else if (choice === 'retry') steps[id] = { ...s, state: 'pending', decidedBy: userId };
-      }
-      next = {
-        ...dataOf(e),
-        state: 'running',
-        steps,
-        pausedAtStep: undefined,
-        lastError: undefined,
-        updatedAtMs: now,
-      };
-    }
-    let saved: Execution;
-    try {
-      saved = await deps.stores.executions.transition(executionId, e.version, next);
-    } catch (error) {
-      const current = (error as { current?: Execution }).current;
-      throw new RunbookError(
-        'conflict',
-        `execution ${executionId} changed meanwhile; nothing was done`,
-        current,
-      );
-    }
-    if (choice === 'abort') {
-      await audit('execution.aborted', { summary: saved.abortSummary?.text ?? '' });
-      await index.remove(executionId);
-    } else {
-      await audit(choice === 'retry' ? 'step.retry' : 'step.skip', {});
-      background(run(executionId));
-    }
+  async function decide(executionId: string, choice: Decision, userId: string): Promise<Execution> {
+    const saved = await decideExecution({ deps, executors, index }, executionId, choice, userId);
+    if (choice !== 'abort') background(run(executionId));
     await deps.onChange(saved).catch((error: unknown) => logger.warn({ err: error }, 'onChange failed'));
     return saved;
   }
