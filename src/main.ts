@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
-import { retryPolicies, WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { makeAuditCommand } from '../handlers/commands/audit.js';
 import { makeReportCommand } from '../handlers/commands/report.js';
 import { makeStatusCommand } from '../handlers/commands/status.js';
@@ -129,7 +129,8 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
       logger: boltLogger,
       rejectRateLimitedCalls: true,
-      retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
+      // The WebClient's fiveRetriesInFiveMinutes (not a named ESM export of the CommonJS package).
+      retryConfig: { retries: 5, factor: 3.86 },
     });
     const alarms = createAlarmSystem({
       logger,

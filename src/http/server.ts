@@ -61,8 +61,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   const reject = (req: IncomingMessage, res: ServerResponse, status: number, reason: string) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
-    log.warn({ path, status, reason, remote: req.socket.remoteAddress }, 'request rejected');
-    options.onRejected?.({ path, status, reason, remoteAddress: req.socket.remoteAddress });
+    // req.socket is null once an oversized body's stream was destroyed by readBody.
+    const remoteAddress = req.socket?.remoteAddress;
+    log.warn({ path, status, reason, remote: remoteAddress }, 'request rejected');
+    options.onRejected?.({ path, status, reason, remoteAddress });
     req.resume();
     sendJson(res, status, { ok: false, error: reason.split(':')[0] });
   };
