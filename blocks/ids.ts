@@ -19,6 +19,15 @@ export const ActionId = {
   failoverDeclineReason: 'failover_decline_reason',
   /** Incident card (alarm ingress): acknowledge the incident in the button's value. */
   incidentAcknowledge: 'incident_acknowledge',
+  /** Drill card (value `<drillId>`): approve/decline the request, keep resources longer, clean up now. */
+  drillApprove: 'drill_approve',
+  drillDecline: 'drill_decline',
+  drillKeep: 'drill_keep',
+  drillCleanup: 'drill_cleanup',
+  /** Failback readiness card (value `<service>`): run the offered setup steps, re-check, request the failback. */
+  failbackSetup: 'failback_setup',
+  failbackRecheck: 'failback_recheck',
+  failbackRequest: 'failback_request',
 } as const;
 export type ActionId = (typeof ActionId)[keyof typeof ActionId];
 
@@ -35,6 +44,11 @@ export const BlockId = {
   incidentSummary: 'incident_summary',
   incidentCounters: 'incident_counters',
   incidentActions: 'incident_actions',
+  drillCard: 'drill_card',
+  drillResult: 'drill_result',
+  drillActions: 'drill_actions',
+  failbackCard: 'failback_card',
+  failbackActions: 'failback_actions',
 } as const;
 export type BlockId = (typeof BlockId)[keyof typeof BlockId];
 
