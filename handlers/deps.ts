@@ -4,6 +4,7 @@ import type { InFlight } from '../src/domain/inflight.js';
 import type { Logger } from '../src/logger.js';
 import type { Plan } from '../src/plan/load.js';
 import type { ReadinessService } from '../src/readiness/service.js';
+import type { FailoverHandlerDeps } from './commands/failover.js';
 import type { Subcommand } from './commands/subcommand.js';
 
 /** What the Slack listeners receive from the composition root (ports arrive by closure, not import). */
@@ -20,4 +21,6 @@ export interface HandlerDeps {
   readonly recordCommand?: (entry: { userId: string; channelId: string; text: string }) => Promise<void>;
   /** Incident threads from alarm ingress (Acknowledge on the card). */
   readonly incidents?: { readonly acknowledge: (incidentId: string, userId: string) => Promise<AckResult> };
+  /** Failover requests (modal, Approve/Decline, Retry/Skip/Abort, Dry-run) with the two-person rule. */
+  readonly failover?: FailoverHandlerDeps;
 }

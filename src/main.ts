@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { makeAuditCommand } from '../handlers/commands/audit.js';
+import { makeFailoverCommand } from '../handlers/commands/failover.js';
 import { makeReportCommand } from '../handlers/commands/report.js';
 import { makeStatusCommand } from '../handlers/commands/status.js';
 import { register } from '../handlers/index.js';
@@ -24,6 +25,7 @@ import {
   SNS_CERT_HOST,
 } from './alarms/sns-verify.js';
 import { type AlarmSystem, createAlarmSystem } from './alarms/system.js';
+import { createFailoverFeature, type FailoverFeature } from './approval/index.js';
 import { createDynamoAuditLog } from './audit/index.js';
 import type { AuditEventInput, AuditLog } from './audit/types.js';
 import type { Config } from './config.js';
@@ -35,6 +37,7 @@ import { loadPlanFile, type Plan } from './plan/load.js';
 import { createAwsCheckers } from './readiness/aws/index.js';
 import { createReadinessEngine } from './readiness/engine.js';
 import { createReadinessService, type ReadinessService } from './readiness/service.js';
+import { createDynamoActiveIndex, createRunbookRunner, type RunbookRunner } from './runbook/index.js';
 
 export interface LifeboatOptions {
   readonly config: Config;
@@ -53,6 +56,10 @@ export interface LifeboatOptions {
     readonly certHost: RegExp;
     readonly confirm: (subscribeUrl: string) => Promise<void>;
   };
+  /** Use this DynamoDB endpoint (e.g. one dynalite shared by several replicas in a test) instead of config.state. */
+  readonly dynamoEndpoint?: string;
+  /** Runbook engine tuning (the sandbox polls faster because its cloud runs faster). */
+  readonly runbook?: { readonly pollIntervalMs?: number };
 }
 
 export interface Lifeboat {
@@ -66,6 +73,9 @@ export interface Lifeboat {
   readonly readiness: ReadinessService;
   /** Alarm ingress: receipts, incidents, the outbound Slack queue, SQS polling. */
   readonly alarms: AlarmSystem;
+  /** Failover requests: `slack.requestFromAlarm`, `slack.expireDue`, the request state machine. */
+  readonly failover: FailoverFeature;
+  readonly runner: RunbookRunner;
   readonly logger: Logger;
   /** Stops accepting requests, waits for in-flight work (up to `graceMs`), then releases everything. */
   close(graceMs?: number): Promise<void>;
@@ -85,7 +95,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
 
   try {
     let embedded: EmbeddedDynamo | undefined;
-    if (config.state.kind === 'embedded') {
+    if (config.state.kind === 'embedded' && !options.dynamoEndpoint) {
       embedded = await startEmbeddedDynamo(config.state.dataDir ? { dataDir: config.state.dataDir } : {});
       const running = embedded;
       cleanups.push(() => running.close());
@@ -95,7 +105,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       );
     }
     const documents = createDocumentClient({
-      endpoint: embedded?.endpoint,
+      endpoint: options.dynamoEndpoint ?? embedded?.endpoint,
       region: config.region ?? 'us-east-1',
     });
     cleanups.push(() => documents.destroy());
@@ -177,6 +187,52 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       logger.error({ err: error }, 'unhandled error in a Slack listener');
     });
 
+    // Failover requests (two-person rule) and the runbook engine that drives approved ones; the engine
+    // reports every persisted transition to the Slack side's onChange (progress card, notices, DMs).
+    let runner: RunbookRunner | undefined;
+    const failover = createFailoverFeature({
+      documents,
+      tableName: config.tableName,
+      stores,
+      audit,
+      aws,
+      readiness,
+      client: app.client,
+      getPlan: () => plan,
+      clock,
+      logger,
+      inflight,
+      runner: () => {
+        if (!runner) throw new Error('the runbook engine is not started');
+        return runner;
+      },
+    });
+    const engine = createRunbookRunner({
+      stores,
+      aws,
+      getPlan: () => plan,
+      clock,
+      audit,
+      logger,
+      instanceId,
+      onChange: (execution) => failover.slack.onChange(execution),
+      activeIndex: createDynamoActiveIndex(documents, config.tableName),
+      track: (work) => void inflight.track(work),
+      ...(options.runbook?.pollIntervalMs ? { pollIntervalMs: options.runbook.pollIntervalMs } : {}),
+    });
+    runner = engine;
+    cleanups.push(() => engine.stop());
+    const failoverHandlers = {
+      slack: failover.slack,
+      approvers: failover.approvers,
+      runner: failover.runner,
+      readiness,
+      audit,
+      getPlan: () => plan,
+      logger,
+      inflight,
+    };
+
     register(app, {
       logger,
       getPlan: () => plan,
@@ -186,7 +242,9 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
         status: makeStatusCommand({ readiness, getPlan: () => plan, logger }),
         audit: makeAuditCommand({ audit, getPlan: () => plan, logger, clock }),
         report: makeReportCommand({ audit, getPlan: () => plan, logger, clock }),
+        failover: makeFailoverCommand(failoverHandlers),
       },
+      failover: failoverHandlers,
       recordCommand: async ({ userId, channelId, text }) => {
         await audit.append({
           type: 'command',
@@ -248,6 +306,22 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       await receiver.start();
       cleanups.push(() => receiver.stop());
     }
+    // Executions a previous run left approved or running are driven again; requests past their
+    // deadline expire (also checked on every click).
+    inflight.track(
+      engine
+        .resumeAll()
+        .catch((error: unknown) => logger.error({ err: error }, 'could not resume executions')),
+    );
+    const expirySweep = setInterval(() => {
+      inflight.track(
+        failover.slack
+          .expireDue()
+          .catch((error: unknown) => logger.warn({ err: error }, 'request expiry sweep failed')),
+      );
+    }, 60_000);
+    expirySweep.unref();
+    cleanups.push(() => clearInterval(expirySweep));
     logger.info(
       { url, instanceId, plan: plan.source, planHash: plan.hash, services: Object.keys(plan.services) },
       'Lifeboat is up',
@@ -263,6 +337,8 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       audit,
       readiness,
       alarms,
+      failover,
+      runner: engine,
       logger,
       close(graceMs = 10_000) {
         closing ??= (async () => {

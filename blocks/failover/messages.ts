@@ -52,7 +52,7 @@ export function approvalRecordedMessage(got: number, needed: number): Message {
 }
 
 /** What the losing click or replica answers: the state as it is now. */
-export function currentStateMessage(state: ExecutionRecord['state'] | undefined): Message {
+export function currentStateMessage(state: ExecutionRecord['state'] | string | undefined): Message {
   return plainMessage(
     `Nothing to do: the request is ${state ?? 'gone'}.`,
     `:information_source: Nothing further to do: this request is now *${state ?? 'no longer available'}*.`,

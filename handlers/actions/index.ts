@@ -1,6 +1,11 @@
 import type { App } from '@slack/bolt';
 import { ActionId } from '../../blocks/ids.js';
 import type { HandlerDeps } from '../deps.js';
+import { makeApproveButton } from './failover-approve.js';
+import { makeStepDecisionButton } from './failover-decide.js';
+import { makeDeclineButton } from './failover-decline.js';
+import { makeDryRunButton } from './failover-dry-run.js';
+import { makeRequestFailoverButton } from './failover-request.js';
 import { makeIncidentAcknowledge } from './incident-acknowledge.js';
 import { makeComingWithRunbook, makeRecheck } from './readiness.js';
 
@@ -9,8 +14,19 @@ export function register(app: App, deps: HandlerDeps): void {
     const status = { readiness: deps.readiness, getPlan: deps.getPlan, logger: deps.logger };
     app.action(ActionId.readinessRecheck, makeRecheck(status));
   }
-  app.action(ActionId.readinessDryRun, makeComingWithRunbook('dry-run'));
-  app.action(ActionId.readinessRequestFailover, makeComingWithRunbook('failover'));
+  if (deps.failover) {
+    const failover = deps.failover;
+    app.action(ActionId.readinessDryRun, makeDryRunButton(failover));
+    app.action(ActionId.readinessRequestFailover, makeRequestFailoverButton(failover));
+    app.action(ActionId.failoverApprove, makeApproveButton(failover));
+    app.action(ActionId.failoverDecline, makeDeclineButton(failover));
+    app.action(ActionId.failoverRetry, makeStepDecisionButton(failover, 'retry'));
+    app.action(ActionId.failoverSkip, makeStepDecisionButton(failover, 'skip'));
+    app.action(ActionId.failoverAbort, makeStepDecisionButton(failover, 'abort'));
+  } else {
+    app.action(ActionId.readinessDryRun, makeComingWithRunbook('dry-run'));
+    app.action(ActionId.readinessRequestFailover, makeComingWithRunbook('failover'));
+  }
   if (deps.incidents) {
     const { acknowledge } = deps.incidents;
     app.action(ActionId.incidentAcknowledge, makeIncidentAcknowledge({ acknowledge, logger: deps.logger }));

@@ -88,6 +88,8 @@ export function requestDigest(r: Omit<FailoverRequest, 'digest' | 'messageTs'>):
 
 /** A slot held by a missing execution is only taken over after this long (its creator may still be writing it). */
 const ORPHAN_SLOT_MS = 60_000;
+/** Approval waits at most this long for fresh readiness, then refuses (nothing is assumed). */
+const MEASURE_TIMEOUT_MS = 60_000;
 
 /** The request and approval state machine: DynamoDB conditional writes and the audit log, no Slack. */
 export function createFailoverRequests(deps: FailoverRequestsDeps) {
@@ -379,10 +381,14 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
   /** Fresh readiness turned into preconditions; a readiness run that fails refuses (nothing is assumed). */
   async function measure(request: FailoverRequest): Promise<Preconditions> {
     try {
-      return evaluatePreconditions(
-        await deps.readiness.check(request.service, { fresh: true }),
-        request.mode,
-      );
+      const readiness = await Promise.race([
+        deps.readiness.check(request.service, { fresh: true }),
+        new Promise<never>((_, reject) => {
+          const timer = setTimeout(() => reject(new Error('no result within 60 s')), MEASURE_TIMEOUT_MS);
+          timer.unref();
+        }),
+      ]);
+      return evaluatePreconditions(readiness, request.mode);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       return {

@@ -54,6 +54,7 @@ export function createFailoverSlack(deps: FailoverSlackDeps) {
   const started = new Set<string>();
   const failuresTold = new Set<string>();
   const finished = new Set<string>();
+  const approving = new Set<string>();
 
   const safely = (what: string, work: () => Promise<unknown>) =>
     work().catch((error: unknown) => logger.warn({ err: error }, `${what} failed`));
@@ -172,7 +173,13 @@ export function createFailoverSlack(deps: FailoverSlackDeps) {
       readonly digest: string | undefined;
       readonly userId: string;
     }): Promise<Message> {
-      const outcome = await requests.approve(input.executionId, input.userId, input.digest);
+      // A double click reaching this replica while the first click is being decided: one decision each.
+      const key = `${input.executionId}:${input.userId}`;
+      if (approving.has(key)) return currentStateMessage('being decided (your first click is in progress)');
+      approving.add(key);
+      const outcome = await requests
+        .approve(input.executionId, input.userId, input.digest)
+        .finally(() => approving.delete(key));
       switch (outcome.kind) {
         case 'refused':
           if (outcome.refusal.code === 'expired' || outcome.preconditions)

@@ -75,7 +75,7 @@ describe('golden path in the browser', () => {
     await page.getByTestId('user-switcher').selectOption('U0DAVE');
     await slash(page, '/dr failover payments');
 
-    const refusal = page.getByTestId('message').filter({ hasText: 'not available in this version' });
+    const refusal = page.getByTestId('message').filter({ hasText: 'not an approver of payments' });
     await expect.poll(() => refusal.count()).toBeGreaterThan(0);
     const entries = [];
     for await (const e of sandbox.bot.audit.query()) if (e.type === 'command') entries.push(e.actor);

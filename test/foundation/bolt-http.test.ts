@@ -59,10 +59,10 @@ describe('the Bolt app over real signed HTTP', () => {
   });
 
   it('says plainly that a subcommand is not available yet, doing nothing', async () => {
-    const res = await postSigned(events, slashCommandBody({ text: 'failover payments' }), { secret: SECRET });
+    const res = await postSigned(events, slashCommandBody({ text: 'failback payments' }), { secret: SECRET });
 
     expect(res.json<{ text: string }>().text).toBe(
-      '/dr failover is not available in this version of Lifeboat yet.',
+      '/dr failback is not available in this version of Lifeboat yet.',
     );
   });
 
