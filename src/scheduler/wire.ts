@@ -12,6 +12,7 @@ import { fetchGet } from '../probes/checks.js';
 import type { HttpGet } from '../probes/types.js';
 import type { ReadinessService } from '../readiness/service.js';
 import { createDynamoActiveIndex } from '../runbook/active-index.js';
+import type { DigestSources } from './digest-model.js';
 import { storeDigestSources } from './digest-sources.js';
 import { createLifeboatScheduler } from './index.js';
 import type { Scheduler } from './scheduler.js';
@@ -34,6 +35,8 @@ export interface SchedulerWiring {
   readonly logger: Logger;
   /** HTTP for probes (default fetch; the sandbox answers its own probe URLs). */
   readonly probeHttp?: HttpGet;
+  /** Drill resources still running (the drills feature's `listDrillResources`), for the digest. */
+  readonly drillResources?: DigestSources['drillResources'];
 }
 
 /**
@@ -59,18 +62,21 @@ export function wireScheduler(w: SchedulerWiring): Scheduler & { close(graceMs: 
       route53: () => w.aws.forRegion('us-east-1').route53,
       incidents: probeIncidentsFromAlarms(w.alarms),
     },
-    digestSources: storeDigestSources({
-      getPlan: () => w.plan,
-      executions: w.stores.executions,
-      activeExecutionIds: () => createDynamoActiveIndex(w.documents, w.tableName).list(),
-      incidents: w.stores.incidents,
-      openIncidentPointers: createVersionedStore<{ readonly incidentId: string }>(
-        w.documents,
-        w.tableName,
-        { pk: (service) => `ALARMOPEN#${service}`, sk: 'OPEN' },
-        w.clock,
-      ),
-    }),
+    digestSources: {
+      ...(w.drillResources ? { drillResources: w.drillResources } : {}),
+      ...storeDigestSources({
+        getPlan: () => w.plan,
+        executions: w.stores.executions,
+        activeExecutionIds: () => createDynamoActiveIndex(w.documents, w.tableName).list(),
+        incidents: w.stores.incidents,
+        openIncidentPointers: createVersionedStore<{ readonly incidentId: string }>(
+          w.documents,
+          w.tableName,
+          { pk: (service) => `ALARMOPEN#${service}`, sk: 'OPEN' },
+          w.clock,
+        ),
+      }),
+    },
   });
   return {
     ...scheduler,
