@@ -1,0 +1,95 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActionId } from '../../blocks/ids.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { launchBrowser, openWorkspace, SHOTS } from './browser.js';
+
+/**
+ * The failover golden path in a real browser against the whole sandbox: a primary Region outage raises an
+ * alarm card; Alice requests a failover from it, cannot approve her own request, Bob approves, the progress
+ * card completes and the service runs in the recovery Region.
+ */
+describe('failover golden path in the browser', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+
+  const messageWith = (testId: string) =>
+    page.getByTestId('message').filter({ has: page.getByTestId(testId) });
+  const requestCard = () => messageWith(`button-${ActionId.failoverApprove}`).last();
+  const approveAs = async (user: string) => {
+    await page.getByTestId('user-switcher').selectOption(user);
+    await page.getByTestId('channel-payments').click();
+    await requestCard().getByTestId(`button-${ActionId.failoverApprove}`).click();
+    await page.getByTestId('confirm-ok').click();
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ logLevel: 'silent', timeScale: 120 });
+    browser = await launchBrowser();
+    page = await openWorkspace(browser, sandbox.url);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.close();
+  });
+
+  it('shows the alarm card of a primary Region outage', async () => {
+    await page.getByTestId('user-switcher').selectOption('U0ALICE');
+    await page.getByTestId('channel-payments').click();
+
+    await page.getByTestId('fault-outage-us-east-1').click();
+
+    const alarmCard = messageWith(`button-${ActionId.incidentAcknowledge}`);
+    await expect.poll(() => alarmCard.count(), { timeout: 30_000, interval: 250 }).toBeGreaterThan(0);
+    await page.screenshot({ path: `${SHOTS}/10-failover-alarm-card.png` });
+  }, 40_000);
+
+  it('lets Alice request an unplanned failover from the alarm card, with the plan of what will be done', async () => {
+    const alarmCard = messageWith(`button-${ActionId.incidentAcknowledge}`).first();
+    await alarmCard.getByTestId(`button-${ActionId.readinessRequestFailover}`).click();
+
+    const modal = page.getByTestId('modal');
+    await expect
+      .poll(() => modal.textContent(), { timeout: 20_000 })
+      .toContain('What unplanned failover would do');
+    expect(await modal.textContent()).toContain('AllowDataLoss');
+    await page.getByTestId(`radio-${ActionId.failoverMode}-unplanned`).check();
+    await page
+      .getByTestId(`input-${ActionId.failoverReason}`)
+      .fill('us-east-1 outage: payments writer unreachable');
+    await page.screenshot({ path: `${SHOTS}/11-failover-modal.png` });
+    await page.getByTestId('modal-submit').click();
+
+    await expect.poll(() => requestCard().count(), { timeout: 20_000 }).toBe(1);
+    expect(await requestCard().textContent()).toContain('Waiting for approval');
+  }, 40_000);
+
+  it('refuses Alice approving her own request', async () => {
+    await approveAs('U0ALICE');
+
+    const refusal = page.getByTestId('message').filter({ hasText: 'You requested this failover' });
+    await expect.poll(() => refusal.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await refusal.first().getAttribute('data-ephemeral')).toBe('true');
+    await page.screenshot({ path: `${SHOTS}/12-failover-self-approval-refused.png` });
+  }, 30_000);
+
+  it('runs the failover once Bob approves, and the progress card completes', async () => {
+    await approveAs('U0BOB');
+
+    const card = page.getByTestId('message').filter({ hasText: 'Unplanned failover of payments' }).last();
+    await expect.poll(() => card.textContent(), { timeout: 90_000, interval: 500 }).toContain('Completed');
+    expect(await card.textContent()).toContain('verify-api');
+    await page.screenshot({ path: `${SHOTS}/13-failover-completed.png` });
+  }, 100_000);
+
+  it('leaves payments running in the recovery Region', () => {
+    const world = sandbox.cloud.snapshot();
+
+    const global = world.rds.globalClusters.find((g) => g.id === 'payments-global');
+    expect(global?.writer).toContain(':us-west-2:');
+    const records = world.route53.records.filter((r) => r.name.startsWith('api.payments.example.com'));
+    expect(records.find((r) => r.failover === 'SECONDARY')?.serving).toBe(true);
+    expect(records.find((r) => r.failover === 'PRIMARY')?.serving).toBe(false);
+  });
+});
