@@ -4,6 +4,8 @@ import type { InFlight } from '../src/domain/inflight.js';
 import type { Logger } from '../src/logger.js';
 import type { Plan } from '../src/plan/load.js';
 import type { ReadinessService } from '../src/readiness/service.js';
+import type { DrillHandlerDeps } from './commands/drill.js';
+import type { FailbackHandlerDeps } from './commands/failback.js';
 import type { FailoverHandlerDeps } from './commands/failover.js';
 import type { Subcommand } from './commands/subcommand.js';
 
@@ -23,4 +25,8 @@ export interface HandlerDeps {
   readonly incidents?: { readonly acknowledge: (incidentId: string, userId: string) => Promise<AckResult> };
   /** Failover requests (modal, Approve/Decline, Retry/Skip/Abort, Dry-run) with the two-person rule. */
   readonly failover?: FailoverHandlerDeps;
+  /** Drills: the card's Approve/Decline/Keep/Clean up now. */
+  readonly drills?: DrillHandlerDeps;
+  /** Failback readiness card: Run setup steps, Re-check, Request failback. */
+  readonly failback?: FailbackHandlerDeps;
 }

@@ -4,6 +4,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { makeAuditCommand } from '../handlers/commands/audit.js';
+import { makeDrillCommand } from '../handlers/commands/drill.js';
+import { type FailbackHandlerDeps, makeFailbackCommand } from '../handlers/commands/failback.js';
 import { makeFailoverCommand } from '../handlers/commands/failover.js';
 import { makeReportCommand } from '../handlers/commands/report.js';
 import { makeStatusCommand } from '../handlers/commands/status.js';
@@ -31,6 +33,10 @@ import type { AuditEventInput, AuditLog } from './audit/types.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createInFlight } from './domain/inflight.js';
+import { createDrillFeature, type DrillFeature } from './drills/feature.js';
+import { createMeasuredDurations } from './drills/measured.js';
+import { createDrillStores } from './drills/store.js';
+import { createFailbackSetup, createSetupStore } from './failback/index.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger, toBoltLogger } from './logger.js';
 import { loadPlanFile, type Plan } from './plan/load.js';
@@ -58,6 +64,12 @@ export interface LifeboatOptions {
   };
   /** Use this DynamoDB endpoint (e.g. one dynalite shared by several replicas in a test) instead of config.state. */
   readonly dynamoEndpoint?: string;
+  /** Drill tuning (the sandbox polls faster because its cloud runs faster). */
+  readonly drills?: {
+    readonly pollIntervalMs?: number;
+    readonly cleanupAfterMs?: number;
+    readonly sweepIntervalMs?: number;
+  };
   /** Runbook engine tuning (the sandbox polls faster because its cloud runs faster). */
   readonly runbook?: { readonly pollIntervalMs?: number };
 }
@@ -76,6 +88,8 @@ export interface Lifeboat {
   /** Failover requests: `slack.requestFromAlarm`, `slack.expireDue`, the request state machine. */
   readonly failover: FailoverFeature;
   readonly runner: RunbookRunner;
+  /** Drills: requests, engine, results, `listDrillResources()` for the daily digest. */
+  readonly drills: DrillFeature;
   readonly logger: Logger;
   /** Stops accepting requests, waits for in-flight work (up to `graceMs`), then releases everything. */
   close(graceMs?: number): Promise<void>;
@@ -124,8 +138,18 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     const aws = createAwsClients(options.onAwsClient ? { onClient: options.onAwsClient } : {});
     cleanups.push(() => aws.destroy());
 
+    // Drill results feed readiness estimates (measured step durations), so they exist first.
+    const drillStores = createDrillStores(documents, config.tableName, clock);
+    const drillDurations = createMeasuredDurations(drillStores, () => plan);
+    await drillDurations
+      .refresh()
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not load drill results'));
     const readiness = createReadinessService({
-      engine: createReadinessEngine({ checkers: createAwsCheckers(aws, { canary: { clock } }), clock }),
+      engine: createReadinessEngine({
+        checkers: createAwsCheckers(aws, { canary: { clock } }),
+        clock,
+        stepDurations: drillDurations,
+      }),
       getPlan: () => plan,
       clock,
     });
@@ -232,6 +256,40 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       logger,
       inflight,
     };
+    const drills = createDrillFeature({
+      documents,
+      tableName: config.tableName,
+      stores,
+      approvers: failover.approvers,
+      aws,
+      audit,
+      client: app.client,
+      getPlan: () => plan,
+      clock,
+      logger,
+      instanceId,
+      track: (work) => void inflight.track(work),
+      drillStores,
+      durations: drillDurations,
+      ...(options.drills?.pollIntervalMs ? { pollIntervalMs: options.drills.pollIntervalMs } : {}),
+      ...(options.drills?.cleanupAfterMs ? { cleanupAfterMs: options.drills.cleanupAfterMs } : {}),
+    });
+    cleanups.push(() => drills.engine.stop());
+    const failbackHandlers: FailbackHandlerDeps = {
+      aws,
+      getPlan: () => plan,
+      clock,
+      logger,
+      setup: createFailbackSetup({
+        aws,
+        setups: createSetupStore(documents, config.tableName, clock),
+        approvers: failover.approvers,
+        audit,
+        getPlan: () => plan,
+        clock,
+      }),
+    };
+    const drillHandlers = { drills, getPlan: () => plan };
 
     register(app, {
       logger,
@@ -243,8 +301,12 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
         audit: makeAuditCommand({ audit, getPlan: () => plan, logger, clock }),
         report: makeReportCommand({ audit, getPlan: () => plan, logger, clock }),
         failover: makeFailoverCommand(failoverHandlers),
+        drill: makeDrillCommand(drillHandlers),
+        failback: makeFailbackCommand(failbackHandlers),
       },
       failover: failoverHandlers,
+      drills: drillHandlers,
+      failback: failbackHandlers,
       recordCommand: async ({ userId, channelId, text }) => {
         await audit.append({
           type: 'command',
@@ -322,6 +384,15 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     }, 60_000);
     expirySweep.unref();
     cleanups.push(() => clearInterval(expirySweep));
+    // Drills a previous run left running are resumed and due cleanups run, now and every minute.
+    const drillSweep = () =>
+      inflight.track(
+        drills.sweep().catch((error: unknown) => logger.warn({ err: error }, 'drill sweep failed')),
+      );
+    drillSweep();
+    const drillTimer = setInterval(drillSweep, options.drills?.sweepIntervalMs ?? 60_000);
+    drillTimer.unref();
+    cleanups.push(() => clearInterval(drillTimer));
     logger.info(
       { url, instanceId, plan: plan.source, planHash: plan.hash, services: Object.keys(plan.services) },
       'Lifeboat is up',
@@ -338,6 +409,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       readiness,
       alarms,
       failover,
+      drills,
       runner: engine,
       logger,
       close(graceMs = 10_000) {

@@ -1,6 +1,8 @@
 import type { App } from '@slack/bolt';
 import { ActionId } from '../../blocks/ids.js';
 import type { HandlerDeps } from '../deps.js';
+import { makeDrillDecision } from './drill-decide.js';
+import { makeFailbackAction } from './failback-actions.js';
 import { makeApproveButton } from './failover-approve.js';
 import { makeStepDecisionButton } from './failover-decide.js';
 import { makeDeclineButton } from './failover-decline.js';
@@ -26,6 +28,18 @@ export function register(app: App, deps: HandlerDeps): void {
   } else {
     app.action(ActionId.readinessDryRun, makeComingWithRunbook('dry-run'));
     app.action(ActionId.readinessRequestFailover, makeComingWithRunbook('failover'));
+  }
+  if (deps.drills) {
+    const drills = { drills: deps.drills.drills, logger: deps.logger };
+    app.action(ActionId.drillApprove, makeDrillDecision(drills, 'approve'));
+    app.action(ActionId.drillDecline, makeDrillDecision(drills, 'decline'));
+    app.action(ActionId.drillKeep, makeDrillDecision(drills, 'keep'));
+    app.action(ActionId.drillCleanup, makeDrillDecision(drills, 'cleanup'));
+  }
+  if (deps.failback) {
+    app.action(ActionId.failbackSetup, makeFailbackAction(deps.failback, 'setup'));
+    app.action(ActionId.failbackRecheck, makeFailbackAction(deps.failback, 'recheck'));
+    app.action(ActionId.failbackRequest, makeFailbackAction(deps.failback, 'request'));
   }
   if (deps.incidents) {
     const { acknowledge } = deps.incidents;

@@ -32,6 +32,9 @@ export interface DrillFeatureDeps {
   readonly pollIntervalMs?: number;
   readonly cleanupAfterMs?: number;
   readonly settings?: (service: string) => DrillSettings;
+  /** Already built by the composition root (the readiness engine needs the durations first). */
+  readonly drillStores?: DrillStores;
+  readonly durations?: MeasuredDurations;
 }
 
 export interface DrillFeature {
@@ -55,8 +58,8 @@ export interface DrillFeature {
 /** Drills wired for Slack: the card is posted once and edited on every persisted change. */
 export function createDrillFeature(deps: DrillFeatureDeps): DrillFeature {
   const { logger } = deps;
-  const stores = createDrillStores(deps.documents, deps.tableName, deps.clock);
-  const durations = createMeasuredDurations(stores, deps.getPlan);
+  const stores = deps.drillStores ?? createDrillStores(deps.documents, deps.tableName, deps.clock);
+  const durations = deps.durations ?? createMeasuredDurations(stores, deps.getPlan);
   const update = async (drill: Drill) => {
     if (!drill.messageTs) return;
     await deps.client.chat.update({

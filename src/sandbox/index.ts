@@ -80,6 +80,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       plan,
       ...(options.logger ? { logger: options.logger } : {}),
       onAwsClient: (client, region) => cloud.attach(client, region),
+      // The simulated cloud runs timeScale times faster, so the runbook polls it more often.
+      runbook: { pollIntervalMs: 250 },
+      drills: { pollIntervalMs: 500 },
       snsTrust: {
         certHost: new RegExp(`^${certUrl.host.replace(/\./g, '\\.')}$`),
         certificates: async (url) => {
