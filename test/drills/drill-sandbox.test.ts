@@ -63,6 +63,9 @@ describe('drills in the simulated cloud', () => {
     expect(stored).toMatchObject({ drillId: id, rtoMs: result?.rtoMs, rpoMs: result?.rpoMs });
     const completed = (await world.auditEntries()).find((e) => e.type === 'drill.completed');
     expect(completed?.details).toMatchObject({ rtoMs: result?.rtoMs, rpoMs: result?.rpoMs });
+    await world.durations.refresh();
+    expect(world.durations.latest('payments', 'start-api')).toBe(measured?.steps['payments-api']?.rtoMs);
+    expect(world.durations.latest('payments', 'promote-db')).toBeUndefined(); // a restore is not a switchover
     const running = await listDrillResources(world.drillStores);
     expect(running.map((r) => r.resource)).toEqual(
       expect.arrayContaining([
