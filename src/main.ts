@@ -40,10 +40,13 @@ import { createFailbackSetup, createSetupStore } from './failback/index.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger, toBoltLogger } from './logger.js';
 import { loadPlanFile, type Plan } from './plan/load.js';
+import type { HttpGet } from './probes/types.js';
 import { createAwsCheckers } from './readiness/aws/index.js';
 import { createReadinessEngine } from './readiness/engine.js';
 import { createReadinessService, type ReadinessService } from './readiness/service.js';
 import { createDynamoActiveIndex, createRunbookRunner, type RunbookRunner } from './runbook/index.js';
+import type { Scheduler } from './scheduler/scheduler.js';
+import { wireScheduler } from './scheduler/wire.js';
 
 export interface LifeboatOptions {
   readonly config: Config;
@@ -72,6 +75,8 @@ export interface LifeboatOptions {
   };
   /** Runbook engine tuning (the sandbox polls faster because its cloud runs faster). */
   readonly runbook?: { readonly pollIntervalMs?: number };
+  /** HTTP for outside-in probes (the sandbox answers its probe URLs from the simulated cloud). */
+  readonly probeHttp?: HttpGet;
 }
 
 export interface Lifeboat {
@@ -90,6 +95,8 @@ export interface Lifeboat {
   readonly runner: RunbookRunner;
   /** Drills: requests, engine, results, `listDrillResources()` for the daily digest. */
   readonly drills: DrillFeature;
+  /** Scheduled jobs: readiness check, daily digest, audit seal, probes (`status()` for `/dr status`). */
+  readonly scheduler: Scheduler;
   readonly logger: Logger;
   /** Stops accepting requests, waits for in-flight work (up to `graceMs`), then releases everything. */
   close(graceMs?: number): Promise<void>;
@@ -290,6 +297,22 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       }),
     };
     const drillHandlers = { drills, getPlan: () => plan };
+    const scheduler = wireScheduler({
+      plan,
+      documents,
+      tableName: config.tableName,
+      stores,
+      audit,
+      readiness,
+      aws,
+      alarms,
+      chat: outboundSlack.chat,
+      instanceId,
+      clock,
+      logger,
+      drillResources: () => drills.listDrillResources(),
+      ...(options.probeHttp ? { probeHttp: options.probeHttp } : {}),
+    });
 
     register(app, {
       logger,
@@ -297,7 +320,12 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       inflight,
       readiness,
       subcommands: {
-        status: makeStatusCommand({ readiness, getPlan: () => plan, logger }),
+        status: makeStatusCommand({
+          readiness,
+          getPlan: () => plan,
+          logger,
+          schedule: () => scheduler.status(),
+        }),
         audit: makeAuditCommand({ audit, getPlan: () => plan, logger, clock }),
         report: makeReportCommand({ audit, getPlan: () => plan, logger, clock }),
         failover: makeFailoverCommand(failoverHandlers),
@@ -393,6 +421,11 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     const drillTimer = setInterval(drillSweep, options.drills?.sweepIntervalMs ?? 60_000);
     drillTimer.unref();
     cleanups.push(() => clearInterval(drillTimer));
+    // Scheduled jobs start once Slack works; a missed daily slot runs late in the background.
+    inflight.track(
+      scheduler.start().catch((error: unknown) => logger.error({ err: error }, 'scheduler did not start')),
+    );
+    cleanups.push(() => scheduler.close(5_000));
     logger.info(
       { url, instanceId, plan: plan.source, planHash: plan.hash, services: Object.keys(plan.services) },
       'Lifeboat is up',
@@ -410,6 +443,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       alarms,
       failover,
       drills,
+      scheduler,
       runner: engine,
       logger,
       close(graceMs = 10_000) {

@@ -4,8 +4,9 @@ import { parseConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { type Lifeboat, startLifeboat } from '../main.js';
 import { loadPlanFile, type Plan } from '../plan/load.js';
+import { fetchGet } from '../probes/checks.js';
 import { createSimulatedCloud, type SimulatedCloud } from './aws/index.js';
-import { panelRoutes, panelScript } from './panel.js';
+import { panelRoutes, panelScript, sandboxProbeUrl } from './panel.js';
 import { SANDBOX_BOT, workspaceForPlan } from './people.js';
 import { type EmulatorOptions, type SlackEmulator, startSlackEmulator } from './slack/index.js';
 
@@ -82,6 +83,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       onAwsClient: (client, region) => cloud.attach(client, region),
       // The simulated cloud runs timeScale times faster, so the runbook polls it more often.
       runbook: { pollIntervalMs: 250 },
+      // Outside-in probes of the example plan reach the emulator, which answers from the simulated Regions.
+      probeHttp: (url, init) => fetchGet(sandboxProbeUrl(slack.url, url), init),
       drills: { pollIntervalMs: 500 },
       snsTrust: {
         certHost: new RegExp(`^${certUrl.host.replace(/\./g, '\\.')}$`),
