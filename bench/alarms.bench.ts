@@ -117,6 +117,13 @@ export default async function run(): Promise<BenchResult[]> {
   });
   try {
     const ids: string[] = [];
+    let snsGaveUp = 0;
+    let snsFailedAttempts = 0;
+    sandbox.cloud.events.on('delivery', (d: { ok: boolean; willRetry: boolean; type: string }) => {
+      if (d.type !== 'Notification' || d.ok) return;
+      snsFailedAttempts++;
+      if (!d.willRetry) snsGaveUp++;
+    });
     let storming = true;
     const during = sampleHelp(sandbox.slack, () => !storming, 50);
     const started = Date.now();
@@ -138,11 +145,13 @@ export default async function run(): Promise<BenchResult[]> {
 
     // Every notification accounted for: an applied receipt in the store.
     let lost = 0;
+    let pending = 0;
     for (let i = 0; i < ids.length; i += 200) {
       const receipts = await Promise.all(
         ids.slice(i, i + 200).map((id) => sandbox.bot.alarms.receipts.get(id)),
       );
       lost += receipts.filter((r) => r?.status !== 'applied').length;
+      pending += receipts.filter((r) => r?.status === 'pending').length;
     }
 
     // Slack calls against the emulator's limits.
@@ -182,6 +191,15 @@ export default async function run(): Promise<BenchResult[]> {
         ratio: lost / count,
         target: '0 lost (each has an applied receipt)',
         pass: lost === 0,
+      },
+      {
+        name: `alarms: SNS deliveries retried / given up (${pending} receipts left pending)`,
+        value: snsGaveUp,
+        unit: 'msgs',
+        baseline: snsFailedAttempts,
+        ratio: snsGaveUp / count,
+        target: '0 given up (SNS stops after 3 retries)',
+        pass: snsGaveUp === 0,
       },
       {
         name: 'alarms: Slack 429 responses during the storm',

@@ -26,7 +26,8 @@ export interface ReceivedDetails {
   readonly dropped?: boolean;
 }
 
-const MAX_BATCH = 200;
+const MAX_BATCH = 500;
+const BATCH_PAUSE_MS = 250;
 
 export function createAlarmAudit(audit: AuditLog, logger: Logger): AlarmAudit {
   const buffer: (
@@ -60,6 +61,9 @@ export function createAlarmAudit(audit: AuditLog, logger: Logger): AlarmAudit {
           details: { ...d } as JsonObject,
         });
       } else {
+        // Under a storm, let the next batch grow instead of keeping the (shared, serialised) audit
+        // log busy: other appends, such as a command's before its answer, then rarely wait.
+        await new Promise((resolve) => setTimeout(resolve, BATCH_PAUSE_MS));
         await append({
           type: 'alarm.received',
           actor: 'aws',

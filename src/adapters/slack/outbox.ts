@@ -33,13 +33,13 @@ export interface OutboxLimits {
 
 /**
  * Slack: ~1 message/s per channel with short bursts; chat.update 50+/min. A margin under both, so
- * that network jitter between our send and Slack's clock does not tip a call over; burst plus one
- * minute of sustained rate stays within the published per-minute figure.
+ * that jitter between our send and Slack's clock (event-loop lag under load bunches calls) does not
+ * tip a call over; burst plus one minute of sustained rate stays well within the per-minute figure.
  */
 export const SLACK_LIMITS: OutboxLimits = {
   postPerSecond: 0.9,
   postBurst: 2,
-  updatePerMinute: 45,
+  updatePerMinute: 40,
   updateBurst: 5,
 };
 
