@@ -28,8 +28,11 @@ describe('failback readiness and setup in the simulated cloud', () => {
       getPlan: () => w.plan,
       clock: w.clock,
     });
-  const check = (w: DrillWorld, name: string) =>
-    checkFailbackReadiness({ aws: w.aws, service: { ...w.plan.services[name]!, name }, now: w.clock.now() });
+  const check = (w: DrillWorld, name: string) => {
+    const service = w.plan.services[name];
+    if (!service) throw new Error(`no service ${name} in the test plan`);
+    return checkFailbackReadiness({ aws: w.aws, service: { ...service, name }, now: w.clock.now() });
+  };
 
   it('refuses failback of a service that serves from its primary Region', async () => {
     // Prepare
