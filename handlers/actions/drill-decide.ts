@@ -40,7 +40,7 @@ export function makeDrillDecision(
         decision === 'keep'
           ? await deps.drills.engine.keep(id, userId)
           : await deps.drills.engine.cleanupNow(id, userId);
-      if (!drill || drill.state !== 'awaitingCleanup') {
+      if (drill?.state !== 'awaitingCleanup') {
         await tell('This drill is not waiting for cleanup any more.');
         return;
       }
