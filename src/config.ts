@@ -58,6 +58,18 @@ const envSchema = z.object({
     }
     return seconds;
   }),
+  AUDIT_ARCHIVE_BUCKET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name')
+      .optional(),
+  ),
+  AUDIT_ARCHIVE_LOCK: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(GOVERNANCE|COMPLIANCE):\d{1,5}$/, 'expected MODE:DAYS, e.g. COMPLIANCE:2555')
+      .optional(),
+  ),
   AWS_REGION: optionalText,
   AWS_DEFAULT_REGION: optionalText,
   AWS_ENDPOINT_URL: optionalText,
@@ -90,6 +102,13 @@ export interface Config {
     /** SNS messages older than this are refused (replay protection), ms. */
     readonly snsMaxAgeMs: number;
   };
+  /** Daily audit archive to S3 (JSON Lines; Object Lock retention when configured). */
+  readonly auditArchive:
+    | {
+        readonly bucket: string;
+        readonly objectLock?: { readonly mode: 'GOVERNANCE' | 'COMPLIANCE'; readonly retainDays: number };
+      }
+    | undefined;
   /** Region the bot itself runs in (the recovery Region in production). */
   readonly region: string | undefined;
   /**
@@ -159,6 +178,9 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     tableName: e.DR_TABLE,
     logLevel: e.LOG_LEVEL,
     alarms: { queueUrl: e.DR_ALARM_QUEUE_URL, snsMaxAgeMs: e.SNS_MAX_AGE_SECONDS * 1000 },
+    auditArchive: e.AUDIT_ARCHIVE_BUCKET
+      ? { bucket: e.AUDIT_ARCHIVE_BUCKET, ...archiveLock(e.AUDIT_ARCHIVE_LOCK) }
+      : undefined,
     region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION,
     state: externalState
       ? { kind: 'dynamodb' }
@@ -174,6 +196,12 @@ export function wantsSandbox(env: Env): boolean {
 /** The one place that reads process.env. */
 export function processEnv(): Env {
   return { ...process.env };
+}
+
+function archiveLock(text: string | undefined) {
+  if (!text) return {};
+  const [mode, days] = text.split(':');
+  return { objectLock: { mode: mode as 'GOVERNANCE' | 'COMPLIANCE', retainDays: Number(days) } };
 }
 
 function deepFreeze<T>(value: T): T {

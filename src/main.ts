@@ -311,6 +311,9 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       clock,
       logger,
       drillResources: () => drills.listDrillResources(),
+      ...(config.auditArchive
+        ? { auditArchive: { ...config.auditArchive, s3: aws.forRegion(config.region ?? 'us-east-1').s3 } }
+        : {}),
       ...(options.probeHttp ? { probeHttp: options.probeHttp } : {}),
     });
 

@@ -65,3 +65,23 @@ describe('configuration', () => {
     expect(wantsSandbox({ SLACK_SIGNING_SECRET: 'x' })).toBe(false);
   });
 });
+
+describe('audit archive configuration', () => {
+  it('reads the bucket and an Object Lock retention', () => {
+    const config = parseConfig({
+      ...valid,
+      AUDIT_ARCHIVE_BUCKET: 'audit-archive',
+      AUDIT_ARCHIVE_LOCK: 'COMPLIANCE:2555',
+    });
+    expect(config.auditArchive).toEqual({
+      bucket: 'audit-archive',
+      objectLock: { mode: 'COMPLIANCE', retainDays: 2555 },
+    });
+  });
+
+  it('rejects a malformed retention', () => {
+    expect(() =>
+      parseConfig({ ...valid, AUDIT_ARCHIVE_BUCKET: 'audit-archive', AUDIT_ARCHIVE_LOCK: 'forever' }),
+    ).toThrow('AUDIT_ARCHIVE_LOCK: expected MODE:DAYS');
+  });
+});
