@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { ParsedPlan } from '../../src/plan/schema.js';
 import { AlarmIntake } from './alarm-intake.js';
+import { AuditArchive } from './audit-archive.js';
 import { BotService, CONTAINER_PORT, PLAN_PATH, SLACK_SECRET_KEYS } from './bot-service.js';
 import { HealthAlarms } from './health-alarms.js';
 import { policyStatementsForPlan } from './permissions.js';
@@ -64,6 +65,8 @@ export class LifeboatStack extends Stack {
       ),
     });
 
+    const archive = new AuditArchive(this, 'AuditArchive', { lock: { mode: 'GOVERNANCE', retainDays: 365 } });
+
     const bot = new BotService(this, 'Bot', {
       settings,
       image: props.image ?? imageFor(settings),
@@ -78,10 +81,13 @@ export class LifeboatStack extends Stack {
         DR_PLAN: PLAN_PATH,
         DR_PLAN_YAML: props.planText,
         DR_ALARM_QUEUE_URL: intake.queue.queueUrl,
+        AUDIT_ARCHIVE_BUCKET: archive.bucket.bucketName,
+        AUDIT_ARCHIVE_LOCK: archive.lockSetting,
       },
     });
     this.taskRole = bot.taskRole;
     state.grantStores(bot.taskRole);
+    archive.grantArchiver(bot.taskRole);
     intake.queue.grantConsumeMessages(bot.taskRole);
     for (const spec of policyStatementsForPlan(props.plan, { passRoleArns: settings.passRoleArns })) {
       bot.taskRole.addToPrincipalPolicy(
@@ -108,6 +114,7 @@ export class LifeboatStack extends Stack {
     }
     new CfnOutput(this, 'SlackSecretArn', { value: slackSecret.secretArn });
     new CfnOutput(this, 'StateTableName', { value: state.table.tableName });
+    new CfnOutput(this, 'AuditArchiveBucket', { value: archive.bucket.bucketName });
     new CfnOutput(this, 'AlarmTopicArn', { value: intake.topic.topicArn });
     new CfnOutput(this, 'AlarmQueueArn', { value: intake.queue.queueArn });
     new CfnOutput(this, 'OpsTopicArn', { value: health.topic.topicArn });

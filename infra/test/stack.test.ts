@@ -70,6 +70,30 @@ describe('LifeboatStack for the example plan', () => {
     });
   });
 
+  it('archives the audit log to a versioned, Object-Locked, private bucket the bot can write but not delete', () => {
+    // Assert
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        VersioningConfiguration: { Status: 'Enabled' },
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } },
+        },
+        PublicAccessBlockConfiguration: Match.objectLike({
+          BlockPublicAcls: true,
+          RestrictPublicBuckets: true,
+        }),
+      }),
+    });
+    const archiveActions = identityStatements(template)
+      .filter((s) => JSON.stringify(s.Resource ?? '').includes('AuditArchive'))
+      .flatMap(actionList);
+    expect(archiveActions).toContain('s3:PutObject');
+    expect(archiveActions.filter((a) => a.startsWith('s3:Delete'))).toEqual([]);
+  });
+
   it('queues alarms with a 14-day dead-letter queue after five receives, encrypted', () => {
     // Assert
     template.hasResourceProperties('AWS::SQS::Queue', {
