@@ -87,6 +87,28 @@ describe('dynamodb canary', () => {
     ]);
   });
 
+  it("counts another replica's later heartbeat on the recovery side as arrival of its own", async () => {
+    // Prepare: our beat-1 was replaced on the primary by beat-2 (another replica) before it replicated
+    ddbPrimary.on(DescribeTableCommand).resolves(keySchema);
+    ddbPrimary.on(PutItemCommand).resolves({});
+    ddbPrimary.on(GetItemCommand).resolves({ Item: { ...KEY, lifeboatCanaryId: { S: 'beat-2' } } });
+    ddbRecovery
+      .on(GetItemCommand)
+      .resolvesOnce({ Item: { ...KEY, lifeboatCanaryId: { S: 'older-beat' } } })
+      .resolves({ Item: { ...KEY, lifeboatCanaryId: { S: 'beat-2' } } });
+
+    // Act
+    const checks = await createDynamoDbCanaryChecker(clients, drivenOptions()).check(
+      table,
+      payments,
+      directContext(),
+    );
+
+    // Assert: measured at the second poll, not after the whole wait; the primary read is consistent
+    expect(checks[0]).toMatchObject({ verdict: 'ready', dataLossMs: 1_000 });
+    expect(ddbPrimary).toReceiveCommandWith(GetItemCommand, { Key: KEY, ConsistentRead: true });
+  });
+
   it('is degraded when the heartbeat has not arrived after waiting beyond the RPO', async () => {
     // Prepare
     ddbPrimary.on(DescribeTableCommand).resolves(keySchema);

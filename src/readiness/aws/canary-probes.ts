@@ -18,7 +18,8 @@ export const CANARY_METADATA = 'lifeboat-canary-id';
 
 /**
  * DynamoDB replication canary (opt-in `canary` on the table): PutItem of a heartbeat under the canary key
- * prefix in the primary Region, then GetItem on the recovery replica until the same heartbeat id is there.
+ * prefix in the primary Region, then GetItem on the recovery replica until the same heartbeat id (or a later
+ * replica's, read back from the primary) is there.
  * Needs string partition (and sort) keys: the key schema comes from DescribeTable.
  */
 export function createDynamoDbCanaryChecker(
@@ -67,13 +68,22 @@ export function createDynamoDbCanaryChecker(
             primary.send(new PutItemCommand({ TableName: resource.tableName, Item: item }), { abortSignal }),
           );
         },
-        async arrived(id) {
+        async replicated() {
           const out = await awsCall(ctx, 'dynamodb:GetItem', (abortSignal) =>
             recovery.send(new GetItemCommand({ TableName: resource.tableName, Key: key ?? {} }), {
               abortSignal,
             }),
           );
-          return out.Item?.[CANARY_ATTRIBUTE]?.S === id;
+          return out?.Item?.[CANARY_ATTRIBUTE]?.S;
+        },
+        async current() {
+          const out = await awsCall(ctx, 'dynamodb:GetItem', (abortSignal) =>
+            primary.send(
+              new GetItemCommand({ TableName: resource.tableName, Key: key ?? {}, ConsistentRead: true }),
+              { abortSignal },
+            ),
+          );
+          return out?.Item?.[CANARY_ATTRIBUTE]?.S;
         },
       };
       return runner.run(canaryBase(resource), service, canary.interval, probe, `table ${resource.tableName}`);
@@ -89,7 +99,8 @@ export function canaryObjectKey(resource: Bucket, service: string): string {
 
 /**
  * S3 replication canary (opt-in `canary` on the bucket): PutObject of a heartbeat under the canary key prefix
- * in the source bucket, then HeadObject on the destination bucket until the replica carries the same id.
+ * in the source bucket, then HeadObject on the destination bucket until the replica carries the same id (or a
+ * later replica's, read back from the source).
  * The prefix must be inside the replication rule's filter.
  */
 export function createS3CanaryChecker(clients: AwsClients, options: CanaryOptions): Checker<'s3-bucket'> {
@@ -101,6 +112,17 @@ export function createS3CanaryChecker(clients: AwsClients, options: CanaryOption
       const source = clients.forRegion(service.primaryRegion).s3;
       const destination = clients.forRegion(service.recoveryRegion).s3;
       const Key = canaryObjectKey(resource, service.name);
+      const heartbeatOf = async (client: typeof source, Bucket: string) => {
+        try {
+          const out = await awsCall(ctx, 's3:GetObject', (abortSignal) =>
+            client.send(new HeadObjectCommand({ Bucket, Key }), { abortSignal }),
+          );
+          return out?.Metadata?.[CANARY_METADATA];
+        } catch (error) {
+          if (isNotFound(error)) return undefined;
+          throw error;
+        }
+      };
       const probe: CanaryProbe = {
         async write(id) {
           await awsCall(ctx, 's3:PutObject', (abortSignal) =>
@@ -116,19 +138,8 @@ export function createS3CanaryChecker(clients: AwsClients, options: CanaryOption
             ),
           );
         },
-        async arrived(id) {
-          try {
-            const out = await awsCall(ctx, 's3:GetObject', (abortSignal) =>
-              destination.send(new HeadObjectCommand({ Bucket: resource.destinationBucket, Key }), {
-                abortSignal,
-              }),
-            );
-            return out.Metadata?.[CANARY_METADATA] === id;
-          } catch (error) {
-            if (isNotFound(error)) return false;
-            throw error;
-          }
-        },
+        replicated: () => heartbeatOf(destination, resource.destinationBucket),
+        current: () => heartbeatOf(source, resource.sourceBucket),
       };
       return runner.run(
         canaryBase(resource),

@@ -5,12 +5,18 @@ import type { Check, NamedService } from '../types.js';
 import { AwsCallError, type CheckBase, guard } from './call.js';
 import { freshnessCheck } from './freshness.js';
 
-/** How a canary writes its heartbeat and looks for it on the other side. */
+/**
+ * How a canary writes its heartbeat and looks for it on the other side. Every writer (every Lifeboat
+ * replica) uses the same heartbeat item or object per resource, so a heartbeat can be replaced by another
+ * replica's before it replicates: see `createCanaryRunner` for how that still counts as arrived.
+ */
 export interface CanaryProbe {
   /** Writes the heartbeat with this id in the primary Region. */
   write(id: string): Promise<void>;
-  /** True once the heartbeat with this id is readable in the recovery Region. */
-  arrived(id: string): Promise<boolean>;
+  /** The heartbeat id readable in the recovery Region now (undefined: none there yet). */
+  replicated(): Promise<string | undefined>;
+  /** The heartbeat id in the primary Region now (a strongly consistent read). */
+  current(): Promise<string | undefined>;
 }
 
 export interface CanaryOptions {
@@ -30,6 +36,12 @@ const defaultMaxWait = (service: NamedService) => Math.min(120_000, Math.max(5_0
 /**
  * Runs canaries end to end and remembers each result for the resource's canary interval, so a burst of
  * `/dr status` does not write a heartbeat each time. Concurrent runs for the same resource share one.
+ *
+ * Two replicas measuring at once write the same heartbeat key: the later write replaces the earlier one,
+ * possibly before it reached the recovery Region, so the earlier writer might never see its own id there.
+ * A heartbeat therefore counts as arrived when the recovery side shows our id or any id the primary held
+ * after our write (a later write to the same key: the replica is at least as fresh as our write). Ids are
+ * unique, so "the primary holds another id after our write" means that id was written after ours.
  */
 export function createCanaryRunner(options: CanaryOptions) {
   const sleep = options.sleep ?? ((wait: number) => delay(wait).then(() => undefined));
@@ -50,10 +62,11 @@ export function createCanaryRunner(options: CanaryOptions) {
       const wait = maxWait(service);
       const started = options.clock.now();
       await probe.write(id);
+      const arrived = arrival(probe, id);
       for (;;) {
         await sleep(pollMs);
         const elapsed = options.clock.now() - started;
-        if (await probe.arrived(id)) {
+        if (await arrived()) {
           return freshnessCheck(b, 'canary replicated in', elapsed, service.rpo, 'RPO', 'canary');
         }
         if (elapsed >= wait) return notArrived(b, service, wait);
@@ -94,6 +107,26 @@ export function createCanaryRunner(options: CanaryOptions) {
 }
 
 export type CanaryRunner = ReturnType<typeof createCanaryRunner>;
+
+/**
+ * Whether the recovery side holds our heartbeat or a later one. The primary is read only when the
+ * recovery side shows an id it did not show at the previous poll (an older heartbeat still waiting
+ * costs one extra read, not one per poll).
+ */
+export function arrival(probe: CanaryProbe, id: string): () => Promise<boolean> {
+  const later = new Set<string>();
+  let lastSeen: string | undefined;
+  return async () => {
+    const seen = await probe.replicated();
+    if (seen === undefined) return false;
+    if (seen === id || later.has(seen)) return true;
+    if (seen === lastSeen) return false;
+    lastSeen = seen;
+    const current = await probe.current();
+    if (current !== undefined && current !== id) later.add(current);
+    return later.has(seen);
+  };
+}
 
 function notArrived(b: CheckBase, service: NamedService, waitedMs: number): Check {
   const waited = formatDuration(waitedMs);
