@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import type { SetupRecord } from './types.js';
 
 export { type FailbackGate, failbackGate, offeredSetup } from './gate.js';
+export { createMoveStore, type MoveStore } from './moves.js';
 export { checkFailbackReadiness, FAILBACK_RULE_ID } from './reverse.js';
 export { createFailbackSetup, type FailbackSetup, type SetupOutcome } from './setup.js';
 export * from './types.js';

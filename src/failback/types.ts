@@ -49,10 +49,16 @@ export interface FailbackReadiness {
   readonly checkedAtMs: number;
 }
 
-/** The last completed failover or failback of a service, if the caller knows it (e.g. from executions). */
-export type LastMove = (
-  service: string,
-) => Promise<{ readonly kind: 'failover' | 'failback'; readonly finishedAtMs: number } | undefined>;
+/** A completed failover or failback. */
+export interface Move {
+  readonly kind: 'failover' | 'failback';
+  readonly finishedAtMs: number;
+  /** The execution that made it (absent when the caller does not know it). */
+  readonly executionId?: string;
+}
+
+/** The last completed failover or failback of a service, if the caller knows it (`createMoveStore`). */
+export type LastMove = (service: string) => Promise<Move | undefined>;
 
 /** Setup steps run for a service, tracked to completion (`FAILBACK#<service>` / `SETUP`). */
 export interface SetupRecord {

@@ -1,7 +1,7 @@
 import type { AwsClients } from '../adapters/aws/clients.js';
 import type { AuditLog, JsonObject } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
-import type { StepRecord } from '../domain/records.js';
+import type { ExecutionRecord, StepRecord } from '../domain/records.js';
 import type { Step } from '../plan/schema.js';
 import { AwsCallError } from '../readiness/aws/call.js';
 import { createCaller, errorText } from './executors/call.js';
@@ -25,6 +25,8 @@ export interface StepEnv {
   readonly callTimeoutMs: number;
   /** True once the runner stops or loses the lease: stop at the next safe point. */
   readonly stopped: () => boolean;
+  /** Failback: the completed failover it returns from (see `originFacts`). */
+  readonly origin?: ExecutionRecord;
 }
 
 export type StepResult = 'succeeded' | 'failed' | 'stopped';
@@ -51,15 +53,35 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * What the failover recorded on its step for the same resource: the step with the same id, else the first
+ * one acting on the same resource with the same kind (a plan's own `runbook.failback` may name steps anew).
+ */
+export function originFacts(
+  service: Route['service'],
+  step: Step,
+  origin: ExecutionRecord | undefined,
+): Facts | undefined {
+  if (!origin || !('resource' in step)) return undefined;
+  const same = origin.steps[step.id];
+  if (same?.observed) return same.observed;
+  const twin = service.runbook.failover
+    .flatMap((e) => ('parallel' in e ? e.parallel : [e]))
+    .find((s) => s.kind === step.kind && 'resource' in s && s.resource === step.resource);
+  return twin ? origin.steps[twin.id]?.observed : undefined;
+}
+
 export function stepContext(
-  env: Pick<StepEnv, 'route' | 'kind' | 'mode' | 'aws' | 'clock'>,
+  env: Pick<StepEnv, 'route' | 'kind' | 'mode' | 'aws' | 'clock' | 'origin'>,
   step: Step,
   executionId: string,
   record: () => StepRecord | undefined,
   readOnly: boolean,
   callTimeoutMs: number,
 ): StepContext {
+  const origin = env.kind === 'failback' ? originFacts(env.route.service, step, env.origin) : undefined;
   return {
+    ...(origin ? { origin } : {}),
     step,
     service: env.route.service,
     resource: resourceOf(env.route.service, step),

@@ -13,7 +13,9 @@ import {
   type RunbookMode,
 } from './types.js';
 
-type Env = Pick<StepEnv, 'aws' | 'clock' | 'callTimeoutMs'> & { readonly executors: ExecutorRegistry };
+type Env = Pick<StepEnv, 'aws' | 'clock' | 'callTimeoutMs' | 'origin'> & {
+  readonly executors: ExecutorRegistry;
+};
 
 export const DRY_RUN_EXECUTION = '<execution id>';
 
@@ -49,7 +51,14 @@ export async function dryRun(
       generatedAtMs,
     };
   }
-  const stepEnv = { route, kind, mode, aws: env.aws, clock: env.clock };
+  const stepEnv = {
+    route,
+    kind,
+    mode,
+    aws: env.aws,
+    clock: env.clock,
+    ...(env.origin ? { origin: env.origin } : {}),
+  };
   const warnings: string[] = [];
   const steps: DryRunStep[] = [];
   let estimateMs = 0;

@@ -5,7 +5,7 @@ import { driveStep, type StepEnv } from './drive-step.js';
 import { dryRun } from './dry-run.js';
 import { defaultExecutors, type ExecutorRegistry } from './executors/index.js';
 import { allSteps, routeFor } from './stages.js';
-import type { Decision, Execution, RunbookDeps, RunbookRunner } from './types.js';
+import type { Decision, Execution, RunbookDeps, RunbookKind, RunbookMode, RunbookRunner } from './types.js';
 import { createWriter, LostControlError, load } from './writer.js';
 
 const TERMINAL = new Set<ExecutionRecord['state']>(['completed', 'aborted', 'declined', 'expired']);
@@ -84,7 +84,9 @@ export function createRunbookRunner(
     const mode = runbookMode(loaded);
     const route = routeFor(plan, loaded.service, kind);
     const writer = createWriter({ ...deps, logger }, loaded);
+    const origin = kind === 'failback' ? await originOf(loaded.service) : undefined;
     const env: StepEnv = {
+      ...(origin ? { origin } : {}),
       route,
       kind,
       mode,
@@ -207,22 +209,32 @@ export function createRunbookRunner(
     );
   }
 
-  const dryRunEnv = {
-    aws: deps.aws,
-    clock: deps.clock,
-    callTimeoutMs: deps.callTimeoutMs ?? 30_000,
-    executors,
+  async function originOf(service: string) {
+    return deps.origin?.(service).catch((error: unknown) => {
+      logger.warn({ err: error, service }, 'could not load the failover a failback returns from');
+      return undefined;
+    });
+  }
+
+  const planNow = async (service: string, mode: RunbookMode, kind: RunbookKind = 'failover') => {
+    const origin = kind === 'failback' ? await originOf(service) : undefined;
+    const env = {
+      aws: deps.aws,
+      clock: deps.clock,
+      callTimeoutMs: deps.callTimeoutMs ?? 30_000,
+      executors,
+      ...(origin ? { origin } : {}),
+    };
+    return dryRun(env, deps.getPlan(), service, mode, kind);
   };
   return {
     run,
     track: (id) => index.add(id),
     resumeAll,
     decide,
-    dryRun: (service, mode, kind) => dryRun(dryRunEnv, deps.getPlan(), service, mode, kind),
+    dryRun: planNow,
     async plannedCalls(service, mode, kind) {
-      return (await dryRun(dryRunEnv, deps.getPlan(), service, mode, kind)).steps.flatMap((s) => [
-        ...s.calls,
-      ]);
+      return (await planNow(service, mode, kind)).steps.flatMap((s) => [...s.calls]);
     },
     async idle() {
       while (running.size > 0) await Promise.all(running);

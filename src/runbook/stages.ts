@@ -27,17 +27,67 @@ export function serviceOf(plan: Plan, name: string): NamedService {
   return { ...service, name };
 }
 
+const CONTROL = new Set<Step['kind']>(['wait', 'verify', 'notify']);
+
+/**
+ * The failback a plan without `runbook.failback` gets: the failover's resource steps in reverse order (a
+ * parallel group stays a group; EC2 steps start the primary instances again when the plan lists them), then
+ * its health-check verifications pointed at the primary health checks (those that cannot be are dropped),
+ * then one stakeholder notice if the failover had one. Step ids are the failover's.
+ */
+export function defaultFailback(service: NamedService): RunbookEntry[] {
+  const resourceStep = (step: Step): Step | undefined => {
+    if (CONTROL.has(step.kind)) return undefined;
+    if (step.kind !== 'ec2') return step;
+    const r = service.resources.find((x) => x.id === step.resource);
+    return r?.kind === 'ec2' && r.primaryInstances.length > 0 ? { ...step, action: 'start-instances' } : step;
+  };
+  const reversed: RunbookEntry[] = [];
+  for (const entry of [...service.runbook.failover].reverse()) {
+    const steps = ('parallel' in entry ? entry.parallel : [entry]).flatMap((s) => resourceStep(s) ?? []);
+    const [first] = steps;
+    if (first) reversed.push(steps.length > 1 ? { parallel: steps } : first);
+  }
+  const all = service.runbook.failover.flatMap((e) => ('parallel' in e ? e.parallel : [e]));
+  const primaryCheck = (id: string | undefined) => {
+    for (const r of service.resources)
+      if (r.kind === 'route53' && (r.recoveryHealthCheckId === id || r.primaryHealthCheckId === id))
+        return r.primaryHealthCheckId;
+    return undefined;
+  };
+  for (const step of all) {
+    if (step.kind !== 'verify') continue;
+    const healthCheckId = primaryCheck(step.healthCheckId);
+    if (healthCheckId) reversed.push({ id: step.id, kind: 'verify', healthCheckId, estimate: step.estimate });
+  }
+  const notify = all.find((s) => s.kind === 'notify');
+  if (notify)
+    reversed.push({
+      ...notify,
+      message: `${service.name} serves from ${service.primaryRegion} again (failback from ${service.recoveryRegion} completed).`,
+    });
+  return reversed.map((e) => stripUndefined(e));
+}
+
+const stripUndefined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+/** The plan's runbook of a kind: `runbook.failover`, or `runbook.failback` falling back to `defaultFailback`. */
+export function runbookEntries(service: NamedService, kind: RunbookKind): readonly RunbookEntry[] {
+  if (kind === 'failover') return service.runbook.failover;
+  return service.runbook.failback ?? defaultFailback(service);
+}
+
 /**
  * The step list as a function of plan + service + kind: failover runs `runbook.failover` from the
- * primary to the recovery Region; failback runs `runbook.failback` the other way (its executors act
- * in the reverse direction). Drills will add their own kind here.
+ * primary to the recovery Region; failback runs `runbook.failback` (or `defaultFailback`) the other way
+ * (its executors act in the reverse direction).
  */
 export function routeFor(plan: Plan, serviceName: string, kind: RunbookKind): Route {
   const service = serviceOf(plan, serviceName);
-  const entries: readonly RunbookEntry[] | undefined =
-    kind === 'failover' ? service.runbook.failover : service.runbook.failback;
-  if (!entries)
-    throw new RunbookError('no_runbook', `service ${serviceName} has no ${kind} runbook in the plan`);
+  const entries = runbookEntries(service, kind);
+  if (entries.length === 0)
+    throw new RunbookError('no_runbook', `service ${serviceName} has no ${kind} steps`);
   const failover = kind === 'failover';
   return {
     service,

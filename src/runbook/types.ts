@@ -117,6 +117,11 @@ export interface RunbookDeps {
   readonly activeIndex?: ActiveIndex;
   /** Background work started by `decide` (retry/skip) is handed here, e.g. InFlight.track. */
   readonly track?: (work: Promise<unknown>) => void;
+  /**
+   * The service's last completed failover, which a failback returns from: its steps' records hold what
+   * failback restores (e.g. the PRIMARY record's original values for `update-record`).
+   */
+  readonly origin?: (service: string) => Promise<ExecutionRecord | undefined>;
 }
 
 export interface RunbookRunner {

@@ -6,32 +6,67 @@ type PromoteStep = Extract<Step, { kind: 'rds-promote-replica' }>;
 type Ctx = StepContext<PromoteStep>;
 
 const replicaOf = (ctx: Ctx) => (ctx.resource as ResourceOf<'rds-instance'>).replicaInstance;
+const regionOfArn = (arn: string) => arn.split(':')[3];
+const recordedFailbackReplica = (ctx: Ctx) => {
+  const id = ctx.record?.observed?.failbackReplica;
+  return typeof id === 'string' ? id : undefined;
+};
+
+async function describe(ctx: Ctx, region: string, id: string) {
+  const rds = ctx.clients.forRegion(region).rds;
+  try {
+    const out = await ctx.aws.call('rds:DescribeDBInstances', (abortSignal) =>
+      rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), { abortSignal }),
+    );
+    return out.DBInstances?.[0];
+  } catch (error) {
+    if (error instanceof Error && /NotFound/.test(`${error.name} ${error.message}`)) return undefined;
+    throw error;
+  }
+}
 
 /**
- * PromoteReadReplica on the cross-Region replica: irreversible (it stops replicating and reboots),
- * refused by RDS while the replica is backing up, so the step waits for `available` first.
+ * The instance to promote. Failover: the plan's cross-Region replica. Failback: the read replica of the
+ * promoted instance in the primary Region (what the failback check found and its setup step created),
+ * recorded with the intent so a restart promotes the same one even once it no longer is a replica.
+ */
+async function promotee(ctx: Ctx): Promise<{ id: string } | { error: string }> {
+  if (ctx.kind === 'failover') return { id: replicaOf(ctx) };
+  const recorded = recordedFailbackReplica(ctx);
+  if (recorded) return { id: recorded };
+  const promoted = await describe(ctx, ctx.sourceRegion, replicaOf(ctx));
+  if (!promoted) return { error: `${replicaOf(ctx)} not found in ${ctx.sourceRegion}` };
+  const back = (promoted.ReadReplicaDBInstanceIdentifiers ?? []).find(
+    (ref) => (ref.startsWith('arn:') ? regionOfArn(ref) : ctx.sourceRegion) === ctx.targetRegion,
+  );
+  if (!back)
+    return {
+      error: `${replicaOf(ctx)} has no read replica in ${ctx.targetRegion}: set up replication back first (/dr failback ${ctx.service.name})`,
+    };
+  return { id: back.split(':').pop() ?? back };
+}
+
+/**
+ * PromoteReadReplica: irreversible (it stops replicating and reboots), refused by RDS while the replica is
+ * backing up, so the step waits for `available` first. Failover promotes the plan's replica in the recovery
+ * Region; failback promotes the new replica back in the primary Region (see `promotee`).
  */
 export const rdsPromoteExecutor: StepExecutor<PromoteStep> = {
   defaultTimeoutMs: 45 * 60_000,
   describe: (ctx) =>
-    `Promote read replica ${replicaOf(ctx)} in ${ctx.targetRegion} to a standalone primary (irreversible; it reboots)`,
+    ctx.kind === 'failover'
+      ? `Promote read replica ${replicaOf(ctx)} in ${ctx.targetRegion} to a standalone primary (irreversible; it reboots)`
+      : `Promote ${recordedFailbackReplica(ctx) ?? `the read replica of ${replicaOf(ctx)}`} in ${ctx.targetRegion} (found by the failback check) to a standalone primary (irreversible; it reboots, and ${replicaOf(ctx)} stops being its source)`,
   irreversible: () => true,
   async observe(ctx): Promise<Observation> {
-    const id = replicaOf(ctx);
-    if (ctx.kind !== 'failover')
-      return {
-        state: 'failed',
-        summary: `failing back ${id} needs a new cross-Region replica of it first; not automated`,
-      };
-    const rds = ctx.clients.forRegion(ctx.targetRegion).rds;
-    const out = await ctx.aws.call('rds:DescribeDBInstances', (abortSignal) =>
-      rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), { abortSignal }),
-    );
-    const db = out.DBInstances?.[0];
+    const target = await promotee(ctx);
+    if ('error' in target) return { state: 'failed', summary: target.error };
+    const id = target.id;
+    const db = await describe(ctx, ctx.targetRegion, id);
     if (!db) return { state: 'failed', summary: `DB instance ${id} not found in ${ctx.targetRegion}` };
     const status = db.DBInstanceStatus ?? 'unknown';
     const replica = Boolean(db.ReadReplicaSourceDBInstanceIdentifier);
-    const facts = { status, replica };
+    const facts = { status, replica, ...(ctx.kind === 'failback' ? { failbackReplica: id } : {}) };
     const where = `${id} is ${status}${replica ? `, replicating from ${db.ReadReplicaSourceDBInstanceIdentifier}` : ', standalone'}`;
     const preconditions = [
       { name: 'replica available (not backing up)', ok: status === 'available', observed: where },
@@ -47,18 +82,30 @@ export const rdsPromoteExecutor: StepExecutor<PromoteStep> = {
       return { state: 'blocked', summary: `waiting for ${where} to be available`, facts, preconditions };
     return { state: 'not-started', summary: where, facts, preconditions };
   },
-  calls: (ctx) => [
-    {
-      client: 'rds',
-      command: 'PromoteReadReplica',
-      region: ctx.targetRegion,
-      input: { DBInstanceIdentifier: replicaOf(ctx) },
-    },
-  ],
-  async start(ctx) {
+  calls: (ctx, observation) => {
+    const found = observation?.facts?.failbackReplica;
+    const id =
+      ctx.kind === 'failover'
+        ? replicaOf(ctx)
+        : typeof found === 'string'
+          ? found
+          : `<the read replica of ${replicaOf(ctx)} in ${ctx.targetRegion}>`;
+    return [
+      {
+        client: 'rds',
+        command: 'PromoteReadReplica',
+        region: ctx.targetRegion,
+        input: { DBInstanceIdentifier: id },
+      },
+    ];
+  },
+  async start(ctx, observation) {
+    const found = observation.facts?.failbackReplica;
+    const id = ctx.kind === 'failover' ? replicaOf(ctx) : typeof found === 'string' ? found : undefined;
+    if (!id) throw new Error(`no read replica of ${replicaOf(ctx)} found in ${ctx.targetRegion}`);
     const rds = ctx.clients.forRegion(ctx.targetRegion).rds;
     const out = await ctx.aws.call('rds:PromoteReadReplica', (abortSignal) =>
-      rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: replicaOf(ctx) }), { abortSignal }),
+      rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id }), { abortSignal }),
     );
     return { calledStatus: out?.DBInstance?.DBInstanceStatus ?? null };
   },

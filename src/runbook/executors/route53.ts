@@ -110,14 +110,17 @@ const values = (s: ResourceRecordSet | undefined) =>
     .sort()
     .join(',');
 
-/** update-record: the PRIMARY failover record is pointed at the SECONDARY's values (UPSERT), then GetChange until INSYNC. */
+const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/**
+ * update-record, failover: the PRIMARY failover record is pointed at the SECONDARY's values (UPSERT), then
+ * GetChange until INSYNC. The PRIMARY record as it was (`originalRecord`) is only in the not-started facts,
+ * so it lands on the step record with the intent and later observations do not overwrite it: failback
+ * restores it from there.
+ */
 async function observeRecord(ctx: Ctx): Promise<Observation> {
   const r = res(ctx);
-  if (ctx.kind !== 'failover')
-    return {
-      state: 'failed',
-      summary: 'update-record cannot fail back automatically (the original values are not kept)',
-    };
+  if (ctx.kind !== 'failover') return observeRecordBack(ctx);
   const { primary, secondary } = await records(ctx);
   const preconditions: Precondition[] = [
     {
@@ -139,25 +142,94 @@ async function observeRecord(ctx: Ctx): Promise<Observation> {
     target: JSON.stringify(secondary.ResourceRecords ?? []),
   };
   if (values(primary) !== values(secondary))
-    return { state: 'not-started', summary: `PRIMARY answers ${values(primary)}`, facts, preconditions };
-  const changeId = ctx.record?.observed?.changeId;
-  if (typeof changeId === 'string') {
-    const change = await ctx.aws.call('route53:GetChange', (abortSignal) =>
-      r53(ctx).send(new GetChangeCommand({ Id: changeId }), { abortSignal }),
-    );
-    if (change.ChangeInfo?.Status !== 'INSYNC')
-      return {
-        state: 'in-progress',
-        summary: `change ${changeId} ${change.ChangeInfo?.Status ?? 'unknown'}`,
-        facts,
-        preconditions,
-      };
-  }
+    return {
+      state: 'not-started',
+      summary: `PRIMARY answers ${values(primary)}`,
+      facts: { ...facts, originalRecord: JSON.stringify(primary) },
+      preconditions,
+    };
+  const changed = await changePending(ctx);
+  if (changed) return { state: 'in-progress', summary: changed, facts, preconditions };
   return { state: 'done', summary: `PRIMARY now answers ${values(primary)}`, facts, preconditions };
+}
+
+/** The change this step made, while Route 53 has not applied it everywhere (undefined once INSYNC or none). */
+async function changePending(ctx: Ctx): Promise<string | undefined> {
+  const changeId = ctx.record?.observed?.changeId;
+  if (typeof changeId !== 'string') return undefined;
+  const change = await ctx.aws.call('route53:GetChange', (abortSignal) =>
+    r53(ctx).send(new GetChangeCommand({ Id: changeId }), { abortSignal }),
+  );
+  return change.ChangeInfo?.Status === 'INSYNC'
+    ? undefined
+    : `change ${changeId} ${change.ChangeInfo?.Status ?? 'unknown'}`;
+}
+
+/**
+ * update-record, failback: the PRIMARY record gets back the values the failover recorded before it changed
+ * them (its own step record after a restart, else the failover execution's). Without them it refuses.
+ */
+async function observeRecordBack(ctx: Ctx): Promise<Observation> {
+  const r = res(ctx);
+  const original = text(ctx.record?.observed?.originalRecord) ?? text(ctx.origin?.originalRecord);
+  if (!original)
+    return {
+      state: 'failed',
+      summary: `the original values of the PRIMARY record ${r.recordName} ${r.recordType} were not recorded at failover time (Lifeboat did not change it, or the failover is not on record): restore them by hand, then skip this step`,
+    };
+  const before = JSON.parse(original) as ResourceRecordSet;
+  const { primary } = await records(ctx);
+  const preconditions: Precondition[] = [
+    {
+      name: 'PRIMARY failover record exists',
+      ok: primary !== undefined,
+      observed: `PRIMARY ${values(primary) || 'missing'}, before failover ${values(before)}`,
+    },
+  ];
+  if (!primary)
+    return {
+      state: 'failed',
+      summary: `${r.recordName} ${r.recordType} has no PRIMARY record`,
+      preconditions,
+    };
+  const facts = { originalRecord: original, primaryValues: values(primary), restoreValues: values(before) };
+  if (values(primary) !== values(before))
+    return {
+      state: 'not-started',
+      summary: `PRIMARY answers ${values(primary)}; before the failover it answered ${values(before)}`,
+      facts,
+      preconditions,
+    };
+  const changed = await changePending(ctx);
+  if (changed) return { state: 'in-progress', summary: changed, facts, preconditions };
+  return { state: 'done', summary: `PRIMARY answers ${values(primary)} again`, facts, preconditions };
 }
 
 function recordChange(ctx: Ctx, observation: Observation | undefined) {
   const f = observation?.facts;
+  const comment = `lifeboat ${ctx.executionId} ${ctx.step.id}`;
+  if (ctx.kind !== 'failover') {
+    const original = text(f?.originalRecord);
+    return {
+      HostedZoneId: res(ctx).hostedZoneId,
+      ChangeBatch: {
+        Comment: comment,
+        Changes: [
+          {
+            Action: 'UPSERT' as const,
+            ResourceRecordSet: original
+              ? (JSON.parse(original) as ResourceRecordSet)
+              : {
+                  Name: fqdn(res(ctx).recordName),
+                  Type: res(ctx).recordType,
+                  Failover: 'PRIMARY' as const,
+                  ResourceRecords: [{ Value: '<values recorded at failover>' }],
+                },
+          },
+        ],
+      },
+    };
+  }
   const primary = typeof f?.record === 'string' ? (JSON.parse(f.record) as ResourceRecordSet) : undefined;
   const target =
     typeof f?.target === 'string'
@@ -166,7 +238,7 @@ function recordChange(ctx: Ctx, observation: Observation | undefined) {
   return {
     HostedZoneId: res(ctx).hostedZoneId,
     ChangeBatch: {
-      Comment: `lifeboat ${ctx.executionId} ${ctx.step.id}`,
+      Comment: comment,
       Changes: [
         {
           Action: 'UPSERT' as const,
@@ -190,7 +262,9 @@ export const route53Executor: StepExecutor<DnsStep> = {
   describe(ctx) {
     const r = res(ctx);
     if (ctx.step.action === 'update-record')
-      return `Point ${r.recordName} ${r.recordType} (PRIMARY failover record) at the ${ctx.targetRegion} values; wait until INSYNC`;
+      return ctx.kind === 'failover'
+        ? `Point ${r.recordName} ${r.recordType} (PRIMARY failover record) at the ${ctx.targetRegion} values; wait until INSYNC`
+        : `Restore ${r.recordName} ${r.recordType} (PRIMARY failover record) to its values before the failover; wait until INSYNC`;
     return ctx.kind === 'failover'
       ? `Invert primary health check ${r.primaryHealthCheckId} so Route 53 answers with ${ctx.targetRegion} (data plane; skipped if already failing)`
       : `Restore primary health check ${r.primaryHealthCheckId} (not inverted)`;

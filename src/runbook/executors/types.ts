@@ -43,6 +43,11 @@ export interface StepContext<S extends Step = Step> {
   readonly executionId: string;
   /** The step's record so far (undefined in a dry run). */
   readonly record: StepRecord | undefined;
+  /**
+   * Failback only: what the completed failover recorded on its step for the same resource (e.g. the
+   * PRIMARY record's original values), when the runner was given that failover (`RunbookDeps.origin`).
+   */
+  readonly origin?: Facts;
   readonly clients: AwsClients;
   readonly aws: AwsCaller;
   readonly now: () => number;

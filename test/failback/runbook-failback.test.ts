@@ -1,0 +1,214 @@
+import { readFileSync } from 'node:fs';
+import { CreateDBInstanceReadReplicaCommand } from '@aws-sdk/client-rds';
+import { GetHealthCheckCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createStores } from '../../src/adapters/store/index.js';
+import { offeredSetup } from '../../src/failback/gate.js';
+import { parsePlan } from '../../src/plan/load.js';
+import { allSteps, routeFor } from '../../src/runbook/stages.js';
+import { runner, startState, startWorld, type World } from '../runbook/world.js';
+import { approvedFailback, crashingRunner, readinessOf } from './world.js';
+
+let state: Awaited<ReturnType<typeof startState>>;
+let world: World | undefined;
+beforeAll(async () => {
+  state = await startState();
+});
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+afterAll(async () => {
+  await state?.close();
+});
+
+const until = async (what: string, ok: () => Promise<boolean>, tries = 400) => {
+  for (let i = 0; i < tries; i++) {
+    if (await ok()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+};
+const itemReady = (w: World, service: string, resourceId: string) => async () =>
+  (await readinessOf(w, service)).items.find((i) => i.resourceId === resourceId)?.status === 'ready';
+
+/** accounts failed over (replica promoted), then its replica back in us-east-1 created and available. */
+async function accountsReadyToFailBack(w: World) {
+  const failover = await runner(w).run((await w.approve('accounts', 'unplanned')).id);
+  expect(failover.state, failover.lastError).toBe('completed');
+  const [setup] = offeredSetup(await readinessOf(w, 'accounts'));
+  expect(setup?.command).toBe('CreateDBInstanceReadReplica');
+  await w.aws
+    .forRegion('us-east-1')
+    .rds.send(
+      new CreateDBInstanceReadReplicaCommand(
+        setup?.input as unknown as ConstructorParameters<typeof CreateDBInstanceReadReplicaCommand>[0],
+      ),
+    );
+  await until('the replica back to be available', itemReady(w, 'accounts', 'accounts-db'));
+}
+
+const promotions = (w: World, outcome: string) =>
+  w.calls.filter(
+    (c) => c.operation === 'PromoteReadReplica' && c.region === 'us-east-1' && c.outcome === outcome,
+  ).length;
+
+describe('failback runbook against the simulated cloud', () => {
+  it('derives the default failback: the failover reversed, verification on the primary health check, a notice last', () => {
+    // Prepare
+    const plan = parsePlan(readFileSync('dr-plan.example.yml', 'utf8'));
+
+    // Act
+    const route = routeFor(plan, 'payments', 'failback');
+
+    // Assert
+    expect(route.sourceRegion).toBe('us-west-2');
+    expect(route.targetRegion).toBe('us-east-1');
+    expect(route.stages.map((s) => s.steps.map((x) => x.id))).toEqual([
+      ['flip-dns'],
+      ['start-api', 'check-ledger', 'check-receipts'],
+      ['promote-db'],
+      ['verify-api'],
+      ['tell-stakeholders'],
+    ]);
+    const steps = allSteps(route);
+    expect(steps.find((s) => s.id === 'verify-api')).toMatchObject({ healthCheckId: 'hc-payments-use1' });
+    expect(steps.find((s) => s.id === 'start-api')).toMatchObject({ action: 'start-instances' });
+    expect(steps.find((s) => s.id === 'tell-stakeholders')).toMatchObject({
+      message: expect.stringContaining('us-east-1 again'),
+    });
+  });
+
+  it('brings payments home: Aurora switched over back to us-east-1 and the primary health check restored', async () => {
+    // Prepare: a failover with the primary healthy inverts the primary health check
+    world = await startWorld(state);
+    const failover = await runner(world).run((await world.approve('payments', 'unplanned')).id);
+    expect(failover.state, failover.lastError).toBe('completed');
+    await until('the old primary to rejoin', itemReady(world, 'payments', 'payments-db'));
+    const before = world.mutations().length;
+
+    // Act
+    const done = await runner(world).run((await approvedFailback(world, 'payments')).id);
+
+    // Assert
+    expect(done.state, done.lastError).toBe('completed');
+    expect(world.mutations().slice(before).sort()).toEqual([
+      'dynamodb:PutItem',
+      'rds:SwitchoverGlobalCluster',
+      'route53:UpdateHealthCheck',
+      'sns:Publish',
+    ]);
+    const global = world.cloud.snapshot().rds.globalClusters.find((g) => g.id === 'payments-global');
+    expect(global?.writer).toContain(':us-east-1:');
+    const hc = await world.aws
+      .forRegion('us-east-1')
+      .route53.send(new GetHealthCheckCommand({ HealthCheckId: 'hc-payments-use1' }));
+    expect(hc.HealthCheck?.HealthCheckConfig?.Inverted).toBe(false);
+    const started = (await world.auditEntries()).find(
+      (e) => e.type === 'execution.started' && e.executionId === done.id,
+    );
+    expect(started?.details).toMatchObject({
+      kind: 'failback',
+      sourceRegion: 'us-west-2',
+      targetRegion: 'us-east-1',
+    });
+  });
+
+  it('refuses to promote anything when accounts has no replica back in us-east-1', async () => {
+    // Prepare
+    world = await startWorld(state);
+    const failover = await runner(world).run((await world.approve('accounts', 'unplanned')).id);
+    expect(failover.state).toBe('completed');
+
+    // Act
+    const paused = await runner(world).run((await approvedFailback(world, 'accounts')).id);
+
+    // Assert
+    expect(paused.state).toBe('pausedByFailedStep');
+    expect(paused.pausedAtStep).toBe('promote-replica');
+    expect(paused.lastError).toContain('has no read replica in us-east-1');
+    expect(promotions(world, 'ok') + promotions(world, 'error')).toBe(0);
+  });
+
+  for (const crashAfter of [2, 3])
+    it(`fails accounts back through a failed promotion, Retry and a crash after transition ${crashAfter}: promoted once`, async () => {
+      // Prepare: the failback replica exists; its first promotion is refused by RDS
+      world = await startWorld(state);
+      await accountsReadyToFailBack(world);
+      world.cloud.faults.failOperation('rds:PromoteReadReplica', {
+        times: 1,
+        error: 'InvalidDBInstanceState',
+        status: 400,
+        region: 'us-east-1',
+      });
+      const execution = await approvedFailback(world, 'accounts');
+
+      // Act 1: the step fails and the failback pauses
+      const paused = await runner(world).run(execution.id);
+
+      // Assert 1
+      expect(paused.state).toBe('pausedByFailedStep');
+      expect(paused.pausedAtStep).toBe('promote-replica');
+      expect(paused.steps['promote-replica']?.observed?.failbackReplica).toBe('accounts-db-failback');
+
+      // Act 2: Bob retries; the replica driving the retry dies mid-step; another one takes over later
+      const crashing = crashingRunner(world, crashAfter);
+      await crashing.runner.decide(execution.id, 'retry', 'U0BOB');
+      await crashing.runner.idle();
+      crashing.close();
+      const mid = await world.stores.executions.get(execution.id);
+      const promotedBeforeCrash = promotions(world, 'ok');
+      const later = createStores(state.documents, world.tableName, { now: () => Date.now() + 60_000 });
+      const done = await runner(world, { stores: later }).run(execution.id);
+
+      // Assert 2: the crash came before (2) or after (3) the promotion call; either way it is made once
+      expect(mid?.state).toBe('running');
+      expect(promotedBeforeCrash).toBe(crashAfter === 3 ? 1 : 0);
+      expect(done.state, done.lastError).toBe('completed');
+      expect(promotions(world, 'error')).toBe(1);
+      expect(promotions(world, 'ok')).toBe(1);
+      const types = (await world.auditEntries())
+        .filter((e) => e.executionId === execution.id)
+        .map((e) => e.type);
+      expect(types).toContain('step.retry');
+      expect(types.at(-1)).toBe('execution.completed');
+    }, 30_000);
+
+  it('restores the PRIMARY record values an update-record failover changed, and refuses without them', async () => {
+    // Prepare: payments with DNS moved by editing the PRIMARY record
+    const text = readFileSync('dr-plan.example.yml', 'utf8').replace(
+      'kind: route53\n          resource: payments-dns\n',
+      'kind: route53\n          resource: payments-dns\n          action: update-record\n',
+    );
+    const plan = parsePlan(text);
+    world = await startWorld(state, { plan });
+    const w = world;
+    const records = async () =>
+      (
+        await w.aws.forRegion('us-east-1').route53.send(
+          new ListResourceRecordSetsCommand({
+            HostedZoneId: 'Z0PAYMENTSZONE',
+            StartRecordName: 'api.payments.example.com',
+          }),
+        )
+      ).ResourceRecordSets?.find((r) => r.Failover === 'PRIMARY')?.ResourceRecords;
+    const original = await records();
+    const failover = await runner(w).run((await w.approve('payments', 'planned')).id);
+    expect(failover.state, failover.lastError).toBe('completed');
+    expect(await records()).not.toEqual(original);
+    await until('the clusters to be in sync', itemReady(w, 'payments', 'payments-db'));
+
+    // Act: without the failover on record, then with it
+    const refused = await runner(w).run((await approvedFailback(w, 'payments')).id);
+    const fromFailover = async () => w.stores.executions.get(failover.id);
+    const aborted = await runner(w).decide(refused.id, 'abort', 'U0BOB');
+    const done = await runner(w, { origin: fromFailover }).run((await approvedFailback(w, 'payments')).id);
+
+    // Assert
+    expect(refused.state).toBe('pausedByFailedStep');
+    expect(refused.lastError).toContain('were not recorded at failover time');
+    expect(aborted.state).toBe('aborted');
+    expect(done.state, done.lastError).toBe('completed');
+    expect(await records()).toEqual(original);
+  }, 30_000);
+});
