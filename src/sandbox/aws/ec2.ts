@@ -12,6 +12,7 @@ import type {
   TerminateInstancesCommandInput,
   TerminateInstancesCommandOutput,
 } from '@aws-sdk/client-ec2';
+import { canonicalJson } from '../../domain/canonical-json.js';
 import { DURATIONS } from './durations.js';
 import { matchFilters, registerEc2Images, tagList, templateOf, templateVersion } from './ec2-images.js';
 import { awsError } from './errors.js';
@@ -40,6 +41,7 @@ function instanceShape(i: Ec2Instance): Instance {
       ? { PublicIpAddress: `198.51.100.${(Number(i.id.slice(-2).replace(/\D/g, '')) % 200) + 20}` }
       : {}),
     Tags: tagList(i.tags),
+    ...(i.clientToken ? { ClientToken: i.clientToken } : {}),
     Architecture: 'x86_64',
     Monitoring: { State: 'disabled' },
     ...(i.state === 'stopped'
@@ -109,7 +111,7 @@ export function registerEc2(registry: Registry): void {
         );
         return {
           Reservations: found.map((i) => ({
-            ReservationId: `r-${i.id.slice(2)}`,
+            ReservationId: i.reservationId ?? `r-${i.id.slice(2)}`,
             OwnerId: world.account,
             Instances: [instanceShape(i)],
           })),
@@ -171,6 +173,31 @@ export function registerEc2(registry: Registry): void {
     .on<RunInstancesCommandInput, RunInstancesCommandOutput>(
       'ec2:RunInstances',
       (input, { world, region }) => {
+        // Idempotent with a ClientToken (per Region): the same token and parameters answer the first
+        // reservation again, with the instances' current state; other parameters are refused.
+        const token = input.ClientToken;
+        const request = launchRequest(input);
+        if (token !== undefined) {
+          if (token.length > 64)
+            throw awsError('ec2', 'InvalidParameterValue', 'ClientToken must be at most 64 ASCII characters');
+          const earlier = [...world.ec2.instances.values()].filter(
+            (i) => i.region === region && i.clientToken === token,
+          );
+          const first = earlier[0];
+          if (first) {
+            if (first.launchRequest !== request)
+              throw awsError(
+                'ec2',
+                'IdempotentParameterMismatch',
+                'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).',
+              );
+            return {
+              ReservationId: first.reservationId,
+              OwnerId: world.account,
+              Instances: earlier.map((i) => instanceShape(i)),
+            };
+          }
+        }
         const lt = input.LaunchTemplate;
         const version = lt
           ? templateVersion(templateOf(world, region, lt.LaunchTemplateId, lt.LaunchTemplateName), lt.Version)
@@ -187,6 +214,7 @@ export function registerEc2(registry: Registry): void {
             .flatMap((s) => (s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
         );
         const now = world.time.now();
+        const reservationId = nextId(world, 'r-');
         const created = Array.from({ length: count }, (_, n) => {
           const i: Ec2Instance = {
             id: nextId(world, 'i-'),
@@ -198,16 +226,24 @@ export function registerEc2(registry: Registry): void {
             az: AZ(region, n),
             tags,
             privateIp: `10.1.${10 + (world.ec2.instances.size % 200)}.${10 + n}`,
+            reservationId,
+            ...(token !== undefined ? { clientToken: token, launchRequest: request } : {}),
           };
           world.ec2.instances.set(i.id, i);
           transition(world, i, 'pending', 'running', DURATIONS.ec2Pending);
           return i;
         });
         return {
-          ReservationId: nextId(world, 'r-'),
+          ReservationId: reservationId,
           OwnerId: world.account,
           Instances: created.map((i) => instanceShape(i)),
         };
       },
     );
+}
+
+/** The parameters that make two RunInstances calls "the same request" (everything but the token), canonical. */
+function launchRequest(input: RunInstancesCommandInput): string {
+  const { ClientToken: _token, ...rest } = input;
+  return canonicalJson(rest);
 }

@@ -102,6 +102,10 @@ export interface Ec2Instance {
   az: string;
   tags: Record<string, string>;
   privateIp: string;
+  /** RunInstances' idempotency token, the reservation it created and that request's parameters (canonical JSON). */
+  clientToken?: string;
+  reservationId?: string;
+  launchRequest?: string;
 }
 export interface Ec2Image {
   id: string;
