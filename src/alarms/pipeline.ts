@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import type { AlarmAudit } from './audit-writer.js';
 import { type AlarmEvent, parseAlarmMessage } from './cloudwatch.js';
+import { incidentOpenedEvent, incidentResolvedEvent } from './incident-audit.js';
 import type { IncidentSlack } from './incident-slack.js';
 import { acknowledge, applyNotices, openIncident } from './incident-state.js';
 import type { Receipt, ReceiptSource, ReceiptStore } from './receipts.js';
@@ -146,6 +147,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           );
           await deps.receipts.markApplied([applied(first, 'incident', id)]);
           log.info({ incident: id, service: key, alarm: first.event.name }, 'incident opened');
+          deps.audit.event(incidentOpenedEvent(created, first.event.name));
           deps.slack.changed(created, []);
           deps.onIncidentOpened?.(created, first.route);
           rest = rest.slice(1);
@@ -172,6 +174,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (result.resolved) {
         // The pointer keeps naming the resolved incident until the next one replaces it.
         log.info({ incident: incident.id, service: key }, 'incident resolved');
+        deps.audit.event(incidentResolvedEvent(written, deps.clock.now()));
       }
       rest = rest.slice(result.consumed);
     }

@@ -16,6 +16,7 @@ import type { Plan } from '../plan/load.js';
 import type { ReadinessService } from '../readiness/service.js';
 import { createAlarmAudit } from './audit-writer.js';
 import { AlarmParseError } from './cloudwatch.js';
+import { incidentAcknowledgedEvent } from './incident-audit.js';
 import { createIncidentSlack } from './incident-slack.js';
 import {
   type AckResult,
@@ -258,13 +259,7 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
     acknowledge: async (incidentId, userId) => {
       const result = await pipeline.acknowledge(incidentId, userId);
       if (result.status === 'acknowledged' && result.incident)
-        audit.event({
-          type: 'command',
-          actor: userId,
-          service: result.incident.service,
-          channel: result.incident.channel,
-          details: { text: 'incident acknowledge', action: 'incident.acknowledged', incidentId },
-        });
+        audit.event(incidentAcknowledgedEvent(result.incident, userId));
       return result;
     },
     async start() {

@@ -11,6 +11,9 @@ export type JsonObject = { [key: string]: JsonValue };
 export const AUDIT_EVENT_TYPES = [
   'alarm.received',
   'alarm.rejected',
+  'incident.opened',
+  'incident.acknowledged',
+  'incident.resolved',
   'command',
   'request.created',
   'approval.granted',

@@ -88,8 +88,20 @@ describe('incident threads, against the Slack emulator and embedded DynamoDB', (
     await notify(system, metricAlarm('payments-db-lag', 'ALARM', T0 + 300_000));
     await system.idle();
 
-    // Assert: a second incident, with its own parent
+    // Assert: a second incident, with its own parent; opening and resolving are audited
     expect(parentsIn(h, 'C0PAYMENTS')).toHaveLength(2);
+    const opened = await h.auditEntries('incident.opened');
+    const resolvedEntries = await h.auditEntries('incident.resolved');
+    expect(opened.map((e) => [e.service, e.details.alarm])).toEqual([
+      ['payments', 'payments-db-lag'],
+      ['payments', 'payments-db-lag'],
+    ]);
+    expect(resolvedEntries).toEqual([
+      expect.objectContaining({
+        service: 'payments',
+        details: expect.objectContaining({ incidentId: opened[0]?.details.incidentId, durationMs: 240_000 }),
+      }),
+    ]);
   });
 
   it('records who acknowledged, audits it and shows it on the card', async () => {
@@ -112,8 +124,10 @@ describe('incident threads, against the Slack emulator and embedded DynamoDB', (
     const card = parentsIn(h, 'C0PAYMENTS').at(-1);
     expect(cardText(card)).toContain('Acknowledged by <@U0ALICE>');
     expect(buttons(card)).not.toContain(ActionId.incidentAcknowledge);
-    const audited = await h.auditEntries('command');
-    expect(audited.some((e) => e.actor === 'U0ALICE' && e.details.incidentId === incidentId)).toBe(true);
+    const audited = await h.auditEntries('incident.acknowledged');
+    expect(audited).toEqual([
+      expect.objectContaining({ actor: 'U0ALICE', service: 'payments', details: { incidentId } }),
+    ]);
   });
 
   it('flags unrouted alarms and posts them to the unrouted channel', async () => {
