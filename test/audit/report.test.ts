@@ -160,6 +160,60 @@ describe('compliance report', () => {
     expect(payments?.openFindings.map((f) => f.id)).toEqual(['f1']);
   });
 
+  it('counts ready time only after transitions to "ready", whatever the verdict changes in between', async () => {
+    // Prepare: ready → degraded (day 1) → not_ready (day 2) → degraded (day 4, "recovered") → ready (day 6)
+    const change = (type: 'readiness.regressed' | 'readiness.recovered', from: string, to: string) => ({
+      type,
+      actor: 'lifeboat',
+      service: 'payments',
+      details: { from, to, rpoMs: null, rtoMs: 600_000 },
+    });
+    const { log } = await logOf([
+      [FROM + 1 * DAY, change('readiness.regressed', 'ready', 'degraded')],
+      [FROM + 2 * DAY, change('readiness.regressed', 'degraded', 'not_ready')],
+      [FROM + 4 * DAY, change('readiness.recovered', 'not_ready', 'degraded')],
+      [FROM + 6 * DAY, change('readiness.recovered', 'degraded', 'ready')],
+    ]);
+
+    // Act
+    const report = await compute(log);
+
+    // Assert: ready on days 0–1 and 6–10 = 5 of 10 days; one departure from ready
+    const payments = report.services.find((s) => s.service === 'payments');
+    expect(payments?.readiness).toEqual({ uptimePct: 50, regressions: 1 });
+  });
+
+  it('takes the state before the first transition from its "from" verdict', async () => {
+    // Prepare: the period starts degraded; the first entry is degraded → not_ready, then back to ready
+    const { log } = await logOf([
+      [
+        FROM + 2 * DAY,
+        {
+          type: 'readiness.regressed',
+          actor: 'lifeboat',
+          service: 'payments',
+          details: { from: 'degraded', to: 'not_ready' },
+        },
+      ],
+      [
+        FROM + 8 * DAY,
+        {
+          type: 'readiness.recovered',
+          actor: 'lifeboat',
+          service: 'payments',
+          details: { from: 'not_ready', to: 'ready' },
+        },
+      ],
+    ]);
+
+    // Act
+    const report = await compute(log);
+
+    // Assert: not ready until day 8, ready for the last 2 days
+    const payments = report.services.find((s) => s.service === 'payments');
+    expect(payments?.readiness).toEqual({ uptimePct: 20, regressions: 0 });
+  });
+
   it('says plainly when there is no data instead of inventing figures', async () => {
     // Prepare
     const { log } = await logOf([]);

@@ -70,14 +70,24 @@ export function createReportAccumulator(
     );
   };
 
-  function readiness(s: ServiceState, at: number, ready: boolean): void {
+  /**
+   * A readiness transition: `details.to` is the verdict after it, `details.from` the one before (the
+   * scheduler records both on any change, e.g. degraded → not_ready). Only `to: "ready"` counts as ready
+   * time. Entries without them (older logs) flip between ready (recovered) and not ready (regressed).
+   */
+  function readiness(s: ServiceState, at: number, entry: AuditEntry): void {
+    const to = text(entry.details, 'to');
+    const from = text(entry.details, 'from');
+    const ready = to !== undefined ? to === 'ready' : entry.type === 'readiness.recovered';
     if (!s.readiness) {
-      // The first transition tells the state before it: a regression means it was ready until then.
-      s.readiness = { ready: !ready, since: period.from, readyMs: 0, regressions: 0 };
+      // The first transition tells the state before it.
+      const before = from !== undefined ? from === 'ready' : !ready;
+      s.readiness = { ready: before, since: period.from, readyMs: 0, regressions: 0 };
     }
     const r = s.readiness;
     if (r.ready === ready) return;
     if (r.ready) r.readyMs += at - r.since;
+    // A regression, for the report, is leaving "ready" (degraded → not_ready changes no uptime).
     if (!ready) r.regressions++;
     r.ready = ready;
     r.since = at;
@@ -169,7 +179,7 @@ export function createReportAccumulator(
         }
         case 'readiness.regressed':
         case 'readiness.recovered':
-          readiness(s, at, entry.type === 'readiness.recovered');
+          readiness(s, at, entry);
           return;
         default:
           return;
