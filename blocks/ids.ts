@@ -28,6 +28,10 @@ export const ActionId = {
   failbackSetup: 'failback_setup',
   failbackRecheck: 'failback_recheck',
   failbackRequest: 'failback_request',
+  /** A completed failover's progress card (value `<service>`): show the failback check of the service. */
+  failbackOpen: 'failback_open',
+  /** Input of the failback request modal. */
+  failbackReason: 'failback_reason',
 } as const;
 export type ActionId = (typeof ActionId)[keyof typeof ActionId];
 
@@ -49,6 +53,7 @@ export const BlockId = {
   drillActions: 'drill_actions',
   failbackCard: 'failback_card',
   failbackActions: 'failback_actions',
+  failbackReason: 'failback_reason',
 } as const;
 export type BlockId = (typeof BlockId)[keyof typeof BlockId];
 
@@ -56,5 +61,6 @@ export type BlockId = (typeof BlockId)[keyof typeof BlockId];
 export const CallbackId = {
   failoverRequest: 'failover_request',
   failoverDecline: 'failover_decline',
+  failbackRequest: 'failback_request',
 } as const;
 export type CallbackId = (typeof CallbackId)[keyof typeof CallbackId];

@@ -104,17 +104,31 @@ export function parseApproveValue(value: string | undefined): { id: string; dige
   return { id, digest };
 }
 
+/** Failover: the mode's title; failback is always a planned switch back. */
+export const requestTitle = (request: Pick<FailoverRequest, 'kind' | 'mode'>) =>
+  request.kind === 'failback' ? 'Planned failback' : MODE_TITLE[request.mode];
+
 function actions(model: FailoverCardModel): ActionsBlock | undefined {
   const { request, execution } = model;
   const s = escapeText(request.service);
+  const what = request.kind === 'failback' ? 'failback' : 'failover';
+  if (execution.state === 'completed' && what === 'failover')
+    return {
+      type: 'actions',
+      block_id: BlockId.failoverActions,
+      elements: [button('Fail back', ActionId.failbackOpen, request.service)],
+    };
   if (execution.state === 'pendingApproval')
     return {
       type: 'actions',
       block_id: BlockId.failoverActions,
       elements: [
         button('Approve', ActionId.failoverApprove, approveValue(request.id, request.digest), 'primary', {
-          title: 'Approve failover?',
-          text: `${MODE_TITLE[request.mode]} of *${s}* to the recovery Region. Preconditions are re-checked before your approval counts.`,
+          title: `Approve ${what}?`,
+          text:
+            what === 'failback'
+              ? `Planned failback of *${s}* to its primary Region. Replication back is re-checked before your approval counts.`
+              : `${MODE_TITLE[request.mode]} of *${s}* to the recovery Region. Preconditions are re-checked before your approval counts.`,
           ok: 'Approve',
         }),
         button('Decline', ActionId.failoverDecline, request.id, 'danger'),
@@ -128,11 +142,11 @@ function actions(model: FailoverCardModel): ActionsBlock | undefined {
         button('Retry step', ActionId.failoverRetry, request.id, 'primary'),
         button('Skip step', ActionId.failoverSkip, request.id, undefined, {
           title: 'Skip this step?',
-          text: 'The failover continues as if the failed step had succeeded.',
+          text: `The ${what} continues as if the failed step had succeeded.`,
           ok: 'Skip',
         }),
         button('Abort', ActionId.failoverAbort, request.id, 'danger', {
-          title: 'Abort the failover?',
+          title: `Abort the ${what}?`,
           text: 'No further steps run. Steps already done are not undone.',
           ok: 'Abort',
         }),
@@ -156,7 +170,7 @@ export function failoverCard(model: FailoverCardModel): Message {
   if (execution.state === 'pendingApproval') status.push(`expires ${slackDate(request.deadlineMs)}`);
   const blocks: KnownBlock[] = [
     section(
-      `:rotating_light: *${MODE_TITLE[request.mode]} of ${s}* requested by ${requester}\n>${escapeText(
+      `${request.kind === 'failback' ? ':leftwards_arrow_with_hook:' : ':rotating_light:'} *${requestTitle(request)} of ${s}* requested by ${requester}\n>${escapeText(
         truncate(request.reason, 1_000),
       ).replace(/\n/g, '\n>')}`,
       BlockId.failoverCard,
@@ -204,6 +218,6 @@ export function failoverCard(model: FailoverCardModel): Message {
     );
   const buttons = actions(model);
   if (buttons) blocks.push(buttons);
-  const text = `${MODE_TITLE[request.mode]} of ${request.service}: ${STATE_LINE[execution.state].replace(/^:[a-z_]+: /, '')}`;
+  const text = `${requestTitle(request)} of ${request.service}: ${STATE_LINE[execution.state].replace(/^:[a-z_]+: /, '')}`;
   return { text, blocks };
 }

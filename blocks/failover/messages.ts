@@ -25,22 +25,27 @@ export function unknownServiceMessage(service: string, services: readonly string
   );
 }
 
+/** What a request moves, in words: `failover` or `failback`. */
+export type Move = 'failover' | 'failback';
+const capital = (what: Move) => (what === 'failover' ? 'Failover' : 'Failback');
+
 export function busyMessage(
   service: string,
-  holder: { state?: ExecutionRecord['state']; requestedBy?: string },
+  holder: { state?: ExecutionRecord['state']; requestedBy?: string; kind?: string },
 ): Message {
   const by = holder.requestedBy ? ` requested by ${who(holder.requestedBy)}` : '';
   const state = holder.state ? ` (${holder.state})` : '';
+  const what = holder.kind === 'failback' ? 'failback' : 'failover';
   return plainMessage(
-    `A failover of ${service} is already in progress.`,
-    `:information_source: A failover of *${escapeText(service)}*${by} is already open${state}; see its card in the service channel or incident thread. No new request was made.`,
+    `A ${what} of ${service} is already in progress.`,
+    `:information_source: A ${what} of *${escapeText(service)}*${by} is already open${state}; see its card in the service channel or incident thread. No new request was made.`,
   );
 }
 
-export function requestPostedMessage(service: string, where: string): Message {
+export function requestPostedMessage(service: string, where: string, what: Move = 'failover'): Message {
   return plainMessage(
-    `Failover of ${service} requested.`,
-    `:white_check_mark: Failover of *${escapeText(service)}* requested and posted in <#${escapeText(where)}>. A different approver must approve it.`,
+    `${capital(what)} of ${service} requested.`,
+    `:white_check_mark: ${capital(what)} of *${escapeText(service)}* requested and posted in <#${escapeText(where)}>. A different approver must approve it.`,
   );
 }
 
@@ -60,20 +65,30 @@ export function currentStateMessage(state: ExecutionRecord['state'] | string | u
 }
 
 /** The requester's DM with the outcome. */
-export function outcomeDm(service: string, outcome: string, detail?: string): Message {
+export function outcomeDm(
+  service: string,
+  outcome: string,
+  detail?: string,
+  what: Move = 'failover',
+): Message {
   return plainMessage(
-    `Your failover request for ${service}: ${outcome}.`,
-    `Your failover request for *${escapeText(service)}*: *${escapeText(outcome)}*.${
+    `Your ${what} request for ${service}: ${outcome}.`,
+    `Your ${what} request for *${escapeText(service)}*: *${escapeText(outcome)}*.${
       detail ? `\n${escapeText(truncate(detail, 2_000))}` : ''
     }`,
   );
 }
 
 /** A thread reply for each failed step. */
-export function stepFailedMessage(stepId: string, error: string | undefined, attempt: number): Message {
+export function stepFailedMessage(
+  stepId: string,
+  error: string | undefined,
+  attempt: number,
+  what: Move = 'failover',
+): Message {
   return plainMessage(
     `Step ${stepId} failed.`,
-    `:x: Step \`${escapeText(stepId)}\` failed (attempt ${attempt})${error ? `: ${escapeText(truncate(error, 2_000))}` : ''}. The failover is paused; an approver can retry, skip or abort on the card above.`,
+    `:x: Step \`${escapeText(stepId)}\` failed (attempt ${attempt})${error ? `: ${escapeText(truncate(error, 2_000))}` : ''}. The ${what} is paused; an approver can retry, skip or abort on the card above.`,
   );
 }
 

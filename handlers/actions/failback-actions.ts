@@ -3,11 +3,13 @@ import { checkFailbackReadiness, offeredSetup } from '../../src/failback/index.j
 import { type FailbackHandlerDeps, failbackMessage } from '../commands/failback.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
-export type FailbackAction = 'setup' | 'recheck' | 'request';
+export type FailbackAction = 'setup' | 'recheck' | 'request' | 'open';
 
 /**
  * The failback card's buttons (value: the service). Setup re-measures first and runs only what is still
- * missing now; Request re-checks the gate before opening the request.
+ * missing now; Request re-checks the gate before opening the request. Open (the Fail back button on a
+ * completed failover's progress card) shows the failback card to the person who clicked, leaving the
+ * progress card in place.
  */
 export function makeFailbackAction(deps: FailbackHandlerDeps, kind: FailbackAction) {
   return async ({ ack, body, action, respond }: ButtonArgs): Promise<void> => {
@@ -51,7 +53,7 @@ export function makeFailbackAction(deps: FailbackHandlerDeps, kind: FailbackActi
       }
       await respond({
         response_type: 'ephemeral',
-        replace_original: true,
+        replace_original: kind !== 'open',
         ...(await failbackMessage(deps, service)),
       });
     } catch (error) {

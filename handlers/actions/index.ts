@@ -40,6 +40,7 @@ export function register(app: App, deps: HandlerDeps): void {
     app.action(ActionId.failbackSetup, makeFailbackAction(deps.failback, 'setup'));
     app.action(ActionId.failbackRecheck, makeFailbackAction(deps.failback, 'recheck'));
     app.action(ActionId.failbackRequest, makeFailbackAction(deps.failback, 'request'));
+    app.action(ActionId.failbackOpen, makeFailbackAction(deps.failback, 'open'));
   }
   if (deps.incidents) {
     const { acknowledge } = deps.incidents;

@@ -1,6 +1,7 @@
 import { failbackCard, type Message } from '../../blocks/failback/card.js';
 import type { AwsClients } from '../../src/adapters/aws/clients.js';
 import type { Clock } from '../../src/domain/clock.js';
+import type { InFlight } from '../../src/domain/inflight.js';
 import { checkFailbackReadiness, type FailbackSetup, type LastMove } from '../../src/failback/index.js';
 import type { Logger } from '../../src/logger.js';
 import type { Plan } from '../../src/plan/load.js';
@@ -23,6 +24,14 @@ export interface FailbackHandlerDeps {
     readonly channel: string;
     readonly triggerId: string;
   }) => Promise<string | undefined>;
+  /** Submission of the failback request modal: a planned request of kind 'failback' (authority re-checked). */
+  readonly submitFailback?: (input: {
+    readonly service: string;
+    readonly reason: string;
+    readonly userId: string;
+  }) => Promise<Message>;
+  /** Work that continues after the ack, so shutdown can wait for it. */
+  readonly inflight?: InFlight;
 }
 
 const plain = (text: string): Message => ({
@@ -50,7 +59,12 @@ export async function failbackMessage(
   return failbackCard(readiness, setup);
 }
 
-/** `/dr failback <service>`: reverse replication readiness, setup offered, and the request once ready. */
+/**
+ * `/dr failback <service>`: reverse replication readiness, setup offered, and the request once ready.
+ * Answered ephemerally, like `/dr status`: it is a check one person runs, often repeatedly while replication
+ * catches up, with buttons only approvers may use; the team sees what matters in the channel — the setup
+ * steps in the audit log and the failback request card, posted in the channel once requested.
+ */
 export function makeFailbackCommand(deps: FailbackHandlerDeps): Subcommand {
   return async (ctx) => {
     await ctx.respond({

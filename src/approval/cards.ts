@@ -6,6 +6,7 @@ import type { Clock } from '../domain/clock.js';
 import type { ExecutionRecord } from '../domain/records.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
+import { runbookEntries } from '../runbook/stages.js';
 import { countApprovals } from './policy.js';
 import type { Preconditions } from './preconditions.js';
 import type { RequestStore } from './store.js';
@@ -22,7 +23,9 @@ export interface CardDeps {
 
 /** The runbook's steps in plan order (parallel groups numbered), then any recorded step the plan no longer has. */
 export function cardSteps(plan: Plan, execution: ExecutionRecord): CardStep[] {
-  const entries = plan.services[execution.service]?.runbook.failover ?? [];
+  const service = plan.services[execution.service];
+  const kind = execution.kind === 'failback' ? 'failback' : 'failover';
+  const entries = service ? runbookEntries({ ...service, name: execution.service }, kind) : [];
   const out: CardStep[] = [];
   let group = 0;
   for (const entry of entries) {

@@ -13,6 +13,7 @@ import type { ReadinessService } from '../readiness/service.js';
 import { createApproverDirectory } from './approvers.js';
 import { createCards } from './cards.js';
 import { createStakeholderNotifier } from './notify.js';
+import type { Preconditions } from './preconditions.js';
 import { createFailoverRequests } from './requests.js';
 import { createFailoverSlack } from './slack.js';
 import { createRequestStore } from './store.js';
@@ -43,6 +44,8 @@ export interface FailoverFeatureDeps {
   /** The runbook engine; a getter because the engine needs this feature's onChange to be built. */
   readonly runner: () => RunnerPort;
   readonly findIncidentThread?: FindIncidentThread;
+  /** A failback's approval-time preconditions (the failback check); without it failbacks cannot be approved. */
+  readonly failbackPreconditions?: (service: string) => Promise<Preconditions>;
 }
 
 /**
@@ -63,6 +66,7 @@ export function createFailoverFeature(deps: FailoverFeatureDeps) {
     audit: deps.audit,
     approvers,
     readiness: deps.readiness,
+    ...(deps.failbackPreconditions ? { failbackPreconditions: deps.failbackPreconditions } : {}),
     getPlan: deps.getPlan,
     clock: deps.clock,
   });
@@ -78,7 +82,7 @@ export function createFailoverFeature(deps: FailoverFeatureDeps) {
     track: (id) => deps.runner().track(id),
     run: (id) => deps.runner().run(id),
     decide: (id, decision, userId) => deps.runner().decide(id, decision, userId),
-    dryRun: (service, mode) => deps.runner().dryRun(service, mode),
+    dryRun: (service, mode, kind) => deps.runner().dryRun(service, mode, kind),
   };
   const slack = createFailoverSlack({
     client: deps.client,

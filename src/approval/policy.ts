@@ -17,6 +17,7 @@ export type RefusalCode =
   | 'parameters-changed'
   | 'already-decided'
   | 'preconditions'
+  | 'not-planned'
   | 'not-paused';
 
 export interface Refusal {

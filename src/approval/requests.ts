@@ -8,6 +8,7 @@ import type { ExecutionRecord } from '../domain/records.js';
 import type { Plan } from '../plan/load.js';
 import type { ReadinessService } from '../readiness/service.js';
 import type { ApproverDirectory } from './approvers.js';
+import { createMeasure } from './measure.js';
 import {
   approvalsNeeded,
   checkApproval,
@@ -16,9 +17,15 @@ import {
   isExpired,
   type Refusal,
 } from './policy.js';
-import { evaluatePreconditions, type Preconditions } from './preconditions.js';
+import type { Preconditions } from './preconditions.js';
 import type { RequestStore, ServiceSlot } from './store.js';
-import { type Execution, type FailoverMode, type FailoverRequest, TERMINAL_STATES } from './types.js';
+import {
+  type Execution,
+  type FailoverMode,
+  type FailoverRequest,
+  type RequestKind,
+  TERMINAL_STATES,
+} from './types.js';
 
 export interface FailoverRequestsDeps {
   readonly stores: Pick<Stores, 'executions' | 'approvals'>;
@@ -27,6 +34,8 @@ export interface FailoverRequestsDeps {
   readonly approvers: ApproverDirectory;
   /** Fresh readiness for the approval-time preconditions. */
   readonly readiness: Pick<ReadinessService, 'check'>;
+  /** A failback's approval-time preconditions (the failback check); without it failbacks cannot be approved. */
+  readonly failbackPreconditions?: (service: string) => Promise<Preconditions>;
   readonly getPlan: () => Plan;
   readonly clock: Clock;
   readonly newId?: () => string;
@@ -34,6 +43,8 @@ export interface FailoverRequestsDeps {
 
 export interface NewRequest {
   readonly service: string;
+  /** Default failover. A failback is planned only (RPO 0). */
+  readonly kind?: RequestKind;
   readonly mode: FailoverMode;
   readonly reason: string;
   readonly requestedBy: string;
@@ -79,7 +90,15 @@ export type DeclineOutcome =
 
 /** Digest of what approvers are shown; the Approve button carries it and approval must match it. */
 export function requestDigest(r: Omit<FailoverRequest, 'digest' | 'messageTs'>): string {
-  const bound = { id: r.id, service: r.service, mode: r.mode, requestedBy: r.requestedBy, reason: r.reason };
+  const bound = {
+    id: r.id,
+    service: r.service,
+    // Bound only for failbacks, so failover digests stay as they were.
+    ...(r.kind === 'failback' ? { kind: r.kind } : {}),
+    mode: r.mode,
+    requestedBy: r.requestedBy,
+    reason: r.reason,
+  };
   return createHash('sha256')
     .update(canonicalJson({ ...bound, planHash: r.planHash, deadlineMs: r.deadlineMs }))
     .digest('hex')
@@ -88,13 +107,16 @@ export function requestDigest(r: Omit<FailoverRequest, 'digest' | 'messageTs'>):
 
 /** A slot held by a missing execution is only taken over after this long (its creator may still be writing it). */
 const ORPHAN_SLOT_MS = 60_000;
-/** Approval waits at most this long for fresh readiness, then refuses (nothing is assumed). */
-const MEASURE_TIMEOUT_MS = 60_000;
 
 /** The request and approval state machine: DynamoDB conditional writes and the audit log, no Slack. */
 export function createFailoverRequests(deps: FailoverRequestsDeps) {
   const { stores, requests, audit, clock } = deps;
   const newId = deps.newId ?? randomUUID;
+  const measure = createMeasure({
+    readiness: deps.readiness,
+    clock,
+    ...(deps.failbackPreconditions ? { failbackPreconditions: deps.failbackPreconditions } : {}),
+  });
 
   const load = async (id: string) => {
     const [execution, request] = await Promise.all([stores.executions.get(id), requests.get(id)]);
@@ -150,6 +172,18 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
     /** Claims the service, audits `request.created`, then writes the request and the pending execution. */
     async create(input: NewRequest): Promise<CreateOutcome> {
       const plan = deps.getPlan();
+      const kind = input.kind ?? 'failover';
+      if (kind === 'failback' && input.mode !== 'planned')
+        return {
+          kind: 'refused',
+          refusal: {
+            ok: false,
+            code: 'not-planned',
+            auditType: 'approval.refused',
+            message:
+              'A failback is always planned (a switchover without data loss, RPO 0); nothing was requested.',
+          },
+        };
       const now = clock.now();
       const id = newId();
       const claim = await requests.claim(
@@ -163,6 +197,7 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       const base = {
         id,
         service: input.service,
+        ...(kind === 'failback' ? { kind } : {}),
         mode: input.mode,
         requestedBy: input.requestedBy,
         reason: input.reason,
@@ -184,7 +219,7 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
         channel: input.where.channel,
         details: {
           requestId: id,
-          kind: 'failover',
+          kind,
           mode: input.mode,
           reason: input.reason,
           planHash: plan.hash,
@@ -198,7 +233,7 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       const execution = await stores.executions.create(id, {
         id,
         service: input.service,
-        kind: 'failover',
+        kind,
         mode: input.mode,
         state: 'pendingApproval',
         requestedBy: input.requestedBy,
@@ -377,27 +412,6 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       if (TERMINAL_STATES.has(execution.state)) await requests.release(execution.service, execution.id);
     },
   };
-
-  /** Fresh readiness turned into preconditions; a readiness run that fails refuses (nothing is assumed). */
-  async function measure(request: FailoverRequest): Promise<Preconditions> {
-    try {
-      const readiness = await Promise.race([
-        deps.readiness.check(request.service, { fresh: true }),
-        new Promise<never>((_, reject) => {
-          const timer = setTimeout(() => reject(new Error('no result within 60 s')), MEASURE_TIMEOUT_MS);
-          timer.unref();
-        }),
-      ]);
-      return evaluatePreconditions(readiness, request.mode);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return {
-        ok: false,
-        checkedAt: clock.now(),
-        lines: [{ status: 'fail', text: `Readiness could not be measured just now (${reason}).` }],
-      };
-    }
-  }
 
   async function withCurrent(id: string): Promise<{ execution?: Execution }> {
     const execution = await current(id);

@@ -24,7 +24,9 @@ import {
   type Execution,
   type FailoverMode,
   type FindIncidentThread,
+  kindOf,
   LIFEBOAT_REQUESTER,
+  type RequestKind,
   type RunnerPort,
   type StepDecision,
 } from './types.js';
@@ -61,6 +63,10 @@ export function createFailoverSlack(deps: FailoverSlackDeps) {
 
   const notice = (event: StakeholderEvent, execution: ExecutionRecord, summary: string) =>
     deps.notify({ event, service: execution.service, executionId: execution.id, summary });
+  /** `Failover` or `Failback`, for sentences about an execution. */
+  const title = (e: { readonly kind: string }) => (e.kind === 'failback' ? 'Failback' : 'Failover');
+  const what = (e: { readonly kind: string }): RequestKind =>
+    e.kind === 'failback' ? 'failback' : 'failover';
 
   const dm = (userId: string, message: Message) =>
     userId === LIFEBOAT_REQUESTER
@@ -100,7 +106,11 @@ export function createFailoverSlack(deps: FailoverSlackDeps) {
     if (outcome.kind === 'busy')
       return busyMessage(outcome.holder.service, {
         ...(outcome.execution
-          ? { state: outcome.execution.state, requestedBy: outcome.execution.requestedBy }
+          ? {
+              state: outcome.execution.state,
+              requestedBy: outcome.execution.requestedBy,
+              kind: outcome.execution.kind,
+            }
           : {}),
       });
     const { request, execution } = outcome;
@@ -109,34 +119,38 @@ export function createFailoverSlack(deps: FailoverSlackDeps) {
       notice(
         'requested',
         execution,
-        `Failover of ${request.service} requested by ${requester}: ${request.reason}`,
+        `${title(execution)} of ${request.service} requested by ${requester}: ${request.reason}`,
       ),
     );
-    return requestPostedMessage(request.service, request.channel);
+    return requestPostedMessage(request.service, request.channel, kindOf(request));
   };
 
   return {
     /** A person's request from the modal; their authority is checked again here (the modal proves nothing). */
     async submitRequest(input: {
       readonly service: string;
+      /** Default failover; a failback must be planned. */
+      readonly kind?: RequestKind;
       readonly mode: FailoverMode;
       readonly reason: string;
       readonly userId: string;
     }): Promise<Message> {
       const plan = deps.getPlan();
+      const kind = input.kind ?? 'failover';
       if (!(await deps.approvers.isApprover(plan, input.service, input.userId))) {
         await deps.audit.append({
           type: 'auth.refused',
           actor: input.userId,
           service: input.service,
-          details: { action: 'request failover', reason: 'not an approver of the service' },
+          details: { action: `request ${kind}`, reason: 'not an approver of the service' },
         });
         return refusalMessage(
-          `You are not an approver of ${input.service} in the DR plan, so you cannot request its failover.`,
+          `You are not an approver of ${input.service} in the DR plan, so you cannot request its ${kind}.`,
         );
       }
       const outcome = await requests.create({
         service: input.service,
+        ...(kind === 'failback' ? { kind } : {}),
         mode: input.mode,
         reason: input.reason,
         requestedBy: input.userId,
@@ -198,7 +212,7 @@ export function createFailoverSlack(deps: FailoverSlackDeps) {
             notice(
               'approved',
               execution,
-              `Failover of ${execution.service} approved by ${outcome.approvers.join(', ')}.`,
+              `${title(execution)} of ${execution.service} approved by ${outcome.approvers.join(', ')}.`,
             ),
           );
           await dm(
@@ -207,6 +221,7 @@ export function createFailoverSlack(deps: FailoverSlackDeps) {
               execution.service,
               'approved',
               `Approved by ${outcome.approvers.map((u) => `<@${u}>`).join(', ')}; the runbook is starting.`,
+              what(execution),
             ),
           );
           return decisionMessage('Approval');
@@ -250,7 +265,12 @@ export function createFailoverSlack(deps: FailoverSlackDeps) {
       await cards.refresh(input.executionId);
       await dm(
         outcome.execution.requestedBy,
-        outcomeDm(outcome.execution.service, 'declined', `By <@${input.userId}>: ${input.reason}`),
+        outcomeDm(
+          outcome.execution.service,
+          'declined',
+          `By <@${input.userId}>: ${input.reason}`,
+          what(outcome.execution),
+        ),
       );
       return decisionMessage('Decline');
     },
@@ -305,7 +325,12 @@ export function createFailoverSlack(deps: FailoverSlackDeps) {
         await cards.refresh(execution.id);
         await dm(
           execution.requestedBy,
-          outcomeDm(execution.service, 'expired', 'Nobody approved it in time; nothing was done.'),
+          outcomeDm(
+            execution.service,
+            'expired',
+            'Nobody approved it in time; nothing was done.',
+            what(execution),
+          ),
         );
       }
       return expired.length;
@@ -319,7 +344,7 @@ export function createFailoverSlack(deps: FailoverSlackDeps) {
       if (execution.state === 'running' && !started.has(execution.id)) {
         started.add(execution.id);
         void safely('stakeholder notice', () =>
-          notice('started', execution, `Failover of ${execution.service} started.`),
+          notice('started', execution, `${title(execution)} of ${execution.service} started.`),
         );
       }
       for (const [stepId, step] of Object.entries(execution.steps)) {
@@ -328,7 +353,7 @@ export function createFailoverSlack(deps: FailoverSlackDeps) {
         failuresTold.add(key);
         const thread = request?.threadTs ?? request?.messageTs;
         if (request && thread) {
-          const reply = stepFailedMessage(stepId, step.error, step.attempts);
+          const reply = stepFailedMessage(stepId, step.error, step.attempts, what(execution));
           await safely('failure reply', () =>
             deps.client.chat.postMessage({
               channel: request.channel,
@@ -342,7 +367,7 @@ export function createFailoverSlack(deps: FailoverSlackDeps) {
           notice(
             'failed',
             execution,
-            `Failover of ${execution.service}: step ${stepId} failed (${step.error ?? 'no detail'}); paused for a decision.`,
+            `${title(execution)} of ${execution.service}: step ${stepId} failed (${step.error ?? 'no detail'}); paused for a decision.`,
           ),
         );
       }
@@ -353,12 +378,17 @@ export function createFailoverSlack(deps: FailoverSlackDeps) {
           notice(
             completed ? 'completed' : 'failed',
             execution,
-            `Failover of ${execution.service} ${describeState(execution.state)}.`,
+            `${title(execution)} of ${execution.service} ${describeState(execution.state)}.`,
           ),
         );
         await dm(
           execution.requestedBy,
-          outcomeDm(execution.service, describeState(execution.state), execution.abortSummary?.text),
+          outcomeDm(
+            execution.service,
+            describeState(execution.state),
+            execution.abortSummary?.text,
+            what(execution),
+          ),
         );
       }
     },

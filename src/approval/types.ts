@@ -9,6 +9,10 @@ export const FAILOVER_MODES: readonly FailoverMode[] = ['planned', 'unplanned'];
 
 export type Execution = ExecutionRecord & { readonly version: number };
 
+/** What a request moves: to the recovery Region (failover) or back home (failback: planned only). */
+export type RequestKind = 'failover' | 'failback';
+export const kindOf = (request: { readonly kind?: RequestKind }): RequestKind => request.kind ?? 'failover';
+
 /**
  * The request side of a failover execution, stored next to it (`EXEC#<id>` / `REQUEST`). Written once
  * when the request is made; only `messageTs` is added after the request is posted in Slack.
@@ -17,6 +21,8 @@ export interface FailoverRequest {
   /** Same id as the execution. */
   readonly id: string;
   readonly service: string;
+  /** Absent on failover requests (and on those stored before failback existed). */
+  readonly kind?: RequestKind;
   readonly mode: FailoverMode;
   /** A Slack user id, or `lifeboat` for alarm-triggered requests. */
   readonly requestedBy: string;
@@ -67,7 +73,7 @@ export interface RunnerPort {
   track(executionId: string): Promise<void>;
   run(executionId: string): Promise<unknown>;
   decide(executionId: string, decision: StepDecision, userId: string): Promise<unknown>;
-  dryRun(service: string, mode: FailoverMode): Promise<DryRunView>;
+  dryRun(service: string, mode: FailoverMode, kind?: RequestKind): Promise<DryRunView>;
 }
 
 export type StepDecision = 'retry' | 'skip' | 'abort';

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import type { Resource, ResourceOf, Service } from '../plan/schema.js';
-import type { FailbackReadiness, LastMove, ReverseItem, ServingRegion } from './types.js';
+import type { FailbackReadiness, LastMove, Move, ReverseItem, ServingRegion } from './types.js';
 
 export const FAILBACK_RULE_ID = 'lifeboat-failback';
 
@@ -15,6 +15,8 @@ interface Ctx {
   readonly aws: AwsClients;
   readonly service: Service & { readonly name: string };
   readonly signal: () => AbortSignal;
+  /** The last completed failover or failback on record, if known. */
+  readonly last?: Move;
 }
 
 const errorText = (error: unknown) =>
@@ -107,6 +109,17 @@ async function rds(ctx: Ctx, r: ResourceOf<'rds-instance'>): Promise<[ReverseIte
       'recovery',
     ];
   }
+  // A promoted replica without a replica back also describes a service that failed back (its replica back
+  // was promoted in the primary Region): the moves on record tell the two apart.
+  if (ctx.last?.kind === 'failback')
+    return [
+      {
+        ...base,
+        status: 'ready',
+        text: `${r.replicaInstance} is standalone and the last move on record is a failback: ${r.id} serves from ${primaryRegion}`,
+      },
+      'primary',
+    ];
   if (!promoted.BackupRetentionPeriod)
     return [
       {
@@ -276,7 +289,13 @@ export async function checkFailbackReadiness(deps: {
   readonly lastMove?: LastMove;
   readonly callTimeoutMs?: number;
 }): Promise<FailbackReadiness> {
-  const ctx: Ctx = { ...deps, signal: () => AbortSignal.timeout(deps.callTimeoutMs ?? 20_000) };
+  const last = await deps.lastMove?.(deps.service.name).catch(() => undefined);
+  const ctx: Ctx = {
+    aws: deps.aws,
+    service: deps.service,
+    signal: () => AbortSignal.timeout(deps.callTimeoutMs ?? 20_000),
+    ...(last ? { last } : {}),
+  };
   const items: ReverseItem[] = [];
   const observed: ServingRegion[] = [];
   for (const resource of deps.service.resources) {
@@ -294,7 +313,6 @@ export async function checkFailbackReadiness(deps: {
       });
     }
   }
-  const last = await deps.lastMove?.(deps.service.name).catch(() => undefined);
   let serving: ServingRegion = 'unknown';
   let servingReason = 'no database to observe and no failover on record';
   if (observed.includes('recovery')) {

@@ -1,0 +1,55 @@
+import type { Clock } from '../domain/clock.js';
+import type { ReadinessService } from '../readiness/service.js';
+import { evaluatePreconditions, type Preconditions } from './preconditions.js';
+import { type FailoverRequest, kindOf } from './types.js';
+
+/** Approval waits at most this long for a fresh measurement, then refuses (nothing is assumed). */
+const MEASURE_TIMEOUT_MS = 60_000;
+
+export interface MeasureDeps {
+  /** Fresh readiness for a failover's approval-time preconditions. */
+  readonly readiness: Pick<ReadinessService, 'check'>;
+  /**
+   * A failback's approval-time preconditions: the failback check (reverse replication in place and caught
+   * up, the service serving from its recovery Region). Without it failback approvals are refused.
+   */
+  readonly failbackPreconditions?: (service: string) => Promise<Preconditions>;
+  readonly clock: Clock;
+}
+
+/**
+ * What is measured just before an approval counts: fresh readiness turned into preconditions (failover), or
+ * the failback check (failback). A measurement that fails or takes too long refuses.
+ */
+export function createMeasure(deps: MeasureDeps) {
+  const refuse = (reason: string): Preconditions => ({
+    ok: false,
+    checkedAt: deps.clock.now(),
+    lines: [{ status: 'fail', text: reason }],
+  });
+  return async (request: FailoverRequest): Promise<Preconditions> => {
+    const failback = kindOf(request) === 'failback';
+    if (failback && !deps.failbackPreconditions)
+      return refuse(
+        'The failback check is not available in this deployment, so a failback cannot be approved.',
+      );
+    try {
+      return await Promise.race([
+        failback && deps.failbackPreconditions
+          ? deps.failbackPreconditions(request.service)
+          : deps.readiness
+              .check(request.service, { fresh: true })
+              .then((readiness) => evaluatePreconditions(readiness, request.mode)),
+        new Promise<never>((_, reject) => {
+          const timer = setTimeout(() => reject(new Error('no result within 60 s')), MEASURE_TIMEOUT_MS);
+          timer.unref();
+        }),
+      ]);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return refuse(
+        `${failback ? 'Replication back to the primary Region' : 'Readiness'} could not be measured just now (${reason}).`,
+      );
+    }
+  };
+}
