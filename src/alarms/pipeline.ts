@@ -5,12 +5,16 @@ import type { IncidentRecord } from '../domain/records.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import type { AlarmAudit } from './audit-writer.js';
-import { type AlarmEvent, parseAlarmMessage } from './cloudwatch.js';
+import { parseAlarmMessage } from './cloudwatch.js';
 import { incidentOpenedEvent, incidentResolvedEvent } from './incident-audit.js';
 import type { IncidentSlack } from './incident-slack.js';
 import { acknowledge, applyNotices, openIncident } from './incident-state.js';
-import type { Receipt, ReceiptSource, ReceiptStore } from './receipts.js';
+import type { AckResult, IngestInput, IngestResult, OpenPointer } from './pipeline-types.js';
+import { type AlarmRaised, raisedIn, tellRaised } from './raised.js';
+import type { Receipt, ReceiptStore } from './receipts.js';
 import { type Route, routeAlarm, UNROUTED } from './routing.js';
+
+export type { AckResult, IngestInput, IngestResult, OpenPointer } from './pipeline-types.js';
 
 /**
  * Notification → receipt (durable, deduplicated) → per-service batch → incident record (conditional
@@ -20,30 +24,6 @@ import { type Route, routeAlarm, UNROUTED } from './routing.js';
  * with attribute_not_exists), so two of them produce one incident. `recover` applies receipts that
  * a stopped replica left pending.
  */
-
-export interface IngestInput {
-  /** SNS MessageId, a content hash (raw SQS delivery) or a probe's id. */
-  readonly id: string;
-  readonly source: ReceiptSource;
-  readonly topicArn?: string;
-  readonly subject?: string;
-  /** The CloudWatch alarm JSON; ignored when `event` is given (probes). */
-  readonly message: string;
-  readonly event?: AlarmEvent;
-  /** Skips the plan's alarm rules (probes name their service). */
-  readonly route?: Route;
-}
-
-export type IngestResult = {
-  readonly status: 'recorded' | 'duplicate';
-  readonly id: string;
-  readonly route: Route;
-};
-
-export interface OpenPointer {
-  readonly service: string;
-  readonly incidentId: string;
-}
 
 export interface PipelineDeps {
   readonly getPlan: () => Plan;
@@ -57,13 +37,10 @@ export interface PipelineDeps {
   readonly instanceId: string;
   /** Receipts applied per incident write (default 100). */
   readonly batchSize?: number;
-  /** Told when an incident opens (e.g. the runbook issue's auto-request for `autoRequestFailover`). */
+  /** Told when an incident opens. */
   readonly onIncidentOpened?: (incident: IncidentRecord, route: Route) => void;
-}
-
-export interface AckResult {
-  readonly status: 'acknowledged' | 'already' | 'not_found';
-  readonly incident?: IncidentRecord;
+  /** Told, after the write, whenever an alarm enters ALARM (e.g. `autoRequestFailover` requests). */
+  readonly onAlarmRaised?: (raised: AlarmRaised) => void;
 }
 
 export interface Pipeline {
@@ -90,6 +67,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   let depth = 0;
   let halted = false;
 
+  const hookFailed = (error: unknown, r: AlarmRaised) =>
+    log.error({ err: error, alarm: r.alarm, incident: r.incident.id }, 'alarm-raised hook failed');
   const keyOf = (route: Route) => (route.kind === 'service' ? route.service : UNROUTED);
   const applied = (r: Receipt, outcome: Receipt['outcome'], incidentId?: string): Receipt => ({
     ...r,
@@ -150,6 +129,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           deps.audit.event(incidentOpenedEvent(created, first.event.name));
           deps.slack.changed(created, []);
           deps.onIncidentOpened?.(created, first.route);
+          const opening = { incident: created, alarm: first.event.name, reason: first.event.reason };
+          tellRaised(deps.onAlarmRaised, [{ ...opening, route: first.route }], hookFailed);
           rest = rest.slice(1);
         } catch (error) {
           if (!(error instanceof ConflictError)) throw error;
@@ -171,6 +152,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const consumed = rest.slice(0, result.consumed);
       await deps.receipts.markApplied(consumed.map((r) => applied(r, 'incident', incident.id)));
       deps.slack.changed(written, result.transitions);
+      tellRaised(deps.onAlarmRaised, raisedIn(written, result.transitions, consumed), hookFailed);
       if (result.resolved) {
         // The pointer keeps naming the resolved incident until the next one replaces it.
         log.info({ incident: incident.id, service: key }, 'incident resolved');

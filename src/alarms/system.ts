@@ -5,6 +5,7 @@ import {
   createSlackOutbox,
   type OutboxLimits,
   type OutboxStats,
+  type SlackOutbox,
 } from '../adapters/slack/outbox.js';
 import type { Timer } from '../adapters/slack/timer.js';
 import { createVersionedStore, type VersionedStore } from '../adapters/store/versioned.js';
@@ -18,6 +19,7 @@ import { createAlarmAudit } from './audit-writer.js';
 import { AlarmParseError } from './cloudwatch.js';
 import { incidentAcknowledgedEvent } from './incident-audit.js';
 import { createIncidentSlack } from './incident-slack.js';
+import { createOpenIncidents, type IncidentThread } from './open-incidents.js';
 import {
   type AckResult,
   createPipeline,
@@ -25,6 +27,8 @@ import {
   type IngestResult,
   type OpenPointer,
 } from './pipeline.js';
+import { type ProbeSignal, probeIngestInput } from './probe-signal.js';
+import type { AlarmRaised } from './raised.js';
 import { createReceiptStore, type ReceiptStore } from './receipts.js';
 import type { Route } from './routing.js';
 import { type SnsMessage, SnsVerificationError } from './sns-verify.js';
@@ -32,6 +36,9 @@ import { decodeSqsBody } from './sqs-body.js';
 import { createSqsPoller, type SqsOutcome, type SqsPoller } from './sqs-poller.js';
 
 export type SnsNotification = Extract<SnsMessage, { Type: 'Notification' }>;
+export type { IncidentThread } from './open-incidents.js';
+export type { ProbeSignal } from './probe-signal.js';
+export type { AlarmRaised } from './raised.js';
 
 export interface AlarmSystemOptions {
   readonly outboxLimits?: Partial<OutboxLimits>;
@@ -42,6 +49,8 @@ export interface AlarmSystemOptions {
   /** How often to sweep for pending receipts (default 60 s; 0 = only at start). */
   readonly sweepIntervalMs?: number;
   readonly parentClaimMs?: number;
+  /** How long `findIncidentThread` waits for the parent message of an incident just opened (default 10 s). */
+  readonly threadWaitMs?: number;
   readonly sqs?: {
     readonly waitSeconds?: number;
     readonly visibilitySeconds?: number;
@@ -67,16 +76,9 @@ export interface AlarmSystemDeps {
   readonly verifyEnvelope: (body: unknown) => Promise<SnsMessage>;
   readonly instanceId: string;
   readonly onIncidentOpened?: (incident: IncidentRecord, route: Route) => void;
+  /** An alarm entered ALARM (opening or joining an incident), after the write; must not block. */
+  readonly onAlarmRaised?: (raised: AlarmRaised) => void;
   readonly options?: AlarmSystemOptions;
-}
-
-/** A synthetic signal from an outside-in probe: opens (ALARM) or clears (OK) an incident exactly as an alarm would. */
-export interface ProbeSignal {
-  readonly service: string;
-  readonly probe: string;
-  readonly state: 'ALARM' | 'OK';
-  readonly reason: string;
-  readonly atMs?: number;
 }
 
 export interface AlarmStats {
@@ -91,9 +93,15 @@ export interface AlarmSystem {
   ingest(input: IngestInput): Promise<IngestResult>;
   /** One SQS body, as the poller hands it over. */
   handleSqsBody(body: string): Promise<SqsOutcome>;
-  /** Probes (scheduler issue): labelled "detected by a probe", routed to `service` directly. */
+  /** Probes (scheduler): labelled "detected by a probe", routed to `service` directly. */
   openIncidentFromProbe(signal: ProbeSignal): Promise<IngestResult>;
   acknowledge(incidentId: string, userId: string): Promise<AckResult>;
+  /** The parent message of the service's open incident (failover requests post in its thread), if any. */
+  findIncidentThread(service: string): Promise<IncidentThread | undefined>;
+  /** Open incidents, oldest first (the daily digest). */
+  listOpenIncidents(): Promise<IncidentRecord[]>;
+  /** The outbound Slack queue: other features post through it so per-channel pacing is shared. */
+  readonly outbox: SlackOutbox;
   /** Applies receipts left pending by a previous run, then polls SQS (if configured) and sweeps periodically. */
   start(): Promise<void>;
   /** Stops polling, applies what is queued, drains the Slack queue (up to graceMs). */
@@ -145,6 +153,13 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
     instanceId: deps.instanceId,
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(deps.onIncidentOpened ? { onIncidentOpened: deps.onIncidentOpened } : {}),
+    ...(deps.onAlarmRaised ? { onAlarmRaised: deps.onAlarmRaised } : {}),
+  });
+  const open = createOpenIncidents({
+    pointers,
+    incidents: deps.incidents,
+    getPlan: deps.getPlan,
+    ...(options.threadWaitMs !== undefined ? { threadWaitMs: options.threadWaitMs } : {}),
   });
   const takeoverMs = options.takeoverMs ?? 30_000;
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
@@ -228,33 +243,11 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
     ingest: (input) => pipeline.ingest(input),
     handleSqsBody,
     openIncidentFromProbe(signal) {
-      const plan = deps.getPlan();
-      const service = Object.hasOwn(plan.services, signal.service)
-        ? plan.services[signal.service]
-        : undefined;
-      if (!service) return Promise.reject(new Error(`unknown service "${signal.service}"`));
-      const atMs = signal.atMs ?? deps.clock.now();
-      const event = {
-        name: `probe:${signal.probe}`,
-        kind: 'probe' as const,
-        state: signal.state,
-        reason: signal.reason,
-        changedAtMs: atMs,
-        watching: `outside-in probe ${signal.probe}`,
-        region: service.primaryRegion,
-      };
-      return pipeline.ingest({
-        id: `probe:${signal.service}:${signal.probe}:${signal.state}:${atMs}`,
-        source: 'probe',
-        message: '',
-        event,
-        route: {
-          kind: 'service',
-          service: signal.service,
-          channel: service.channel,
-          autoRequestFailover: false,
-        },
-      });
+      try {
+        return pipeline.ingest(probeIngestInput(deps.getPlan(), signal, deps.clock.now()));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     acknowledge: async (incidentId, userId) => {
       const result = await pipeline.acknowledge(incidentId, userId);
@@ -317,6 +310,9 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
         if (pipeline.depth === 0 && outbox.stats().depth === 0 && outbox.stats().inFlight === 0) return;
       }
     },
+    findIncidentThread: (service) => open.thread(service),
+    listOpenIncidents: () => open.list(),
+    outbox,
     stats: () => ({
       applyQueue: pipeline.depth,
       outbox: outbox.stats(),

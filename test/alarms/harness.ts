@@ -8,7 +8,12 @@ import {
 } from '../../src/adapters/store/dynamo.js';
 import { createStores, type Stores } from '../../src/adapters/store/index.js';
 import { createSnsVerifier } from '../../src/alarms/sns-verify.js';
-import { type AlarmSystem, type AlarmSystemOptions, createAlarmSystem } from '../../src/alarms/system.js';
+import {
+  type AlarmSystem,
+  type AlarmSystemDeps,
+  type AlarmSystemOptions,
+  createAlarmSystem,
+} from '../../src/alarms/system.js';
 import { createDynamoAuditLog } from '../../src/audit/index.js';
 import type { AuditEntry, AuditLog } from '../../src/audit/types.js';
 import { type Clock, systemClock } from '../../src/domain/clock.js';
@@ -75,6 +80,7 @@ export interface Harness {
     queueUrl?: string;
     aws?: AwsClients;
     clock?: Clock;
+    onAlarmRaised?: AlarmSystemDeps['onAlarmRaised'];
   }): AlarmSystem;
   auditEntries(type: AuditEntry['type']): Promise<AuditEntry[]>;
   close(): Promise<void>;
@@ -143,6 +149,7 @@ export async function startHarness(
         instanceId: opts.instanceId ?? `replica-${systems.length}`,
         ...(opts.queueUrl ? { queueUrl: opts.queueUrl } : {}),
         ...(opts.aws ? { aws: opts.aws } : {}),
+        ...(opts.onAlarmRaised ? { onAlarmRaised: opts.onAlarmRaised } : {}),
         options: {
           outboxLimits: { postPerSecond: 1_000, postBurst: 100, updatePerMinute: 60_000, updateBurst: 100 },
           sweepIntervalMs: 0,
