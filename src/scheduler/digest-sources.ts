@@ -1,21 +1,17 @@
 import type { VersionedStore } from '../adapters/store/versioned.js';
 import type { ExecutionRecord, IncidentRecord } from '../domain/records.js';
-import type { Plan } from '../plan/load.js';
 import type { DigestSources } from './digest-model.js';
 
 const FINISHED = new Set<ExecutionRecord['state']>(['completed', 'aborted', 'declined', 'expired']);
 
 /**
- * The digest's views of executions and incidents, read from the stores the runbook and alarm
- * features keep: the runbook's active-execution index, and the alarm module's open-incident pointer
- * per service (its `ALARMOPEN#<service>` items, read through the same VersionedStore).
+ * The digest's views of executions and incidents: the runbook's active-execution index read from its
+ * store, and the alarm module's own listing of open incidents (`AlarmSystem.listOpenIncidents`).
  */
 export function storeDigestSources(deps: {
-  readonly getPlan: () => Plan;
   readonly executions: Pick<VersionedStore<ExecutionRecord>, 'get'>;
   readonly activeExecutionIds: () => Promise<readonly string[]>;
-  readonly incidents: Pick<VersionedStore<IncidentRecord>, 'get'>;
-  readonly openIncidentPointers: Pick<VersionedStore<{ readonly incidentId: string }>, 'get'>;
+  readonly openIncidents: () => Promise<readonly IncidentRecord[]>;
 }): DigestSources {
   return {
     async activeExecutions() {
@@ -33,13 +29,9 @@ export function storeDigestSources(deps: {
         .sort((a, b) => a.createdAtMs - b.createdAtMs);
     },
     async openIncidents() {
-      const services = Object.keys(deps.getPlan().services);
-      const pointers = await Promise.all(services.map((s) => deps.openIncidentPointers.get(s)));
-      const incidents = await Promise.all(
-        pointers.map((p) => (p ? deps.incidents.get(p.incidentId) : Promise.resolve(undefined))),
-      );
+      const incidents = await deps.openIncidents();
       return incidents
-        .filter((i): i is NonNullable<typeof i> => i !== undefined && i.state === 'open')
+        .filter((i) => i.state === 'open')
         .map((i) => ({
           id: i.id,
           service: i.service,

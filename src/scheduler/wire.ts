@@ -2,9 +2,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import { type ChatApi, createSlackOutbox } from '../adapters/slack/outbox.js';
 import type { Stores } from '../adapters/store/index.js';
-import { createVersionedStore } from '../adapters/store/versioned.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
+import type { IncidentRecord } from '../domain/records.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import { type ProbeSignalSink, probeIncidentsFromAlarms } from '../probes/alarm-incidents.js';
@@ -26,8 +26,8 @@ export interface SchedulerWiring {
   readonly audit: AuditLog;
   readonly readiness: ReadinessService;
   readonly aws: AwsClients;
-  /** The alarm module: probes open incidents through it. */
-  readonly alarms: ProbeSignalSink;
+  /** The alarm module: probes open incidents through it; the digest lists its open incidents. */
+  readonly alarms: ProbeSignalSink & { listOpenIncidents(): Promise<readonly IncidentRecord[]> };
   /** chat.postMessage/update of a WebClient that rejects rate-limited calls (the outbound queue paces). */
   readonly chat: ChatApi;
   readonly instanceId: string;
@@ -65,16 +65,9 @@ export function wireScheduler(w: SchedulerWiring): Scheduler & { close(graceMs: 
     digestSources: {
       ...(w.drillResources ? { drillResources: w.drillResources } : {}),
       ...storeDigestSources({
-        getPlan: () => w.plan,
         executions: w.stores.executions,
         activeExecutionIds: () => createDynamoActiveIndex(w.documents, w.tableName).list(),
-        incidents: w.stores.incidents,
-        openIncidentPointers: createVersionedStore<{ readonly incidentId: string }>(
-          w.documents,
-          w.tableName,
-          { pk: (service) => `ALARMOPEN#${service}`, sk: 'OPEN' },
-          w.clock,
-        ),
+        openIncidents: () => w.alarms.listOpenIncidents(),
       }),
     },
   });
