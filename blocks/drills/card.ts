@@ -106,6 +106,12 @@ export function drillCard(drill: Drill, now: number): Message {
       `${STATE_LINE[drill.state]} · ${approvals}${drill.declinedBy ? ` · declined by ${who(drill.declinedBy)}` : ''}`,
     ),
   ];
+  if (drill.isolation)
+    blocks.push(
+      context(
+        `${drill.isolation.level === 'isolated' ? ':lock:' : ':warning:'} ${escapeText(truncate(drill.isolation.text, 1_000))}`,
+      ),
+    );
   const steps = drill.order.map((id) => drill.steps[id]).filter((x): x is DrillStepRecord => x !== undefined);
   if (
     drill.state !== 'pendingApproval' &&

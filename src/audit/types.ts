@@ -31,6 +31,7 @@ export const AUDIT_EVENT_TYPES = [
   'drill.started',
   'drill.completed',
   'drill.failed',
+  'drill.cleanup',
   'drill.finding',
   'drill.finding.resolved',
   'readiness.regressed',

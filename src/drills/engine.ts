@@ -4,7 +4,7 @@ import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
-import { createsResources } from './plan.js';
+import { createsResources, drillSettingsOf } from './plan.js';
 import { stepsOf, updateDrill, withStep } from './record.js';
 import { judge, measureStep, resultRecord, rpoTargetFor } from './results.js';
 import {
@@ -36,11 +36,15 @@ export interface DrillEngineDeps {
   /** After every persisted change (card updates); errors are logged, never stop the drill. */
   readonly onChange?: (drill: Drill) => Promise<void>;
   readonly executors?: DrillExecutors;
+  /** Isolation settings per service; default: the service's plan `drill:` section (account defaults without one). */
   readonly settings?: (service: string) => DrillSettings;
   readonly sleep?: (ms: number) => Promise<void>;
   /** Default 10 s. */
   readonly pollIntervalMs?: number;
-  /** How long drill resources live after the drill is measured before cleanup starts by itself. Default 60 min. */
+  /**
+   * How long drill resources live after the drill is measured before cleanup starts by itself, for services
+   * without a plan `drill.cleanupAfter`. Default 60 min.
+   */
   readonly cleanupAfterMs?: number;
   /** A step that is not ready after this long failed. Default 90 min. */
   readonly stepTimeoutMs?: number;
@@ -56,7 +60,8 @@ export function createDrillEngine(deps: DrillEngineDeps) {
   const { stores, clock, audit, logger } = deps;
   const executors = deps.executors ?? defaultDrillExecutors;
   const poll = deps.pollIntervalMs ?? 10_000;
-  const cleanupAfterMs = deps.cleanupAfterMs ?? 60 * 60_000;
+  const cleanupAfter = (service: string) =>
+    deps.getPlan().services[service]?.drill?.cleanupAfter ?? deps.cleanupAfterMs ?? 60 * 60_000;
   const stepTimeoutMs = deps.stepTimeoutMs ?? 90 * 60_000;
   const leaseTtlMs = deps.leaseTtlMs ?? 60_000;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -86,7 +91,7 @@ export function createDrillEngine(deps: DrillEngineDeps) {
       resource,
       step,
       clients: deps.aws.forRegion(step.region),
-      settings: deps.settings?.(drill.service) ?? {},
+      settings: deps.settings?.(drill.service) ?? drillSettingsOf(service),
       now,
       signal: () => AbortSignal.timeout(deps.callTimeoutMs ?? 30_000),
     };
@@ -163,7 +168,7 @@ export function createDrillEngine(deps: DrillEngineDeps) {
       return {
         ...measured,
         state: 'awaitingCleanup',
-        cleanupAtMs: now() + cleanupAfterMs,
+        cleanupAtMs: now() + cleanupAfter(d.service),
         ...(result ? { result } : {}),
       };
     });
@@ -250,16 +255,16 @@ export function createDrillEngine(deps: DrillEngineDeps) {
     if (!drill || !finished) return;
     await stores.release(drill.service, drill.id);
     await audit.append({
-      type: 'step.outcome',
-      actor: 'lifeboat',
+      type: 'drill.cleanup',
+      actor: drill.cleanupBy ?? 'lifeboat',
       service: drill.service,
       executionId: drill.id,
       details: {
         requestId: drill.id,
-        drill: true,
-        step: 'cleanup',
-        outcome: 'succeeded',
-        by: drill.cleanupBy ?? 'lifeboat',
+        phase: 'finished',
+        resources: stepsOf(drill).flatMap((s) =>
+          createsResources(s.kind) && s.state !== 'pending' ? [...s.names, ...(s.created ?? [])] : [],
+        ),
       },
     });
   };
@@ -273,14 +278,14 @@ export function createDrillEngine(deps: DrillEngineDeps) {
     );
     if (drill && started)
       await audit.append({
-        type: 'step.intent',
+        type: 'drill.cleanup',
         actor: drill.cleanupBy ?? 'lifeboat',
         service: drill.service,
         executionId: drill.id,
         details: {
           requestId: drill.id,
-          drill: true,
-          step: 'cleanup',
+          phase: 'started',
+          due: drill.cleanupBy === undefined || drill.cleanupBy === 'lifeboat' ? 'scheduled' : 'asked',
           resources: pendingCleanup(drill).flatMap((s) => [...s.names, ...(s.created ?? [])]),
         },
       });
@@ -344,7 +349,11 @@ export function createDrillEngine(deps: DrillEngineDeps) {
       return (
         await update(id, (d) =>
           d.state === 'awaitingCleanup'
-            ? { ...d, keptBy: userId, cleanupAtMs: Math.max(d.cleanupAtMs ?? 0, now()) + cleanupAfterMs }
+            ? {
+                ...d,
+                keptBy: userId,
+                cleanupAtMs: Math.max(d.cleanupAtMs ?? 0, now()) + cleanupAfter(d.service),
+              }
             : undefined,
         )
       ).drill;

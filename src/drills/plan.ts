@@ -1,5 +1,11 @@
 import type { Resource, Service } from '../plan/schema.js';
-import { DRILL_PREFIX, type DrillStepKind, type DrillStepRecord } from './types.js';
+import {
+  DRILL_PREFIX,
+  type DrillIsolation,
+  type DrillSettings,
+  type DrillStepKind,
+  type DrillStepRecord,
+} from './types.js';
 
 const KIND_OF: Partial<Record<Resource['kind'], DrillStepKind>> = {
   'aurora-global-cluster': 'restore-aurora',
@@ -71,3 +77,67 @@ export function drillSteps(service: Service, drillId: string): DrillStepRecord[]
 /** Whether a step creates anything (and so has something to clean up). */
 export const createsResources = (kind: DrillStepKind) =>
   kind === 'restore-aurora' || kind === 'restore-rds' || kind === 'launch-ec2';
+
+/** The drill settings of a service from its plan `drill:` section (empty: the account's defaults). */
+export function drillSettingsOf(service: Service): DrillSettings {
+  const d = service.drill;
+  if (!d) return {};
+  return {
+    ...(d.subnetId ? { subnetId: d.subnetId } : {}),
+    ...(d.securityGroupIds ? { securityGroupIds: d.securityGroupIds } : {}),
+    ...(d.dbSubnetGroupName ? { dbSubnetGroupName: d.dbSubnetGroupName } : {}),
+    ...(d.vpcSecurityGroupIds ? { vpcSecurityGroupIds: d.vpcSecurityGroupIds } : {}),
+    ...(d.instanceType ? { instanceType: d.instanceType } : {}),
+    ...(d.dbInstanceClass ? { dbInstanceClass: d.dbInstanceClass } : {}),
+  };
+}
+
+/**
+ * How isolated a drill of the service is, said plainly: which of its launches (instances) and restores
+ * (databases) get the plan's network settings and which fall back to the account's defaults in the recovery
+ * Region (the default VPC's subnets and security groups: not isolated from anything else there).
+ */
+export function drillIsolation(
+  service: Service,
+  settings: DrillSettings = drillSettingsOf(service),
+): DrillIsolation {
+  const region = service.recoveryRegion;
+  const instances = service.resources.some((r) => r.kind === 'ec2');
+  const databases = service.resources.some(
+    (r) => r.kind === 'aurora-global-cluster' || r.kind === 'rds-instance',
+  );
+  const parts: string[] = [];
+  const defaults: string[] = [];
+  if (instances) {
+    if (settings.subnetId || settings.securityGroupIds)
+      parts.push(
+        `instances in ${[settings.subnetId ?? 'the default subnet', ...(settings.securityGroupIds ?? ['the default security group'])].join(', ')}`,
+      );
+    if (!settings.subnetId || !settings.securityGroupIds)
+      defaults.push(
+        `instance ${[!settings.subnetId && 'subnet', !settings.securityGroupIds && 'security groups'].filter(Boolean).join(' and ')}`,
+      );
+  }
+  if (databases) {
+    if (settings.dbSubnetGroupName || settings.vpcSecurityGroupIds)
+      parts.push(
+        `databases in ${[settings.dbSubnetGroupName ?? 'the default DB subnet group', ...(settings.vpcSecurityGroupIds ?? ['the default security group'])].join(', ')}`,
+      );
+    if (!settings.dbSubnetGroupName || !settings.vpcSecurityGroupIds)
+      defaults.push(
+        `database ${[!settings.dbSubnetGroupName && 'subnet group', !settings.vpcSecurityGroupIds && 'security groups'].filter(Boolean).join(' and ')}`,
+      );
+  }
+  if (!instances && !databases)
+    return { level: 'isolated', text: 'Nothing is launched or restored: the drill only reads replicas.' };
+  if (parts.length === 0)
+    return {
+      level: 'none',
+      text: `Not isolated: the plan has no drill network settings for this service, so drill resources use the account's defaults in ${region} (default VPC, subnets and security groups).`,
+    };
+  if (defaults.length === 0) return { level: 'isolated', text: `Isolated: ${parts.join('; ')}.` };
+  return {
+    level: 'partial',
+    text: `Partly isolated: ${parts.join('; ')}. The account's defaults in ${region} are used for the ${defaults.join(', ')}.`,
+  };
+}

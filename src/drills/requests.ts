@@ -4,7 +4,7 @@ import type { ApproverDirectory } from '../approval/approvers.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
 import type { Plan } from '../plan/load.js';
-import { drillSteps } from './plan.js';
+import { drillIsolation, drillSteps } from './plan.js';
 import { updateDrill } from './record.js';
 import type { DrillSlot, DrillStores } from './store.js';
 import { type Drill, type DrillRecord, FINAL_DRILL_STATES } from './types.js';
@@ -121,6 +121,7 @@ export function createDrillRequests(deps: DrillRequestsDeps) {
         approvalsRequired,
         approvers: [],
         channel: input.channel,
+        isolation: drillIsolation(service),
         order: steps.map((s) => s.id),
         steps: Object.fromEntries(steps.map((s) => [s.id, s])),
       };

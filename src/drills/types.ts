@@ -95,6 +95,8 @@ export interface DrillRecord {
   readonly keptBy?: string;
   readonly cleanupBy?: string;
   readonly finishedAtMs?: number;
+  /** Where the drill puts what it creates, as the plan said when it was requested (shown on the card). */
+  readonly isolation?: DrillIsolation;
   /** Step ids in plan order. */
   readonly order: readonly string[];
   readonly steps: Readonly<Record<string, DrillStepRecord>>;
@@ -113,6 +115,13 @@ export interface DrillSettings {
   readonly vpcSecurityGroupIds?: readonly string[];
   readonly instanceType?: string;
   readonly dbInstanceClass?: string;
+}
+
+/** The isolation a drill gets from the plan's `drill:` section, for people: fully, partly or not isolated. */
+export interface DrillIsolation {
+  readonly level: 'isolated' | 'partial' | 'none';
+  /** Plain words: what is set, and what falls back to the account's defaults. */
+  readonly text: string;
 }
 
 /** A resource a drill created that still exists: for the daily digest. */

@@ -290,6 +290,38 @@ export const probe = z
     message: 'expected exactly one of url or route53',
   });
 
+const subnetId = z.string().regex(/^subnet-[0-9a-f]+$/, 'expected a subnet ID such as "subnet-0a1b2c3d"');
+const securityGroupId = z
+  .string()
+  .regex(/^sg-[0-9a-f]+$/, 'expected a security group ID such as "sg-0a1b2c3d"');
+
+/**
+ * Where a drill puts what it creates, in the recovery Region: a subnet and security groups without a route to
+ * production for instances, a DB subnet group and VPC security groups for restored databases. Each absent
+ * value falls back to the account's defaults (and the drill card says so).
+ */
+export const drill = z.strictObject({
+  subnetId: subnetId.optional().describe('subnet for drill instances'),
+  securityGroupIds: z.array(securityGroupId).min(1).optional().describe('security groups of drill instances'),
+  dbSubnetGroupName: z.string().min(1).max(255).optional().describe('DB subnet group of restored databases'),
+  vpcSecurityGroupIds: z
+    .array(securityGroupId)
+    .min(1)
+    .optional()
+    .describe('VPC security groups of restored databases'),
+  instanceType: z
+    .string()
+    .regex(/^[a-z0-9-]+\.[a-z0-9]+$/, 'expected an instance type such as "t3.micro"')
+    .optional(),
+  dbInstanceClass: z
+    .string()
+    .regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, 'expected a DB instance class such as "db.t3.medium"')
+    .optional(),
+  cleanupAfter: duration
+    .prefault('60m')
+    .describe('how long drill resources live after the drill is measured'),
+});
+
 export const service = z.strictObject({
   description: z.string().optional(),
   account: account.optional(),
@@ -304,6 +336,7 @@ export const service = z.strictObject({
   stakeholderTopics: z.array(snsTopicArn).default([]),
   backupInterval: duration.optional(),
   drillInterval: duration.optional(),
+  drill: drill.optional(),
   runbookUrl: z.url().optional(),
   alarms: z.array(alarmRule).default([]),
   probes: z.array(probe).default([]),
@@ -357,6 +390,7 @@ export type StepKind = Step['kind'];
 export type RunbookEntry = z.output<typeof runbookEntry>;
 export type AlarmRule = z.output<typeof alarmRule>;
 export type Probe = z.output<typeof probe>;
+export type DrillSection = z.output<typeof drill>;
 
 function isTimeZone(zone: string): boolean {
   try {

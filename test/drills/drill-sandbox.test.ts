@@ -186,6 +186,6 @@ describe('drills in the simulated cloud', () => {
     expect(await listDrillResources(w.drillStores)).toEqual([]);
     expect(w.cloud.snapshot().rds.instances.filter((i) => i.id.startsWith(DRILL_PREFIX))).toEqual([]);
     const types = (await w.auditEntries()).map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['drill.started', 'drill.completed', 'step.outcome']));
+    expect(types).toEqual(expect.arrayContaining(['drill.started', 'drill.completed', 'drill.cleanup']));
   });
 });
