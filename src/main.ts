@@ -18,6 +18,7 @@ import {
   startEmbeddedDynamo,
 } from './adapters/store/dynamo.js';
 import { createStores, type Stores } from './adapters/store/index.js';
+import { autoRequestFailover } from './alarms/auto-request.js';
 import { RECEIPT_RETENTION_MS } from './alarms/receipts.js';
 import { createSnsEndpoint } from './alarms/sns-endpoint.js';
 import {
@@ -28,7 +29,7 @@ import {
 } from './alarms/sns-verify.js';
 import { type AlarmSystem, createAlarmSystem } from './alarms/system.js';
 import { createFailoverFeature, type FailoverFeature } from './approval/index.js';
-import { createDynamoAuditLog } from './audit/index.js';
+import { companionWriterId, createDynamoAuditLog } from './audit/index.js';
 import type { AuditEventInput, AuditLog } from './audit/types.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -36,7 +37,7 @@ import { createInFlight } from './domain/inflight.js';
 import { createDrillFeature, type DrillFeature } from './drills/feature.js';
 import { createMeasuredDurations } from './drills/measured.js';
 import { createDrillStores } from './drills/store.js';
-import { createFailbackSetup, createSetupStore } from './failback/index.js';
+import { createFailbackFeature } from './failback/feature.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger, toBoltLogger } from './logger.js';
 import { loadPlanFile, type Plan } from './plan/load.js';
@@ -180,7 +181,12 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       documents,
       tableName: config.tableName,
       incidents: stores.incidents,
-      audit,
+      // Alarm entries go to their own chain and append queue: a command's entry, written before the
+      // command is answered, then never waits behind a storm's (docs/alarms.md, Benchmark).
+      audit: createDynamoAuditLog(documents, config.tableName, {
+        writerId: companionWriterId(instanceId, 'alarms'),
+        clock,
+      }),
       readiness,
       chat: outboundSlack.chat,
       aws,
@@ -193,9 +199,13 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
         maxAgeMs: RECEIPT_RETENTION_MS,
       }),
       instanceId,
+      // Rules with autoRequestFailover: Lifeboat requests the failover (started below, once `failover` exists).
+      onAlarmRaised: autoRequestFailover({
+        request: (input) => failover.slack.requestFromAlarm(input),
+        logger,
+        track: (work) => void inflight.track(work),
+      }),
     });
-    await alarms.start();
-    cleanups.push(() => alarms.stop(5_000));
     const receiver = config.slack.appToken
       ? new SocketModeReceiver({ appToken: config.slack.appToken, logger: boltLogger })
       : new HTTPReceiver({
@@ -221,7 +231,17 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     // Failover requests (two-person rule) and the runbook engine that drives approved ones; the engine
     // reports every persisted transition to the Slack side's onChange (progress card, notices, DMs).
     let runner: RunbookRunner | undefined;
+    // Failback: its check gates failback approvals; its move store tells the engine which failover a failback returns from.
+    const failback = createFailbackFeature({
+      documents,
+      tableName: config.tableName,
+      stores,
+      aws,
+      getPlan: () => plan,
+      clock,
+    });
     const failover = createFailoverFeature({
+      failbackPreconditions: failback.preconditions,
       documents,
       tableName: config.tableName,
       stores,
@@ -237,7 +257,12 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
         if (!runner) throw new Error('the runbook engine is not started');
         return runner;
       },
+      // Requests are posted in the service's open incident thread, if any.
+      findIncidentThread: (service) => alarms.findIncidentThread(service),
     });
+    // Alarms are applied from here on (pending receipts first): the auto-request hook needs `failover`.
+    await alarms.start();
+    cleanups.push(() => alarms.stop(5_000));
     const engine = createRunbookRunner({
       stores,
       aws,
@@ -246,7 +271,13 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       audit,
       logger,
       instanceId,
-      onChange: (execution) => failover.slack.onChange(execution),
+      onChange: async (execution) => {
+        await failback.moves
+          .remember(execution)
+          .catch((error: unknown) => logger.warn({ err: error }, 'could not record the completed move'));
+        await failover.slack.onChange(execution);
+      },
+      origin: failback.origin,
       activeIndex: createDynamoActiveIndex(documents, config.tableName),
       track: (work) => void inflight.track(work),
       ...(options.runbook?.pollIntervalMs ? { pollIntervalMs: options.runbook.pollIntervalMs } : {}),
@@ -282,20 +313,15 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       ...(options.drills?.cleanupAfterMs ? { cleanupAfterMs: options.drills.cleanupAfterMs } : {}),
     });
     cleanups.push(() => drills.engine.stop());
-    const failbackHandlers: FailbackHandlerDeps = {
-      aws,
-      getPlan: () => plan,
-      clock,
+    const failbackHandlers: FailbackHandlerDeps = failback.handlers({
+      client: app.client,
+      slack: failover.slack,
+      approvers: failover.approvers,
+      runner: failover.runner,
+      audit,
       logger,
-      setup: createFailbackSetup({
-        aws,
-        setups: createSetupStore(documents, config.tableName, clock),
-        approvers: failover.approvers,
-        audit,
-        getPlan: () => plan,
-        clock,
-      }),
-    };
+      inflight,
+    });
     const drillHandlers = { drills, getPlan: () => plan };
     const scheduler = wireScheduler({
       plan,

@@ -14,6 +14,7 @@ export { createMemoryAuditStore } from './memory-store.js';
 export type { AuditStore } from './store.js';
 export * from './types.js';
 export { verifyArchive } from './verify-archive.js';
+export { companionWriterId } from './writers.js';
 
 /** The production/sandbox audit log: Lifeboat's single DynamoDB table, items under `AUDIT#…` keys. */
 export function createDynamoAuditLog(
