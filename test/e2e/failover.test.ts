@@ -6,8 +6,9 @@ import { launchBrowser, openWorkspace, SHOTS } from './browser.js';
 
 /**
  * The failover golden path in a real browser against the whole sandbox: a primary Region outage raises an
- * alarm card; Alice requests a failover from it, cannot approve her own request, Bob approves, the progress
- * card completes and the service runs in the recovery Region.
+ * alarm card; Alice requests a failover from it (the request is posted in the incident's thread), cannot
+ * approve her own request, Bob approves, the progress card completes and the service runs in the recovery
+ * Region.
  */
 describe('failover golden path in the browser', () => {
   let sandbox: Sandbox;
@@ -17,9 +18,15 @@ describe('failover golden path in the browser', () => {
   const messageWith = (testId: string) =>
     page.getByTestId('message').filter({ has: page.getByTestId(testId) });
   const requestCard = () => messageWith(`button-${ActionId.failoverApprove}`).last();
+  /** The request and its progress card are posted in the open incident's thread. */
+  const openIncidentThread = async () => {
+    await messageWith(`button-${ActionId.incidentAcknowledge}`).first().getByTestId('replies').click();
+    await expect.poll(() => page.getByTestId('thread-pane').isVisible()).toBe(true);
+  };
   const approveAs = async (user: string) => {
     await page.getByTestId('user-switcher').selectOption(user);
     await page.getByTestId('channel-payments').click();
+    await openIncidentThread();
     await requestCard().getByTestId(`button-${ActionId.failoverApprove}`).click();
     await page.getByTestId('confirm-ok').click();
   };
@@ -60,6 +67,7 @@ describe('failover golden path in the browser', () => {
       .fill('us-east-1 outage: payments writer unreachable');
     await page.screenshot({ path: `${SHOTS}/11-failover-modal.png` });
     await page.getByTestId('modal-submit').click();
+    await openIncidentThread();
 
     await expect.poll(() => requestCard().count(), { timeout: 20_000 }).toBe(1);
     expect(await requestCard().textContent()).toContain('Waiting for approval');
