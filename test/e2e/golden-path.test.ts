@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActionId } from '../../blocks/ids.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { launchBrowser, openWorkspace, SHOTS, slash } from './browser.js';
 
@@ -96,4 +97,22 @@ describe('golden path in the browser', () => {
       .toBe(true);
     await page.screenshot({ path: `${SHOTS}/05-outage.png` });
   });
+
+  it("acknowledges the outage's incident from its card in #payments", async () => {
+    await page.getByTestId('user-switcher').selectOption('U0ALICE');
+    await page.getByTestId('channel-payments').click();
+    const withAcknowledge = page
+      .getByTestId('message')
+      .filter({ has: page.getByTestId(`button-${ActionId.incidentAcknowledge}`) });
+    await expect.poll(() => withAcknowledge.count(), { timeout: 30_000, interval: 250 }).toBeGreaterThan(0);
+    const ts = await withAcknowledge.first().getAttribute('data-ts');
+    const card = page.locator(`[data-testid="message"][data-ts="${ts}"]`).first();
+
+    await card.getByTestId(`button-${ActionId.incidentAcknowledge}`).click();
+
+    await expect
+      .poll(async () => (await card.textContent()) ?? '', { timeout: 15_000, interval: 250 })
+      .toContain('Acknowledged by');
+    await page.screenshot({ path: `${SHOTS}/06-incident-acknowledged.png` });
+  }, 45_000);
 });
