@@ -39,6 +39,7 @@ export const BlockId = {
   readinessHeader: 'readiness_header',
   readinessSummary: 'readiness_summary',
   readinessActions: 'readiness_actions',
+  readinessDrill: 'readiness_drill',
   failoverCard: 'failover_card',
   failoverActions: 'failover_actions',
   failoverMode: 'failover_mode',

@@ -332,7 +332,8 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       readiness,
       aws,
       alarms,
-      chat: outboundSlack.chat,
+      // One outbound queue: the scheduler's posts share the alarm module's per-channel pacing.
+      outbox: alarms.outbox,
       instanceId,
       clock,
       logger,
@@ -354,6 +355,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
           getPlan: () => plan,
           logger,
           schedule: () => scheduler.status(),
+          drills: (service) => drills.standing(service),
         }),
         audit: makeAuditCommand({ audit, getPlan: () => plan, logger, clock }),
         report: makeReportCommand({ audit, getPlan: () => plan, logger, clock }),

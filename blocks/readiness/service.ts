@@ -1,10 +1,12 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
+import type { DrillStanding } from '../../src/drills/standing.js';
 import type { ServiceReadiness } from '../../src/readiness/engine.js';
 import { formatDuration } from '../../src/readiness/format.js';
 import type { Check, Verdict } from '../../src/readiness/types.js';
 import { severity, worstOfChecks } from '../../src/readiness/verdict.js';
 import { escapeText, truncate } from '../escape.js';
 import { ActionId, BlockId } from '../ids.js';
+import { drillText } from './drill.js';
 import {
   checkFigure,
   rpoLine,
@@ -81,7 +83,7 @@ function readySummary(rows: readonly ResourceRow[]): string {
 }
 
 /** `/dr status <service>`: per-resource rows with measured vs target, estimates, when, and what to do next. */
-export function serviceStatusMessage(result: ServiceReadiness): Message {
+export function serviceStatusMessage(result: ServiceReadiness, drill?: DrillStanding): Message {
   const label = VERDICT_LABEL[result.verdict];
   const blocks: KnownBlock[] = [
     {
@@ -105,6 +107,7 @@ export function serviceStatusMessage(result: ServiceReadiness): Message {
         },
       ],
     },
+    ...(drill ? [section(drillText(drill), BlockId.readinessDrill)] : []),
     { type: 'divider' },
   ];
   const rows = resourceRows(result);
@@ -159,7 +162,9 @@ export function serviceStatusMessage(result: ServiceReadiness): Message {
     },
   );
   const why = worstReason(result);
-  const text = `${result.service}: ${label}. ${plain(rpoLine(result))}; ${plain(rtoLine(result))}.${why ? ` ${why}` : ''}`;
+  const drillNote =
+    drill?.status === 'overdue' ? ` No passed drill within ${formatDuration(drill.intervalMs)}.` : '';
+  const text = `${result.service}: ${label}. ${plain(rpoLine(result))}; ${plain(rtoLine(result))}.${why ? ` ${why}` : ''}${drillNote}`;
   return { text: truncate(escapeText(text), MAX_TEXT), blocks };
 }
 

@@ -1,9 +1,11 @@
 import type { HomeView, KnownBlock } from '@slack/types';
+import type { DrillStanding } from '../../src/drills/standing.js';
 import type { ServiceReadiness } from '../../src/readiness/engine.js';
 import type { JobStatus } from '../../src/scheduler/types.js';
 import { escapeText, truncate } from '../escape.js';
 import { BlockId } from '../ids.js';
 import { scheduleContextBlocks } from '../scheduler/status.js';
+import { drillsDueText } from './drill.js';
 import { rpoLine, rtoLine, slackDate, VERDICT_EMOJI, VERDICT_LABEL, worstReason } from './format.js';
 import type { Message } from './service.js';
 
@@ -58,7 +60,9 @@ function newest(results: readonly ServiceReadiness[]): number {
 export function statusSummaryMessage(
   results: readonly ServiceReadiness[],
   schedule: readonly JobStatus[] = [],
+  drills: readonly DrillStanding[] = [],
 ): Message {
+  const due = drillsDueText(drills);
   const blocks: KnownBlock[] = [
     {
       type: 'header',
@@ -76,7 +80,10 @@ export function statusSummaryMessage(
       ],
     },
     { type: 'divider' },
-    ...cards(results, 44),
+    ...cards(results, due ? 43 : 44),
+    ...(due
+      ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: truncate(due, 3_000) } }]
+      : []),
     ...scheduleContextBlocks(schedule),
     {
       type: 'context',

@@ -13,7 +13,13 @@ import { makeComingWithRunbook, makeRecheck } from './readiness.js';
 
 export function register(app: App, deps: HandlerDeps): void {
   if (deps.readiness) {
-    const status = { readiness: deps.readiness, getPlan: deps.getPlan, logger: deps.logger };
+    const drills = deps.drills?.drills;
+    const status = {
+      readiness: deps.readiness,
+      getPlan: deps.getPlan,
+      logger: deps.logger,
+      ...(drills ? { drills: (service: string) => drills.standing(service) } : {}),
+    };
     app.action(ActionId.readinessRecheck, makeRecheck(status));
   }
   if (deps.failover) {

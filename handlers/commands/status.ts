@@ -5,6 +5,7 @@ import {
 } from '../../blocks/readiness/messages.js';
 import { type Message, serviceStatusMessage } from '../../blocks/readiness/service.js';
 import { statusSummaryMessage } from '../../blocks/readiness/summary.js';
+import type { DrillStanding } from '../../src/drills/standing.js';
 import type { Logger } from '../../src/logger.js';
 import type { Plan } from '../../src/plan/load.js';
 import { UnknownServiceError } from '../../src/readiness/errors.js';
@@ -18,6 +19,8 @@ export interface StatusCommandDeps {
   readonly logger: Logger;
   /** When each scheduled job last ran and runs next (shown under the all-services summary). */
   readonly schedule?: () => Promise<readonly JobStatus[]>;
+  /** The latest drill of a service and whether one passed within its interval (the drills feature's `standing`). */
+  readonly drills?: (service: string) => Promise<DrillStanding>;
 }
 
 /**
@@ -30,18 +33,30 @@ export async function readinessMessage(
   service: string | undefined,
   options: { readonly fresh?: boolean } = {},
 ): Promise<Message> {
+  const drill = (name: string) =>
+    deps.drills?.(name).catch((error: unknown) => {
+      deps.logger.warn({ err: error, service: name }, 'could not read drill results');
+      return undefined;
+    });
   try {
     if (service === undefined) {
-      const [results, schedule] = await Promise.all([
+      const names = Object.keys(deps.getPlan().services);
+      const [results, schedule, drills] = await Promise.all([
         deps.readiness.checkAll(options),
         deps.schedule?.().catch((error: unknown) => {
           deps.logger.warn({ err: error }, 'could not read the schedule');
           return [];
         }) ?? [],
+        Promise.all(names.map(drill)),
       ]);
-      return statusSummaryMessage(results, schedule);
+      return statusSummaryMessage(
+        results,
+        schedule,
+        drills.filter((d) => d !== undefined),
+      );
     }
-    return serviceStatusMessage(await deps.readiness.check(service, options));
+    const [result, standing] = await Promise.all([deps.readiness.check(service, options), drill(service)]);
+    return serviceStatusMessage(result, standing);
   } catch (error) {
     if (error instanceof UnknownServiceError) return unknownServiceMessage(error.service, error.known);
     deps.logger.error({ err: error, service }, 'readiness check failed');

@@ -12,6 +12,7 @@ import { createDrillEngine, type DrillEngine } from './engine.js';
 import { createMeasuredDurations, listDrillResources, type MeasuredDurations } from './measured.js';
 import { updateDrill } from './record.js';
 import { createDrillRequests, type DrillRequests } from './requests.js';
+import { createDrillStandings, type DrillStanding } from './standing.js';
 import { createDrillStores, type DrillStores } from './store.js';
 import type { Drill, DrillResource, DrillSettings } from './types.js';
 
@@ -53,6 +54,8 @@ export interface DrillFeature {
   refresh(id: string): Promise<void>;
   /** Resumes drills a previous process left running, and cleans up those that are due. */
   sweep(): Promise<void>;
+  /** The latest drill of a service and whether one passed within its drill interval (`/dr status`). */
+  standing(service: string): Promise<DrillStanding>;
 }
 
 /** Drills wired for Slack: the card is posted once and edited on every persisted change. */
@@ -132,5 +135,6 @@ export function createDrillFeature(deps: DrillFeatureDeps): DrillFeature {
     async sweep() {
       await engine.sweep();
     },
+    standing: createDrillStandings(stores, deps.getPlan, deps.clock),
   };
 }
