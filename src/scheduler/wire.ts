@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../adapters/aws/clients.js';
-import { type ChatApi, createSlackOutbox } from '../adapters/slack/outbox.js';
+import type { SlackOutbox } from '../adapters/slack/outbox.js';
 import type { Stores } from '../adapters/store/index.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
@@ -28,8 +28,11 @@ export interface SchedulerWiring {
   readonly aws: AwsClients;
   /** The alarm module: probes open incidents through it; the digest lists its open incidents. */
   readonly alarms: ProbeSignalSink & { listOpenIncidents(): Promise<readonly IncidentRecord[]> };
-  /** chat.postMessage/update of a WebClient that rejects rate-limited calls (the outbound queue paces). */
-  readonly chat: ChatApi;
+  /**
+   * The outbound Slack queue shared with the alarm module (`AlarmSystem.outbox`), so per-channel pacing
+   * covers both; its owner drains it on shutdown.
+   */
+  readonly outbox: Pick<SlackOutbox, 'post'>;
   readonly instanceId: string;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -42,16 +45,15 @@ export interface SchedulerWiring {
 /**
  * The scheduler as the composition root builds it: state in Lifeboat's table, posts through an
  * outbound Slack queue, probes into the alarm pipeline, the digest reading executions and incidents.
- * `close()` stops the jobs and then drains the queue.
+ * `close()` stops the jobs; the shared queue is drained by its owner (the alarm module, stopped later).
  */
 export function wireScheduler(w: SchedulerWiring): Scheduler & { close(graceMs: number): Promise<void> } {
-  const outbox = createSlackOutbox({ chat: w.chat, logger: w.logger });
   const scheduler = createLifeboatScheduler({
     plan: w.plan,
     readiness: w.readiness,
     audit: w.audit,
     post: async (m) => {
-      await outbox.post(m.channel, { text: m.text, blocks: m.blocks });
+      await w.outbox.post(m.channel, { text: m.text, blocks: m.blocks });
     },
     storage: dynamoSchedulerStorage(w.documents, w.tableName, w.stores.leases, w.clock),
     instanceId: w.instanceId,
@@ -75,7 +77,6 @@ export function wireScheduler(w: SchedulerWiring): Scheduler & { close(graceMs: 
     ...scheduler,
     async close(graceMs) {
       await scheduler.stop(graceMs);
-      await outbox.close(graceMs);
     },
   };
 }
