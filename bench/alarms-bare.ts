@@ -1,0 +1,31 @@
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver } from '@slack/bolt';
+import { serveLines } from './alarms-ipc.js';
+
+/**
+ * The alarm-storm benchmark's baseline, in its own process like the bot: a bare Bolt app that only
+ * acks `/dr` with a short ephemeral text, behind the same emulator. Usage:
+ * `tsx bench/alarms-bare.ts '<json { apiUrl, botToken, signingSecret }>'`.
+ */
+interface BareArgs {
+  readonly apiUrl: string;
+  readonly botToken: string;
+  readonly signingSecret: string;
+}
+
+async function main(args: BareArgs): Promise<void> {
+  const receiver = new HTTPReceiver({ signingSecret: args.signingSecret, endpoints: '/slack/events' });
+  const app = new App({ token: args.botToken, receiver, clientOptions: { slackApiUrl: args.apiUrl } });
+  app.command('/dr', async ({ ack }) => ack({ response_type: 'ephemeral', text: 'help' }));
+  const server = (await app.start({ port: 0, host: '127.0.0.1' })) as {
+    address(): AddressInfo | string | null;
+  };
+  const address = server.address() as AddressInfo;
+  serveLines({ url: `http://127.0.0.1:${address.port}` }, {}, async () => {
+    await app.stop();
+  });
+}
+
+const raw = process.argv[2];
+if (!raw) throw new Error("usage: tsx bench/alarms-bare.ts '<json>'");
+await main(JSON.parse(raw) as BareArgs);

@@ -1,0 +1,155 @@
+import { readFile } from 'node:fs/promises';
+import { get } from 'node:https';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../src/adapters/store/dynamo.js';
+import type { AuditLog } from '../src/audit/types.js';
+import { parseConfig } from '../src/config.js';
+import { startLifeboat } from '../src/main.js';
+import { loadPlanFile } from '../src/plan/load.js';
+import { createSimulatedCloud } from '../src/sandbox/aws/index.js';
+import { type Json, serveLines } from './alarms-ipc.js';
+
+/**
+ * The bot alone in its own process for the alarm-storm benchmark: `startLifeboat` against the
+ * Slack emulator (SLACK_API_URL), a dynalite in another process (`dynamoEndpoint`) and the storm
+ * generator's SNS signing certificate (read from a file). Usage:
+ * `tsx bench/alarms-bot.ts '<json BotArgs>'`. Requests: `measure` (reset the counters), `report`
+ * (event-loop delay and audit append times since `measure`), `idle` (everything applied and shown).
+ *
+ * Its AWS SDK clients are attached to an in-process simulated cloud with the plan's tables, which
+ * only readiness checks touch (no alarm traffic goes through it); SNS's certificate is fetched
+ * from the generator's process as the real one would be from SNS.
+ */
+interface BotArgs {
+  readonly planPath: string;
+  readonly apiUrl: string;
+  readonly botToken: string;
+  readonly signingSecret: string;
+  readonly dynamoEndpoint: string;
+  readonly certUrl: string;
+  readonly certPemPath: string;
+}
+
+/** GET over HTTPS trusting only the generator's certificate (SNS subscription confirmation). */
+function httpsGetTrusting(url: string, ca: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { ca, timeout: 5_000 }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+const quantiles = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+  return { n: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
+};
+
+/** Times every audit append by event type (the log object is shared by all of the bot's writers). */
+function timeAppends(audit: AuditLog): { byType: Map<string, number[]> } {
+  const byType = new Map<string, number[]>();
+  const append = audit.append.bind(audit);
+  (audit as { append: AuditLog['append'] }).append = async (event) => {
+    const started = performance.now();
+    try {
+      return await append(event);
+    } finally {
+      const ms = performance.now() - started;
+      const list = byType.get(event.type) ?? [];
+      list.push(ms);
+      byType.set(event.type, list);
+    }
+  };
+  return { byType };
+}
+
+async function main(args: BotArgs): Promise<void> {
+  const plan = await loadPlanFile(args.planPath);
+  const pem = await readFile(args.certPemPath, 'utf8');
+  const certUrl = new URL(args.certUrl);
+  const cloud = await createSimulatedCloud({ plan, tickIntervalMs: 0 });
+  const config = parseConfig(
+    {
+      SLACK_BOT_TOKEN: args.botToken,
+      SLACK_SIGNING_SECRET: args.signingSecret,
+      SLACK_API_URL: args.apiUrl,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+    },
+    { memoryState: true },
+  );
+  const bot = await startLifeboat({
+    config,
+    plan,
+    dynamoEndpoint: args.dynamoEndpoint,
+    onAwsClient: (client, region) => cloud.attach(client, region),
+    snsTrust: {
+      certHost: new RegExp(`^${certUrl.host.replace(/\./g, '\\.')}$`),
+      certificates: async (url) => {
+        if (url.href !== certUrl.href) throw new Error(`not the storm's certificate: ${url.href}`);
+        return pem;
+      },
+      confirm: (subscribeUrl) => httpsGetTrusting(subscribeUrl, pem),
+    },
+  });
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  let appends = timeAppends(bot.audit);
+  // A DynamoDB round trip from this process on its own connections, every 50 ms: what the store and
+  // the event loop alone cost, without the bot's connection pool or audit queue.
+  const probeClient = createDocumentClient({ endpoint: args.dynamoEndpoint, region: 'us-east-1' });
+  let probes: number[] = [];
+  const probeTimer = setInterval(() => {
+    const started = performance.now();
+    void probeClient
+      .send(new GetCommand({ TableName: config.tableName, Key: { pk: 'BENCH', sk: 'PROBE' } }))
+      .then(() => probes.push(performance.now() - started));
+  }, 50);
+  let cpu = process.cpuUsage();
+  let since = performance.now();
+  const ms = (ns: number) => Math.round(ns / 10_000) / 100;
+
+  serveLines(
+    { url: bot.url },
+    {
+      async measure() {
+        loop.reset();
+        appends.byType.clear();
+        probes = [];
+        cpu = process.cpuUsage();
+        since = performance.now();
+        return {};
+      },
+      async report() {
+        const used = process.cpuUsage(cpu);
+        return {
+          cpuShare: Math.round((used.user + used.system) / 10 / (performance.now() - since)) / 100,
+          loopDelayMs: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
+          dynamoProbeMs: quantiles(probes),
+          auditAppendMs: Object.fromEntries([...appends.byType].map(([type, v]) => [type, quantiles(v)])),
+          alarms: bot.alarms.stats() as unknown as Json,
+        };
+      },
+      async idle() {
+        await bot.alarms.idle();
+        return {};
+      },
+    },
+    async () => {
+      loop.disable();
+      clearInterval(probeTimer);
+      probeClient.destroy();
+      appends = { byType: new Map() };
+      await bot.close(5_000);
+      await cloud.close();
+    },
+  );
+}
+
+const raw = process.argv[2];
+if (!raw) throw new Error("usage: tsx bench/alarms-bot.ts '<json>'");
+await main(JSON.parse(raw) as BotArgs);

@@ -1,0 +1,168 @@
+import type { ApiCallRecord, StoredMessage } from '../src/sandbox/slack/index.js';
+import { defaultRateLimits } from '../src/sandbox/slack/rate-limit.js';
+import type { BenchResult } from './types.js';
+
+/** The alarm-storm benchmark's figures, from what its processes reported. Pure. */
+
+export const percentile = (values: readonly number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+
+/** Most calls in any window of `windowMs` starting at a call. */
+export function peak(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let j = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    while ((sorted[j] ?? 0) < (sorted[i] ?? 0) - windowMs + 1) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+/** Parent messages (not thread replies) per incident id named on the card. */
+export function parentsPerIncident(messages: readonly StoredMessage[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of messages) {
+    if (m.thread_ts !== undefined && m.thread_ts !== m.ts) continue;
+    const id = /incident `([^`]+)`/.exec(JSON.stringify(m.blocks ?? []))?.[1];
+    if (id) out.set(id, (out.get(id) ?? 0) + 1);
+  }
+  return out;
+}
+
+export interface StormFigures {
+  readonly count: number;
+  readonly seconds: number;
+  readonly lost: number;
+  readonly pending: number;
+  readonly snsGaveUp: number;
+  readonly snsFailedAttempts: number;
+  readonly calls: readonly ApiCallRecord[];
+  readonly parents: Map<string, number>;
+  /** `/dr help` round trips, ms: the bare Bolt app idle, Lifeboat idle, Lifeboat during the storm. */
+  readonly bare: readonly number[];
+  readonly idle: readonly number[];
+  readonly storm: readonly number[];
+}
+
+const row = (
+  name: string,
+  value: number,
+  unit: string,
+  baseline: number,
+  ratio: number,
+  target: string,
+  pass: boolean,
+): BenchResult => ({ name, value, unit, baseline, ratio, target, pass });
+
+export function stormResults(f: StormFigures): BenchResult[] {
+  const limits = defaultRateLimits;
+  const rateLimited = f.calls.filter((c) => c.error === 'ratelimited').length;
+  const updates = f.calls.filter((c) => c.method === 'chat.update' && c.ok).map((c) => c.at);
+  const posts = new Map<string, number[]>();
+  for (const c of f.calls)
+    if (c.method === 'chat.postMessage' && c.ok && c.channel)
+      posts.set(c.channel, [...(posts.get(c.channel) ?? []), c.at]);
+  const peakUpdates = peak(updates, 60_000);
+  const peakPosts = Math.max(0, ...[...posts.values()].map((t) => peak(t, 60_000)));
+  const postLimit = limits.postMessagePerChannelPerSec * 60;
+  const maxParents = Math.max(0, ...f.parents.values());
+  const [b50, b99] = [percentile(f.bare, 50), percentile(f.bare, 99)];
+  const [i50, i99] = [percentile(f.idle, 50), percentile(f.idle, 99)];
+  const [s50, s99] = [percentile(f.storm, 50), percentile(f.storm, 99)];
+  const label = `${f.count.toLocaleString('en')} alarms in ${f.seconds} s`;
+  return [
+    row(
+      `alarms: notifications lost (${label})`,
+      f.lost,
+      'msgs',
+      0,
+      f.lost / f.count,
+      '0 lost (each has an applied receipt)',
+      f.lost === 0,
+    ),
+    row(
+      `alarms: SNS deliveries given up / failed attempts as baseline (${f.pending} receipts left pending)`,
+      f.snsGaveUp,
+      'msgs',
+      f.snsFailedAttempts,
+      f.snsGaveUp / f.count,
+      '0 given up (SNS stops after 3 retries)',
+      f.snsGaveUp === 0,
+    ),
+    row(
+      'alarms: Slack 429 responses during the storm',
+      rateLimited,
+      'calls',
+      0,
+      rateLimited,
+      '0',
+      rateLimited === 0,
+    ),
+    row(
+      'alarms: peak chat.update in any 60 s (workspace)',
+      peakUpdates,
+      'calls',
+      limits.updatePerMin,
+      peakUpdates / limits.updatePerMin,
+      `≤ ${limits.updatePerMin}/min (emulator limit)`,
+      peakUpdates <= limits.updatePerMin,
+    ),
+    row(
+      'alarms: peak chat.postMessage in any 60 s (one channel)',
+      peakPosts,
+      'calls',
+      postLimit,
+      peakPosts / postLimit,
+      `≤ ${postLimit}/min per channel`,
+      peakPosts <= postLimit,
+    ),
+    row(
+      `alarms: parent messages per incident (max over ${f.parents.size} incidents)`,
+      maxParents,
+      'msgs',
+      1,
+      maxParents,
+      '1',
+      maxParents === 1,
+    ),
+    row(
+      `/dr help round trip p50, Lifeboat idle vs idle bare Bolt (${f.idle.length}/${f.bare.length} samples)`,
+      i50,
+      'ms',
+      b50,
+      i50 / b50,
+      'informational',
+      true,
+    ),
+    row(
+      '/dr help round trip p99, Lifeboat idle vs idle bare Bolt',
+      i99,
+      'ms',
+      b99,
+      i99 / b99,
+      'informational',
+      true,
+    ),
+    row(
+      `/dr help round trip p50 during the storm vs idle bare Bolt (${f.storm.length} samples)`,
+      s50,
+      'ms',
+      b50,
+      s50 / b50,
+      'informational',
+      true,
+    ),
+    row(
+      '/dr help round trip p99 during the storm vs idle bare Bolt',
+      s99,
+      'ms',
+      b99,
+      s99 / b99,
+      '≤ 1.5x and < 50 ms',
+      s99 <= 1.5 * b99 && s99 < 50,
+    ),
+  ];
+}
