@@ -95,12 +95,16 @@ describe('an outage raises a Lifeboat failover request that needs two people', (
     expect(['approved', 'running', 'completed']).toContain(execution?.state);
   }, 20_000);
 
-  it('lists both open incidents in the daily digest, read through the alarm module', async () => {
+  it('lists both open incidents in the daily digest, read through the alarm module and posted through its queue', async () => {
+    // Prepare
+    const postedBefore = sandbox.bot.alarms.stats().outbox.posted;
+
     // Act
     const result = await sandbox.bot.scheduler.runSlot('digest', Date.now());
 
     // Assert
     expect(result).toBe('ran');
+    expect(sandbox.bot.alarms.stats().outbox.posted).toBeGreaterThan(postedBefore);
     const digest = await sandbox.slack.waitFor(
       () =>
         sandbox.slack
