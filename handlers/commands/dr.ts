@@ -34,12 +34,16 @@ export function makeDrCommand(deps: HandlerDeps) {
   ]);
   return async ({ command, ack, respond, client, logger }: CommandArgs): Promise<void> => {
     const { name, args, rest } = parseDrText(command.text);
-    // Audited before anything is shown; a failing audit store is logged, not hidden from the user's answer.
-    await deps
-      .recordCommand?.({ userId: command.user_id, channelId: command.channel_id, text: command.text })
-      .catch((error: unknown) =>
-        deps.logger.error({ err: error }, 'could not record command in the audit log'),
-      );
+    // The audit write starts at once. Answers that only show static text (help, plan, usage) go out in
+    // the ack without waiting for it, so the ack never waits on the database; everything else is acked
+    // empty and shows its effect only after the command is recorded. A failing audit store is logged.
+    const recorded = (
+      deps.recordCommand?.({ userId: command.user_id, channelId: command.channel_id, text: command.text }) ??
+      Promise.resolve()
+    ).catch((error: unknown) =>
+      deps.logger.error({ err: error }, 'could not record command in the audit log'),
+    );
+    deps.inflight.track(recorded);
     if (name === '' || name === 'help') {
       await ack({ response_type: 'ephemeral', ...helpMessage(available) });
     } else if (!isSubcommand(name)) {
@@ -53,6 +57,7 @@ export function makeDrCommand(deps: HandlerDeps) {
       } else {
         await ack();
         const work = (async () => {
+          await recorded;
           await run({
             args,
             rest,

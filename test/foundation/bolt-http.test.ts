@@ -111,11 +111,16 @@ describe('the Bolt app over real signed HTTP', () => {
     await postSigned(events, slashCommandBody({ text: 'plan accounts', user: 'U0BOB' }), { secret: SECRET });
     await postSigned(events, slashCommandBody({ text: 'help' }), { secret: SECRET, signature: 'v0=00' });
 
-    const entries = [];
-    for await (const entry of bot.audit.query()) entries.push(entry);
-    expect(entries).toContainEqual(
-      expect.objectContaining({ type: 'command', actor: 'U0BOB', details: { text: '/dr plan accounts' } }),
-    );
+    // Static answers do not wait for the audit write; it lands right after.
+    await expect
+      .poll(async () => {
+        const entries = [];
+        for await (const entry of bot.audit.query()) entries.push(entry);
+        return entries;
+      })
+      .toContainEqual(
+        expect.objectContaining({ type: 'command', actor: 'U0BOB', details: { text: '/dr plan accounts' } }),
+      );
     await expect
       .poll(async () => {
         const rejected = [];
