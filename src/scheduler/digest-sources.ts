@@ -34,7 +34,8 @@ export function storeDigestSources(deps: {
         .filter((i) => i.state === 'open')
         .map((i) => ({
           id: i.id,
-          service: i.service,
+          // Alarms that match no rule share one incident, shown under this name.
+          service: i.unrouted ? 'unrouted alarms' : i.service,
           openedAtMs: i.openedAtMs,
           title: Object.keys(i.alarms).slice(0, 3).join(', ') || i.id,
         }));
