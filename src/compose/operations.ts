@@ -1,0 +1,143 @@
+import type { WebClient } from '@slack/web-api';
+import type { FailbackHandlerDeps } from '../../handlers/commands/failback.js';
+import type { FailoverHandlerDeps } from '../../handlers/commands/failover.js';
+import type { AwsClients } from '../adapters/aws/clients.js';
+import type { AlarmSystem } from '../alarms/system.js';
+import { createFailoverFeature, type FailoverFeature } from '../approval/index.js';
+import type { Clock } from '../domain/clock.js';
+import type { InFlight } from '../domain/inflight.js';
+import { createDrillFeature, type DrillFeature } from '../drills/feature.js';
+import type { createMeasuredDurations } from '../drills/measured.js';
+import type { createDrillStores } from '../drills/store.js';
+import { createFailbackFeature } from '../failback/feature.js';
+import type { Logger } from '../logger.js';
+import type { Plan } from '../plan/load.js';
+import type { ReadinessService } from '../readiness/service.js';
+import { createDynamoActiveIndex, createRunbookRunner, type RunbookRunner } from '../runbook/index.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { State } from './state.js';
+
+export interface OperationsDeps {
+  readonly state: State;
+  readonly aws: AwsClients;
+  readonly readiness: ReadinessService;
+  readonly alarms: Pick<AlarmSystem, 'findIncidentThread'>;
+  readonly client: WebClient;
+  readonly getPlan: () => Plan;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly inflight: InFlight;
+  readonly lifecycle: Lifecycle;
+  readonly instanceId: string;
+  readonly drillStores: ReturnType<typeof createDrillStores>;
+  readonly drillDurations: ReturnType<typeof createMeasuredDurations>;
+  readonly tuning: {
+    readonly runbookPollMs?: number;
+    readonly drillPollMs?: number;
+    readonly drillCleanupAfterMs?: number;
+  };
+}
+
+export interface Operations {
+  readonly failover: FailoverFeature;
+  readonly runner: RunbookRunner;
+  readonly drills: DrillFeature;
+  readonly failoverHandlers: FailoverHandlerDeps;
+  readonly failbackHandlers: FailbackHandlerDeps;
+  readonly drillHandlers: { readonly drills: DrillFeature; readonly getPlan: () => Plan };
+}
+
+/**
+ * The features that change AWS state: failover requests under the two-person rule, the runbook engine
+ * that drives approved executions (reporting every persisted transition to the Slack side), failback
+ * (its check gates failback approvals; its move store tells the engine which failover it returns
+ * from) and drills.
+ */
+export function wireOperations(deps: OperationsDeps): Operations {
+  const { state, aws, clock, logger, inflight, getPlan } = deps;
+  const track = (work: Promise<unknown>) => void inflight.track(work);
+  const common = {
+    documents: state.documents,
+    tableName: state.tableName,
+    stores: state.stores,
+    aws,
+    getPlan,
+    clock,
+  };
+  let runner: RunbookRunner | undefined;
+  const failback = createFailbackFeature(common);
+  const failover = createFailoverFeature({
+    ...common,
+    failbackPreconditions: failback.preconditions,
+    audit: state.audit,
+    readiness: deps.readiness,
+    client: deps.client,
+    logger,
+    inflight,
+    runner: () => {
+      if (!runner) throw new Error('the runbook engine is not started');
+      return runner;
+    },
+    // Requests are posted in the service's open incident thread, if any.
+    findIncidentThread: (service) => deps.alarms.findIncidentThread(service),
+  });
+  const engine = createRunbookRunner({
+    stores: state.stores,
+    aws,
+    getPlan,
+    clock,
+    audit: state.audit,
+    logger,
+    instanceId: deps.instanceId,
+    onChange: async (execution) => {
+      await failback.moves
+        .remember(execution)
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not record the completed move'));
+      await failover.slack.onChange(execution);
+    },
+    origin: failback.origin,
+    activeIndex: createDynamoActiveIndex(state.documents, state.tableName),
+    track,
+    ...(deps.tuning.runbookPollMs ? { pollIntervalMs: deps.tuning.runbookPollMs } : {}),
+  });
+  runner = engine;
+  deps.lifecycle.onClose(() => engine.stop());
+
+  const drills = createDrillFeature({
+    ...common,
+    approvers: failover.approvers,
+    audit: state.audit,
+    client: deps.client,
+    logger,
+    instanceId: deps.instanceId,
+    track,
+    drillStores: deps.drillStores,
+    durations: deps.drillDurations,
+    ...(deps.tuning.drillPollMs ? { pollIntervalMs: deps.tuning.drillPollMs } : {}),
+    ...(deps.tuning.drillCleanupAfterMs ? { cleanupAfterMs: deps.tuning.drillCleanupAfterMs } : {}),
+  });
+  deps.lifecycle.onClose(() => drills.engine.stop());
+
+  const slackSide = { slack: failover.slack, approvers: failover.approvers, runner: failover.runner };
+  return {
+    failover,
+    runner: engine,
+    drills,
+    failoverHandlers: {
+      ...slackSide,
+      readiness: deps.readiness,
+      audit: state.audit,
+      getPlan,
+      logger,
+      inflight,
+    },
+    failbackHandlers: failback.handlers({
+      client: deps.client,
+      ...slackSide,
+      audit: state.audit,
+      logger,
+      inflight,
+    }),
+    drillHandlers: { drills, getPlan },
+  };
+}

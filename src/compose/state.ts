@@ -1,0 +1,70 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, ensureTable, startEmbeddedDynamo } from '../adapters/store/dynamo.js';
+import { createStores, type Stores } from '../adapters/store/index.js';
+import { createDynamoAuditLog } from '../audit/index.js';
+import type { AuditEventInput, AuditLog } from '../audit/types.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../logger.js';
+import type { Lifecycle } from './lifecycle.js';
+
+export interface State {
+  readonly documents: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly stores: Stores;
+  readonly audit: AuditLog;
+  /** For events whose effect is not held back by the audit write (refusals of anonymous requests). */
+  auditInBackground(event: AuditEventInput): void;
+  /** The readiness probe: the table answers within 2 s and is ACTIVE. */
+  checkTable(): Promise<void>;
+}
+
+/**
+ * Lifeboat's own state: an external DynamoDB (endpoint override or AWS credentials) or dynalite
+ * embedded in-process; the table bootstrapped if missing; the stores and this replica's audit log.
+ */
+export async function openState(
+  config: Config,
+  deps: {
+    readonly logger: Logger;
+    readonly clock: Clock;
+    readonly lifecycle: Lifecycle;
+    readonly instanceId: string;
+  },
+  dynamoEndpoint?: string,
+): Promise<State> {
+  const { logger, clock, lifecycle } = deps;
+  let endpoint = dynamoEndpoint;
+  if (config.state.kind === 'embedded' && !endpoint) {
+    const embedded = await startEmbeddedDynamo(config.state.dataDir ? { dataDir: config.state.dataDir } : {});
+    lifecycle.onClose(() => embedded.close());
+    endpoint = embedded.endpoint;
+    logger.info(
+      { endpoint, dataDir: config.state.dataDir ?? '(memory)' },
+      'embedded DynamoDB (dynalite) started',
+    );
+  }
+  const documents = createDocumentClient({ endpoint, region: config.region ?? 'us-east-1' });
+  lifecycle.onClose(() => documents.destroy());
+  const tableName = config.tableName;
+  await ensureTable(documents, tableName);
+  const audit = createDynamoAuditLog(documents, tableName, { writerId: deps.instanceId, clock });
+  return {
+    documents,
+    tableName,
+    stores: createStores(documents, tableName, clock),
+    audit,
+    auditInBackground: (event) =>
+      void audit
+        .append(event)
+        .catch((error: unknown) => logger.error({ err: error, event: event.type }, 'audit append failed')),
+    async checkTable() {
+      const { Table } = await documents.send(new DescribeTableCommand({ TableName: tableName }), {
+        abortSignal: AbortSignal.timeout(2_000),
+      });
+      if (Table?.TableStatus !== 'ACTIVE')
+        throw new Error(`table ${tableName} is ${Table?.TableStatus ?? 'missing'}`);
+    },
+  };
+}
