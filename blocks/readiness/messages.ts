@@ -26,7 +26,3 @@ export function checkFailedMessage(reason: string): Message {
 }
 
 /** The answer to the Dry-run / Request failover buttons until the runbook issue lands. */
-export function comingWithRunbookMessage(action: 'dry-run' | 'failover', service: string): Message {
-  const text = `:construction: ${action === 'dry-run' ? 'Dry-runs' : 'Failover requests'} arrive with the runbook; nothing was started for *${escapeText(service)}*.`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
-}

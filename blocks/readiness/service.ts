@@ -131,7 +131,7 @@ export function serviceStatusMessage(result: ServiceReadiness, drill?: DrillStan
       elements: [
         {
           type: 'mrkdwn',
-          text: `${VERDICT_EMOJI.unknown} unknown = could not measure (permission, timeout, throttling); never counted as ready. Dry-run and failover requests arrive with the runbook.`,
+          text: `${VERDICT_EMOJI.unknown} unknown = could not measure (permission, timeout, throttling); never counted as ready. A failover needs a second, different approver.`,
         },
       ],
     },
@@ -149,13 +149,14 @@ export function serviceStatusMessage(result: ServiceReadiness, drill?: DrillStan
         {
           type: 'button',
           action_id: ActionId.readinessDryRun,
-          text: { type: 'plain_text', text: 'Dry-run (coming soon)' },
+          text: { type: 'plain_text', text: 'Dry-run' },
           value: result.service,
         },
         {
           type: 'button',
           action_id: ActionId.readinessRequestFailover,
-          text: { type: 'plain_text', text: 'Request failover (coming soon)' },
+          text: { type: 'plain_text', text: 'Request failover' },
+          style: 'danger',
           value: result.service,
         },
       ],

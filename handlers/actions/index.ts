@@ -9,7 +9,7 @@ import { makeDeclineButton } from './failover-decline.js';
 import { makeDryRunButton } from './failover-dry-run.js';
 import { makeRequestFailoverButton } from './failover-request.js';
 import { makeIncidentAcknowledge } from './incident-acknowledge.js';
-import { makeComingWithRunbook, makeRecheck } from './readiness.js';
+import { makeRecheck } from './readiness.js';
 
 export function register(app: App, deps: HandlerDeps): void {
   if (deps.readiness) {
@@ -31,9 +31,6 @@ export function register(app: App, deps: HandlerDeps): void {
     app.action(ActionId.failoverRetry, makeStepDecisionButton(failover, 'retry'));
     app.action(ActionId.failoverSkip, makeStepDecisionButton(failover, 'skip'));
     app.action(ActionId.failoverAbort, makeStepDecisionButton(failover, 'abort'));
-  } else {
-    app.action(ActionId.readinessDryRun, makeComingWithRunbook('dry-run'));
-    app.action(ActionId.readinessRequestFailover, makeComingWithRunbook('failover'));
   }
   if (deps.drills) {
     const drills = { drills: deps.drills.drills, logger: deps.logger };

@@ -1,5 +1,4 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { comingWithRunbookMessage } from '../../blocks/readiness/messages.js';
 import { readinessMessage, type StatusCommandDeps } from '../commands/status.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -11,17 +10,5 @@ export function makeRecheck(deps: StatusCommandDeps) {
     const service = action.value || undefined;
     const message = await readinessMessage(deps, service, { fresh: true });
     await respond({ response_type: 'ephemeral', replace_original: true, ...message });
-  };
-}
-
-/** Dry-run and Request failover on a readiness card, until the runbook lands: say so, do nothing. */
-export function makeComingWithRunbook(action: 'dry-run' | 'failover') {
-  return async ({ ack, action: button, respond }: ButtonArgs): Promise<void> => {
-    await ack();
-    await respond({
-      response_type: 'ephemeral',
-      replace_original: false,
-      ...comingWithRunbookMessage(action, button.value ?? ''),
-    });
   };
 }
