@@ -44,11 +44,33 @@ function stormSize(): { count: number; seconds: number } {
   return { count: count || 10_000, seconds: seconds || 60 };
 }
 
+/**
+ * dynalite in its own process. It counts the requests it serves by operation (x-amz-target) and
+ * answers `{ cmd: 'counts' }` lines with them (and resets them), so the run shows what the storm
+ * costs in DynamoDB calls.
+ */
 const DYNALITE = `import dynalite from 'dynalite';
+import { createInterface } from 'node:readline';
 const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+let counts = {};
+let cpu = process.cpuUsage();
+let since = performance.now();
+server.prependListener('request', (req) => {
+  const op = String(req.headers['x-amz-target'] ?? '').split('.').pop();
+  counts[op] = (counts[op] ?? 0) + 1;
+});
 server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify(server.address()) + '\\n'));
-process.stdin.on('end', () => server.close(() => process.exit(0)));
-process.stdin.resume();`;
+const lines = createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  const msg = JSON.parse(line);
+  const used = process.cpuUsage(cpu);
+  const cpuShare = Math.round((used.user + used.system) / 10 / (performance.now() - since)) / 100;
+  process.stdout.write(JSON.stringify({ id: msg.id, counts, cpuShare }) + '\\n');
+  counts = {};
+  cpu = process.cpuUsage();
+  since = performance.now();
+});
+lines.on('close', () => server.close(() => process.exit(0)));`;
 
 /** Times `/dr help` round trips (delivery, ack, answer) through the emulator, every `everyMs`, until `stop`. */
 async function sampleHelp(emulator: SlackEmulator, stop: (n: number) => boolean, everyMs: number) {
@@ -126,6 +148,7 @@ export default async function run(): Promise<BenchResult[]> {
     const idleReport = await bot.request('report');
 
     await bot.request('measure');
+    await dynamo.request('counts');
     // Contention from outside the bot: this process's own event-loop delay and the machine's load.
     const here = monitorEventLoopDelay({ resolution: 5 });
     here.enable();
@@ -139,10 +162,12 @@ export default async function run(): Promise<BenchResult[]> {
     const loadAfter = loadavg()[0] ?? 0;
     const botReport = await bot.request('report');
     await bot.request('idle');
+    const dynamoCalls = await dynamo.request('counts');
     process.stderr.write(
       `alarms bench: generator published in ${String(sent.publishedMs)} ms (max ${String(sent.maxBehindMs)} ms behind schedule, CPU ${String(sent.cpuShare)} of a core)\n` +
         `alarms bench: bot during the storm ${JSON.stringify({ ...botReport, id: undefined })}\n` +
         `alarms bench: bot idle ${JSON.stringify({ ...idleReport, id: undefined })}\n` +
+        `alarms bench: DynamoDB calls for the storm (until applied) ${JSON.stringify(dynamoCalls.counts)}, dynalite CPU ${String(dynamoCalls.cpuShare)} of a core\n` +
         `alarms bench: emulator process loop delay p99 ${(here.percentile(99) / 1e6).toFixed(1)} ms, max ${(here.max / 1e6).toFixed(1)} ms; ` +
         `load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after the storm (${cpus().length} CPUs)\n`,
     );

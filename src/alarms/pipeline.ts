@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { realTimer, type Timer } from '../adapters/slack/timer.js';
 import { ConflictError, type Versioned, type VersionedStore } from '../adapters/store/versioned.js';
 import type { Clock } from '../domain/clock.js';
 import type { IncidentRecord } from '../domain/records.js';
@@ -37,6 +38,14 @@ export interface PipelineDeps {
   readonly instanceId: string;
   /** Receipts applied per incident write (default 100). */
   readonly batchSize?: number;
+  /**
+   * Least time between the starts of two batches of one service (default 250 ms): the first alarm
+   * after a quiet spell is applied at once, a storm's gather into batches, so each notification
+   * does not cost its own reads and writes of the incident (Slack shows changes more slowly anyway).
+   */
+  readonly batchGapMs?: number;
+  /** Real time for that pacing (virtual in tests). */
+  readonly timer?: Timer;
   /** Told when an incident opens. */
   readonly onIncidentOpened?: (incident: IncidentRecord, route: Route) => void;
   /** Told, after the write, whenever an alarm enters ALARM (e.g. `autoRequestFailover` requests). */
@@ -61,6 +70,10 @@ const incidentIdFor = (service: string, at: number) =>
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const log = deps.logger.child({ component: 'alarm-pipeline' });
   const batchSize = deps.batchSize ?? 100;
+  const batchGapMs = deps.batchGapMs ?? 250;
+  const timer = deps.timer ?? realTimer;
+  const halting = new AbortController();
+  const lastBatchAt = new Map<string, number>();
   const queues = new Map<string, Receipt[]>();
   const running = new Map<string, Promise<void>>();
   const queued = new Set<string>();
@@ -178,6 +191,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       for (;;) {
         const queue = queues.get(key);
         if (halted || !queue || queue.length === 0) return;
+        const gap = (lastBatchAt.get(key) ?? Number.NEGATIVE_INFINITY) + batchGapMs - timer.now();
+        if (gap > 0 && queue.length < batchSize) await timer.sleep(gap, halting.signal);
+        if (halted) return;
+        lastBatchAt.set(key, timer.now());
         const batch = queue.splice(0, batchSize);
         try {
           await applyBatch(key, batch);
@@ -273,6 +290,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     },
     halt() {
       halted = true;
+      halting.abort();
       for (const queue of queues.values()) {
         depth -= queue.length;
         for (const r of queue) queued.delete(r.id);

@@ -44,6 +44,8 @@ export interface AlarmSystemOptions {
   readonly outboxLimits?: Partial<OutboxLimits>;
   readonly timer?: Timer;
   readonly batchSize?: number;
+  /** Least time between two batches of one service (default 250 ms; 0 = apply as soon as received). */
+  readonly batchGapMs?: number;
   /** Pending receipts older than this are applied by any replica's sweep (default 30 s). */
   readonly takeoverMs?: number;
   /** How often to sweep for pending receipts (default 60 s; 0 = only at start). */
@@ -152,6 +154,8 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
     logger: deps.logger,
     instanceId: deps.instanceId,
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(options.batchGapMs !== undefined ? { batchGapMs: options.batchGapMs } : {}),
+    ...(options.timer ? { timer: options.timer } : {}),
     ...(deps.onIncidentOpened ? { onIncidentOpened: deps.onIncidentOpened } : {}),
     ...(deps.onAlarmRaised ? { onAlarmRaised: deps.onAlarmRaised } : {}),
   });
