@@ -1,12 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { queryPartition, writeIf } from '../adapters/store/ops.js';
 import type { FailoverRequest } from './types.js';
 
 /** Which execution currently holds a service (one failover request or run per service at a time). */
@@ -42,7 +35,6 @@ export interface RequestStore {
 const SLOTS_PK = 'FAILOVER#ACTIVE';
 const requestKey = (id: string) => ({ pk: `EXEC#${id}`, sk: 'REQUEST' });
 const slotKey = (service: string) => ({ pk: SLOTS_PK, sk: `SERVICE#${service}` });
-const lostCondition = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 export function createRequestStore(client: DynamoDBDocumentClient, tableName: string): RequestStore {
   const readSlot = async (service: string): Promise<ServiceSlot | undefined> => {
@@ -52,40 +44,28 @@ export function createRequestStore(client: DynamoDBDocumentClient, tableName: st
     return Item ? toSlot(Item) : undefined;
   };
   const putSlot = async (slot: ServiceSlot, holder: ServiceSlot | undefined): Promise<boolean> => {
-    try {
-      await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...slotKey(slot.service), ...slot },
-          ...(holder
-            ? {
-                ConditionExpression: 'executionId = :holder',
-                ExpressionAttributeValues: { ':holder': holder.executionId },
-              }
-            : { ConditionExpression: 'attribute_not_exists(pk)' }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (lostCondition(error)) return false;
-      throw error;
-    }
+    return writeIf(client, {
+      put: {
+        TableName: tableName,
+        Item: { ...slotKey(slot.service), ...slot },
+        ...(holder
+          ? {
+              ConditionExpression: 'executionId = :holder',
+              ExpressionAttributeValues: { ':holder': holder.executionId },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    });
   };
   return {
     async put(request) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...requestKey(request.id), ...request },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (lostCondition(error)) return false;
-        throw error;
-      }
+      return writeIf(client, {
+        put: {
+          TableName: tableName,
+          Item: { ...requestKey(request.id), ...request },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
     },
     async get(id) {
       const { Item } = await client.send(
@@ -96,21 +76,15 @@ export function createRequestStore(client: DynamoDBDocumentClient, tableName: st
       return request as FailoverRequest;
     },
     async setMessage(id, messageTs) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: requestKey(id),
-            UpdateExpression: 'SET messageTs = :ts',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(messageTs)',
-            ExpressionAttributeValues: { ':ts': messageTs },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (lostCondition(error)) return false;
-        throw error;
-      }
+      return writeIf(client, {
+        update: {
+          TableName: tableName,
+          Key: requestKey(id),
+          UpdateExpression: 'SET messageTs = :ts',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(messageTs)',
+          ExpressionAttributeValues: { ':ts': messageTs },
+        },
+      });
     },
     async claim(slot, isStale) {
       // A few rounds: each lost race re-reads the holder; a live holder ends the loop.
@@ -126,38 +100,17 @@ export function createRequestStore(client: DynamoDBDocumentClient, tableName: st
       return holder ? { claimed: false, holder } : { claimed: false, holder: slot };
     },
     async release(service, executionId) {
-      try {
-        await client.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: slotKey(service),
-            ConditionExpression: 'executionId = :id',
-            ExpressionAttributeValues: { ':id': executionId },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (lostCondition(error)) return false;
-        throw error;
-      }
+      return writeIf(client, {
+        delete: {
+          TableName: tableName,
+          Key: slotKey(service),
+          ConditionExpression: 'executionId = :id',
+          ExpressionAttributeValues: { ':id': executionId },
+        },
+      });
     },
     async slots() {
-      const out: ServiceSlot[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': SLOTS_PK },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) out.push(toSlot(item));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return out;
+      return (await queryPartition(client, tableName, SLOTS_PK)).map(toSlot);
     },
   };
 }

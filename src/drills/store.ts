@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryPartition, writeIf } from '../adapters/store/ops.js';
 import { createVersionedStore, type VersionedStore } from '../adapters/store/versioned.js';
 import type { Clock } from '../domain/clock.js';
 import type { DrillRecord, DrillResult, DrillStepKind, DrillStepState } from './types.js';
@@ -46,7 +46,6 @@ const resultKey = (r: Pick<DrillResultRecord, 'service' | 'startedAtMs' | 'drill
   pk: `DRILLRESULT#${r.service}`,
   sk: `${String(r.startedAtMs).padStart(15, '0')}#${r.drillId}`,
 });
-const lost = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 /** Drill state, per-service slots and results in the one table (single-item conditional writes only). */
 export function createDrillStores(
@@ -55,48 +54,26 @@ export function createDrillStores(
   clock: Clock,
 ): DrillStores {
   const putSlot = async (slot: DrillSlot, holder: DrillSlot | undefined) => {
-    try {
-      await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...slotKey(slot.service), ...slot },
-          ...(holder
-            ? {
-                ConditionExpression: 'drillId = :holder',
-                ExpressionAttributeValues: { ':holder': holder.drillId },
-              }
-            : { ConditionExpression: 'attribute_not_exists(pk)' }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (lost(error)) return false;
-      throw error;
-    }
+    return writeIf(client, {
+      put: {
+        TableName: tableName,
+        Item: { ...slotKey(slot.service), ...slot },
+        ...(holder
+          ? {
+              ConditionExpression: 'drillId = :holder',
+              ExpressionAttributeValues: { ':holder': holder.drillId },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    });
   };
-  const slots = async (): Promise<DrillSlot[]> => {
-    const out: DrillSlot[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': SLOTS },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? [])
-        out.push({
-          service: String(item.service),
-          drillId: String(item.drillId),
-          claimedAtMs: Number(item.claimedAtMs),
-        });
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
-  };
+  const slots = async (): Promise<DrillSlot[]> =>
+    (await queryPartition(client, tableName, SLOTS)).map((item) => ({
+      service: String(item.service),
+      drillId: String(item.drillId),
+      claimedAtMs: Number(item.claimedAtMs),
+    }));
+
   return {
     drills: createVersionedStore<DrillRecord>(
       client,
@@ -116,36 +93,24 @@ export function createDrillStores(
       return (await slots()).find((s) => s.service === slot.service) ?? slot;
     },
     async release(service, drillId) {
-      try {
-        await client.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: slotKey(service),
-            ConditionExpression: 'drillId = :id',
-            ExpressionAttributeValues: { ':id': drillId },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (lost(error)) return false;
-        throw error;
-      }
+      return writeIf(client, {
+        delete: {
+          TableName: tableName,
+          Key: slotKey(service),
+          ConditionExpression: 'drillId = :id',
+          ExpressionAttributeValues: { ':id': drillId },
+        },
+      });
     },
     slots,
     async putResult(result) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...resultKey(result), ...result },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (lost(error)) return false;
-        throw error;
-      }
+      return writeIf(client, {
+        put: {
+          TableName: tableName,
+          Item: { ...resultKey(result), ...result },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
     },
     async results(service, limit = 20) {
       const page = await client.send(

@@ -1,4 +1,5 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { queryPartition } from '../adapters/store/ops.js';
 
 /**
  * The executions that may still need driving, so a restarted replica finds them without a Scan or
@@ -31,22 +32,8 @@ export function createDynamoActiveIndex(client: DynamoDBDocumentClient, tableNam
       );
     },
     async list() {
-      const ids: string[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': ACTIVE_PARTITION },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) if (typeof item.sk === 'string') ids.push(item.sk);
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return ids;
+      const items = await queryPartition(client, tableName, ACTIVE_PARTITION);
+      return items.flatMap((item) => (typeof item.sk === 'string' ? [item.sk] : []));
     },
   };
 }

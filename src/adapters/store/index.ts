@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../domain/clock.js';
 import type { ApprovalRecord, ExecutionRecord, IncidentRecord } from '../../domain/records.js';
 import { createLeaseStore, type LeaseStore } from './leases.js';
+import { writeIf } from './ops.js';
 import { createVersionedStore, type VersionedStore } from './versioned.js';
 
 export interface ApprovalStore {
@@ -36,19 +36,13 @@ export function createStores(client: DynamoDBDocumentClient, tableName: string, 
 function createApprovalStore(client: DynamoDBDocumentClient, tableName: string): ApprovalStore {
   return {
     async record(approval) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { pk: `EXEC#${approval.executionId}`, sk: `APPROVAL#${approval.userId}`, ...approval },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return writeIf(client, {
+        put: {
+          TableName: tableName,
+          Item: { pk: `EXEC#${approval.executionId}`, sk: `APPROVAL#${approval.userId}`, ...approval },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
     },
     async list(executionId) {
       const { Items = [] } = await client.send(

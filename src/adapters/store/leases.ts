@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../domain/clock.js';
+import { writeIf } from './ops.js';
 
 export interface Lease {
   readonly name: string;
@@ -31,38 +31,27 @@ export function createLeaseStore(
     async acquire(name, owner, ttlMs) {
       const now = clock.now();
       const lease: Lease = { name, owner, expiresAtMs: now + ttlMs };
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...key(name), ...lease, expiresAt: Math.ceil(lease.expiresAtMs / 1000) },
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs <= :now OR #owner = :owner',
-            ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: { ':now': now, ':owner': owner },
-          }),
-        );
-        return lease;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return undefined;
-        throw error;
-      }
+      const taken = await writeIf(client, {
+        put: {
+          TableName: tableName,
+          Item: { ...key(name), ...lease, expiresAt: Math.ceil(lease.expiresAtMs / 1000) },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs <= :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':now': now, ':owner': owner },
+        },
+      });
+      return taken ? lease : undefined;
     },
     async release(name, owner) {
-      try {
-        await client.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: key(name),
-            ConditionExpression: '#owner = :owner',
-            ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: { ':owner': owner },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return writeIf(client, {
+        delete: {
+          TableName: tableName,
+          Key: key(name),
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        },
+      });
     },
     async current(name) {
       const { Item } = await client.send(
