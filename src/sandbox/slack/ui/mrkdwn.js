@@ -81,14 +81,19 @@ function angle(inner, lookup) {
 export function inline(text, lookup) {
   const out = [];
   let last = 0;
-  for (const match of text.matchAll(INLINE)) {
+  const re = new RegExp(INLINE.source, 'g');
+  for (let match = re.exec(text); match; match = re.exec(text)) {
     const [token, code, link, bold, italic, strike] = match;
-    const start = match.index ?? 0;
-    // Slack only formats *bold*/_italic_/~strike~ at word boundaries.
+    const start = match.index;
+    // Slack only formats *bold*/_italic_/~strike~ at word boundaries. An unbounded candidate (e.g. the
+    // underscore of :red_circle:) must not swallow the tokens inside it: scan on from the next character.
     const before = text[start - 1];
     const after = text[start + token.length];
     const bounded = (!before || /[\s([{"'>]/.test(before)) && (!after || /[\s)\]}.,;:!?"'<]/.test(after));
-    if ((bold || italic || strike) && !bounded) continue;
+    if ((bold || italic || strike) && !bounded) {
+      re.lastIndex = start + 1;
+      continue;
+    }
     if (start > last) out.push(document.createTextNode(emojify(decode(text.slice(last, start)))));
     if (code) out.push(h('code', {}, decode(code.slice(1, -1))));
     else if (link) out.push(angle(link.slice(1, -1), lookup));
