@@ -1,13 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { Stores } from '../adapters/store/index.js';
+import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../adapters/store/versioned.js';
-import type { AuditLog } from '../audit/types.js';
-import { canonicalJson } from '../domain/canonical-json.js';
-import type { Clock } from '../domain/clock.js';
 import type { ExecutionRecord } from '../domain/records.js';
-import type { Plan } from '../plan/load.js';
-import type { ReadinessService } from '../readiness/service.js';
-import type { ApproverDirectory } from './approvers.js';
 import { createMeasure } from './measure.js';
 import {
   approvalsNeeded,
@@ -17,93 +10,18 @@ import {
   isExpired,
   type Refusal,
 } from './policy.js';
-import type { Preconditions } from './preconditions.js';
-import type { RequestStore, ServiceSlot } from './store.js';
 import {
-  type Execution,
-  type FailoverMode,
-  type FailoverRequest,
-  type RequestKind,
-  TERMINAL_STATES,
-} from './types.js';
+  type ApproveOutcome,
+  type CreateOutcome,
+  type DeclineOutcome,
+  type FailoverRequestsDeps,
+  type NewRequest,
+  requestDigest,
+} from './request-model.js';
+import type { ServiceSlot } from './store.js';
+import { type Execution, type FailoverRequest, TERMINAL_STATES } from './types.js';
 
-export interface FailoverRequestsDeps {
-  readonly stores: Pick<Stores, 'executions' | 'approvals'>;
-  readonly requests: RequestStore;
-  readonly audit: AuditLog;
-  readonly approvers: ApproverDirectory;
-  /** Fresh readiness for the approval-time preconditions. */
-  readonly readiness: Pick<ReadinessService, 'check'>;
-  /** A failback's approval-time preconditions (the failback check); without it failbacks cannot be approved. */
-  readonly failbackPreconditions?: (service: string) => Promise<Preconditions>;
-  readonly getPlan: () => Plan;
-  readonly clock: Clock;
-  readonly newId?: () => string;
-}
-
-export interface NewRequest {
-  readonly service: string;
-  /** Default failover. A failback is planned only (RPO 0). */
-  readonly kind?: RequestKind;
-  readonly mode: FailoverMode;
-  readonly reason: string;
-  readonly requestedBy: string;
-  readonly source: 'slack' | 'alarm';
-  readonly alarmName?: string;
-  readonly where: { readonly channel: string; readonly threadTs?: string };
-}
-
-export type CreateOutcome =
-  | { readonly kind: 'created'; readonly request: FailoverRequest; readonly execution: Execution }
-  | { readonly kind: 'busy'; readonly holder: ServiceSlot; readonly execution?: Execution }
-  | { readonly kind: 'refused'; readonly refusal: Refusal };
-
-export type ApproveOutcome =
-  | {
-      readonly kind: 'refused';
-      readonly refusal: Refusal;
-      readonly execution?: Execution;
-      readonly preconditions?: Preconditions;
-    }
-  /** Recorded, more approvals needed. */
-  | {
-      readonly kind: 'recorded';
-      readonly execution: Execution;
-      readonly approvers: readonly string[];
-      readonly needed: number;
-      readonly preconditions: Preconditions;
-    }
-  /** This approval completed the rule and this caller won the transition to `approved`. */
-  | {
-      readonly kind: 'approved';
-      readonly execution: Execution;
-      readonly approvers: readonly string[];
-      readonly preconditions: Preconditions;
-    }
-  /** Someone else (another click, replica or approver) changed the execution first. */
-  | { readonly kind: 'lost'; readonly execution?: Execution };
-
-export type DeclineOutcome =
-  | { readonly kind: 'refused'; readonly refusal: Refusal; readonly execution?: Execution }
-  | { readonly kind: 'declined'; readonly execution: Execution }
-  | { readonly kind: 'lost'; readonly execution?: Execution };
-
-/** Digest of what approvers are shown; the Approve button carries it and approval must match it. */
-export function requestDigest(r: Omit<FailoverRequest, 'digest' | 'messageTs'>): string {
-  const bound = {
-    id: r.id,
-    service: r.service,
-    // Bound only for failbacks, so failover digests stay as they were.
-    ...(r.kind === 'failback' ? { kind: r.kind } : {}),
-    mode: r.mode,
-    requestedBy: r.requestedBy,
-    reason: r.reason,
-  };
-  return createHash('sha256')
-    .update(canonicalJson({ ...bound, planHash: r.planHash, deadlineMs: r.deadlineMs }))
-    .digest('hex')
-    .slice(0, 32);
-}
+export * from './request-model.js';
 
 /** A slot held by a missing execution is only taken over after this long (its creator may still be writing it). */
 const ORPHAN_SLOT_MS = 60_000;

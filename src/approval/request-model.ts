@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { Stores } from '../adapters/store/index.js';
+import type { AuditLog } from '../audit/types.js';
+import { canonicalJson } from '../domain/canonical-json.js';
+import type { Clock } from '../domain/clock.js';
+import type { Plan } from '../plan/load.js';
+import type { ReadinessService } from '../readiness/service.js';
+import type { ApproverDirectory } from './approvers.js';
+import type { Refusal } from './policy.js';
+import type { Preconditions } from './preconditions.js';
+import type { RequestStore, ServiceSlot } from './store.js';
+import type { Execution, FailoverMode, FailoverRequest, RequestKind } from './types.js';
+
+/** The request state machine's inputs and outcomes, and the digest that binds an approval to a request. */
+
+export interface FailoverRequestsDeps {
+  readonly stores: Pick<Stores, 'executions' | 'approvals'>;
+  readonly requests: RequestStore;
+  readonly audit: AuditLog;
+  readonly approvers: ApproverDirectory;
+  /** Fresh readiness for the approval-time preconditions. */
+  readonly readiness: Pick<ReadinessService, 'check'>;
+  /** A failback's approval-time preconditions (the failback check); without it failbacks cannot be approved. */
+  readonly failbackPreconditions?: (service: string) => Promise<Preconditions>;
+  readonly getPlan: () => Plan;
+  readonly clock: Clock;
+  readonly newId?: () => string;
+}
+
+export interface NewRequest {
+  readonly service: string;
+  /** Default failover. A failback is planned only (RPO 0). */
+  readonly kind?: RequestKind;
+  readonly mode: FailoverMode;
+  readonly reason: string;
+  readonly requestedBy: string;
+  readonly source: 'slack' | 'alarm';
+  readonly alarmName?: string;
+  readonly where: { readonly channel: string; readonly threadTs?: string };
+}
+
+export type CreateOutcome =
+  | { readonly kind: 'created'; readonly request: FailoverRequest; readonly execution: Execution }
+  | { readonly kind: 'busy'; readonly holder: ServiceSlot; readonly execution?: Execution }
+  | { readonly kind: 'refused'; readonly refusal: Refusal };
+
+export type ApproveOutcome =
+  | {
+      readonly kind: 'refused';
+      readonly refusal: Refusal;
+      readonly execution?: Execution;
+      readonly preconditions?: Preconditions;
+    }
+  /** Recorded, more approvals needed. */
+  | {
+      readonly kind: 'recorded';
+      readonly execution: Execution;
+      readonly approvers: readonly string[];
+      readonly needed: number;
+      readonly preconditions: Preconditions;
+    }
+  /** This approval completed the rule and this caller won the transition to `approved`. */
+  | {
+      readonly kind: 'approved';
+      readonly execution: Execution;
+      readonly approvers: readonly string[];
+      readonly preconditions: Preconditions;
+    }
+  /** Someone else (another click, replica or approver) changed the execution first. */
+  | { readonly kind: 'lost'; readonly execution?: Execution };
+
+export type DeclineOutcome =
+  | { readonly kind: 'refused'; readonly refusal: Refusal; readonly execution?: Execution }
+  | { readonly kind: 'declined'; readonly execution: Execution }
+  | { readonly kind: 'lost'; readonly execution?: Execution };
+
+/** Digest of what approvers are shown; the Approve button carries it and approval must match it. */
+export function requestDigest(r: Omit<FailoverRequest, 'digest' | 'messageTs'>): string {
+  const bound = {
+    id: r.id,
+    service: r.service,
+    // Bound only for failbacks, so failover digests stay as they were.
+    ...(r.kind === 'failback' ? { kind: r.kind } : {}),
+    mode: r.mode,
+    requestedBy: r.requestedBy,
+    reason: r.reason,
+  };
+  return createHash('sha256')
+    .update(canonicalJson({ ...bound, planHash: r.planHash, deadlineMs: r.deadlineMs }))
+    .digest('hex')
+    .slice(0, 32);
+}
