@@ -55,10 +55,8 @@ export async function openState(
     tableName,
     stores: createStores(documents, tableName, clock),
     audit,
-    auditInBackground: (event) =>
-      void audit
-        .append(event)
-        .catch((error: unknown) => logger.error({ err: error, event: event.type }, 'audit append failed')),
+    // Tracked, so shutdown waits for it before the database closes.
+    auditInBackground: (event) => lifecycle.background(`audit append (${event.type})`, audit.append(event)),
     async checkTable() {
       const { Table } = await documents.send(new DescribeTableCommand({ TableName: tableName }), {
         abortSignal: AbortSignal.timeout(2_000),

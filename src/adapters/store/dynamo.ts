@@ -100,10 +100,13 @@ export async function startEmbeddedDynamo(
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    // Requests in flight finish first (dynalite throws, uncaught, if its store closes under a write);
+    // connections still open after 2 s are cut.
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
         server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
       }),
   };
 }
