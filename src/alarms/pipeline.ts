@@ -39,7 +39,7 @@ export interface PipelineDeps {
   /** Receipts applied per incident write (default 100). */
   readonly batchSize?: number;
   /**
-   * Least time between the starts of two batches of one service (default 250 ms): the first alarm
+   * Least time between the starts of two batches of one service (default 1 s): the first alarm
    * after a quiet spell is applied at once, a storm's gather into batches, so each notification
    * does not cost its own reads and writes of the incident (Slack shows changes more slowly anyway).
    */
@@ -70,7 +70,7 @@ const incidentIdFor = (service: string, at: number) =>
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const log = deps.logger.child({ component: 'alarm-pipeline' });
   const batchSize = deps.batchSize ?? 100;
-  const batchGapMs = deps.batchGapMs ?? 250;
+  const batchGapMs = deps.batchGapMs ?? 1_000;
   const timer = deps.timer ?? realTimer;
   const halting = new AbortController();
   const lastBatchAt = new Map<string, number>();

@@ -44,7 +44,7 @@ export interface AlarmSystemOptions {
   readonly outboxLimits?: Partial<OutboxLimits>;
   readonly timer?: Timer;
   readonly batchSize?: number;
-  /** Least time between two batches of one service (default 250 ms; 0 = apply as soon as received). */
+  /** Least time between two batches of one service (default 1 s; 0 = apply as soon as received). */
   readonly batchGapMs?: number;
   /** Pending receipts older than this are applied by any replica's sweep (default 30 s). */
   readonly takeoverMs?: number;

@@ -153,6 +153,8 @@ export async function startHarness(
         options: {
           outboxLimits: { postPerSecond: 1_000, postBurst: 100, updatePerMinute: 60_000, updateBurst: 100 },
           sweepIntervalMs: 0,
+          // Tests apply each notification as it comes (batching.test.ts covers the gap).
+          batchGapMs: 0,
           ...opts.options,
         },
       });
