@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { type IncomingMessage, Server, type ServerResponse } from 'node:http';
 import { get } from 'node:https';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -67,7 +68,51 @@ function timeAppends(audit: AuditLog): { byType: Map<string, number[]> } {
   return { byType };
 }
 
+/**
+ * Times each /slack/events request inside the bot, from the server's 'request' event to the last
+ * byte of the answer: the round trip minus this is the wait before the bot's loop got to it (and
+ * the emulator's and the network's share).
+ */
+function timeSlackRequests(): { times: number[]; spans: [number, number][] } {
+  const timed = { times: [] as number[], spans: [] as [number, number][] };
+  const emit = Server.prototype.emit;
+  Server.prototype.emit = function (this: Server, event: string | symbol, ...rest: unknown[]) {
+    const [req, res] = rest as [IncomingMessage, ServerResponse];
+    if (event === 'request' && req.url?.startsWith('/slack/events')) {
+      const started = performance.now();
+      res.once('finish', () => {
+        const ended = performance.now();
+        timed.times.push(ended - started);
+        timed.spans.push([performance.timeOrigin + started, performance.timeOrigin + ended]);
+      });
+    }
+    return Reflect.apply(emit, this, [event, ...rest]) as boolean;
+  } as Server['emit'];
+  return timed;
+}
+
+/**
+ * Stalls of the bot's event loop (a 5 ms timer more than 20 ms late), each with the process CPU
+ * time used meanwhile: a stall with as much CPU as wall time was the bot computing; one with little
+ * CPU was the bot waiting for a core (other processes) — contention, not the bot's own work.
+ */
+function watchStalls(): { list: { wallMs: number; cpuMs: number }[]; stop(): void } {
+  const stalls = { list: [] as { wallMs: number; cpuMs: number }[], stop: () => clearInterval(timer) };
+  let last = performance.now();
+  let cpu = process.cpuUsage();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const used = process.cpuUsage(cpu);
+    if (now - last > 25)
+      stalls.list.push({ wallMs: Math.round(now - last), cpuMs: Math.round((used.user + used.system) / 1000) });
+    last = now;
+    cpu = process.cpuUsage();
+  }, 5);
+  return stalls;
+}
+
 async function main(args: BotArgs): Promise<void> {
+  const slackRequests = timeSlackRequests();
   const plan = await loadPlanFile(args.planPath);
   const pem = await readFile(args.certPemPath, 'utf8');
   const certUrl = new URL(args.certUrl);
@@ -98,6 +143,7 @@ async function main(args: BotArgs): Promise<void> {
   });
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const stalls = watchStalls();
   let appends = timeAppends(bot.audit);
   // A DynamoDB round trip from this process on its own connections, every 50 ms: what the store and
   // the event loop alone cost, without the bot's connection pool or audit queue.
@@ -120,6 +166,9 @@ async function main(args: BotArgs): Promise<void> {
         loop.reset();
         appends.byType.clear();
         probes = [];
+        slackRequests.times = [];
+        slackRequests.spans = [];
+        stalls.list = [];
         cpu = process.cpuUsage();
         since = performance.now();
         return {};
@@ -130,6 +179,14 @@ async function main(args: BotArgs): Promise<void> {
           cpuShare: Math.round((used.user + used.system) / 10 / (performance.now() - since)) / 100,
           loopDelayMs: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
           dynamoProbeMs: quantiles(probes),
+          slackRequestInBotMs: quantiles(slackRequests.times),
+          slackRequestSpans: slackRequests.spans,
+          stalls: {
+            count: stalls.list.length,
+            wallMs: stalls.list.reduce((n, s) => n + s.wallMs, 0),
+            cpuMs: stalls.list.reduce((n, s) => n + s.cpuMs, 0),
+            longest: [...stalls.list].sort((a, b) => b.wallMs - a.wallMs).slice(0, 8),
+          },
           auditAppendMs: Object.fromEntries([...appends.byType].map(([type, v]) => [type, quantiles(v)])),
           alarms: bot.alarms.stats() as unknown as Json,
         };
@@ -141,6 +198,7 @@ async function main(args: BotArgs): Promise<void> {
     },
     async () => {
       loop.disable();
+      stalls.stop();
       clearInterval(probeTimer);
       probeClient.destroy();
       appends = { byType: new Map() };

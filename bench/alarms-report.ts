@@ -21,6 +21,29 @@ export function peak(times: readonly number[], windowMs: number): number {
   return best;
 }
 
+/**
+ * Where the slowest 2% of round trips went: for each sample (start, end as epoch ms) the bot's
+ * request span inside it splits it into the wait before the bot's loop saw the request (plus the
+ * emulator's send), the bot's own handling, and the way back (plus the emulator's reading).
+ */
+export function roundTripParts(
+  samples: readonly [number, number][],
+  bot: readonly [number, number][],
+): { before: number; inBot: number; after: number; total: number }[] {
+  const r = (n: number) => Math.round(n * 10) / 10;
+  const slowest = [...samples].sort((a, b) => b[1] - b[0] - (a[1] - a[0]));
+  return slowest.slice(0, Math.max(1, Math.ceil(samples.length / 50))).map(([start, end]) => {
+    const span = bot.find(([at]) => at >= start && at <= end);
+    if (!span) return { before: Number.NaN, inBot: Number.NaN, after: Number.NaN, total: r(end - start) };
+    return {
+      before: r(span[0] - start),
+      inBot: r(span[1] - span[0]),
+      after: r(end - span[1]),
+      total: r(end - start),
+    };
+  });
+}
+
 /** Parent messages (not thread replies) per incident id named on the card. */
 export function parentsPerIncident(messages: readonly StoredMessage[]): Map<string, number> {
   const out = new Map<string, number>();

@@ -11,7 +11,7 @@ import { loadPlanFile } from '../src/plan/load.js';
 import { SANDBOX_BOT, workspaceForPlan } from '../src/sandbox/people.js';
 import { type SlackEmulator, startSlackEmulator } from '../src/sandbox/slack/index.js';
 import { type ChildHandle, spawnScript, spawnTsx } from './alarms-ipc.js';
-import { parentsPerIncident, stormResults } from './alarms-report.js';
+import { parentsPerIncident, roundTripParts, stormResults } from './alarms-report.js';
 import type { BenchResult } from './types.js';
 
 /**
@@ -57,7 +57,14 @@ let cpu = process.cpuUsage();
 let since = performance.now();
 server.prependListener('request', (req) => {
   const op = String(req.headers['x-amz-target'] ?? '').split('.').pop();
-  counts[op] = (counts[op] ?? 0) + 1;
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    // What the call is about: the first key's partition prefix (ALARMMSG, INCIDENT, AUDIT, ...).
+    const prefix = /"pk":\\{"S":"([A-Z_]+)/.exec(Buffer.concat(chunks).toString())?.[1] ?? '-';
+    const key = op + ' ' + prefix;
+    counts[key] = (counts[key] ?? 0) + 1;
+  });
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify(server.address()) + '\\n'));
 const lines = createInterface({ input: process.stdin });
@@ -72,13 +79,25 @@ lines.on('line', (line) => {
 });
 lines.on('close', () => server.close(() => process.exit(0)));`;
 
-/** Times `/dr help` round trips (delivery, ack, answer) through the emulator, every `everyMs`, until `stop`. */
-async function sampleHelp(emulator: SlackEmulator, stop: (n: number) => boolean, everyMs: number) {
+/**
+ * Times `/dr help` round trips (delivery, ack, answer) through the emulator, every `everyMs`, until
+ * `stop`; `spans` (if given) gets each one's start and end as epoch ms, to match with the bot's.
+ */
+async function sampleHelp(
+  emulator: SlackEmulator,
+  stop: (n: number) => boolean,
+  everyMs: number,
+  spans?: [number, number][],
+) {
   const out: number[] = [];
   for (let n = 0; !stop(n); n++) {
     const started = performance.now();
     const res = await emulator.sendSlashCommand({ userId: 'U0ALICE', channelId: 'C0ORDERS', text: 'help' });
-    if (res.status === 200) out.push(performance.now() - started);
+    const ended = performance.now();
+    if (res.status === 200) {
+      out.push(ended - started);
+      spans?.push([performance.timeOrigin + started, performance.timeOrigin + ended]);
+    }
     await sleep(everyMs);
   }
   return out;
@@ -154,7 +173,8 @@ export default async function run(): Promise<BenchResult[]> {
     here.enable();
     const loadBefore = loadavg()[0] ?? 0;
     let storming = true;
-    const during = sampleHelp(slack, () => !storming, 50);
+    const stormSpans: [number, number][] = [];
+    const during = sampleHelp(slack, () => !storming, 50, stormSpans);
     const sent = await storm.request('storm', { count, seconds });
     storming = false;
     const stormLatencies = await during;
@@ -165,8 +185,9 @@ export default async function run(): Promise<BenchResult[]> {
     const dynamoCalls = await dynamo.request('counts');
     process.stderr.write(
       `alarms bench: generator published in ${String(sent.publishedMs)} ms (max ${String(sent.maxBehindMs)} ms behind schedule, CPU ${String(sent.cpuShare)} of a core)\n` +
-        `alarms bench: bot during the storm ${JSON.stringify({ ...botReport, id: undefined })}\n` +
-        `alarms bench: bot idle ${JSON.stringify({ ...idleReport, id: undefined })}\n` +
+        `alarms bench: bot during the storm ${JSON.stringify({ ...botReport, id: undefined, slackRequestSpans: undefined })}\n` +
+        `alarms bench: slowest /dr help round trips during the storm, ms before the bot's request event / in the bot / after its answer: ${JSON.stringify(roundTripParts(stormSpans, botReport.slackRequestSpans as [number, number][]))}\n` +
+        `alarms bench: bot idle ${JSON.stringify({ ...idleReport, id: undefined, slackRequestSpans: undefined })}\n` +
         `alarms bench: DynamoDB calls for the storm (until applied) ${JSON.stringify(dynamoCalls.counts)}, dynalite CPU ${String(dynamoCalls.cpuShare)} of a core\n` +
         `alarms bench: emulator process loop delay p99 ${(here.percentile(99) / 1e6).toFixed(1)} ms, max ${(here.max / 1e6).toFixed(1)} ms; ` +
         `load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after the storm (${cpus().length} CPUs)\n`,
