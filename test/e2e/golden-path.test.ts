@@ -101,12 +101,15 @@ describe('golden path in the browser', () => {
   it("acknowledges the outage's incident from its card in #payments", async () => {
     await page.getByTestId('user-switcher').selectOption('U0ALICE');
     await page.getByTestId('channel-payments').click();
+    // The outage's incident: the replication-lag incident of the earlier step may still be resolving,
+    // so pick the open card that shows an alarm only the outage raises.
     const withAcknowledge = page
       .getByTestId('message')
+      .filter({ hasText: 'payments-api-status-check-failed' })
       .filter({ has: page.getByTestId(`button-${ActionId.incidentAcknowledge}`) });
     // Generous: under a loaded CI machine the incident card can take a while to be posted and paced out.
     await expect.poll(() => withAcknowledge.count(), { timeout: 60_000, interval: 250 }).toBeGreaterThan(0);
-    const ts = await withAcknowledge.first().getAttribute('data-ts');
+    const ts = await withAcknowledge.last().getAttribute('data-ts');
     const card = page.locator(`[data-testid="message"][data-ts="${ts}"]`).first();
 
     // The card is edited in place while alarms keep arriving; on a loaded machine it may take a while to hold still.
