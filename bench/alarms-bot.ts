@@ -104,7 +104,10 @@ function watchStalls(): { list: { wallMs: number; cpuMs: number }[]; stop(): voi
     const now = performance.now();
     const used = process.cpuUsage(cpu);
     if (now - last > 25)
-      stalls.list.push({ wallMs: Math.round(now - last), cpuMs: Math.round((used.user + used.system) / 1000) });
+      stalls.list.push({
+        wallMs: Math.round(now - last),
+        cpuMs: Math.round((used.user + used.system) / 1000),
+      });
     last = now;
     cpu = process.cpuUsage();
   }, 5);
