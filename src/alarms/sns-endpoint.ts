@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../http/server.js';
 import type { Logger } from '../logger.js';
 import { AlarmParseError } from './cloudwatch.js';
+import { createIngressGate, type IngressGate } from './ingress-gate.js';
 import { type SnsMessage, SnsVerificationError } from './sns-verify.js';
 
 /** SNS messages are at most 256 KiB; the JSON envelope adds a little. */
@@ -20,6 +21,8 @@ export interface SnsEndpointOptions {
    * error answers 500 so SNS retries.
    */
   readonly onNotification: (message: Extract<SnsMessage, { Type: 'Notification' }>) => Promise<void>;
+  /** Bounds deliveries worked on at once (default: 8, none held over 1 s); see ingress-gate.ts. */
+  readonly gate?: IngressGate;
   /** Every refusal, for the audit log. */
   readonly onRejected?: (rejection: {
     status: number;
@@ -38,6 +41,8 @@ export function createSnsEndpoint(options: SnsEndpointOptions) {
     sendJson(res, status, { ok: false, error: reason });
   };
 
+  const gate = options.gate ?? createIngressGate();
+
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let raw: Buffer;
     try {
@@ -45,6 +50,10 @@ export function createSnsEndpoint(options: SnsEndpointOptions) {
     } catch {
       return refuse(res, 413, 'payload_too_large', `body over ${MAX_SNS_BODY} bytes`);
     }
+    return gate.run(() => handle(req, res, raw));
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));
@@ -97,5 +106,5 @@ export function createSnsEndpoint(options: SnsEndpointOptions) {
         }
         return sendJson(res, 200, { ok: true });
     }
-  };
+  }
 }
