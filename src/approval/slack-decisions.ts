@@ -1,0 +1,141 @@
+import type { Message } from '../../blocks/failover/format.js';
+import {
+  approvalRecordedMessage,
+  currentStateMessage,
+  decisionMessage,
+  outcomeDm,
+  refusalMessage,
+} from '../../blocks/failover/messages.js';
+import { type FailoverSlackDeps, type SlackKit, title, what } from './slack-shared.js';
+import type { Execution } from './types.js';
+
+/** Deciding a pending request: approve (then start the runbook), decline, or expire it. */
+export function createDecisionActions(deps: FailoverSlackDeps, kit: SlackKit) {
+  const { requests, cards, logger } = deps;
+  const { safely, notice, dm } = kit;
+  const approving = new Set<string>();
+
+  const startRunbook = (execution: Execution) => {
+    const work = (async () => {
+      await deps.runner.track(execution.id);
+      await deps.runner.run(execution.id);
+    })().catch(async (error: unknown) => {
+      logger.error({ err: error, executionId: execution.id }, 'the runbook could not be driven');
+      await cards.refresh(execution.id);
+    });
+    deps.inflight.track(work);
+  };
+
+  return {
+    async approve(input: {
+      readonly executionId: string;
+      readonly digest: string | undefined;
+      readonly userId: string;
+    }): Promise<Message> {
+      // A double click reaching this replica while the first click is being decided: one decision each.
+      const key = `${input.executionId}:${input.userId}`;
+      if (approving.has(key)) return currentStateMessage('being decided (your first click is in progress)');
+      approving.add(key);
+      const outcome = await requests
+        .approve(input.executionId, input.userId, input.digest)
+        .finally(() => approving.delete(key));
+      switch (outcome.kind) {
+        case 'refused':
+          if (outcome.refusal.code === 'expired' || outcome.preconditions)
+            await cards.refresh(input.executionId, outcome.preconditions);
+          return refusalMessage(outcome.refusal.message);
+        case 'lost':
+          return currentStateMessage(outcome.execution?.state);
+        case 'recorded':
+          await cards.refresh(input.executionId, outcome.preconditions);
+          return approvalRecordedMessage(outcome.approvers.length, outcome.needed);
+        case 'approved': {
+          const { execution } = outcome;
+          await cards.refresh(execution.id, outcome.preconditions);
+          startRunbook(execution);
+          void safely('stakeholder notice', () =>
+            notice(
+              'approved',
+              execution,
+              `${title(execution)} of ${execution.service} approved by ${outcome.approvers.join(', ')}.`,
+            ),
+          );
+          await dm(
+            execution.requestedBy,
+            outcomeDm(
+              execution.service,
+              'approved',
+              `Approved by ${outcome.approvers.map((u) => `<@${u}>`).join(', ')}; the runbook is starting.`,
+              what(execution),
+            ),
+          );
+          return decisionMessage('Approval');
+        }
+      }
+    },
+
+    /** Refusal to show instead of the decline modal, if any. */
+    async checkDecline(input: {
+      readonly executionId: string;
+      readonly userId: string;
+    }): Promise<Message | undefined> {
+      const refusal = await requests.precheckDecline(input.executionId, input.userId);
+      if (!refusal) return undefined;
+      if (refusal.code === 'expired') await cards.refresh(input.executionId);
+      return refusalMessage(refusal.message);
+    },
+
+    async serviceOf(executionId: string): Promise<string | undefined> {
+      return (await requests.load(executionId)).request?.service;
+    },
+
+    async whereOf(executionId: string): Promise<{ channel: string; threadTs?: string } | undefined> {
+      const { request } = await requests.load(executionId);
+      if (!request) return undefined;
+      const threadTs = request.threadTs ?? request.messageTs;
+      return { channel: request.channel, ...(threadTs ? { threadTs } : {}) };
+    },
+
+    async decline(input: {
+      readonly executionId: string;
+      readonly userId: string;
+      readonly reason: string;
+    }): Promise<Message> {
+      const outcome = await requests.decline(input.executionId, input.userId, input.reason);
+      if (outcome.kind === 'refused') {
+        if (outcome.refusal.code === 'expired') await cards.refresh(input.executionId);
+        return refusalMessage(outcome.refusal.message);
+      }
+      if (outcome.kind === 'lost') return currentStateMessage(outcome.execution?.state);
+      await cards.refresh(input.executionId);
+      await dm(
+        outcome.execution.requestedBy,
+        outcomeDm(
+          outcome.execution.service,
+          'declined',
+          `By <@${input.userId}>: ${input.reason}`,
+          what(outcome.execution),
+        ),
+      );
+      return decisionMessage('Decline');
+    },
+
+    /** The periodic sweep: expires requests past their deadline, edits their cards and tells the requesters. */
+    async expireDue(): Promise<number> {
+      const expired = await requests.expireDue();
+      for (const execution of expired) {
+        await cards.refresh(execution.id);
+        await dm(
+          execution.requestedBy,
+          outcomeDm(
+            execution.service,
+            'expired',
+            'Nobody approved it in time; nothing was done.',
+            what(execution),
+          ),
+        );
+      }
+      return expired.length;
+    },
+  };
+}
