@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { duration, id } from './schema-fields.js';
+
+/** The resources a service is made of, one strict schema per kind. */
+
+const rdsClusterArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[a-z][a-z0-9-]*$/, 'expected an RDS DB cluster ARN');
+
+const canary = z.strictObject({
+  enabled: z.boolean().default(true),
+  keyPrefix: z.string().min(1).default('lifeboat-canary/'),
+  interval: duration.prefault('5m'),
+});
+
+const resourceBase = {
+  id,
+  description: z.string().optional(),
+};
+
+export const auroraGlobalCluster = z.strictObject({
+  ...resourceBase,
+  kind: z.literal('aurora-global-cluster'),
+  globalClusterIdentifier: z.string().min(1),
+  primaryClusterArn: rdsClusterArn,
+  recoveryClusterArn: rdsClusterArn,
+});
+
+export const rdsInstance = z.strictObject({
+  ...resourceBase,
+  kind: z.literal('rds-instance'),
+  primaryInstance: z.string().min(1),
+  replicaInstance: z.string().min(1),
+});
+
+export const ec2 = z
+  .strictObject({
+    ...resourceBase,
+    kind: z.literal('ec2'),
+    primaryInstances: z.array(z.string().regex(/^i-[0-9a-f]+$/, 'expected an EC2 instance ID')).default([]),
+    standbyInstances: z.array(z.string().regex(/^i-[0-9a-f]+$/, 'expected an EC2 instance ID')).default([]),
+    launchTemplate: z
+      .strictObject({
+        id: z.string().regex(/^lt-[0-9a-f]+$/, 'expected a launch template ID'),
+        version: z.string().default('$Latest'),
+      })
+      .optional(),
+    desiredCapacity: z.number().int().positive().default(1),
+    copyTag: z
+      .strictObject({ key: z.string().min(1), value: z.string().min(1) })
+      .describe('tag that marks AMI and EBS snapshot copies in the recovery Region'),
+    maxCopyAge: duration.optional().describe('oldest acceptable AMI/snapshot copy; default: backupInterval'),
+  })
+  .superRefine((value, ctx) => {
+    if (value.standbyInstances.length === 0 && !value.launchTemplate) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['standbyInstances'],
+        message: 'expected standbyInstances or a launchTemplate in the recovery Region',
+      });
+    }
+  });
+
+export const s3Bucket = z.strictObject({
+  ...resourceBase,
+  kind: z.literal('s3-bucket'),
+  sourceBucket: z.string().min(3),
+  destinationBucket: z.string().min(3),
+  replicationRuleId: z.string().optional(),
+  multiRegionAccessPointArn: z.string().optional(),
+  canary: canary.optional(),
+});
+
+export const dynamodbGlobalTable = z.strictObject({
+  ...resourceBase,
+  kind: z.literal('dynamodb-global-table'),
+  tableName: z.string().min(3),
+  canary: canary.optional(),
+});
+
+export const route53 = z.strictObject({
+  ...resourceBase,
+  kind: z.literal('route53'),
+  hostedZoneId: z.string().regex(/^Z[A-Z0-9]+$/, 'expected a hosted zone ID such as "Z0123456789ABC"'),
+  recordName: z.string().min(1),
+  recordType: z.enum(['A', 'AAAA', 'CNAME']).default('A'),
+  primaryHealthCheckId: z.string().min(1),
+  recoveryHealthCheckId: z.string().min(1).optional(),
+});
+
+export const resource = z.discriminatedUnion(
+  'kind',
+  [auroraGlobalCluster, rdsInstance, ec2, s3Bucket, dynamodbGlobalTable, route53],
+  {
+    error:
+      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53',
+  },
+);
+
+export const RESOURCE_KINDS = [
+  'aurora-global-cluster',
+  'rds-instance',
+  'ec2',
+  's3-bucket',
+  'dynamodb-global-table',
+  'route53',
+] as const;

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { duration, id } from './schema-fields.js';
+
+/** Runbook steps, parallel groups and the failover/failback runbooks of a service. */
+
+const stepBase = {
+  id,
+  description: z.string().optional(),
+  estimate: duration.optional(),
+  timeout: duration.optional(),
+};
+
+/** Step kinds and the resource kind each acts on (undefined: no resource). */
+export const STEP_RESOURCE_KIND = {
+  'aurora-global': 'aurora-global-cluster',
+  'rds-promote-replica': 'rds-instance',
+  ec2: 'ec2',
+  'dynamodb-global-table': 'dynamodb-global-table',
+  s3: 's3-bucket',
+  route53: 'route53',
+  wait: undefined,
+  verify: undefined,
+  notify: undefined,
+} as const;
+
+export const step = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ ...stepBase, kind: z.literal('aurora-global'), resource: id }),
+    z.strictObject({ ...stepBase, kind: z.literal('rds-promote-replica'), resource: id }),
+    z.strictObject({
+      ...stepBase,
+      kind: z.literal('ec2'),
+      resource: id,
+      action: z.enum(['start-instances', 'set-capacity', 'launch-from-ami']).default('start-instances'),
+    }),
+    z.strictObject({ ...stepBase, kind: z.literal('dynamodb-global-table'), resource: id }),
+    z.strictObject({
+      ...stepBase,
+      kind: z.literal('s3'),
+      resource: id,
+      routeAccessPoint: z.boolean().default(false),
+    }),
+    z.strictObject({
+      ...stepBase,
+      kind: z.literal('route53'),
+      resource: id,
+      action: z.enum(['fail-health-check', 'update-record']).default('fail-health-check'),
+    }),
+    z.strictObject({ ...stepBase, kind: z.literal('wait'), duration }),
+    z
+      .strictObject({
+        ...stepBase,
+        kind: z.literal('verify'),
+        healthCheckId: z.string().optional(),
+        alarmName: z.string().optional(),
+      })
+      .refine((s) => s.healthCheckId !== undefined || s.alarmName !== undefined, {
+        message: 'expected healthCheckId or alarmName',
+      }),
+    z.strictObject({ ...stepBase, kind: z.literal('notify'), message: z.string().min(1).max(2_000) }),
+  ],
+  { error: `expected kind to be one of ${Object.keys(STEP_RESOURCE_KIND).join(', ')}` },
+);
+
+export const runbookEntry = z.union([step, z.strictObject({ parallel: z.array(step).min(2) })], {
+  error: 'expected a step (with id and kind) or a { parallel: [steps] } group',
+});
+
+export const runbook = z.strictObject({
+  failover: z.array(runbookEntry).min(1),
+  failback: z.array(runbookEntry).min(1).optional(),
+});
