@@ -27,28 +27,47 @@ export function serviceOf(plan: Plan, name: string): NamedService {
   return { ...service, name };
 }
 
-const CONTROL = new Set<Step['kind']>(['wait', 'verify', 'notify']);
+/**
+ * Dependency tiers of resource steps: data first (the writer back in the primary Region, replicas checked),
+ * then compute, then traffic. Control steps (wait, verify, notify) have no tier.
+ */
+const TIER: Readonly<Record<Step['kind'], number | undefined>> = {
+  'aurora-global': 0,
+  'rds-promote-replica': 0,
+  'dynamodb-global-table': 0,
+  s3: 0,
+  ec2: 1,
+  route53: 2,
+  wait: undefined,
+  verify: undefined,
+  notify: undefined,
+};
+const TIERS = [0, 1, 2] as const;
 
 /**
- * The failback a plan without `runbook.failback` gets: the failover's resource steps in reverse order (a
- * parallel group stays a group; EC2 steps start the primary instances again when the plan lists them), then
- * its health-check verifications pointed at the primary health checks (those that cannot be are dropped),
- * then one stakeholder notice if the failover had one. Step ids are the failover's.
+ * The failback a plan without `runbook.failback` gets: the failover's resource steps in dependency order
+ * towards the primary Region — data (Aurora switchover, RDS promotion, DynamoDB and S3 checks), then compute
+ * (EC2 steps start the primary instances again when the plan lists them), then traffic (Route 53) last, so
+ * DNS never points at the primary Region before its database writes there. Within a tier the failover's
+ * order and parallel groups are kept (a group mixing tiers is split by tier). Then its health-check
+ * verifications pointed at the primary health checks (those that cannot be are dropped), then one
+ * stakeholder notice if the failover had one. Step ids are the failover's.
  */
 export function defaultFailback(service: NamedService): RunbookEntry[] {
-  const resourceStep = (step: Step): Step | undefined => {
-    if (CONTROL.has(step.kind)) return undefined;
+  const resourceStep = (step: Step): Step => {
     if (step.kind !== 'ec2') return step;
     const r = service.resources.find((x) => x.id === step.resource);
     return r?.kind === 'ec2' && r.primaryInstances.length > 0 ? { ...step, action: 'start-instances' } : step;
   };
-  const reversed: RunbookEntry[] = [];
-  for (const entry of [...service.runbook.failover].reverse()) {
-    const steps = ('parallel' in entry ? entry.parallel : [entry]).flatMap((s) => resourceStep(s) ?? []);
-    const [first] = steps;
-    if (first) reversed.push(steps.length > 1 ? { parallel: steps } : first);
-  }
-  const all = service.runbook.failover.flatMap((e) => ('parallel' in e ? e.parallel : [e]));
+  const failover = service.runbook.failover.map((entry) => ('parallel' in entry ? entry.parallel : [entry]));
+  const ordered: RunbookEntry[] = [];
+  for (const tier of TIERS)
+    for (const stage of failover) {
+      const steps = stage.filter((s) => TIER[s.kind] === tier).map(resourceStep);
+      const [first] = steps;
+      if (first) ordered.push(steps.length > 1 ? { parallel: steps } : first);
+    }
+  const all = failover.flat();
   const primaryCheck = (id: string | undefined) => {
     for (const r of service.resources)
       if (r.kind === 'route53' && (r.recoveryHealthCheckId === id || r.primaryHealthCheckId === id))
@@ -58,15 +77,15 @@ export function defaultFailback(service: NamedService): RunbookEntry[] {
   for (const step of all) {
     if (step.kind !== 'verify') continue;
     const healthCheckId = primaryCheck(step.healthCheckId);
-    if (healthCheckId) reversed.push({ id: step.id, kind: 'verify', healthCheckId, estimate: step.estimate });
+    if (healthCheckId) ordered.push({ id: step.id, kind: 'verify', healthCheckId, estimate: step.estimate });
   }
   const notify = all.find((s) => s.kind === 'notify');
   if (notify)
-    reversed.push({
+    ordered.push({
       ...notify,
       message: `${service.name} serves from ${service.primaryRegion} again (failback from ${service.recoveryRegion} completed).`,
     });
-  return reversed.map((e) => stripUndefined(e));
+  return ordered.map((e) => stripUndefined(e));
 }
 
 const stripUndefined = <T extends object>(o: T): T =>

@@ -54,20 +54,21 @@ const promotions = (w: World, outcome: string) =>
   ).length;
 
 describe('failback runbook against the simulated cloud', () => {
-  it('derives the default failback: the failover reversed, verification on the primary health check, a notice last', () => {
+  it('derives the default failback in dependency order: data, then compute, then DNS, verification and a notice last', () => {
     // Prepare
     const plan = parsePlan(readFileSync('dr-plan.example.yml', 'utf8'));
 
     // Act
     const route = routeFor(plan, 'payments', 'failback');
 
-    // Assert
+    // Assert: the Aurora writer is home before anything else, and DNS moves only once compute is up
     expect(route.sourceRegion).toBe('us-west-2');
     expect(route.targetRegion).toBe('us-east-1');
     expect(route.stages.map((s) => s.steps.map((x) => x.id))).toEqual([
-      ['flip-dns'],
-      ['start-api', 'check-ledger', 'check-receipts'],
       ['promote-db'],
+      ['check-ledger', 'check-receipts'],
+      ['start-api'],
+      ['flip-dns'],
       ['verify-api'],
       ['tell-stakeholders'],
     ]);
@@ -77,6 +78,59 @@ describe('failback runbook against the simulated cloud', () => {
     expect(steps.find((s) => s.id === 'tell-stakeholders')).toMatchObject({
       message: expect.stringContaining('us-east-1 again'),
     });
+  });
+
+  it('orders the default failback by dependency even when the failover moved DNS first or in a group', () => {
+    // Prepare: a failover that flips DNS first, then starts compute alongside the database switch
+    const text = readFileSync('dr-plan.example.yml', 'utf8').replace(
+      / {6}failover:\n {8}- id: promote-db[\s\S]*?(?= {8}- id: verify-api)/,
+      [
+        '      failover:',
+        '        - { id: flip-dns, kind: route53, resource: payments-dns }',
+        '        - parallel:',
+        '            - { id: start-api, kind: ec2, resource: payments-api, action: launch-from-ami }',
+        '            - { id: promote-db, kind: aurora-global, resource: payments-db }',
+        '        - { id: check-ledger, kind: dynamodb-global-table, resource: payments-ledger }',
+        '',
+      ].join('\n'),
+    );
+    const plan = parsePlan(text);
+
+    // Act
+    const route = routeFor(plan, 'payments', 'failback');
+
+    // Assert
+    expect(allSteps(routeFor(plan, 'payments', 'failover')).map((s) => s.id)[0]).toBe('flip-dns');
+    expect(route.stages.map((s) => s.steps.map((x) => x.id))).toEqual([
+      ['promote-db'],
+      ['check-ledger'],
+      ['start-api'],
+      ['flip-dns'],
+      ['verify-api'],
+      ['tell-stakeholders'],
+    ]);
+  });
+
+  it("runs a plan's own runbook.failback exactly as written", () => {
+    // Prepare: an explicit failback that (unwisely) moves DNS first
+    const text = readFileSync('dr-plan.example.yml', 'utf8').replace(
+      '          message: Payments now serve from us-west-2.\n          estimate: 5s\n',
+      [
+        '          message: Payments now serve from us-west-2.',
+        '          estimate: 5s',
+        '      failback:',
+        '        - { id: dns-home, kind: route53, resource: payments-dns }',
+        '        - { id: db-home, kind: aurora-global, resource: payments-db }',
+        '',
+      ].join('\n'),
+    );
+    const plan = parsePlan(text);
+
+    // Act
+    const route = routeFor(plan, 'payments', 'failback');
+
+    // Assert
+    expect(route.stages.map((s) => s.steps.map((x) => x.id))).toEqual([['dns-home'], ['db-home']]);
   });
 
   it('brings payments home: Aurora switched over back to us-east-1 and the primary health check restored', async () => {
@@ -92,7 +146,11 @@ describe('failback runbook against the simulated cloud', () => {
 
     // Assert
     expect(done.state, done.lastError).toBe('completed');
-    expect(world.mutations().slice(before).sort()).toEqual([
+    const order = world.mutations().slice(before);
+    expect(order.indexOf('rds:SwitchoverGlobalCluster')).toBeLessThan(
+      order.indexOf('route53:UpdateHealthCheck'),
+    );
+    expect([...order].sort()).toEqual([
       'dynamodb:PutItem',
       'rds:SwitchoverGlobalCluster',
       'route53:UpdateHealthCheck',
