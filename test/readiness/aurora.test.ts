@@ -4,28 +4,13 @@ import {
   DescribeDBClustersCommand,
   DescribeGlobalClustersCommand,
 } from '@aws-sdk/client-rds';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAuroraChecker } from '../../src/readiness/aws/aurora.js';
-import {
-  accessDenied,
-  byName,
-  directContext,
-  NOW,
-  namedService,
-  resourceOf,
-  testClients,
-  testPlan,
-  throttled,
-  useAwsMatchers,
-} from './helpers.js';
+import { accessDenied, byName, checkerTest, directContext, NOW, resourceOf, throttled } from './helpers.js';
 
-useAwsMatchers();
-
-const clients = testClients();
-const rds = mockClient(clients.forRegion('us-west-2').rds);
-const cloudwatch = mockClient(clients.forRegion('us-west-2').cloudwatch);
-const service = namedService(testPlan(), 'payments');
+const { clients, mock, payments: service } = checkerTest();
+const rds = mock(clients.forRegion('us-west-2').rds);
+const cloudwatch = mock(clients.forRegion('us-west-2').cloudwatch);
 const resource = resourceOf(service, 'aurora-global-cluster');
 const PRIMARY = resource.primaryClusterArn;
 const RECOVERY = resource.recoveryClusterArn;
@@ -75,11 +60,6 @@ function lagMetric(valueMs: number | undefined) {
 }
 
 describe('aurora global cluster checker', () => {
-  beforeEach(() => {
-    rds.reset();
-    cloudwatch.reset();
-  });
-
   it('is ready when the primary writes, the recovery cluster is available and lag is within the RPO', async () => {
     // Prepare
     rds.on(DescribeGlobalClustersCommand).resolves(healthyGlobal());

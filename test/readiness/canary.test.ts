@@ -1,28 +1,15 @@
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/domain/clock.js';
 import { createDynamoDbCanaryChecker, createS3CanaryChecker } from '../../src/readiness/aws/canary-probes.js';
-import {
-  directContext,
-  NOW,
-  namedService,
-  resourceOf,
-  testClients,
-  testPlan,
-  throttled,
-  useAwsMatchers,
-} from './helpers.js';
+import { checkerTest, directContext, NOW, resourceOf, throttled } from './helpers.js';
 
-useAwsMatchers();
-
-const clients = testClients();
-const ddbPrimary = mockClient(clients.forRegion('us-east-1').dynamodb);
-const ddbRecovery = mockClient(clients.forRegion('us-west-2').dynamodb);
-const s3Source = mockClient(clients.forRegion('us-east-1').s3);
-const s3Destination = mockClient(clients.forRegion('us-west-2').s3);
-const payments = namedService(testPlan(), 'payments');
+const { clients, mock, payments } = checkerTest();
+const ddbPrimary = mock(clients.forRegion('us-east-1').dynamodb);
+const ddbRecovery = mock(clients.forRegion('us-west-2').dynamodb);
+const s3Source = mock(clients.forRegion('us-east-1').s3);
+const s3Destination = mock(clients.forRegion('us-west-2').s3);
 const canary = { enabled: true, keyPrefix: 'lifeboat-canary/', interval: 5 * 60_000 };
 const table = { ...resourceOf(payments, 'dynamodb-global-table'), canary };
 const bucket = { ...resourceOf(payments, 's3-bucket'), canary };
@@ -48,11 +35,6 @@ const keySchema = {
 const KEY = { pk: { S: 'lifeboat-canary/payments' }, sk: { S: 'lifeboat-canary/heartbeat' } };
 
 describe('dynamodb canary', () => {
-  beforeEach(() => {
-    ddbPrimary.reset();
-    ddbRecovery.reset();
-  });
-
   it('writes a heartbeat in the primary Region and times its arrival on the recovery replica', async () => {
     // Prepare
     ddbPrimary.on(DescribeTableCommand).resolves(keySchema);
@@ -171,11 +153,6 @@ describe('dynamodb canary', () => {
 });
 
 describe('s3 canary', () => {
-  beforeEach(() => {
-    s3Source.reset();
-    s3Destination.reset();
-  });
-
   it('puts a heartbeat object and polls HeadObject on the destination until the replica carries its id', async () => {
     // Prepare
     s3Source.on(PutObjectCommand).resolves({});

@@ -4,28 +4,14 @@ import {
   DescribeTableCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDynamoDbChecker } from '../../src/readiness/aws/dynamodb.js';
-import {
-  byName,
-  directContext,
-  NOW,
-  namedService,
-  resourceOf,
-  testClients,
-  testPlan,
-  throttled,
-  useAwsMatchers,
-} from './helpers.js';
+import { byName, checkerTest, directContext, NOW, resourceOf, throttled } from './helpers.js';
 
-useAwsMatchers();
-
-const clients = testClients();
-const primary = mockClient(clients.forRegion('us-east-1').dynamodb);
-const recovery = mockClient(clients.forRegion('us-west-2').dynamodb);
-const cloudwatch = mockClient(clients.forRegion('us-east-1').cloudwatch);
-const payments = namedService(testPlan(), 'payments');
+const { clients, mock, payments } = checkerTest();
+const primary = mock(clients.forRegion('us-east-1').dynamodb);
+const recovery = mock(clients.forRegion('us-west-2').dynamodb);
+const cloudwatch = mock(clients.forRegion('us-east-1').cloudwatch);
 const table = resourceOf(payments, 'dynamodb-global-table');
 
 const described = (status: string, description?: string) => ({
@@ -48,12 +34,6 @@ const latency = (ms: number) => ({
 });
 
 describe('dynamodb global table checker', () => {
-  beforeEach(() => {
-    primary.reset();
-    recovery.reset();
-    cloudwatch.reset();
-  });
-
   it('is ready with an ACTIVE replica, low replication latency and PITR on both sides', async () => {
     // Prepare
     primary.on(DescribeTableCommand).resolves(described('ACTIVE'));

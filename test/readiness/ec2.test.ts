@@ -4,27 +4,12 @@ import {
   DescribeLaunchTemplatesCommand,
   DescribeSnapshotsCommand,
 } from '@aws-sdk/client-ec2';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEc2Checker } from '../../src/readiness/aws/ec2.js';
-import {
-  accessDenied,
-  awsError,
-  byName,
-  directContext,
-  NOW,
-  namedService,
-  resourceOf,
-  testClients,
-  testPlan,
-  useAwsMatchers,
-} from './helpers.js';
+import { accessDenied, awsError, byName, checkerTest, directContext, NOW, resourceOf } from './helpers.js';
 
-useAwsMatchers();
-
-const clients = testClients();
-const ec2 = mockClient(clients.forRegion('us-west-2').ec2);
-const payments = namedService(testPlan(), 'payments');
+const { clients, mock, payments } = checkerTest();
+const ec2 = mock(clients.forRegion('us-west-2').ec2);
 const withTemplate = resourceOf(payments, 'ec2');
 const standbyOnly = {
   ...withTemplate,
@@ -45,8 +30,6 @@ const snapshot = (ageMs: number, encrypted = true) => ({
 });
 
 describe('ec2 checker', () => {
-  beforeEach(() => ec2.reset());
-
   it('is ready with fresh encrypted copies and a launch template in the recovery Region', async () => {
     // Prepare
     ec2.on(DescribeImagesCommand).resolves({ Images: [image(3_600_000), image(30_000)] });

@@ -1,6 +1,7 @@
+import { mockClient } from 'aws-sdk-client-mock';
 import { allCustomMatcherWithAliases } from 'aws-sdk-client-mock-vitest';
 import type {} from 'aws-sdk-client-mock-vitest/extend';
-import { expect } from 'vitest';
+import { beforeEach, expect } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../src/adapters/aws/clients.js';
 import { type Plan, parsePlan } from '../../src/plan/load.js';
 import type { CheckContext, NamedService } from '../../src/readiness/types.js';
@@ -98,11 +99,6 @@ export function directContext(now = NOW): CheckContext {
   };
 }
 
-/** Real SDK clients (no credentials needed: tests mock each instance with aws-sdk-client-mock). */
-export function testClients(): AwsClients {
-  return createAwsClients({ maxAttempts: 1 });
-}
-
 export function throttled(): Error {
   return Object.assign(new Error('Rate exceeded'), {
     name: 'ThrottlingException',
@@ -121,9 +117,32 @@ export function awsError(name: string, message = name): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 }
 
-/** Registers aws-sdk-client-mock-vitest's matchers, including the toReceive* aliases. */
-export function useAwsMatchers(): void {
+/**
+ * The preamble of an AWS checker test: registers aws-sdk-client-mock-vitest's matchers (with the toReceive*
+ * aliases) and gives real SDK clients (no credentials needed), `mock` (aws-sdk-client-mock's `mockClient`
+ * whose stub is reset before every test of the file) and the test plan's two services.
+ */
+export function checkerTest(): {
+  readonly clients: AwsClients;
+  readonly mock: typeof mockClient;
+  readonly payments: NamedService;
+  readonly accounts: NamedService;
+} {
   expect.extend(allCustomMatcherWithAliases);
+  const plan = testPlan();
+  const mock: typeof mockClient = (client, options) => {
+    const stub = mockClient(client, options);
+    beforeEach(() => {
+      stub.reset();
+    });
+    return stub;
+  };
+  return {
+    clients: createAwsClients({ maxAttempts: 1 }),
+    mock,
+    payments: namedService(plan, 'payments'),
+    accounts: namedService(plan, 'accounts'),
+  };
 }
 
 export function byName<T extends { readonly name: string }>(

@@ -6,34 +6,18 @@ import {
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
 } from '@aws-sdk/client-rds';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAuroraBackupChecker, createRdsBackupChecker } from '../../src/readiness/aws/backups.js';
 import { createRdsChecker } from '../../src/readiness/aws/rds.js';
 import { CallTimeoutError } from '../../src/readiness/errors.js';
-import {
-  byName,
-  directContext,
-  NOW,
-  namedService,
-  resourceOf,
-  testClients,
-  testPlan,
-  throttled,
-  useAwsMatchers,
-} from './helpers.js';
-
-useAwsMatchers();
+import { byName, checkerTest, directContext, NOW, resourceOf, throttled } from './helpers.js';
 
 const HOUR = 3_600_000;
-const clients = testClients();
-const rdsPrimary = mockClient(clients.forRegion('us-east-1').rds);
-const rdsRecovery = mockClient(clients.forRegion('us-west-2').rds);
-const cloudwatch = mockClient(clients.forRegion('us-west-2').cloudwatch);
-const plan = testPlan();
-const accounts = namedService(plan, 'accounts');
+const { clients, mock, payments, accounts } = checkerTest();
+const rdsPrimary = mock(clients.forRegion('us-east-1').rds);
+const rdsRecovery = mock(clients.forRegion('us-west-2').rds);
+const cloudwatch = mock(clients.forRegion('us-west-2').cloudwatch);
 const resource = resourceOf(accounts, 'rds-instance');
-const payments = namedService(plan, 'payments');
 const aurora = resourceOf(payments, 'aurora-global-cluster');
 
 function replica(overrides: Record<string, unknown> = {}) {
@@ -56,12 +40,6 @@ const replicaLag = (seconds: number) => ({
 });
 
 describe('rds instance checker', () => {
-  beforeEach(() => {
-    rdsPrimary.reset();
-    rdsRecovery.reset();
-    cloudwatch.reset();
-  });
-
   it('is ready when the replica is available, encrypted and lags less than the RPO', async () => {
     // Prepare
     rdsRecovery.on(DescribeDBInstancesCommand).resolves(replica());
@@ -160,11 +138,6 @@ describe('rds instance checker', () => {
 });
 
 describe('backups checker', () => {
-  beforeEach(() => {
-    rdsPrimary.reset();
-    rdsRecovery.reset();
-  });
-
   function snapshots(ageHours: number, encrypted = true) {
     return {
       DBSnapshots: [

@@ -3,25 +3,12 @@ import {
   ListResourceRecordSetsCommand,
   NoSuchHealthCheck,
 } from '@aws-sdk/client-route-53';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRoute53Checker } from '../../src/readiness/aws/route53.js';
-import {
-  accessDenied,
-  byName,
-  directContext,
-  namedService,
-  resourceOf,
-  testClients,
-  testPlan,
-  useAwsMatchers,
-} from './helpers.js';
+import { accessDenied, byName, checkerTest, directContext, resourceOf } from './helpers.js';
 
-useAwsMatchers();
-
-const clients = testClients();
-const route53 = mockClient(clients.forRegion('us-east-1').route53);
-const payments = namedService(testPlan(), 'payments');
+const { clients, mock, payments } = checkerTest();
+const route53 = mock(clients.forRegion('us-east-1').route53);
 const dns = resourceOf(payments, 'route53');
 
 const status = (successes: number, failures: number) => ({
@@ -45,8 +32,6 @@ const record = (failover: 'PRIMARY' | 'SECONDARY', healthCheckId?: string) => ({
 });
 
 describe('route53 checker', () => {
-  beforeEach(() => route53.reset());
-
   it('is ready with healthy health checks and PRIMARY/SECONDARY failover records', async () => {
     // Prepare
     route53.on(GetHealthCheckStatusCommand).resolves(status(8, 0));

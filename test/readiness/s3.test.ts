@@ -4,29 +4,15 @@ import {
   GetBucketReplicationCommand,
   GetBucketVersioningCommand,
 } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createS3Checker } from '../../src/readiness/aws/s3.js';
 import { CallTimeoutError } from '../../src/readiness/errors.js';
-import {
-  awsError,
-  byName,
-  directContext,
-  NOW,
-  namedService,
-  resourceOf,
-  testClients,
-  testPlan,
-  useAwsMatchers,
-} from './helpers.js';
+import { awsError, byName, checkerTest, directContext, NOW, resourceOf } from './helpers.js';
 
-useAwsMatchers();
-
-const clients = testClients();
-const source = mockClient(clients.forRegion('us-east-1').s3);
-const destination = mockClient(clients.forRegion('us-west-2').s3);
-const cloudwatch = mockClient(clients.forRegion('us-east-1').cloudwatch);
-const payments = namedService(testPlan(), 'payments');
+const { clients, mock, payments } = checkerTest();
+const source = mock(clients.forRegion('us-east-1').s3);
+const destination = mock(clients.forRegion('us-west-2').s3);
+const cloudwatch = mock(clients.forRegion('us-east-1').cloudwatch);
 const bucket = resourceOf(payments, 's3-bucket');
 
 const rule = (status: 'Enabled' | 'Disabled') => ({
@@ -68,12 +54,6 @@ function healthy() {
 }
 
 describe('s3 bucket checker', () => {
-  beforeEach(() => {
-    source.reset();
-    destination.reset();
-    cloudwatch.reset();
-  });
-
   it('is ready with versioning, an Enabled rule, encryption and replication latency within the RPO', async () => {
     // Prepare
     healthy();
