@@ -46,6 +46,7 @@ const envSchema = z.object({
     z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ),
   LIFEBOAT_DATA_DIR: optionalText.pipe(z.string().default('.lifeboat')),
+  DYNAMODB_THREAD: optionalText.pipe(z.enum(['on', 'off'], { message: 'expected on or off' }).default('on')),
   DR_ALARM_QUEUE_URL: optionalText.pipe(
     z.url({ message: 'expected the SQS queue URL alarms arrive on' }).optional(),
   ),
@@ -118,6 +119,11 @@ export interface Config {
   readonly state:
     | { readonly kind: 'dynamodb' }
     | { readonly kind: 'embedded'; readonly dataDir: string | undefined };
+  /**
+   * Run DynamoDB calls on a worker thread (default), so their SDK work does not hold up Slack
+   * requests on the main thread during an alarm storm; `DYNAMODB_THREAD=off` keeps them in-thread.
+   */
+  readonly dynamoThread: boolean;
 }
 
 /** Every configuration problem at once, one per line. */
@@ -185,6 +191,7 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     state: externalState
       ? { kind: 'dynamodb' }
       : { kind: 'embedded', dataDir: options.memoryState ? undefined : e.LIFEBOAT_DATA_DIR },
+    dynamoThread: e.DYNAMODB_THREAD === 'on',
   });
 }
 

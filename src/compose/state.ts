@@ -1,6 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, ensureTable, startEmbeddedDynamo } from '../adapters/store/dynamo.js';
+import { createThreadedDocumentClient } from '../adapters/store/dynamo-thread.js';
 import { createStores, type Stores } from '../adapters/store/index.js';
 import { createDynamoAuditLog } from '../audit/index.js';
 import type { AuditEventInput, AuditLog } from '../audit/types.js';
@@ -45,7 +46,10 @@ export async function openState(
       'embedded DynamoDB (dynalite) started',
     );
   }
-  const documents = createDocumentClient({ endpoint, region: config.region ?? 'us-east-1' });
+  const stateEndpoint = { endpoint, region: config.region ?? 'us-east-1' };
+  const documents = config.dynamoThread
+    ? createThreadedDocumentClient(stateEndpoint)
+    : createDocumentClient(stateEndpoint);
   lifecycle.onClose(() => documents.destroy());
   const tableName = config.tableName;
   await ensureTable(documents, tableName);

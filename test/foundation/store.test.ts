@@ -5,24 +5,33 @@ import {
   ensureTable,
   startEmbeddedDynamo,
 } from '../../src/adapters/store/dynamo.js';
+import { createThreadedDocumentClient } from '../../src/adapters/store/dynamo-thread.js';
 import { createStores, type Stores } from '../../src/adapters/store/index.js';
 import { ConflictError } from '../../src/adapters/store/versioned.js';
 import { manualClock } from '../../src/domain/clock.js';
 import type { ExecutionRecord } from '../../src/domain/records.js';
 
-describe('stores on DynamoDB (embedded dynalite)', () => {
+// The same contract with the SDK client in this thread and on the DynamoDB thread (dynamo-thread.ts).
+describe.each([
+  ['in this thread', createDocumentClient],
+  ['on the DynamoDB thread', createThreadedDocumentClient],
+])('stores on DynamoDB (embedded dynalite), client %s', (_, createClient) => {
   let dynamo: EmbeddedDynamo;
   let stores: Stores;
+  let client: ReturnType<typeof createDocumentClient>;
   const clock = manualClock();
 
   beforeAll(async () => {
     dynamo = await startEmbeddedDynamo();
-    const client = createDocumentClient({ endpoint: dynamo.endpoint, region: 'us-west-2' });
+    client = createClient({ endpoint: dynamo.endpoint, region: 'us-west-2' });
     await ensureTable(client, 'lifeboat-test');
     await ensureTable(client, 'lifeboat-test'); // idempotent bootstrap
     stores = createStores(client, 'lifeboat-test', clock);
   });
-  afterAll(async () => dynamo.close());
+  afterAll(async () => {
+    client.destroy();
+    await dynamo.close();
+  });
 
   it('lets exactly one of two concurrent claims of a lease win', async () => {
     const [a, b] = await Promise.all([

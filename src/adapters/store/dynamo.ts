@@ -3,36 +3,18 @@ import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
-  type DynamoDBClientConfig,
   ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+
+export { createDocumentClient, type StateEndpoint } from './client.js';
 
 /** Every item in Lifeboat's table has a string partition key `pk` and sort key `sk`. */
 export interface Keyed {
   readonly pk: string;
   readonly sk: string;
-}
-
-export interface StateEndpoint {
-  /** Endpoint override (embedded dynalite); undefined = the SDK's own resolution (AWS_ENDPOINT_URL_DYNAMODB or AWS). */
-  readonly endpoint: string | undefined;
-  readonly region: string;
-}
-
-/** The one DocumentClient the stores share. Embedded dynalite needs static dummy credentials. */
-export function createDocumentClient(state: StateEndpoint): DynamoDBDocumentClient {
-  const config: DynamoDBClientConfig = { region: state.region, maxAttempts: 5 };
-  if (state.endpoint) {
-    config.endpoint = state.endpoint;
-    config.credentials = { accessKeyId: 'embedded', secretAccessKey: 'embedded' };
-  }
-  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
 }
 
 /**

@@ -1,0 +1,157 @@
+import { Worker } from 'node:worker_threads';
+import * as dynamodb from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, type StateEndpoint } from './client.js';
+import {
+  type FromThread,
+  isThreadCommandName,
+  THREAD_COMMANDS,
+  type ThreadCommandName,
+  type ThreadError,
+  type ThreadInit,
+  type ToThread,
+} from './thread-protocol.js';
+
+/**
+ * A DocumentClient whose commands run on a worker thread (dynamo-worker.ts) with its own real SDK
+ * client. The AWS SDK costs about a millisecond of CPU per call (middleware, SigV4, marshalling,
+ * the HTTP client); during an alarm storm that is most of the main thread's work, and a Slack
+ * command waiting behind it misses its latency target. Here the main thread only posts the
+ * command's input and gets the output back (tens of microseconds); Bolt's handlers, the HTTP
+ * server and the timers keep the event loop (docs/alarms.md, Benchmark).
+ *
+ * Same contract as the SDK client: errors come back as the SDK's own exception classes
+ * (`instanceof ConditionalCheckFailedException` holds), `abortSignal` works, `destroy()` releases
+ * the thread. If the thread dies, calls in flight fail (their outcome unknown, as with a lost
+ * connection) and the next call starts a new one.
+ */
+
+export type AbortSignalLike = { readonly aborted: boolean } & Pick<
+  AbortSignal,
+  'addEventListener' | 'removeEventListener'
+>;
+
+interface Pending {
+  resolve(output: unknown): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The worker runs this TypeScript module: a small CommonJS bootstrap registers tsx's loader in the
+ * thread, then imports the entry (on Node 20, `--import tsx` in a worker's execArgv is not applied
+ * before its entry loads).
+ */
+const BOOTSTRAP = `const { workerData } = require('node:worker_threads');
+import(workerData.tsx)
+  .then((tsx) => { tsx.register(); return import(workerData.entry); })
+  .catch((error) => setImmediate(() => { throw error; }));`;
+
+/** The SDK's exception class for an error that crossed, so `instanceof` checks keep working. */
+export function rebuildError(error: ThreadError): Error {
+  const candidate: unknown = (dynamodb as Record<string, unknown>)[error.name];
+  if (typeof candidate === 'function' && candidate.prototype instanceof dynamodb.DynamoDBServiceException) {
+    const Exception = candidate as new (options: Record<string, unknown>) => Error;
+    return new Exception({ ...error.fields, message: error.message });
+  }
+  return Object.assign(new Error(error.message), error.fields, { name: error.name });
+}
+
+const abortError = () => Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+
+function commandName(command: object): ThreadCommandName | undefined {
+  for (const [name, Command] of Object.entries(THREAD_COMMANDS))
+    if (command instanceof Command && isThreadCommandName(name)) return name;
+  return undefined;
+}
+
+export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocumentClient {
+  // A real client for the type and its configuration; its own `send` is replaced below.
+  const facade = createDocumentClient(state);
+  const pending = new Map<number, Pending>();
+  let worker: Worker | undefined;
+  let nextId = 1;
+  let destroyed = false;
+
+  const failAll = (error: Error) => {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+
+  function started(): Worker {
+    if (worker) return worker;
+    const init: ThreadInit & { tsx: string; entry: string } = {
+      state,
+      tsx: import.meta.resolve('tsx/esm/api'),
+      entry: new URL('./dynamo-worker.ts', import.meta.url).href,
+    };
+    const w = new Worker(BOOTSTRAP, { eval: true, workerData: init });
+    w.on('message', (message: FromThread) => {
+      const p = pending.get(message.id);
+      if (!p) return;
+      settled(message.id);
+      if (message.kind === 'ok') p.resolve(message.output);
+      else p.reject(rebuildError(message.error));
+    });
+    w.on('error', (error) => failAll(error));
+    w.on('exit', (code) => {
+      if (worker === w) worker = undefined;
+      failAll(new Error(`the DynamoDB thread exited (code ${code}); the call's outcome is unknown`));
+    });
+    // Idle, the thread does not keep the process alive; a call in flight does (see `settled`).
+    w.unref();
+    worker = w;
+    return w;
+  }
+
+  function settled(id: number): void {
+    pending.delete(id);
+    if (pending.size === 0) worker?.unref();
+  }
+
+  function send(command: object, options?: { abortSignal?: AbortSignalLike }): Promise<unknown> {
+    if (destroyed) return Promise.reject(new Error('the DynamoDB client was destroyed'));
+    const name = commandName(command);
+    if (!name) {
+      return Promise.reject(
+        new Error(`${command.constructor.name} does not run on the DynamoDB thread (thread-protocol.ts)`),
+      );
+    }
+    const signal = options?.abortSignal;
+    if (signal?.aborted) return Promise.reject(abortError());
+    const w = started();
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        if (!pending.has(id)) return;
+        settled(id);
+        w.postMessage({ kind: 'abort', id } satisfies ToThread);
+        reject(abortError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      pending.set(id, {
+        resolve: (output) => {
+          done();
+          resolve(output);
+        },
+        reject: (error) => {
+          done();
+          reject(error);
+        },
+      });
+      if (pending.size === 1) w.ref();
+      const input = (command as { input: unknown }).input;
+      w.postMessage({ kind: 'send', id, command: name, input } satisfies ToThread);
+    });
+  }
+
+  return Object.assign(facade, {
+    send,
+    destroy() {
+      destroyed = true;
+      failAll(new Error('the DynamoDB client was destroyed'));
+      void worker?.terminate();
+      worker = undefined;
+    },
+  });
+}

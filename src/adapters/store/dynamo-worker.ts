@@ -1,0 +1,46 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { createDocumentClient } from './client.js';
+import {
+  describeError,
+  type FromThread,
+  THREAD_COMMANDS,
+  type ThreadInit,
+  type ToThread,
+} from './thread-protocol.js';
+
+/**
+ * The DynamoDB thread's entry (started by dynamo-thread.ts): one real DocumentClient, which runs
+ * every command the main thread sends and answers with its output or its error. Requests run
+ * concurrently, as on any client; an `abort` aborts that request's signal.
+ */
+
+const port = parentPort;
+if (!port) throw new Error('dynamo-worker.ts runs as a worker thread (see dynamo-thread.ts)');
+const { state } = workerData as ThreadInit;
+const client = createDocumentClient(state);
+const aborts = new Map<number, AbortController>();
+
+const answer = (message: FromThread) => port.postMessage(message);
+
+async function run(id: number, name: keyof typeof THREAD_COMMANDS, input: unknown): Promise<void> {
+  const abort = new AbortController();
+  aborts.set(id, abort);
+  try {
+    // The class matches the name, so the input is that command's input (checked by the caller's types).
+    const Command = THREAD_COMMANDS[name] as unknown as new (
+      input: unknown,
+    ) => Parameters<typeof client.send>[0];
+    const output = await client.send(new Command(input), { abortSignal: abort.signal });
+    // Throws DataCloneError if the output held something that cannot cross (it never should).
+    answer({ kind: 'ok', id, output });
+  } catch (error) {
+    answer({ kind: 'error', id, error: describeError(error) });
+  } finally {
+    aborts.delete(id);
+  }
+}
+
+port.on('message', (message: ToThread) => {
+  if (message.kind === 'abort') aborts.get(message.id)?.abort();
+  else void run(message.id, message.command, message.input);
+});

@@ -1,0 +1,101 @@
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactGetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { StateEndpoint } from './client.js';
+
+/**
+ * What the main thread and the DynamoDB thread (dynamo-thread.ts, dynamo-worker.ts) say to each
+ * other. A command crosses as its class name and its input (plain data: structured clone keeps
+ * Sets, Uint8Arrays and nested objects), the answer as the output or a description of the error.
+ */
+
+/** The commands the thread runs: the DocumentClient's item commands and the table commands. */
+export const THREAD_COMMANDS = {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactGetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} as const;
+
+export type ThreadCommandName = keyof typeof THREAD_COMMANDS;
+
+export const isThreadCommandName = (name: string): name is ThreadCommandName =>
+  Object.hasOwn(THREAD_COMMANDS, name);
+
+export interface ThreadInit {
+  readonly state: StateEndpoint;
+}
+
+export type ToThread =
+  | {
+      readonly kind: 'send';
+      readonly id: number;
+      readonly command: ThreadCommandName;
+      readonly input: unknown;
+    }
+  | { readonly kind: 'abort'; readonly id: number };
+
+/** An error as it crossed: enough to rebuild the SDK's exception class (`instanceof` keeps working). */
+export interface ThreadError {
+  readonly name: string;
+  readonly message: string;
+  /** The service exception's own fields ($fault, $metadata, CancellationReasons, Item, …). */
+  readonly fields: Record<string, unknown>;
+}
+
+export type FromThread =
+  | { readonly kind: 'ok'; readonly id: number; readonly output: unknown }
+  | { readonly kind: 'error'; readonly id: number; readonly error: ThreadError };
+
+/** An error's name, message and own enumerable fields, cloneable. */
+export function describeError(error: unknown): ThreadError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error), fields: {} };
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(error)) {
+    if (key === 'name' || key === 'message' || key === 'stack' || typeof value === 'function') continue;
+    fields[key] = value;
+  }
+  return { name: error.name, message: error.message, fields: structuredCloneable(fields) };
+}
+
+/** Drops what structured clone refuses (it would fail the whole answer). */
+function structuredCloneable(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    try {
+      out[key] = structuredClone(value);
+    } catch {
+      // e.g. a response object with sockets: not needed to rebuild the error.
+    }
+  }
+  return out;
+}

@@ -1,0 +1,135 @@
+import {
+  ConditionalCheckFailedException,
+  ListTablesCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from '../../src/adapters/store/dynamo.js';
+import { createThreadedDocumentClient, rebuildError } from '../../src/adapters/store/dynamo-thread.js';
+import { describeError } from '../../src/adapters/store/thread-protocol.js';
+
+/** The DynamoDB thread keeps the SDK client's contract: outputs, exception classes, aborts, failure. */
+describe('DocumentClient on the DynamoDB thread', () => {
+  let dynamo: EmbeddedDynamo;
+  let client: ReturnType<typeof createThreadedDocumentClient>;
+  const TableName = 'lifeboat-thread';
+
+  beforeAll(async () => {
+    dynamo = await startEmbeddedDynamo();
+    client = createThreadedDocumentClient({ endpoint: dynamo.endpoint, region: 'us-east-1' });
+    await ensureTable(client, TableName);
+  });
+  afterAll(async () => {
+    client.destroy();
+    await dynamo.close();
+  });
+
+  it('returns outputs with nested data, Sets and binary intact', async () => {
+    const Item = {
+      pk: 'T#1',
+      sk: 'A',
+      tags: new Set(['a', 'b']),
+      blob: new Uint8Array([1, 2, 3]),
+      nested: { list: [1, 'two', { three: true }], empty: null },
+    };
+    await client.send(new PutCommand({ TableName, Item }));
+    const out = await client.send(new GetCommand({ TableName, Key: { pk: 'T#1', sk: 'A' } }));
+
+    expect(out.Item).toEqual(Item);
+    expect(out.$metadata.httpStatusCode).toBe(200);
+  });
+
+  it('rejects with the SDK exception class and its fields, so instanceof checks hold', async () => {
+    await client.send(new PutCommand({ TableName, Item: { pk: 'T#2', sk: 'A', n: 1 } }));
+    const failed = client.send(
+      new PutCommand({
+        TableName,
+        Item: { pk: 'T#2', sk: 'A', n: 2 },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+
+    await expect(failed).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    const error = (await failed.catch((e: unknown) => e)) as ConditionalCheckFailedException;
+    expect(error.name).toBe('ConditionalCheckFailedException');
+    expect(error.$fault).toBe('client');
+    expect(error.$metadata.httpStatusCode).toBe(400);
+    await expect(
+      client.send(
+        new QueryCommand({
+          TableName: 'no-such-table',
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': 'x' },
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it('runs concurrent calls concurrently and answers each its own', async () => {
+    const writes = Array.from({ length: 50 }, () =>
+      client
+        .send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: 'T#3', sk: 'counter' },
+            UpdateExpression: 'ADD n :one',
+            ExpressionAttributeValues: { ':one': 1 },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        )
+        .then((out) => Number(out.Attributes?.n)),
+    );
+    const seen = await Promise.all(writes);
+
+    expect(new Set(seen).size).toBe(50);
+    expect(Math.max(...seen)).toBe(50);
+  });
+
+  it('aborts a call whose signal fires, and refuses one already aborted', async () => {
+    const abort = new AbortController();
+    const call = client.send(new GetCommand({ TableName, Key: { pk: 'T#1', sk: 'A' } }), {
+      abortSignal: abort.signal,
+    });
+    abort.abort();
+
+    await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      client.send(new GetCommand({ TableName, Key: { pk: 'T#1', sk: 'A' } }), {
+        abortSignal: AbortSignal.abort(),
+      }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('refuses a command it does not carry, naming it', async () => {
+    await expect(client.send(new ListTablesCommand({}) as never)).rejects.toThrow(
+      /ListTablesCommand does not run on the DynamoDB thread/,
+    );
+  });
+
+  it('fails calls in flight when destroyed, refuses new ones, and leaves other clients working', async () => {
+    const other = createThreadedDocumentClient({ endpoint: dynamo.endpoint, region: 'us-east-1' });
+    await other.send(new GetCommand({ TableName, Key: { pk: 'T#1', sk: 'A' } }));
+    // A call to an endpoint that never answers stays in flight until the thread is gone.
+    const hung = createThreadedDocumentClient({ endpoint: 'http://10.255.255.1:9', region: 'us-east-1' });
+    const inFlight = hung.send(new GetCommand({ TableName, Key: { pk: 'x', sk: 'y' } }));
+    hung.destroy();
+
+    await expect(inFlight).rejects.toThrow(/destroyed/);
+    await expect(hung.send(new GetCommand({ TableName, Key: { pk: 'x', sk: 'y' } }))).rejects.toThrow(
+      /destroyed/,
+    );
+    expect((await other.send(new GetCommand({ TableName, Key: { pk: 'T#1', sk: 'A' } }))).Item?.sk).toBe('A');
+    other.destroy();
+  });
+
+  it('rebuilds unknown errors as plain errors with their name and fields', () => {
+    const crossed = describeError(
+      Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }),
+    );
+    const error = rebuildError(crossed);
+
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ name: 'TimeoutError', message: 'socket hang up', code: 'ECONNRESET' });
+  });
+});
