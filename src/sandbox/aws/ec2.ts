@@ -77,6 +77,60 @@ function transition(
   } satisfies InstanceStateChange;
 }
 
+/** A state change that changed nothing: the instance was already where the call would take it. */
+const unchanged = (i: Ec2Instance): InstanceStateChange => ({
+  InstanceId: i.id,
+  PreviousState: state(i.state),
+  CurrentState: state(i.state),
+});
+
+type Ec2State = Ec2Instance['state'];
+
+interface StateMove {
+  /** Past participle for the refusal: "started", "stopped". */
+  readonly verb: string;
+  readonly refused: readonly Ec2State[];
+  readonly from: Ec2State;
+  readonly via: Ec2State;
+  readonly to: Ec2State;
+  readonly durationMs: number;
+}
+
+const START: StateMove = {
+  verb: 'started',
+  refused: ['terminated', 'shutting-down', 'stopping'],
+  from: 'stopped',
+  via: 'pending',
+  to: 'running',
+  durationMs: DURATIONS.ec2Pending,
+};
+
+const STOP: StateMove = {
+  verb: 'stopped',
+  refused: ['terminated', 'shutting-down', 'pending'],
+  from: 'running',
+  via: 'stopping',
+  to: 'stopped',
+  durationMs: DURATIONS.ec2Stopping,
+};
+
+/**
+ * StartInstances (START) and StopInstances (STOP): the whole call is refused if any instance is in a `refused`
+ * state; those in `from` move through `via` to `to` after `durationMs`, the others are reported unchanged.
+ */
+function changeStates(w: World, instances: readonly Ec2Instance[], move: StateMove): InstanceStateChange[] {
+  for (const i of instances)
+    if (move.refused.includes(i.state))
+      throw awsError(
+        'ec2',
+        'IncorrectInstanceState',
+        `The instance '${i.id}' is not in a state from which it can be ${move.verb}.`,
+      );
+  return instances.map((i) =>
+    i.state === move.from ? transition(w, i, move.via, move.to, move.durationMs) : unchanged(i),
+  );
+}
+
 function instancesById(w: World, region: string, ids: string[] | undefined): Ec2Instance[] {
   return (ids ?? []).map((id) => {
     const i = w.ec2.instances.get(id);
@@ -120,52 +174,22 @@ export function registerEc2(registry: Registry): void {
     )
     .on<StartInstancesCommandInput, StartInstancesCommandOutput>(
       'ec2:StartInstances',
-      (input, { world, region }) => {
-        const instances = instancesById(world, region, input.InstanceIds);
-        for (const i of instances) {
-          if (i.state === 'terminated' || i.state === 'shutting-down' || i.state === 'stopping')
-            throw awsError(
-              'ec2',
-              'IncorrectInstanceState',
-              `The instance '${i.id}' is not in a state from which it can be started.`,
-            );
-        }
-        return {
-          StartingInstances: instances.map((i) =>
-            i.state === 'stopped'
-              ? transition(world, i, 'pending', 'running', DURATIONS.ec2Pending)
-              : { InstanceId: i.id, PreviousState: state(i.state), CurrentState: state(i.state) },
-          ),
-        };
-      },
+      (input, { world, region }) => ({
+        StartingInstances: changeStates(world, instancesById(world, region, input.InstanceIds), START),
+      }),
     )
     .on<StopInstancesCommandInput, StopInstancesCommandOutput>(
       'ec2:StopInstances',
-      (input, { world, region }) => {
-        const instances = instancesById(world, region, input.InstanceIds);
-        for (const i of instances) {
-          if (i.state === 'terminated' || i.state === 'shutting-down' || i.state === 'pending')
-            throw awsError(
-              'ec2',
-              'IncorrectInstanceState',
-              `The instance '${i.id}' is not in a state from which it can be stopped.`,
-            );
-        }
-        return {
-          StoppingInstances: instances.map((i) =>
-            i.state === 'running'
-              ? transition(world, i, 'stopping', 'stopped', DURATIONS.ec2Stopping)
-              : { InstanceId: i.id, PreviousState: state(i.state), CurrentState: state(i.state) },
-          ),
-        };
-      },
+      (input, { world, region }) => ({
+        StoppingInstances: changeStates(world, instancesById(world, region, input.InstanceIds), STOP),
+      }),
     )
     .on<TerminateInstancesCommandInput, TerminateInstancesCommandOutput>(
       'ec2:TerminateInstances',
       (input, { world, region }) => ({
         TerminatingInstances: instancesById(world, region, input.InstanceIds).map((i) =>
           i.state === 'terminated'
-            ? { InstanceId: i.id, PreviousState: state(i.state), CurrentState: state(i.state) }
+            ? unchanged(i)
             : transition(world, i, 'shutting-down', 'terminated', DURATIONS.ec2ShuttingDown),
         ),
       }),
