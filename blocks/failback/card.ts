@@ -33,9 +33,9 @@ const button = (text: string, actionId: string, value: string, style?: 'primary'
 });
 
 /**
- * The failback readiness card: where the service serves from, reverse replication per resource, the setup
- * steps Lifeboat offers (exact calls), their progress, and — only when everything is ready — the request
- * button for the planned switch back.
+ * The failback readiness card: where the service serves from, reverse replication per resource, what must be
+ * done by hand (exact commands), the setup steps Lifeboat offers (exact calls), their progress, and — only
+ * when everything is ready — the request button for the planned switch back.
  */
 export function failbackCard(readiness: FailbackReadiness, setup?: SetupRecord): Message {
   const s = escapeText(readiness.service);
@@ -57,6 +57,18 @@ export function failbackCard(readiness: FailbackReadiness, setup?: SetupRecord):
         .join('\n')}`,
     ),
   ];
+  const byHand = readiness.items.filter((i) => i.byHand);
+  if (byHand.length > 0)
+    blocks.push(
+      section(
+        `*To do by hand*\n${byHand
+          .map(
+            (i) =>
+              `:point_right: \`${escapeText(i.resourceId)}\` ${escapeText(truncate(i.byHand ?? '', 900))}`,
+          )
+          .join('\n')}`,
+      ),
+    );
   const offered = offeredSetup(readiness);
   if (offered.length > 0)
     blocks.push(

@@ -1,5 +1,5 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeDBInstancesCommand, DescribeGlobalClustersCommand } from '@aws-sdk/client-rds';
+import { DescribeGlobalClustersCommand } from '@aws-sdk/client-rds';
 import {
   GetBucketReplicationCommand,
   GetBucketVersioningCommand,
@@ -7,11 +7,13 @@ import {
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import type { Resource, ResourceOf, Service } from '../plan/schema.js';
+import { rds } from './reverse-rds.js';
 import type { FailbackReadiness, LastMove, Move, ReverseItem, ServingRegion } from './types.js';
 
 export const FAILBACK_RULE_ID = 'lifeboat-failback';
 
-interface Ctx {
+/** What each resource's failback check works with. */
+export interface ReverseCtx {
   readonly aws: AwsClients;
   readonly service: Service & { readonly name: string };
   readonly signal: () => AbortSignal;
@@ -21,11 +23,10 @@ interface Ctx {
 
 const errorText = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-const regionOfArn = (arn: string | undefined) => arn?.split(':')[3];
 
 /** Where the Aurora writer is, and whether the old primary cluster rejoined as a synchronized secondary. */
 async function aurora(
-  ctx: Ctx,
+  ctx: ReverseCtx,
   r: ResourceOf<'aurora-global-cluster'>,
 ): Promise<[ReverseItem, ServingRegion]> {
   const out = await ctx.aws
@@ -63,107 +64,8 @@ async function aurora(
   ];
 }
 
-/** A new cross-Region read replica back in the primary Region, from the promoted instance. */
-async function rds(ctx: Ctx, r: ResourceOf<'rds-instance'>): Promise<[ReverseItem, ServingRegion]> {
-  const { primaryRegion, recoveryRegion } = ctx.service;
-  const base = { resourceId: r.id, kind: r.kind };
-  const describe = async (region: string, id: string) => {
-    try {
-      const out = await ctx.aws
-        .forRegion(region)
-        .rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), {
-          abortSignal: ctx.signal(),
-        });
-      return out.DBInstances?.[0];
-    } catch (error) {
-      if (error instanceof Error && /NotFound/.test(error.name)) return undefined;
-      throw error;
-    }
-  };
-  const promoted = await describe(recoveryRegion, r.replicaInstance);
-  if (!promoted)
-    return [
-      { ...base, status: 'unknown', text: `${r.replicaInstance} not found in ${recoveryRegion}` },
-      'unknown',
-    ];
-  if (promoted.ReadReplicaSourceDBInstanceIdentifier)
-    return [
-      {
-        ...base,
-        status: 'ready',
-        text: `${r.replicaInstance} is still a replica: ${r.id} serves from ${primaryRegion}`,
-      },
-      'primary',
-    ];
-  const back = (promoted.ReadReplicaDBInstanceIdentifiers ?? []).find(
-    (id) => regionOfArn(id) === primaryRegion,
-  );
-  if (back) {
-    const id = back.split(':').pop() ?? back;
-    const replica = await describe(primaryRegion, id);
-    const status = replica?.DBInstanceStatus ?? 'unknown';
-    return [
-      status === 'available'
-        ? { ...base, status: 'ready', text: `replica ${id} in ${primaryRegion} is available and replicating` }
-        : { ...base, status: 'catching-up', text: `replica ${id} in ${primaryRegion} is ${status}` },
-      'recovery',
-    ];
-  }
-  // A promoted replica without a replica back also describes a service that failed back (its replica back
-  // was promoted in the primary Region): the moves on record tell the two apart.
-  if (ctx.last?.kind === 'failback')
-    return [
-      {
-        ...base,
-        status: 'ready',
-        text: `${r.replicaInstance} is standalone and the last move on record is a failback: ${r.id} serves from ${primaryRegion}`,
-      },
-      'primary',
-    ];
-  if (!promoted.BackupRetentionPeriod)
-    return [
-      {
-        ...base,
-        status: 'blocked',
-        text: `${r.replicaInstance} has automated backups off; a read replica needs them (set a backup retention period first)`,
-      },
-      'recovery',
-    ];
-  const oldPrimary = await describe(primaryRegion, r.primaryInstance).catch(() => ({
-    DBInstanceStatus: 'unknown',
-  }));
-  const name = oldPrimary ? `${r.primaryInstance}-failback` : r.primaryInstance;
-  const input = {
-    DBInstanceIdentifier: name,
-    SourceDBInstanceIdentifier: promoted.DBInstanceArn ?? r.replicaInstance,
-    SourceRegion: recoveryRegion,
-  };
-  return [
-    {
-      ...base,
-      status: 'missing',
-      text: `no read replica of ${r.replicaInstance} in ${primaryRegion}`,
-      setup: {
-        id: `rds-create-replica:${r.id}`,
-        resourceId: r.id,
-        kind: 'rds-create-replica',
-        region: primaryRegion,
-        description: `Create ${name} in ${primaryRegion}, a cross-Region read replica of ${r.replicaInstance}${
-          oldPrimary
-            ? ` (the old ${r.primaryInstance} still exists: remove it and update primaryInstance after failback)`
-            : ''
-        }`,
-        client: 'rds',
-        command: 'CreateDBInstanceReadReplica',
-        input,
-      },
-    },
-    'recovery',
-  ];
-}
-
 /** A replication rule from the recovery bucket back to the source bucket. */
-async function s3(ctx: Ctx, r: ResourceOf<'s3-bucket'>): Promise<ReverseItem> {
+async function s3(ctx: ReverseCtx, r: ResourceOf<'s3-bucket'>): Promise<ReverseItem> {
   const base = { resourceId: r.id, kind: r.kind };
   const client = ctx.aws.forRegion(ctx.service.recoveryRegion).s3;
   const target = `arn:aws:s3:::${r.sourceBucket}`;
@@ -228,7 +130,7 @@ async function s3(ctx: Ctx, r: ResourceOf<'s3-bucket'>): Promise<ReverseItem> {
 }
 
 /** The primary Region's replica of the global table, ACTIVE. */
-async function dynamodb(ctx: Ctx, r: ResourceOf<'dynamodb-global-table'>): Promise<ReverseItem> {
+async function dynamodb(ctx: ReverseCtx, r: ResourceOf<'dynamodb-global-table'>): Promise<ReverseItem> {
   const base = { resourceId: r.id, kind: r.kind };
   const out = await ctx.aws
     .forRegion(ctx.service.recoveryRegion)
@@ -262,7 +164,10 @@ async function dynamodb(ctx: Ctx, r: ResourceOf<'dynamodb-global-table'>): Promi
   };
 }
 
-async function checkResource(ctx: Ctx, r: Resource): Promise<[ReverseItem, ServingRegion] | undefined> {
+async function checkResource(
+  ctx: ReverseCtx,
+  r: Resource,
+): Promise<[ReverseItem, ServingRegion] | undefined> {
   switch (r.kind) {
     case 'aurora-global-cluster':
       return aurora(ctx, r);
@@ -290,7 +195,7 @@ export async function checkFailbackReadiness(deps: {
   readonly callTimeoutMs?: number;
 }): Promise<FailbackReadiness> {
   const last = await deps.lastMove?.(deps.service.name).catch(() => undefined);
-  const ctx: Ctx = {
+  const ctx: ReverseCtx = {
     aws: deps.aws,
     service: deps.service,
     signal: () => AbortSignal.timeout(deps.callTimeoutMs ?? 20_000),

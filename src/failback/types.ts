@@ -31,6 +31,8 @@ export interface ReverseItem {
   readonly text: string;
   /** Offered when `missing` and Lifeboat can set it up. */
   readonly setup?: SetupStep;
+  /** What a person must do by hand, and when, with the exact command where there is one. */
+  readonly byHand?: string;
 }
 
 export type ServingRegion = 'primary' | 'recovery' | 'unknown';

@@ -1,4 +1,8 @@
-import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
+import {
+  DeleteDBInstanceCommand,
+  DescribeDBInstancesCommand,
+  PromoteReadReplicaCommand,
+} from '@aws-sdk/client-rds';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVersionedStore } from '../../src/adapters/store/versioned.js';
 import { createFailoverRequests } from '../../src/approval/requests.js';
@@ -110,9 +114,12 @@ describe('failback through the two-person rule', () => {
     expect(tooEarly.kind).toBe('refused');
     const refusal = tooEarly.kind === 'refused' ? tooEarly.refusal.message : '';
     expect(refusal).toContain('Replication back to us-east-1 is not ready');
-    expect(refusal).toContain('no read replica of accounts-db-usw2 in us-east-1');
+    expect(refusal).toContain('the old primary accounts-db still exists in us-east-1');
 
-    // Act 2: Bob runs the offered setup; once the replica is available he approves
+    // Act 2: the old primary's identifier is freed (deleted after a final snapshot); Bob runs the offered
+    // setup; once the replica is available he approves
+    await w.east.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'accounts-db' }));
+    w.clock.advance(10 * 60_000);
     const offered = offeredSetup(await flow.check());
     expect(offered.map((s) => s.command)).toEqual(['CreateDBInstanceReadReplica']);
     expect((await flow.setup.run('accounts', 'U0BOB', offered)).kind).toBe('ran');
@@ -125,17 +132,21 @@ describe('failback through the two-person rule', () => {
     // Act 3: the runbook of kind failback runs
     const done = await flow.runner.run(id);
 
-    // Assert 3: the replica back is the standalone primary in us-east-1, and the check says home
+    // Assert 3: the replica back is the standalone primary in us-east-1 under the plan's identifier, the
+    // check says home, and what is left to do by hand (replication towards us-west-2 again)
     expect(done.state, done.lastError).toBe('completed');
-    expect(done.steps['promote-replica']?.observed?.failbackReplica).toBe('accounts-db-failback');
+    expect(done.steps['promote-replica']?.observed?.failbackReplica).toBe('accounts-db');
     const home = await w.east.rds.send(
-      new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'accounts-db-failback' }),
+      new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'accounts-db' }),
     );
     expect(home.DBInstances?.[0]).toMatchObject({ DBInstanceStatus: 'available' });
     expect(home.DBInstances?.[0]?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
     expect(await flow.moves.last('accounts')).toMatchObject({ kind: 'failback', executionId: id });
     const after = await flow.check();
     expect(after.serving).toBe('primary');
+    expect(after.items.find((i) => i.resourceId === 'accounts-db')?.byHand).toContain(
+      'aws rds create-db-instance-read-replica --region us-west-2 --db-instance-identifier accounts-db-usw2 --source-db-instance-identifier arn:aws:rds:us-east-1:123456789012:db:accounts-db',
+    );
     const entries = await w.auditEntries();
     const created_ = entries.find((e) => e.type === 'request.created' && e.executionId === id);
     expect(created_?.details).toMatchObject({ kind: 'failback', mode: 'planned' });

@@ -1,4 +1,9 @@
-import { FailoverGlobalClusterCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
+import {
+  CreateDBInstanceReadReplicaCommand,
+  DeleteDBInstanceCommand,
+  FailoverGlobalClusterCommand,
+  PromoteReadReplicaCommand,
+} from '@aws-sdk/client-rds';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVersionedStore } from '../../src/adapters/store/versioned.js';
 import { failbackGate, offeredSetup } from '../../src/failback/gate.js';
@@ -46,10 +51,31 @@ describe('failback readiness and setup in the simulated cloud', () => {
     expect(failbackGate(readiness)).toMatchObject({ ok: false, reason: 'not-failed-over' });
   });
 
-  it('refuses failback while the RDS replica back is missing, offers creating it, then is ready once it is available', async () => {
-    // Prepare: accounts failed over (replica promoted in us-west-2)
+  it('blocks the RDS replica back while the old primary holds its identifier, and says how to free it', async () => {
+    // Prepare: accounts failed over (replica promoted in us-west-2); the old accounts-db is still there
     world = await drillWorld();
     await world.west.rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'accounts-db-usw2' }));
+    world.clock.advance(10 * 60_000);
+
+    // Act
+    const readiness = await check(world, 'accounts');
+
+    // Assert: nothing offered under another name; the exact rename is given
+    const item = readiness.items.find((i) => i.resourceId === 'accounts-db');
+    expect(item?.status).toBe('blocked');
+    expect(item?.text).toContain('old primary accounts-db still exists in us-east-1');
+    expect(item?.byHand).toContain(
+      'aws rds modify-db-instance --region us-east-1 --db-instance-identifier accounts-db --new-db-instance-identifier accounts-db-pre-failback --apply-immediately',
+    );
+    expect(offeredSetup(readiness)).toEqual([]);
+    expect(failbackGate(readiness)).toMatchObject({ ok: false, reason: 'not-ready' });
+  });
+
+  it('creates the RDS replica back under the plan identifier once it is free, then is ready once it is available', async () => {
+    // Prepare: accounts failed over, and the operator deleted the old primary (after a final snapshot)
+    world = await drillWorld();
+    await world.west.rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'accounts-db-usw2' }));
+    await world.east.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'accounts-db' }));
     world.clock.advance(10 * 60_000);
     const setup = setupFor(world);
 
@@ -66,7 +92,7 @@ describe('failback readiness and setup in the simulated cloud', () => {
         kind: 'rds-create-replica',
         region: 'us-east-1',
         command: 'CreateDBInstanceReadReplica',
-        input: expect.objectContaining({ DBInstanceIdentifier: 'accounts-db-failback' }),
+        input: expect.objectContaining({ DBInstanceIdentifier: 'accounts-db' }),
       }),
     ]);
 
@@ -82,10 +108,36 @@ describe('failback readiness and setup in the simulated cloud', () => {
     expect(ran.kind).toBe('ran');
     expect(catching.items.find((i) => i.resourceId === 'accounts-db')?.status).toBe('catching-up');
     expect(after.ready).toBe(true);
+    expect(after.items.find((i) => i.resourceId === 'accounts-db')?.byHand).toBeUndefined();
     expect(failbackGate(after)).toEqual({ ok: true });
     expect(Object.values(tracked?.steps ?? {}).map((s) => s.state)).toEqual(['done']);
     const types = (await world.auditEntries()).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['auth.refused', 'step.intent', 'step.outcome']));
+  });
+
+  it('accepts a replica back made by hand under another name, and says the plan must follow after the failback', async () => {
+    // Prepare: accounts failed over; someone created the replica back as accounts-db-failback by hand
+    world = await drillWorld();
+    await world.west.rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'accounts-db-usw2' }));
+    world.clock.advance(10 * 60_000);
+    await world.east.rds.send(
+      new CreateDBInstanceReadReplicaCommand({
+        DBInstanceIdentifier: 'accounts-db-failback',
+        SourceDBInstanceIdentifier: 'arn:aws:rds:us-west-2:123456789012:db:accounts-db-usw2',
+      }),
+    );
+    world.clock.advance(16 * 60_000);
+
+    // Act
+    const readiness = await check(world, 'accounts');
+
+    // Assert
+    const item = readiness.items.find((i) => i.resourceId === 'accounts-db');
+    expect(item?.status).toBe('ready');
+    expect(item?.byHand).toContain(
+      'set primaryInstance: accounts-db-failback for accounts-db in the DR plan',
+    );
+    expect(readiness.ready).toBe(true);
   });
 
   it('sees the old Aurora primary rejoin as a secondary and offers the S3 rule back', async () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CreateDBInstanceReadReplicaCommand } from '@aws-sdk/client-rds';
+import { CreateDBInstanceReadReplicaCommand, DeleteDBInstanceCommand } from '@aws-sdk/client-rds';
 import { GetHealthCheckCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStores } from '../../src/adapters/store/index.js';
@@ -32,10 +32,19 @@ const until = async (what: string, ok: () => Promise<boolean>, tries = 400) => {
 const itemReady = (w: World, service: string, resourceId: string) => async () =>
   (await readinessOf(w, service)).items.find((i) => i.resourceId === resourceId)?.status === 'ready';
 
-/** accounts failed over (replica promoted), then its replica back in us-east-1 created and available. */
+/**
+ * accounts failed over (replica promoted), the old primary deleted to free its identifier, then the replica
+ * back in us-east-1 created under it and available.
+ */
 async function accountsReadyToFailBack(w: World) {
   const failover = await runner(w).run((await w.approve('accounts', 'unplanned')).id);
   expect(failover.state, failover.lastError).toBe('completed');
+  const east = w.aws.forRegion('us-east-1').rds;
+  await east.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'accounts-db' }));
+  await until(
+    'the old primary to be gone',
+    async () => offeredSetup(await readinessOf(w, 'accounts')).length > 0,
+  );
   const [setup] = offeredSetup(await readinessOf(w, 'accounts'));
   expect(setup?.command).toBe('CreateDBInstanceReadReplica');
   await w.aws
@@ -188,6 +197,37 @@ describe('failback runbook against the simulated cloud', () => {
     expect(promotions(world, 'ok') + promotions(world, 'error')).toBe(0);
   });
 
+  it('warns in the failback dry-run when the replica back is not named as the plan primaryInstance', async () => {
+    // Prepare: accounts failed over; the replica back was made by hand as accounts-db-failback
+    world = await startWorld(state);
+    const w = world;
+    const failover = await runner(w).run((await w.approve('accounts', 'unplanned')).id);
+    expect(failover.state, failover.lastError).toBe('completed');
+    await w.aws.forRegion('us-east-1').rds.send(
+      new CreateDBInstanceReadReplicaCommand({
+        DBInstanceIdentifier: 'accounts-db-failback',
+        SourceDBInstanceIdentifier: 'arn:aws:rds:us-west-2:123456789012:db:accounts-db-usw2',
+      }),
+    );
+    await until('the replica back to be available', itemReady(w, 'accounts', 'accounts-db'));
+
+    // Act
+    const plan = await runner(w).dryRun('accounts', 'planned', 'failback');
+
+    // Assert
+    expect(plan.steps.find((s) => s.id === 'promote-replica')?.calls).toEqual([
+      expect.objectContaining({
+        command: 'PromoteReadReplica',
+        input: { DBInstanceIdentifier: 'accounts-db-failback' },
+      }),
+    ]);
+    expect(plan.warnings).toEqual([
+      expect.stringContaining(
+        'accounts-db-failback becomes the writer: after the failback set primaryInstance: accounts-db-failback in the DR plan',
+      ),
+    ]);
+  });
+
   for (const crashAfter of [2, 3])
     it(`fails accounts back through a failed promotion, Retry and a crash after transition ${crashAfter}: promoted once`, async () => {
       // Prepare: the failback replica exists; its first promotion is refused by RDS
@@ -207,7 +247,7 @@ describe('failback runbook against the simulated cloud', () => {
       // Assert 1
       expect(paused.state).toBe('pausedByFailedStep');
       expect(paused.pausedAtStep).toBe('promote-replica');
-      expect(paused.steps['promote-replica']?.observed?.failbackReplica).toBe('accounts-db-failback');
+      expect(paused.steps['promote-replica']?.observed?.failbackReplica).toBe('accounts-db');
 
       // Act 2: Bob retries; the replica driving the retry dies mid-step; another one takes over later
       const crashing = crashingRunner(world, crashAfter);

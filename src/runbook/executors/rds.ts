@@ -1,5 +1,6 @@
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import type { ResourceOf, Step } from '../../plan/schema.js';
+import type { Precondition } from '../types.js';
 import type { Observation, StepContext, StepExecutor } from './types.js';
 
 type PromoteStep = Extract<Step, { kind: 'rds-promote-replica' }>;
@@ -47,6 +48,23 @@ async function promotee(ctx: Ctx): Promise<{ id: string } | { error: string }> {
 }
 
 /**
+ * Failback: the promoted instance is the writer from then on. Under the plan's `primaryInstance` identifier
+ * the plan and the applications' endpoint stay right; under another one the operator must edit both, and
+ * the dry-run (the request modal) says so.
+ */
+function keepsPlanIdentifier(ctx: Ctx, id: string): Precondition {
+  const primary = (ctx.resource as ResourceOf<'rds-instance'>).primaryInstance;
+  return {
+    name: `named ${primary} (the plan's primaryInstance)`,
+    ok: id === primary,
+    observed:
+      id === primary
+        ? `${id} becomes the writer under the plan's identifier`
+        : `${id} becomes the writer: after the failback set primaryInstance: ${id} in the DR plan and point applications at its endpoint`,
+  };
+}
+
+/**
  * PromoteReadReplica: irreversible (it stops replicating and reboots), refused by RDS while the replica is
  * backing up, so the step waits for `available` first. Failover promotes the plan's replica in the recovery
  * Region; failback promotes the new replica back in the primary Region (see `promotee`).
@@ -70,6 +88,7 @@ export const rdsPromoteExecutor: StepExecutor<PromoteStep> = {
     const where = `${id} is ${status}${replica ? `, replicating from ${db.ReadReplicaSourceDBInstanceIdentifier}` : ', standalone'}`;
     const preconditions = [
       { name: 'replica available (not backing up)', ok: status === 'available', observed: where },
+      ...(ctx.kind === 'failback' ? [keepsPlanIdentifier(ctx, id)] : []),
     ];
     if (!replica)
       return status === 'available'

@@ -1,0 +1,146 @@
+import { type DBInstance, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import type { ResourceOf } from '../plan/schema.js';
+import type { ReverseCtx } from './reverse.js';
+import type { ReverseItem, ServingRegion } from './types.js';
+
+const regionOfArn = (arn: string | undefined) => arn?.split(':')[3];
+const accountOfArn = (arn: string | undefined) => arn?.split(':')[4] || '<account>';
+
+/** Statuses of an instance on its way out (renamed or deleted): its identifier is about to be free. */
+const LEAVING = new Set(['deleting', 'renaming']);
+
+/**
+ * The replica back in the primary Region, found by the failback check or created by its setup step, is the
+ * writer after the failback. When it carries the plan's `primaryInstance` identifier, the plan and the
+ * endpoint applications use stay right; otherwise the operator must be told, before and after.
+ */
+export const renamedWriterNote = (r: ResourceOf<'rds-instance'>, id: string): string | undefined =>
+  id === r.primaryInstance
+    ? undefined
+    : `After the failback ${id} is the writer, not ${r.primaryInstance}: set primaryInstance: ${id} for ${r.id} in the DR plan, and point applications at ${id}'s endpoint.`;
+
+/**
+ * RDS cross-Region read replica: a new read replica of the promoted instance back in the primary Region.
+ * It is created under the plan's `primaryInstance` identifier, so that after the failback the plan and the
+ * endpoint applications use are right without an edit; while the old primary still holds that identifier,
+ * creating it is blocked and the card says exactly how to free it.
+ */
+export async function rds(
+  ctx: ReverseCtx,
+  r: ResourceOf<'rds-instance'>,
+): Promise<[ReverseItem, ServingRegion]> {
+  const { primaryRegion, recoveryRegion } = ctx.service;
+  const base = { resourceId: r.id, kind: r.kind };
+  const describe = async (region: string, id: string): Promise<DBInstance | undefined> => {
+    try {
+      const out = await ctx.aws
+        .forRegion(region)
+        .rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), {
+          abortSignal: ctx.signal(),
+        });
+      return out.DBInstances?.[0];
+    } catch (error) {
+      if (error instanceof Error && /NotFound/.test(error.name)) return undefined;
+      throw error;
+    }
+  };
+  const promoted = await describe(recoveryRegion, r.replicaInstance);
+  if (!promoted)
+    return [
+      { ...base, status: 'unknown', text: `${r.replicaInstance} not found in ${recoveryRegion}` },
+      'unknown',
+    ];
+  if (promoted.ReadReplicaSourceDBInstanceIdentifier)
+    return [
+      {
+        ...base,
+        status: 'ready',
+        text: `${r.replicaInstance} is still a replica: ${r.id} serves from ${primaryRegion}`,
+      },
+      'primary',
+    ];
+  const back = (promoted.ReadReplicaDBInstanceIdentifiers ?? []).find(
+    (id) => regionOfArn(id) === primaryRegion,
+  );
+  if (back) {
+    const id = back.split(':').pop() ?? back;
+    const replica = await describe(primaryRegion, id);
+    const status = replica?.DBInstanceStatus ?? 'unknown';
+    const note = renamedWriterNote(r, id);
+    return [
+      {
+        ...base,
+        ...(status === 'available'
+          ? { status: 'ready', text: `replica ${id} in ${primaryRegion} is available and replicating` }
+          : { status: 'catching-up', text: `replica ${id} in ${primaryRegion} is ${status}` }),
+        ...(note ? { byHand: note } : {}),
+      },
+      'recovery',
+    ];
+  }
+  // A promoted replica without a replica back also describes a service that failed back (its replica back
+  // was promoted in the primary Region): the moves on record tell the two apart.
+  if (ctx.last?.kind === 'failback')
+    return [
+      {
+        ...base,
+        status: 'ready',
+        text: `${r.replicaInstance} is standalone and the last move on record is a failback: ${r.id} serves from ${primaryRegion}`,
+        byHand: `To be able to fail over again, ${r.replicaInstance} must be a read replica of ${r.primaryInstance} again: rename or delete the standalone ${r.replicaInstance} in ${recoveryRegion} (after a final snapshot), then aws rds create-db-instance-read-replica --region ${recoveryRegion} --db-instance-identifier ${r.replicaInstance} --source-db-instance-identifier arn:aws:rds:${primaryRegion}:${accountOfArn(promoted.DBInstanceArn)}:db:${r.primaryInstance}`,
+      },
+      'primary',
+    ];
+  if (!promoted.BackupRetentionPeriod)
+    return [
+      {
+        ...base,
+        status: 'blocked',
+        text: `${r.replicaInstance} has automated backups off; a read replica needs them (set a backup retention period first)`,
+      },
+      'recovery',
+    ];
+  const oldPrimary = await describe(primaryRegion, r.primaryInstance);
+  if (oldPrimary) {
+    const status = oldPrimary.DBInstanceStatus ?? 'unknown';
+    if (LEAVING.has(status))
+      return [
+        {
+          ...base,
+          status: 'blocked',
+          text: `the old ${r.primaryInstance} in ${primaryRegion} is ${status}: once its identifier is free, Re-check and Lifeboat offers the replica back under it`,
+        },
+        'recovery',
+      ];
+    return [
+      {
+        ...base,
+        status: 'blocked',
+        text: `the old primary ${r.primaryInstance} still exists in ${primaryRegion} (${status}), so the replica back cannot take its identifier`,
+        byHand: `Free the identifier ${r.primaryInstance} in ${primaryRegion}, so that the replica back gets it and, after the failback, the plan and the endpoint applications use are right: rename the old instance (it keeps its data, which may hold writes that never reached ${r.replicaInstance}): aws rds modify-db-instance --region ${primaryRegion} --db-instance-identifier ${r.primaryInstance} --new-db-instance-identifier ${r.primaryInstance}-pre-failback --apply-immediately — or delete it after a final snapshot. Then Re-check.`,
+      },
+      'recovery',
+    ];
+  }
+  const input = {
+    DBInstanceIdentifier: r.primaryInstance,
+    SourceDBInstanceIdentifier: promoted.DBInstanceArn ?? r.replicaInstance,
+  };
+  return [
+    {
+      ...base,
+      status: 'missing',
+      text: `no read replica of ${r.replicaInstance} in ${primaryRegion}`,
+      setup: {
+        id: `rds-create-replica:${r.id}`,
+        resourceId: r.id,
+        kind: 'rds-create-replica',
+        region: primaryRegion,
+        description: `Create ${r.primaryInstance} in ${primaryRegion}, a cross-Region read replica of ${r.replicaInstance} under the plan's primaryInstance identifier (after the failback it is the writer, at the endpoint applications already use)`,
+        client: 'rds',
+        command: 'CreateDBInstanceReadReplica',
+        input,
+      },
+    },
+    'recovery',
+  ];
+}
