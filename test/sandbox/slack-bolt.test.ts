@@ -1,16 +1,7 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { App, LogLevel } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackEmulator } from '../../src/sandbox/slack/index.js';
-import {
-  ALICE,
-  BOT_TOKEN,
-  INCIDENTS,
-  SIGNING_SECRET,
-  silentLogger,
-  startTestEmulator,
-} from './slack-fixture.js';
+import { ALICE, boltApp, connectBolt, INCIDENTS, startTestEmulator } from './slack-fixture.js';
 
 /** A real Bolt app (HTTP receiver, signature checks on) talking to the emulator over HTTP. */
 describe('a Bolt app against the Slack emulator', () => {
@@ -19,13 +10,7 @@ describe('a Bolt app against the Slack emulator', () => {
 
   beforeAll(async () => {
     emulator = await startTestEmulator();
-    app = new App({
-      token: BOT_TOKEN,
-      signingSecret: SIGNING_SECRET,
-      clientOptions: { slackApiUrl: emulator.apiUrl },
-      logger: silentLogger,
-      logLevel: LogLevel.ERROR,
-    });
+    app = boltApp(emulator);
     app.command('/dr', async ({ ack, body, client, respond }) => {
       await ack();
       await client.views.open({
@@ -78,8 +63,7 @@ describe('a Bolt app against the Slack emulator', () => {
         blocks: [],
       });
     });
-    const server = (await app.start(0)) as Server;
-    emulator.setBotUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`);
+    await connectBolt(app, emulator);
   });
   afterAll(async () => {
     await app.stop();

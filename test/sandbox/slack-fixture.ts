@@ -1,5 +1,6 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { App } from '@slack/bolt';
 import { type Logger, LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import {
   type EmulatorOptions,
@@ -125,6 +126,39 @@ export async function startReceiver(
 }
 
 export const ok = async () => ({ status: 200 });
+
+/** An emulator whose deliveries go to a receiver that records them and answers 200; `close` stops both. */
+export async function startRecordedEmulator(
+  overrides: Partial<EmulatorOptions> = {},
+): Promise<{ emulator: SlackEmulator; receiver: Receiver; close(): Promise<void> }> {
+  const receiver = await startReceiver(ok);
+  const emulator = await startTestEmulator({ botUrl: receiver.url, ...overrides });
+  return {
+    emulator,
+    receiver,
+    close: async () => {
+      await emulator.close();
+      await receiver.close();
+    },
+  };
+}
+
+/** A real Bolt app (HTTP receiver, signature checks on) that calls the emulator's Web API. */
+export function boltApp(emulator: SlackEmulator): App {
+  return new App({
+    token: BOT_TOKEN,
+    signingSecret: SIGNING_SECRET,
+    clientOptions: { slackApiUrl: emulator.apiUrl },
+    logger: silentLogger,
+    logLevel: LogLevel.ERROR,
+  });
+}
+
+/** Starts `app` on a free port and points the emulator's deliveries (events, commands, interactions) at it. */
+export async function connectBolt(app: App, emulator: SlackEmulator): Promise<void> {
+  const server = (await app.start(0)) as Server;
+  emulator.setBotUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`);
+}
 
 /** Parses the `payload` field of an interactivity request. */
 export function payloadOf(request: ReceivedRequest): Record<string, unknown> {

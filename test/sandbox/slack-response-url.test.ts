@@ -7,8 +7,7 @@ import {
   payloadOf,
   type ReceivedRequest,
   type Receiver,
-  startReceiver,
-  startTestEmulator,
+  startRecordedEmulator,
   webClient,
 } from './slack-fixture.js';
 
@@ -36,15 +35,12 @@ describe('Slack emulator response_url', () => {
   const clock = manualClock();
   let emulator: SlackEmulator;
   let receiver: Receiver;
+  let close: () => Promise<void>;
 
   beforeEach(async () => {
-    receiver = await startReceiver(async () => ({ status: 200 }));
-    emulator = await startTestEmulator({ botUrl: receiver.url, clock: () => clock.now() });
+    ({ emulator, receiver, close } = await startRecordedEmulator({ clock: () => clock.now() }));
   });
-  afterEach(async () => {
-    await emulator.close();
-    await receiver.close();
-  });
+  afterEach(() => close());
 
   async function commandResponseUrl(): Promise<string> {
     await emulator.sendSlashCommand({ userId: ALICE, channelId: INCIDENTS, text: 'status' });

@@ -1,18 +1,8 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { App, LogLevel } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackEmulator } from '../../src/sandbox/slack/index.js';
-import {
-  ALICE,
-  BOB,
-  BOT_TOKEN,
-  INCIDENTS,
-  SIGNING_SECRET,
-  silentLogger,
-  startTestEmulator,
-} from './slack-fixture.js';
+import { ALICE, BOB, boltApp, connectBolt, INCIDENTS, startTestEmulator } from './slack-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -50,13 +40,7 @@ describe('the Slack emulator web UI', () => {
 
   beforeAll(async () => {
     emulator = await startTestEmulator();
-    app = new App({
-      token: BOT_TOKEN,
-      signingSecret: SIGNING_SECRET,
-      clientOptions: { slackApiUrl: emulator.apiUrl },
-      logger: silentLogger,
-      logLevel: LogLevel.ERROR,
-    });
+    app = boltApp(emulator);
     app.command('/dr', async ({ ack, body, client, respond }) => {
       await ack();
       if (body.text === 'failover') {
@@ -118,8 +102,7 @@ describe('the Slack emulator web UI', () => {
     app.message('ping', async ({ say }) => {
       await say('pong');
     });
-    const server = (await app.start(0)) as Server;
-    emulator.setBotUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`);
+    await connectBolt(app, emulator);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     page = await browser.newPage();
     page.setDefaultTimeout(10_000);

@@ -2,14 +2,7 @@ import type { WebAPIPlatformError } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/domain/clock.js';
 import type { SlackEmulator } from '../../src/sandbox/slack/index.js';
-import {
-  ALICE,
-  INCIDENTS,
-  type Receiver,
-  startReceiver,
-  startTestEmulator,
-  webClient,
-} from './slack-fixture.js';
+import { ALICE, INCIDENTS, type Receiver, startRecordedEmulator, webClient } from './slack-fixture.js';
 
 const modal = (title = 'Lifeboat') => ({
   type: 'modal' as const,
@@ -31,15 +24,12 @@ describe('Slack emulator views', () => {
   const clock = manualClock();
   let emulator: SlackEmulator;
   let receiver: Receiver;
+  let close: () => Promise<void>;
 
   beforeEach(async () => {
-    receiver = await startReceiver(async () => ({ status: 200 }));
-    emulator = await startTestEmulator({ botUrl: receiver.url, clock: () => clock.now() });
+    ({ emulator, receiver, close } = await startRecordedEmulator({ clock: () => clock.now() }));
   });
-  afterEach(async () => {
-    await emulator.close();
-    await receiver.close();
-  });
+  afterEach(() => close());
 
   async function trigger(): Promise<string> {
     await emulator.sendSlashCommand({ userId: ALICE, channelId: INCIDENTS, text: 'x' });
