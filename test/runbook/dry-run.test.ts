@@ -1,23 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { READ, runner, startState, startWorld, type World } from './world.js';
+import { describe, expect, it } from 'vitest';
+import { READ, runner, worldPerTest } from './world.js';
 
-let state: Awaited<ReturnType<typeof startState>>;
-let world: World | undefined;
-beforeAll(async () => {
-  state = await startState();
-});
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-afterAll(async () => {
-  await state?.close();
-});
+const worlds = worldPerTest();
 
 describe('runbook dry run', () => {
   it('lists the exact ordered calls with their inputs using only Describe/Get/List calls', async () => {
     // Prepare
-    world = await startWorld(state);
+    const world = await worlds.start();
     // Act
     const plan = await runner(world).dryRun('payments', 'planned');
     // Assert
@@ -61,7 +50,7 @@ describe('runbook dry run', () => {
 
   it('warns about a failed precondition: a switchover needs a reachable primary', async () => {
     // Prepare
-    world = await startWorld(state);
+    const world = await worlds.start();
     world.cloud.faults.breakReplication('payments-db');
     world.cloud.faults.regionOutage('us-east-1');
     // Act
@@ -76,7 +65,7 @@ describe('runbook dry run', () => {
 
   it('answers an unknown service with an error instead of throwing', async () => {
     // Prepare
-    world = await startWorld(state);
+    const world = await worlds.start();
     // Act
     const plan = await runner(world).dryRun('nope', 'planned');
     // Assert

@@ -1,24 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RunbookError } from '../../src/runbook/index.js';
-import { runner, startState, startWorld, type World } from './world.js';
+import { runner, worldPerTest } from './world.js';
 
-let state: Awaited<ReturnType<typeof startState>>;
-let world: World | undefined;
-beforeAll(async () => {
-  state = await startState();
-});
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-afterAll(async () => {
-  await state?.close();
-});
+const worlds = worldPerTest();
 
 describe('runbook runner against the simulated cloud', () => {
   it('completes the payments failover with each mutating call made once, intents audited before outcomes', async () => {
     // Prepare
-    world = await startWorld(state);
+    const world = await worlds.start();
     const execution = await world.approve('payments');
     // Act
     const done = await runner(world).run(execution.id);
@@ -43,7 +32,7 @@ describe('runbook runner against the simulated cloud', () => {
 
   it('fails over unplanned during a primary Region outage: FailoverGlobalCluster with AllowDataLoss, no health check update', async () => {
     // Prepare
-    world = await startWorld(state);
+    const world = await worlds.start();
     world.cloud.faults.regionOutage('us-east-1');
     const execution = await world.approve('payments', 'unplanned');
     // Act
@@ -57,7 +46,7 @@ describe('runbook runner against the simulated cloud', () => {
 
   it('pauses on a failed step and completes after Retry, audited as step.retry', async () => {
     // Prepare
-    world = await startWorld(state);
+    const world = await worlds.start();
     world.cloud.faults.failOperation('rds:SwitchoverGlobalCluster', {
       times: 1,
       error: 'InvalidGlobalClusterStateFault',
@@ -84,7 +73,7 @@ describe('runbook runner against the simulated cloud', () => {
 
   it('skips a failed check on Skip and completes, other steps of its parallel group finishing', async () => {
     // Prepare
-    world = await startWorld(state);
+    const world = await worlds.start();
     world.cloud.faults.failOperation('s3:GetBucketVersioning', {
       times: 100,
       error: 'AccessDenied',
@@ -111,7 +100,7 @@ describe('runbook runner against the simulated cloud', () => {
 
   it('aborts plainly: which resources are in which Region’s hands', async () => {
     // Prepare
-    world = await startWorld(state);
+    const world = await worlds.start();
     world.cloud.faults.failOperation('route53:UpdateHealthCheck', {
       times: 100,
       error: 'AccessDenied',
@@ -143,7 +132,7 @@ describe('runbook runner against the simulated cloud', () => {
 
   it('refuses a decision on an execution that is not paused', async () => {
     // Prepare
-    world = await startWorld(state);
+    const world = await worlds.start();
     const execution = await world.approve('accounts');
     // Act
     const attempt = runner(world).decide(execution.id, 'skip', 'U0BOB');
@@ -154,7 +143,7 @@ describe('runbook runner against the simulated cloud', () => {
 
   it('waits while the RDS replica is backing up, then promotes it once', async () => {
     // Prepare
-    world = await startWorld(state);
+    const world = await worlds.start();
     world.cloud.faults.backingUp('accounts-db-usw2', { region: 'us-west-2', durationMs: 120_000 });
     const execution = await world.approve('accounts');
     // Act
@@ -166,7 +155,7 @@ describe('runbook runner against the simulated cloud', () => {
 
   it('lets only one of two racing runners drive an execution', async () => {
     // Prepare
-    world = await startWorld(state);
+    const world = await worlds.start();
     const execution = await world.approve('payments');
     const a = runner(world);
     const b = runner(world);
@@ -182,7 +171,7 @@ describe('runbook runner against the simulated cloud', () => {
 
   it('resumes on start only executions that are approved or running and whose lease is free', async () => {
     // Prepare
-    world = await startWorld(state);
+    const world = await worlds.start();
     const first = world.deps();
     const approved = await world.approve('accounts');
     const pending = await world.approve('payments');

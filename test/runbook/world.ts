@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type AnyClient, type AwsClients, createAwsClients } from '../../src/adapters/aws/clients.js';
 import {
   createDocumentClient,
@@ -153,6 +154,32 @@ export async function startWorld(
     async close() {
       aws.destroy();
       await cloud.close();
+    },
+  };
+}
+
+/**
+ * The lifecycle most runbook tests share: dynalite for the whole file (`startState`), and `start()` for a
+ * fresh world that is closed after the test.
+ */
+export function worldPerTest(): { start(options?: Parameters<typeof startWorld>[1]): Promise<World> } {
+  let state: Awaited<ReturnType<typeof startState>> | undefined;
+  let world: World | undefined;
+  beforeAll(async () => {
+    state = await startState();
+  });
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+  afterAll(async () => {
+    await state?.close();
+  });
+  return {
+    async start(options) {
+      if (!state) throw new Error('worldPerTest: start() runs inside a test, after beforeAll');
+      world = await startWorld(state, options);
+      return world;
     },
   };
 }
