@@ -84,6 +84,26 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
     });
   };
 
+  /** The decline checks of `precheckDecline` and `decline`: a refusal is audited, and expires a request past its time. */
+  const verifyDecline = async (id: string, userId: string) => {
+    const { execution, request } = await load(id);
+    const plan = deps.getPlan();
+    const isApprover = request ? await deps.approvers.isApprover(plan, request.service, userId) : false;
+    const verdict = checkDecline({
+      execution,
+      request,
+      userId,
+      isApprover,
+      planHash: plan.hash,
+      now: clock.now(),
+    });
+    if (!verdict.ok) {
+      if (verdict.code === 'expired' && execution) await expireOne(execution);
+      await refused(verdict, userId, execution, id);
+    }
+    return { execution, request, verdict };
+  };
+
   return {
     load,
 
@@ -247,40 +267,13 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
 
     /** Before the decline modal opens: the same checks as `decline`, audited when refused. */
     async precheckDecline(id: string, userId: string): Promise<Refusal | undefined> {
-      const { execution, request } = await load(id);
-      const plan = deps.getPlan();
-      const isApprover = request ? await deps.approvers.isApprover(plan, request.service, userId) : false;
-      const verdict = checkDecline({
-        execution,
-        request,
-        userId,
-        isApprover,
-        planHash: plan.hash,
-        now: clock.now(),
-      });
-      if (verdict.ok) return undefined;
-      if (verdict.code === 'expired' && execution) await expireOne(execution);
-      await refused(verdict, userId, execution, id);
-      return verdict;
+      const { verdict } = await verifyDecline(id, userId);
+      return verdict.ok ? undefined : verdict;
     },
 
     async decline(id: string, userId: string, reason: string): Promise<DeclineOutcome> {
-      const { execution, request } = await load(id);
-      const plan = deps.getPlan();
-      const isApprover = request ? await deps.approvers.isApprover(plan, request.service, userId) : false;
-      const verdict = checkDecline({
-        execution,
-        request,
-        userId,
-        isApprover,
-        planHash: plan.hash,
-        now: clock.now(),
-      });
-      if (!verdict.ok) {
-        if (verdict.code === 'expired' && execution) await expireOne(execution);
-        await refused(verdict, userId, execution, id);
-        return { kind: 'refused', refusal: verdict, ...(await withCurrent(id)) };
-      }
+      const { execution, request, verdict } = await verifyDecline(id, userId);
+      if (!verdict.ok) return { kind: 'refused', refusal: verdict, ...(await withCurrent(id)) };
       const pending = execution as Execution;
       const req = request as FailoverRequest;
       await stores.approvals.record({
