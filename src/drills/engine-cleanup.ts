@@ -1,7 +1,7 @@
 import { type DrillEngineDeps, type EngineKit, failureText } from './engine-shared.js';
 import { createsResources } from './plan.js';
 import { stepsOf, withStep } from './record.js';
-import type { DrillRecord, DrillStepRecord } from './types.js';
+import type { Drill, DrillRecord, DrillStepRecord } from './types.js';
 
 /** The cleanup phase of a drill: deleting what each step created, then releasing the service's drill slot. */
 export function createCleanupPhase(deps: DrillEngineDeps, kit: EngineKit) {
@@ -13,6 +13,22 @@ export function createCleanupPhase(deps: DrillEngineDeps, kit: EngineKit) {
     stepsOf(d).filter(
       (s) => createsResources(s.kind) && s.state !== 'pending' && s.cleanedAtMs === undefined,
     );
+
+  /** Every name a step's resources carry: those it chose before creating, and the ids AWS assigned. */
+  const resourcesOf = (steps: readonly DrillStepRecord[]) =>
+    steps.flatMap((s) => [...s.names, ...(s.created ?? [])]);
+
+  const auditCleanup = (
+    drill: Drill,
+    details: { readonly phase: 'started' | 'finished'; readonly due?: string; readonly resources: string[] },
+  ) =>
+    audit.append({
+      type: 'drill.cleanup',
+      actor: drill.cleanupBy ?? 'lifeboat',
+      service: drill.service,
+      executionId: drill.id,
+      details: { requestId: drill.id, ...details },
+    });
 
   const cleanupStep = async (id: string, step: DrillStepRecord) => {
     const current = await stores.drills.get(id);
@@ -52,18 +68,9 @@ export function createCleanupPhase(deps: DrillEngineDeps, kit: EngineKit) {
     );
     if (!drill || !finished) return;
     await stores.release(drill.service, drill.id);
-    await audit.append({
-      type: 'drill.cleanup',
-      actor: drill.cleanupBy ?? 'lifeboat',
-      service: drill.service,
-      executionId: drill.id,
-      details: {
-        requestId: drill.id,
-        phase: 'finished',
-        resources: stepsOf(drill).flatMap((s) =>
-          createsResources(s.kind) && s.state !== 'pending' ? [...s.names, ...(s.created ?? [])] : [],
-        ),
-      },
+    await auditCleanup(drill, {
+      phase: 'finished',
+      resources: resourcesOf(stepsOf(drill).filter((s) => createsResources(s.kind) && s.state !== 'pending')),
     });
   };
 
@@ -75,17 +82,10 @@ export function createCleanupPhase(deps: DrillEngineDeps, kit: EngineKit) {
         : undefined,
     );
     if (drill && started)
-      await audit.append({
-        type: 'drill.cleanup',
-        actor: drill.cleanupBy ?? 'lifeboat',
-        service: drill.service,
-        executionId: drill.id,
-        details: {
-          requestId: drill.id,
-          phase: 'started',
-          due: drill.cleanupBy === undefined || drill.cleanupBy === 'lifeboat' ? 'scheduled' : 'asked',
-          resources: pendingCleanup(drill).flatMap((s) => [...s.names, ...(s.created ?? [])]),
-        },
+      await auditCleanup(drill, {
+        phase: 'started',
+        due: drill.cleanupBy === undefined || drill.cleanupBy === 'lifeboat' ? 'scheduled' : 'asked',
+        resources: resourcesOf(pendingCleanup(drill)),
       });
     return drill?.state === 'cleaningUp';
   };

@@ -57,6 +57,14 @@ export function createDrillRequests(deps: DrillRequestsDeps) {
     });
     return { kind: 'refused' as const, message, ...(drill ? { drill } : {}) };
   };
+  const notApprover = (userId: string, drill: Drill) =>
+    refuse(
+      userId,
+      `You are not an approver of ${drill.service} in the DR plan.`,
+      'not-approver',
+      drill,
+      true,
+    );
   const start = (d: DrillRecord): DrillRecord => ({ ...d, state: 'running', startedAtMs: now() });
   const started = async (drill: Drill) => {
     await audit.append({
@@ -160,14 +168,7 @@ export function createDrillRequests(deps: DrillRequestsDeps) {
           'self-approval',
           drill,
         );
-      if (!(await deps.approvers.isApprover(plan, drill.service, userId)))
-        return refuse(
-          userId,
-          `You are not an approver of ${drill.service} in the DR plan.`,
-          'not-approver',
-          drill,
-          true,
-        );
+      if (!(await deps.approvers.isApprover(plan, drill.service, userId))) return notApprover(userId, drill);
       if (plan.hash !== drill.planHash)
         return refuse(
           userId,
@@ -211,13 +212,7 @@ export function createDrillRequests(deps: DrillRequestsDeps) {
       if (drill?.state !== 'pendingApproval')
         return refuse(userId, 'This drill is not waiting for approval.', 'not-pending', drill);
       if (userId !== drill.requestedBy && !(await deps.approvers.isApprover(plan, drill.service, userId)))
-        return refuse(
-          userId,
-          `You are not an approver of ${drill.service} in the DR plan.`,
-          'not-approver',
-          drill,
-          true,
-        );
+        return notApprover(userId, drill);
       const { drill: next } = await updateDrill(stores, id, now, (d) =>
         d.state === 'pendingApproval'
           ? { ...d, state: 'declined', declinedBy: userId, finishedAtMs: now() }
