@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SHOTS = 'test-results/screenshots';
@@ -26,6 +27,30 @@ export async function openWorkspace(browser: Browser, url: string): Promise<Page
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]');
   return page;
+}
+
+/**
+ * The whole sandbox (emulated Slack, simulated AWS at 120x, embedded DynamoDB and the real bot over HTTP) and a
+ * browser page on its workspace; `close` stops both.
+ */
+export async function startBrowserSandbox(): Promise<{
+  sandbox: Sandbox;
+  page: Page;
+  close(): Promise<void>;
+}> {
+  const sandbox = await startSandbox({ logLevel: 'silent', timeScale: 120 });
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await sandbox.close();
+  };
+  try {
+    browser = await launchBrowser();
+    return { sandbox, page: await openWorkspace(browser, sandbox.url), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 export async function slash(page: Page, text: string): Promise<void> {

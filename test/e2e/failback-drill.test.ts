@@ -1,8 +1,8 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../../blocks/ids.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { launchBrowser, openWorkspace, SHOTS, slash } from './browser.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { SHOTS, slash, startBrowserSandbox } from './browser.js';
 
 /**
  * Failback and a drill in a real browser against the whole sandbox: payments fails over during a us-east-1
@@ -13,8 +13,8 @@ import { launchBrowser, openWorkspace, SHOTS, slash } from './browser.js';
  */
 describe('failback and drill golden path in the browser', () => {
   let sandbox: Sandbox;
-  let browser: Browser;
   let page: Page;
+  let close: (() => Promise<void>) | undefined;
 
   const messageWith = (testId: string) =>
     page.getByTestId('message').filter({ has: page.getByTestId(testId) });
@@ -47,14 +47,9 @@ describe('failback and drill golden path in the browser', () => {
   };
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ logLevel: 'silent', timeScale: 120 });
-    browser = await launchBrowser();
-    page = await openWorkspace(browser, sandbox.url);
+    ({ sandbox, page, close } = await startBrowserSandbox());
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => close?.());
 
   it('fails payments over during a us-east-1 outage', async () => {
     await as('U0ALICE', 'payments');

@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../../blocks/ids.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { launchBrowser, openWorkspace, SHOTS } from './browser.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { SHOTS, startBrowserSandbox } from './browser.js';
 
 /**
  * The failover golden path in a real browser against the whole sandbox: a primary Region outage raises an
@@ -12,8 +12,8 @@ import { launchBrowser, openWorkspace, SHOTS } from './browser.js';
  */
 describe('failover golden path in the browser', () => {
   let sandbox: Sandbox;
-  let browser: Browser;
   let page: Page;
+  let close: (() => Promise<void>) | undefined;
 
   const messageWith = (testId: string) =>
     page.getByTestId('message').filter({ has: page.getByTestId(testId) });
@@ -32,14 +32,9 @@ describe('failover golden path in the browser', () => {
   };
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ logLevel: 'silent', timeScale: 120 });
-    browser = await launchBrowser();
-    page = await openWorkspace(browser, sandbox.url);
+    ({ sandbox, page, close } = await startBrowserSandbox());
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => close?.());
 
   it('shows the alarm card of a primary Region outage', async () => {
     await page.getByTestId('user-switcher').selectOption('U0ALICE');

@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../../blocks/ids.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { launchBrowser, openWorkspace, SHOTS, slash } from './browser.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { SHOTS, slash, startBrowserSandbox } from './browser.js';
 
 /**
  * The golden path in a real browser against the whole sandbox (emulated Slack, simulated AWS,
@@ -10,18 +10,13 @@ import { launchBrowser, openWorkspace, SHOTS, slash } from './browser.js';
  */
 describe('golden path in the browser', () => {
   let sandbox: Sandbox;
-  let browser: Browser;
   let page: Page;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ logLevel: 'silent', timeScale: 120 });
-    browser = await launchBrowser();
-    page = await openWorkspace(browser, sandbox.url);
+    ({ sandbox, page, close } = await startBrowserSandbox());
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => close?.());
 
   it('shows /dr help to the person who asked', async () => {
     await page.getByTestId('user-switcher').selectOption('U0ALICE');
