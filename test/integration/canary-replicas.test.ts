@@ -3,7 +3,7 @@ import { createAwsClients } from '../../src/adapters/aws/clients.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { loadPlanFile, type Plan } from '../../src/plan/load.js';
 import { createDynamoDbCanaryChecker, createS3CanaryChecker } from '../../src/readiness/aws/canary-probes.js';
-import type { CheckContext, NamedService } from '../../src/readiness/types.js';
+import type { Check, CheckContext, NamedService } from '../../src/readiness/types.js';
 import { createSimulatedCloud, type SimulatedCloud } from '../../src/sandbox/aws/index.js';
 
 /**
@@ -47,47 +47,45 @@ describe('replication canaries measured by two replicas at once', () => {
     return found as Extract<NamedService['resources'][number], { kind: K }>;
   };
 
-  it('lets both replicas see the DynamoDB canary arrive although the second heartbeat replaced the first', async () => {
-    // Prepare
-    const [a, b] = [replica(), replica()];
-    const table = resource('dynamodb-global-table');
-
-    // Act: both write the heartbeat item at once
-    const [fromA, fromB] = await Promise.all([
-      a.dynamodb.check(table, payments, context()),
-      b.dynamodb.check(table, payments, context()),
-    ]);
-
-    // Assert: each measured the replication (no wait running out, no `unknown`)
-    for (const checks of [fromA, fromB]) {
+  /** Both replicas measure at once, so the second heartbeat replaces the first; each replica's checks. */
+  const measureTogether = async (measure: (r: ReturnType<typeof replica>) => Promise<readonly Check[]>) => {
+    const replicas = [replica(), replica()];
+    try {
+      return await Promise.all(replicas.map(measure));
+    } finally {
+      for (const r of replicas) r.close();
+    }
+  };
+  /** Each replica measured the replication: no wait running out, no `unknown`. */
+  const expectEachMeasured = (results: readonly (readonly Check[])[]) => {
+    expect(results).toHaveLength(2);
+    for (const checks of results) {
       expect(checks).toEqual([
         expect.objectContaining({ name: 'canary', source: 'canary', verdict: 'ready' }),
       ]);
       expect(checks[0]?.reason).toMatch(/canary replicated in/);
     }
-    a.close();
-    b.close();
+  };
+
+  it('lets both replicas see the DynamoDB canary arrive although the second heartbeat replaced the first', async () => {
+    // Prepare
+    const table = resource('dynamodb-global-table');
+
+    // Act: both write the heartbeat item at once
+    const results = await measureTogether((r) => r.dynamodb.check(table, payments, context()));
+
+    // Assert
+    expectEachMeasured(results);
   });
 
   it('lets both replicas see the S3 canary arrive although the second object version replaced the first', async () => {
     // Prepare
-    const [a, b] = [replica(), replica()];
     const bucket = resource('s3-bucket');
 
     // Act
-    const [fromA, fromB] = await Promise.all([
-      a.s3.check(bucket, payments, context()),
-      b.s3.check(bucket, payments, context()),
-    ]);
+    const results = await measureTogether((r) => r.s3.check(bucket, payments, context()));
 
     // Assert
-    for (const checks of [fromA, fromB]) {
-      expect(checks).toEqual([
-        expect.objectContaining({ name: 'canary', source: 'canary', verdict: 'ready' }),
-      ]);
-      expect(checks[0]?.reason).toMatch(/canary replicated in/);
-    }
-    a.close();
-    b.close();
+    expectEachMeasured(results);
   });
 });
