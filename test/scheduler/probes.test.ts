@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { GetHealthCheckStatusCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/domain/clock.js';
+import { type Clock, manualClock } from '../../src/domain/clock.js';
 import type { Plan } from '../../src/plan/load.js';
 import { fetchGet } from '../../src/probes/checks.js';
 import { runProbe } from '../../src/probes/runner.js';
@@ -28,6 +28,25 @@ function recordingIncidents(): ProbeIncidents & {
   };
 }
 
+/** runProbe's dependencies for the payments probe `probeId`: in-memory state, recorded incidents and audit. */
+function probeSetup(plan: Plan, probeId: string, clock: Clock) {
+  const incidents = recordingIncidents();
+  const audit = memoryAudit(clock);
+  const probe = plan.services.payments?.probes.find((p) => p.id === probeId);
+  if (!probe) throw new Error(`plan has no ${probeId} probe`);
+  const deps = {
+    getPlan: () => plan,
+    http: fetchGet,
+    route53: () => new Route53Client({ region: 'us-east-1' }),
+    state: createMemoryStateStore<ProbeState>(),
+    incidents,
+    audit,
+    logger: silentLogger(),
+    now: () => clock.now(),
+  };
+  return { incidents, audit, run: () => runProbe(deps, 'payments', probe) };
+}
+
 const route53Mock = mockClient(Route53Client);
 
 describe('outside-in HTTP probe', () => {
@@ -48,25 +67,12 @@ describe('outside-in HTTP probe', () => {
 
   function setup() {
     const clock = manualClock(Date.UTC(2026, 2, 27, 10, 0, 0));
-    const incidents = recordingIncidents();
-    const audit = memoryAudit(clock);
-    const deps = {
-      getPlan: () => plan,
-      http: fetchGet,
-      route53: () => new Route53Client({ region: 'us-east-1' }),
-      state: createMemoryStateStore<ProbeState>(),
-      incidents,
-      audit,
-      logger: silentLogger(),
-      now: () => clock.now(),
-    };
-    const probe = plan.services.payments?.probes.find((p) => p.id === 'api');
-    if (!probe) throw new Error('plan has no api probe');
-    const run = async () => {
+    const { incidents, audit, run } = probeSetup(plan, 'api', clock);
+    const later = async () => {
       clock.advance(30_000);
-      return runProbe(deps, 'payments', probe);
+      return run();
     };
-    return { incidents, audit, run };
+    return { incidents, audit, run: later };
   }
 
   it('opens one incident after three consecutive failures and resolves it on recovery', async () => {
@@ -103,23 +109,10 @@ describe('outside-in HTTP probe', () => {
 
   it('counts an unreachable endpoint as a failure', async () => {
     // Prepare
-    const clock = manualClock();
-    const incidents = recordingIncidents();
     const unreachable = schedulerPlan({ probeUrl: 'http://127.0.0.1:9/healthz' });
-    const probe = unreachable.services.payments?.probes.find((p) => p.id === 'api');
-    if (!probe) throw new Error('plan has no api probe');
-    const deps = {
-      getPlan: () => unreachable,
-      http: fetchGet,
-      route53: () => new Route53Client({ region: 'us-east-1' }),
-      state: createMemoryStateStore<ProbeState>(),
-      incidents,
-      audit: memoryAudit(clock),
-      logger: silentLogger(),
-      now: () => clock.now(),
-    };
+    const { incidents, run } = probeSetup(unreachable, 'api', manualClock());
     // Act
-    for (let i = 0; i < 3; i++) await runProbe(deps, 'payments', probe);
+    for (let i = 0; i < 3; i++) await run();
     // Assert
     expect(incidents.calls.map((c) => c.kind)).toEqual(['open']);
     expect(incidents.calls[0]?.detail).toContain('unreachable');
@@ -131,24 +124,7 @@ describe('Route 53 health check probe', () => {
     route53Mock.reset();
   });
 
-  function setup() {
-    const clock = manualClock();
-    const plan = schedulerPlan();
-    const incidents = recordingIncidents();
-    const probe = plan.services.payments?.probes.find((p) => p.id === 'dns');
-    if (!probe) throw new Error('plan has no dns probe');
-    const deps = {
-      getPlan: () => plan,
-      http: fetchGet,
-      route53: () => new Route53Client({ region: 'us-east-1' }),
-      state: createMemoryStateStore<ProbeState>(),
-      incidents,
-      audit: memoryAudit(clock),
-      logger: silentLogger(),
-      now: () => clock.now(),
-    };
-    return { incidents, run: () => runProbe(deps, 'payments', probe) };
-  }
+  const setup = () => probeSetup(schedulerPlan(), 'dns', manualClock());
 
   const observations = (healthy: number, of: number) => ({
     HealthCheckObservations: Array.from({ length: of }, (_, i) => ({
