@@ -16,6 +16,7 @@ import {
   type Json,
   report,
   type Surface,
+  typedObject,
 } from './blockkit-core.js';
 import { checkElement } from './blockkit-elements.js';
 import { MULTI_SELECTS, SELECTS } from './blockkit-menus.js';
@@ -255,27 +256,19 @@ const SPECS: Readonly<Record<string, BlockSpec>> = {
 
 /** Validates one block for a surface; returns its type when it is a known block type. */
 export function checkBlock(ctx: Ctx, value: unknown, pointer: string, surface: Surface): string | undefined {
-  if (!isRecord(value)) {
-    report(ctx, 'must provide an object', pointer);
-    return undefined;
-  }
-  const type = value.type;
-  if (typeof type !== 'string') {
-    report(ctx, 'missing required field: type', pointer);
-    return undefined;
-  }
-  const spec = SPECS[type];
-  if (!spec) {
-    report(ctx, `unsupported type: ${type}`, at(pointer, 'type'));
-    return undefined;
-  }
-  if (!spec.surfaces.includes(surface)) {
-    report(ctx, `unsupported type: ${type} (not allowed in ${surface} surfaces)`, at(pointer, 'type'));
-    return undefined;
-  }
-  checkKeys(ctx, value, ['type', 'block_id', ...spec.keys], pointer);
+  const typed = typedObject(
+    ctx,
+    value,
+    pointer,
+    SPECS,
+    (_type, spec) => spec.surfaces.includes(surface),
+    `${surface} surfaces`,
+  );
+  if (!typed) return undefined;
+  const { object, type, spec } = typed;
+  checkKeys(ctx, object, ['type', 'block_id', ...spec.keys], pointer);
   // block_id: 1..255 characters (every block page).
-  checkString(ctx, value, 'block_id', pointer, { max: 255, min: 1 });
-  spec.check(ctx, value, pointer, surface);
+  checkString(ctx, object, 'block_id', pointer, { max: 255, min: 1 });
+  spec.check(ctx, object, pointer, surface);
   return type;
 }

@@ -42,6 +42,39 @@ export function at(pointer: string, token: string | number): string {
   return `${pointer}/${escaped}`;
 }
 
+/**
+ * The object at `pointer` with its type and that type's spec, or undefined after reporting why not: not an
+ * object, no string `type`, a type without a spec, or one `allowed` refuses (`where` names the place then).
+ */
+export function typedObject<S>(
+  ctx: Ctx,
+  value: unknown,
+  pointer: string,
+  specs: Readonly<Record<string, S>>,
+  allowed: (type: string, spec: S) => boolean,
+  where: string,
+): { readonly object: Json; readonly type: string; readonly spec: S } | undefined {
+  if (!isRecord(value)) {
+    report(ctx, 'must provide an object', pointer);
+    return undefined;
+  }
+  const type = value.type;
+  if (typeof type !== 'string') {
+    report(ctx, 'missing required field: type', pointer);
+    return undefined;
+  }
+  const spec = specs[type];
+  if (!spec) {
+    report(ctx, `unsupported type: ${type}`, at(pointer, 'type'));
+    return undefined;
+  }
+  if (!allowed(type, spec)) {
+    report(ctx, `unsupported type: ${type} (not allowed in ${where})`, at(pointer, 'type'));
+    return undefined;
+  }
+  return { object: value, type, spec };
+}
+
 /** Reports every property of `obj` that is not in `allowed` (Slack rejects unknown properties). */
 export function checkKeys(ctx: Ctx, obj: Json, allowed: readonly string[], pointer: string): void {
   for (const key of Object.keys(obj)) {

@@ -21,9 +21,9 @@ import {
   checkInteger,
   checkKeys,
   checkString,
-  isRecord,
   type Json,
   report,
+  typedObject,
 } from './blockkit-core.js';
 import { type ElementSpec, INTERACTIVE, interactive, MENU_SPECS, placeholder } from './blockkit-menus.js';
 
@@ -147,32 +147,17 @@ export function checkElement(
   allowed: readonly string[],
   where: string,
 ): string | undefined {
-  if (!isRecord(value)) {
-    report(ctx, 'must provide an object', pointer);
-    return undefined;
-  }
-  const type = value.type;
-  if (typeof type !== 'string') {
-    report(ctx, 'missing required field: type', pointer);
-    return undefined;
-  }
-  const spec = SPECS[type];
-  if (!spec) {
-    report(ctx, `unsupported type: ${type}`, at(pointer, 'type'));
-    return undefined;
-  }
-  if (!allowed.includes(type)) {
-    report(ctx, `unsupported type: ${type} (not allowed in ${where})`, at(pointer, 'type'));
-    return undefined;
-  }
+  const typed = typedObject(ctx, value, pointer, SPECS, (type) => allowed.includes(type), where);
+  if (!typed) return undefined;
+  const { object, spec } = typed;
   checkKeys(
     ctx,
-    value,
+    object,
     spec.noActionId ? ['type', ...spec.keys] : ['type', 'action_id', ...spec.keys],
     pointer,
   );
-  spec.check(ctx, value, pointer);
+  spec.check(ctx, object, pointer);
   if (spec.noActionId) return undefined;
   // action_id: at most 255 characters (extensions.d.ts `Action`).
-  return checkString(ctx, value, 'action_id', pointer, { max: 255, min: 1 });
+  return checkString(ctx, object, 'action_id', pointer, { max: 255, min: 1 });
 }
