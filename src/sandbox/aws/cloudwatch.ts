@@ -19,7 +19,8 @@ import { findSeries, type Series } from './metrics.js';
 import type { Registry } from './registry.js';
 import type { World } from './world.js';
 
-function metricAlarmShape(w: World, a: Alarm & { type: 'MetricAlarm' }): SdkMetricAlarm {
+/** The fields metric and composite alarms share in DescribeAlarms. */
+function alarmFields(w: World, a: Alarm) {
   return {
     AlarmName: a.name,
     AlarmArn: alarmArn(w, a),
@@ -31,9 +32,15 @@ function metricAlarmShape(w: World, a: Alarm & { type: 'MetricAlarm' }): SdkMetr
     InsufficientDataActions: [],
     StateValue: a.state.value,
     StateReason: a.state.reason,
-    ...(a.state.reasonData ? { StateReasonData: a.state.reasonData } : {}),
     StateUpdatedTimestamp: new Date(a.state.updatedAt),
     StateTransitionedTimestamp: new Date(a.state.transitionedAt),
+  } satisfies SdkMetricAlarm & SdkCompositeAlarm;
+}
+
+function metricAlarmShape(w: World, a: Alarm & { type: 'MetricAlarm' }): SdkMetricAlarm {
+  return {
+    ...alarmFields(w, a),
+    ...(a.state.reasonData ? { StateReasonData: a.state.reasonData } : {}),
     MetricName: a.metricName,
     Namespace: a.namespace,
     Statistic: a.statistic,
@@ -49,21 +56,7 @@ function metricAlarmShape(w: World, a: Alarm & { type: 'MetricAlarm' }): SdkMetr
 }
 
 function compositeShape(w: World, a: Alarm & { type: 'CompositeAlarm' }): SdkCompositeAlarm {
-  return {
-    AlarmName: a.name,
-    AlarmArn: alarmArn(w, a),
-    AlarmDescription: a.description,
-    AlarmRule: a.rule,
-    AlarmConfigurationUpdatedTimestamp: new Date(a.configuredAt),
-    ActionsEnabled: true,
-    OKActions: a.okActions,
-    AlarmActions: a.alarmActions,
-    InsufficientDataActions: [],
-    StateValue: a.state.value,
-    StateReason: a.state.reason,
-    StateUpdatedTimestamp: new Date(a.state.updatedAt),
-    StateTransitionedTimestamp: new Date(a.state.transitionedAt),
-  };
+  return { ...alarmFields(w, a), AlarmRule: a.rule };
 }
 
 /** Datapoints per period bucket, sampled at the bucket's start, middle and end (never after `now`), and at `now` for the current period. */
