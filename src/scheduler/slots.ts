@@ -27,6 +27,24 @@ function toRecord(item: Record<string, unknown> | undefined): SlotRecord | undef
  * A claim is a conditional put: the item is absent, or its running claim lapsed (the owner died
  * mid-run). A finished slot is never claimed again, so a slot runs at most once to completion.
  */
+/** A slot just claimed by `owner`, its lease running `ttlMs` from `now`. */
+const runningSlot = (
+  job: string,
+  slot: string,
+  owner: string,
+  late: boolean,
+  now: number,
+  ttlMs: number,
+): SlotRecord => ({
+  job,
+  slot,
+  owner,
+  state: 'running',
+  late,
+  startedAtMs: now,
+  leaseExpiresAtMs: now + ttlMs,
+});
+
 export function createDynamoSlotStore(
   client: DynamoDBDocumentClient,
   tableName: string,
@@ -35,15 +53,7 @@ export function createDynamoSlotStore(
   return {
     async claim(job, slot, owner, ttlMs, late) {
       const now = clock.now();
-      const record: SlotRecord = {
-        job,
-        slot,
-        owner,
-        state: 'running',
-        late,
-        startedAtMs: now,
-        leaseExpiresAtMs: now + ttlMs,
-      };
+      const record = runningSlot(job, slot, owner, late, now, ttlMs);
       try {
         await client.send(
           new PutCommand({
@@ -129,15 +139,7 @@ export function createMemorySlotStore(clock: Clock): SlotStore & { all(): SlotRe
       const now = clock.now();
       const existing = items.get(key(job, slot));
       if (existing && !(existing.state === 'running' && existing.leaseExpiresAtMs <= now)) return false;
-      items.set(key(job, slot), {
-        job,
-        slot,
-        owner,
-        state: 'running',
-        late,
-        startedAtMs: now,
-        leaseExpiresAtMs: now + ttlMs,
-      });
+      items.set(key(job, slot), runningSlot(job, slot, owner, late, now, ttlMs));
       return true;
     },
     async finish(job, slot, owner, outcome) {
