@@ -19,6 +19,8 @@ export interface FailbackModalModel {
   /** The failback runbook's dry-run, or why it cannot be planned now. */
   readonly dryRun: DryRunView | { readonly error: string };
   readonly approvalsRequired: number;
+  /** ec2 resources whose recovery-Region compute, brought up by the failover, this failback leaves running. */
+  readonly computeLeftRunning: readonly string[];
   readonly requestTtlMs: number;
   readonly metadata: FailbackModalMetadata;
 }
@@ -43,8 +45,9 @@ export function failbackLoadingModal(metadata: FailbackModalMetadata): ModalView
 }
 
 /**
- * The failback request modal: planned only (no data loss), the reason, and exactly what the failback runbook
- * will do now, irreversible steps flagged (an RDS failback promotes the replica back in the primary Region).
+ * The failback request modal: planned only (no data loss), the reason, exactly what the failback runbook
+ * will do now, irreversible steps flagged (an RDS failback promotes the replica back in the primary Region),
+ * and the recovery-Region compute it leaves running.
  */
 export function failbackModal(model: FailbackModalModel): ModalView {
   const s = escapeText(model.service);
@@ -92,5 +95,13 @@ export function failbackModal(model: FailbackModalModel): ModalView {
         `*What the failback would do*\n:x: Cannot be planned now: ${escapeText(truncate(plan.error ?? 'unknown error', 1_000))}`,
       ),
     );
+  if (model.computeLeftRunning.length > 0) {
+    const resources = model.computeLeftRunning.map((r) => `\`${escapeText(r)}\``).join(', ');
+    blocks.push(
+      context(
+        `:information_source: Compute the failover brought up in \`${escapeText(model.recoveryRegion)}\` for ${resources} keeps running after this failback: stop it by hand once traffic has drained, or add an ec2 \`stop-recovery\` step to \`runbook.failback\` (docs/failback.md).`,
+      ),
+    );
+  }
   return frame(model.metadata, blocks, true);
 }

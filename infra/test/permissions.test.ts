@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import {
+  EXECUTION_TAG as RUNBOOK_EXECUTION_TAG,
+  SERVICE_TAG as RUNBOOK_SERVICE_TAG,
+} from '../../src/runbook/executors/ec2.js';
 import { normalizeRecordName } from '../lib/arns.js';
+import { EXECUTION_TAG, SERVICE_TAG } from '../lib/grants/ec2.js';
 import { DRILL_TAG_KEY, policyStatementsForPlan } from '../lib/permissions.js';
 import { dedupeStatements, PolicyInvariantError, policyProblems } from '../lib/policy-spec.js';
 import { actionsOf, DYNAMO_ONLY_PLAN, EXAMPLE_PLAN, isMutating, readPlan, statement } from './helpers.js';
@@ -209,6 +214,36 @@ describe('policyStatementsForPlan with other runbook actions', () => {
     expect(statement(statements, 'DynamoFailbackBackfillAccountsAccountsSessions').resources).toEqual([
       'arn:aws:dynamodb:us-east-1:123456789012:table/accounts-sessions',
     ]);
+  });
+
+  it('stops, on failback, only the recovery instances the runbook launched, and only with a stop-recovery step', () => {
+    // Prepare
+    const withStop = readPlan(EXAMPLE_PLAN, (t) =>
+      t.replace(
+        'message: Payments now serve from us-west-2.\n          estimate: 5s\n',
+        'message: Payments now serve from us-west-2.\n          estimate: 5s\n      failback:\n' +
+          '        - { id: stop-api, kind: ec2, resource: payments-api, action: stop-recovery }\n',
+      ),
+    ).plan;
+
+    // Act
+    const without = actionsOf(policyStatementsForPlan(readPlan(EXAMPLE_PLAN).plan));
+    const withStatements = policyStatementsForPlan(withStop);
+    const stop = statement(withStatements, 'Ec2StopLaunchedPaymentsPaymentsApi');
+
+    // Assert
+    expect(without).not.toContain('ec2:StopInstances');
+    expect(stop.actions).toEqual(['ec2:StopInstances']);
+    expect(stop.resources).toEqual(['arn:aws:ec2:us-west-2:123456789012:instance/*']);
+    expect(stop.conditions).toEqual({
+      StringEquals: { [`aws:ResourceTag/${SERVICE_TAG}`]: 'payments' },
+      Null: { [`aws:ResourceTag/${EXECUTION_TAG}`]: 'false' },
+    });
+    expect([SERVICE_TAG, EXECUTION_TAG]).toEqual([RUNBOOK_SERVICE_TAG, RUNBOOK_EXECUTION_TAG]);
+    const launchArns = withStatements
+      .filter((x) => x.actions.includes('ec2:RunInstances'))
+      .flatMap((x) => x.resources);
+    expect(launchArns.some((a) => a.includes(':us-east-1:'))).toBe(false);
   });
 
   it('grants no Aurora switchover when no step acts on the cluster', () => {

@@ -6,6 +6,9 @@ import type { RunnerPort } from '../approval/types.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
+import type { RunbookEntry } from '../plan/schema.js';
+import type { NamedService } from '../runbook/executors/types.js';
+import { runbookEntries } from '../runbook/stages.js';
 
 export interface FailbackRequesterDeps {
   readonly client: WebClient;
@@ -21,6 +24,24 @@ export interface FailbackRequestInput {
   readonly userId: string;
   readonly channel: string;
   readonly triggerId: string;
+}
+
+const ec2Steps = (entries: readonly RunbookEntry[]) =>
+  entries.flatMap((e) => ('parallel' in e ? e.parallel : [e])).flatMap((s) => (s.kind === 'ec2' ? [s] : []));
+
+/**
+ * The ec2 resources whose recovery-Region compute the failover brings up and this failback does not stop
+ * (no `stop-recovery` step for them in `runbook.failback`; the default failback never stops anything).
+ */
+export function computeLeftRunning(service: NamedService): string[] {
+  const stopped = new Set(
+    ec2Steps(runbookEntries(service, 'failback'))
+      .filter((s) => s.action === 'stop-recovery')
+      .map((s) => s.resource),
+  );
+  return [...new Set(ec2Steps(service.runbook.failover).map((s) => s.resource))].filter(
+    (r) => !stopped.has(r),
+  );
 }
 
 /**
@@ -62,6 +83,7 @@ export function createFailbackRequester(deps: FailbackRequesterDeps) {
         recoveryRegion: service.recoveryRegion,
         dryRun,
         approvalsRequired: approvalsNeeded(plan, input.service, input.userId),
+        computeLeftRunning: computeLeftRunning({ ...service, name: input.service }),
         requestTtlMs: plan.defaults.requestTtl,
         metadata,
       }),

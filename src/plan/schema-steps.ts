@@ -32,7 +32,10 @@ export const step = z.discriminatedUnion(
       ...stepBase,
       kind: z.literal('ec2'),
       resource: id,
-      action: z.enum(['start-instances', 'set-capacity', 'launch-from-ami']).default('start-instances'),
+      action: z
+        .enum(['start-instances', 'set-capacity', 'launch-from-ami', 'stop-recovery'])
+        .default('start-instances')
+        .describe('stop-recovery (failback only): stop the recovery-Region instances the failover started'),
     }),
     z.strictObject({ ...stepBase, kind: z.literal('dynamodb-global-table'), resource: id }),
     z.strictObject({
@@ -67,7 +70,22 @@ export const runbookEntry = z.union([step, z.strictObject({ parallel: z.array(st
   error: 'expected a step (with id and kind) or a { parallel: [steps] } group',
 });
 
-export const runbook = z.strictObject({
-  failover: z.array(runbookEntry).min(1),
-  failback: z.array(runbookEntry).min(1).optional(),
-});
+export const runbook = z
+  .strictObject({
+    failover: z.array(runbookEntry).min(1),
+    failback: z.array(runbookEntry).min(1).optional(),
+  })
+  .superRefine((value, ctx) => {
+    value.failover.forEach((entry, i) => {
+      const steps = 'parallel' in entry ? entry.parallel : [entry];
+      steps.forEach((s, j) => {
+        if (s.kind === 'ec2' && s.action === 'stop-recovery')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['failover', i, ...('parallel' in entry ? ['parallel', j] : []), 'action'],
+            message:
+              'expected start-instances, set-capacity or launch-from-ami: stop-recovery is a failback action',
+          });
+      });
+    });
+  });

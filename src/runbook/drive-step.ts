@@ -113,7 +113,7 @@ export async function driveStep(env: StepEnv, step: Step, group: { failed: boole
   if (rec().state === 'failed') return 'failed';
   const executor = executorFor(env.executors, step);
   const ctx = stepContext(env, step, executionId, rec, false, env.callTimeoutMs);
-  const region = env.route.targetRegion;
+  const region = executor.region?.(ctx) ?? env.route.targetRegion;
   const deadline = env.clock.now() + (step.timeout ?? executor.defaultTimeoutMs);
   const base = {
     type: 'step.intent' as const,

@@ -93,7 +93,7 @@ export async function dryRun(
           estimateMs: step.estimate ?? plan.defaults.stepEstimate,
           timeoutMs: step.timeout ?? executor.defaultTimeoutMs,
           ...(stage.parallel ? { parallelGroup: stage.index } : {}),
-          region: route.targetRegion,
+          region: executor.region?.(ctx) ?? route.targetRegion,
           calls,
           preconditions,
         };

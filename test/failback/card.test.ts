@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { failbackCard } from '../../blocks/failback/card.js';
+import { failbackModal } from '../../blocks/failback/modal.js';
+import { computeLeftRunning } from '../../src/failback/request.js';
 import type { FailbackReadiness } from '../../src/failback/types.js';
-import { validateBlocks } from '../../src/sandbox/slack/blockkit.js';
+import { parsePlan } from '../../src/plan/load.js';
+import { validateBlocks, validateView } from '../../src/sandbox/slack/blockkit.js';
 
 const RENAME =
   'aws rds modify-db-instance --region us-east-1 --db-instance-identifier accounts-db --new-db-instance-identifier accounts-db-pre-failback --apply-immediately';
@@ -60,5 +64,55 @@ describe('failback card', () => {
     // Assert
     expect(textOf(card.blocks)).not.toContain('To do by hand');
     expect(card.text).toBe('Failback of accounts: ready to request');
+  });
+});
+
+describe('failback request modal: recovery compute left running', () => {
+  const example = readFileSync('dr-plan.example.yml', 'utf8');
+  const service = (text: string, name: string) => {
+    const svc = parsePlan(text).services[name];
+    if (!svc) throw new Error(`no service ${name}`);
+    return { ...svc, name };
+  };
+  const modal = (computeLeftRunning: readonly string[]) =>
+    failbackModal({
+      service: 'payments',
+      primaryRegion: 'us-east-1',
+      recoveryRegion: 'us-west-2',
+      dryRun: { error: 'not planned in this test' },
+      approvalsRequired: 1,
+      computeLeftRunning,
+      requestTtlMs: 30 * 60_000,
+      metadata: { service: 'payments', channel: 'C0PAYMENTS' },
+    });
+
+  it('names the compute the default failback leaves running, and says how to stop it', () => {
+    // Act
+    const left = computeLeftRunning(service(example, 'payments'));
+    const view = modal(left);
+
+    // Assert
+    expect(left).toEqual(['payments-api']);
+    expect(validateView(view)).toEqual([]);
+    expect(JSON.stringify(view.blocks)).toContain('keeps running after this failback');
+    expect(JSON.stringify(view.blocks)).toContain('stop-recovery');
+  });
+
+  it('says nothing when runbook.failback stops it, or when the failover brings up no compute', () => {
+    // Prepare
+    const withStop = example.replace(
+      'message: Payments now serve from us-west-2.\n          estimate: 5s\n',
+      'message: Payments now serve from us-west-2.\n          estimate: 5s\n      failback:\n' +
+        '        - { id: stop-api, kind: ec2, resource: payments-api, action: stop-recovery }\n',
+    );
+
+    // Act
+    const stopped = computeLeftRunning(service(withStop, 'payments'));
+    const none = computeLeftRunning(service(example, 'accounts'));
+
+    // Assert
+    expect(stopped).toEqual([]);
+    expect(none).toEqual([]);
+    expect(JSON.stringify(modal(stopped).blocks)).not.toContain('keeps running');
   });
 });

@@ -5,10 +5,44 @@ import { DRILL_TAG_KEY, type ResourceContext, sid } from './context.js';
 
 type Ec2Step = Extract<Step, { kind: 'ec2' }>;
 
-const launches = (steps: readonly Step[]) =>
-  steps.some((s) => s.kind === 'ec2' && (s as Ec2Step).action !== 'start-instances');
-const starts = (steps: readonly Step[]) =>
-  steps.some((s) => s.kind === 'ec2' && (s as Ec2Step).action === 'start-instances');
+/** Tags the runbook puts on instances it launches (src/runbook/executors/ec2.ts). */
+export const SERVICE_TAG = 'lifeboat:service';
+export const EXECUTION_TAG = 'lifeboat:execution';
+
+const withAction = (steps: readonly Step[], actions: readonly Ec2Step['action'][]) =>
+  steps.some((s) => s.kind === 'ec2' && actions.includes((s as Ec2Step).action));
+const launches = (steps: readonly Step[]) => withAction(steps, ['set-capacity', 'launch-from-ami']);
+const starts = (steps: readonly Step[]) => withAction(steps, ['start-instances']);
+const stops = (steps: readonly Step[]) => withAction(steps, ['stop-recovery']);
+
+/**
+ * A failback `stop-recovery` step stops, in the recovery Region, the standbys the failover started (by ARN)
+ * and the instances it launched (tagged by Lifeboat at launch with the service and the execution).
+ */
+function stopStatements(ctx: ResourceContext<'ec2'>): PolicyStatementSpec[] {
+  const { scope: s, resource: r } = ctx;
+  if (!stops(ctx.failbackSteps)) return [];
+  return [
+    ...(r.standbyInstances.length > 0
+      ? [
+          {
+            sid: sid(ctx, 'Ec2StopStandbys'),
+            actions: ['ec2:StopInstances'],
+            resources: r.standbyInstances.map((id) => arn.ec2(s, s.recoveryRegion, 'instance', id)),
+          },
+        ]
+      : []),
+    {
+      sid: sid(ctx, 'Ec2StopLaunched'),
+      actions: ['ec2:StopInstances'],
+      resources: [arn.ec2(s, s.recoveryRegion, 'instance', '*')],
+      conditions: {
+        StringEquals: { [`aws:ResourceTag/${SERVICE_TAG}`]: ctx.service },
+        Null: { [`aws:ResourceTag/${EXECUTION_TAG}`]: 'false' },
+      },
+    },
+  ];
+}
 
 /**
  * EC2: start standby instances, or launch from the launch template / the copied AMIs. Describe*
@@ -29,6 +63,7 @@ export function ec2Statements(ctx: ResourceContext<'ec2'>): PolicyStatementSpec[
   if (startTargets.length > 0) {
     out.push({ sid: sid(ctx, 'Ec2Start'), actions: ['ec2:StartInstances'], resources: startTargets });
   }
+  out.push(...stopStatements(ctx));
 
   const launchRegions = [
     ...(launches(ctx.failoverSteps) ? [s.recoveryRegion] : []),

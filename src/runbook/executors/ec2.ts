@@ -17,6 +17,7 @@ type Ctx = StepContext<Ec2Step>;
 
 export const EXECUTION_TAG = 'lifeboat:execution';
 export const STEP_TAG = 'lifeboat:step';
+export const SERVICE_TAG = 'lifeboat:service';
 
 const res = (ctx: Ctx) => ctx.resource as ResourceOf<'ec2'>;
 /** The instances to start: the recovery Region's standbys (failover) or the primaries (failback). */
@@ -79,7 +80,7 @@ function runInput(ctx: Ctx, count: number, imageId: string | undefined): RunInst
         Tags: [
           { Key: EXECUTION_TAG, Value: ctx.executionId },
           { Key: STEP_TAG, Value: ctx.step.id },
-          { Key: 'lifeboat:service', Value: ctx.service.name },
+          { Key: SERVICE_TAG, Value: ctx.service.name },
         ],
       },
     ],

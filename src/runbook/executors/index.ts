@@ -3,6 +3,7 @@ import { auroraExecutor } from './aurora.js';
 import { notifyExecutor, verifyExecutor, waitExecutor } from './control.js';
 import { dynamoDbExecutor, s3Executor } from './data.js';
 import { ec2Executor } from './ec2.js';
+import { withStopRecovery } from './ec2-stop.js';
 import { rdsPromoteExecutor } from './rds.js';
 import { route53Executor } from './route53.js';
 import type { ExecutorRegistry, StepContext, StepExecutor } from './types.js';
@@ -13,7 +14,7 @@ export type { ExecutorRegistry, Facts, Observation, StepContext, StepExecutor } 
 export const defaultExecutors: ExecutorRegistry = {
   'aurora-global': auroraExecutor,
   'rds-promote-replica': rdsPromoteExecutor,
-  ec2: ec2Executor,
+  ec2: withStopRecovery(ec2Executor),
   'dynamodb-global-table': dynamoDbExecutor,
   s3: s3Executor,
   route53: route53Executor,

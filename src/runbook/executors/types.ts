@@ -60,6 +60,8 @@ export interface StepExecutor<S extends Step = Step> {
   /** What the step does, in plain words. */
   describe(ctx: StepContext<S>): string;
   irreversible(ctx: StepContext<S>): boolean;
+  /** The Region the step acts in when it is not the target Region (recorded and audited with the step). */
+  region?(ctx: StepContext<S>): string;
   /** Read-only: where things stand. */
   observe(ctx: StepContext<S>): Promise<Observation>;
   /** The mutating calls `start` makes given this observation (shown in dry runs and audited). */
