@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, Server, type ServerResponse } from 'node:http';
 import { get } from 'node:https';
@@ -30,6 +31,10 @@ interface BotArgs {
   readonly dynamoEndpoint: string;
   readonly certUrl: string;
   readonly certPemPath: string;
+  /** Stall watcher and DynamoDB probe (LIFEBOAT_BENCH_DIAG=1): they cost the bot CPU, so off by default. */
+  readonly diagnostics?: boolean;
+  /** DYNAMODB_THREAD for the bot's config (default on). */
+  readonly dynamoThread?: string;
 }
 
 /** GET over HTTPS trusting only the generator's certificate (SNS subscription confirmation). */
@@ -42,6 +47,21 @@ function httpsGetTrusting(url: string, ca: string): Promise<void> {
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
   });
+}
+
+/**
+ * CPU seconds the main thread has used (Linux: /proc/self/task/<pid>/stat, utime + stime in clock
+ * ticks of 10 ms); undefined elsewhere. Unlike the event loop's utilization it does not count time
+ * spent waiting for a core.
+ */
+function mainThreadCpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 const quantiles = (values: number[]) => {
@@ -127,6 +147,8 @@ async function main(args: BotArgs): Promise<void> {
       SLACK_API_URL: args.apiUrl,
       PORT: '0',
       LOG_LEVEL: 'silent',
+      // `DYNAMODB_THREAD=off npm run bench alarms` measures the bot with DynamoDB calls in-thread.
+      ...(args.dynamoThread ? { DYNAMODB_THREAD: args.dynamoThread } : {}),
     },
     { memoryState: true },
   );
@@ -146,20 +168,24 @@ async function main(args: BotArgs): Promise<void> {
   });
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
-  const stalls = watchStalls();
+  const stalls = args.diagnostics ? watchStalls() : undefined;
   let appends = timeAppends(bot.audit);
   // A DynamoDB round trip from this process on its own connections, every 50 ms: what the store and
   // the event loop alone cost, without the bot's connection pool or audit queue.
   const probeClient = createDocumentClient({ endpoint: args.dynamoEndpoint, region: 'us-east-1' });
   let probes: number[] = [];
-  const probeTimer = setInterval(() => {
-    const started = performance.now();
-    void probeClient
-      .send(new GetCommand({ TableName: config.tableName, Key: { pk: 'BENCH', sk: 'PROBE' } }))
-      .then(() => probes.push(performance.now() - started));
-  }, 50);
+  const probeTimer = args.diagnostics
+    ? setInterval(() => {
+        const started = performance.now();
+        void probeClient
+          .send(new GetCommand({ TableName: config.tableName, Key: { pk: 'BENCH', sk: 'PROBE' } }))
+          .then(() => probes.push(performance.now() - started));
+      }, 50)
+    : undefined;
   let cpu = process.cpuUsage();
   let since = performance.now();
+  let elu = performance.eventLoopUtilization();
+  let mainCpu = mainThreadCpuSeconds();
   const ms = (ns: number) => Math.round(ns / 10_000) / 100;
 
   serveLines(
@@ -171,25 +197,39 @@ async function main(args: BotArgs): Promise<void> {
         probes = [];
         slackRequests.times = [];
         slackRequests.spans = [];
-        stalls.list = [];
+        if (stalls) stalls.list = [];
         cpu = process.cpuUsage();
         since = performance.now();
+        elu = performance.eventLoopUtilization();
+        mainCpu = mainThreadCpuSeconds();
         return {};
       },
       async report() {
         const used = process.cpuUsage(cpu);
         return {
+          // The whole process (main thread and DynamoDB thread), and the main thread's loop alone.
           cpuShare: Math.round((used.user + used.system) / 10 / (performance.now() - since)) / 100,
+          mainThreadCpuShare:
+            mainCpu === undefined
+              ? null
+              : Math.round(
+                  (((mainThreadCpuSeconds() ?? mainCpu) - mainCpu) * 1e5) / (performance.now() - since),
+                ) / 100,
+          mainLoopUtilization: Math.round(performance.eventLoopUtilization(elu).utilization * 100) / 100,
           loopDelayMs: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
-          dynamoProbeMs: quantiles(probes),
+          ...(args.diagnostics ? { dynamoProbeMs: quantiles(probes) } : {}),
           slackRequestInBotMs: quantiles(slackRequests.times),
           slackRequestSpans: slackRequests.spans,
-          stalls: {
-            count: stalls.list.length,
-            wallMs: stalls.list.reduce((n, s) => n + s.wallMs, 0),
-            cpuMs: stalls.list.reduce((n, s) => n + s.cpuMs, 0),
-            longest: [...stalls.list].sort((a, b) => b.wallMs - a.wallMs).slice(0, 8),
-          },
+          ...(stalls
+            ? {
+                stalls: {
+                  count: stalls.list.length,
+                  wallMs: stalls.list.reduce((n, s) => n + s.wallMs, 0),
+                  cpuMs: stalls.list.reduce((n, s) => n + s.cpuMs, 0),
+                  longest: [...stalls.list].sort((a, b) => b.wallMs - a.wallMs).slice(0, 8),
+                },
+              }
+            : {}),
           auditAppendMs: Object.fromEntries([...appends.byType].map(([type, v]) => [type, quantiles(v)])),
           alarms: bot.alarms.stats() as unknown as Json,
         };
@@ -201,7 +241,7 @@ async function main(args: BotArgs): Promise<void> {
     },
     async () => {
       loop.disable();
-      stalls.stop();
+      stalls?.stop();
       clearInterval(probeTimer);
       probeClient.destroy();
       appends = { byType: new Map() };

@@ -33,10 +33,12 @@ const TABLE = 'lifeboat';
 const WARMUP = 30;
 const IDLE_SAMPLES = 300;
 /**
- * The storm generator stands for SNS on other machines: it yields the CPU to the bot. dynalite does
- * not (a command's audit write waits for it, as it would for DynamoDB).
+ * The storm generator and dynalite stand for SNS and DynamoDB, which run on other machines: they
+ * yield the CPU to the bot (and to this process's emulator and sampler, which stand for Slack).
  */
 const INFRA_NICE = 10;
+/** `LIFEBOAT_BENCH_DIAG=1`: the bot also runs a stall watcher and a DynamoDB probe (extra CPU). */
+const DIAGNOSTICS = process.env.LIFEBOAT_BENCH_DIAG === '1';
 
 function stormSize(): { count: number; seconds: number } {
   const spec = process.env.LIFEBOAT_ALARM_STORM ?? process.argv.find((a) => /^\d+\/\d+$/.test(a));
@@ -129,7 +131,7 @@ export default async function run(): Promise<BenchResult[]> {
     botUser: SANDBOX_BOT,
   });
   try {
-    const dynamo = await start(spawnScript(DYNALITE));
+    const dynamo = await start(spawnScript(DYNALITE, { nice: INFRA_NICE }));
     const dynamoEndpoint = `http://127.0.0.1:${Number(dynamo.ready.port)}`;
     const certPemPath = join(dir, 'sns-cert.pem');
     const storm = await start(spawnTsx('alarms-storm.ts', [PLAN, certPemPath], { nice: INFRA_NICE }));
@@ -154,6 +156,8 @@ export default async function run(): Promise<BenchResult[]> {
             dynamoEndpoint,
             certUrl: String(storm.ready.certUrl),
             certPemPath,
+            diagnostics: DIAGNOSTICS,
+            dynamoThread: process.env.DYNAMODB_THREAD,
           }),
         ],
         { nodeArgs: (process.env.LIFEBOAT_BENCH_BOT_NODE_ARGS ?? '').split(' ').filter(Boolean) },

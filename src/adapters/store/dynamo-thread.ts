@@ -3,6 +3,7 @@ import * as dynamodb from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, type StateEndpoint } from './client.js';
 import {
+  createBatcher,
   type FromThread,
   isThreadCommandName,
   THREAD_COMMANDS,
@@ -58,17 +59,19 @@ export function rebuildError(error: ThreadError): Error {
 
 const abortError = () => Object.assign(new Error('Request aborted'), { name: 'AbortError' });
 
-function commandName(command: object): ThreadCommandName | undefined {
-  for (const [name, Command] of Object.entries(THREAD_COMMANDS))
-    if (command instanceof Command && isThreadCommandName(name)) return name;
-  return undefined;
-}
+const NAMES = new Map<unknown, ThreadCommandName>(
+  Object.keys(THREAD_COMMANDS)
+    .filter(isThreadCommandName)
+    .map((name) => [THREAD_COMMANDS[name], name]),
+);
+const commandName = (command: object) => NAMES.get(command.constructor);
 
 export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocumentClient {
   // A real client for the type and its configuration; its own `send` is replaced below.
   const facade = createDocumentClient(state);
   const pending = new Map<number, Pending>();
   let worker: Worker | undefined;
+  let toThread: ((message: ToThread) => void) | undefined;
   let nextId = 1;
   let destroyed = false;
 
@@ -77,20 +80,22 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
     pending.clear();
   };
 
-  function started(): Worker {
-    if (worker) return worker;
+  function started(): (message: ToThread) => void {
+    if (worker && toThread) return toThread;
     const init: ThreadInit & { tsx: string; entry: string } = {
       state,
       tsx: import.meta.resolve('tsx/esm/api'),
       entry: new URL('./dynamo-worker.ts', import.meta.url).href,
     };
     const w = new Worker(BOOTSTRAP, { eval: true, workerData: init });
-    w.on('message', (message: FromThread) => {
-      const p = pending.get(message.id);
-      if (!p) return;
-      settled(message.id);
-      if (message.kind === 'ok') p.resolve(message.output);
-      else p.reject(rebuildError(message.error));
+    w.on('message', (batch: FromThread[]) => {
+      for (const message of batch) {
+        const p = pending.get(message.id);
+        if (!p) continue;
+        settled(message.id);
+        if (message.kind === 'ok') p.resolve(message.output);
+        else p.reject(rebuildError(message.error));
+      }
     });
     w.on('error', (error) => failAll(error));
     w.on('exit', (code) => {
@@ -100,7 +105,8 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
     // Idle, the thread does not keep the process alive; a call in flight does (see `settled`).
     w.unref();
     worker = w;
-    return w;
+    toThread = createBatcher<ToThread>((batch) => w.postMessage(batch));
+    return toThread;
   }
 
   function settled(id: number): void {
@@ -118,13 +124,13 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
     }
     const signal = options?.abortSignal;
     if (signal?.aborted) return Promise.reject(abortError());
-    const w = started();
+    const post = started();
     const id = nextId++;
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         if (!pending.has(id)) return;
         settled(id);
-        w.postMessage({ kind: 'abort', id } satisfies ToThread);
+        post({ kind: 'abort', id });
         reject(abortError());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -139,9 +145,8 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
           reject(error);
         },
       });
-      if (pending.size === 1) w.ref();
-      const input = (command as { input: unknown }).input;
-      w.postMessage({ kind: 'send', id, command: name, input } satisfies ToThread);
+      if (pending.size === 1) worker?.ref();
+      post({ kind: 'send', id, command: name, input: (command as { input: unknown }).input });
     });
   }
 

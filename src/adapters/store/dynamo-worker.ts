@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDocumentClient } from './client.js';
 import {
+  createBatcher,
   describeError,
   type FromThread,
   THREAD_COMMANDS,
@@ -20,7 +21,7 @@ const { state } = workerData as ThreadInit;
 const client = createDocumentClient(state);
 const aborts = new Map<number, AbortController>();
 
-const answer = (message: FromThread) => port.postMessage(message);
+const answer = createBatcher<FromThread>((batch) => port.postMessage(batch));
 
 async function run(id: number, name: keyof typeof THREAD_COMMANDS, input: unknown): Promise<void> {
   const abort = new AbortController();
@@ -31,7 +32,6 @@ async function run(id: number, name: keyof typeof THREAD_COMMANDS, input: unknow
       input: unknown,
     ) => Parameters<typeof client.send>[0];
     const output = await client.send(new Command(input), { abortSignal: abort.signal });
-    // Throws DataCloneError if the output held something that cannot cross (it never should).
     answer({ kind: 'ok', id, output });
   } catch (error) {
     answer({ kind: 'error', id, error: describeError(error) });
@@ -40,7 +40,9 @@ async function run(id: number, name: keyof typeof THREAD_COMMANDS, input: unknow
   }
 }
 
-port.on('message', (message: ToThread) => {
-  if (message.kind === 'abort') aborts.get(message.id)?.abort();
-  else void run(message.id, message.command, message.input);
+port.on('message', (batch: ToThread[]) => {
+  for (const message of batch) {
+    if (message.kind === 'abort') aborts.get(message.id)?.abort();
+    else void run(message.id, message.command, message.input);
+  }
 });

@@ -76,6 +76,23 @@ export type FromThread =
   | { readonly kind: 'ok'; readonly id: number; readonly output: unknown }
   | { readonly kind: 'error'; readonly id: number; readonly error: ThreadError };
 
+/**
+ * Messages go in batches, one post per event-loop turn: each post wakes the other thread, and on a
+ * virtual machine a wake-up across cores costs far more than cloning the message.
+ */
+export function createBatcher<T>(post: (batch: T[]) => void): (message: T) => void {
+  let batch: T[] = [];
+  const flush = () => {
+    const out = batch;
+    batch = [];
+    post(out);
+  };
+  return (message) => {
+    if (batch.length === 0) setImmediate(flush);
+    batch.push(message);
+  };
+}
+
 /** An error's name, message and own enumerable fields, cloneable. */
 export function describeError(error: unknown): ThreadError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error), fields: {} };
