@@ -1,23 +1,5 @@
-import {
-  CreateTableCommand,
-  DeleteTableCommand,
-  DescribeTableCommand,
-  DescribeTimeToLiveCommand,
-  UpdateTableCommand,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  TransactGetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import * as table from '@aws-sdk/client-dynamodb';
+import * as items from '@aws-sdk/lib-dynamodb';
 import type { StateEndpoint } from './client.js';
 
 /**
@@ -28,22 +10,22 @@ import type { StateEndpoint } from './client.js';
 
 /** The commands the thread runs: the DocumentClient's item commands and the table commands. */
 export const THREAD_COMMANDS = {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  TransactGetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  CreateTableCommand,
-  DeleteTableCommand,
-  DescribeTableCommand,
-  DescribeTimeToLiveCommand,
-  UpdateTableCommand,
-  UpdateTimeToLiveCommand,
+  BatchGetCommand: items.BatchGetCommand,
+  BatchWriteCommand: items.BatchWriteCommand,
+  DeleteCommand: items.DeleteCommand,
+  GetCommand: items.GetCommand,
+  PutCommand: items.PutCommand,
+  QueryCommand: items.QueryCommand,
+  ScanCommand: items.ScanCommand,
+  TransactGetCommand: items.TransactGetCommand,
+  TransactWriteCommand: items.TransactWriteCommand,
+  UpdateCommand: items.UpdateCommand,
+  CreateTableCommand: table.CreateTableCommand,
+  DeleteTableCommand: table.DeleteTableCommand,
+  DescribeTableCommand: table.DescribeTableCommand,
+  DescribeTimeToLiveCommand: table.DescribeTimeToLiveCommand,
+  UpdateTableCommand: table.UpdateTableCommand,
+  UpdateTimeToLiveCommand: table.UpdateTimeToLiveCommand,
 } as const;
 
 export type ThreadCommandName = keyof typeof THREAD_COMMANDS;
