@@ -1,4 +1,5 @@
-import type { ParsedPlan, Resource, ResourceKind, Step } from '../../src/plan/schema.js';
+import type { ParsedPlan, Resource, ResourceKind, RunbookEntry, Step } from '../../src/plan/schema.js';
+import { runbookEntries } from '../../src/runbook/stages.js';
 import { arn, partitionOf, type Scope } from './arns.js';
 import { dynamodbStatements } from './grants/dynamodb.js';
 import { EC2_DESCRIBE_ACTIONS, ec2Statements } from './grants/ec2.js';
@@ -51,10 +52,13 @@ export function policyStatementsForPlan(
       recoveryRegion: svc.recoveryRegion,
     };
     scopeForGlobal ??= scope;
-    const stepsOf = (entries: typeof svc.runbook.failover | undefined, id: string): StepWithResource[] =>
-      (entries ?? [])
-        .flatMap((entry) => ('parallel' in entry ? entry.parallel : [entry]))
-        .filter((s): s is StepWithResource => 'resource' in s && s.resource === id);
+    // The runbooks the runtime runs: `runbook.failback`, or the default failback derived from the failover
+    // (src/runbook/stages.ts), so that a plan without `runbook.failback` gets the permissions its failback needs.
+    const named = { ...svc, name: service };
+    const failover = flatSteps(runbookEntries(named, 'failover'));
+    const failback = flatSteps(runbookEntries(named, 'failback'));
+    const stepsOf = (steps: readonly Step[], id: string): StepWithResource[] =>
+      steps.filter((s): s is StepWithResource => 'resource' in s && s.resource === id);
 
     for (const resource of svc.resources) {
       kinds.add(resource.kind);
@@ -62,15 +66,15 @@ export function policyStatementsForPlan(
         scope,
         service,
         resource,
-        failoverSteps: stepsOf(svc.runbook.failover, resource.id),
-        failbackSteps: stepsOf(svc.runbook.failback, resource.id),
+        failoverSteps: stepsOf(failover, resource.id),
+        failbackSteps: stepsOf(failback, resource.id),
       };
       statements.push(...statementsForResource(ctx));
     }
 
-    const verifyChecks = [...svc.runbook.failover, ...(svc.runbook.failback ?? [])]
-      .flatMap((entry) => ('parallel' in entry ? entry.parallel : [entry]))
-      .flatMap((s) => (s.kind === 'verify' && s.healthCheckId ? [s.healthCheckId] : []));
+    const verifyChecks = [...failover, ...failback].flatMap((s) =>
+      s.kind === 'verify' && s.healthCheckId ? [s.healthCheckId] : [],
+    );
     if (verifyChecks.length > 0) {
       statements.push({
         sid: `VerifyHealthChecks${pascal(service)}`,
@@ -110,6 +114,9 @@ export function policyStatementsForPlan(
   if (problems.length > 0) throw new PolicyInvariantError(problems);
   return result;
 }
+
+const flatSteps = (entries: readonly RunbookEntry[]): Step[] =>
+  entries.flatMap((entry) => ('parallel' in entry ? entry.parallel : [entry]));
 
 function statementsForResource(ctx: {
   scope: Scope;

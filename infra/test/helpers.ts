@@ -28,3 +28,29 @@ export function statement(statements: readonly PolicyStatementSpec[], sid: strin
   if (!found) throw new Error(`no statement ${sid}; have ${statements.map((s) => s.sid).join(', ')}`);
   return found;
 }
+
+const glob = (pattern: string): RegExp =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+
+/**
+ * True when some statement without conditions allows `action` on `resource` (IAM's own wildcard
+ * matching of the Resource element). Conditional statements do not count: the test cannot tell
+ * whether their condition holds.
+ */
+export function allows(
+  statements: readonly PolicyStatementSpec[],
+  action: string,
+  resource: string,
+): boolean {
+  return statements.some(
+    (s) =>
+      s.conditions === undefined &&
+      s.actions.includes(action) &&
+      s.resources.some((pattern) => glob(pattern).test(resource)),
+  );
+}

@@ -44,13 +44,22 @@ describe('policyStatementsForPlan on a DynamoDB-only plan', () => {
     });
   });
 
-  it('grants no table mutation without a failback step', () => {
+  it('grants no table mutation when no runbook step acts on the table', () => {
+    // Prepare: without a failover step on the table, the default failback has none either
+    const { plan } = readPlan(DYNAMO_ONLY_PLAN, (t) =>
+      t.replace(
+        'kind: dynamodb-global-table\n          resource: orders-table',
+        'kind: wait\n          duration: 1m',
+      ),
+    );
+
     // Act
-    const actions = actionsOf(statements);
+    const actions = actionsOf(policyStatementsForPlan(plan));
 
     // Assert
     expect(actions).not.toContain('dynamodb:UpdateTable');
     expect(actions).not.toContain('dynamodb:Scan');
+    expect(actionsOf(statements)).toContain('dynamodb:UpdateTable');
   });
 
   it('publishes to the stakeholder topic and subscribes to the alarm topic only', () => {
@@ -193,7 +202,7 @@ describe('policyStatementsForPlan with other runbook actions', () => {
     });
   });
 
-  it('grants replica re-creation in the old primary Region only when a failback step needs it', () => {
+  it('grants replica re-creation in the old primary Region, under the plan primaryInstance, for a failback step', () => {
     // Prepare
     const { plan } = readPlan(EXAMPLE_PLAN, (t) =>
       t.replace(
@@ -209,7 +218,7 @@ describe('policyStatementsForPlan with other runbook actions', () => {
 
     // Assert
     expect(statement(statements, 'RdsFailbackReplicaAccountsAccountsDb').resources).toContain(
-      'arn:aws:rds:us-east-1:123456789012:db:accounts-db*',
+      'arn:aws:rds:us-east-1:123456789012:db:accounts-db',
     );
     expect(statement(statements, 'DynamoFailbackBackfillAccountsAccountsSessions').resources).toEqual([
       'arn:aws:dynamodb:us-east-1:123456789012:table/accounts-sessions',

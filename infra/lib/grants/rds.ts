@@ -81,23 +81,23 @@ export function rdsInstanceStatements(ctx: ResourceContext<'rds-instance'>): Pol
     out.push({ sid: sid(ctx, 'RdsPromote'), actions: ['rds:PromoteReadReplica'], resources: [replica] });
   }
   if (ctx.failbackSteps.length > 0) {
-    // Failback rebuilds a replica of the promoted instance in the old primary Region, named
-    // after the old primary (the identifier may carry a suffix because the old one can linger).
-    const newPrimary = arn.rds(s, s.primaryRegion, 'db', `${r.primaryInstance}*`);
-    out.push({
-      sid: sid(ctx, 'RdsFailbackReplica'),
-      actions: ['rds:CreateDBInstanceReadReplica'],
-      resources: [
-        replica,
-        newPrimary,
-        ...['subgrp', 'pg', 'og'].map((type) => arn.rds(s, s.primaryRegion, type, '*')),
-      ],
-    });
-    out.push({
-      sid: sid(ctx, 'RdsFailbackTag'),
-      actions: ['rds:AddTagsToResource'],
-      resources: [newPrimary],
-    });
+    // Failback setup (src/failback/reverse-rds.ts) creates a read replica of the promoted instance back in the
+    // primary Region under the plan's primaryInstance identifier; the failback step then promotes exactly that
+    // instance (src/runbook/executors/rds.ts). Both are known ARNs: no wildcard on a db for a mutation.
+    // Parameter, option and subnet groups are the account's defaults or the source's, not named by the plan.
+    out.push(
+      {
+        sid: sid(ctx, 'RdsFailbackReplica'),
+        actions: ['rds:CreateDBInstanceReadReplica'],
+        resources: [
+          replica,
+          primary,
+          ...['subgrp', 'pg', 'og'].map((type) => arn.rds(s, s.primaryRegion, type, '*')),
+        ],
+      },
+      { sid: sid(ctx, 'RdsFailbackTag'), actions: ['rds:AddTagsToResource'], resources: [primary] },
+      { sid: sid(ctx, 'RdsFailbackPromote'), actions: ['rds:PromoteReadReplica'], resources: [primary] },
+    );
   }
   const region = s.recoveryRegion;
   const drillInstance = arn.rds(s, region, 'db', `${DRILL_PREFIX}*`);
