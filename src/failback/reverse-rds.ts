@@ -10,14 +10,15 @@ const accountOfArn = (arn: string | undefined) => arn?.split(':')[4] || '<accoun
 const LEAVING = new Set(['deleting', 'renaming']);
 
 /**
- * The replica back in the primary Region, found by the failback check or created by its setup step, is the
- * writer after the failback. When it carries the plan's `primaryInstance` identifier, the plan and the
- * endpoint applications use stay right; otherwise the operator must be told, before and after.
+ * The replica back in the primary Region is promoted by the failback and is the writer afterwards. Lifeboat
+ * may promote only the plan's `primaryInstance` there (its IAM policy is derived from the plan, infra/), which
+ * also keeps the plan and the endpoint applications use right. A replica back made by hand under another
+ * name needs the plan to name it first.
  */
 export const renamedWriterNote = (r: ResourceOf<'rds-instance'>, id: string): string | undefined =>
   id === r.primaryInstance
     ? undefined
-    : `After the failback ${id} is the writer, not ${r.primaryInstance}: set primaryInstance: ${id} for ${r.id} in the DR plan, and point applications at ${id}'s endpoint.`;
+    : `Lifeboat may promote only ${r.primaryInstance} (the plan's primaryInstance; its IAM policy follows the plan), and after the failback ${id} would be the writer: set primaryInstance: ${id} for ${r.id} in the DR plan and deploy it (plan and policy together), then Re-check; after the failback point applications at ${id}'s endpoint.`;
 
 /**
  * RDS cross-Region read replica: a new read replica of the promoted instance back in the primary Region.
@@ -64,16 +65,25 @@ export async function rds(
   );
   if (back) {
     const id = back.split(':').pop() ?? back;
+    const note = renamedWriterNote(r, id);
+    if (note)
+      return [
+        {
+          ...base,
+          status: 'blocked',
+          text: `replica back ${id} in ${primaryRegion} is not named ${r.primaryInstance}, the plan's primaryInstance and the only instance there Lifeboat may promote`,
+          byHand: note,
+        },
+        'recovery',
+      ];
     const replica = await describe(primaryRegion, id);
     const status = replica?.DBInstanceStatus ?? 'unknown';
-    const note = renamedWriterNote(r, id);
     return [
       {
         ...base,
         ...(status === 'available'
           ? { status: 'ready', text: `replica ${id} in ${primaryRegion} is available and replicating` }
           : { status: 'catching-up', text: `replica ${id} in ${primaryRegion} is ${status}` }),
-        ...(note ? { byHand: note } : {}),
       },
       'recovery',
     ];

@@ -115,7 +115,7 @@ describe('failback readiness and setup in the simulated cloud', () => {
     expect(types).toEqual(expect.arrayContaining(['auth.refused', 'step.intent', 'step.outcome']));
   });
 
-  it('accepts a replica back made by hand under another name, and says the plan must follow after the failback', async () => {
+  it('blocks a replica back made by hand under another name until the plan names it, then accepts it', async () => {
     // Prepare: accounts failed over; someone created the replica back as accounts-db-failback by hand
     world = await drillWorld();
     await world.west.rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'accounts-db-usw2' }));
@@ -127,17 +127,34 @@ describe('failback readiness and setup in the simulated cloud', () => {
       }),
     );
     world.clock.advance(16 * 60_000);
+    const accounts = world.plan.services.accounts;
+    if (!accounts) throw new Error('no accounts in the test plan');
+    const renamed = {
+      ...accounts,
+      name: 'accounts',
+      resources: accounts.resources.map((r) =>
+        r.kind === 'rds-instance' ? { ...r, primaryInstance: 'accounts-db-failback' } : r,
+      ),
+    };
 
     // Act
     const readiness = await check(world, 'accounts');
+    const afterPlanEdit = await checkFailbackReadiness({
+      aws: world.aws,
+      service: renamed,
+      now: world.clock.now(),
+    });
 
-    // Assert
+    // Assert: Lifeboat may promote only the plan's primaryInstance, so the plan must name it first
     const item = readiness.items.find((i) => i.resourceId === 'accounts-db');
-    expect(item?.status).toBe('ready');
+    expect(item?.status).toBe('blocked');
     expect(item?.byHand).toContain(
-      'set primaryInstance: accounts-db-failback for accounts-db in the DR plan',
+      'set primaryInstance: accounts-db-failback for accounts-db in the DR plan and deploy it',
     );
-    expect(readiness.ready).toBe(true);
+    expect(readiness.ready).toBe(false);
+    const after = afterPlanEdit.items.find((i) => i.resourceId === 'accounts-db');
+    expect(after).toMatchObject({ status: 'ready' });
+    expect(after?.byHand).toBeUndefined();
   });
 
   it('sees the old Aurora primary rejoin as a secondary and offers the S3 rule back', async () => {

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { CreateDBInstanceReadReplicaCommand, DeleteDBInstanceCommand } from '@aws-sdk/client-rds';
+import {
+  CreateDBInstanceReadReplicaCommand,
+  DeleteDBInstanceCommand,
+  DescribeDBInstancesCommand,
+} from '@aws-sdk/client-rds';
 import { GetHealthCheckCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStores } from '../../src/adapters/store/index.js';
@@ -197,7 +201,7 @@ describe('failback runbook against the simulated cloud', () => {
     expect(promotions(world, 'ok') + promotions(world, 'error')).toBe(0);
   });
 
-  it('warns in the failback dry-run when the replica back is not named as the plan primaryInstance', async () => {
+  it('warns in the failback dry-run that the plan must name a replica back made under another name', async () => {
     // Prepare: accounts failed over; the replica back was made by hand as accounts-db-failback
     world = await startWorld(state);
     const w = world;
@@ -209,7 +213,12 @@ describe('failback runbook against the simulated cloud', () => {
         SourceDBInstanceIdentifier: 'arn:aws:rds:us-west-2:123456789012:db:accounts-db-usw2',
       }),
     );
-    await until('the replica back to be available', itemReady(w, 'accounts', 'accounts-db'));
+    await until('the replica back to be available', async () => {
+      const out = await w.aws
+        .forRegion('us-east-1')
+        .rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'accounts-db-failback' }));
+      return out.DBInstances?.[0]?.DBInstanceStatus === 'available';
+    });
 
     // Act
     const plan = await runner(w).dryRun('accounts', 'planned', 'failback');
@@ -223,7 +232,7 @@ describe('failback runbook against the simulated cloud', () => {
     ]);
     expect(plan.warnings).toEqual([
       expect.stringContaining(
-        'accounts-db-failback becomes the writer: after the failback set primaryInstance: accounts-db-failback in the DR plan',
+        "accounts-db-failback is not the plan's primaryInstance, the only instance Lifeboat may promote in us-east-1: set primaryInstance: accounts-db-failback in the DR plan and deploy it before the failback",
       ),
     ]);
   });

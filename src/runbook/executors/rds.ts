@@ -49,8 +49,9 @@ async function promotee(ctx: Ctx): Promise<{ id: string } | { error: string }> {
 
 /**
  * Failback: the promoted instance is the writer from then on. Under the plan's `primaryInstance` identifier
- * the plan and the applications' endpoint stay right; under another one the operator must edit both, and
- * the dry-run (the request modal) says so.
+ * the plan and the applications' endpoint stay right, and it is the only instance there the IAM policy
+ * (derived from the plan) lets Lifeboat promote; under another one the failback check blocks, and the
+ * dry-run (the request modal) says what to change.
  */
 function keepsPlanIdentifier(ctx: Ctx, id: string): Precondition {
   const primary = (ctx.resource as ResourceOf<'rds-instance'>).primaryInstance;
@@ -60,7 +61,7 @@ function keepsPlanIdentifier(ctx: Ctx, id: string): Precondition {
     observed:
       id === primary
         ? `${id} becomes the writer under the plan's identifier`
-        : `${id} becomes the writer: after the failback set primaryInstance: ${id} in the DR plan and point applications at its endpoint`,
+        : `${id} is not the plan's primaryInstance, the only instance Lifeboat may promote in ${ctx.targetRegion}: set primaryInstance: ${id} in the DR plan and deploy it before the failback, and point applications at its endpoint after it`,
   };
 }
 
