@@ -28,7 +28,14 @@ export function describeResource(r: Resource): string {
 
 function describeStep(s: Step, fallbackEstimate: number): string {
   const target = 'resource' in s ? ` → \`${s.resource}\`` : '';
-  const extra = 'action' in s ? ` (${s.action})` : s.kind === 'wait' ? ` ${formatDuration(s.duration)}` : '';
+  const extra =
+    'action' in s
+      ? ` (${s.action})`
+      : s.kind === 'wait'
+        ? ` ${formatDuration(s.duration)}`
+        : s.kind === 'rds-promote-replica' && s.acceptStandalone
+          ? ' (acceptStandalone: a standalone recovery instance is served as it is, stale)'
+          : '';
   return `\`${s.id}\` ${s.kind}${extra}${target}, ~${formatDuration(s.estimate ?? fallbackEstimate)}`;
 }
 

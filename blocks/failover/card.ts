@@ -25,6 +25,8 @@ export interface FailoverCardModel {
   readonly declined?: { readonly by: string; readonly reason?: string };
   readonly steps: readonly CardStep[];
   readonly preconditions?: Preconditions;
+  /** What the plan in force accepts that approvers must know before approving (e.g. acceptStandalone). */
+  readonly planNotes?: readonly string[];
   readonly now: number;
 }
 
@@ -177,6 +179,10 @@ export function failoverCard(model: FailoverCardModel): Message {
     ),
     context(status.join(' · ')),
   ];
+  if (model.planNotes && model.planNotes.length > 0)
+    blocks.push(
+      context(fitSection(model.planNotes.map((note) => `:warning: ${escapeText(truncate(note, 300))}`))),
+    );
   if (model.declined)
     blocks.push(
       section(

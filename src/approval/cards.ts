@@ -8,9 +8,9 @@ import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import { runbookEntries } from '../runbook/stages.js';
 import { countApprovals } from './policy.js';
-import type { Preconditions } from './preconditions.js';
+import { acceptanceNotes, type Preconditions } from './preconditions.js';
 import type { RequestStore } from './store.js';
-import type { FailoverRequest } from './types.js';
+import { type FailoverRequest, kindOf } from './types.js';
 
 export interface CardDeps {
   readonly client: WebClient;
@@ -63,6 +63,9 @@ export function createCards(deps: CardDeps) {
     if (!execution || !request) return undefined;
     const decline = approvals.find((a) => a.decision === 'decline');
     const preconditions = lastPreconditions.get(id);
+    const plan = deps.getPlan();
+    const service = plan.services[request.service];
+    const planNotes = service && kindOf(request) === 'failover' ? acceptanceNotes(service) : [];
     const message = failoverCard({
       request,
       execution,
@@ -70,8 +73,9 @@ export function createCards(deps: CardDeps) {
       ...(decline && execution.state === 'declined'
         ? { declined: { by: decline.userId, ...(decline.reason ? { reason: decline.reason } : {}) } }
         : {}),
-      steps: cardSteps(deps.getPlan(), execution),
+      steps: cardSteps(plan, execution),
       ...(preconditions ? { preconditions } : {}),
+      ...(planNotes.length > 0 ? { planNotes } : {}),
       now: deps.clock.now(),
     });
     return { request, message };

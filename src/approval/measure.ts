@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock.js';
+import type { Plan } from '../plan/load.js';
 import type { ReadinessService } from '../readiness/service.js';
-import { evaluatePreconditions, type Preconditions } from './preconditions.js';
+import { acceptedStandalone, evaluatePreconditions, type Preconditions } from './preconditions.js';
 import { type FailoverRequest, kindOf } from './types.js';
 
 /** Approval waits at most this long for a fresh measurement, then refuses (nothing is assumed). */
@@ -14,6 +15,8 @@ export interface MeasureDeps {
    * up, the service serving from its recovery Region). Without it failback approvals are refused.
    */
   readonly failbackPreconditions?: (service: string) => Promise<Preconditions>;
+  /** The plan in force: what its failover accepts (e.g. a standalone RDS recovery instance). */
+  readonly getPlan: () => Plan;
   readonly clock: Clock;
 }
 
@@ -37,9 +40,10 @@ export function createMeasure(deps: MeasureDeps) {
       return await Promise.race([
         failback && deps.failbackPreconditions
           ? deps.failbackPreconditions(request.service)
-          : deps.readiness
-              .check(request.service, { fresh: true })
-              .then((readiness) => evaluatePreconditions(readiness, request.mode)),
+          : deps.readiness.check(request.service, { fresh: true }).then((readiness) => {
+              const service = deps.getPlan().services[request.service];
+              return evaluatePreconditions(readiness, request.mode, service && acceptedStandalone(service));
+            }),
         new Promise<never>((_, reject) => {
           const timer = setTimeout(() => reject(new Error('no result within 60 s')), MEASURE_TIMEOUT_MS);
           timer.unref();

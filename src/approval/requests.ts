@@ -10,6 +10,7 @@ import {
   isExpired,
   type Refusal,
 } from './policy.js';
+import { acceptedStandalone } from './preconditions.js';
 import {
   type ApproveOutcome,
   type CreateOutcome,
@@ -32,6 +33,7 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
   const newId = deps.newId ?? randomUUID;
   const measure = createMeasure({
     readiness: deps.readiness,
+    getPlan: deps.getPlan,
     clock,
     ...(deps.failbackPreconditions ? { failbackPreconditions: deps.failbackPreconditions } : {}),
   });
@@ -149,6 +151,8 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
         ...(input.where.threadTs ? { threadTs: input.where.threadTs } : {}),
       };
       const request: FailoverRequest = { ...base, digest: requestDigest(base) };
+      const service = plan.services[input.service];
+      const accepted = service && kind === 'failover' ? [...acceptedStandalone(service).keys()] : [];
       await audit.append({
         type: 'request.created',
         actor: input.requestedBy,
@@ -165,6 +169,8 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
           deadline: new Date(request.deadlineMs).toISOString(),
           source: input.source,
           alarmName: input.alarmName ?? null,
+          // What the plan accepts that a failover would otherwise refuse (approvers see it on the card).
+          ...(accepted.length > 0 ? { acceptStandalone: accepted } : {}),
         },
       });
       await requests.put(request);

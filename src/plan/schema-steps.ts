@@ -27,7 +27,17 @@ export const step = z.discriminatedUnion(
   'kind',
   [
     z.strictObject({ ...stepBase, kind: z.literal('aurora-global'), resource: id }),
-    z.strictObject({ ...stepBase, kind: z.literal('rds-promote-replica'), resource: id }),
+    z.strictObject({
+      ...stepBase,
+      kind: z.literal('rds-promote-replica'),
+      resource: id,
+      acceptStandalone: z
+        .boolean()
+        .optional()
+        .describe(
+          'failover only: count a recovery instance that is already standalone as promoted, with the data it has',
+        ),
+    }),
     z.strictObject({
       ...stepBase,
       kind: z.literal('ec2'),
@@ -70,22 +80,33 @@ export const runbookEntry = z.union([step, z.strictObject({ parallel: z.array(st
   error: 'expected a step (with id and kind) or a { parallel: [steps] } group',
 });
 
+/** Each step of a runbook with its path in the plan (`failover.1.parallel.0`). */
+const located = (name: 'failover' | 'failback', entries: readonly z.output<typeof runbookEntry>[] = []) =>
+  entries.flatMap((entry, i) =>
+    'parallel' in entry
+      ? entry.parallel.map((s, j) => ({ step: s, path: [name, i, 'parallel', j] }))
+      : [{ step: entry, path: [name, i] }],
+  );
+
 export const runbook = z
   .strictObject({
     failover: z.array(runbookEntry).min(1),
     failback: z.array(runbookEntry).min(1).optional(),
   })
   .superRefine((value, ctx) => {
-    value.failover.forEach((entry, i) => {
-      const steps = 'parallel' in entry ? entry.parallel : [entry];
-      steps.forEach((s, j) => {
-        if (s.kind === 'ec2' && s.action === 'stop-recovery')
-          ctx.addIssue({
-            code: 'custom',
-            path: ['failover', i, ...('parallel' in entry ? ['parallel', j] : []), 'action'],
-            message:
-              'expected start-instances, set-capacity or launch-from-ami: stop-recovery is a failback action',
-          });
-      });
-    });
+    for (const { step: s, path } of located('failover', value.failover))
+      if (s.kind === 'ec2' && s.action === 'stop-recovery')
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'action'],
+          message:
+            'expected start-instances, set-capacity or launch-from-ami: stop-recovery is a failback action',
+        });
+    for (const { step: s, path } of located('failback', value.failback))
+      if (s.kind === 'rds-promote-replica' && s.acceptStandalone !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'acceptStandalone'],
+          message: 'acceptStandalone applies to runbook.failover only',
+        });
   });

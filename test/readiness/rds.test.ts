@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { describe, expect, it } from 'vitest';
 import { createAuroraBackupChecker, createRdsBackupChecker } from '../../src/readiness/aws/backups.js';
-import { createRdsChecker } from '../../src/readiness/aws/rds.js';
+import { createRdsChecker, REPLICA_SOURCE_CHECK, STANDALONE } from '../../src/readiness/aws/rds.js';
 import { CallTimeoutError } from '../../src/readiness/errors.js';
 import { byName, checkerTest, directContext, NOW, resourceOf, throttled } from './helpers.js';
 
@@ -116,6 +116,35 @@ describe('rds instance checker', () => {
       verdict: 'not_ready',
       reason: 'accounts-db: replica accounts-db-usw2 not found (DBInstanceNotFoundFault)',
     });
+  });
+
+  it('reports a recovery instance that is standalone or replicates another database as its replica source', async () => {
+    // Prepare: after a failback the recovery instance is standalone; or someone pointed it elsewhere
+    rdsRecovery
+      .on(DescribeDBInstancesCommand)
+      .resolvesOnce(replica({ ReadReplicaSourceDBInstanceIdentifier: undefined, StatusInfos: [] }))
+      .resolves(
+        replica({ ReadReplicaSourceDBInstanceIdentifier: 'arn:aws:rds:us-east-1:123456789012:db:other-db' }),
+      );
+    cloudwatch.on(GetMetricDataCommand).resolves(replicaLag(3));
+    const checker = createRdsChecker(clients);
+
+    // Act
+    const standalone = await checker.check(resource, accounts, directContext());
+    const elsewhere = await checker.check(resource, accounts, directContext());
+
+    // Assert
+    expect(byName(standalone, REPLICA_SOURCE_CHECK)).toMatchObject({
+      verdict: 'not_ready',
+      measured: { text: STANDALONE },
+      reason:
+        'accounts-db: accounts-db-usw2 is standalone, not a read replica of accounts-db: it has none of the writes made since it stopped replicating, so a failover would serve stale data',
+    });
+    expect(byName(elsewhere, REPLICA_SOURCE_CHECK)).toMatchObject({
+      verdict: 'not_ready',
+      measured: { text: 'replicates arn:aws:rds:us-east-1:123456789012:db:other-db' },
+    });
+    expect(byName(standalone, 'replica')).toBeUndefined();
   });
 
   it('is unknown when DescribeDBInstances times out or is throttled', async () => {

@@ -28,6 +28,17 @@ const PROMOTION_BLOCKING = new Set([
   'creating',
 ]);
 
+/** Check name when the recovery instance is not a read replica of the primary (a failover must not promote it). */
+export const REPLICA_SOURCE_CHECK = 'replica source';
+/** What that check measures when the recovery instance replicates from nothing. */
+export const STANDALONE = 'standalone';
+
+/** True when `instance` is a read replica of the plan's primary instance (by identifier or ARN). */
+export function replicatesFrom(instance: DBInstance, primaryInstance: string): boolean {
+  const source = instance.ReadReplicaSourceDBInstanceIdentifier;
+  return source !== undefined && (source === primaryInstance || source.endsWith(`:db:${primaryInstance}`));
+}
+
 /**
  * RDS cross-Region read replica: the replica in the recovery Region exists, replicates from the primary, is
  * in a state PromoteReadReplica accepts, is encrypted, and its ReplicaLag (seconds, AWS/RDS, recovery
@@ -95,16 +106,15 @@ function replicaState(resource: RdsInstance, replica: DBInstance | undefined): C
       reason: `${id}: replica ${name} not found`,
     };
   const source = replica.ReadReplicaSourceDBInstanceIdentifier;
-  if (
-    !source ||
-    !(source === resource.primaryInstance || source.endsWith(`:db:${resource.primaryInstance}`))
-  ) {
+  if (!replicatesFrom(replica, resource.primaryInstance)) {
     return {
-      ...b,
+      ...base(resource, REPLICA_SOURCE_CHECK),
       verdict: 'not_ready',
-      measured: text(source ? `replicates ${source}` : 'standalone'),
+      measured: text(source ? `replicates ${source}` : STANDALONE),
       target: text(`replica of ${resource.primaryInstance}`),
-      reason: `${id}: ${name} is not a read replica of ${resource.primaryInstance}${source ? ` (source ${source})` : ''}`,
+      reason: source
+        ? `${id}: ${name} replicates ${source}, not ${resource.primaryInstance}: a failover would serve another database's data`
+        : `${id}: ${name} is standalone, not a read replica of ${resource.primaryInstance}: it has none of the writes made since it stopped replicating, so a failover would serve stale data`,
     };
   }
   const replication = replica.StatusInfos?.find((s) => s.StatusType === 'read replication');

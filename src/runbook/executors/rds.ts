@@ -1,5 +1,6 @@
-import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
+import { type DBInstance, DescribeDBInstancesCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import type { ResourceOf, Step } from '../../plan/schema.js';
+import { replicatesFrom } from '../../readiness/aws/rds.js';
 import type { Precondition } from '../types.js';
 import type { Observation, StepContext, StepExecutor } from './types.js';
 
@@ -65,6 +66,52 @@ function keepsPlanIdentifier(ctx: Ctx, id: string): Precondition {
   };
 }
 
+/** This execution asked RDS to promote the instance: the intent is recorded, or the call returned. */
+const promotedHere = (ctx: Ctx) => ctx.record?.state === 'intent' || ctx.record?.calledAtMs !== undefined;
+
+type SourceVerdict =
+  | { readonly verdict: 'replica' }
+  | {
+      readonly verdict: 'refused' | 'accepted';
+      readonly summary: string;
+      readonly precondition: Precondition;
+    };
+
+/**
+ * Failover: only a read replica of the plan's primary has its writes. A recovery instance that was standalone
+ * before this execution asked for its promotion (left so by a failback, or promoted outside this failover)
+ * stopped receiving them then: counting it as promoted would serve stale data. Refused, unless the step
+ * accepts it (`acceptStandalone`, part of the plan the approvers approved). A replica of another source is
+ * always refused.
+ */
+function failoverSource(ctx: Ctx, db: DBInstance, where: string): SourceVerdict {
+  const primary = (ctx.resource as ResourceOf<'rds-instance'>).primaryInstance;
+  const id = replicaOf(ctx);
+  const source = db.ReadReplicaSourceDBInstanceIdentifier;
+  if (replicatesFrom(db, primary) || (!source && promotedHere(ctx))) return { verdict: 'replica' };
+  const precondition = { name: `read replica of ${primary}`, ok: false, observed: where };
+  if (source)
+    return {
+      verdict: 'refused',
+      precondition,
+      summary: `${id} replicates ${source}, not ${primary}: promoting it would serve another database's data, so the failover refuses it`,
+    };
+  if (ctx.step.acceptStandalone)
+    return {
+      verdict: 'accepted',
+      precondition: {
+        ...precondition,
+        observed: `${where}; accepted by step ${ctx.step.id} (acceptStandalone: true in the plan): counted as promoted with the data it has, without the writes made since it stopped replicating`,
+      },
+      summary: `${id} was already standalone, not a read replica of ${primary}: counted as promoted as it is, because step ${ctx.step.id} accepts it (acceptStandalone)`,
+    };
+  return {
+    verdict: 'refused',
+    precondition,
+    summary: `${id} in ${ctx.targetRegion} is already standalone, not a read replica of ${primary}: it stopped receiving ${primary}'s writes before this failover (after a failback, or a promotion outside it), so counting it as promoted would serve stale data. Make it a read replica of ${primary} again (/dr failback ${ctx.service.name} shows the command), or accept it as it is with acceptStandalone: true on step ${ctx.step.id}`,
+  };
+}
+
 /**
  * PromoteReadReplica: irreversible (it stops replicating and reboots), refused by RDS while the replica is
  * backing up, so the step waits for `available` first. Failover promotes the plan's replica in the recovery
@@ -91,6 +138,16 @@ export const rdsPromoteExecutor: StepExecutor<PromoteStep> = {
       { name: 'replica available (not backing up)', ok: status === 'available', observed: where },
       ...(ctx.kind === 'failback' ? [keepsPlanIdentifier(ctx, id)] : []),
     ];
+    const source = ctx.kind === 'failover' ? failoverSource(ctx, db, where) : { verdict: 'replica' as const };
+    if (source.verdict === 'refused')
+      return { state: 'failed', summary: source.summary, facts, preconditions: [source.precondition] };
+    if (source.verdict === 'accepted')
+      return {
+        state: status === 'available' ? 'done' : 'in-progress',
+        summary: source.summary,
+        facts: { ...facts, acceptedStandalone: true },
+        preconditions: [source.precondition],
+      };
     if (!replica)
       return status === 'available'
         ? { state: 'done', summary: `${id} is promoted and available`, facts, preconditions }
