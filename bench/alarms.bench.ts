@@ -31,7 +31,7 @@ import type { BenchResult } from './types.js';
 const PLAN = 'bench/alarms-plan.yml';
 const TABLE = 'lifeboat';
 const WARMUP = 30;
-const IDLE_SAMPLES = 300;
+const IDLE_SAMPLES = 1_000;
 /**
  * The storm generator and dynalite stand for SNS and DynamoDB, which run on other machines: they
  * yield the CPU to the bot (and to this process's emulator and sampler, which stand for Slack).
