@@ -5,26 +5,15 @@ import {
   DescribeDBInstancesCommand,
 } from '@aws-sdk/client-rds';
 import { GetHealthCheckCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createStores } from '../../src/adapters/store/index.js';
 import { offeredSetup } from '../../src/failback/gate.js';
 import { parsePlan } from '../../src/plan/load.js';
 import { allSteps, routeFor } from '../../src/runbook/stages.js';
-import { runner, startState, startWorld, type World } from '../runbook/world.js';
+import { runner, type World, worldPerTest } from '../runbook/world.js';
 import { approvedFailback, crashingRunner, readinessOf } from './world.js';
 
-let state: Awaited<ReturnType<typeof startState>>;
-let world: World | undefined;
-beforeAll(async () => {
-  state = await startState();
-});
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-afterAll(async () => {
-  await state?.close();
-});
+const worlds = worldPerTest();
 
 const until = async (what: string, ok: () => Promise<boolean>, tries = 400) => {
   for (let i = 0; i < tries; i++) {
@@ -148,7 +137,7 @@ describe('failback runbook against the simulated cloud', () => {
 
   it('brings payments home: Aurora switched over back to us-east-1 and the primary health check restored', async () => {
     // Prepare: a failover with the primary healthy inverts the primary health check
-    world = await startWorld(state);
+    const world = await worlds.start();
     const failover = await runner(world).run((await world.approve('payments', 'unplanned')).id);
     expect(failover.state, failover.lastError).toBe('completed');
     await until('the old primary to rejoin', itemReady(world, 'payments', 'payments-db'));
@@ -187,7 +176,7 @@ describe('failback runbook against the simulated cloud', () => {
 
   it('refuses to promote anything when accounts has no replica back in us-east-1', async () => {
     // Prepare
-    world = await startWorld(state);
+    const world = await worlds.start();
     const failover = await runner(world).run((await world.approve('accounts', 'unplanned')).id);
     expect(failover.state).toBe('completed');
 
@@ -203,7 +192,7 @@ describe('failback runbook against the simulated cloud', () => {
 
   it('warns in the failback dry-run that the plan must name a replica back made under another name', async () => {
     // Prepare: accounts failed over; the replica back was made by hand as accounts-db-failback
-    world = await startWorld(state);
+    const world = await worlds.start();
     const w = world;
     const failover = await runner(w).run((await w.approve('accounts', 'unplanned')).id);
     expect(failover.state, failover.lastError).toBe('completed');
@@ -240,7 +229,7 @@ describe('failback runbook against the simulated cloud', () => {
   for (const crashAfter of [2, 3])
     it(`fails accounts back through a failed promotion, Retry and a crash after transition ${crashAfter}: promoted once`, async () => {
       // Prepare: the failback replica exists; its first promotion is refused by RDS
-      world = await startWorld(state);
+      const world = await worlds.start();
       await accountsReadyToFailBack(world);
       world.cloud.faults.failOperation('rds:PromoteReadReplica', {
         times: 1,
@@ -265,7 +254,7 @@ describe('failback runbook against the simulated cloud', () => {
       crashing.close();
       const mid = await world.stores.executions.get(execution.id);
       const promotedBeforeCrash = promotions(world, 'ok');
-      const later = createStores(state.documents, world.tableName, { now: () => Date.now() + 60_000 });
+      const later = createStores(worlds.state.documents, world.tableName, { now: () => Date.now() + 60_000 });
       const done = await runner(world, { stores: later }).run(execution.id);
 
       // Assert 2: the crash came before (2) or after (3) the promotion call; either way it is made once
@@ -288,7 +277,7 @@ describe('failback runbook against the simulated cloud', () => {
       'kind: route53\n          resource: payments-dns\n          action: update-record\n',
     );
     const plan = parsePlan(text);
-    world = await startWorld(state, { plan });
+    const world = await worlds.start({ plan });
     const w = world;
     const records = async () =>
       (

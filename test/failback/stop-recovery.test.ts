@@ -1,22 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { DescribeInstancesCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Plan, parsePlan } from '../../src/plan/load.js';
-import { runner, startState, startWorld, type World } from '../runbook/world.js';
+import { runner, type World, worldPerTest } from '../runbook/world.js';
 import { approvedFailback } from './world.js';
 
-let state: Awaited<ReturnType<typeof startState>>;
-let world: World | undefined;
-beforeAll(async () => {
-  state = await startState();
-});
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-afterAll(async () => {
-  await state?.close();
-});
+const worlds = worldPerTest();
 
 const EXAMPLE = readFileSync('dr-plan.example.yml', 'utf8');
 const NOTICE = '          message: Payments now serve from us-west-2.\n          estimate: 5s\n';
@@ -83,7 +72,7 @@ async function failedOver(w: World) {
 describe('stop-recovery: failback stops the compute the failover started, when the plan asks for it', () => {
   it('lists the stop in the failback dry-run, then stops exactly the instances the failover launched, once', async () => {
     // Prepare
-    world = await startWorld(state, { plan: withStop() });
+    const world = await worlds.start({ plan: withStop() });
     const w = world;
     const { launched, unrelated, origin } = await failedOver(w);
 
@@ -121,7 +110,7 @@ describe('stop-recovery: failback stops the compute the failover started, when t
 
   it('stops nothing and pauses with the reason when no failover is on record', async () => {
     // Prepare
-    world = await startWorld(state, { plan: withStop() });
+    const world = await worlds.start({ plan: withStop() });
     const w = world;
     const { launched } = await failedOver(w);
 

@@ -162,7 +162,11 @@ export async function startWorld(
  * The lifecycle most runbook tests share: dynalite for the whole file (`startState`), and `start()` for a
  * fresh world that is closed after the test.
  */
-export function worldPerTest(): { start(options?: Parameters<typeof startWorld>[1]): Promise<World> } {
+export function worldPerTest(): {
+  start(options?: Parameters<typeof startWorld>[1]): Promise<World>;
+  /** The file's dynalite and table (inside a test). */
+  readonly state: Awaited<ReturnType<typeof startState>>;
+} {
   let state: Awaited<ReturnType<typeof startState>> | undefined;
   let world: World | undefined;
   beforeAll(async () => {
@@ -180,6 +184,10 @@ export function worldPerTest(): { start(options?: Parameters<typeof startWorld>[
       if (!state) throw new Error('worldPerTest: start() runs inside a test, after beforeAll');
       world = await startWorld(state, options);
       return world;
+    },
+    get state() {
+      if (!state) throw new Error('worldPerTest: state is there inside a test, after beforeAll');
+      return state;
     },
   };
 }
