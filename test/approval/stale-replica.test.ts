@@ -1,26 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import type { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCards } from '../../src/approval/cards.js';
 import { createFailoverRequests } from '../../src/approval/requests.js';
 import { createRequestStore } from '../../src/approval/store.js';
-import { parsePlan } from '../../src/plan/load.js';
 import { createAwsCheckers } from '../../src/readiness/aws/index.js';
 import { createReadinessEngine } from '../../src/readiness/engine.js';
 import { createReadinessService } from '../../src/readiness/service.js';
 import { type DrillWorld, drillWorld, planApprovers } from '../drills/fixture.js';
+import { acceptingStandalonePlan } from '../helpers/plans.js';
 
 const TABLE = 'lifeboat-drills';
 
-const acceptingPlan = () =>
-  parsePlan(
-    readFileSync('dr-plan.example.yml', 'utf8').replace(
-      '          resource: accounts-db\n          estimate: 10m\n',
-      '          resource: accounts-db\n          estimate: 10m\n          acceptStandalone: true\n',
-    ),
-    'dr-plan.example.yml',
-  );
+const acceptingPlan = acceptingStandalonePlan;
 
 /** The failover request flow of the composition root (fresh readiness at approval) and its card, on the drill world. */
 function failoverFlow(w: DrillWorld) {

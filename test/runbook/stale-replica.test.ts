@@ -3,6 +3,7 @@ import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from '@aws-sdk/
 import { describe, expect, it } from 'vitest';
 import { describeRunbook } from '../../blocks/plan.js';
 import { parsePlan } from '../../src/plan/load.js';
+import { acceptingStandalonePlan } from '../helpers/plans.js';
 import { runner, type World, worldPerTest } from './world.js';
 
 const worlds = worldPerTest();
@@ -20,14 +21,7 @@ async function standaloneByHand(world: World): Promise<void> {
   throw new Error('accounts-db-usw2 did not become standalone');
 }
 
-const acceptingPlan = () =>
-  parsePlan(
-    readFileSync('dr-plan.example.yml', 'utf8').replace(
-      '          resource: accounts-db\n          estimate: 10m\n',
-      '          resource: accounts-db\n          estimate: 10m\n          acceptStandalone: true\n',
-    ),
-    'dr-plan.example.yml',
-  );
+const acceptingPlan = acceptingStandalonePlan;
 
 describe('a failover that finds the RDS recovery instance already standalone', () => {
   it('is refused in the dry-run and by the run, which pauses on the step without promoting anything', async () => {
