@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { Clock } from '../../domain/clock.js';
 import type { ApprovalRecord, ExecutionRecord, IncidentRecord } from '../../domain/records.js';
 import { createLeaseStore, type LeaseStore } from './leases.js';
+import { createOnceMarks, type OnceMarks } from './once.js';
 import { writeIf } from './ops.js';
 import { createVersionedStore, type VersionedStore } from './versioned.js';
 
@@ -16,6 +17,8 @@ export interface Stores {
   readonly incidents: VersionedStore<IncidentRecord>;
   readonly approvals: ApprovalStore;
   readonly leases: LeaseStore;
+  /** Durable "already done" marks (notices, replies and DMs sent once across replicas and restarts). */
+  readonly once: OnceMarks;
 }
 
 /** All stores share one DocumentClient and one table (single-table design, keys pk/sk). */
@@ -30,6 +33,7 @@ export function createStores(client: DynamoDBDocumentClient, tableName: string, 
     ),
     approvals: createApprovalStore(client, tableName),
     leases: createLeaseStore(client, tableName, clock),
+    once: createOnceMarks(client, tableName, clock),
   };
 }
 
