@@ -32,7 +32,7 @@ export * from './types.js';
 export interface FailoverFeatureDeps {
   readonly documents: DynamoDBDocumentClient;
   readonly tableName: string;
-  readonly stores: Pick<Stores, 'executions' | 'approvals'>;
+  readonly stores: Pick<Stores, 'executions' | 'approvals' | 'once'>;
   readonly audit: AuditLog;
   readonly aws: AwsClients;
   readonly readiness: ReadinessService;
@@ -95,6 +95,7 @@ export function createFailoverFeature(deps: FailoverFeatureDeps) {
     getPlan: deps.getPlan,
     logger: deps.logger,
     inflight: deps.inflight,
+    once: deps.stores.once,
     ...(deps.findIncidentThread ? { findIncidentThread: deps.findIncidentThread } : {}),
   });
   return { slack, requests, approvers, runner };

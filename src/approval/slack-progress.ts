@@ -8,15 +8,16 @@ import {
 } from '../../blocks/failover/messages.js';
 import { checkStepDecision, describeState } from './policy.js';
 import { type FailoverSlackDeps, type SlackKit, title, what } from './slack-shared.js';
+import { createTellOnce } from './tell-once.js';
 import type { Execution, StepDecision } from './types.js';
 
 /** A running execution in Slack: decisions on a paused step, and what each change tells whom. */
 export function createProgressActions(deps: FailoverSlackDeps, kit: SlackKit) {
   const { requests, cards, logger } = deps;
-  const { safely, notice, dm } = kit;
-  const started = new Set<string>();
-  const failuresTold = new Set<string>();
-  const finished = new Set<string>();
+  const { safely, notice, sendDm } = kit;
+  const tellOnce = createTellOnce({ marks: deps.once, logger });
+  /** Notices do not hold the change back; shutdown still waits for them. */
+  const inBackground = (work: Promise<void>) => void deps.inflight.track(work);
 
   return {
     /** Retry / Skip / Abort on a paused failover: approvers only, conditional in the runner. */
@@ -62,25 +63,30 @@ export function createProgressActions(deps: FailoverSlackDeps, kit: SlackKit) {
       );
     },
 
-    /** The runbook engine's `onChange`: progress card, failure replies, stakeholder notices, requester DM. */
+    /**
+     * The runbook engine's `onChange`: progress card, failure replies, stakeholder notices, requester DM.
+     * Each reply, notice and DM is sent once per execution (per failed attempt), whichever replica reports
+     * the change and however often (see `tell-once.ts`).
+     */
     async onChange(execution: Execution): Promise<void> {
       await safely('slot release', () => requests.releaseIfFinished(execution));
       await cards.refresh(execution.id);
       const { request } = await requests.load(execution.id);
-      if (execution.state === 'running' && !started.has(execution.id)) {
-        started.add(execution.id);
-        void safely('stakeholder notice', () =>
-          notice('started', execution, `${title(execution)} of ${execution.service} started.`),
+      const id = execution.id;
+      if (execution.state === 'running') {
+        inBackground(
+          tellOnce(`${id}:notice:started`, 'stakeholder notice', () =>
+            notice('started', execution, `${title(execution)} of ${execution.service} started.`),
+          ),
         );
       }
       for (const [stepId, step] of Object.entries(execution.steps)) {
-        const key = `${execution.id}:${stepId}:${step.attempts}`;
-        if (step.state !== 'failed' || failuresTold.has(key)) continue;
-        failuresTold.add(key);
+        if (step.state !== 'failed') continue;
+        const attempt = `${stepId}:${step.attempts}`;
         const thread = request?.threadTs ?? request?.messageTs;
         if (request && thread) {
           const reply = stepFailedMessage(stepId, step.error, step.attempts, what(execution));
-          await safely('failure reply', () =>
+          await tellOnce(`${id}:reply:failed:${attempt}`, 'failure reply', () =>
             deps.client.chat.postMessage({
               channel: request.channel,
               thread_ts: thread,
@@ -89,31 +95,36 @@ export function createProgressActions(deps: FailoverSlackDeps, kit: SlackKit) {
             }),
           );
         }
-        void safely('stakeholder notice', () =>
-          notice(
-            'failed',
-            execution,
-            `${title(execution)} of ${execution.service}: step ${stepId} failed (${step.error ?? 'no detail'}); paused for a decision.`,
+        inBackground(
+          tellOnce(`${id}:notice:failed:${attempt}`, 'stakeholder notice', () =>
+            notice(
+              'failed',
+              execution,
+              `${title(execution)} of ${execution.service}: step ${stepId} failed (${step.error ?? 'no detail'}); paused for a decision.`,
+            ),
           ),
         );
       }
-      if ((execution.state === 'completed' || execution.state === 'aborted') && !finished.has(execution.id)) {
-        finished.add(execution.id);
+      if (execution.state === 'completed' || execution.state === 'aborted') {
         const completed = execution.state === 'completed';
-        void safely('stakeholder notice', () =>
-          notice(
-            completed ? 'completed' : 'failed',
-            execution,
-            `${title(execution)} of ${execution.service} ${describeState(execution.state)}.`,
+        inBackground(
+          tellOnce(`${id}:notice:finished`, 'stakeholder notice', () =>
+            notice(
+              completed ? 'completed' : 'failed',
+              execution,
+              `${title(execution)} of ${execution.service} ${describeState(execution.state)}.`,
+            ),
           ),
         );
-        await dm(
-          execution.requestedBy,
-          outcomeDm(
-            execution.service,
-            describeState(execution.state),
-            execution.abortSummary?.text,
-            what(execution),
+        await tellOnce(`${id}:dm:outcome`, 'DM to the requester', () =>
+          sendDm(
+            execution.requestedBy,
+            outcomeDm(
+              execution.service,
+              describeState(execution.state),
+              execution.abortSummary?.text,
+              what(execution),
+            ),
           ),
         );
       }

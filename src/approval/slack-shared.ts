@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Message } from '../../blocks/failover/format.js';
+import type { OnceMarks } from '../adapters/store/once.js';
 import type { AuditLog } from '../audit/types.js';
 import type { InFlight } from '../domain/inflight.js';
 import type { ExecutionRecord } from '../domain/records.js';
@@ -24,6 +25,8 @@ export interface FailoverSlackDeps {
   readonly inflight: InFlight;
   /** The alarm pipeline's open incident thread for a service, if any. */
   readonly findIncidentThread?: FindIncidentThread;
+  /** Durable marks, so progress notices, failure replies and outcome DMs are sent once across replicas. */
+  readonly once: OnceMarks;
 }
 
 /** `Failover` or `Failback`, for sentences about an execution. */
@@ -43,16 +46,18 @@ export function createSlackKit(deps: FailoverSlackDeps) {
   const notice = (event: StakeholderEvent, execution: ExecutionRecord, summary: string) =>
     deps.notify({ event, service: execution.service, executionId: execution.id, summary });
 
-  /** A DM to the requester (none when Lifeboat itself requested). */
+  /** A DM to the requester (none when Lifeboat itself requested); rejects if it could not be sent. */
+  const sendDm = async (userId: string, message: Message): Promise<void> => {
+    if (userId === LIFEBOAT_REQUESTER) return;
+    const opened = await deps.client.conversations.open({ users: userId });
+    const channel = opened.channel?.id;
+    if (!channel) throw new Error('conversations.open returned no channel');
+    await deps.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+  };
+
+  /** `sendDm` whose failure is logged. */
   const dm = (userId: string, message: Message) =>
-    userId === LIFEBOAT_REQUESTER
-      ? Promise.resolve()
-      : safely('DM to the requester', async () => {
-          const opened = await deps.client.conversations.open({ users: userId });
-          const channel = opened.channel?.id;
-          if (!channel) throw new Error('conversations.open returned no channel');
-          await deps.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
-        });
+    safely('DM to the requester', () => sendDm(userId, message));
 
   /** The service's open incident thread, else its channel. */
   const where = async (service: string) => {
@@ -67,7 +72,7 @@ export function createSlackKit(deps: FailoverSlackDeps) {
     return { channel: deps.getPlan().services[service]?.channel ?? '' };
   };
 
-  return { safely, notice, dm, where };
+  return { safely, notice, sendDm, dm, where };
 }
 
 export type SlackKit = ReturnType<typeof createSlackKit>;
