@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { AnyClient } from '../../adapters/aws/clients.js';
 import { type Clock, systemClock } from '../../domain/clock.js';
+import type { Timeline } from '../../domain/timeline.js';
 import type { ParsedPlan } from '../../plan/schema.js';
 import { type CloudWatchState, evaluateAlarms } from './alarms-notify.js';
 import { seedAlarms } from './alarms-seed.js';
@@ -24,7 +25,7 @@ import { registerSns } from './sns-handlers.js';
 import { startSnsServer } from './sns-server.js';
 import { createSigningIdentity, type SigningIdentity } from './sns-signing.js';
 import { registerSqs, SqsModel } from './sqs.js';
-import { createSimTime, Scheduler, seededRandom } from './time.js';
+import { createSimTime, Scheduler, seededRandom, simulatedTimeline } from './time.js';
 import type { World } from './world.js';
 
 export type { Faults, FaultsSnapshot } from './faults.js';
@@ -73,6 +74,8 @@ export interface SimulatedCloud {
   readonly signingCertUrl: string;
   /** Base URL of the local SNS endpoint (SubscribeURL, UnsubscribeURL, certificate). */
   readonly snsEndpoint: string;
+  /** Durations in the model's time (scaled since the world was seeded), for the bot's drill and runbook figures. */
+  readonly timeline: Timeline;
   close(): Promise<void>;
 }
 
@@ -112,6 +115,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
     counters: new Map(),
     aliases: new Map(),
   };
+  const seededAt = time.now();
   seedWorld(w, plan);
   const cw: CloudWatchState = { alarms: seedAlarms(w, plan), history: [] };
 
@@ -213,6 +217,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
       return sub.arn;
     },
     publish: (topicArn, message, subject) => sns.publish(topicArn, message, subject),
+    timeline: simulatedTimeline(time, seededAt),
     tick,
     published: (topicArn) =>
       sns.topic(topicArn).published.map((m) => ({

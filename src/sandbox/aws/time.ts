@@ -1,4 +1,5 @@
 import type { Clock } from '../../domain/clock.js';
+import type { Timeline } from '../../domain/timeline.js';
 
 /**
  * Simulated time. `clock.now()` is the one wall clock shared with the bot; `scale` compresses the
@@ -31,6 +32,20 @@ export function createSimTime(clock: Clock, scale: number): SimTime {
         const timer = setTimeout(resolve, Math.max(0, simMs / scale));
         timer.unref?.();
       }),
+  };
+}
+
+/**
+ * The simulated cloud's own time, for the durations Lifeboat reports in the sandbox. From `originMs` (when
+ * the world was seeded) on, a clock interval is `scale` times as long; timestamps before it are seeded
+ * history, already realistic (a snapshot seeded 3 h old is 3 h old). So a restore the model takes 12
+ * minutes for measures 12 minutes, and a copy's data age counts the seeded age plus simulated time since.
+ */
+export function simulatedTimeline(time: SimTime, originMs: number): Timeline {
+  const sim = (t: number) => (t <= originMs ? t : originMs + time.toSim(t - originMs));
+  return {
+    elapsed: (fromMs, toMs) => sim(toMs) - sim(fromMs),
+    note: `simulated AWS at ${time.scale}x`,
   };
 }
 
