@@ -25,6 +25,7 @@ import { openState } from './compose/state.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createInFlight } from './domain/inflight.js';
+import type { Timeline } from './domain/timeline.js';
 import type { DrillFeature } from './drills/feature.js';
 import { createMeasuredDurations } from './drills/measured.js';
 import { createDrillStores } from './drills/store.js';
@@ -47,6 +48,8 @@ export interface LifeboatOptions {
   readonly plan?: Plan;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /** How drill and runbook durations are reckoned (default: the clock; the sandbox: its simulated AWS time, labelled). */
+  readonly timeline?: Timeline;
   /** Lets the sandbox put its simulated cloud behind the real SDK clients. */
   readonly onAwsClient?: AwsClientOptions['onClient'];
   /** Which certificates sign SNS messages Lifeboat accepts (default: SNS's own; the sandbox's its own). */
@@ -171,6 +174,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       instanceId,
       drillStores,
       drillDurations,
+      ...(options.timeline ? { timeline: options.timeline } : {}),
       tuning: {
         ...(options.runbook?.pollIntervalMs ? { runbookPollMs: options.runbook.pollIntervalMs } : {}),
         ...(options.drills?.pollIntervalMs ? { drillPollMs: options.drills.pollIntervalMs } : {}),

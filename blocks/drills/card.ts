@@ -1,4 +1,5 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { type Timeline, wallTimeline } from '../../src/domain/timeline.js';
 import type { Drill, DrillState, DrillStepRecord } from '../../src/drills/types.js';
 import { formatDuration } from '../../src/readiness/format.js';
 import { escapeText, truncate } from '../escape.js';
@@ -45,11 +46,11 @@ const button = (text: string, actionId: string, value: string, style?: 'primary'
   ...(style ? { style } : {}),
 });
 
-function stepLine(s: DrillStepRecord, now: number): string {
+function stepLine(s: DrillStepRecord, now: number, timeline: Timeline): string {
   const figures: string[] = [];
   if (s.rtoMs !== undefined) figures.push(`ready in ${formatDuration(s.rtoMs)}`);
   else if (s.startedAtMs !== undefined && s.state === 'intent')
-    figures.push(`for ${formatDuration(Math.max(0, now - s.startedAtMs))}`);
+    figures.push(`for ${formatDuration(Math.max(0, timeline.elapsed(s.startedAtMs, now)))}`);
   if (s.rpoMs !== undefined)
     figures.push(
       `data ${formatDuration(s.rpoMs)} old${s.rpoTargetMs !== undefined ? ` (target ${formatDuration(s.rpoTargetMs)})` : ''}`,
@@ -65,6 +66,9 @@ function stepLine(s: DrillStepRecord, now: number): string {
       : '';
   return `${STEP_EMOJI[s.state]} \`${escapeText(s.resourceId)}\` ${escapeText(s.kind)}${figures.length ? ` — ${figures.join(', ')}` : ''}${cleaned}${detail}${error}${cleanupError}`;
 }
+
+/** " (simulated AWS at 60x)" after figures that are not wall-clock time; empty for real ones. */
+export const simulated = (timeNote: string | undefined) => (timeNote ? ` _(${escapeText(timeNote)})_` : '');
 
 function actions(drill: Drill): ActionsBlock | undefined {
   if (drill.state === 'pendingApproval')
@@ -88,8 +92,11 @@ function actions(drill: Drill): ActionsBlock | undefined {
   return undefined;
 }
 
-/** The drill card: request, progress per resource, measured RTO/RPO against targets, cleanup. One message, edited in place. */
-export function drillCard(drill: Drill, now: number): Message {
+/**
+ * The drill card: request, progress per resource, measured RTO/RPO against targets, cleanup. One message, edited
+ * in place. Durations are reckoned on `timeline`; when it is not wall-clock time (the sandbox) the card says so.
+ */
+export function drillCard(drill: Drill, now: number, timeline: Timeline = wallTimeline): Message {
   const s = escapeText(drill.service);
   const approvals =
     drill.approvalsRequired === 0
@@ -118,8 +125,13 @@ export function drillCard(drill: Drill, now: number): Message {
     drill.state !== 'declined' &&
     drill.state !== 'expired' &&
     steps.length > 0
-  )
-    blocks.push(section(steps.map((x) => stepLine(x, now)).join('\n')));
+  ) {
+    blocks.push(section(steps.map((x) => stepLine(x, now, timeline)).join('\n')));
+    if (timeline.note)
+      blocks.push(
+        context(`:information_source: Durations are ${escapeText(timeline.note)}, not measured on real AWS.`),
+      );
+  }
   const r = drill.result;
   if (r) {
     const rto = `RTO *${formatDuration(r.rtoMs)}* (target ${formatDuration(r.rtoTargetMs)})`;
@@ -129,7 +141,7 @@ export function drillCard(drill: Drill, now: number): Message {
         : `RPO *${formatDuration(r.rpoMs)}* (target ${formatDuration(r.rpoTargetMs)})`;
     blocks.push(
       section(
-        `${r.passed ? ':large_green_circle: *Passed*' : ':red_circle: *Failed*'} — ${rto}, ${rpo}${
+        `${r.passed ? ':large_green_circle: *Passed*' : ':red_circle: *Failed*'} — ${rto}, ${rpo}${simulated(r.timeNote)}${
           r.reasons.length ? `\n${r.reasons.map((x) => `• ${escapeText(truncate(x, 300))}`).join('\n')}` : ''
         }`,
         BlockId.drillResult,
@@ -145,7 +157,7 @@ export function drillCard(drill: Drill, now: number): Message {
   const buttons = actions(drill);
   if (buttons) blocks.push(buttons);
   const figures = r
-    ? ` — ${r.passed ? 'passed' : 'failed'}, RTO ${formatDuration(r.rtoMs)}${r.rpoMs !== undefined ? `, RPO ${formatDuration(r.rpoMs)}` : ''}`
+    ? ` — ${r.passed ? 'passed' : 'failed'}, RTO ${formatDuration(r.rtoMs)}${r.rpoMs !== undefined ? `, RPO ${formatDuration(r.rpoMs)}` : ''}${r.timeNote ? ` (${r.timeNote})` : ''}`
     : '';
   return {
     text: `Drill of ${drill.service}: ${STATE_LINE[drill.state].replace(/^:[a-z_]+: /, '')}${figures}`,

@@ -1,5 +1,6 @@
 import type { DrillStanding } from '../../src/drills/standing.js';
 import { formatDuration } from '../../src/readiness/format.js';
+import { simulated } from '../drills/card.js';
 import { escapeText, truncate } from '../escape.js';
 import { slackDate } from './format.js';
 
@@ -16,7 +17,7 @@ export function drillText(d: DrillStanding): string {
         ? 'RPO not measured'
         : `RPO ${formatDuration(last.rpoMs)} (target ${formatDuration(last.rpoTargetMs)})`;
     lines.push(
-      `${last.passed ? ':large_green_circle:' : ':red_circle:'} *Last drill:* ${last.passed ? 'passed' : 'failed'} ${slackDate(last.finishedAtMs)} — ${rto}, ${rpo}`,
+      `${last.passed ? ':large_green_circle:' : ':red_circle:'} *Last drill:* ${last.passed ? 'passed' : 'failed'} ${slackDate(last.finishedAtMs)} — ${rto}, ${rpo}${simulated(last.timeNote)}`,
     );
     for (const reason of last.reasons.slice(0, 3))
       lines.push(`      ↳ _${escapeText(truncate(reason, 300))}_`);

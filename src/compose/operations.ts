@@ -6,6 +6,7 @@ import type { AlarmSystem } from '../alarms/system.js';
 import { createFailoverFeature, type FailoverFeature } from '../approval/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { InFlight } from '../domain/inflight.js';
+import type { Timeline } from '../domain/timeline.js';
 import { createDrillFeature, type DrillFeature } from '../drills/feature.js';
 import type { createMeasuredDurations } from '../drills/measured.js';
 import type { createDrillStores } from '../drills/store.js';
@@ -25,6 +26,8 @@ export interface OperationsDeps {
   readonly client: WebClient;
   readonly getPlan: () => Plan;
   readonly clock: Clock;
+  /** How drill and runbook durations are reckoned (default: the clock). */
+  readonly timeline?: Timeline;
   readonly logger: Logger;
   readonly inflight: InFlight;
   readonly lifecycle: Lifecycle;
@@ -96,6 +99,7 @@ export function wireOperations(deps: OperationsDeps): Operations {
       await failover.slack.onChange(execution);
     },
     origin: failback.origin,
+    ...(deps.timeline ? { timeline: deps.timeline } : {}),
     activeIndex: createDynamoActiveIndex(state.documents, state.tableName),
     track,
     ...(deps.tuning.runbookPollMs ? { pollIntervalMs: deps.tuning.runbookPollMs } : {}),
@@ -113,6 +117,7 @@ export function wireOperations(deps: OperationsDeps): Operations {
     track,
     drillStores: deps.drillStores,
     durations: deps.drillDurations,
+    ...(deps.timeline ? { timeline: deps.timeline } : {}),
     ...(deps.tuning.drillPollMs ? { pollIntervalMs: deps.tuning.drillPollMs } : {}),
     ...(deps.tuning.drillCleanupAfterMs ? { cleanupAfterMs: deps.tuning.drillCleanupAfterMs } : {}),
   });

@@ -12,7 +12,7 @@ const PERMANENT =
 /** The running phase of a drill: bringing each step's resources up, measuring them, recording the result. */
 export function createRunPhase(deps: DrillEngineDeps, kit: EngineKit) {
   const { stores, audit } = deps;
-  const { executors, now, cleanupAfter, update, context } = kit;
+  const { executors, now, timeline, cleanupAfter, update, context } = kit;
   const stepTimeoutMs = deps.stepTimeoutMs ?? 90 * 60_000;
 
   /** One look at a step that is not final: record the intent, advance, record what changed. */
@@ -64,7 +64,7 @@ export function createRunPhase(deps: DrillEngineDeps, kit: EngineKit) {
         const service = plan.services[d.service];
         const target = service ? rpoTargetFor(s.kind, service, plan.defaults.backupInterval) : undefined;
         const { error: _e, ...clean } = next;
-        return withStep(d, { ...clean, state: 'ready', ...measureStep(next, now(), target) });
+        return withStep(d, { ...clean, state: 'ready', ...measureStep(next, now(), target, timeline) });
       }
       if (progress.state === 'failed')
         return withStep(d, { ...next, state: 'failed', error: progress.error ?? 'failed', readyAtMs: now() });
@@ -83,7 +83,7 @@ export function createRunPhase(deps: DrillEngineDeps, kit: EngineKit) {
       const readyAtMs = Math.max(d.startedAtMs ?? now(), ...steps.map((s) => s.readyAtMs ?? 0));
       const service = plan.services[d.service];
       const measured = { ...d, readyAtMs };
-      const result = service ? judge(measured, service, now()) : undefined;
+      const result = service ? judge(measured, service, now(), timeline) : undefined;
       return {
         ...measured,
         state: 'awaitingCleanup',
@@ -95,7 +95,11 @@ export function createRunPhase(deps: DrillEngineDeps, kit: EngineKit) {
     if (!drill || !result || !finished) return;
     await stores.putResult(resultRecord(drill, result, drill.readyAtMs ?? now()));
     const failedSteps = stepsOf(drill).filter((s) => s.state === 'failed');
-    const figures = { rtoMs: result.rtoMs, ...(result.rpoMs !== undefined ? { rpoMs: result.rpoMs } : {}) };
+    const figures = {
+      rtoMs: result.rtoMs,
+      ...(result.rpoMs !== undefined ? { rpoMs: result.rpoMs } : {}),
+      ...(result.timeNote ? { timeNote: result.timeNote } : {}),
+    };
     const steps = stepsOf(drill).map((s) => ({
       id: s.id,
       state: s.state,

@@ -2,6 +2,7 @@ import type { AwsClients } from '../adapters/aws/clients.js';
 import type { LeaseStore } from '../adapters/store/leases.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
+import { type Timeline, wallTimeline } from '../domain/timeline.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import { drillSettingsOf } from './plan.js';
@@ -17,6 +18,8 @@ export interface DrillEngineDeps {
   readonly aws: AwsClients;
   readonly getPlan: () => Plan;
   readonly clock: Clock;
+  /** How time to ready and data age are reckoned (default: wall clock; the sandbox: simulated AWS time). */
+  readonly timeline?: Timeline;
   readonly audit: AuditLog;
   readonly logger: Logger;
   /** This replica: the owner written on drill leases. */
@@ -49,6 +52,7 @@ export function createEngineKit(deps: DrillEngineDeps) {
   const { stores, clock, logger } = deps;
   const executors = deps.executors ?? defaultDrillExecutors;
   const now = () => clock.now();
+  const timeline = deps.timeline ?? wallTimeline;
   const cleanupAfter = (service: string) =>
     deps.getPlan().services[service]?.drill?.cleanupAfter ?? deps.cleanupAfterMs ?? 60 * 60_000;
 
@@ -82,7 +86,7 @@ export function createEngineKit(deps: DrillEngineDeps) {
     };
   };
 
-  return { executors, now, cleanupAfter, update, context };
+  return { executors, now, timeline, cleanupAfter, update, context };
 }
 
 export type EngineKit = ReturnType<typeof createEngineKit>;

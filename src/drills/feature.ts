@@ -6,6 +6,7 @@ import type { Stores } from '../adapters/store/index.js';
 import type { ApproverDirectory } from '../approval/approvers.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
+import { type Timeline, wallTimeline } from '../domain/timeline.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import { createDrillEngine, type DrillEngine } from './engine.js';
@@ -26,6 +27,8 @@ export interface DrillFeatureDeps {
   readonly client: WebClient;
   readonly getPlan: () => Plan;
   readonly clock: Clock;
+  /** How drill figures are reckoned (default: wall clock; the sandbox: simulated AWS time, said on the card). */
+  readonly timeline?: Timeline;
   readonly logger: Logger;
   readonly instanceId: string;
   /** Hands background work (driving a drill) to the process's in-flight tracker. */
@@ -63,12 +66,13 @@ export function createDrillFeature(deps: DrillFeatureDeps): DrillFeature {
   const { logger } = deps;
   const stores = deps.drillStores ?? createDrillStores(deps.documents, deps.tableName, deps.clock);
   const durations = deps.durations ?? createMeasuredDurations(stores, deps.getPlan);
+  const timeline = deps.timeline ?? wallTimeline;
   const update = async (drill: Drill) => {
     if (!drill.messageTs) return;
     await deps.client.chat.update({
       channel: drill.channel,
       ts: drill.messageTs,
-      ...drillCard(drill, deps.clock.now()),
+      ...drillCard(drill, deps.clock.now(), timeline),
     });
   };
   const engine = createDrillEngine({
@@ -77,6 +81,7 @@ export function createDrillFeature(deps: DrillFeatureDeps): DrillFeature {
     aws: deps.aws,
     getPlan: deps.getPlan,
     clock: deps.clock,
+    timeline,
     audit: deps.audit,
     logger,
     instanceId: deps.instanceId,
@@ -114,7 +119,7 @@ export function createDrillFeature(deps: DrillFeatureDeps): DrillFeature {
     async post(drill) {
       const posted = await deps.client.chat.postMessage({
         channel: drill.channel,
-        ...drillCard(drill, deps.clock.now()),
+        ...drillCard(drill, deps.clock.now(), timeline),
       });
       const ts = posted.ts;
       if (!ts) return;

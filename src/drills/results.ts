@@ -1,3 +1,4 @@
+import type { Timeline } from '../domain/timeline.js';
 import type { Service } from '../plan/schema.js';
 import { formatDuration } from '../readiness/format.js';
 import type { DrillResultRecord } from './store.js';
@@ -14,14 +15,23 @@ export function rpoTargetFor(
   return undefined;
 }
 
-/** A step's figures once it is ready: time to ready and data age at the moment it came up. */
-export function measureStep(step: DrillStepRecord, readyAtMs: number, rpoTargetMs: number | undefined) {
-  const rtoMs = step.startedAtMs === undefined ? undefined : Math.max(0, readyAtMs - step.startedAtMs);
+/**
+ * A step's figures once it is ready: time to ready and data age at the moment it came up, reckoned on the
+ * timeline (wall clock against AWS; simulated time in the sandbox).
+ */
+export function measureStep(
+  step: DrillStepRecord,
+  readyAtMs: number,
+  rpoTargetMs: number | undefined,
+  timeline: Timeline,
+) {
+  const rtoMs =
+    step.startedAtMs === undefined ? undefined : Math.max(0, timeline.elapsed(step.startedAtMs, readyAtMs));
   // A copy's data age is fixed by its source: how old its newest data was when the drill brought it up.
   const rpoMs =
     step.dataAtMs === undefined || step.kind === 'launch-ec2'
       ? undefined
-      : Math.max(0, (step.startedAtMs ?? readyAtMs) - step.dataAtMs);
+      : Math.max(0, timeline.elapsed(step.dataAtMs, step.startedAtMs ?? readyAtMs));
   return {
     readyAtMs,
     ...(rtoMs !== undefined ? { rtoMs } : {}),
@@ -32,11 +42,17 @@ export function measureStep(step: DrillStepRecord, readyAtMs: number, rpoTargetM
 
 /**
  * Pass/fail of a finished drill: every step ready, time to ready within the RTO target, the worst replicated
- * data age within the RPO target, and each restored copy within its own target.
+ * data age within the RPO target, and each restored copy within its own target. Step figures are already on
+ * the timeline; the drill's time to ready is reckoned on it too, and carries its note when not wall-clock time.
  */
-export function judge(drill: DrillRecord, service: Service, endedAtMs: number): DrillResult {
+export function judge(
+  drill: DrillRecord,
+  service: Service,
+  endedAtMs: number,
+  timeline: Timeline,
+): DrillResult {
   const steps = drill.order.map((id) => drill.steps[id]).filter((s): s is DrillStepRecord => s !== undefined);
-  const rtoMs = Math.max(0, (drill.readyAtMs ?? endedAtMs) - (drill.startedAtMs ?? endedAtMs));
+  const rtoMs = Math.max(0, timeline.elapsed(drill.startedAtMs ?? endedAtMs, drill.readyAtMs ?? endedAtMs));
   const replicated = steps
     .filter((s) => s.kind === 'read-s3' || s.kind === 'read-dynamodb')
     .map((s) => s.rpoMs)
@@ -63,6 +79,7 @@ export function judge(drill: DrillRecord, service: Service, endedAtMs: number): 
     rtoTargetMs: service.rto,
     rpoTargetMs: service.rpo,
     reasons,
+    ...(timeline.note ? { timeNote: timeline.note } : {}),
   };
 }
 

@@ -12,7 +12,15 @@ export interface DrillStanding {
   /** The latest drill result, passed or not. */
   readonly last?: Pick<
     DrillResultRecord,
-    'drillId' | 'passed' | 'rtoMs' | 'rpoMs' | 'rtoTargetMs' | 'rpoTargetMs' | 'reasons' | 'finishedAtMs'
+    | 'drillId'
+    | 'passed'
+    | 'rtoMs'
+    | 'rpoMs'
+    | 'rtoTargetMs'
+    | 'rpoTargetMs'
+    | 'reasons'
+    | 'finishedAtMs'
+    | 'timeNote'
   >;
   /** When the latest passed drill was measured. */
   readonly lastPassedAtMs?: number;
@@ -52,6 +60,7 @@ export function drillStanding(
             rpoTargetMs: latest.rpoTargetMs,
             reasons: latest.reasons,
             finishedAtMs: latest.finishedAtMs,
+            ...(latest.timeNote ? { timeNote: latest.timeNote } : {}),
           },
         }
       : {}),

@@ -70,6 +70,8 @@ export interface DrillResult {
   readonly rpoTargetMs: number;
   /** Plain reasons the drill failed (empty when passed). */
   readonly reasons: readonly string[];
+  /** Set when the figures are not wall-clock time, e.g. "simulated AWS at 60x" (the sandbox); shown with them. */
+  readonly timeNote?: string;
 }
 
 export interface DrillRecord {

@@ -2,6 +2,7 @@ import type { AwsClients } from '../adapters/aws/clients.js';
 import type { AuditLog, JsonObject } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
 import type { ExecutionRecord, StepRecord } from '../domain/records.js';
+import type { Timeline } from '../domain/timeline.js';
 import type { Step } from '../plan/schema.js';
 import { AwsCallError } from '../readiness/aws/call.js';
 import { createCaller, errorText } from './executors/call.js';
@@ -20,6 +21,7 @@ export interface StepEnv {
   readonly aws: AwsClients;
   readonly audit: AuditLog;
   readonly clock: Clock;
+  readonly timeline: Timeline;
   readonly sleep: (ms: number) => Promise<void>;
   readonly pollIntervalMs: number;
   readonly callTimeoutMs: number;
@@ -188,7 +190,10 @@ export async function driveStep(env: StepEnv, step: Step, group: { failed: boole
         result: 'succeeded',
         observed: obs.summary,
         ...(started !== undefined && rec().attempts > 0
-          ? { durationMs: env.clock.now() - started }
+          ? {
+              durationMs: env.timeline.elapsed(started, env.clock.now()),
+              ...(env.timeline.note ? { timeNote: env.timeline.note } : {}),
+            }
           : { alreadyDone: true }),
       } satisfies JsonObject,
     });

@@ -1,4 +1,5 @@
 import type { ExecutionRecord, StepRecord } from '../domain/records.js';
+import { wallTimeline } from '../domain/timeline.js';
 import { createMemoryActiveIndex } from './active-index.js';
 import { decideExecution, runbookKind, runbookMode } from './decide.js';
 import { driveStep, type StepEnv } from './drive-step.js';
@@ -24,6 +25,7 @@ export function createRunbookRunner(
 ): RunbookRunner {
   const ttl = deps.leaseTtlMs ?? 60_000;
   const sleep = deps.sleep ?? realSleep;
+  const timeline = deps.timeline ?? wallTimeline;
   const index = deps.activeIndex ?? createMemoryActiveIndex();
   const running = new Set<Promise<unknown>>();
   let stopping = false;
@@ -95,6 +97,7 @@ export function createRunbookRunner(
       aws: deps.aws,
       audit: deps.audit,
       clock: deps.clock,
+      timeline,
       sleep,
       pollIntervalMs: deps.pollIntervalMs ?? 5_000,
       callTimeoutMs: deps.callTimeoutMs ?? 30_000,
@@ -166,7 +169,8 @@ export function createRunbookRunner(
           requestId: executionId,
           kind,
           mode,
-          durationMs: deps.clock.now() - (done.startedAtMs ?? done.createdAtMs),
+          durationMs: timeline.elapsed(done.startedAtMs ?? done.createdAtMs, deps.clock.now()),
+          ...(timeline.note ? { timeNote: timeline.note } : {}),
         },
       });
       await index.remove(executionId);

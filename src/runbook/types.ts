@@ -8,6 +8,7 @@ import type { Versioned } from '../adapters/store/versioned.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
 import type { ExecutionRecord } from '../domain/records.js';
+import type { Timeline } from '../domain/timeline.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import type { ActiveIndex } from './active-index.js';
@@ -96,6 +97,8 @@ export interface RunbookDeps {
   readonly aws: AwsClients;
   readonly getPlan: () => Plan;
   readonly clock: Clock;
+  /** How step and execution durations are reckoned for the audit log (default: wall clock; the sandbox: simulated AWS time). */
+  readonly timeline?: Timeline;
   readonly audit: AuditLog;
   readonly logger: Logger;
   /** This replica's id: the owner written on execution leases. */

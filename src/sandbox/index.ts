@@ -81,6 +81,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       plan,
       ...(options.logger ? { logger: options.logger } : {}),
       onAwsClient: (client, region) => cloud.attach(client, region),
+      // Drill and runbook durations are what the simulated AWS modelled (timeScale times the clock), labelled so.
+      timeline: cloud.timeline,
       // The simulated cloud runs timeScale times faster, so the runbook polls it more often.
       runbook: { pollIntervalMs: 250 },
       // Outside-in probes of the example plan reach the emulator, which answers from the simulated Regions.

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/domain/clock.js';
+import { DURATIONS } from '../../src/sandbox/aws/durations.js';
+import { createSimTime, simulatedTimeline } from '../../src/sandbox/aws/time.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+
+const SCALE = 120;
+
+describe('the simulated timeline', () => {
+  it('keeps seeded history as it is and counts clock time since seeding scale times', () => {
+    // Prepare
+    const clock = manualClock();
+    const origin = clock.now();
+    const timeline = simulatedTimeline(createSimTime(clock, 60), origin);
+
+    // Act
+    const dataAge = timeline.elapsed(origin - 3 * 3_600_000, origin + 1_000);
+    const restore = timeline.elapsed(origin + 1_000, origin + 13_000);
+
+    // Assert
+    expect(dataAge).toBe(3 * 3_600_000 + 60_000);
+    expect(restore).toBe(12 * 60_000);
+    expect(timeline.note).toBe('simulated AWS at 60x');
+  });
+});
+
+describe('drill figures in the sandbox are simulated AWS time, and say so', () => {
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ logLevel: 'silent', timeScale: SCALE });
+  });
+  afterAll(() => sandbox?.close());
+
+  it('reports the RTO of an RDS restore drill as the time the simulated AWS took, labelled on the card and in the audit log', async () => {
+    // Prepare
+    const { drills } = sandbox.bot;
+    const requested = await drills.requests.request({
+      service: 'accounts',
+      requestedBy: 'U0ALICE',
+      reason: 'simulated time check',
+      channel: 'C0ACCOUNTS',
+    });
+    if (requested.kind !== 'pending') throw new Error(`drill not requested: ${requested.kind}`);
+    const id = requested.drill.id;
+    await drills.post(requested.drill);
+    const wallStart = Date.now();
+    expect((await drills.requests.approve(id, 'U0BOB')).kind).toBe('started');
+
+    // Act
+    const measured = await drills.engine.drive(id);
+    const wallMs = Date.now() - wallStart;
+
+    // Assert: the restore took the model's 12 minutes, not the few wall-clock seconds it ran for.
+    expect(measured?.state).toBe('awaitingCleanup');
+    const result = measured?.result;
+    expect(result?.rtoMs).toBeGreaterThanOrEqual(DURATIONS.restoreInstance);
+    expect(result?.rtoMs).toBeLessThanOrEqual(wallMs * SCALE);
+    expect(wallMs).toBeLessThan(DURATIONS.restoreInstance / 10);
+    expect(measured?.steps['accounts-db']?.rtoMs).toBeGreaterThanOrEqual(DURATIONS.restoreInstance);
+    expect(result?.timeNote).toBe(`simulated AWS at ${SCALE}x`);
+
+    const card = sandbox.slack.messages('C0ACCOUNTS').find((m) => m.text.startsWith('Drill of accounts'));
+    expect(card?.text).toContain(`(simulated AWS at ${SCALE}x)`);
+    expect(JSON.stringify(card?.blocks)).toContain(`Durations are simulated AWS at ${SCALE}x`);
+    const completed: Record<string, unknown>[] = [];
+    for await (const entry of sandbox.bot.audit.query())
+      if (entry.type === 'drill.completed' || entry.type === 'drill.failed') completed.push(entry.details);
+    expect(completed).toEqual([
+      expect.objectContaining({ rtoMs: result?.rtoMs, timeNote: `simulated AWS at ${SCALE}x` }),
+    ]);
+    const standing = await drills.standing('accounts');
+    expect(standing.last).toMatchObject({ rtoMs: result?.rtoMs, timeNote: `simulated AWS at ${SCALE}x` });
+  }, 60_000);
+});
