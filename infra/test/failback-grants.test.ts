@@ -115,6 +115,44 @@ describe('failback permissions of a plan without runbook.failback (the default f
   });
 });
 
+describe('EC2 failback launches in the primary Region', () => {
+  const PRIMARIES = '        primaryInstances: [i-0a1b2c3d4e5f60001]\n';
+  const launchOnly = (replacement: string) =>
+    policyStatementsForPlan(readPlan(EXAMPLE_PLAN, (t) => t.replace(PRIMARIES, replacement)).plan);
+  const launchArnsIn = (statements: ReturnType<typeof policyStatementsForPlan>, region: string) =>
+    statements
+      .filter((x) => x.actions.includes('ec2:RunInstances'))
+      .flatMap((x) => x.resources)
+      .filter((a) => a.includes(`:${region}:`));
+
+  it("grants RunInstances in the primary Region only through the plan's primaryLaunchTemplate", () => {
+    // Act
+    const statements = launchOnly('        primaryLaunchTemplate: { id: lt-0b1c2d3e4f5a60002 }\n');
+
+    // Assert
+    const lt = `arn:aws:ec2:us-east-1:${ACCOUNT}:launch-template/lt-0b1c2d3e4f5a60002`;
+    expect(statement(statements, 'Ec2FailbackLaunchTemplatePaymentsPaymentsApi').resources).toEqual([lt]);
+    const launch = statement(statements, 'Ec2FailbackLaunchFromTemplatePaymentsPaymentsApi');
+    expect(launch.conditions).toEqual({ ArnEquals: { 'ec2:LaunchTemplate': lt } });
+    expect(launch.resources.every((a) => a.startsWith('arn:aws:ec2:us-east-1:'))).toBe(true);
+    expect(allows(statements, 'ec2:RunInstances', `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0123`)).toBe(
+      false,
+    );
+    expect(statement(statements, 'Ec2LaunchTemplatePaymentsPaymentsApi').resources).toEqual([
+      `arn:aws:ec2:us-west-2:${ACCOUNT}:launch-template/lt-0a1b2c3d4e5f60001`,
+    ]);
+  });
+
+  it('grants no launch in the primary Region when the plan names no primaryLaunchTemplate (the step refuses to run)', () => {
+    // Act
+    const statements = launchOnly('');
+
+    // Assert
+    expect(launchArnsIn(statements, 'us-east-1')).toEqual([]);
+    expect(launchArnsIn(statements, 'us-west-2').length).toBeGreaterThan(0);
+  });
+});
+
 describe('the RDS failback path against the policy', () => {
   const { plan } = readPlan(EXAMPLE_PLAN);
   const statements = policyStatementsForPlan(plan);

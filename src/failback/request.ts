@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import type { RunbookEntry } from '../plan/schema.js';
 import type { NamedService } from '../runbook/executors/types.js';
-import { runbookEntries } from '../runbook/stages.js';
+import { entrySteps, runbookEntries } from '../runbook/stages.js';
 
 export interface FailbackRequesterDeps {
   readonly client: WebClient;
@@ -27,7 +27,7 @@ export interface FailbackRequestInput {
 }
 
 const ec2Steps = (entries: readonly RunbookEntry[]) =>
-  entries.flatMap((e) => ('parallel' in e ? e.parallel : [e])).flatMap((s) => (s.kind === 'ec2' ? [s] : []));
+  entrySteps(entries).flatMap((s) => (s.kind === 'ec2' ? [s] : []));
 
 /**
  * The ec2 resources whose recovery-Region compute the failover brings up and this failback does not stop

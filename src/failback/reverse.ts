@@ -7,6 +7,8 @@ import {
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import type { Resource, ResourceOf, Service } from '../plan/schema.js';
+import { failbackComputeGap } from '../runbook/executors/ec2-failback.js';
+import { entrySteps, runbookEntries } from '../runbook/stages.js';
 import { rds } from './reverse-rds.js';
 import type { FailbackReadiness, LastMove, Move, ReverseItem, ServingRegion } from './types.js';
 
@@ -164,6 +166,27 @@ async function dynamodb(ctx: ReverseCtx, r: ResourceOf<'dynamodb-global-table'>)
   };
 }
 
+/**
+ * Compute needs no replication back, but a failback ec2 step must have something of the primary Region to bring
+ * up (the plan's primaryInstances or primaryLaunchTemplate): without it the failback would stop halfway, data
+ * already home, so the request is blocked until the plan names it. No item when the step can run.
+ */
+function ec2(ctx: ReverseCtx, r: ResourceOf<'ec2'>): ReverseItem | undefined {
+  const [gap] = entrySteps(runbookEntries(ctx.service, 'failback')).flatMap((s) => {
+    const found =
+      s.kind === 'ec2' && s.resource === r.id && failbackComputeGap(r, s.action, ctx.service.primaryRegion);
+    return found ? [found] : [];
+  });
+  if (!gap) return undefined;
+  return {
+    resourceId: r.id,
+    kind: r.kind,
+    status: 'blocked',
+    text: gap.reason,
+    byHand: `${gap.fix}, then Re-check.`,
+  };
+}
+
 async function checkResource(
   ctx: ReverseCtx,
   r: Resource,
@@ -177,6 +200,10 @@ async function checkResource(
       return [await s3(ctx, r), 'unknown'];
     case 'dynamodb-global-table':
       return [await dynamodb(ctx, r), 'unknown'];
+    case 'ec2': {
+      const item = ec2(ctx, r);
+      return item ? [item, 'unknown'] : undefined;
+    }
     default:
       return undefined;
   }

@@ -33,18 +33,21 @@ export const rdsInstance = z.strictObject({
   replicaInstance: z.string().min(1),
 });
 
+const launchTemplate = z.strictObject({
+  id: z.string().regex(/^lt-[0-9a-f]+$/, 'expected a launch template ID'),
+  version: z.string().default('$Latest'),
+});
+
 export const ec2 = z
   .strictObject({
     ...resourceBase,
     kind: z.literal('ec2'),
     primaryInstances: z.array(z.string().regex(/^i-[0-9a-f]+$/, 'expected an EC2 instance ID')).default([]),
     standbyInstances: z.array(z.string().regex(/^i-[0-9a-f]+$/, 'expected an EC2 instance ID')).default([]),
-    launchTemplate: z
-      .strictObject({
-        id: z.string().regex(/^lt-[0-9a-f]+$/, 'expected a launch template ID'),
-        version: z.string().default('$Latest'),
-      })
-      .optional(),
+    launchTemplate: launchTemplate.optional().describe('launch template in the recovery Region'),
+    primaryLaunchTemplate: launchTemplate
+      .optional()
+      .describe('launch template in the primary Region, for failback launches'),
     desiredCapacity: z.number().int().positive().default(1),
     copyTag: z
       .strictObject({ key: z.string().min(1), value: z.string().min(1) })

@@ -47,7 +47,8 @@ const TIERS = [0, 1, 2] as const;
 /**
  * The failback a plan without `runbook.failback` gets: the failover's resource steps in dependency order
  * towards the primary Region — data (Aurora switchover, RDS promotion, DynamoDB and S3 checks), then compute
- * (EC2 steps start the primary instances again when the plan lists them), then traffic (Route 53) last, so
+ * (EC2 steps start the plan's `primaryInstances`, else launch from its `primaryLaunchTemplate`; with neither the
+ * step is kept and refuses to run, and the failback check blocks the request), then traffic (Route 53) last, so
  * DNS never points at the primary Region before its database writes there. Within a tier the failover's
  * order and parallel groups are kept (a group mixing tiers is split by tier). Then its health-check
  * verifications pointed at the primary health checks (those that cannot be are dropped), then one
@@ -57,7 +58,9 @@ export function defaultFailback(service: NamedService): RunbookEntry[] {
   const resourceStep = (step: Step): Step => {
     if (step.kind !== 'ec2') return step;
     const r = service.resources.find((x) => x.id === step.resource);
-    return r?.kind === 'ec2' && r.primaryInstances.length > 0 ? { ...step, action: 'start-instances' } : step;
+    if (r?.kind !== 'ec2') return step;
+    if (r.primaryInstances.length > 0) return { ...step, action: 'start-instances' };
+    return r.primaryLaunchTemplate ? { ...step, action: 'launch-from-ami' } : step;
   };
   const failover = service.runbook.failover.map((entry) => ('parallel' in entry ? entry.parallel : [entry]));
   const ordered: RunbookEntry[] = [];
@@ -130,5 +133,9 @@ export function resourceOf(service: NamedService, step: Step): Resource | undefi
     );
   return found;
 }
+
+/** The steps of runbook entries, parallel groups flattened, in order. */
+export const entrySteps = (entries: readonly RunbookEntry[]): Step[] =>
+  entries.flatMap((e) => ('parallel' in e ? e.parallel : [e]));
 
 export const allSteps = (route: Route): Step[] => route.stages.flatMap((s) => [...s.steps]);

@@ -44,8 +44,58 @@ function stopStatements(ctx: ResourceContext<'ec2'>): PolicyStatementSpec[] {
   ];
 }
 
+type LaunchTemplate = NonNullable<ResourceContext<'ec2'>['resource']['launchTemplate']>;
+
+/** What RunInstances creates in a Region (and tags while it does). */
+const createdIn = (s: ResourceContext<'ec2'>['scope'], region: string) =>
+  ['instance', 'volume', 'network-interface'].map((type) => arn.ec2(s, region, type, '*'));
+
 /**
- * EC2: start standby instances, or launch from the launch template / the copied AMIs. Describe*
+ * RunInstances in one Region: only through the Region's own launch template when there is one (the recovery
+ * Region's `launchTemplate`, the primary's `primaryLaunchTemplate`), else from the AMI copies marked with the
+ * plan's copyTag. `prefix` keeps the statement ids of the two Regions apart.
+ */
+function launchStatements(
+  ctx: ResourceContext<'ec2'>,
+  region: string,
+  template: LaunchTemplate | undefined,
+  prefix: string,
+): PolicyStatementSpec[] {
+  const { scope: s, resource: r } = ctx;
+  const created = createdIn(s, region);
+  const used = [
+    ...['subnet', 'security-group', 'key-pair'].map((type) => arn.ec2(s, region, type, '*')),
+    arn.ec2Unowned(s, region, 'snapshot', '*'),
+  ];
+  const images = [arn.ec2Unowned(s, region, 'image', '*')];
+  if (template) {
+    const lt = arn.ec2(s, region, 'launch-template', template.id);
+    // Everything the launch may touch, but only through this launch template.
+    return [
+      { sid: sid(ctx, `${prefix}LaunchTemplate`), actions: ['ec2:RunInstances'], resources: [lt] },
+      {
+        sid: sid(ctx, `${prefix}LaunchFromTemplate`),
+        actions: ['ec2:RunInstances'],
+        resources: [...created, ...used, ...images],
+        conditions: { ArnEquals: { 'ec2:LaunchTemplate': lt } },
+      },
+    ];
+  }
+  return [
+    { sid: sid(ctx, `${prefix}Launch`), actions: ['ec2:RunInstances'], resources: [...created, ...used] },
+    {
+      sid: sid(ctx, `${prefix}LaunchCopiedImage`),
+      actions: ['ec2:RunInstances'],
+      resources: images,
+      conditions: { StringEquals: { [`aws:ResourceTag/${r.copyTag.key}`]: r.copyTag.value } },
+    },
+  ];
+}
+
+/**
+ * EC2: start standby (failback: primary) instances, or launch: in the recovery Region from its launch template /
+ * the copied AMIs; in the primary Region (failback) only from the plan's `primaryLaunchTemplate` — without one a
+ * failback launch refuses to run (src/runbook/executors/ec2-failback.ts), so nothing is granted there. Describe*
  * calls do not support resource-level permissions and are granted once, on "*", by the caller.
  */
 export function ec2Statements(ctx: ResourceContext<'ec2'>): PolicyStatementSpec[] {
@@ -67,49 +117,15 @@ export function ec2Statements(ctx: ResourceContext<'ec2'>): PolicyStatementSpec[
 
   const launchRegions = [
     ...(launches(ctx.failoverSteps) ? [s.recoveryRegion] : []),
-    ...(launches(ctx.failbackSteps) ? [s.primaryRegion] : []),
+    ...(launches(ctx.failbackSteps) && r.primaryLaunchTemplate ? [s.primaryRegion] : []),
   ];
   if (launchRegions.length === 0) return out;
+  if (launchRegions.includes(s.recoveryRegion))
+    out.push(...launchStatements(ctx, s.recoveryRegion, r.launchTemplate, 'Ec2'));
+  if (launchRegions.includes(s.primaryRegion))
+    out.push(...launchStatements(ctx, s.primaryRegion, r.primaryLaunchTemplate, 'Ec2Failback'));
 
-  const created = launchRegions.flatMap((region) =>
-    ['instance', 'volume', 'network-interface'].map((type) => arn.ec2(s, region, type, '*')),
-  );
-  const used = launchRegions.flatMap((region) => [
-    ...['subnet', 'security-group', 'key-pair'].map((type) => arn.ec2(s, region, type, '*')),
-    arn.ec2Unowned(s, region, 'snapshot', '*'),
-  ]);
-  const images = launchRegions.map((region) => arn.ec2Unowned(s, region, 'image', '*'));
-  const template = r.launchTemplate
-    ? arn.ec2(s, s.recoveryRegion, 'launch-template', r.launchTemplate.id)
-    : undefined;
-
-  if (template && !launchRegions.includes(s.primaryRegion)) {
-    // Everything the launch may touch, but only through this launch template.
-    out.push(
-      { sid: sid(ctx, 'Ec2LaunchTemplate'), actions: ['ec2:RunInstances'], resources: [template] },
-      {
-        sid: sid(ctx, 'Ec2LaunchFromTemplate'),
-        actions: ['ec2:RunInstances'],
-        resources: [...created, ...used, ...images],
-        conditions: { ArnEquals: { 'ec2:LaunchTemplate': template } },
-      },
-    );
-  } else {
-    // Launch from the AMI copies marked with the plan's copyTag (plus the template if any).
-    out.push(
-      {
-        sid: sid(ctx, 'Ec2Launch'),
-        actions: ['ec2:RunInstances'],
-        resources: [...created, ...used, ...(template ? [template] : [])],
-      },
-      {
-        sid: sid(ctx, 'Ec2LaunchCopiedImage'),
-        actions: ['ec2:RunInstances'],
-        resources: images,
-        conditions: { StringEquals: { [`aws:ResourceTag/${r.copyTag.key}`]: r.copyTag.value } },
-      },
-    );
-  }
+  const created = launchRegions.flatMap((region) => createdIn(s, region));
   out.push(
     {
       sid: sid(ctx, 'Ec2TagOnLaunch'),

@@ -3,13 +3,15 @@ import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
   type DescribeInstancesCommandInput,
+  DescribeLaunchTemplatesCommand,
   type Instance,
   RunInstancesCommand,
   type RunInstancesCommandInput,
   StartInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import type { ResourceOf, Step } from '../../plan/schema.js';
-import type { PlannedCall } from '../types.js';
+import type { PlannedCall, Precondition } from '../types.js';
+import { failbackComputeGap } from './ec2-failback.js';
 import type { Facts, Observation, StepContext, StepExecutor } from './types.js';
 
 type Ec2Step = Extract<Step, { kind: 'ec2' }>;
@@ -23,6 +25,9 @@ const res = (ctx: Ctx) => ctx.resource as ResourceOf<'ec2'>;
 /** The instances to start: the recovery Region's standbys (failover) or the primaries (failback). */
 const startable = (ctx: Ctx) =>
   ctx.kind === 'failover' ? res(ctx).standbyInstances : res(ctx).primaryInstances;
+/** The launch template of the Region launched in: the recovery Region's (failover) or the primary's (failback). */
+const template = (ctx: Ctx) =>
+  ctx.kind === 'failover' ? res(ctx).launchTemplate : res(ctx).primaryLaunchTemplate;
 
 /** Same execution and step, same token: RunInstances retried with it launches nothing new. */
 export function clientToken(executionId: string, stepId: string): string {
@@ -66,10 +71,27 @@ async function newestCopy(ctx: Ctx): Promise<{ id: string; created?: string } | 
   return newest?.ImageId ? { id: newest.ImageId, created: String(newest.CreationDate ?? '') } : undefined;
 }
 
+/** Failback: the primary Region's launch template, looked up there (the recovery Region's copies are not used). */
+async function primaryTemplate(ctx: Ctx, id: string): Promise<Precondition> {
+  const ec2 = ctx.clients.forRegion(ctx.targetRegion).ec2;
+  const name = `launch template ${id} in ${ctx.targetRegion}`;
+  try {
+    const out = await ctx.aws.call('ec2:DescribeLaunchTemplates', (abortSignal) =>
+      ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [id] }), { abortSignal }),
+    );
+    const found = out.LaunchTemplates?.[0];
+    return { name, ok: found !== undefined, observed: found?.LaunchTemplateName ?? 'not found' };
+  } catch (error) {
+    if (error instanceof Error && /NotFound|Malformed/.test(error.message))
+      return { name, ok: false, observed: 'not found' };
+    throw error;
+  }
+}
+
 function runInput(ctx: Ctx, count: number, imageId: string | undefined): RunInstancesCommandInput {
-  const template = res(ctx).launchTemplate;
+  const lt = template(ctx);
   return {
-    ...(template ? { LaunchTemplate: { LaunchTemplateId: template.id, Version: template.version } } : {}),
+    ...(lt ? { LaunchTemplate: { LaunchTemplateId: lt.id, Version: lt.version } } : {}),
     ...(imageId ? { ImageId: imageId } : {}),
     MinCount: count,
     MaxCount: count,
@@ -90,11 +112,16 @@ function runInput(ctx: Ctx, count: number, imageId: string | undefined): RunInst
 async function observe(ctx: Ctx): Promise<Observation> {
   const r = res(ctx);
   const action = ctx.step.action;
+  const gap = ctx.kind === 'failback' ? failbackComputeGap(r, action, ctx.targetRegion) : undefined;
+  if (gap) return { state: 'failed', summary: `${gap.reason}. ${gap.fix}` };
   const ids = action === 'launch-from-ami' ? [] : startable(ctx);
   const own = ids.length > 0 ? await describe(ctx, { InstanceIds: ids }) : [];
   const ours = action === 'start-instances' ? [] : await launched(ctx);
-  const needLaunch = action === 'launch-from-ami' || (action === 'set-capacity' && r.launchTemplate);
-  const image = needLaunch ? await newestCopy(ctx) : undefined;
+  const lt = template(ctx);
+  const needLaunch = action === 'launch-from-ami' || (action === 'set-capacity' && lt !== undefined);
+  const failback = ctx.kind === 'failback';
+  const image = needLaunch && !failback ? await newestCopy(ctx) : undefined;
+  const ltCheck = needLaunch && failback && lt ? await primaryTemplate(ctx, lt.id) : undefined;
   const want = action === 'start-instances' ? ids.length : r.desiredCapacity;
   const running = [...own, ...ours].filter((i) => i.State?.Name === 'running').length;
   const pending = [...own, ...ours].filter((i) => i.State?.Name === 'pending').length;
@@ -118,7 +145,8 @@ async function observe(ctx: Ctx): Promise<Observation> {
           },
         ]
       : []),
-    ...(needLaunch
+    ...(ltCheck ? [ltCheck] : []),
+    ...(needLaunch && !failback
       ? [
           {
             name: 'copied AMI in the recovery Region',
@@ -141,13 +169,15 @@ async function observe(ctx: Ctx): Promise<Observation> {
       facts,
       preconditions,
     };
-  if (needLaunch && !image && !r.launchTemplate)
+  if (needLaunch && !image && !lt)
     return {
       state: 'failed',
       summary: `no launch template and no copied AMI in ${ctx.targetRegion}`,
       facts,
       preconditions,
     };
+  if (ltCheck && !ltCheck.ok)
+    return { state: 'failed', summary: `${ltCheck.name}: ${ltCheck.observed}`, facts, preconditions };
   return { state: 'not-started', summary, facts, preconditions };
 }
 
@@ -169,7 +199,7 @@ function plan(ctx: Ctx, observation: Observation | undefined): PlannedCall[] {
   }
   const already = ctx.step.action === 'set-capacity' ? Math.min(startable(ctx).length, r.desiredCapacity) : 0;
   const count = r.desiredCapacity - already;
-  if (ctx.step.action !== 'start-instances' && count > 0 && (r.launchTemplate || image))
+  if (ctx.step.action !== 'start-instances' && count > 0 && (template(ctx) || image))
     calls.push({ client: 'ec2', command: 'RunInstances', region, input: { ...runInput(ctx, count, image) } });
   return calls;
 }
@@ -178,10 +208,13 @@ export const ec2Executor: StepExecutor<Ec2Step> = {
   defaultTimeoutMs: 15 * 60_000,
   describe(ctx) {
     const r = res(ctx);
+    const lt = template(ctx);
+    if (ctx.kind === 'failback' && failbackComputeGap(r, ctx.step.action, ctx.targetRegion))
+      return `Bring ${r.id} up in ${ctx.targetRegion} (${ctx.step.action}): not possible, the plan names nothing of it there`;
     if (ctx.step.action === 'start-instances')
       return `Start ${startable(ctx).join(', ')} in ${ctx.targetRegion}`;
     if (ctx.step.action === 'launch-from-ami')
-      return `Launch ${r.desiredCapacity} instance(s) of ${r.id} in ${ctx.targetRegion} from ${r.launchTemplate ? `launch template ${r.launchTemplate.id}` : 'the newest copied AMI'}`;
+      return `Launch ${r.desiredCapacity} instance(s) of ${r.id} in ${ctx.targetRegion} from ${lt ? `launch template ${lt.id}` : 'the newest copied AMI'}`;
     return `Bring ${r.id} to ${r.desiredCapacity} running instance(s) in ${ctx.targetRegion} (standbys first, then launches)`;
   },
   irreversible: () => false,

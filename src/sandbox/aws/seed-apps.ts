@@ -6,7 +6,10 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 
-/** Running primaries, stopped standbys, the golden AMI and its tagged copies, the recovery launch template. */
+/**
+ * Running primaries, stopped standbys, the golden AMI and its tagged copies, the recovery launch template and,
+ * when the plan names one, the primary Region's (on the golden AMI).
+ */
 export function seedEc2(w: World, name: string, svc: Service, r: ResourceOf<'ec2'>): void {
   const now = w.time.now();
   const { primaryRegion: pr, recoveryRegion: rr } = svc;
@@ -32,6 +35,15 @@ export function seedEc2(w: World, name: string, svc: Service, r: ResourceOf<'ec2
       privateIp: `10.0.${i}.${10 + i}`,
     });
   });
+  if (r.primaryLaunchTemplate)
+    w.ec2.launchTemplates.push({
+      id: r.primaryLaunchTemplate.id,
+      name: `${r.id}-primary`,
+      region: pr,
+      createdAt: now - 30 * DAY,
+      defaultVersion: 1,
+      versions: [{ number: 1, imageId: goldenAmi, instanceType: 'm6i.large', createdAt: now - 30 * DAY }],
+    });
   const tags = { [r.copyTag.key]: r.copyTag.value };
   let latestCopy = '';
   for (let d = 2; d >= 0; d--) {
