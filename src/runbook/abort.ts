@@ -1,4 +1,5 @@
 import type { ExecutionRecord } from '../domain/records.js';
+import type { Step } from '../plan/schema.js';
 import { type StepEnv, stepContext } from './drive-step.js';
 import { errorText } from './executors/call.js';
 import { type ExecutorRegistry, executorFor } from './executors/index.js';
@@ -9,10 +10,45 @@ type Env = Pick<StepEnv, 'route' | 'kind' | 'mode' | 'aws' | 'clock' | 'callTime
   readonly executors: ExecutorRegistry;
 };
 
+/** How a resource's line reads once its step is done, not done, or unconfirmed, and the Region each names. */
+interface Wording {
+  readonly doneRegion: string;
+  readonly leftRegion: string;
+  done(why: string): string;
+  left(why: string): string;
+  unknown(why: string): string;
+}
+
+/**
+ * A step moves its resource from the source into the target Region's hands, except a failback's ec2
+ * `stop-recovery`: it stops, in the recovery Region (the failback's source), what the failover started there.
+ */
+function wording(step: Step & { readonly resource: string }, source: string, target: string): Wording {
+  const r = step.resource;
+  if (step.kind === 'ec2' && step.action === 'stop-recovery') {
+    const what = `${r}: the instances the failover started in ${source}`;
+    return {
+      doneRegion: source,
+      leftRegion: source,
+      done: (why) => `${what} are stopped (${why})`,
+      left: (why) => `${what} were not stopped by this failback (${why})`,
+      unknown: (why) => `${what} may be stopping, check them (${why})`,
+    };
+  }
+  return {
+    doneRegion: target,
+    leftRegion: source,
+    done: (why) => `${r}: in ${target}'s hands (${why})`,
+    left: (why) => `${r}: still in ${source}'s hands (${why})`,
+    unknown: (why) => `${r}: between ${source} and ${target}, check it (${why})`,
+  };
+}
+
 /**
  * Which Region each resource the runbook touches is in the hands of, stated plainly. Finished steps
  * moved theirs; steps never started left theirs; a step started but not confirmed is observed now
- * (read-only calls) and reported as AWS shows it.
+ * (read-only calls) and reported as AWS shows it. A `stop-recovery` step reports what it stopped in the
+ * recovery Region instead.
  */
 export async function abortSummary(
   env: Env,
@@ -27,13 +63,14 @@ export async function abortSummary(
     if (!('resource' in step)) continue;
     const rec = e.steps[step.id];
     const base = { resourceId: step.resource, stepId: step.id, kind: step.kind };
+    const say = wording(step, source, target);
     const state = rec?.state ?? 'pending';
     if (state === 'succeeded') {
       resources.push({
         ...base,
         status: 'moved',
-        region: target,
-        text: `${step.resource}: in ${target}'s hands (step ${step.id} completed)`,
+        region: say.doneRegion,
+        text: say.done(`step ${step.id} completed`),
       });
       continue;
     }
@@ -42,8 +79,8 @@ export async function abortSummary(
       resources.push({
         ...base,
         status: 'unchanged',
-        region: source,
-        text: `${step.resource}: still in ${source}'s hands (${why})`,
+        region: say.leftRegion,
+        text: say.left(why),
       });
       continue;
     }
@@ -54,21 +91,21 @@ export async function abortSummary(
         resources.push({
           ...base,
           status: 'moved',
-          region: target,
-          text: `${step.resource}: in ${target}'s hands (${obs.summary})`,
+          region: say.doneRegion,
+          text: say.done(obs.summary),
         });
       else if (obs.state === 'not-started' || obs.state === 'blocked')
         resources.push({
           ...base,
           status: 'unchanged',
-          region: source,
-          text: `${step.resource}: still in ${source}'s hands (${obs.summary})`,
+          region: say.leftRegion,
+          text: say.left(obs.summary),
         });
       else
         resources.push({
           ...base,
           status: 'unknown',
-          text: `${step.resource}: between ${source} and ${target}, check it (${obs.summary})`,
+          text: say.unknown(obs.summary),
         });
     } catch (error) {
       resources.push({

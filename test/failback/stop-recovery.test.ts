@@ -10,8 +10,11 @@ const worlds = worldPerTest();
 const EXAMPLE = readFileSync('dr-plan.example.yml', 'utf8');
 const NOTICE = '          message: Payments now serve from us-west-2.\n          estimate: 5s\n';
 
-/** payments with its own failback: data, compute and DNS home, then the recovery compute stopped. */
-const withStop = (): Plan =>
+const DNS_HOME = '        - { id: dns-home, kind: route53, resource: payments-dns }';
+const STOP = '        - { id: stop-usw2-api, kind: ec2, resource: payments-api, action: stop-recovery }';
+
+/** payments with its own failback: data, compute and DNS home, then (or before DNS) the recovery compute stopped. */
+const withStop = (stopBeforeDns = false): Plan =>
   parsePlan(
     EXAMPLE.replace(
       NOTICE,
@@ -20,8 +23,7 @@ const withStop = (): Plan =>
         '      failback:',
         '        - { id: db-home, kind: aurora-global, resource: payments-db }',
         '        - { id: api-home, kind: ec2, resource: payments-api, action: start-instances }',
-        '        - { id: dns-home, kind: route53, resource: payments-dns }',
-        '        - { id: stop-usw2-api, kind: ec2, resource: payments-api, action: stop-recovery }',
+        ...(stopBeforeDns ? [STOP, DNS_HOME] : [DNS_HOME, STOP]),
         '',
       ].join('\n'),
     ),
@@ -125,6 +127,39 @@ describe('stop-recovery: failback stops the compute the failover started, when t
     );
     expect(stops(w)).toEqual([]);
     expect(Object.values(await statesIn(w, 'us-west-2', launched))).toEqual(['running', 'running']);
+  }, 30_000);
+
+  it('says in the abort summary that stop-recovery stopped instances in us-west-2, not that us-east-1 holds them', async () => {
+    // Prepare: the stop runs before DNS moves, and moving DNS fails
+    const world = await worlds.start({ plan: withStop(true) });
+    const w = world;
+    const { launched, origin } = await failedOver(w);
+    w.cloud.faults.failOperation('route53:UpdateHealthCheck', {
+      times: 1,
+      error: 'InvalidInput',
+      status: 400,
+    });
+    const paused = await runner(w, { origin }).run((await approvedFailback(w, 'payments')).id);
+    expect(paused.pausedAtStep).toBe('dns-home');
+
+    // Act
+    const aborted = await runner(w, { origin }).decide(paused.id, 'abort', 'U0BOB');
+
+    // Assert
+    const summary = aborted.abortSummary;
+    expect(summary?.text.split('\n')).toEqual(
+      expect.arrayContaining(
+        [
+          "payments-api: in us-east-1's hands (step api-home completed)",
+          'payments-api: the instances the failover started in us-west-2 are stopped (step stop-usw2-api completed)',
+        ].map((line) => `• ${line}`),
+      ),
+    );
+    expect(summary?.resources.find((r) => r.stepId === 'stop-usw2-api')).toMatchObject({
+      status: 'moved',
+      region: 'us-west-2',
+    });
+    expect(Object.values(await statesIn(w, 'us-west-2', launched))).toEqual(['stopped', 'stopped']);
   }, 30_000);
 
   it('refuses a plan that puts stop-recovery in runbook.failover', () => {
