@@ -5,6 +5,7 @@ import { formatDuration } from '../../src/readiness/format.js';
 import { escapeText, truncate } from '../escape.js';
 import { ActionId, BlockId } from '../ids.js';
 import { slackDate } from '../readiness/format.js';
+import { simulated, simulatedDurations } from '../simulated.js';
 
 export interface Message {
   readonly text: string;
@@ -67,9 +68,6 @@ function stepLine(s: DrillStepRecord, now: number, timeline: Timeline): string {
   return `${STEP_EMOJI[s.state]} \`${escapeText(s.resourceId)}\` ${escapeText(s.kind)}${figures.length ? ` — ${figures.join(', ')}` : ''}${cleaned}${detail}${error}${cleanupError}`;
 }
 
-/** " (simulated AWS at 60x)" after figures that are not wall-clock time; empty for real ones. */
-export const simulated = (timeNote: string | undefined) => (timeNote ? ` _(${escapeText(timeNote)})_` : '');
-
 function actions(drill: Drill): ActionsBlock | undefined {
   if (drill.state === 'pendingApproval')
     return {
@@ -127,10 +125,7 @@ export function drillCard(drill: Drill, now: number, timeline: Timeline = wallTi
     steps.length > 0
   ) {
     blocks.push(section(steps.map((x) => stepLine(x, now, timeline)).join('\n')));
-    if (timeline.note)
-      blocks.push(
-        context(`:information_source: Durations are ${escapeText(timeline.note)}, not measured on real AWS.`),
-      );
+    if (timeline.note) blocks.push(context(simulatedDurations(timeline.note)));
   }
   const r = drill.result;
   if (r) {

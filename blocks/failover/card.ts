@@ -2,10 +2,12 @@ import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { Preconditions } from '../../src/approval/preconditions.js';
 import type { FailoverRequest } from '../../src/approval/types.js';
 import type { ExecutionRecord, StepRecord, StepState } from '../../src/domain/records.js';
+import { type Timeline, wallTimeline } from '../../src/domain/timeline.js';
 import { formatDuration } from '../../src/readiness/format.js';
 import { escapeText, truncate } from '../escape.js';
 import { ActionId, BlockId } from '../ids.js';
 import { slackDate } from '../readiness/format.js';
+import { simulatedDurations } from '../simulated.js';
 import { context, fitSection, type Message, MODE_TITLE, section, stageNumbers, who } from './format.js';
 
 export interface CardStep {
@@ -28,6 +30,8 @@ export interface FailoverCardModel {
   /** What the plan in force accepts that approvers must know before approving (e.g. acceptStandalone). */
   readonly planNotes?: readonly string[];
   readonly now: number;
+  /** How step durations are reckoned (default: wall clock); when it has a note (the sandbox) the card shows it. */
+  readonly timeline?: Timeline;
 }
 
 const STATE_LINE: Record<ExecutionRecord['state'], string> = {
@@ -59,7 +63,7 @@ const STEP_WORD: Record<StepState, string> = {
 
 const PRECONDITION_EMOJI = { pass: ':white_check_mark:', warn: ':warning:', fail: ':x:' } as const;
 
-function stepLine(step: CardStep, stage: number, now: number): string {
+function stepLine(step: CardStep, stage: number, now: number, timeline: Timeline): string {
   const r = step.record;
   const state: StepState = r?.state ?? 'pending';
   const started = r?.startedAtMs;
@@ -67,8 +71,8 @@ function stepLine(step: CardStep, stage: number, now: number): string {
     started === undefined
       ? ''
       : r?.finishedAtMs !== undefined
-        ? ` in ${formatDuration(r.finishedAtMs - started)}`
-        : ` for ${formatDuration(Math.max(0, now - started))}`;
+        ? ` in ${formatDuration(timeline.elapsed(started, r.finishedAtMs))}`
+        : ` for ${formatDuration(Math.max(0, timeline.elapsed(started, now)))}`;
   const attempts = r && r.attempts > 1 ? ` (attempt ${r.attempts})` : '';
   const error = state === 'failed' && r?.error ? `\n      ↳ _${escapeText(truncate(r.error, 300))}_` : '';
   return `${STEP_EMOJI[state]} ${stage}. \`${escapeText(step.id)}\` ${STEP_WORD[state]}${duration}${attempts}${error}`;
@@ -206,9 +210,13 @@ export function failoverCard(model: FailoverCardModel): Message {
     execution.state !== 'expired'
   ) {
     const stages = stageNumbers(model.steps);
+    const timeline = model.timeline ?? wallTimeline;
     blocks.push(
-      section(fitSection(model.steps.map((step, i) => stepLine(step, stages[i] ?? i + 1, model.now)))),
+      section(
+        fitSection(model.steps.map((step, i) => stepLine(step, stages[i] ?? i + 1, model.now, timeline))),
+      ),
     );
+    if (timeline.note) blocks.push(context(simulatedDurations(timeline.note)));
   }
   if (execution.state === 'pausedByFailedStep')
     blocks.push(

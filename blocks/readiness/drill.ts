@@ -1,7 +1,7 @@
 import type { DrillStanding } from '../../src/drills/standing.js';
 import { formatDuration } from '../../src/readiness/format.js';
-import { simulated } from '../drills/card.js';
 import { escapeText, truncate } from '../escape.js';
+import { simulated } from '../simulated.js';
 import { slackDate } from './format.js';
 
 /** The latest drill and its figures against the targets, and whether a passed drill is due, in mrkdwn. */

@@ -4,6 +4,7 @@ import type { Message } from '../../blocks/failover/format.js';
 import type { Stores } from '../adapters/store/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { ExecutionRecord } from '../domain/records.js';
+import type { Timeline } from '../domain/timeline.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import { runbookEntries } from '../runbook/stages.js';
@@ -18,6 +19,8 @@ export interface CardDeps {
   readonly requests: RequestStore;
   readonly getPlan: () => Plan;
   readonly clock: Clock;
+  /** How step durations are reckoned (default: the clock). */
+  readonly timeline?: Timeline;
   readonly logger: Logger;
 }
 
@@ -77,6 +80,7 @@ export function createCards(deps: CardDeps) {
       ...(preconditions ? { preconditions } : {}),
       ...(planNotes.length > 0 ? { planNotes } : {}),
       now: deps.clock.now(),
+      ...(deps.timeline ? { timeline: deps.timeline } : {}),
     });
     return { request, message };
   };

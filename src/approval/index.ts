@@ -7,6 +7,7 @@ import { usergroupMembers } from '../audit/slack.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
 import type { InFlight } from '../domain/inflight.js';
+import type { Timeline } from '../domain/timeline.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import type { ReadinessService } from '../readiness/service.js';
@@ -39,6 +40,8 @@ export interface FailoverFeatureDeps {
   readonly client: WebClient;
   readonly getPlan: () => Plan;
   readonly clock: Clock;
+  /** How the progress card reckons step durations (default: the clock; the sandbox: simulated AWS time, labelled). */
+  readonly timeline?: Timeline;
   readonly logger: Logger;
   readonly inflight: InFlight;
   /** The runbook engine; a getter because the engine needs this feature's onChange to be built. */
@@ -76,6 +79,7 @@ export function createFailoverFeature(deps: FailoverFeatureDeps) {
     requests: requestStore,
     getPlan: deps.getPlan,
     clock: deps.clock,
+    ...(deps.timeline ? { timeline: deps.timeline } : {}),
     logger: deps.logger,
   });
   const runner: RunnerPort = {

@@ -77,6 +77,7 @@ export function wireOperations(deps: OperationsDeps): Operations {
     client: deps.client,
     logger,
     inflight,
+    ...(deps.timeline ? { timeline: deps.timeline } : {}),
     runner: () => {
       if (!runner) throw new Error('the runbook engine is not started');
       return runner;

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failoverCard } from '../../blocks/failover/card.js';
+import type { FailoverRequest } from '../../src/approval/types.js';
 import { manualClock } from '../../src/domain/clock.js';
 import { DURATIONS } from '../../src/sandbox/aws/durations.js';
 import { createSimTime, simulatedTimeline } from '../../src/sandbox/aws/time.js';
@@ -21,6 +23,57 @@ describe('the simulated timeline', () => {
     expect(dataAge).toBe(3 * 3_600_000 + 60_000);
     expect(restore).toBe(12 * 60_000);
     expect(timeline.note).toBe('simulated AWS at 60x');
+  });
+});
+
+describe('the failover progress card on a simulated timeline', () => {
+  const request: FailoverRequest = {
+    id: 'exec-1',
+    service: 'accounts',
+    mode: 'unplanned',
+    requestedBy: 'U0ALICE',
+    reason: 'us-east-1 is down',
+    planHash: 'h',
+    digest: 'd',
+    createdAtMs: 0,
+    deadlineMs: 60_000,
+    approvalsRequired: 1,
+    source: 'slack',
+    channel: 'C0ACCOUNTS',
+  };
+  const model = {
+    request,
+    execution: { state: 'completed' as const, startedAtMs: 1_000, finishedAtMs: 6_000 },
+    approvers: ['U0BOB'],
+    steps: [
+      {
+        id: 'promote-replica',
+        record: { state: 'succeeded' as const, startedAtMs: 1_000, finishedAtMs: 6_000, attempts: 1 },
+      },
+    ],
+    now: 7_000,
+  };
+
+  it('shows step durations in simulated time and says so', () => {
+    // Prepare
+    const clock = manualClock(0);
+    const timeline = simulatedTimeline(createSimTime(clock, 120), 0);
+
+    // Act
+    const card = JSON.stringify(failoverCard({ ...model, timeline }).blocks);
+
+    // Assert: 5 clock seconds at 120x are the model's 10 minutes.
+    expect(card).toContain('done in 10 min');
+    expect(card).toContain('Durations are simulated AWS at 120x');
+  });
+
+  it('shows wall-clock durations without a note against real AWS', () => {
+    // Act
+    const card = JSON.stringify(failoverCard(model).blocks);
+
+    // Assert
+    expect(card).toContain('done in 5 s');
+    expect(card).not.toContain('simulated');
   });
 });
 
