@@ -2,6 +2,7 @@ import type { ServiceReadiness } from '../../src/readiness/engine.js';
 import { formatDuration, formatMeasure } from '../../src/readiness/format.js';
 import type { Check, Verdict } from '../../src/readiness/types.js';
 import { escapeText } from '../escape.js';
+import { simulatedDrillTimings } from '../simulated.js';
 
 export const VERDICT_EMOJI: Record<Verdict, string> = {
   ready: ':large_green_circle:',
@@ -37,7 +38,10 @@ export function rpoLine(result: ServiceReadiness): string {
 
 export function rtoLine(result: ServiceReadiness): string {
   const { estimate, targetMs, verdict } = result.rto;
-  const measured = estimate.measuredSteps > 0 ? `, ${estimate.measuredSteps} step(s) from drills` : '';
+  const measured =
+    estimate.measuredSteps > 0
+      ? `, ${estimate.measuredSteps} step(s) from drills${simulatedDrillTimings(estimate.timeNote)}`
+      : '';
   return `${VERDICT_EMOJI[verdict]} RTO ≈ ${formatDuration(estimate.ms)} / target ${formatDuration(targetMs)}${measured}`;
 }
 

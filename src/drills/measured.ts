@@ -52,6 +52,7 @@ export function createMeasuredDurations(
         ?.steps.find((s) => s.kind === kind && s.resourceId === step.resource && s.state === 'ready');
       return measured?.rtoMs;
     },
+    timeNote: (service) => latest.get(service)?.timeNote,
     async refresh() {
       for (const service of Object.keys(getPlan().services)) {
         const [newest] = await stores.results(service, 1);

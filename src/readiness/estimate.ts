@@ -5,6 +5,8 @@ import type { Check, NamedService } from './types.js';
 export interface StepDurations {
   /** Latest measured duration of the step in ms, or undefined if it never ran. */
   latest(service: string, stepId: string): number | undefined;
+  /** Set when the service's measured durations are not wall-clock time, e.g. "simulated AWS at 60x" (the sandbox). */
+  timeNote?(service: string): string | undefined;
 }
 
 export const noStepDurations: StepDurations = { latest: () => undefined };
@@ -23,6 +25,8 @@ export interface RtoEstimate {
   readonly path: readonly StepEstimate[];
   /** How many path steps use a measured drill duration. */
   readonly measuredSteps: number;
+  /** The measured durations' note when they are not wall-clock time (the sandbox); absent without measured steps. */
+  readonly timeNote?: string;
 }
 
 export interface RpoEstimate {
@@ -67,10 +71,13 @@ export function estimateRunbook(
       path.push(estimateStep(service, entry, stepEstimate, durations));
     }
   }
+  const measuredSteps = path.filter((s) => s.source === 'measured').length;
+  const timeNote = measuredSteps > 0 ? durations.timeNote?.(service) : undefined;
   return {
     ms: path.reduce((sum, s) => sum + s.ms, 0),
     path,
-    measuredSteps: path.filter((s) => s.source === 'measured').length,
+    measuredSteps,
+    ...(timeNote ? { timeNote } : {}),
   };
 }
 

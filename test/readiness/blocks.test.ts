@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ActionId } from '../../blocks/ids.js';
 import { serviceStatusMessage } from '../../blocks/readiness/service.js';
 import { readinessHomeView, statusSummaryMessage } from '../../blocks/readiness/summary.js';
+import type { ServiceReadiness } from '../../src/readiness/engine.js';
 import { validateBlocks, validateView } from '../../src/sandbox/slack/blockkit.js';
 import { largeReadiness, paymentsReadiness } from './fixtures.js';
 
@@ -46,6 +47,27 @@ describe('readiness blocks', () => {
     expect(json).toMatch(/\*Ready:\* .*\d+ × ec2 \(\d+ checks\)/);
     expect(json).toContain('res-000');
     expect(message.text.length).toBeLessThanOrEqual(3_000);
+  });
+
+  it('labels an RTO estimate built on simulated drill timings, and only that one', () => {
+    // Prepare
+    const real = paymentsReadiness();
+    const sandbox: ServiceReadiness = {
+      ...real,
+      rto: { ...real.rto, estimate: { ...real.rto.estimate, timeNote: 'simulated AWS at 60x' } },
+    };
+
+    // Act
+    const labelled = serviceStatusMessage(sandbox);
+    const unlabelled = serviceStatusMessage(real);
+
+    // Assert
+    expect(JSON.stringify(labelled.blocks)).toContain(
+      '1 step(s) from drills _(drill timings in simulated AWS at 60x)_',
+    );
+    expect(labelled.text).toContain('(drill timings in simulated AWS at 60x)');
+    expect(JSON.stringify(unlabelled.blocks)).toContain('1 step(s) from drills');
+    expect(JSON.stringify(unlabelled)).not.toContain('simulated');
   });
 
   it('lists more not-ready resources than fit by name in one overflow row', () => {

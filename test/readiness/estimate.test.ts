@@ -50,6 +50,26 @@ describe('RTO estimate', () => {
       'flip-dns:default',
     ]);
     expect(estimate.measuredSteps).toBe(2);
+    expect(estimate).not.toHaveProperty('timeNote');
+  });
+
+  it("carries the drill durations' time note when it uses them, and only then", () => {
+    // Prepare: the sandbox's drills measured start-api in simulated time.
+    const durations = {
+      latest: (_service: string, step: string) => (step === 'start-api' ? 9 * MIN : undefined),
+      timeNote: () => 'simulated AWS at 60x',
+    };
+    const unmeasured = runbook.filter((e) => !('parallel' in e));
+
+    // Act
+    const estimate = estimateRunbook('payments', runbook, 2 * MIN, durations);
+    const plain = estimateRunbook('payments', unmeasured, 2 * MIN, durations);
+
+    // Assert
+    expect(estimate.measuredSteps).toBe(1);
+    expect(estimate.timeNote).toBe('simulated AWS at 60x');
+    expect(plain.measuredSteps).toBe(0);
+    expect(plain).not.toHaveProperty('timeNote');
   });
 });
 

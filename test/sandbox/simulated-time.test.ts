@@ -85,7 +85,7 @@ describe('drill figures in the sandbox are simulated AWS time, and say so', () =
   });
   afterAll(() => sandbox?.close());
 
-  it('reports the RTO of an RDS restore drill as the time the simulated AWS took, labelled on the card and in the audit log', async () => {
+  it('reports the RTO of an RDS restore drill as the time the simulated AWS took, labelled on the card, in the audit log and in the /dr status estimate', async () => {
     // Prepare
     const { drills } = sandbox.bot;
     const requested = await drills.requests.request({
@@ -124,5 +124,18 @@ describe('drill figures in the sandbox are simulated AWS time, and say so', () =
     ]);
     const standing = await drills.standing('accounts');
     expect(standing.last).toMatchObject({ rtoMs: result?.rtoMs, timeNote: `simulated AWS at ${SCALE}x` });
+
+    // The RTO estimate of /dr status now uses the drill's simulated check-sessions timing, and says so
+    // (refresh first: the drill feature may look the result up before it is stored, so a fresh result
+    // reaches the estimate only on the next refresh).
+    await drills.durations.refresh();
+    await sandbox.slack.sendSlashCommand({
+      userId: 'U0BOB',
+      channelId: 'C0ACCOUNTS',
+      text: 'status accounts',
+    });
+    await expect
+      .poll(() => JSON.stringify(sandbox.slack.ephemerals('U0BOB').map((m) => m.blocks)), { timeout: 20_000 })
+      .toContain(`step(s) from drills _(drill timings in simulated AWS at ${SCALE}x)_`);
   }, 60_000);
 });
