@@ -235,6 +235,70 @@ describe('compliance report', () => {
     expect(JSON.stringify(message.blocks)).toContain('not measured in this period');
   });
 
+  it('labels drill figures reckoned in simulated time, in the Slack message and the Markdown', async () => {
+    // Prepare: two sandbox drills, their figures in simulated AWS time.
+    const drill = (rtoMs: number, rpoMs: number): AuditEventInput => ({
+      type: 'drill.completed',
+      actor: 'lifeboat',
+      service: 'payments',
+      details: { rtoMs, rpoMs, timeNote: 'simulated AWS at 60x' },
+    });
+    const { log } = await logOf([
+      [FROM + DAY, drill(600_000, 30_000)],
+      [FROM + 2 * DAY, drill(1_200_000, 90_000)],
+    ]);
+
+    // Act
+    const report = await compute(log);
+    const blocks = JSON.stringify(reportMessage(report, 'file attached').blocks);
+    const markdown = reportMarkdown(report);
+
+    // Assert
+    const payments = report.services.find((s) => s.service === 'payments');
+    expect(payments?.drills.map((d) => d.timeNote)).toEqual(['simulated AWS at 60x', 'simulated AWS at 60x']);
+    expect(blocks).toContain(
+      'RTO: worst 20m, latest 20m over 2 drills (simulated AWS at 60x) (target 15m) — MISSED target',
+    );
+    expect(blocks).toContain('RPO: worst 1m 30s, latest 1m 30s over 2 drills (simulated AWS at 60x)');
+    expect(markdown).toContain('Measured RTO: worst 20m, latest 20m over 2 drills (simulated AWS at 60x)');
+    expect(markdown).toContain('| 10m (simulated AWS at 60x) | 30s (simulated AWS at 60x) |');
+  });
+
+  it('labels only the figures that carry a time note when real and simulated drills mix', async () => {
+    // Prepare: a drill against AWS, then one in the sandbox.
+    const { log } = await logOf([
+      [
+        FROM + DAY,
+        { type: 'drill.completed', actor: 'lifeboat', service: 'payments', details: { rtoMs: 1_200_000 } },
+      ],
+      [
+        FROM + 2 * DAY,
+        {
+          type: 'drill.completed',
+          actor: 'lifeboat',
+          service: 'payments',
+          details: { rtoMs: 600_000, timeNote: 'simulated AWS at 60x' },
+        },
+      ],
+    ]);
+
+    // Act
+    const report = await compute(log);
+    const markdown = reportMarkdown(report);
+
+    // Assert
+    const payments = report.services.find((s) => s.service === 'payments');
+    expect(payments?.rto).toEqual({
+      worstMs: 1_200_000,
+      latestMs: 600_000,
+      samples: 2,
+      latestNote: 'simulated AWS at 60x',
+      withinTarget: false,
+    });
+    expect(markdown).toContain('Measured RTO: worst 20m, latest 10m (simulated AWS at 60x) over 2 drills');
+    expect(markdown).toContain('| 20m | not measured |');
+  });
+
   it('escapes user text in the Slack blocks and the Markdown and stays within Block Kit limits', async () => {
     // Prepare
     const { log } = await logOf([

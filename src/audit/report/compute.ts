@@ -151,12 +151,14 @@ export function createReportAccumulator(
           const rtoMs = num(d, 'rtoMs');
           const rpoMs = num(d, 'rpoMs');
           const reason = text(d, 'reason');
+          const timeNote = text(d, 'timeNote');
           s.drills.push({
             at: entry.at,
             outcome: passed ? 'passed' : 'failed',
             ...(rtoMs !== undefined ? { rtoMs } : {}),
             ...(rpoMs !== undefined ? { rpoMs } : {}),
             ...(reason ? { reason } : {}),
+            ...(timeNote ? { timeNote } : {}),
           });
           return;
         }
@@ -205,11 +207,11 @@ export function createReportAccumulator(
             ...(executionId ? { executionId } : {}),
           }));
         const rto = measured(
-          s.drills.map((d) => d.rtoMs),
+          s.drills.map((d) => ({ ms: d.rtoMs, timeNote: d.timeNote })),
           targets?.rtoMs,
         );
         const rpo = measured(
-          s.drills.map((d) => d.rpoMs),
+          s.drills.map((d) => ({ ms: d.rpoMs, timeNote: d.timeNote })),
           targets?.rpoMs,
         );
         const r = s.readiness;
@@ -243,14 +245,26 @@ export function createReportAccumulator(
   };
 }
 
-function measured(values: readonly (number | undefined)[], target: number | undefined): Measured | undefined {
-  const samples = values.filter((v): v is number => v !== undefined);
-  if (samples.length === 0) return undefined;
-  const worstMs = Math.max(...samples);
+interface Sample {
+  readonly ms: number;
+  readonly timeNote?: string | undefined;
+}
+
+/** Worst and latest of the drills' figures, each with its drill's time note when it has one. */
+function measured(
+  values: readonly { readonly ms?: number | undefined; readonly timeNote?: string | undefined }[],
+  target: number | undefined,
+): Measured | undefined {
+  const samples = values.filter((v): v is Sample => v.ms !== undefined);
+  const latest = samples.at(-1);
+  if (!latest) return undefined;
+  const worst = samples.reduce((a, b) => (b.ms > a.ms ? b : a));
   return {
-    worstMs,
-    latestMs: samples.at(-1) as number,
+    worstMs: worst.ms,
+    latestMs: latest.ms,
     samples: samples.length,
-    ...(target !== undefined ? { withinTarget: worstMs <= target } : {}),
+    ...(worst.timeNote ? { worstNote: worst.timeNote } : {}),
+    ...(latest.timeNote ? { latestNote: latest.timeNote } : {}),
+    ...(target !== undefined ? { withinTarget: worst.ms <= target } : {}),
   };
 }

@@ -12,18 +12,34 @@ export function formatDuration(ms: number): string {
   return m % 60 === 0 ? `${h}h` : `${h}h ${m % 60}m`;
 }
 
+/** " (simulated AWS at 60x)" after a figure that is not wall-clock time; `escapeNote` renders the note's text. */
+export function timeNoteSuffix(timeNote: string | undefined, escapeNote: (text: string) => string): string {
+  return timeNote ? ` (${escapeNote(timeNote)})` : '';
+}
+
+/**
+ * "RTO: worst 20m, latest 10m over 2 drills (target 15m) — MISSED target". A figure whose drill's time is
+ * not wall-clock time (the sandbox) carries its note; one shared by both figures is said once, after them.
+ */
 export function formatMeasured(
   label: string,
   value: Measured | undefined,
   targetMs: number | undefined,
+  escapeNote: (text: string) => string = (text) => text,
 ): string {
   const target = targetMs === undefined ? 'no target in the plan' : `target ${formatDuration(targetMs)}`;
   if (!value) return `${label}: not measured in this period (${target})`;
   const verdict =
     value.withinTarget === undefined ? '' : value.withinTarget ? ' — within target' : ' — MISSED target';
-  const latest =
-    value.samples > 1 ? `, latest ${formatDuration(value.latestMs)} over ${value.samples} drills` : '';
-  return `${label}: worst ${formatDuration(value.worstMs)}${latest} (${target})${verdict}`;
+  const note = (timeNote: string | undefined) => timeNoteSuffix(timeNote, escapeNote);
+  if (value.samples <= 1)
+    return `${label}: worst ${formatDuration(value.worstMs)}${note(value.worstNote)} (${target})${verdict}`;
+  const shared = value.worstNote === value.latestNote;
+  const worst = `worst ${formatDuration(value.worstMs)}${shared ? '' : note(value.worstNote)}`;
+  const latest = shared
+    ? `latest ${formatDuration(value.latestMs)} over ${value.samples} drills${note(value.latestNote)}`
+    : `latest ${formatDuration(value.latestMs)}${note(value.latestNote)} over ${value.samples} drills`;
+  return `${label}: ${worst}, ${latest} (${target})${verdict}`;
 }
 
 export function drillsLine(report: ServiceReport): string {

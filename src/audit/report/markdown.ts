@@ -1,4 +1,11 @@
-import { drillsLine, formatDuration, formatMeasured, operationLine, readinessLine } from './format.js';
+import {
+  drillsLine,
+  formatDuration,
+  formatMeasured,
+  operationLine,
+  readinessLine,
+  timeNoteSuffix,
+} from './format.js';
 import type { ComplianceReport } from './types.js';
 
 /** Escapes Markdown control characters in text that came from users or AWS. */
@@ -21,15 +28,16 @@ export function reportMarkdown(report: ComplianceReport): string {
     lines.push(`## ${escapeMarkdown(s.service)}`, '');
     if (!s.targets) lines.push('_This service is no longer in the DR plan._', '');
     lines.push(`- ${drillsLine(s)}`);
-    lines.push(`- ${formatMeasured('Measured RTO', s.rto, s.targets?.rtoMs)}`);
-    lines.push(`- ${formatMeasured('Measured RPO', s.rpo, s.targets?.rpoMs)}`);
+    lines.push(`- ${formatMeasured('Measured RTO', s.rto, s.targets?.rtoMs, escapeMarkdown)}`);
+    lines.push(`- ${formatMeasured('Measured RPO', s.rpo, s.targets?.rpoMs, escapeMarkdown)}`);
     lines.push(`- ${readinessLine(s)}`);
     lines.push('');
     if (s.drills.length > 0) {
       lines.push('### Drills', '', '| when | outcome | RTO | RPO | note |', '|---|---|---|---|---|');
       for (const d of s.drills) {
-        const rto = d.rtoMs === undefined ? 'not measured' : formatDuration(d.rtoMs);
-        const rpo = d.rpoMs === undefined ? 'not measured' : formatDuration(d.rpoMs);
+        const note = timeNoteSuffix(d.timeNote, escapeMarkdown);
+        const rto = d.rtoMs === undefined ? 'not measured' : `${formatDuration(d.rtoMs)}${note}`;
+        const rpo = d.rpoMs === undefined ? 'not measured' : `${formatDuration(d.rpoMs)}${note}`;
         lines.push(`| ${d.at} | ${d.outcome} | ${rto} | ${rpo} | ${escapeMarkdown(d.reason ?? '')} |`);
       }
       lines.push('');

@@ -25,6 +25,8 @@ export interface DrillRun {
   readonly rtoMs?: number;
   readonly rpoMs?: number;
   readonly reason?: string;
+  /** Set when the figures are not wall-clock time, e.g. "simulated AWS at 60x" (the sandbox's drills). */
+  readonly timeNote?: string;
 }
 
 export interface Measured {
@@ -32,6 +34,10 @@ export interface Measured {
   readonly worstMs: number;
   readonly latestMs: number;
   readonly samples: number;
+  /** The time note of the drill behind the worst figure, when it was not wall-clock time. */
+  readonly worstNote?: string;
+  /** The time note of the drill behind the latest figure, when it was not wall-clock time. */
+  readonly latestNote?: string;
   /** Whether the worst measurement met the target; undefined without a target. */
   readonly withinTarget?: boolean;
 }
