@@ -1,3 +1,4 @@
+import { MessageChannel } from 'node:worker_threads';
 import {
   ConditionalCheckFailedException,
   ListTablesCommand,
@@ -7,7 +8,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from '../../src/adapters/store/dynamo.js';
 import { createThreadedDocumentClient, rebuildError } from '../../src/adapters/store/dynamo-thread.js';
-import { describeError } from '../../src/adapters/store/thread-protocol.js';
+import { createBatcher, describeError } from '../../src/adapters/store/thread-protocol.js';
 
 /** The DynamoDB thread keeps the SDK client's contract: outputs, exception classes, aborts, failure. */
 describe('DocumentClient on the DynamoDB thread', () => {
@@ -101,6 +102,17 @@ describe('DocumentClient on the DynamoDB thread', () => {
     ).rejects.toMatchObject({ name: 'AbortError' });
   });
 
+  it('rejects a call whose input cannot cross to the thread, and answers the others of its batch', async () => {
+    // Same event-loop turn, so both go in one batch.
+    const other = client.send(new GetCommand({ TableName, Key: { pk: 'T#1', sk: 'A' } }));
+    const uncloneable = client.send(
+      new PutCommand({ TableName, Item: { pk: 'T#4', sk: 'A', callback: () => undefined } }),
+    );
+
+    await expect(uncloneable).rejects.toMatchObject({ name: 'DataCloneError' });
+    expect((await other).Item?.sk).toBe('A');
+  });
+
   it('refuses a command it does not carry, naming it', async () => {
     await expect(client.send(new ListTablesCommand({}) as never)).rejects.toThrow(
       /ListTablesCommand does not run on the DynamoDB thread/,
@@ -131,5 +143,30 @@ describe('DocumentClient on the DynamoDB thread', () => {
 
     expect(error).toBeInstanceOf(Error);
     expect(error).toMatchObject({ name: 'TimeoutError', message: 'socket hang up', code: 'ECONNRESET' });
+  });
+});
+
+describe('message batches between the threads', () => {
+  it('posts what structured clone accepts, in order, and hands back each message it refuses', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const received: unknown[] = [];
+    port2.on('message', (batch: unknown[]) => received.push(...batch));
+    const refused: { message: unknown; error: unknown }[] = [];
+    const post = createBatcher<unknown>(
+      (batch) => port1.postMessage(batch),
+      (message, error) => refused.push({ message, error }),
+    );
+    const bad = { id: 2, fn: () => undefined };
+
+    post({ id: 1 });
+    post(bad);
+    post({ id: 3 });
+    await expect.poll(() => received.length).toBe(2);
+    port1.close();
+
+    expect(received).toEqual([{ id: 1 }, { id: 3 }]);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.message).toBe(bad);
+    expect(refused[0]?.error).toMatchObject({ name: 'DataCloneError' });
   });
 });

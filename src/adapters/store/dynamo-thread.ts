@@ -90,11 +90,9 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
     const w = new Worker(BOOTSTRAP, { eval: true, workerData: init });
     w.on('message', (batch: FromThread[]) => {
       for (const message of batch) {
-        const p = pending.get(message.id);
-        if (!p) continue;
-        settled(message.id);
-        if (message.kind === 'ok') p.resolve(message.output);
-        else p.reject(rebuildError(message.error));
+        const p = take(message.id);
+        if (message.kind === 'ok') p?.resolve(message.output);
+        else p?.reject(rebuildError(message.error));
       }
     });
     w.on('error', (error) => failAll(error));
@@ -105,13 +103,24 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
     // Idle, the thread does not keep the process alive; a call in flight does (see `settled`).
     w.unref();
     worker = w;
-    toThread = createBatcher<ToThread>((batch) => w.postMessage(batch));
+    toThread = createBatcher<ToThread>(
+      (batch) => w.postMessage(batch),
+      // Only a send can be refused (a function or Symbol in its input): that call fails with the DataCloneError.
+      (message, error) => take(message.id)?.reject(error instanceof Error ? error : new Error(String(error))),
+    );
     return toThread;
   }
 
   function settled(id: number): void {
     pending.delete(id);
     if (pending.size === 0) worker?.unref();
+  }
+
+  /** The call `id` if still pending, now settled. */
+  function take(id: number): Pending | undefined {
+    const p = pending.get(id);
+    if (p) settled(id);
+    return p;
   }
 
   function send(command: object, options?: { abortSignal?: AbortSignalLike }): Promise<unknown> {

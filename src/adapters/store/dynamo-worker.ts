@@ -21,7 +21,11 @@ const { state } = workerData as ThreadInit;
 const client = createDocumentClient(state);
 const aborts = new Map<number, AbortController>();
 
-const answer = createBatcher<FromThread>((batch) => port.postMessage(batch));
+// An output structured clone refuses fails that call alone (the thread and the other answers live on).
+const answer = createBatcher<FromThread>(
+  (batch) => port.postMessage(batch),
+  (message, error) => port.postMessage([{ kind: 'error', id: message.id, error: describeError(error) }]),
+);
 
 async function run(id: number, name: keyof typeof THREAD_COMMANDS, input: unknown): Promise<void> {
   const abort = new AbortController();

@@ -60,14 +60,30 @@ export type FromThread =
 
 /**
  * Messages go in batches, one post per event-loop turn: each post wakes the other thread, and on a
- * virtual machine a wake-up across cores costs far more than cloning the message.
+ * virtual machine a wake-up across cores costs far more than cloning the message. A message that
+ * structured clone refuses (a function or a Symbol in an input) would fail the whole post, thrown
+ * where no caller catches it and leaving the rest of the batch unanswered; the batch is then posted
+ * one message at a time, in order, and each refused message goes to `refused` with the error.
  */
-export function createBatcher<T>(post: (batch: T[]) => void): (message: T) => void {
+export function createBatcher<T>(
+  post: (batch: T[]) => void,
+  refused: (message: T, error: unknown) => void,
+): (message: T) => void {
   let batch: T[] = [];
   const flush = () => {
     const out = batch;
     batch = [];
-    post(out);
+    try {
+      post(out);
+    } catch {
+      for (const message of out) {
+        try {
+          post([message]);
+        } catch (error) {
+          refused(message, error);
+        }
+      }
+    }
   };
   return (message) => {
     if (batch.length === 0) setImmediate(flush);
