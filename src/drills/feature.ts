@@ -12,6 +12,7 @@ import type { Plan } from '../plan/load.js';
 import { createDrillEngine, type DrillEngine } from './engine.js';
 import { createMeasuredDurations, listDrillResources, type MeasuredDurations } from './measured.js';
 import { updateDrill } from './record.js';
+import { resultRecord } from './results.js';
 import { createDrillRequests, type DrillRequests } from './requests.js';
 import { createDrillStandings, type DrillStanding } from './standing.js';
 import { createDrillStores, type DrillStores } from './store.js';
@@ -89,10 +90,10 @@ export function createDrillFeature(deps: DrillFeatureDeps): DrillFeature {
     ...(deps.cleanupAfterMs !== undefined ? { cleanupAfterMs: deps.cleanupAfterMs } : {}),
     ...(deps.settings ? { settings: deps.settings } : {}),
     onChange: async (drill) => {
-      if (drill.state === 'awaitingCleanup' && drill.result) {
-        const [latest] = await stores.results(drill.service, 1);
-        if (latest) durations.remember(latest);
-      }
+      // The result as the engine stores it, built from the drill itself: onChange runs before the
+      // engine has written the stored copy, so reading it back here would miss this drill.
+      if (drill.state === 'awaitingCleanup' && drill.result)
+        durations.remember(resultRecord(drill, drill.result, drill.readyAtMs ?? deps.clock.now()));
       await update(drill);
     },
   });

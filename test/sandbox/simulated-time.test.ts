@@ -125,10 +125,8 @@ describe('drill figures in the sandbox are simulated AWS time, and say so', () =
     const standing = await drills.standing('accounts');
     expect(standing.last).toMatchObject({ rtoMs: result?.rtoMs, timeNote: `simulated AWS at ${SCALE}x` });
 
-    // The RTO estimate of /dr status now uses the drill's simulated check-sessions timing, and says so
-    // (refresh first: the drill feature may look the result up before it is stored, so a fresh result
-    // reaches the estimate only on the next refresh).
-    await drills.durations.refresh();
+    // The RTO estimate of /dr status now uses the drill's simulated check-sessions timing at once
+    // (no refresh: the drill feature remembers the result as the drill finishes), and says so.
     await sandbox.slack.sendSlashCommand({
       userId: 'U0BOB',
       channelId: 'C0ACCOUNTS',
