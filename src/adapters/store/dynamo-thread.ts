@@ -96,6 +96,8 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
       }
     });
     w.on('error', (error) => failAll(error));
+    // An answer batch that cannot be deserialized: its calls cannot be told apart, so all fail.
+    w.on('messageerror', (error) => failAll(error));
     w.on('exit', (code) => {
       if (worker === w) worker = undefined;
       failAll(new Error(`the DynamoDB thread exited (code ${code}); the call's outcome is unknown`));
@@ -133,7 +135,13 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
     }
     const signal = options?.abortSignal;
     if (signal?.aborted) return Promise.reject(abortError());
-    const post = started();
+    let post: (message: ToThread) => void;
+    try {
+      post = started();
+    } catch (error) {
+      // e.g. tsx cannot be resolved, or the thread cannot start: a rejected call, as the SDK would.
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     const id = nextId++;
     return new Promise((resolve, reject) => {
       const onAbort = () => {
