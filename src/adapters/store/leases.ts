@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../domain/clock.js';
-import { writeIf } from './ops.js';
+import { deleteIfOwner, writeIf } from './ops.js';
 
 export interface Lease {
   readonly name: string;
@@ -43,15 +43,7 @@ export function createLeaseStore(
       return taken ? lease : undefined;
     },
     async release(name, owner) {
-      return writeIf(client, {
-        delete: {
-          TableName: tableName,
-          Key: key(name),
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner },
-        },
-      });
+      return deleteIfOwner(client, tableName, key(name), owner);
     },
     async current(name) {
       const { Item } = await client.send(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../domain/clock.js';
-import { writeIf } from './ops.js';
+import { deleteIfOwner, writeIf } from './ops.js';
 
 /**
  * Durable "do it once" marks, shared by every replica and surviving restarts: whoever claims a key first
@@ -34,15 +34,7 @@ export function createOnceMarks(client: DynamoDBDocumentClient, tableName: strin
       });
     },
     async release(key) {
-      return writeIf(client, {
-        delete: {
-          TableName: tableName,
-          Key: itemKey(key),
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner },
-        },
-      });
+      return deleteIfOwner(client, tableName, itemKey(key), owner);
     },
   };
 }

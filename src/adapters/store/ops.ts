@@ -34,6 +34,24 @@ export async function writeIf(client: DynamoDBDocumentClient, write: Conditional
   }
 }
 
+/** Deletes an item only if `owner` still holds it (a lease, a once-mark): true if deleted. */
+export function deleteIfOwner(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  key: Record<string, string>,
+  owner: string,
+): Promise<boolean> {
+  return writeIf(client, {
+    delete: {
+      TableName: tableName,
+      Key: key,
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': 'owner' },
+      ExpressionAttributeValues: { ':owner': owner },
+    },
+  });
+}
+
 /** Every item of one partition (consistent read, all pages), in sort-key order. */
 export async function queryPartition(
   client: DynamoDBDocumentClient,
