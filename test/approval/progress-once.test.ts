@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOnceMarks } from '../../src/adapters/store/once.js';
 import { createCards } from '../../src/approval/cards.js';
 import type { StakeholderNotice } from '../../src/approval/notify.js';
@@ -9,7 +9,7 @@ import { createRequestStore } from '../../src/approval/store.js';
 import type { Execution, RunnerPort } from '../../src/approval/types.js';
 import { createInFlight } from '../../src/domain/inflight.js';
 import type { ReadinessService } from '../../src/readiness/service.js';
-import { type DrillWorld, drillWorld, planApprovers } from '../drills/fixture.js';
+import { type DrillWorld, drillWorldPerTest, planApprovers } from '../drills/fixture.js';
 
 const TABLE = 'lifeboat-drills';
 const unused = (what: string) => () => Promise.reject(new Error(`${what} is not used by these tests`));
@@ -141,15 +141,11 @@ async function report(side: ReturnType<typeof replica>, transitions: readonly Ex
 }
 
 describe('progress messages of an execution reported by several replicas', () => {
-  let world: DrillWorld | undefined;
-  afterEach(async () => {
-    await world?.close();
-    world = undefined;
-  });
+  const worlds = drillWorldPerTest();
 
   it('sends each notice, failure reply and outcome DM once across two replicas and a restart', async () => {
     // Prepare
-    world = await drillWorld();
+    const world = await worlds.start();
     const sent = recorder();
     const a = replica(world, sent);
     const transitions = await postedRequestAndTransitions(world, a);
@@ -171,7 +167,7 @@ describe('progress messages of an execution reported by several replicas', () =>
 
   it('retries an outcome DM that failed on the next change, on whichever replica reports it', async () => {
     // Prepare
-    world = await drillWorld();
+    const world = await worlds.start();
     const sent = recorder();
     const a = replica(world, sent);
     const transitions = await postedRequestAndTransitions(world, a);

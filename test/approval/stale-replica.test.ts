@@ -1,13 +1,13 @@
 import { PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import type { WebClient } from '@slack/web-api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCards } from '../../src/approval/cards.js';
 import { createFailoverRequests } from '../../src/approval/requests.js';
 import { createRequestStore } from '../../src/approval/store.js';
 import { createAwsCheckers } from '../../src/readiness/aws/index.js';
 import { createReadinessEngine } from '../../src/readiness/engine.js';
 import { createReadinessService } from '../../src/readiness/service.js';
-import { type DrillWorld, drillWorld, planApprovers } from '../drills/fixture.js';
+import { type DrillWorld, drillWorldPerTest, planApprovers } from '../drills/fixture.js';
 import { acceptingStandalonePlan } from '../helpers/plans.js';
 
 const TABLE = 'lifeboat-drills';
@@ -77,15 +77,11 @@ async function standaloneRecovery(w: DrillWorld) {
 }
 
 describe('an unplanned failover whose RDS recovery instance is already standalone', () => {
-  let world: DrillWorld | undefined;
-  afterEach(async () => {
-    await world?.close();
-    world = undefined;
-  });
+  const worlds = drillWorldPerTest();
 
   it('is refused at approval with the reason, not approved with a warning', async () => {
     // Prepare
-    world = await drillWorld();
+    const world = await worlds.start();
     await standaloneRecovery(world);
     const flow = failoverFlow(world);
     const request = await flow.request();
@@ -105,7 +101,7 @@ describe('an unplanned failover whose RDS recovery instance is already standalon
 
   it('is approved when the plan accepts it, shown on the card before approval, audited and measured as a warning', async () => {
     // Prepare
-    world = await drillWorld({ plan: acceptingPlan() });
+    const world = await worlds.start({ plan: acceptingPlan() });
     await standaloneRecovery(world);
     const flow = failoverFlow(world);
     const request = await flow.request();
@@ -131,7 +127,7 @@ describe('an unplanned failover whose RDS recovery instance is already standalon
 
   it('still refuses a planned switchover when the plan accepts a standalone instance', async () => {
     // Prepare
-    world = await drillWorld({ plan: acceptingPlan() });
+    const world = await worlds.start({ plan: acceptingPlan() });
     await standaloneRecovery(world);
     const flow = failoverFlow(world);
     const created = await flow.requests.create({

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listDrillResources } from '../../src/drills/measured.js';
 import { DRILL_PREFIX, DRILL_TAG } from '../../src/drills/types.js';
-import { type DrillWorld, drillWorld, isMutating, type SimCall } from './fixture.js';
+import { drillWorldPerTest, isMutating, type SimCall } from './fixture.js';
 
 /** Every identifier a mutating call names, by operation. */
 function targets(call: SimCall): string[] {
@@ -26,15 +26,11 @@ function targets(call: SimCall): string[] {
 }
 
 describe('drills in the simulated cloud', () => {
-  let world: DrillWorld | undefined;
-  afterEach(async () => {
-    await world?.close();
-    world = undefined;
-  });
+  const worlds = drillWorldPerTest();
 
   it('runs a drill end to end: restores, launches, reads, records measured RTO and RPO, then cleans up', async () => {
     // Prepare
-    world = await drillWorld();
+    const world = await worlds.start();
     await world.writeRecentData();
     const requested = await world.requests.request({
       service: 'payments',
@@ -89,7 +85,7 @@ describe('drills in the simulated cloud', () => {
 
   it('never touches production: every mutating call targets only what the drill created, in the recovery Region', async () => {
     // Prepare
-    world = await drillWorld();
+    const world = await worlds.start();
     await world.writeRecentData();
     world.calls.length = 0;
     const requested = await world.requests.request({
@@ -147,7 +143,7 @@ describe('drills in the simulated cloud', () => {
 
   it('cleans up after a crash mid-drill: another replica resumes, measures and deletes everything', async () => {
     // Prepare: replica A crashes (stops without releasing its lease) a few polls into the restore
-    world = await drillWorld();
+    const world = await worlds.start();
     const w = world;
     const requested = await w.requests.request({
       service: 'accounts',

@@ -1,5 +1,6 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterEach } from 'vitest';
 import { createDocumentClient, ensureTable, startEmbeddedDynamo } from '../../src/adapters/store/dynamo.js';
 import { createStores } from '../../src/adapters/store/index.js';
 import type { ApproverDirectory } from '../../src/approval/approvers.js';
@@ -118,3 +119,20 @@ export type DrillWorld = Awaited<ReturnType<typeof drillWorld>>;
 
 const READ_ONLY = /^(Describe|List|Get|Head)/;
 export const isMutating = (c: SimCall) => !READ_ONLY.test(c.operation);
+
+/** A fresh drill world per test, closed after it: `const world = await worlds.start()`. */
+export function drillWorldPerTest(): {
+  start(options?: Parameters<typeof drillWorld>[0]): Promise<DrillWorld>;
+} {
+  let world: DrillWorld | undefined;
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+  return {
+    async start(options) {
+      world = await drillWorld(options);
+      return world;
+    },
+  };
+}

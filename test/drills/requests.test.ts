@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/plan/load.js';
-import { type DrillWorld, drillWorld } from './fixture.js';
+import { drillWorldPerTest } from './fixture.js';
 
 describe('drill requests', () => {
-  let world: DrillWorld | undefined;
-  afterEach(async () => {
-    await world?.close();
-    world = undefined;
-  });
+  const worlds = drillWorldPerTest();
 
   it('refuses a requester who is not an approver, self-approval, and a second drill of the same service', async () => {
     // Prepare
-    world = await drillWorld();
+    const world = await worlds.start();
     const ask = (requestedBy: string) =>
       world?.requests.request({ service: 'payments', requestedBy, reason: 'drill', channel: 'C0PAYMENTS' });
 
@@ -43,7 +39,7 @@ describe('drill requests', () => {
     const plan = parsePlan(
       text.replace('  drillInterval: 90d', '  drillInterval: 90d\n  drillApprovalsRequired: 0'),
     );
-    world = await drillWorld({ plan });
+    const world = await worlds.start({ plan });
 
     // Act
     const out = await world.requests.request({

@@ -3,7 +3,7 @@ import {
   DescribeDBInstancesCommand,
   PromoteReadReplicaCommand,
 } from '@aws-sdk/client-rds';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createVersionedStore } from '../../src/adapters/store/versioned.js';
 import { createFailoverRequests } from '../../src/approval/requests.js';
 import { createRequestStore } from '../../src/approval/store.js';
@@ -14,7 +14,7 @@ import { checkFailbackReadiness } from '../../src/failback/reverse.js';
 import { createFailbackSetup } from '../../src/failback/setup.js';
 import type { SetupRecord } from '../../src/failback/types.js';
 import { createRunbookRunner } from '../../src/runbook/index.js';
-import { type DrillWorld, drillWorld, planApprovers } from '../drills/fixture.js';
+import { type DrillWorld, drillWorldPerTest, planApprovers } from '../drills/fixture.js';
 
 const TABLE = 'lifeboat-drills';
 
@@ -70,15 +70,11 @@ function failbackFlow(w: DrillWorld) {
 }
 
 describe('failback through the two-person rule', () => {
-  let world: DrillWorld | undefined;
-  afterEach(async () => {
-    await world?.close();
-    world = undefined;
-  });
+  const worlds = drillWorldPerTest();
 
   it('refuses approval while the replica back is missing, then sets it up, approves, runs the failback and is home', async () => {
     // Prepare: accounts failed over (replica promoted in us-west-2)
-    world = await drillWorld();
+    const world = await worlds.start();
     const w = world;
     await w.west.rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'accounts-db-usw2' }));
     w.clock.advance(10 * 60_000);
