@@ -52,7 +52,14 @@ export const step = z.discriminatedUnion(
       ...stepBase,
       kind: z.literal('s3'),
       resource: id,
-      routeAccessPoint: z.boolean().default(false),
+      // Not automated yet: refused rather than accepted and silently not done.
+      routeAccessPoint: z
+        .boolean()
+        .default(false)
+        .refine((route) => !route, {
+          message:
+            'routing a Multi-Region Access Point is not automated yet: remove routeAccessPoint and route it by hand (docs/plan.md)',
+        }),
     }),
     z.strictObject({
       ...stepBase,

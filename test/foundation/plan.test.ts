@@ -61,6 +61,20 @@ describe('DR plan', () => {
     );
   });
 
+  it('refuses routeAccessPoint, which no step carries out yet, instead of ignoring it', () => {
+    const text = example.replace(
+      '              kind: s3\n              resource: payments-receipts\n',
+      '              kind: s3\n              resource: payments-receipts\n              routeAccessPoint: true\n',
+    );
+    const problems = problemsOf(text);
+    const line = text.split('\n').findIndex((l) => l.includes('routeAccessPoint')) + 1;
+
+    expect(problems).toEqual([
+      expect.objectContaining({ line, message: expect.stringMatching(/not automated yet.*by hand/) }),
+    ]);
+    expect(problems[0]?.path).toMatch(/routeAccessPoint$/);
+  });
+
   it('checks references between runbook steps and resources', () => {
     const text = example.replace('          resource: payments-dns\n', '          resource: payments-db\n');
     const problems = problemsOf(text);

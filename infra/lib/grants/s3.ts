@@ -1,4 +1,3 @@
-import type { Step } from '../../../src/plan/schema.js';
 import { arn } from '../arns.js';
 import type { PolicyStatementSpec } from '../policy-spec.js';
 import { type ResourceContext, sid } from './context.js';
@@ -37,23 +36,6 @@ export function s3Statements(ctx: ResourceContext<'s3-bucket'>): PolicyStatement
       actions: ['s3:PutReplicationConfiguration'],
       resources: buckets,
     });
-  }
-  if (r.multiRegionAccessPointArn) {
-    out.push({
-      sid: sid(ctx, 'S3ReadRoutes'),
-      actions: ['s3:GetMultiRegionAccessPointRoutes'],
-      resources: [r.multiRegionAccessPointArn],
-    });
-    const routes = [...ctx.failoverSteps, ...ctx.failbackSteps].some(
-      (step: Step) => step.kind === 's3' && step.routeAccessPoint,
-    );
-    if (routes) {
-      out.push({
-        sid: sid(ctx, 'S3Route'),
-        actions: ['s3:SubmitMultiRegionAccessPointRoutes'],
-        resources: [r.multiRegionAccessPointArn],
-      });
-    }
   }
   return out;
 }
