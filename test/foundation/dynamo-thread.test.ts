@@ -7,7 +7,11 @@ import {
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from '../../src/adapters/store/dynamo.js';
-import { createThreadedDocumentClient, rebuildError } from '../../src/adapters/store/dynamo-thread.js';
+import {
+  createThreadedDocumentClient,
+  rebuildError,
+  threadOf,
+} from '../../src/adapters/store/dynamo-thread.js';
 import { createBatcher, describeError } from '../../src/adapters/store/thread-protocol.js';
 
 /** The DynamoDB thread keeps the SDK client's contract: outputs, exception classes, aborts, failure. */
@@ -133,6 +137,21 @@ describe('DocumentClient on the DynamoDB thread', () => {
     );
     expect((await other.send(new GetCommand({ TableName, Key: { pk: 'T#1', sk: 'A' } }))).Item?.sk).toBe('A');
     other.destroy();
+  });
+
+  it('fails the calls in flight when the thread dies, then starts a new thread for the next call', async () => {
+    const own = createThreadedDocumentClient({ endpoint: dynamo.endpoint, region: 'us-east-1' });
+    await own.send(new GetCommand({ TableName, Key: { pk: 'T#1', sk: 'A' } }));
+    const first = threadOf(own);
+    const inFlight = own.send(new GetCommand({ TableName, Key: { pk: 'T#1', sk: 'A' } }));
+    await first?.terminate();
+
+    await expect(inFlight).rejects.toThrow(/DynamoDB thread exited.*outcome is unknown/);
+    const again = await own.send(new GetCommand({ TableName, Key: { pk: 'T#1', sk: 'A' } }));
+    expect(again.Item?.sk).toBe('A');
+    expect(threadOf(own)).toBeDefined();
+    expect(threadOf(own)).not.toBe(first);
+    own.destroy();
   });
 
   it('rebuilds unknown errors as plain errors with their name and fields', () => {

@@ -66,6 +66,11 @@ const NAMES = new Map<unknown, ThreadCommandName>(
 );
 const commandName = (command: object) => NAMES.get(command.constructor);
 
+const threads = new WeakMap<object, () => Worker | undefined>();
+
+/** The worker thread behind a threaded client, if one is running (tests: to make it die). */
+export const threadOf = (client: object): Worker | undefined => threads.get(client)?.();
+
 export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocumentClient {
   // A real client for the type and its configuration; its own `send` is replaced below.
   const facade = createDocumentClient(state);
@@ -167,6 +172,7 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
     });
   }
 
+  threads.set(facade, () => worker);
   return Object.assign(facade, {
     send,
     destroy() {
