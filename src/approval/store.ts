@@ -1,13 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { queryPartition, writeIf } from '../adapters/store/ops.js';
+import { writeIf } from '../adapters/store/ops.js';
+import { createServiceSlots, type Slot } from '../adapters/store/slots.js';
 import type { FailoverRequest } from './types.js';
 
 /** Which execution currently holds a service (one failover request or run per service at a time). */
-export interface ServiceSlot {
-  readonly service: string;
-  readonly executionId: string;
-  readonly claimedAtMs: number;
-}
+export type ServiceSlot = Slot<'executionId'>;
 
 /**
  * Request items (`EXEC#<id>` / `REQUEST`, next to the execution) and per-service slots
@@ -32,31 +29,10 @@ export interface RequestStore {
   slots(): Promise<ServiceSlot[]>;
 }
 
-const SLOTS_PK = 'FAILOVER#ACTIVE';
 const requestKey = (id: string) => ({ pk: `EXEC#${id}`, sk: 'REQUEST' });
-const slotKey = (service: string) => ({ pk: SLOTS_PK, sk: `SERVICE#${service}` });
 
 export function createRequestStore(client: DynamoDBDocumentClient, tableName: string): RequestStore {
-  const readSlot = async (service: string): Promise<ServiceSlot | undefined> => {
-    const { Item } = await client.send(
-      new GetCommand({ TableName: tableName, Key: slotKey(service), ConsistentRead: true }),
-    );
-    return Item ? toSlot(Item) : undefined;
-  };
-  const putSlot = async (slot: ServiceSlot, holder: ServiceSlot | undefined): Promise<boolean> => {
-    return writeIf(client, {
-      put: {
-        TableName: tableName,
-        Item: { ...slotKey(slot.service), ...slot },
-        ...(holder
-          ? {
-              ConditionExpression: 'executionId = :holder',
-              ExpressionAttributeValues: { ':holder': holder.executionId },
-            }
-          : { ConditionExpression: 'attribute_not_exists(pk)' }),
-      },
-    });
-  };
+  const slots = createServiceSlots(client, tableName, 'FAILOVER#ACTIVE', 'executionId');
   return {
     async put(request) {
       return writeIf(client, {
@@ -87,38 +63,10 @@ export function createRequestStore(client: DynamoDBDocumentClient, tableName: st
       });
     },
     async claim(slot, isStale) {
-      // A few rounds: each lost race re-reads the holder; a live holder ends the loop.
-      for (let round = 0; round < 5; round++) {
-        if (await putSlot(slot, undefined)) return { claimed: true };
-        const holder = await readSlot(slot.service);
-        if (!holder) continue;
-        if (holder.executionId === slot.executionId) return { claimed: true };
-        if (!(await isStale(holder))) return { claimed: false, holder };
-        if (await putSlot(slot, holder)) return { claimed: true };
-      }
-      const holder = await readSlot(slot.service);
-      return holder ? { claimed: false, holder } : { claimed: false, holder: slot };
+      const holder = await slots.claim(slot, isStale);
+      return holder ? { claimed: false, holder } : { claimed: true };
     },
-    async release(service, executionId) {
-      return writeIf(client, {
-        delete: {
-          TableName: tableName,
-          Key: slotKey(service),
-          ConditionExpression: 'executionId = :id',
-          ExpressionAttributeValues: { ':id': executionId },
-        },
-      });
-    },
-    async slots() {
-      return (await queryPartition(client, tableName, SLOTS_PK)).map(toSlot);
-    },
-  };
-}
-
-function toSlot(item: Record<string, unknown>): ServiceSlot {
-  return {
-    service: String(item.service),
-    executionId: String(item.executionId),
-    claimedAtMs: Number(item.claimedAtMs),
+    release: slots.release,
+    slots: slots.slots,
   };
 }

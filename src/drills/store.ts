@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { queryPartition, writeIf } from '../adapters/store/ops.js';
+import { writeIf } from '../adapters/store/ops.js';
+import { createServiceSlots, type Slot } from '../adapters/store/slots.js';
 import { createVersionedStore, type VersionedStore } from '../adapters/store/versioned.js';
 import type { Clock } from '../domain/clock.js';
 import type { DrillRecord, DrillResult, DrillStepKind, DrillStepState } from './types.js';
@@ -22,11 +23,7 @@ export interface DrillResultRecord extends DrillResult {
 }
 
 /** One drill per service at a time; the slot also lists the drills whose resources may still exist. */
-export interface DrillSlot {
-  readonly service: string;
-  readonly drillId: string;
-  readonly claimedAtMs: number;
-}
+export type DrillSlot = Slot<'drillId'>;
 
 export interface DrillStores {
   readonly drills: VersionedStore<DrillRecord>;
@@ -40,8 +37,6 @@ export interface DrillStores {
   results(service: string, limit?: number): Promise<DrillResultRecord[]>;
 }
 
-const SLOTS = 'DRILL#ACTIVE';
-const slotKey = (service: string) => ({ pk: SLOTS, sk: `SERVICE#${service}` });
 const resultKey = (r: Pick<DrillResultRecord, 'service' | 'startedAtMs' | 'drillId'>) => ({
   pk: `DRILLRESULT#${r.service}`,
   sk: `${String(r.startedAtMs).padStart(15, '0')}#${r.drillId}`,
@@ -53,26 +48,7 @@ export function createDrillStores(
   tableName: string,
   clock: Clock,
 ): DrillStores {
-  const putSlot = async (slot: DrillSlot, holder: DrillSlot | undefined) => {
-    return writeIf(client, {
-      put: {
-        TableName: tableName,
-        Item: { ...slotKey(slot.service), ...slot },
-        ...(holder
-          ? {
-              ConditionExpression: 'drillId = :holder',
-              ExpressionAttributeValues: { ':holder': holder.drillId },
-            }
-          : { ConditionExpression: 'attribute_not_exists(pk)' }),
-      },
-    });
-  };
-  const slots = async (): Promise<DrillSlot[]> =>
-    (await queryPartition(client, tableName, SLOTS)).map((item) => ({
-      service: String(item.service),
-      drillId: String(item.drillId),
-      claimedAtMs: Number(item.claimedAtMs),
-    }));
+  const slots = createServiceSlots(client, tableName, 'DRILL#ACTIVE', 'drillId');
 
   return {
     drills: createVersionedStore<DrillRecord>(
@@ -81,28 +57,9 @@ export function createDrillStores(
       { pk: (id) => `DRILL#${id}`, sk: 'DRILL' },
       clock,
     ),
-    async claim(slot, isStale) {
-      for (let round = 0; round < 5; round++) {
-        if (await putSlot(slot, undefined)) return undefined;
-        const holder = (await slots()).find((s) => s.service === slot.service);
-        if (!holder) continue;
-        if (holder.drillId === slot.drillId) return undefined;
-        if (!(await isStale(holder))) return holder;
-        if (await putSlot(slot, holder)) return undefined;
-      }
-      return (await slots()).find((s) => s.service === slot.service) ?? slot;
-    },
-    async release(service, drillId) {
-      return writeIf(client, {
-        delete: {
-          TableName: tableName,
-          Key: slotKey(service),
-          ConditionExpression: 'drillId = :id',
-          ExpressionAttributeValues: { ':id': drillId },
-        },
-      });
-    },
-    slots,
+    claim: slots.claim,
+    release: slots.release,
+    slots: slots.slots,
     async putResult(result) {
       return writeIf(client, {
         put: {
