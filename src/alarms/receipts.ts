@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll, writeIf } from '../adapters/store/ops.js';
 import type { Clock } from '../domain/clock.js';
 import type { AlarmEvent } from './cloudwatch.js';
 import type { Route } from './routing.js';
@@ -73,20 +67,14 @@ export function createReceiptStore(
   };
   return {
     async claim(receipt) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: item(receipt),
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs <= :now',
-            ExpressionAttributeValues: { ':now': clock.now() },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return writeIf(client, {
+        put: {
+          TableName: tableName,
+          Item: item(receipt),
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs <= :now',
+          ExpressionAttributeValues: { ':now': clock.now() },
+        },
+      });
     },
     async markApplied(receipts) {
       for (let i = 0; i < receipts.length; i += 25) {
@@ -110,25 +98,18 @@ export function createReceiptStore(
     },
     async *pending(before) {
       for (let shard = 0; shard < SHARDS; shard++) {
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await client.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: 'pk = :pk',
-              FilterExpression: '#s = :pending AND receivedAtMs < :before',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: {
-                ':pk': `ALARMMSG#${String(shard).padStart(2, '0')}`,
-                ':pending': 'pending',
-                ':before': before,
-              },
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          for (const raw of page.Items ?? []) yield strip(raw);
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
+        const items = queryAll(client, {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          FilterExpression: '#s = :pending AND receivedAtMs < :before',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':pk': `ALARMMSG#${String(shard).padStart(2, '0')}`,
+            ':pending': 'pending',
+            ':before': before,
+          },
+        });
+        for await (const raw of items) yield strip(raw);
       }
     },
   };

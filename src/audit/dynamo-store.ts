@@ -1,11 +1,10 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { writeIf } from '../adapters/store/ops.js';
 import type { ChainTip } from './chain.js';
 import {
   type AuditStore,
@@ -42,8 +41,6 @@ export function entryItem(entry: AuditEntry): Record<string, unknown> {
 
 const PAGE_ITEMS = 500;
 
-const isConflict = (error: unknown) => error instanceof ConditionalCheckFailedException;
-
 export function createDynamoAuditStore(client: DynamoDBDocumentClient, tableName: string): AuditStore {
   /** Query pages, fetching the next page while the caller works through the current one (at most two in memory). */
   async function* pages(
@@ -60,17 +57,10 @@ export function createDynamoAuditStore(client: DynamoDBDocumentClient, tableName
     }
   }
 
-  const putIfAbsent = async (item: Record<string, unknown>): Promise<boolean> => {
-    try {
-      await client.send(
-        new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
-      return true;
-    } catch (error) {
-      if (isConflict(error)) return false;
-      throw error;
-    }
-  };
+  const putIfAbsent = (item: Record<string, unknown>): Promise<boolean> =>
+    writeIf(client, {
+      put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+    });
 
   const between = (fromDay: string | undefined, toDay: string | undefined) => {
     const values: Record<string, string> = {};

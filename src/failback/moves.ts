@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { writeIf } from '../adapters/store/ops.js';
 import type { ExecutionRecord } from '../domain/records.js';
 import type { LastMove, Move } from './types.js';
 
@@ -26,18 +26,15 @@ export function createMoveStore(client: DynamoDBDocumentClient, tableName: strin
         executionId: execution.id,
         finishedAtMs: execution.finishedAtMs ?? execution.updatedAtMs,
       };
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...key(execution.service), service: execution.service, ...move },
-            ConditionExpression: 'attribute_not_exists(pk) OR finishedAtMs < :at',
-            ExpressionAttributeValues: { ':at': move.finishedAtMs },
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+      // A later move already recorded wins (the condition fails): nothing to do.
+      await writeIf(client, {
+        put: {
+          TableName: tableName,
+          Item: { ...key(execution.service), service: execution.service, ...move },
+          ConditionExpression: 'attribute_not_exists(pk) OR finishedAtMs < :at',
+          ExpressionAttributeValues: { ':at': move.finishedAtMs },
+        },
+      });
     },
     async last(service) {
       const { Item } = await client.send(

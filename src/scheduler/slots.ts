@@ -1,11 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { writeIf } from '../adapters/store/ops.js';
 import type { Clock } from '../domain/clock.js';
 import { DAY_MS } from './time.js';
 import type { SlotRecord, SlotStore } from './types.js';
@@ -54,22 +48,15 @@ export function createDynamoSlotStore(
     async claim(job, slot, owner, ttlMs, late) {
       const now = clock.now();
       const record = runningSlot(job, slot, owner, late, now, ttlMs);
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { pk: pk(job), sk: sk(slot), ...record, expiresAt: Math.ceil((now + RETAIN_MS) / 1000) },
-            ConditionExpression:
-              'attribute_not_exists(pk) OR (#state = :running AND leaseExpiresAtMs <= :now)',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':running': 'running', ':now': now },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return writeIf(client, {
+        put: {
+          TableName: tableName,
+          Item: { pk: pk(job), sk: sk(slot), ...record, expiresAt: Math.ceil((now + RETAIN_MS) / 1000) },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :running AND leaseExpiresAtMs <= :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':running': 'running', ':now': now },
+        },
+      });
     },
     async finish(job, slot, owner, outcome) {
       const values: Record<string, unknown> = {
@@ -87,26 +74,20 @@ export function createDynamoSlotStore(
         sets.push('summary = :summary');
         values[':summary'] = outcome.summary;
       }
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk: pk(job), sk: sk(slot) },
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: '#owner = :owner AND #state = :running',
-            ExpressionAttributeNames: {
-              '#state': 'state',
-              '#owner': 'owner',
-              ...(outcome.error !== undefined ? { '#error': 'error' } : {}),
-            },
-            ExpressionAttributeValues: values,
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return writeIf(client, {
+        update: {
+          TableName: tableName,
+          Key: { pk: pk(job), sk: sk(slot) },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#owner = :owner AND #state = :running',
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            '#owner': 'owner',
+            ...(outcome.error !== undefined ? { '#error': 'error' } : {}),
+          },
+          ExpressionAttributeValues: values,
+        },
+      });
     },
     async get(job, slot) {
       const { Item } = await client.send(

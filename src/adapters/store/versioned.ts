@@ -1,12 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../domain/clock.js';
+import { queryAll, writeIf } from './ops.js';
 
 /** Fields every versioned item carries. `expiresAtMs` (if set) hides the item on read once past. */
 export interface Versioned {
@@ -49,8 +43,6 @@ export interface CollectionKeys {
   readonly sk: string;
 }
 
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
-
 /**
  * A collection of items that change only by single-item conditional writes on a version number:
  * the basis for executions, incidents and other state machines that several replicas may drive.
@@ -70,29 +62,22 @@ export function createVersionedStore<T extends object>(
   };
   const ttl = (expiresAtMs: number | undefined) =>
     expiresAtMs === undefined ? {} : { expiresAtMs, expiresAt: Math.ceil(expiresAtMs / 1000) };
+  const key = (id: string) => ({ pk: keys.pk(id), sk: keys.sk });
   const read = async (id: string) =>
-    (
-      await client.send(
-        new GetCommand({ TableName: tableName, Key: { pk: keys.pk(id), sk: keys.sk }, ConsistentRead: true }),
-      )
-    ).Item;
+    (await client.send(new GetCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }))).Item;
+
+  const atVersion = (expected: number) => ({
+    ConditionExpression: '#v = :expected',
+    ExpressionAttributeNames: { '#v': 'version' },
+    ExpressionAttributeValues: { ':expected': expected },
+  });
 
   return {
     async create(id, data, options = {}) {
       const item = { ...data, version: 1, ...ttl(options.expiresAtMs) };
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...item, pk: keys.pk(id), sk: keys.sk },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error))
-          throw new ConflictError(`${keys.pk(id)} already exists`, live(await read(id)));
-        throw error;
-      }
+      const put = { Item: { ...item, ...key(id) }, ConditionExpression: 'attribute_not_exists(pk)' };
+      if (!(await writeIf(client, { put: { TableName: tableName, ...put } })))
+        throw new ConflictError(`${keys.pk(id)} already exists`, live(await read(id)));
       return item as T & Versioned;
     },
     async get(id) {
@@ -100,60 +85,29 @@ export function createVersionedStore<T extends object>(
     },
     async transition(id, expected, next, options = {}) {
       const item = { ...next, version: expected + 1, ...ttl(options.expiresAtMs) };
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...item, pk: keys.pk(id), sk: keys.sk },
-            ConditionExpression: '#v = :expected',
-            ExpressionAttributeNames: { '#v': 'version' },
-            ExpressionAttributeValues: { ':expected': expected },
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) {
-          throw new ConflictError(`${keys.pk(id)} is no longer at version ${expected}`, live(await read(id)));
-        }
-        throw error;
-      }
+      const put = { Item: { ...item, ...key(id) }, ...atVersion(expected) };
+      if (!(await writeIf(client, { put: { TableName: tableName, ...put } })))
+        throw new ConflictError(`${keys.pk(id)} is no longer at version ${expected}`, live(await read(id)));
       return item as T & Versioned;
     },
     async list(id) {
       const out: (T & Versioned)[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.pk(id) },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const value = live(item);
-          if (value) out.push(value);
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const query = {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.pk(id) },
+      };
+      for await (const item of queryAll(client, query)) {
+        const value = live(item);
+        if (value) out.push(value);
+      }
       return out;
     },
     async delete(id, expected) {
-      try {
-        await client.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: { pk: keys.pk(id), sk: keys.sk },
-            ConditionExpression: '#v = :expected',
-            ExpressionAttributeNames: { '#v': 'version' },
-            ExpressionAttributeValues: { ':expected': expected },
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error))
-          throw new ConflictError(`${keys.pk(id)} changed`, live(await read(id)));
-        throw error;
-      }
+      if (
+        !(await writeIf(client, { delete: { TableName: tableName, Key: key(id), ...atVersion(expected) } }))
+      )
+        throw new ConflictError(`${keys.pk(id)} changed`, live(await read(id)));
     },
   };
 }
