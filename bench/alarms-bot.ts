@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, Server, type ServerResponse } from 'node:http';
-import { get } from 'node:https';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../src/adapters/store/dynamo.js';
@@ -10,6 +9,7 @@ import { parseConfig } from '../src/config.js';
 import { startLifeboat } from '../src/main.js';
 import { loadPlanFile } from '../src/plan/load.js';
 import { createSimulatedCloud } from '../src/sandbox/aws/index.js';
+import { pinnedSnsTrust } from '../src/sandbox/sns-trust.js';
 import { type Json, serveLines } from './alarms-ipc.js';
 
 /**
@@ -35,18 +35,6 @@ interface BotArgs {
   readonly diagnostics?: boolean;
   /** DYNAMODB_THREAD for the bot's config (default on). */
   readonly dynamoThread?: string;
-}
-
-/** GET over HTTPS trusting only the generator's certificate (SNS subscription confirmation). */
-function httpsGetTrusting(url: string, ca: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { ca, timeout: 5_000 }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
 }
 
 /**
@@ -138,7 +126,6 @@ async function main(args: BotArgs): Promise<void> {
   const slackRequests = timeSlackRequests();
   const plan = await loadPlanFile(args.planPath);
   const pem = await readFile(args.certPemPath, 'utf8');
-  const certUrl = new URL(args.certUrl);
   const cloud = await createSimulatedCloud({ plan, tickIntervalMs: 0 });
   const config = parseConfig(
     {
@@ -157,14 +144,7 @@ async function main(args: BotArgs): Promise<void> {
     plan,
     dynamoEndpoint: args.dynamoEndpoint,
     onAwsClient: (client, region) => cloud.attach(client, region),
-    snsTrust: {
-      certHost: new RegExp(`^${certUrl.host.replace(/\./g, '\\.')}$`),
-      certificates: async (url) => {
-        if (url.href !== certUrl.href) throw new Error(`not the storm's certificate: ${url.href}`);
-        return pem;
-      },
-      confirm: (subscribeUrl) => httpsGetTrusting(subscribeUrl, pem),
-    },
+    snsTrust: pinnedSnsTrust(args.certUrl, pem),
   });
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { get } from 'node:https';
 import { parseConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { type Lifeboat, startLifeboat } from '../main.js';
@@ -9,6 +8,7 @@ import { createSimulatedCloud, type SimulatedCloud } from './aws/index.js';
 import { panelRoutes, panelScript, sandboxProbeUrl } from './panel.js';
 import { SANDBOX_BOT, workspaceForPlan } from './people.js';
 import { type EmulatorOptions, type SlackEmulator, startSlackEmulator } from './slack/index.js';
+import { pinnedSnsTrust } from './sns-trust.js';
 
 export interface SandboxOptions {
   /** Plan file for the demo world (default: dr-plan.example.yml). */
@@ -75,7 +75,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       { memoryState: !options.dataDir },
     );
-    const certUrl = new URL(cloud.signingCertUrl);
     const bot = await startLifeboat({
       config,
       plan,
@@ -88,14 +87,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       // Outside-in probes of the example plan reach the emulator, which answers from the simulated Regions.
       probeHttp: (url, init) => fetchGet(sandboxProbeUrl(slack.url, url), init),
       drills: { pollIntervalMs: 500 },
-      snsTrust: {
-        certHost: new RegExp(`^${certUrl.host.replace(/\./g, '\\.')}$`),
-        certificates: async (url) => {
-          if (url.href !== certUrl.href) throw new Error(`not the sandbox certificate: ${url.href}`);
-          return cloud.certificatePem;
-        },
-        confirm: (subscribeUrl) => httpsGetTrusting(subscribeUrl, cloud.certificatePem),
-      },
+      snsTrust: pinnedSnsTrust(cloud.signingCertUrl, cloud.certificatePem),
     });
     closers.push(() => bot.close(2_000));
     slack.setBotUrl(`${bot.url}/slack/events`);
@@ -106,16 +98,4 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await closeAll();
     throw error;
   }
-}
-
-/** GET over HTTPS trusting only the sandbox's own certificate (for SNS subscription confirmation). */
-function httpsGetTrusting(url: string, ca: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { ca, timeout: 5_000 }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
 }
