@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { VerifyReport } from '../../src/audit/types.js';
 import { escapeText, truncate } from '../escape.js';
+import { context, section } from '../kit.js';
 
 /** Pure builders for /dr audit responses: view model in, fallback text and blocks out. */
 
@@ -16,14 +17,6 @@ export interface RangeView {
   readonly service?: string;
 }
 
-const section = (text: string): KnownBlock => ({
-  type: 'section',
-  text: { type: 'mrkdwn', text: truncate(text, 3000) },
-});
-const context = (text: string): KnownBlock => ({
-  type: 'context',
-  elements: [{ type: 'mrkdwn', text: truncate(text, 3000) }],
-});
 const plain = (text: string): AuditMessage => ({ text, blocks: [section(escapeText(text))] });
 
 export function describeRange(range: RangeView): string {

@@ -1,9 +1,10 @@
-import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { type Timeline, wallTimeline } from '../../src/domain/timeline.js';
 import type { Drill, DrillState, DrillStepRecord } from '../../src/drills/types.js';
 import { formatDuration } from '../../src/readiness/format.js';
 import { escapeText, truncate } from '../escape.js';
 import { ActionId, BlockId } from '../ids.js';
+import { button, context, section } from '../kit.js';
 import { slackDate } from '../readiness/format.js';
 import { simulated, simulatedDurations } from '../simulated.js';
 
@@ -30,22 +31,6 @@ const STEP_EMOJI = {
 } as const;
 
 const who = (user: string) => (/^[UW][A-Z0-9]+$/.test(user) ? `<@${user}>` : escapeText(user));
-const section = (text: string, blockId?: string): KnownBlock => ({
-  type: 'section',
-  ...(blockId ? { block_id: blockId } : {}),
-  text: { type: 'mrkdwn', text: truncate(text, 3_000) },
-});
-const context = (text: string): KnownBlock => ({
-  type: 'context',
-  elements: [{ type: 'mrkdwn', text: truncate(text, 3_000) }],
-});
-const button = (text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button => ({
-  type: 'button',
-  text: { type: 'plain_text', text },
-  action_id: actionId,
-  value,
-  ...(style ? { style } : {}),
-});
 
 function stepLine(s: DrillStepRecord, now: number, timeline: Timeline): string {
   const figures: string[] = [];

@@ -1,8 +1,9 @@
-import type { Button, KnownBlock } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
 import { failbackGate, offeredSetup } from '../../src/failback/gate.js';
 import type { FailbackReadiness, ReverseStatus, SetupRecord } from '../../src/failback/types.js';
 import { escapeText, truncate } from '../escape.js';
 import { ActionId, BlockId } from '../ids.js';
+import { button, section } from '../kit.js';
 import { slackDate } from '../readiness/format.js';
 
 export interface Message {
@@ -18,19 +19,6 @@ const EMOJI: Record<ReverseStatus, string> = {
   unknown: ':white_circle:',
 };
 const SETUP_WORD = { intent: 'starting', called: 'in progress', done: 'done', failed: 'failed' } as const;
-
-const section = (text: string, blockId?: string): KnownBlock => ({
-  type: 'section',
-  ...(blockId ? { block_id: blockId } : {}),
-  text: { type: 'mrkdwn', text: truncate(text, 3_000) },
-});
-const button = (text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button => ({
-  type: 'button',
-  text: { type: 'plain_text', text },
-  action_id: actionId,
-  value,
-  ...(style ? { style } : {}),
-});
 
 /**
  * The failback readiness card: where the service serves from, reverse replication per resource, what must be

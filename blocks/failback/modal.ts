@@ -2,9 +2,10 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import type { DryRunView } from '../../src/approval/types.js';
 import { formatDuration } from '../../src/readiness/format.js';
 import { escapeText, truncate } from '../escape.js';
-import { context, fitSection, plannedStepLines, section } from '../failover/format.js';
+import { fitSection, plannedStepLines } from '../failover/format.js';
 import { REASON_MAX } from '../failover/modal.js';
 import { ActionId, BlockId, CallbackId } from '../ids.js';
+import { context, section } from '../kit.js';
 
 /** Travels in private_metadata (Slack returns it untouched; the submission still re-checks everything). */
 export interface FailbackModalMetadata {

@@ -1,4 +1,4 @@
-import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import type { ActionsBlock, KnownBlock } from '@slack/types';
 import type { Preconditions } from '../../src/approval/preconditions.js';
 import type { FailoverRequest } from '../../src/approval/types.js';
 import type { ExecutionRecord, StepRecord, StepState } from '../../src/domain/records.js';
@@ -6,9 +6,10 @@ import { type Timeline, wallTimeline } from '../../src/domain/timeline.js';
 import { formatDuration } from '../../src/readiness/format.js';
 import { escapeText, truncate } from '../escape.js';
 import { ActionId, BlockId } from '../ids.js';
+import { button, context, section } from '../kit.js';
 import { slackDate } from '../readiness/format.js';
 import { simulatedDurations } from '../simulated.js';
-import { context, fitSection, type Message, MODE_TITLE, section, stageNumbers, who } from './format.js';
+import { fitSection, type Message, MODE_TITLE, stageNumbers, who } from './format.js';
 
 export interface CardStep {
   readonly id: string;
@@ -77,31 +78,6 @@ function stepLine(step: CardStep, stage: number, now: number, timeline: Timeline
   const error = state === 'failed' && r?.error ? `\n      ↳ _${escapeText(truncate(r.error, 300))}_` : '';
   return `${STEP_EMOJI[state]} ${stage}. \`${escapeText(step.id)}\` ${STEP_WORD[state]}${duration}${attempts}${error}`;
 }
-
-const button = (
-  text: string,
-  actionId: string,
-  value: string,
-  style?: 'primary' | 'danger',
-  confirm?: { title: string; text: string; ok: string },
-): Button => ({
-  type: 'button',
-  text: { type: 'plain_text', text },
-  action_id: actionId,
-  value,
-  ...(style ? { style } : {}),
-  ...(confirm
-    ? {
-        confirm: {
-          title: { type: 'plain_text', text: confirm.title },
-          text: { type: 'mrkdwn', text: confirm.text },
-          confirm: { type: 'plain_text', text: confirm.ok },
-          deny: { type: 'plain_text', text: 'Cancel' },
-          ...(style === 'danger' ? { style: 'danger' as const } : {}),
-        },
-      }
-    : {}),
-});
 
 /** Approve carries the request's digest: approval is bound to exactly what this card shows. */
 export const approveValue = (id: string, digest: string) => `${id}|${digest}`;

@@ -2,7 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import type { DryRunView } from '../../src/approval/types.js';
 import { formatDuration } from '../../src/readiness/format.js';
 import { escapeText, truncate } from '../escape.js';
-import { context, fitSection, type Message, MODE_TITLE, plannedStepLines, section } from './format.js';
+import { context, section } from '../kit.js';
+import { fitSection, type Message, MODE_TITLE, plannedStepLines } from './format.js';
 
 /** Blocks describing exactly what one mode would do now: steps in order, irreversible ones flagged. */
 export function dryRunBlocks(

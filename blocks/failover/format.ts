@@ -2,14 +2,13 @@ import type { KnownBlock } from '@slack/types';
 import type { FailoverMode, PlannedStep } from '../../src/approval/types.js';
 import { formatDuration } from '../../src/readiness/format.js';
 import { escapeText, truncate } from '../escape.js';
+import { MAX_SECTION } from '../kit.js';
 import { fitLines } from '../readiness/service.js';
 
 export interface Message {
   readonly text: string;
   readonly blocks: KnownBlock[];
 }
-
-export const MAX_SECTION = 3_000;
 
 export const MODE_TITLE: Record<FailoverMode, string> = {
   planned: 'Planned switchover',
@@ -30,17 +29,6 @@ export function modeExplanation(lagMs: number | undefined): string {
     `*${MODE_TITLE.unplanned}* does not wait: Aurora \`FailoverGlobalCluster\` with \`AllowDataLoss\`, RDS replicas promoted. Writes not yet replicated are lost — replication lag is ${lag}.`,
   ].join('\n');
 }
-
-export const section = (text: string, blockId?: string): KnownBlock => ({
-  type: 'section',
-  ...(blockId ? { block_id: blockId } : {}),
-  text: { type: 'mrkdwn', text: truncate(text, MAX_SECTION) },
-});
-
-export const context = (text: string): KnownBlock => ({
-  type: 'context',
-  elements: [{ type: 'mrkdwn', text: truncate(text, MAX_SECTION) }],
-});
 
 /** Stage numbers: steps of one parallel group share a number. */
 export function stageNumbers(steps: readonly { readonly parallelGroup?: number }[]): number[] {

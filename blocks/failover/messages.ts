@@ -1,6 +1,7 @@
 import type { ExecutionRecord } from '../../src/domain/records.js';
 import { escapeText, truncate } from '../escape.js';
-import { type Message, section, who } from './format.js';
+import { section } from '../kit.js';
+import { type Message, who } from './format.js';
 
 const plainMessage = (text: string, mrkdwn: string): Message => ({ text, blocks: [section(mrkdwn)] });
 

@@ -4,9 +4,10 @@ import { formatDuration } from '../../src/readiness/format.js';
 import type { Verdict } from '../../src/readiness/types.js';
 import { escapeText, truncate } from '../escape.js';
 import { ActionId, BlockId, CallbackId } from '../ids.js';
+import { context, section } from '../kit.js';
 import { VERDICT_EMOJI, VERDICT_LABEL } from '../readiness/format.js';
 import { dryRunBlocks } from './dry-run.js';
-import { context, MODE_SUMMARY, MODE_TITLE, modeExplanation, section } from './format.js';
+import { MODE_SUMMARY, MODE_TITLE, modeExplanation } from './format.js';
 
 /** Where the modal came from; travels in private_metadata (Slack returns it untouched, we still re-check). */
 export interface RequestModalMetadata {

@@ -1,4 +1,4 @@
-import type { KnownBlock, SectionBlock } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
 import type { DrillStanding } from '../../src/drills/standing.js';
 import type { ServiceReadiness } from '../../src/readiness/engine.js';
 import { formatDuration } from '../../src/readiness/format.js';
@@ -6,6 +6,7 @@ import type { Check, Verdict } from '../../src/readiness/types.js';
 import { severity, worstOfChecks } from '../../src/readiness/verdict.js';
 import { escapeText, truncate } from '../escape.js';
 import { ActionId, BlockId } from '../ids.js';
+import { MAX_SECTION, section } from '../kit.js';
 import { drillText } from './drill.js';
 import {
   checkFigure,
@@ -24,7 +25,6 @@ export interface Message {
 
 /** Resource rows shown one by one; beyond this, ready resources are counted per kind (50 blocks per message). */
 export const MAX_RESOURCE_ROWS = 40;
-const MAX_TEXT = 3_000;
 
 interface ResourceRow {
   readonly id: string;
@@ -51,7 +51,7 @@ function rowText(row: ResourceRow): string {
     lines.push(`• ${VERDICT_EMOJI[check.verdict]} ${checkFigure(check)}`);
     if (check.verdict !== 'ready') lines.push(`      ↳ _${escapeText(truncate(check.reason, 500))}_`);
   }
-  return fitLines(lines, MAX_TEXT);
+  return fitLines(lines, MAX_SECTION);
 }
 
 /** Joins lines, dropping the tail with a count when the text would exceed `max`. */
@@ -65,12 +65,6 @@ export function fitLines(lines: readonly string[], max: number): string {
   }
   return truncate(out, max);
 }
-
-const section = (text: string, blockId?: string): SectionBlock => ({
-  type: 'section',
-  ...(blockId ? { block_id: blockId } : {}),
-  text: { type: 'mrkdwn', text: truncate(text, MAX_TEXT) },
-});
 
 function readySummary(rows: readonly ResourceRow[]): string {
   const perKind = new Map<string, { resources: number; checks: number }>();
@@ -166,7 +160,7 @@ export function serviceStatusMessage(result: ServiceReadiness, drill?: DrillStan
   const drillNote =
     drill?.status === 'overdue' ? ` No passed drill within ${formatDuration(drill.intervalMs)}.` : '';
   const text = `${result.service}: ${label}. ${plain(rpoLine(result))}; ${plain(rtoLine(result))}.${why ? ` ${why}` : ''}${drillNote}`;
-  return { text: truncate(escapeText(text), MAX_TEXT), blocks };
+  return { text: truncate(escapeText(text), MAX_SECTION), blocks };
 }
 
 /** Strips the emoji shortcode prefix from a line, for fallback text. */
