@@ -89,7 +89,10 @@ describe('aurora global cluster checker', () => {
             Metric: {
               Namespace: 'AWS/RDS',
               MetricName: 'AuroraGlobalDBRPOLag',
-              Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'payments-usw2' }],
+              Dimensions: [
+                { Name: 'DBClusterIdentifier', Value: 'payments-usw2' },
+                { Name: 'SourceRegion', Value: 'us-east-1' },
+              ],
             },
           }),
         }),

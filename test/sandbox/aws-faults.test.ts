@@ -63,7 +63,10 @@ describe('fault injection seen through the real SDK clients', () => {
                 Metric: {
                   Namespace: 'AWS/RDS',
                   MetricName: 'AuroraGlobalDBReplicationLag',
-                  Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'payments-usw2' }],
+                  Dimensions: [
+                    { Name: 'DBClusterIdentifier', Value: 'payments-usw2' },
+                    { Name: 'SourceRegion', Value: 'us-east-1' },
+                  ],
                 },
                 Period: 60,
                 Stat: 'Maximum',

@@ -114,7 +114,10 @@ describe('alarms and SNS delivery in the simulated cloud', () => {
         Namespace: 'AWS/RDS',
         StatisticType: 'Statistic',
         Statistic: 'MAXIMUM',
-        Dimensions: [{ name: 'DBClusterIdentifier', value: 'payments-usw2' }],
+        Dimensions: [
+          { name: 'DBClusterIdentifier', value: 'payments-usw2' },
+          { name: 'SourceRegion', value: 'us-east-1' },
+        ],
         ComparisonOperator: 'GreaterThanThreshold',
       },
     });

@@ -203,7 +203,12 @@ async function lag(
 ): Promise<Check> {
   const b = base(resource, 'replication lag', true);
   const cloudwatch = clients.forRegion(recovery.region || service.recoveryRegion).cloudwatch;
-  const dimensions = { DBClusterIdentifier: recovery.resourceName };
+  // Aurora publishes both metrics in the secondary's Region under DBClusterIdentifier + SourceRegion (the
+  // primary's Region); CloudWatch matches the whole dimension set, so both must be named.
+  const dimensions = {
+    DBClusterIdentifier: recovery.resourceName,
+    SourceRegion: parseArn(resource.primaryClusterArn).region || service.primaryRegion,
+  };
   const points = await latestMetrics(ctx, cloudwatch, [
     { id: 'rpolag', namespace: 'AWS/RDS', metricName: 'AuroraGlobalDBRPOLag', dimensions },
     { id: 'replag', namespace: 'AWS/RDS', metricName: 'AuroraGlobalDBReplicationLag', dimensions },

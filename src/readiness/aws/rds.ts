@@ -81,6 +81,16 @@ export function createRdsChecker(clients: AwsClients): Checker<'rds-instance'> {
               reason: `${resource.id}: no ReplicaLag datapoints for ${resource.replicaInstance} in the last 15 min`,
             };
           }
+          // ReplicaLag is -1 while replication is not running (MySQL, MariaDB: Seconds_Behind_Master NULL).
+          if (point.value < 0)
+            return {
+              ...b,
+              verdict: 'not_ready',
+              measured: text('replication not running'),
+              target: ms(service.rpo),
+              source: 'metric',
+              reason: `${resource.id}: ReplicaLag of ${resource.replicaInstance} is ${point.value}: replication is not running, the replica falls further behind every second`,
+            };
           // ReplicaLag is reported in seconds.
           return freshnessCheck(b, 'replica lag', point.value * 1_000, service.rpo, 'RPO', 'metric');
         }),

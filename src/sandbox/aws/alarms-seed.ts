@@ -53,6 +53,7 @@ export function seedAlarms(w: World, plan: ParsedPlan): Alarm[] {
       switch (r.kind) {
         case 'aurora-global-cluster': {
           const { id, region } = parseClusterArn(r.recoveryClusterArn);
+          const sourceRegion = parseClusterArn(r.primaryClusterArn).region;
           own.push(
             metricAlarm({
               name: `${base}-replication-lag`,
@@ -60,7 +61,7 @@ export function seedAlarms(w: World, plan: ParsedPlan): Alarm[] {
               description: `Aurora global database ${r.globalClusterIdentifier}: replication lag to ${id} above the RPO`,
               namespace: 'AWS/RDS',
               metricName: 'AuroraGlobalDBReplicationLag',
-              dimensions: { DBClusterIdentifier: id },
+              dimensions: { DBClusterIdentifier: id, SourceRegion: sourceRegion },
               statistic: 'Maximum',
               unit: 'Milliseconds',
               evaluationPeriods: 2,

@@ -37,6 +37,9 @@ export function healthCheckHealthy(w: World, hc: HealthCheck, t = w.time.now()):
   return config?.inverted ? !up : up;
 }
 
+/** Engines whose ReplicaLag is -1 while replication is not active (Seconds_Behind_Master = NULL). */
+const NOT_RUNNING_IS_MINUS_ONE = /^(mysql|mariadb)$/;
+
 export function metricSeries(w: World): Series[] {
   const series: Series[] = [];
   for (const g of w.rds.globals.values()) {
@@ -47,6 +50,8 @@ export function metricSeries(w: World): Series[] {
       const since = (t: number) => impairedSince(w, t, [writer.region, m.region], [g.id, id]);
       const value = (extra: number) => (t: number) =>
         m.sync === 'connected' ? lag(w, t, since(t), 150 + extra, `${id}${extra}`) : undefined;
+      // Published in the secondary's Region with the dimensions DBClusterIdentifier and SourceRegion (the
+      // writer's Region) only: a query without SourceRegion names another metric and returns nothing.
       for (const [metricName, extra] of [
         ['AuroraGlobalDBReplicationLag', 0],
         ['AuroraGlobalDBRPOLag', 50],
@@ -55,7 +60,7 @@ export function metricSeries(w: World): Series[] {
           namespace: 'AWS/RDS',
           metricName,
           region: m.region,
-          dimensions: { DBClusterIdentifier: id },
+          dimensions: { DBClusterIdentifier: id, SourceRegion: writer.region },
           unit: 'Milliseconds',
           value: value(extra),
         });
@@ -70,8 +75,13 @@ export function metricSeries(w: World): Series[] {
       region: i.region,
       dimensions: { DBInstanceIdentifier: i.id },
       unit: 'Seconds',
-      value: (t) =>
-        i.replicaSource ? lag(w, t, replicaImpairedSince(w, i, t), 1, i.id, 1 / 1000) : undefined,
+      value: (t) => {
+        if (!i.replicaSource) return undefined;
+        const since = replicaImpairedSince(w, i, t);
+        // MySQL and MariaDB report Seconds_Behind_Master, NULL (published as -1) while replication is not running.
+        if (since !== undefined && NOT_RUNNING_IS_MINUS_ONE.test(i.engine)) return -1;
+        return lag(w, t, since, 1, i.id, 1 / 1000);
+      },
     });
   }
   for (const b of w.s3.buckets.values()) {
