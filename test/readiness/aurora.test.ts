@@ -124,7 +124,7 @@ describe('aurora global cluster checker', () => {
     expect(lag?.reason).toBe('payments-db: global replication lag 84.2 s exceeds RPO 60 s');
   });
 
-  it('is degraded when the recovery cluster runs a different minor engine version', async () => {
+  it('is not ready when the recovery cluster runs a different minor engine version (Aurora refuses the move)', async () => {
     // Prepare
     rds.on(DescribeGlobalClustersCommand).resolves(healthyGlobal());
     rds.on(DescribeDBClustersCommand).resolves(healthyCluster({ EngineVersion: '8.0.mysql_aurora.3.04.0' }));
@@ -134,7 +134,7 @@ describe('aurora global cluster checker', () => {
     const checks = await createAuroraChecker(clients).check(resource, service, directContext());
 
     // Assert
-    expect(byName(checks, 'recovery cluster')?.verdict).toBe('degraded');
+    expect(byName(checks, 'recovery cluster')?.verdict).toBe('not_ready');
   });
 
   it('is not ready when the writer is not the plan primary', async () => {

@@ -5,6 +5,7 @@ import {
   StartInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import {
+  DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
@@ -43,10 +44,13 @@ const globalCluster = (writer: string, status = 'available') => ({
   ],
 });
 
+const cluster = { DBClusters: [{ Status: 'available', DBClusterMembers: [{ DBInstanceIdentifier: 'i1' }] }] };
+
 describe('aurora-global executor', () => {
   it('switches over (planned) to the recovery cluster after describing the global cluster', async () => {
     // Prepare
     rds.on(DescribeGlobalClustersCommand).resolves(globalCluster(PRIMARY));
+    rds.on(DescribeDBClustersCommand).resolves(cluster);
     const { ctx, executor } = step('db');
     // Act
     const observed = await executor.observe(ctx);
@@ -66,6 +70,7 @@ describe('aurora-global executor', () => {
   it('fails over with AllowDataLoss when unplanned', async () => {
     // Prepare
     rds.on(DescribeGlobalClustersCommand).resolves(globalCluster(PRIMARY));
+    rds.on(DescribeDBClustersCommand).resolves(cluster);
     const { ctx, executor } = step('db', { mode: 'unplanned' });
     // Act
     await executor.start(ctx, await executor.observe(ctx));

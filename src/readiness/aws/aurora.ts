@@ -164,25 +164,25 @@ function recoveryCluster(
   }
   const primaryVersion = global?.EngineVersion;
   const version = cluster.EngineVersion;
+  // Switchover and failover both refuse a target whose engine version differs from the primary's, and a
+  // target without DB instances (Aurora User Guide, aurora-global-database-disaster-recovery).
   if (primaryVersion && version && primaryVersion !== version) {
     const major = majorVersion(primaryVersion) !== majorVersion(version);
     return {
       ...b,
-      verdict: major ? 'not_ready' : 'degraded',
+      verdict: 'not_ready',
       measured: text(`engine ${version}`),
       target: text(`engine ${primaryVersion}`),
-      reason: major
-        ? `${id}: recovery cluster runs engine ${version}, a different major version from the primary's ${primaryVersion}`
-        : `${id}: recovery cluster runs engine ${version}, primary ${primaryVersion}; switchover needs matching versions`,
+      reason: `${id}: recovery cluster runs engine ${version}, the primary ${primaryVersion}${major ? ' (another major version)' : ''}: Aurora refuses a switchover or failover until the versions match`,
     };
   }
   if ((cluster.DBClusterMembers ?? []).length === 0) {
     return {
       ...b,
-      verdict: 'degraded',
+      verdict: 'not_ready',
       measured: text('no instances'),
-      target: text('available'),
-      reason: `${id}: recovery cluster ${name} has no DB instances (headless); add one before failing over, which lengthens the RTO`,
+      target: text('at least one DB instance'),
+      reason: `${id}: recovery cluster ${name} has no DB instances (headless): Aurora refuses a switchover or failover to it; add a DB instance`,
     };
   }
   return {

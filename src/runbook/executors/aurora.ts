@@ -6,7 +6,7 @@ import {
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
 import type { ResourceOf, Step } from '../../plan/schema.js';
-import type { PlannedCall } from '../types.js';
+import type { PlannedCall, Precondition } from '../types.js';
 import type { Observation, StepContext, StepExecutor } from './types.js';
 
 type AuroraStep = Extract<Step, { kind: 'aurora-global' }>;
@@ -86,6 +86,36 @@ function judge(ctx: Ctx, g: GlobalCluster | undefined): Observation {
   return { state: 'not-started', summary: where, facts, preconditions };
 }
 
+/**
+ * The target cluster, described in its own Region: Aurora refuses a switchover or failover to a cluster whose
+ * engine version differs from the primary's (the global cluster reports the primary's) or that has no DB
+ * instance. Either is a failed precondition: no point calling AWS, a person must fix it first.
+ */
+async function targetReady(ctx: Ctx, g: GlobalCluster | undefined): Promise<Precondition[]> {
+  const { target } = clusters(ctx);
+  const rds = ctx.clients.forRegion(regionOfArn(target) ?? ctx.targetRegion).rds;
+  const out = await ctx.aws.call('rds:DescribeDBClusters', (abortSignal) =>
+    rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: target }), { abortSignal }),
+  );
+  const cluster = out?.DBClusters?.[0];
+  if (!cluster) return [{ name: 'target cluster exists', ok: false, observed: `${target} not found` }];
+  const primaryVersion = g?.EngineVersion;
+  const version = cluster.EngineVersion;
+  const members = cluster.DBClusterMembers ?? [];
+  return [
+    {
+      name: 'target cluster runs the primary engine version',
+      ok: !primaryVersion || !version || primaryVersion === version,
+      observed: `target ${version ?? 'unknown'}, primary ${primaryVersion ?? 'unknown'}`,
+    },
+    {
+      name: 'target cluster has a DB instance',
+      ok: members.length > 0,
+      observed: members.length > 0 ? `${members.length} instance(s)` : 'no DB instances (headless)',
+    },
+  ];
+}
+
 /** A switchover needs the current primary healthy: describe it in its own Region (never fatal). */
 async function primaryReachable(ctx: Ctx) {
   const { source } = clusters(ctx);
@@ -121,9 +151,21 @@ export const auroraExecutor: StepExecutor<AuroraStep> = {
     const out = await ctx.aws.call('rds:DescribeGlobalClusters', (abortSignal) =>
       rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id }), { abortSignal }),
     );
-    const judged = judge(ctx, out.GlobalClusters?.[0]);
-    if (ctx.mode !== 'planned' || judged.state !== 'not-started') return judged;
-    return { ...judged, preconditions: [...(judged.preconditions ?? []), await primaryReachable(ctx)] };
+    const global = out.GlobalClusters?.[0];
+    const judged = judge(ctx, global);
+    if (judged.state !== 'not-started') return judged;
+    const target = await targetReady(ctx, global);
+    const refused = target.filter((p) => !p.ok);
+    if (refused.length > 0)
+      return {
+        ...judged,
+        state: 'failed',
+        summary: `Aurora would refuse the move: ${refused.map((p) => `${p.name} (${p.observed})`).join('; ')}`,
+        preconditions: [...(judged.preconditions ?? []), ...target],
+      };
+    const preconditions = [...(judged.preconditions ?? []), ...target];
+    if (ctx.mode !== 'planned') return { ...judged, preconditions };
+    return { ...judged, preconditions: [...preconditions, await primaryReachable(ctx)] };
   },
   calls(ctx) {
     const { name, input } = command(ctx);

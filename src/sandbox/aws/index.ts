@@ -18,6 +18,7 @@ import { registerRdsOps, startBackup } from './rds-ops.js';
 import { Registry } from './registry.js';
 import { registerRoute53 } from './route53.js';
 import { advanceS3, registerS3 } from './s3.js';
+import { createScenarios, type Scenarios } from './scenarios.js';
 import { seedWorld } from './seed.js';
 import { takeSnapshot, type WorldSnapshot } from './snapshot.js';
 import { SnsModel } from './sns.js';
@@ -29,6 +30,7 @@ import { createSimTime, Scheduler, seededRandom, simulatedTimeline } from './tim
 import type { World } from './world.js';
 
 export type { Faults, FaultsSnapshot } from './faults.js';
+export type { Scenarios } from './scenarios.js';
 export type { WorldSnapshot } from './snapshot.js';
 export { type SigningIdentity, type SnsEnvelope, signSnsMessage, snsStringToSign } from './sns-signing.js';
 
@@ -58,6 +60,8 @@ export interface SimulatedCloud {
   /** Use as `createAwsClients({ onClient: cloud.attach })`. */
   readonly attach: (client: AnyClient, region: string) => void;
   readonly faults: Faults;
+  /** Account states that are not faults (nothing heals them): see scenarios.ts. */
+  readonly scenarios: Scenarios;
   readonly events: EventEmitter;
   snapshot(): WorldSnapshot;
   /** Subscribes an HTTP(S) endpoint to a topic; SNS sends it a SubscriptionConfirmation to confirm. Returns the subscription ARN. */
@@ -200,6 +204,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   return {
     attach: (client, region) => attachClient(client, region, dispatch),
     faults,
+    scenarios: createScenarios(w, advance),
     events,
     snapshot: () => {
       advance();

@@ -11,7 +11,7 @@ import { getCluster } from './rds.js';
 import { after, rdsFault as fault, setStatus } from './rds-common.js';
 import { globalClusterShape, resolveInstanceRef } from './rds-shapes.js';
 import type { Registry } from './registry.js';
-import { emitChange, type RdsGlobalCluster, regionUp, rkey, type World } from './world.js';
+import { emitChange, type GlobalMember, type RdsGlobalCluster, regionUp, rkey, type World } from './world.js';
 
 function getGlobal(w: World, id: string | undefined): RdsGlobalCluster {
   const g = id ? w.rds.globals.get(id) : undefined;
@@ -24,6 +24,37 @@ function memberClusters(w: World, g: RdsGlobalCluster) {
     const { region, id } = resolveInstanceRef(m.region, m.clusterArn);
     return { member: m, cluster: w.rds.clusters.get(rkey(region, id)) };
   });
+}
+
+/**
+ * Aurora User Guide, "Using switchover or failover in an Aurora global database": the target secondary must
+ * run the same engine version as the primary and have at least one DB instance (a headless secondary cannot
+ * become the writer). The guide gives no error code; the model answers InvalidDBClusterStateFault, one of the
+ * two operations' documented errors.
+ */
+function targetPreconditions(
+  w: World,
+  g: RdsGlobalCluster,
+  target: GlobalMember,
+  writer: GlobalMember | undefined,
+): void {
+  const clusters = memberClusters(w, g);
+  const targetCluster = clusters.find((c) => c.member === target)?.cluster;
+  if (!targetCluster) return;
+  const primaryVersion = clusters.find((c) => c.member === writer)?.cluster?.engineVersion ?? g.engineVersion;
+  if (targetCluster.engineVersion !== primaryVersion)
+    throw fault(
+      'InvalidDBClusterStateFault',
+      `The engine version ${targetCluster.engineVersion} of the target DB cluster ${targetCluster.id} doesn't match the primary DB cluster's engine version ${primaryVersion}.`,
+    );
+  const instances = [...w.rds.instances.values()].filter(
+    (i) => i.region === targetCluster.region && i.clusterId === targetCluster.id && i.status !== 'deleting',
+  );
+  if (instances.length === 0)
+    throw fault(
+      'InvalidDBClusterStateFault',
+      `The target DB cluster ${targetCluster.id} has no DB instances; add a DB instance before switching over or failing over to it.`,
+    );
 }
 
 /** Planned switchover (RPO 0) or, with data loss allowed, an unplanned failover to `target`. */
@@ -63,6 +94,7 @@ function startGlobalMove(
     if (g.members.some((m) => m.sync !== 'connected'))
       throw fault('InvalidGlobalClusterStateFault', `Not all members of ${g.id} are synchronized.`);
   }
+  targetPreconditions(w, g, target, writer);
   const now = w.time.now();
   const involved = memberClusters(w, g).filter(
     ({ member }) => member === target || (member === writer && regionUp(w, member.region)),

@@ -1,0 +1,31 @@
+import { resolveInstanceRef } from './rds-shapes.js';
+import { emitChange, rkey, type World } from './world.js';
+
+/**
+ * Account states a real AWS account can be in that the seeded world is not: set up through this API (the
+ * sandbox's fault panel and tests) rather than faults, because nothing heals them. Each one is a state
+ * AWS's own APIs would describe; what the model does with it is in FIDELITY.md.
+ */
+export interface Scenarios {
+  /** The DB cluster (ARN, or id in `region`) runs another engine version, e.g. after a minor upgrade of one side. */
+  engineVersion(cluster: string, version: string, region?: string): void;
+}
+
+export function createScenarios(w: World, onChange: () => void): Scenarios {
+  return {
+    engineVersion(cluster, version, region = w.recoveryRegion) {
+      const ref = resolveInstanceRef(region, cluster);
+      const found = w.rds.clusters.get(rkey(ref.region, ref.id));
+      if (!found) throw new Error(`no DB cluster ${cluster}`);
+      found.engineVersion = version;
+      for (const i of w.rds.instances.values())
+        if (i.region === found.region && i.clusterId === found.id) i.engineVersion = version;
+      // The global cluster reports its primary's version (DescribeGlobalClusters EngineVersion).
+      const global = found.globalClusterId ? w.rds.globals.get(found.globalClusterId) : undefined;
+      if (global?.members.some((m) => m.isWriter && m.clusterArn === found.arn))
+        global.engineVersion = version;
+      emitChange(w, 'rds-cluster', found.id, { region: found.region, engineVersion: version });
+      onChange();
+    },
+  };
+}
