@@ -14,13 +14,12 @@ const recovery = mock(clients.forRegion('us-west-2').dynamodb);
 const cloudwatch = mock(clients.forRegion('us-east-1').cloudwatch);
 const table = resourceOf(payments, 'dynamodb-global-table');
 
-const described = (status: string, description?: string) => ({
+/** DescribeTable as the recovery Region answers it: its own TableStatus, the other Regions' replicas. */
+const described = (status: string) => ({
   Table: {
     TableName: 'payments-ledger',
-    TableStatus: 'ACTIVE' as const,
-    Replicas: [
-      { RegionName: 'us-west-2', ReplicaStatus: status as 'ACTIVE', ReplicaStatusDescription: description },
-    ],
+    TableStatus: status as 'ACTIVE',
+    Replicas: [{ RegionName: 'us-east-1', ReplicaStatus: 'ACTIVE' as const }],
   },
 });
 const pitr = (status: 'ENABLED' | 'DISABLED') => ({
@@ -36,7 +35,7 @@ const latency = (ms: number) => ({
 describe('dynamodb global table checker', () => {
   it('is ready with an ACTIVE replica, low replication latency and PITR on both sides', async () => {
     // Prepare
-    primary.on(DescribeTableCommand).resolves(described('ACTIVE'));
+    recovery.on(DescribeTableCommand).resolves(described('ACTIVE'));
     primary.on(DescribeContinuousBackupsCommand).resolves(pitr('ENABLED'));
     recovery.on(DescribeContinuousBackupsCommand).resolves(pitr('ENABLED'));
     cloudwatch.on(GetMetricDataCommand).resolves(latency(1_250));
@@ -50,7 +49,7 @@ describe('dynamodb global table checker', () => {
       ['replication lag', 'ready'],
       ['PITR', 'ready'],
     ]);
-    expect(primary).toReceiveCommandWith(DescribeTableCommand, { TableName: 'payments-ledger' });
+    expect(recovery).toReceiveCommandWith(DescribeTableCommand, { TableName: 'payments-ledger' });
     expect(primary).toReceiveCommandWith(DescribeContinuousBackupsCommand, { TableName: 'payments-ledger' });
     expect(recovery).toReceiveCommandWith(DescribeContinuousBackupsCommand, { TableName: 'payments-ledger' });
     expect(cloudwatch).toReceiveCommandWith(GetMetricDataCommand, {
@@ -77,7 +76,7 @@ describe('dynamodb global table checker', () => {
 
   it('is degraded while the replica is UPDATING or PITR is off in a Region', async () => {
     // Prepare
-    primary.on(DescribeTableCommand).resolves(described('UPDATING'));
+    recovery.on(DescribeTableCommand).resolves(described('UPDATING'));
     primary.on(DescribeContinuousBackupsCommand).resolves(pitr('ENABLED'));
     recovery.on(DescribeContinuousBackupsCommand).resolves(pitr('DISABLED'));
 
@@ -94,9 +93,9 @@ describe('dynamodb global table checker', () => {
 
   it('is not ready when the replica lost its KMS key or the table is missing', async () => {
     // Prepare
-    primary
+    recovery
       .on(DescribeTableCommand)
-      .resolvesOnce(described('INACCESSIBLE_ENCRYPTION_CREDENTIALS', 'KMS key disabled'))
+      .resolvesOnce(described('INACCESSIBLE_ENCRYPTION_CREDENTIALS'))
       .rejects(new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: {} }));
     primary.on(DescribeContinuousBackupsCommand).resolves(pitr('ENABLED'));
     recovery.on(DescribeContinuousBackupsCommand).resolves(pitr('ENABLED'));
@@ -110,7 +109,7 @@ describe('dynamodb global table checker', () => {
     expect(byName(keyLost, 'replica')).toMatchObject({
       verdict: 'not_ready',
       reason:
-        'payments-ledger: replica in us-west-2 is INACCESSIBLE_ENCRYPTION_CREDENTIALS: KMS key disabled',
+        'payments-ledger: replica in us-west-2 is INACCESSIBLE_ENCRYPTION_CREDENTIALS: its KMS key is not accessible',
     });
     expect(byName(missing, 'replica')).toMatchObject({
       verdict: 'not_ready',
@@ -120,7 +119,7 @@ describe('dynamodb global table checker', () => {
 
   it('is unknown when DynamoDB throttles', async () => {
     // Prepare
-    primary.on(DescribeTableCommand).rejects(throttled());
+    recovery.on(DescribeTableCommand).rejects(throttled());
     primary.on(DescribeContinuousBackupsCommand).resolves(pitr('ENABLED'));
     recovery.on(DescribeContinuousBackupsCommand).resolves(pitr('ENABLED'));
 

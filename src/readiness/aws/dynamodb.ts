@@ -1,3 +1,4 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeContinuousBackupsCommand,
   DescribeTableCommand,
@@ -17,8 +18,8 @@ type Table = ResourceOf<'dynamodb-global-table'>;
 const TRANSIENT = new Set(['CREATING', 'UPDATING']);
 
 /**
- * DynamoDB global table: the replica in the recovery Region is ACTIVE (DescribeTable Replicas, read in the
- * primary Region), ReplicationLatency (ms, AWS/DynamoDB, dims TableName + ReceivingRegion, emitted in the
+ * DynamoDB global table: the replica in the recovery Region is ACTIVE and linked to the primary Region's
+ * (DescribeTable read in the recovery Region, so it answers while the primary Region is down), ReplicationLatency (ms, AWS/DynamoDB, dims TableName + ReceivingRegion, emitted in the
  * sending Region) within the RPO, and point-in-time recovery on in both Regions. ReplicationLatency is only
  * emitted while the table takes writes: without it (and without a canary) the lag is not measured, which
  * the RPO estimate reports as incomplete.
@@ -50,27 +51,29 @@ async function replica(
   clients: AwsClients,
 ): Promise<Check[]> {
   const b = base(resource, 'replica');
-  const primary = clients.forRegion(service.primaryRegion);
+  // Read through the recovery Region: its replica answers while the primary Region is down. Its own state is
+  // TableStatus; Replicas lists the other Regions' replicas, so the primary must be among them.
+  const recovery = clients.forRegion(service.recoveryRegion);
   const out = await awsCall(ctx, 'dynamodb:DescribeTable', (abortSignal) =>
-    primary.dynamodb.send(new DescribeTableCommand({ TableName: resource.tableName }), { abortSignal }),
+    recovery.dynamodb.send(new DescribeTableCommand({ TableName: resource.tableName }), { abortSignal }),
   );
-  const found = out.Table?.Replicas?.find((r) => r.RegionName === service.recoveryRegion);
+  const linked = out.Table?.Replicas?.some((r) => r.RegionName === service.primaryRegion) ?? false;
   const target = text('ACTIVE');
-  if (!found) {
+  if (!linked) {
     return [
       {
         ...b,
         verdict: 'not_ready',
-        measured: text('no replica'),
+        measured: text('not a replica'),
         target,
-        reason: `${resource.id}: ${resource.tableName} has no replica in ${service.recoveryRegion}`,
+        reason: `${resource.id}: ${resource.tableName} in ${service.recoveryRegion} is not a replica of the global table in ${service.primaryRegion}`,
       },
     ];
   }
-  const status = found.ReplicaStatus ?? 'unknown';
+  const status = out.Table?.TableStatus ?? 'unknown';
   if (status !== 'ACTIVE') {
     const verdict: Verdict = TRANSIENT.has(status) ? 'degraded' : 'not_ready';
-    const detail = found.ReplicaStatusDescription ? `: ${found.ReplicaStatusDescription}` : '';
+    const detail = status.startsWith('INACCESSIBLE_ENCRYPTION') ? ': its KMS key is not accessible' : '';
     return [
       {
         ...b,
@@ -88,28 +91,15 @@ async function replica(
     target,
     reason: `${resource.id}: replica in ${service.recoveryRegion} ACTIVE`,
   };
-  const points = await latestMetrics(ctx, primary.cloudwatch, [
-    {
-      id: 'latency',
-      namespace: 'AWS/DynamoDB',
-      metricName: 'ReplicationLatency',
-      dimensions: { TableName: resource.tableName, ReceivingRegion: service.recoveryRegion },
-    },
-  ]);
-  const latency = points.get('latency');
-  if (latency) {
-    return [
-      ready,
-      freshnessCheck(
-        base(resource, 'replication lag', true),
-        'replication latency',
-        latency.value,
-        service.rpo,
-        'RPO',
-        'metric',
-      ),
-    ];
-  }
+  // ReplicationLatency is emitted in the sending (primary) Region: while it cannot answer, the lag is unknown
+  // but the replica's state above still stands.
+  const primary = clients.forRegion(service.primaryRegion);
+  const lagBase = base(resource, 'replication lag', true);
+  const measured = await guard(lagBase, 'ReplicationLatency metric', async () => {
+    const point = await replicationLatency(resource, service, ctx, primary.cloudwatch);
+    return point ? [freshnessCheck(lagBase, 'replication latency', point, service.rpo, 'RPO', 'metric')] : [];
+  });
+  if (measured.length > 0) return [ready, ...measured];
   if (resource.canary?.enabled) return [ready];
   return [
     {
@@ -118,6 +108,23 @@ async function replica(
       reason: `${ready.reason}; lag not measured (no ReplicationLatency datapoints: no recent writes?)`,
     },
   ];
+}
+
+async function replicationLatency(
+  resource: Table,
+  service: NamedService,
+  ctx: CheckContext,
+  cloudwatch: CloudWatchClient,
+): Promise<number | undefined> {
+  const points = await latestMetrics(ctx, cloudwatch, [
+    {
+      id: 'latency',
+      namespace: 'AWS/DynamoDB',
+      metricName: 'ReplicationLatency',
+      dimensions: { TableName: resource.tableName, ReceivingRegion: service.recoveryRegion },
+    },
+  ]);
+  return points.get('latency')?.value;
 }
 
 async function pitr(
