@@ -18,6 +18,7 @@ function targets(call: SimCall): string[] {
       return pick(
         'DBClusterIdentifier',
         'DBInstanceIdentifier',
+        'TargetDBInstanceIdentifier',
         'Bucket',
         'TableName',
         'GlobalClusterIdentifier',
@@ -117,7 +118,7 @@ describe('drills in the simulated cloud', () => {
     // Assert
     const mutating = world.calls.filter(isMutating);
     expect(mutating.map((c) => c.operation)).toEqual(
-      expect.arrayContaining(['RestoreDBInstanceFromDBSnapshot', 'RunInstances', 'TerminateInstances']),
+      expect.arrayContaining(['RestoreDBInstanceToPointInTime', 'RunInstances', 'TerminateInstances']),
     );
     const launched = new Set(
       world.cloud

@@ -1,17 +1,16 @@
 import {
   CreateDBInstanceCommand,
   type DBClusterSnapshot,
-  type DBSnapshot,
   DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
-  DescribeDBSnapshotsCommand,
   RestoreDBClusterFromSnapshotCommand,
-  RestoreDBInstanceFromDBSnapshotCommand,
 } from '@aws-sdk/client-rds';
 import type { ResourceOf } from '../../plan/schema.js';
+import { SNAPSHOT_TYPES } from '../../readiness/aws/backups.js';
+import { chooseRdsSource, restoreRdsSource } from './rds-source.js';
 import {
   type DrillStepExecutor,
   isAlreadyExists,
@@ -89,12 +88,19 @@ export const restoreAurora: DrillStepExecutor = {
     if (!cluster) {
       if (!chosen) {
         // Choose the snapshot first; the driver records it before the restore call is made.
-        const out = await ctx.clients.rds.send(
-          new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: source }),
-          { abortSignal: ctx.signal() },
-        );
+        const listed: DBClusterSnapshot[] = [];
+        for (const type of SNAPSHOT_TYPES) {
+          const out = await ctx.clients.rds.send(
+            new DescribeDBClusterSnapshotsCommand({
+              DBClusterIdentifier: source,
+              ...(type ? { SnapshotType: type } : {}),
+            }),
+            { abortSignal: ctx.signal() },
+          );
+          listed.push(...(out.DBClusterSnapshots ?? []));
+        }
         const snap = newest<DBClusterSnapshot>(
-          (out.DBClusterSnapshots ?? []).filter((s) => s.Status === 'available'),
+          listed.filter((s) => s.Status === 'available'),
           (s) => time(s.SnapshotCreateTime),
         );
         const id = snap?.DBClusterSnapshotIdentifier ?? snap?.DBClusterSnapshotArn;
@@ -174,8 +180,9 @@ export const restoreAurora: DrillStepExecutor = {
 };
 
 /**
- * RDS: the newest snapshot in the recovery Region (copies of the primary's, or the replica's own) restored
- * into an isolated instance. Ready when available; data age = the snapshot's time.
+ * RDS: the freshest copy in the recovery Region (a snapshot, or the primary's replicated automated backups to
+ * their latest restorable time; rds-source.ts) restored into an isolated instance. Ready when available; data
+ * age = the snapshot's or the restore point's time.
  */
 export const restoreRds: DrillStepExecutor = {
   describe: (ctx) =>
@@ -185,47 +192,9 @@ export const restoreRds: DrillStepExecutor = {
     const [name = ''] = ctx.step.names;
     const instance = await describeInstance(ctx, name);
     if (instance) return { state: instance.DBInstanceStatus === 'available' ? 'ready' : 'working' };
-    if (!ctx.step.source) {
-      const found: DBSnapshot[] = [];
-      for (const id of [resource.primaryInstance, resource.replicaInstance]) {
-        const out = await ctx.clients.rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id }), {
-          abortSignal: ctx.signal(),
-        });
-        found.push(...(out.DBSnapshots ?? []).filter((s) => s.Status === 'available'));
-      }
-      const snap = newest(found, (s) => time(s.SnapshotCreateTime));
-      const id = snap?.DBSnapshotIdentifier ?? snap?.DBSnapshotArn;
-      if (!snap || !id)
-        return {
-          state: 'failed',
-          error: `no available snapshot of ${resource.primaryInstance} in ${ctx.step.region}`,
-        };
-      const at = time(snap.OriginalSnapshotCreateTime ?? snap.SnapshotCreateTime);
-      return {
-        state: 'working',
-        source: id,
-        ...(at !== undefined ? { dataAtMs: at } : {}),
-        detail: `from snapshot ${snap.DBSnapshotIdentifier ?? id}`,
-      };
-    }
-    await create(() =>
-      ctx.clients.rds.send(
-        new RestoreDBInstanceFromDBSnapshotCommand({
-          DBInstanceIdentifier: name,
-          DBSnapshotIdentifier: ctx.step.source,
-          DBInstanceClass: ctx.settings.dbInstanceClass ?? 'db.t3.medium',
-          MultiAZ: false,
-          PubliclyAccessible: false,
-          DeletionProtection: false,
-          ...(ctx.settings.dbSubnetGroupName ? { DBSubnetGroupName: ctx.settings.dbSubnetGroupName } : {}),
-          ...(ctx.settings.vpcSecurityGroupIds
-            ? { VpcSecurityGroupIds: [...ctx.settings.vpcSecurityGroupIds] }
-            : {}),
-          Tags: tags(ctx.drillId, name),
-        }),
-        { abortSignal: ctx.signal() },
-      ),
-    );
+    if (!ctx.step.source) return chooseRdsSource(ctx, resource);
+    const source = ctx.step.source;
+    await create(() => restoreRdsSource(ctx, name, source));
     return { state: 'working' };
   },
   async cleanup(ctx) {

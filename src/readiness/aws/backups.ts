@@ -13,6 +13,12 @@ import { parseArn } from './arn.js';
 import { awsCall, type CheckBase, guard } from './call.js';
 import { freshnessCheck } from './freshness.js';
 
+/**
+ * The listings read: the default one (automated and manual snapshots) and AWS Backup's, which RDS lists only
+ * when asked for by SnapshotType (DescribeDBSnapshots, DescribeDBClusterSnapshots API reference).
+ */
+export const SNAPSHOT_TYPES = [undefined, 'awsbackup'] as const;
+
 /** Pages of snapshots read at most (100 per page). */
 const MAX_PAGES = 5;
 
@@ -36,21 +42,25 @@ export function createRdsBackupChecker(clients: AwsClients): Checker<'rds-instan
       const copyBase = base(resource, 'backup copy');
       const sections = await Promise.all([
         guard(snapshotBase, `snapshots of ${resource.primaryInstance}`, async () => {
+          // Without SnapshotType RDS lists automated and manual snapshots only; AWS Backup's are asked for apart.
           const snapshots: DBSnapshot[] = [];
-          let marker: string | undefined;
-          for (let page = 0; page < MAX_PAGES; page++) {
-            const out = await awsCall(ctx, 'rds:DescribeDBSnapshots', (abortSignal) =>
-              primary.send(
-                new DescribeDBSnapshotsCommand({
-                  DBInstanceIdentifier: resource.primaryInstance,
-                  ...(marker ? { Marker: marker } : {}),
-                }),
-                { abortSignal },
-              ),
-            );
-            snapshots.push(...(out.DBSnapshots ?? []));
-            marker = out.Marker;
-            if (!marker) break;
+          for (const type of SNAPSHOT_TYPES) {
+            let marker: string | undefined;
+            for (let page = 0; page < MAX_PAGES; page++) {
+              const out = await awsCall(ctx, 'rds:DescribeDBSnapshots', (abortSignal) =>
+                primary.send(
+                  new DescribeDBSnapshotsCommand({
+                    DBInstanceIdentifier: resource.primaryInstance,
+                    ...(type ? { SnapshotType: type } : {}),
+                    ...(marker ? { Marker: marker } : {}),
+                  }),
+                  { abortSignal },
+                ),
+              );
+              snapshots.push(...(out.DBSnapshots ?? []));
+              marker = out.Marker;
+              if (!marker) break;
+            }
           }
           const newest = newestAvailable(snapshots, (s) => s.SnapshotCreateTime);
           return snapshotCheck(
@@ -138,20 +148,23 @@ export function createAuroraBackupChecker(clients: AwsClients): Checker<'aurora-
       const b = base(resource, 'newest snapshot');
       return guard(b, `snapshots of ${primaryCluster.resourceName}`, async () => {
         const snapshots: DBClusterSnapshot[] = [];
-        let marker: string | undefined;
-        for (let page = 0; page < MAX_PAGES; page++) {
-          const out = await awsCall(ctx, 'rds:DescribeDBClusterSnapshots', (abortSignal) =>
-            rds.send(
-              new DescribeDBClusterSnapshotsCommand({
-                DBClusterIdentifier: primaryCluster.resourceName,
-                ...(marker ? { Marker: marker } : {}),
-              }),
-              { abortSignal },
-            ),
-          );
-          snapshots.push(...(out.DBClusterSnapshots ?? []));
-          marker = out.Marker;
-          if (!marker) break;
+        for (const type of SNAPSHOT_TYPES) {
+          let marker: string | undefined;
+          for (let page = 0; page < MAX_PAGES; page++) {
+            const out = await awsCall(ctx, 'rds:DescribeDBClusterSnapshots', (abortSignal) =>
+              rds.send(
+                new DescribeDBClusterSnapshotsCommand({
+                  DBClusterIdentifier: primaryCluster.resourceName,
+                  ...(type ? { SnapshotType: type } : {}),
+                  ...(marker ? { Marker: marker } : {}),
+                }),
+                { abortSignal },
+              ),
+            );
+            snapshots.push(...(out.DBClusterSnapshots ?? []));
+            marker = out.Marker;
+            if (!marker) break;
+          }
         }
         const newest = newestAvailable(snapshots, (s) => s.SnapshotCreateTime);
         return snapshotCheck(

@@ -15,6 +15,7 @@ import { createFaults, type Faults } from './faults.js';
 import { registerRdsDescribe } from './rds.js';
 import { advanceRds, registerRdsGlobal } from './rds-global.js';
 import { registerRdsOps, startBackup } from './rds-ops.js';
+import { registerRdsPitr } from './rds-pitr.js';
 import { Registry } from './registry.js';
 import { registerRoute53 } from './route53.js';
 import { advanceS3, registerS3 } from './s3.js';
@@ -155,6 +156,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   registerRdsDescribe(registry);
   registerRdsGlobal(registry);
   registerRdsOps(registry);
+  registerRdsPitr(registry);
   registerEc2(registry);
   registerS3(registry);
   registerDynamoDb(registry);

@@ -22,7 +22,7 @@ import type { Registry } from './registry.js';
 import { rdsArn, resourceIdFor } from './seed.js';
 import { emitChange, type RdsInstance, regionUp, rkey, type World } from './world.js';
 
-function newInstance(
+export function newInstance(
   w: World,
   region: string,
   id: string,
@@ -51,7 +51,7 @@ function newInstance(
   return instance;
 }
 
-function finishCreating(w: World, instance: RdsInstance, duration: number) {
+export function finishCreating(w: World, instance: RdsInstance, duration: number) {
   after(w, w.time.now(), duration, () => {
     if (instance.status === 'creating') setStatus(w, 'rds-instance', instance, 'available');
   });

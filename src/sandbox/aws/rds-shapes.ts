@@ -192,6 +192,23 @@ export function clusterSnapshotShape(w: World, s: RdsSnapshot): DBClusterSnapsho
   };
 }
 
+/** The automated backups a Region holds: its own instances' (retention > 0) and those replicated to it. */
+export function automatedBackupsIn(w: World, region: string): RdsAutomatedBackup[] {
+  const local = [...w.rds.instances.values()]
+    .filter((i) => i.region === region && i.backupRetention > 0 && !i.clusterId)
+    .map((i) => ({
+      region,
+      sourceRegion: region,
+      instanceId: i.id,
+      instanceArn: i.arn,
+      resourceId: i.resourceId,
+      engine: i.engine,
+      encrypted: i.storageEncrypted,
+      earliest: Math.max(i.createdAt, w.time.now() - i.backupRetention * 86_400_000),
+    }));
+  return [...local, ...w.rds.automatedBackups.filter((b) => b.region === region)];
+}
+
 export function automatedBackupShape(w: World, b: RdsAutomatedBackup): DBInstanceAutomatedBackup {
   const now = w.time.now();
   const stopped = impairedSince(w, now, [b.sourceRegion], [b.instanceId]);

@@ -16,6 +16,7 @@ import type {
 import { rdsFault } from './rds-common.js';
 import {
   automatedBackupShape,
+  automatedBackupsIn,
   clusterShape,
   clusterSnapshotShape,
   globalClusterShape,
@@ -28,6 +29,14 @@ import type { RdsCluster, RdsInstance, World } from './world.js';
 import { rkey } from './world.js';
 
 const fault = rdsFault;
+
+/**
+ * DescribeDBSnapshots / DescribeDBClusterSnapshots: without SnapshotType only automated and manual snapshots
+ * are listed; AWS Backup's (awsbackup) only when asked for by type (shared and public are not modelled).
+ */
+function listedType(type: string, wanted: string | undefined): boolean {
+  return wanted ? type === wanted : type === 'automated' || type === 'manual';
+}
 
 export function getCluster(w: World, region: string, ref: string): RdsCluster {
   const { region: r, id } = resolveInstanceRef(region, ref);
@@ -110,7 +119,7 @@ export function registerRdsDescribe(registry: Registry): void {
             (!input.DBInstanceIdentifier ||
               s.sourceId === resolveInstanceRef(region, input.DBInstanceIdentifier).id) &&
             (!input.DBSnapshotIdentifier || s.id === input.DBSnapshotIdentifier.split(':').pop()) &&
-            (!input.SnapshotType || s.type === input.SnapshotType),
+            listedType(s.type, input.SnapshotType),
         );
         if (input.DBSnapshotIdentifier && found.length === 0)
           throw fault('DBSnapshotNotFoundFault', `DBSnapshot ${input.DBSnapshotIdentifier} not found.`);
@@ -130,7 +139,7 @@ export function registerRdsDescribe(registry: Registry): void {
               s.sourceId === resolveInstanceRef(region, input.DBClusterIdentifier).id) &&
             (!input.DBClusterSnapshotIdentifier ||
               s.id === input.DBClusterSnapshotIdentifier.split(':').pop()) &&
-            (!input.SnapshotType || s.type === input.SnapshotType),
+            listedType(s.type, input.SnapshotType),
         );
         if (input.DBClusterSnapshotIdentifier && found.length === 0)
           throw fault(
@@ -147,20 +156,7 @@ export function registerRdsDescribe(registry: Registry): void {
     .on<DescribeDBInstanceAutomatedBackupsCommandInput, DescribeDBInstanceAutomatedBackupsCommandOutput>(
       'rds:DescribeDBInstanceAutomatedBackups',
       (input, { world, region }) => {
-        const local = [...world.rds.instances.values()]
-          .filter((i) => i.region === region && i.backupRetention > 0 && !i.clusterId)
-          .map((i) => ({
-            region,
-            sourceRegion: region,
-            instanceId: i.id,
-            instanceArn: i.arn,
-            resourceId: i.resourceId,
-            engine: i.engine,
-            encrypted: i.storageEncrypted,
-            earliest: Math.max(i.createdAt, world.time.now() - i.backupRetention * 86_400_000),
-          }));
-        const replicated = world.rds.automatedBackups.filter((b) => b.region === region);
-        const found = [...local, ...replicated].filter(
+        const found = automatedBackupsIn(world, region).filter(
           (b) =>
             (!input.DBInstanceIdentifier || b.instanceId === input.DBInstanceIdentifier) &&
             (!input.DbiResourceId || b.resourceId === input.DbiResourceId),

@@ -9,6 +9,11 @@ import { emitChange, rkey, type World } from './world.js';
 export interface Scenarios {
   /** The DB cluster (ARN, or id in `region`) runs another engine version, e.g. after a minor upgrade of one side. */
   engineVersion(cluster: string, version: string, region?: string): void;
+  /**
+   * The DB instance or cluster (id) is backed up by AWS Backup instead of RDS: its seeded snapshots become
+   * AWS Backup recovery points (SnapshotType awsbackup, ids `awsbackup:job-…`) in every Region.
+   */
+  backedUpByAwsBackup(sourceId: string): void;
 }
 
 export function createScenarios(w: World, onChange: () => void): Scenarios {
@@ -25,6 +30,17 @@ export function createScenarios(w: World, onChange: () => void): Scenarios {
       if (global?.members.some((m) => m.isWriter && m.clusterArn === found.arn))
         global.engineVersion = version;
       emitChange(w, 'rds-cluster', found.id, { region: found.region, engineVersion: version });
+      onChange();
+    },
+    backedUpByAwsBackup(sourceId) {
+      for (const snap of w.rds.snapshots) {
+        if (snap.sourceId !== sourceId) continue;
+        snap.type = 'awsbackup';
+        snap.id = `awsbackup:job-${snap.id
+          .replace(/[^a-z0-9]/gi, '')
+          .slice(-24)
+          .toLowerCase()}`;
+      }
       onChange();
     },
   };

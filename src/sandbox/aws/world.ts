@@ -74,7 +74,8 @@ export interface RdsSnapshot {
   region: string;
   kind: 'instance' | 'cluster';
   sourceId: string;
-  type: 'automated' | 'manual';
+  /** 'awsbackup': taken by AWS Backup (not listed unless SnapshotType=awsbackup is asked for). */
+  type: 'automated' | 'manual' | 'awsbackup';
   createdAt: number;
   encrypted: boolean;
   engine: string;
