@@ -131,9 +131,30 @@ export async function rds(
       'recovery',
     ];
   }
+  // A cross-Region replica of an encrypted source needs a KMS key of the destination Region, and lands outside
+  // any VPC without a DB subnet group (CreateDBInstanceReadReplica API reference): refuse to offer either.
+  const missing = [
+    ...(promoted.StorageEncrypted && !r.primaryKmsKeyId ? ['primaryKmsKeyId'] : []),
+    ...(!r.primaryDbSubnetGroupName ? ['primaryDbSubnetGroupName'] : []),
+  ];
+  if (missing.length > 0)
+    return [
+      {
+        ...base,
+        status: 'blocked',
+        text: `the replica back in ${primaryRegion} needs ${missing.join(' and ')} for ${r.id} in the DR plan`,
+        byHand: `Set ${missing.join(', ')} (and primaryVpcSecurityGroupIds) for ${r.id} in the DR plan: a cross-Region replica of an encrypted instance needs a KMS key of ${primaryRegion}, and without a DB subnet group it is created outside the applications' VPC. Deploy the plan (it also grants Lifeboat the key), then Re-check.`,
+      },
+      'recovery',
+    ];
   const input = {
     DBInstanceIdentifier: r.primaryInstance,
     SourceDBInstanceIdentifier: promoted.DBInstanceArn ?? r.replicaInstance,
+    ...(r.primaryKmsKeyId ? { KmsKeyId: r.primaryKmsKeyId } : {}),
+    DBSubnetGroupName: r.primaryDbSubnetGroupName,
+    ...(r.primaryVpcSecurityGroupIds?.length
+      ? { VpcSecurityGroupIds: [...r.primaryVpcSecurityGroupIds] }
+      : {}),
   };
   return [
     {

@@ -31,6 +31,20 @@ export const rdsInstance = z.strictObject({
   kind: z.literal('rds-instance'),
   primaryInstance: z.string().min(1),
   replicaInstance: z.string().min(1),
+  primaryKmsKeyId: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('KMS key in the primary Region for the encrypted replica a failback creates there'),
+  primaryDbSubnetGroupName: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("DB subnet group in the primary Region (the applications' VPC) for the failback replica"),
+  primaryVpcSecurityGroupIds: z
+    .array(z.string().regex(/^sg-[0-9a-f]+$/, 'expected a security group ID'))
+    .optional()
+    .describe('VPC security groups in the primary Region for the failback replica'),
 });
 
 const launchTemplate = z.strictObject({

@@ -92,7 +92,12 @@ describe('failback readiness and setup in the simulated cloud', () => {
         kind: 'rds-create-replica',
         region: 'us-east-1',
         command: 'CreateDBInstanceReadReplica',
-        input: expect.objectContaining({ DBInstanceIdentifier: 'accounts-db' }),
+        input: expect.objectContaining({
+          DBInstanceIdentifier: 'accounts-db',
+          KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/mrk-accounts-use1',
+          DBSubnetGroupName: 'accounts-use1',
+          VpcSecurityGroupIds: ['sg-0a1b2c3d4e5f60002'],
+        }),
       }),
     ]);
 
@@ -124,6 +129,7 @@ describe('failback readiness and setup in the simulated cloud', () => {
       new CreateDBInstanceReadReplicaCommand({
         DBInstanceIdentifier: 'accounts-db-failback',
         SourceDBInstanceIdentifier: 'arn:aws:rds:us-west-2:123456789012:db:accounts-db-usw2',
+        KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/mrk-accounts-use1',
       }),
     );
     world.clock.advance(16 * 60_000);

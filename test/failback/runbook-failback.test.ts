@@ -200,6 +200,7 @@ describe('failback runbook against the simulated cloud', () => {
       new CreateDBInstanceReadReplicaCommand({
         DBInstanceIdentifier: 'accounts-db-failback',
         SourceDBInstanceIdentifier: 'arn:aws:rds:us-west-2:123456789012:db:accounts-db-usw2',
+        KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/mrk-accounts-use1',
       }),
     );
     await until('the replica back to be available', async () => {

@@ -57,6 +57,34 @@ export function finishCreating(w: World, instance: RdsInstance, duration: number
   });
 }
 
+/**
+ * CreateDBInstanceReadReplica's KmsKeyId (API reference): a cross-Region replica of an encrypted source must
+ * name a KMS key of the destination Region, as keys are Regional. The reference gives no error code for a
+ * missing key: the model refuses with InvalidParameterCombination (stricter than AWS may be), and a key of
+ * another Region with KMSKeyNotAccessibleFault.
+ */
+function replicaKey(
+  src: RdsInstance,
+  region: string,
+  crossRegion: boolean,
+  kmsKeyId: string | undefined,
+): string | undefined {
+  if (!src.storageEncrypted) return kmsKeyId;
+  if (!crossRegion) return kmsKeyId ?? src.kmsKeyId;
+  if (!kmsKeyId)
+    throw fault(
+      'InvalidParameterCombination',
+      `KmsKeyId is required to create an encrypted read replica of ${src.id} in another AWS Region (${region}).`,
+    );
+  const keyRegion = kmsKeyId.startsWith('arn:') ? kmsKeyId.split(':')[3] : region;
+  if (keyRegion !== region)
+    throw fault(
+      'KMSKeyNotAccessibleFault',
+      `The KMS key ${kmsKeyId} is in ${keyRegion}; a read replica in ${region} needs a key of ${region}.`,
+    );
+  return kmsKeyId;
+}
+
 export function registerRdsOps(registry: Registry): void {
   registry
     .on<PromoteReadReplicaCommandInput, PromoteReadReplicaCommandOutput>(
@@ -108,12 +136,17 @@ export function registerRdsOps(registry: Registry): void {
           );
         const id = input.DBInstanceIdentifier ?? '';
         const crossRegion = src.region !== region;
+        const kmsKeyId = replicaKey(src, region, crossRegion, input.KmsKeyId);
         const instance = newInstance(world, region, id, {
           engine: src.engine,
           engineVersion: src.engineVersion,
           instanceClass: input.DBInstanceClass ?? src.instanceClass,
           replicaSource: crossRegion ? src.arn : src.id,
           backupRetention: 0,
+          storageEncrypted: src.storageEncrypted,
+          ...(kmsKeyId ? { kmsKeyId } : {}),
+          ...(input.DBSubnetGroupName ? { dbSubnetGroup: input.DBSubnetGroupName } : {}),
+          ...(input.VpcSecurityGroupIds?.length ? { vpcSecurityGroups: [...input.VpcSecurityGroupIds] } : {}),
         });
         src.replicas.push(crossRegion ? instance.arn : instance.id);
         finishCreating(world, instance, DURATIONS.createReplica);

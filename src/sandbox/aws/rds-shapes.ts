@@ -108,6 +108,14 @@ export function instanceShape(w: World, i: RdsInstance): DBInstance {
     AvailabilityZone: AZ(i.region, 0),
     MultiAZ: i.multiAZ,
     StorageEncrypted: i.storageEncrypted,
+    ...(i.kmsKeyId ? { KmsKeyId: i.kmsKeyId } : {}),
+    ...(i.dbSubnetGroup
+      ? { DBSubnetGroup: { DBSubnetGroupName: i.dbSubnetGroup, VpcId: `vpc-${i.dbSubnetGroup}` } }
+      : {}),
+    VpcSecurityGroups: (i.vpcSecurityGroups ?? []).map((id) => ({
+      VpcSecurityGroupId: id,
+      Status: 'active',
+    })),
     BackupRetentionPeriod: i.backupRetention,
     InstanceCreateTime: new Date(i.createdAt),
     ...(i.backupRetention > 0 ? { LatestRestorableTime: new Date(now - FIVE_MIN) } : {}),

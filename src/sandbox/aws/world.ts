@@ -68,6 +68,10 @@ export interface RdsInstance {
   backupRetention: number;
   createdAt: number;
   multiAZ: boolean;
+  kmsKeyId?: string;
+  /** DB subnet group (its VPC) and VPC security groups; none: created outside any VPC. */
+  dbSubnetGroup?: string;
+  vpcSecurityGroups?: string[];
 }
 export interface RdsSnapshot {
   id: string;
