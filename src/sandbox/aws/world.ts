@@ -3,7 +3,8 @@ import { activeAt, type Interval, type Scheduler, type SimTime } from './time.js
 
 /** Everything the simulated cloud knows, shared by the per-service handlers. */
 
-export type OutageMode = 'unavailable' | 'timeout';
+/** unavailable: 503s; timeout: every attempt times out; impaired: each attempt one or the other. */
+export type OutageMode = 'unavailable' | 'timeout' | 'impaired';
 export interface ScopedRule {
   region?: string;
   service?: string;
