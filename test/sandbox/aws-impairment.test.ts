@@ -1,4 +1,4 @@
-import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import {
   GetHealthCheckCommand,
@@ -70,7 +70,7 @@ describe('Regional impairment in the simulated cloud', () => {
   it('keeps the Route 53 HealthCheckStatus metric in us-east-1 only, so it is unreadable during its outage', async () => {
     // Prepare
     env = await simulatedCloud();
-    const query = (client: typeof env.east.cloudwatch) => {
+    const query = (client: CloudWatchClient) => {
       const now = env?.clock.now() ?? 0;
       return client.send(
         new GetMetricDataCommand({
