@@ -23,6 +23,8 @@ export function describeResource(r: Resource): string {
       return `DynamoDB global table \`${r.tableName}\`${r.canary?.enabled ? ' (canary)' : ''}`;
     case 'route53':
       return `Route 53 \`${r.recordName}\` (${r.recordType}, health check \`${r.primaryHealthCheckId}\`)`;
+    case 'arc-routing-control':
+      return `ARC routing controls on cluster \`${r.clusterArn.split('/').at(-1)}\` (${r.clusterEndpoints.length} Regional endpoints)`;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ParsedPlan, Resource, ResourceKind, RunbookEntry, Step } from '../../src/plan/schema.js';
 import { runbookEntries } from '../../src/runbook/stages.js';
 import { arn, partitionOf, type Scope } from './arns.js';
+import { arcStatements } from './grants/arc.js';
 import { dynamodbStatements } from './grants/dynamodb.js';
 import { EC2_DESCRIBE_ACTIONS, ec2Statements } from './grants/ec2.js';
 import { auroraStatements, rdsInstanceStatements } from './grants/rds.js';
@@ -139,6 +140,8 @@ function statementsForResource(ctx: {
       return dynamodbStatements({ ...ctx, resource: r });
     case 'route53':
       return route53Statements({ ...ctx, resource: r });
+    case 'arc-routing-control':
+      return arcStatements({ ...ctx, resource: r });
   }
 }
 

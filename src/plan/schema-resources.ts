@@ -105,12 +105,46 @@ export const route53 = z.strictObject({
   recoveryHealthCheckId: z.string().min(1).optional(),
 });
 
+const routingControlArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:route53-recovery-control::\d{12}:controlpanel\/[0-9a-z]+\/routingcontrol\/[0-9a-z]+$/,
+    'expected a routing control ARN (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/routingcontrol/<id>)',
+  );
+
+/**
+ * Route 53 ARC routing control: two on/off switches (one per Region) on a cluster whose five Regional
+ * endpoints are its data plane. The endpoints are written in the plan (from DescribeCluster) because the
+ * recovery-control-config API that lists them is a control plane (us-west-2) a failover must not need.
+ */
+export const arcRoutingControl = z.strictObject({
+  ...resourceBase,
+  kind: z.literal('arc-routing-control'),
+  clusterArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:route53-recovery-control::\d{12}:cluster\/[0-9a-z-]+$/,
+      'expected a cluster ARN (arn:aws:route53-recovery-control::<account>:cluster/<id>)',
+    ),
+  clusterEndpoints: z
+    .array(
+      z.strictObject({
+        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS Region such as "us-west-2"'),
+        endpoint: z.url({ protocol: /^https$/, error: 'expected an https:// cluster endpoint URL' }),
+      }),
+    )
+    .min(1)
+    .describe("the cluster's Regional endpoints (DescribeCluster ClusterEndpoints), tried in turn"),
+  primaryRoutingControlArn: routingControlArn.describe('ON while the primary Region serves'),
+  recoveryRoutingControlArn: routingControlArn.describe('ON while the recovery Region serves'),
+});
+
 export const resource = z.discriminatedUnion(
   'kind',
-  [auroraGlobalCluster, rdsInstance, ec2, s3Bucket, dynamodbGlobalTable, route53],
+  [auroraGlobalCluster, rdsInstance, ec2, s3Bucket, dynamodbGlobalTable, route53, arcRoutingControl],
   {
     error:
-      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53',
+      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53, arc-routing-control',
   },
 );
 
@@ -121,4 +155,5 @@ export const RESOURCE_KINDS = [
   's3-bucket',
   'dynamodb-global-table',
   'route53',
+  'arc-routing-control',
 ] as const;

@@ -18,6 +18,7 @@ export const STEP_RESOURCE_KIND = {
   'dynamodb-global-table': 'dynamodb-global-table',
   s3: 's3-bucket',
   route53: 'route53',
+  'arc-routing-control': 'arc-routing-control',
   wait: undefined,
   verify: undefined,
   notify: undefined,
@@ -66,6 +67,19 @@ export const step = z.discriminatedUnion(
       kind: z.literal('route53'),
       resource: id,
       action: z.enum(['fail-health-check', 'update-record']).default('fail-health-check'),
+    }),
+    z.strictObject({
+      ...stepBase,
+      kind: z.literal('arc-routing-control'),
+      resource: id,
+      safetyRulesToOverride: z
+        .array(
+          z
+            .string()
+            .regex(/^arn:aws[a-z-]*:route53-recovery-control::\d{12}:controlpanel\/.+\/safetyrule\/.+$/),
+        )
+        .default([])
+        .describe('break glass: safety rules this step may override (audited with the step)'),
     }),
     z.strictObject({ ...stepBase, kind: z.literal('wait'), duration }),
     z

@@ -22,6 +22,7 @@ import { runbook, type runbookEntry, type step } from './schema-steps.js';
 
 export { duration, isCronInterval, parseDuration } from './schema-fields.js';
 export {
+  arcRoutingControl,
   auroraGlobalCluster,
   dynamodbGlobalTable,
   ec2,

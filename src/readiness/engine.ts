@@ -1,5 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import type { Resource, ResourceKind, ResourceOf } from '../plan/schema.js';
+import { controlPlaneChecks } from './control-plane.js';
 import { withTimeout } from './errors.js';
 import {
   estimateRpo,
@@ -73,7 +74,7 @@ export function createReadinessEngine(options: ReadinessEngineOptions): Readines
       const perResource = await Promise.all(
         service.resources.map((resource) => checkResource(options.checkers, resource, service, ctx)),
       );
-      const checks = perResource.flat();
+      const checks = [...perResource.flat(), ...controlPlaneChecks(service)];
       const rpoEstimate = estimateRpo(checks);
       const rtoEstimate = estimateRto(service, defaults.stepEstimate, durations);
       const rpoVerdict: Verdict =

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { readBody, sendJson } from '../http/server.js';
 import type { Plan } from '../plan/load.js';
+import { GLOBAL_CONTROL_PLANE } from './aws/dispatch.js';
 import type { Faults } from './aws/faults.js';
 import type { WorldSnapshot } from './aws/snapshot.js';
 
@@ -12,7 +13,12 @@ export interface PanelCloud {
 }
 
 const faultRequest = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('outage'), region: z.string() }),
+  z.object({
+    action: z.literal('outage'),
+    region: z.string(),
+    /** impaired (the panel's default): errors and timeouts; unavailable: errors only. */
+    mode: z.enum(['unavailable', 'timeout', 'impaired']).default('impaired'),
+  }),
   z.object({ action: z.literal('restore'), region: z.string() }),
   z.object({ action: z.literal('break'), resourceId: z.string() }),
   z.object({ action: z.literal('repair'), resourceId: z.string() }),
@@ -25,7 +31,7 @@ export type FaultRequest = z.infer<typeof faultRequest>;
 export function applyFault(faults: Faults, request: FaultRequest): void {
   switch (request.action) {
     case 'outage':
-      faults.regionOutage(request.region);
+      faults.regionOutage(request.region, { mode: request.mode });
       return;
     case 'restore':
       faults.restoreRegion(request.region);
@@ -133,8 +139,13 @@ export function panelScript(plan: Plan): string {
   };
   const status = el('div');
   const controls = el('div');
+  const globals = ${JSON.stringify(GLOBAL_CONTROL_PLANE)};
   for (const region of regions) {
-    controls.append(button('Outage ' + region, 'fault-outage-' + region, { action: 'outage', region }, true));
+    const alsoDown = Object.keys(globals).filter((s) => globals[s] === region);
+    const label = 'Outage ' + region + (alsoDown.length ? ' (+ ' + alsoDown.join(', ') + ' control plane)' : '');
+    const outage = button(label, 'fault-outage-' + region, { action: 'outage', region, mode: 'impaired' }, true);
+    outage.title = 'Calls to ' + region + ' fail or time out; replication from it stops; its health checks fail';
+    controls.append(outage);
     controls.append(button('Restore ' + region, 'fault-restore-' + region, { action: 'restore', region }));
   }
   const select = el('select');

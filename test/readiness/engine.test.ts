@@ -5,9 +5,10 @@ import { createReadinessEngine } from '../../src/readiness/engine.js';
 import { createLimiter } from '../../src/readiness/limiter.js';
 import type { Check, CheckContext, CheckerRegistry, NamedService } from '../../src/readiness/types.js';
 
-import { namedService, testPlan } from './helpers.js';
+import { namedService, PLAN_YAML, testPlan } from './helpers.js';
 
-const plan = testPlan();
+// A primary Region other than us-east-1: the flip-dns step then needs no control plane in it.
+const plan = testPlan(PLAN_YAML.replace('primaryRegion: us-east-1', 'primaryRegion: us-east-2'));
 const payments = namedService(plan, 'payments');
 
 function readyCheck(resourceId: string, extra: Partial<Check> = {}): Check {
@@ -50,6 +51,18 @@ describe('readiness engine', () => {
     expect(result.checks).toHaveLength(payments.resources.length);
     expect(result.rto.estimate.ms).toBe(5 * 60_000 + 4 * 60_000 + 2 * 60_000);
     expect(result.rto.verdict).toBe('ready');
+  });
+
+  it('adds a degraded control plane dependency when the DNS step needs Route 53 in the primary Region', async () => {
+    // Prepare
+    const engine = createReadinessEngine({ checkers: registry(), clock: manualClock() });
+    const east1 = namedService(testPlan(), 'payments');
+    // Act
+    const result = await engine.checkService(east1, plan.defaults);
+    // Assert
+    expect(result.verdict).toBe('degraded');
+    const warning = result.checks.find((c) => c.name === 'control plane dependency');
+    expect(warning).toMatchObject({ resourceId: 'payments-dns', verdict: 'degraded' });
   });
 
   it('turns a checker that throws into an unknown check, never ready', async () => {

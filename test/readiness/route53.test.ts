@@ -1,26 +1,30 @@
-import {
-  GetHealthCheckStatusCommand,
-  ListResourceRecordSetsCommand,
-  NoSuchHealthCheck,
-} from '@aws-sdk/client-route-53';
+import { GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
+import { GetHealthCheckStatusCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
 import { createRoute53Checker } from '../../src/readiness/aws/route53.js';
-import { accessDenied, byName, checkerTest, directContext, resourceOf } from './helpers.js';
+import { accessDenied, byName, checkerTest, directContext, NOW, resourceOf } from './helpers.js';
 
 const { clients, mock, payments } = checkerTest();
 const route53 = mock(clients.forRegion('us-east-1').route53);
+const cloudwatch = mock(clients.forRegion('us-east-1').cloudwatch);
 const dns = resourceOf(payments, 'route53');
 
-const status = (successes: number, failures: number) => ({
-  HealthCheckObservations: [
-    ...Array.from({ length: successes }, () => ({
-      StatusReport: { Status: 'Success: HTTP Status Code 200, OK' },
-    })),
-    ...Array.from({ length: failures }, () => ({
-      StatusReport: { Status: 'Failure: Connection timed out' },
-    })),
-  ],
-});
+/** Route 53's HealthCheckStatus per health check id (1 healthy, 0 unhealthy, undefined: no datapoint). */
+const statuses = (byId: Record<string, 0 | 1 | undefined>) =>
+  cloudwatch.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => {
+    const queries = input.MetricDataQueries ?? [];
+    return {
+      MetricDataResults: queries.map((q) => {
+        const id = q.MetricStat?.Metric?.Dimensions?.find((d) => d.Name === 'HealthCheckId')?.Value ?? '';
+        const value = byId[id];
+        return {
+          Id: q.Id,
+          Values: value === undefined ? [] : [value],
+          Timestamps: value === undefined ? [] : [new Date(NOW - 60_000)],
+        };
+      }),
+    };
+  });
 const record = (failover: 'PRIMARY' | 'SECONDARY', healthCheckId?: string) => ({
   Name: 'api.payments.example.com.',
   Type: 'A' as const,
@@ -34,7 +38,7 @@ const record = (failover: 'PRIMARY' | 'SECONDARY', healthCheckId?: string) => ({
 describe('route53 checker', () => {
   it('is ready with healthy health checks and PRIMARY/SECONDARY failover records', async () => {
     // Prepare
-    route53.on(GetHealthCheckStatusCommand).resolves(status(8, 0));
+    statuses({ 'hc-use1': 1, 'hc-usw2': 1 });
     route53.on(ListResourceRecordSetsCommand).resolves({
       ResourceRecordSets: [record('PRIMARY', 'hc-use1'), record('SECONDARY', 'hc-usw2')],
       IsTruncated: false,
@@ -50,8 +54,9 @@ describe('route53 checker', () => {
       ['recovery health check', 'ready'],
       ['failover records', 'ready'],
     ]);
-    expect(route53).toReceiveCommandWith(GetHealthCheckStatusCommand, { HealthCheckId: 'hc-use1' });
-    expect(route53).toReceiveCommandWith(GetHealthCheckStatusCommand, { HealthCheckId: 'hc-usw2' });
+    // Route 53's own decision (after Inverted and its checker threshold), never per-checker strings.
+    expect(route53).not.toReceiveCommand(GetHealthCheckStatusCommand);
+    expect(cloudwatch).toReceiveCommandTimes(GetMetricDataCommand, 2);
     expect(route53).toReceiveCommandWith(ListResourceRecordSetsCommand, {
       HostedZoneId: 'Z0PAYMENTSZONE',
       StartRecordName: 'api.payments.example.com',
@@ -62,8 +67,7 @@ describe('route53 checker', () => {
 
   it('is degraded when the primary fails its health check or has no health check on its record', async () => {
     // Prepare
-    route53.on(GetHealthCheckStatusCommand, { HealthCheckId: 'hc-use1' }).resolves(status(2, 6));
-    route53.on(GetHealthCheckStatusCommand, { HealthCheckId: 'hc-usw2' }).resolves(status(8, 0));
+    statuses({ 'hc-use1': 0, 'hc-usw2': 1 });
     route53.on(ListResourceRecordSetsCommand).resolves({
       ResourceRecordSets: [record('PRIMARY'), record('SECONDARY')],
       IsTruncated: false,
@@ -76,17 +80,14 @@ describe('route53 checker', () => {
     // Assert
     expect(byName(checks, 'primary health check')).toMatchObject({
       verdict: 'degraded',
-      reason: 'payments-dns: primary health check hc-use1 unhealthy (2/8 checkers report success)',
+      reason: 'payments-dns: Route 53 reports hc-use1 unhealthy',
     });
     expect(byName(checks, 'failover records')?.verdict).toBe('degraded');
   });
 
-  it('is not ready when the recovery endpoint is unhealthy, a health check is gone or SECONDARY is missing', async () => {
+  it('is not ready when the recovery endpoint is unhealthy or SECONDARY is missing; unknown without data', async () => {
     // Prepare
-    route53
-      .on(GetHealthCheckStatusCommand, { HealthCheckId: 'hc-use1' })
-      .rejects(new NoSuchHealthCheck({ message: 'no', $metadata: {} }));
-    route53.on(GetHealthCheckStatusCommand, { HealthCheckId: 'hc-usw2' }).resolves(status(1, 7));
+    statuses({ 'hc-use1': undefined, 'hc-usw2': 0 });
     route53
       .on(ListResourceRecordSetsCommand)
       .resolves({ ResourceRecordSets: [record('PRIMARY', 'hc-use1')], IsTruncated: false, MaxItems: 20 });
@@ -95,9 +96,9 @@ describe('route53 checker', () => {
     const checks = await createRoute53Checker(clients).check(dns, payments, directContext());
 
     // Assert
-    expect(checks.map((c) => c.verdict)).toEqual(['not_ready', 'not_ready', 'not_ready']);
+    expect(checks.map((c) => c.verdict)).toEqual(['unknown', 'not_ready', 'not_ready']);
     expect(byName(checks, 'primary health check')?.reason).toBe(
-      'payments-dns: health check hc-use1 not found (NoSuchHealthCheck)',
+      'payments-dns: no HealthCheckStatus datapoint for hc-use1 in 5 min',
     );
     expect(byName(checks, 'failover records')?.reason).toBe(
       'payments-dns: api.payments.example.com A has no SECONDARY failover record',
@@ -106,7 +107,7 @@ describe('route53 checker', () => {
 
   it('is unknown when access to Route 53 is denied', async () => {
     // Prepare
-    route53.on(GetHealthCheckStatusCommand).resolves(status(8, 0));
+    statuses({ 'hc-use1': 1, 'hc-usw2': 1 });
     route53.on(ListResourceRecordSetsCommand).rejects(accessDenied());
 
     // Act

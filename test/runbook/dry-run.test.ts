@@ -19,16 +19,26 @@ describe('runbook dry run', () => {
       ['check-ledger', 1],
       ['check-receipts', 1],
       ['flip-dns', undefined],
-      ['verify-api', undefined],
       ['tell-stakeholders', undefined],
     ]);
     expect(plan.steps.flatMap((s) => s.calls.map((c) => `${c.client}:${c.command}`))).toEqual([
       'rds:SwitchoverGlobalCluster',
       'ec2:RunInstances',
       'dynamodb:PutItem',
-      'route53:UpdateHealthCheck',
+      'route53-recovery-cluster:UpdateRoutingControlStates',
       'sns:Publish',
     ]);
+    const arc = plan.steps.find((s) => s.id === 'flip-dns')?.calls[0];
+    expect(arc).toMatchObject({
+      region: 'us-west-2',
+      input: {
+        UpdateRoutingControlStateEntries: [
+          { RoutingControlArn: expect.stringContaining('/routingcontrol/1a2b'), RoutingControlState: 'On' },
+          { RoutingControlArn: expect.stringContaining('/routingcontrol/0a1b'), RoutingControlState: 'Off' },
+        ],
+      },
+    });
+    expect(arc?.note).toContain('us-west-2, eu-west-1, ap-northeast-1, ap-southeast-2, us-east-1');
     const switchover = plan.steps[0]?.calls[0];
     expect(switchover).toMatchObject({
       region: 'us-west-2',
@@ -44,7 +54,7 @@ describe('runbook dry run', () => {
       MinCount: 2,
       ClientToken: '<derived from the execution and step ids>',
     });
-    expect(plan.estimateMs).toBe(5 * 60_000 + 4 * 60_000 + 2 * 60_000 + 60_000 + 5_000);
+    expect(plan.estimateMs).toBe(5 * 60_000 + 4 * 60_000 + 60_000 + 5_000);
     expect(plan.warnings).toEqual([]);
   });
 
@@ -59,7 +69,10 @@ describe('runbook dry run', () => {
     // Assert
     for (const call of world.calls) expect(call.operation).toMatch(READ);
     expect(planned.warnings.some((w) => w.startsWith('promote-db: primary cluster reachable'))).toBe(true);
-    expect(planned.steps[4]?.calls).toEqual([]);
+    // Routing controls are read on ARC's data plane, from an endpoint outside the impaired Region.
+    expect(planned.steps.find((s) => s.id === 'flip-dns')?.preconditions).toContainEqual(
+      expect.objectContaining({ name: 'an ARC cluster endpoint answers', ok: true }),
+    );
     expect(unplanned[0]).toMatchObject({ command: 'FailoverGlobalCluster', input: { AllowDataLoss: true } });
   });
 

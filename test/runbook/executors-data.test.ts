@@ -1,9 +1,8 @@
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   ChangeResourceRecordSetsCommand,
   GetHealthCheckCommand,
-  GetHealthCheckStatusCommand,
   ListResourceRecordSetsCommand,
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
@@ -71,8 +70,9 @@ describe('s3 executor', () => {
   });
 });
 
-const checkers = (status: string) => ({
-  HealthCheckObservations: [1, 2, 3].map(() => ({ StatusReport: { Status: status } })),
+/** Route 53's HealthCheckStatus metric (us-east-1) in the newest minute: Minimum and Maximum. */
+const routed = (value: 0 | 1) => ({
+  MetricDataResults: ['minimum', 'maximum'].map((Id) => ({ Id, Values: [value], Timestamps: [new Date()] })),
 });
 
 describe('route53 executor', () => {
@@ -86,7 +86,7 @@ describe('route53 executor', () => {
         HealthCheckConfig: { Type: 'HTTPS', Inverted: false },
       },
     });
-    r53.on(GetHealthCheckStatusCommand).resolves(checkers('Success: HTTP Status Code 200, OK'));
+    cw.on(GetMetricDataCommand).resolves(routed(1));
     const { ctx, executor } = step('flip');
     // Act
     await executor.start(ctx, await executor.observe(ctx));
@@ -108,7 +108,7 @@ describe('route53 executor', () => {
         HealthCheckConfig: { Type: 'HTTPS', Inverted: false },
       },
     });
-    r53.on(GetHealthCheckStatusCommand).resolves(checkers('Failure: Connection timed out'));
+    cw.on(GetMetricDataCommand).resolves(routed(0));
     const { ctx, executor } = step('flip');
     // Act
     const observed = await executor.observe(ctx);

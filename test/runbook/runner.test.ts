@@ -17,10 +17,10 @@ describe('runbook runner against the simulated cloud', () => {
       'dynamodb:PutItem',
       'ec2:RunInstances',
       'rds:SwitchoverGlobalCluster',
-      'route53:UpdateHealthCheck',
+      'route53-recovery-cluster:UpdateRoutingControlStates',
       'sns:Publish',
     ]);
-    expect(Object.values(done.steps).map((s) => s.state)).toEqual(Array(7).fill('succeeded'));
+    expect(Object.values(done.steps).map((s) => s.state)).toEqual(Array(6).fill('succeeded'));
     const entries = await world.auditEntries();
     const types = entries.filter((e) => e.details.stepId === 'promote-db').map((e) => e.type);
     expect(types).toEqual(['step.intent', 'step.outcome']);
@@ -30,7 +30,7 @@ describe('runbook runner against the simulated cloud', () => {
     expect(snapshot).toContain('payments-usw2');
   });
 
-  it('fails over unplanned during a primary Region outage: FailoverGlobalCluster with AllowDataLoss, no health check update', async () => {
+  it('fails over unplanned during a us-east-1 outage that takes Route 53 down: DNS moves on ARC routing controls', async () => {
     // Prepare
     const world = await worlds.start();
     world.cloud.faults.regionOutage('us-east-1');
@@ -40,8 +40,35 @@ describe('runbook runner against the simulated cloud', () => {
     // Assert
     expect(done.state, done.lastError).toBe('completed');
     expect(world.mutations()).toContain('rds:FailoverGlobalCluster');
-    expect(world.mutations()).not.toContain('route53:UpdateHealthCheck');
-    expect(done.steps['flip-dns']?.observed?.healthy).toBe(false);
+    expect(world.mutations()).toContain('route53-recovery-cluster:UpdateRoutingControlStates');
+    expect(world.calls.filter((c) => c.service === 'route53' && c.outcome === 'ok')).toEqual([]);
+    const arcCalls = world.calls.filter((c) => c.service === 'route53-recovery-cluster');
+    expect(arcCalls.every((c) => c.region !== 'us-east-1')).toBe(true);
+    const records = world.cloud.snapshot().route53.records.filter((r) => r.zoneId === 'Z0PAYMENTSZONE');
+    expect(records.find((r) => r.failover === 'SECONDARY')?.serving).toBe(true);
+    expect(records.find((r) => r.failover === 'PRIMARY')?.serving).toBe(false);
+  });
+
+  it('pauses with the reason when an ARC safety rule refuses the change, and never reports DNS moved', async () => {
+    // Prepare
+    const world = await worlds.start();
+    world.cloud.faults.failOperation('route53-recovery-cluster:UpdateRoutingControlStates', {
+      times: 100,
+      error: 'ConflictException',
+      status: 409,
+    });
+    const execution = await world.approve('payments');
+    // Act
+    const paused = await runner(world).run(execution.id);
+    // Assert
+    expect(paused.state).toBe('pausedByFailedStep');
+    expect(paused.pausedAtStep).toBe('flip-dns');
+    expect(paused.lastError).toContain('ConflictException');
+    // A cluster's refusal is the same on every endpoint: one call, not one per endpoint.
+    const updates = world.calls.filter((c) => c.operation === 'UpdateRoutingControlStates');
+    expect(updates).toHaveLength(1);
+    const records = world.cloud.snapshot().route53.records.filter((r) => r.zoneId === 'Z0PAYMENTSZONE');
+    expect(records.find((r) => r.failover === 'PRIMARY')?.serving).toBe(true);
   });
 
   it('pauses on a failed step and completes after Retry, audited as step.retry', async () => {
@@ -101,9 +128,9 @@ describe('runbook runner against the simulated cloud', () => {
   it('aborts plainly: which resources are in which Region’s hands', async () => {
     // Prepare
     const world = await worlds.start();
-    world.cloud.faults.failOperation('route53:UpdateHealthCheck', {
+    world.cloud.faults.failOperation('route53-recovery-cluster:UpdateRoutingControlStates', {
       times: 100,
-      error: 'AccessDenied',
+      error: 'AccessDeniedException',
       status: 403,
     });
     const execution = await world.approve('payments');
@@ -123,9 +150,9 @@ describe('runbook runner against the simulated cloud', () => {
       'payments-api': ['moved', 'us-west-2'],
       'payments-ledger': ['moved', 'us-west-2'],
       'payments-receipts': ['moved', 'us-west-2'],
-      'payments-dns': ['unchanged', 'us-east-1'],
+      'payments-routing': ['unchanged', 'us-east-1'],
     });
-    expect(aborted.abortSummary?.text).toContain("payments-dns: still in us-east-1's hands");
+    expect(aborted.abortSummary?.text).toContain("payments-routing: still in us-east-1's hands");
     expect((await world.auditEntries()).some((e) => e.type === 'execution.aborted')).toBe(true);
     await expect(r.decide(execution.id, 'retry', 'U0BOB')).rejects.toMatchObject({ code: 'not_paused' });
   });

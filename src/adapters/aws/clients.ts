@@ -4,6 +4,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -26,6 +27,11 @@ export interface RegionClients {
 /** Hands out one set of clients per Region, created on first use and reused afterwards. */
 export interface AwsClients {
   forRegion(region: string): RegionClients;
+  /**
+   * A client for one Regional endpoint of a Route 53 ARC cluster (its data plane), signed for that
+   * endpoint's Region. Two attempts only: the caller moves on to the cluster's next endpoint instead.
+   */
+  arcCluster(endpoint: { readonly region: string; readonly endpoint: string }): Route53RecoveryClusterClient;
   destroy(): void;
 }
 
@@ -47,7 +53,8 @@ export type AnyClient =
   | CloudWatchClient
   | SNSClient
   | SQSClient
-  | Route53Client;
+  | Route53Client
+  | Route53RecoveryClusterClient;
 
 /**
  * Creates Region-scoped clients with the default credential chain. Endpoint overrides come from
@@ -55,6 +62,7 @@ export type AnyClient =
  */
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const cache = new Map<string, RegionClients>();
+  const arc = new Map<string, Route53RecoveryClusterClient>();
   const common = (region: string) => ({
     region,
     maxAttempts: options.maxAttempts ?? 4,
@@ -86,7 +94,21 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       }
       return clients;
     },
+    arcCluster({ region, endpoint }) {
+      const key = `${region} ${endpoint}`;
+      let client = arc.get(key);
+      if (!client) {
+        client = track(
+          new Route53RecoveryClusterClient({ ...common(region), endpoint, maxAttempts: 2 }),
+          region,
+        );
+        arc.set(key, client);
+      }
+      return client;
+    },
     destroy() {
+      for (const client of arc.values()) client.destroy();
+      arc.clear();
       for (const clients of cache.values()) {
         for (const client of Object.values(clients)) {
           if (typeof client === 'object' && client !== null && 'destroy' in client) client.destroy();

@@ -1,5 +1,6 @@
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import type { CheckerRegistry } from '../types.js';
+import { createArcChecker } from './arc.js';
 import { createAuroraChecker } from './aurora.js';
 import { createAuroraBackupChecker, createRdsBackupChecker } from './backups.js';
 import type { CanaryOptions } from './canary.js';
@@ -29,5 +30,6 @@ export function createAwsCheckers(clients: AwsClients, options: AwsCheckerOption
       ? [createDynamoDbChecker(clients), createDynamoDbCanaryChecker(clients, canary)]
       : [createDynamoDbChecker(clients)],
     route53: [createRoute53Checker(clients)],
+    'arc-routing-control': [createArcChecker(clients)],
   };
 }

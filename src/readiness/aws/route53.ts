@@ -1,10 +1,11 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
-  GetHealthCheckStatusCommand,
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
 import type { AwsClients } from '../../adapters/aws/clients.js';
+import { ROUTE53_METRICS_REGION, routedHealth } from '../../adapters/aws/route53-health.js';
 import type { ResourceOf } from '../../plan/schema.js';
 import { text } from '../format.js';
 import type { Check, CheckContext, Checker } from '../types.js';
@@ -13,24 +14,25 @@ import { awsCall, type CheckBase, guard } from './call.js';
 type Dns = ResourceOf<'route53'>;
 
 /**
- * Route 53 failover routing: the health checks exist and report healthy (GetHealthCheckStatus: a majority of
- * checkers report "Success"), and the record has PRIMARY and SECONDARY failover record sets, the primary tied
+ * Route 53 failover routing: Route 53 reports the health checks healthy (their HealthCheckStatus metric in
+ * us-east-1, see routedHealth), and the record has PRIMARY and SECONDARY failover record sets, the primary tied
  * to a health check (or an alias evaluating target health) so failover happens on the data plane.
  */
 export function createRoute53Checker(clients: AwsClients): Checker<'route53'> {
   return {
     async check(resource, service, ctx) {
       const route53 = clients.forRegion(service.primaryRegion).route53;
+      const cloudwatch = clients.forRegion(ROUTE53_METRICS_REGION).cloudwatch;
       const healthChecks: Promise<Check[]>[] = [
         guard(base(resource, 'primary health check'), `health check ${resource.primaryHealthCheckId}`, () =>
-          health(resource, route53, ctx, resource.primaryHealthCheckId, 'primary'),
+          health(resource, cloudwatch, ctx, resource.primaryHealthCheckId, 'primary'),
         ),
       ];
       const recoveryId = resource.recoveryHealthCheckId;
       if (recoveryId) {
         healthChecks.push(
           guard(base(resource, 'recovery health check'), `health check ${recoveryId}`, () =>
-            health(resource, route53, ctx, recoveryId, 'recovery'),
+            health(resource, cloudwatch, ctx, recoveryId, 'recovery'),
           ),
         );
       }
@@ -51,35 +53,37 @@ function base(resource: Dns, name: string): CheckBase {
 
 async function health(
   resource: Dns,
-  route53: Route53Client,
+  cloudwatch: CloudWatchClient,
   ctx: CheckContext,
   healthCheckId: string,
   side: 'primary' | 'recovery',
 ): Promise<Check> {
   const b = base(resource, `${side} health check`);
-  const out = await awsCall(ctx, 'route53:GetHealthCheckStatus', (abortSignal) =>
-    route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }), { abortSignal }),
+  const status = await routedHealth(cloudwatch, healthCheckId, ctx.now, (action, fn) =>
+    awsCall(ctx, action, fn),
   );
-  const observations = out.HealthCheckObservations ?? [];
-  const healthy = observations.filter((o) => o.StatusReport?.Status?.startsWith('Success')).length;
-  const measured = text(`${healthy} of ${observations.length} checkers healthy`);
   const target = text('healthy');
-  if (observations.length === 0) {
+  if (status.healthy === undefined) {
     return {
       ...b,
       verdict: 'unknown',
-      measured: text('no observations'),
+      measured: text('no data'),
       target,
-      reason: `${resource.id}: health check ${healthCheckId} has no observations yet`,
+      reason: `${resource.id}: ${status.text}`,
+      source: 'metric',
     };
   }
-  if (healthy * 2 > observations.length) {
+  const measured = text(
+    status.healthy === true ? 'healthy' : status.healthy === false ? 'unhealthy' : 'changing',
+  );
+  if (status.healthy === true) {
     return {
       ...b,
       verdict: 'ready',
       measured,
       target,
-      reason: `${resource.id}: ${side} health check ${healthCheckId} healthy (${healthy}/${observations.length})`,
+      reason: `${resource.id}: ${side} health check ${healthCheckId} healthy (Route 53's HealthCheckStatus)`,
+      source: 'metric',
     };
   }
   // The recovery endpoint failing means failover would route to something broken; the primary failing means
@@ -89,7 +93,8 @@ async function health(
     verdict: side === 'recovery' ? 'not_ready' : 'degraded',
     measured,
     target,
-    reason: `${resource.id}: ${side} health check ${healthCheckId} unhealthy (${healthy}/${observations.length} checkers report success)`,
+    reason: `${resource.id}: ${status.text}`,
+    source: 'metric',
   };
 }
 

@@ -25,7 +25,7 @@ export const waitExecutor: StepExecutor<WaitStep> = {
   start: async () => ({}),
 };
 
-/** verify: a health check healthy (most checkers) and/or an alarm OK, polled until the step's timeout. */
+/** verify: a health check healthy (as Route 53 decides, see routedHealth) and/or an alarm OK, polled until the step's timeout. */
 export const verifyExecutor: StepExecutor<VerifyStep> = {
   defaultTimeoutMs: 10 * 60_000,
   describe: (ctx) =>
@@ -43,11 +43,11 @@ export const verifyExecutor: StepExecutor<VerifyStep> = {
     const preconditions = [];
     if (ctx.step.healthCheckId) {
       const status = await healthCheckHealthy(ctx, ctx.step.healthCheckId);
-      ok &&= status.healthy;
+      ok &&= status.healthy === true;
       parts.push(`${ctx.step.healthCheckId}: ${status.text}`);
       preconditions.push({
         name: `health check ${ctx.step.healthCheckId} healthy`,
-        ok: status.healthy,
+        ok: status.healthy === undefined ? undefined : status.healthy === true,
         observed: status.text,
       });
     }

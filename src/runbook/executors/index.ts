@@ -1,4 +1,5 @@
 import type { Step } from '../../plan/schema.js';
+import { arcExecutor } from './arc.js';
 import { auroraExecutor } from './aurora.js';
 import { notifyExecutor, verifyExecutor, waitExecutor } from './control.js';
 import { dynamoDbExecutor, s3Executor } from './data.js';
@@ -18,6 +19,7 @@ export const defaultExecutors: ExecutorRegistry = {
   'dynamodb-global-table': dynamoDbExecutor,
   s3: s3Executor,
   route53: route53Executor,
+  'arc-routing-control': arcExecutor,
   wait: waitExecutor,
   verify: verifyExecutor,
   notify: notifyExecutor,

@@ -2,11 +2,11 @@ import {
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
   GetHealthCheckCommand,
-  GetHealthCheckStatusCommand,
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
+import { ROUTE53_METRICS_REGION, routedHealth } from '../../adapters/aws/route53-health.js';
 import type { ResourceOf, Step } from '../../plan/schema.js';
 import type { PlannedCall, Precondition } from '../types.js';
 import type { Facts, Observation, StepContext, StepExecutor } from './types.js';
@@ -18,22 +18,14 @@ const res = (ctx: Ctx) => ctx.resource as ResourceOf<'route53'>;
 const r53 = (ctx: Ctx) => ctx.clients.forRegion(ctx.targetRegion).route53;
 const fqdn = (name: string) => (name.endsWith('.') ? name : `${name}.`);
 
-/** Healthy when most of Route 53's checkers report success (as Route 53 itself decides). */
-export async function healthCheckHealthy(
+/** What Route 53 decides about the health check (its HealthCheckStatus metric in us-east-1, see routedHealth). */
+export function healthCheckHealthy(
   ctx: StepContext,
   id: string,
-): Promise<{ healthy: boolean; text: string }> {
-  const out = await ctx.aws.call('route53:GetHealthCheckStatus', (abortSignal) =>
-    ctx.clients
-      .forRegion(ctx.targetRegion)
-      .route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }), { abortSignal }),
+): Promise<{ healthy: boolean | 'changing' | undefined; text: string }> {
+  return routedHealth(ctx.clients.forRegion(ROUTE53_METRICS_REGION).cloudwatch, id, ctx.now(), (action, fn) =>
+    ctx.aws.call(action, fn),
   );
-  const all = out.HealthCheckObservations ?? [];
-  const ok = all.filter((o) => o.StatusReport?.Status?.startsWith('Success')).length;
-  return {
-    healthy: all.length > 0 && ok * 2 > all.length,
-    text: `${ok} of ${all.length} checkers report healthy`,
-  };
 }
 
 /** fail-health-check: the health check whose failure moves traffic (the primary's), inverted on failover and restored on failback. */
@@ -46,15 +38,16 @@ async function observeHealthCheck(ctx: Ctx): Promise<Observation> {
   const inverted = got.HealthCheck?.HealthCheckConfig?.Inverted === true;
   const version = got.HealthCheck?.HealthCheckVersion ?? null;
   const status = await healthCheckHealthy(ctx, id);
-  const facts = { inverted, healthy: status.healthy, version };
-  const observed = `${id}: ${inverted ? 'inverted' : 'not inverted'}, ${status.text}`;
+  const facts = { inverted, healthy: status.healthy === undefined ? null : status.healthy, version };
+  const observed = `${id}: ${inverted ? 'inverted' : 'not inverted'}; ${status.text}`;
   const preconditions: Precondition[] = [
     { name: 'primary health check readable', ok: got.HealthCheck !== undefined, observed },
   ];
   if (failover) {
-    // Already failing (e.g. the primary Region is down): Route 53 already answers with the secondary,
-    // and during a us-east-1 outage its control plane may refuse the update anyway.
-    if (!status.healthy)
+    // Already failing (e.g. the primary Region is down): Route 53 already answers with the secondary.
+    // Inverted and reported unhealthy within the newest minute ("changing"): nothing flips it back, so the
+    // inversion has taken effect (the metric has 1-minute periods).
+    if (status.healthy === false || (inverted && status.healthy === 'changing'))
       return {
         state: 'done',
         summary: `primary health check ${id} is failing: traffic goes to the secondary`,
@@ -64,13 +57,13 @@ async function observeHealthCheck(ctx: Ctx): Promise<Observation> {
     if (inverted)
       return {
         state: 'in-progress',
-        summary: `${observed}; waiting for checkers to report it failing`,
+        summary: `${observed}; waiting for Route 53 to report it unhealthy`,
         facts,
         preconditions,
       };
     return { state: 'not-started', summary: observed, facts, preconditions };
   }
-  if (!inverted && status.healthy)
+  if (!inverted && status.healthy === true)
     return { state: 'done', summary: `${observed}: traffic returns to the primary`, facts, preconditions };
   if (!inverted)
     return {
@@ -266,7 +259,7 @@ export const route53Executor: StepExecutor<DnsStep> = {
         ? `Point ${r.recordName} ${r.recordType} (PRIMARY failover record) at the ${ctx.targetRegion} values; wait until INSYNC`
         : `Restore ${r.recordName} ${r.recordType} (PRIMARY failover record) to its values before the failover; wait until INSYNC`;
     return ctx.kind === 'failover'
-      ? `Invert primary health check ${r.primaryHealthCheckId} so Route 53 answers with ${ctx.targetRegion} (data plane; skipped if already failing)`
+      ? `Invert primary health check ${r.primaryHealthCheckId} (Route 53 control plane, us-east-1) so Route 53 answers with ${ctx.targetRegion}; skipped if Route 53 already reports it unhealthy`
       : `Restore primary health check ${r.primaryHealthCheckId} (not inverted)`;
   },
   irreversible: () => false,
@@ -293,7 +286,10 @@ export const route53Executor: StepExecutor<DnsStep> = {
           Inverted: ctx.kind === 'failover',
           HealthCheckVersion: typeof version === 'number' ? version : '<current version>',
         },
-        note: ctx.kind === 'failover' ? 'not sent if the primary health check is already failing' : undefined,
+        note:
+          ctx.kind === 'failover'
+            ? 'not sent if Route 53 already reports the primary health check unhealthy'
+            : undefined,
       },
     ];
   },

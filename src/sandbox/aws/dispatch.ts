@@ -11,9 +11,16 @@ export interface DispatchOptions {
   readonly advance: () => void;
 }
 
-/** Route 53 is global; its control plane (changes) lives in us-east-1, its reads keep answering. */
-const ROUTE53_CONTROL_PLANE = 'us-east-1';
-const ROUTE53_MUTATIONS = new Set(['ChangeResourceRecordSets', 'UpdateHealthCheck', 'CreateHealthCheck']);
+/**
+ * Global services whose API (control plane), reads included, is served from one Region: Route 53's from
+ * us-east-1 (FIDELITY.md, "Regional impairment"). Only their data planes (DNS answers, health checking) keep
+ * working when that Region is impaired; the model has no data-plane API for them to call.
+ */
+export const GLOBAL_CONTROL_PLANE: Readonly<Partial<Record<string, string>>> = { route53: 'us-east-1' };
+
+/** The Region whose impairment fails a call: the control plane's for global services, else the client's. */
+export const callRegion = (service: string, region: string): string =>
+  GLOBAL_CONTROL_PLANE[service] ?? region;
 
 /** Applies injected faults to one SDK attempt, then answers it from the model. */
 export function createDispatch(world: World, registry: Registry, options: DispatchOptions): Dispatch {
@@ -44,14 +51,11 @@ export function createDispatch(world: World, registry: Registry, options: Dispat
         await world.time.wait(latency);
       }
       options.advance();
-      const outageRegion =
-        service === 'route53'
-          ? ROUTE53_MUTATIONS.has(operation)
-            ? ROUTE53_CONTROL_PLANE
-            : undefined
-          : region;
-      if (outageRegion && !regionUp(world, outageRegion)) {
-        if (f.outageMode.get(outageRegion) === 'timeout') {
+      const outageRegion = callRegion(service, region);
+      if (!regionUp(world, outageRegion)) {
+        const mode = f.outageMode.get(outageRegion);
+        // impaired: AWS's own words for a Regional event are elevated error rates and latencies.
+        if (mode === 'timeout' || (mode === 'impaired' && world.random() < 0.5)) {
           await world.time.wait(world.time.toSim(options.requestTimeoutMs));
           throw timeoutError(options.requestTimeoutMs);
         }

@@ -5,6 +5,7 @@ import * as streams from '@aws-sdk/client-dynamodb-streams';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as rds from '@aws-sdk/client-rds';
 import * as route53 from '@aws-sdk/client-route-53';
+import * as arc from '@aws-sdk/client-route53-recovery-cluster';
 import * as s3 from '@aws-sdk/client-s3';
 import * as sns from '@aws-sdk/client-sns';
 import * as sqs from '@aws-sdk/client-sqs';
@@ -19,7 +20,8 @@ export type ServiceKey =
   | 'cloudwatch'
   | 'sns'
   | 'sqs'
-  | 'route53';
+  | 'route53'
+  | 'route53-recovery-cluster';
 
 export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   RDSClient: 'rds',
@@ -31,6 +33,7 @@ export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   SNSClient: 'sns',
   SQSClient: 'sqs',
   Route53Client: 'route53',
+  Route53RecoveryClusterClient: 'route53-recovery-cluster',
 };
 
 interface ExceptionOptions {
@@ -51,6 +54,7 @@ const MODULES: Readonly<Record<ServiceKey, { base: ExceptionClass; ns: Record<st
   sns: { base: sns.SNSServiceException, ns: sns },
   sqs: { base: sqs.SQSServiceException, ns: sqs },
   route53: { base: route53.Route53ServiceException, ns: route53 },
+  'route53-recovery-cluster': { base: arc.Route53RecoveryClusterServiceException, ns: arc },
 };
 
 /** The error code each service uses when it throttles, and its HTTP status. */
@@ -64,6 +68,7 @@ export const THROTTLING: Readonly<Record<ServiceKey, { name: string; status: num
   sns: { name: 'ThrottledException', status: 400 },
   sqs: { name: 'RequestThrottled', status: 400 },
   route53: { name: 'ThrottlingException', status: 400 },
+  'route53-recovery-cluster': { name: 'ThrottlingException', status: 429 },
 };
 
 export function requestId(): string {

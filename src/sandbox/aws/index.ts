@@ -5,6 +5,7 @@ import type { Timeline } from '../../domain/timeline.js';
 import type { ParsedPlan } from '../../plan/schema.js';
 import { type CloudWatchState, evaluateAlarms } from './alarms-notify.js';
 import { seedAlarms } from './alarms-seed.js';
+import { registerArc } from './arc.js';
 import { attachClient } from './attach.js';
 import { registerCloudWatch } from './cloudwatch.js';
 import { createDispatch } from './dispatch.js';
@@ -117,6 +118,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
     s3: { buckets: new Map() },
     dynamodb: { replicas: new Map(), pending: [] },
     route53: { healthChecks: new Map(), zones: new Map(), changes: new Map() },
+    arc: { controls: new Map(), rules: [] },
     counters: new Map(),
     aliases: new Map(),
   };
@@ -162,6 +164,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   registerDynamoDb(registry);
   registerDynamoDbStreams(registry);
   registerRoute53(registry);
+  registerArc(registry);
   registerCloudWatch(registry, cw);
   registerSns(registry, sns);
   registerSqs(registry, sqs);

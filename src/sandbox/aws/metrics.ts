@@ -2,7 +2,10 @@ import type { StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { DURATIONS } from './durations.js';
 import { replicaImpairedSince, resolveInstanceRef } from './rds-shapes.js';
 import { activeAt } from './time.js';
-import { type HealthCheck, impairedSince, regionUp, type World } from './world.js';
+import { type HealthCheck, impairedSince, type RoutingControl, regionUp, type World } from './world.js';
+
+export const routingControlStateAt = (c: RoutingControl, t: number) =>
+  [...c.history].reverse().find((h) => h.at <= t)?.state ?? c.history[0]?.state ?? 'Off';
 
 /**
  * CloudWatch series derived from the model. Each value is a pure function of time and the fault
@@ -33,12 +36,18 @@ export function healthCheckHealthy(w: World, hc: HealthCheck, t = w.time.now()):
   const seen = t - w.time.toClock(DURATIONS.healthFlip);
   const config = [...hc.config].reverse().find((c) => c.at <= seen) ?? hc.config[0];
   if (config?.disabled) return true;
-  const up = regionUp(w, hc.region, seen) && activeAt(w.faults.broken.get(hc.id), seen) === undefined;
+  const control = hc.routingControlArn ? w.arc.controls.get(hc.routingControlArn) : undefined;
+  const up = control ? routingControlStateAt(control, seen) === 'On' : endpointUp(w, hc, seen);
   return config?.inverted ? !up : up;
 }
 
 /** Engines whose ReplicaLag is -1 while replication is not active (Seconds_Behind_Master = NULL). */
 const NOT_RUNNING_IS_MINUS_ONE = /^(mysql|mariadb)$/;
+
+/** What the health checkers see of the endpoint itself (before Inverted, which Route 53 applies after). */
+export function endpointUp(w: World, hc: HealthCheck, t: number): boolean {
+  return regionUp(w, hc.region, t) && activeAt(w.faults.broken.get(hc.id), t) === undefined;
+}
 
 export function metricSeries(w: World): Series[] {
   const series: Series[] = [];

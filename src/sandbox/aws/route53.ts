@@ -16,7 +16,7 @@ import type {
 } from '@aws-sdk/client-route-53';
 import { DURATIONS } from './durations.js';
 import { awsError } from './errors.js';
-import { healthCheckHealthy } from './metrics.js';
+import { endpointUp, routingControlStateAt } from './metrics.js';
 import type { Registry } from './registry.js';
 import {
   emitChange,
@@ -63,18 +63,25 @@ function healthCheckShape(hc: HealthCheck): SdkHealthCheck {
     Id: hc.id,
     CallerReference: `lifeboat-sandbox-${hc.id}`,
     HealthCheckVersion: hc.version,
-    HealthCheckConfig: {
-      Type: 'HTTPS',
-      FullyQualifiedDomainName: hc.fqdn,
-      ResourcePath: '/healthz',
-      Port: 443,
-      RequestInterval: 30,
-      FailureThreshold: 3,
-      MeasureLatency: false,
-      Inverted: config?.inverted ?? false,
-      Disabled: config?.disabled ?? false,
-      EnableSNI: true,
-    },
+    HealthCheckConfig: hc.routingControlArn
+      ? {
+          Type: 'RECOVERY_CONTROL',
+          RoutingControlArn: hc.routingControlArn,
+          Inverted: config?.inverted ?? false,
+          Disabled: config?.disabled ?? false,
+        }
+      : {
+          Type: 'HTTPS',
+          FullyQualifiedDomainName: hc.fqdn,
+          ResourcePath: '/healthz',
+          Port: 443,
+          RequestInterval: 30,
+          FailureThreshold: 3,
+          MeasureLatency: false,
+          Inverted: config?.inverted ?? false,
+          Disabled: config?.disabled ?? false,
+          EnableSNI: true,
+        },
   };
 }
 
@@ -121,7 +128,12 @@ export function registerRoute53(registry: Registry): void {
       (input, { world }) => {
         const hc = healthCheckOf(world, input.HealthCheckId);
         const now = world.time.now();
-        const healthy = healthCheckHealthy(world, hc, now);
+        // Each checker reports what it sees of the endpoint: Route 53 applies Inverted (and Disabled) only
+        // after it aggregates them, so an inverted check keeps listing "Success" here (FIDELITY.md, Route 53).
+        const control = hc.routingControlArn ? world.arc.controls.get(hc.routingControlArn) : undefined;
+        const healthy = control
+          ? routingControlStateAt(control, now - world.time.toClock(DURATIONS.healthFlip)) === 'On'
+          : endpointUp(world, hc, now - world.time.toClock(DURATIONS.healthFlip));
         return {
           HealthCheckObservations: CHECKERS.map(([region, ip], n) => ({
             Region: region,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ParsedPlan, Resource, Service } from '../../plan/schema.js';
+import { linkRoutingControls, seedArc } from './arc.js';
 import { seedDynamoDb, seedEc2, seedRoute53, seedS3 } from './seed-apps.js';
 import { rkey, type World } from './world.js';
 
@@ -27,6 +28,7 @@ const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 export function seedWorld(w: World, plan: ParsedPlan): void {
   for (const [name, service] of Object.entries(plan.services)) {
     for (const resource of service.resources) seedResource(w, name, service, resource);
+    linkRoutingControls(w, service);
   }
 }
 
@@ -48,6 +50,8 @@ function aliasesOf(r: Resource): string[] {
       return [r.tableName];
     case 'route53':
       return [r.primaryHealthCheckId, ...(r.recoveryHealthCheckId ? [r.recoveryHealthCheckId] : [])];
+    case 'arc-routing-control':
+      return [r.primaryRoutingControlArn, r.recoveryRoutingControlArn];
   }
 }
 
@@ -206,6 +210,9 @@ function seedResource(w: World, name: string, svc: Service, r: Resource): void {
       return;
     case 'route53':
       seedRoute53(w, svc, r);
+      return;
+    case 'arc-routing-control':
+      seedArc(w, svc, r);
       return;
   }
 }

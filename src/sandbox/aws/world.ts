@@ -3,7 +3,8 @@ import { activeAt, type Interval, type Scheduler, type SimTime } from './time.js
 
 /** Everything the simulated cloud knows, shared by the per-service handlers. */
 
-export type OutageMode = 'unavailable' | 'timeout';
+/** unavailable: 503s; timeout: every attempt times out; impaired: each attempt one or the other. */
+export type OutageMode = 'unavailable' | 'timeout' | 'impaired';
 export interface ScopedRule {
   region?: string;
   service?: string;
@@ -205,6 +206,24 @@ export interface HealthCheck {
   fqdn: string;
   version: number;
   config: HealthCheckConfigState[];
+  /** Type RECOVERY_CONTROL: healthy while this ARC routing control is On, whatever the Region's state. */
+  routingControlArn?: string;
+}
+
+export type RoutingControlState = 'On' | 'Off';
+export interface RoutingControl {
+  arn: string;
+  name: string;
+  controlPanelArn: string;
+  /** States over time, oldest first (health checks and metrics are evaluated at past instants). */
+  history: { at: number; state: RoutingControlState }[];
+}
+/** An ARC assertion rule: after any change to `asserted`, at least `atLeast` of them must be On. */
+export interface SafetyRule {
+  arn: string;
+  name: string;
+  asserted: string[];
+  atLeast: number;
 }
 export interface RecordSet {
   name: string;
@@ -250,6 +269,7 @@ export interface World {
     zones: Map<string, HostedZone>;
     changes: Map<string, { submittedAt: number; insyncAt: number }>;
   };
+  readonly arc: { controls: Map<string, RoutingControl>; rules: SafetyRule[] };
   counters: Map<string, number>;
   /** Model id (cluster, instance, bucket, table, health check) to the plan resource id naming it. */
   readonly aliases: Map<string, string>;
