@@ -20,7 +20,7 @@ import type { AuditLog } from './audit/types.js';
 import { createLifecycle } from './compose/lifecycle.js';
 import { wireOperations } from './compose/operations.js';
 import { createSlackParts } from './compose/slack.js';
-import { AWS_SNS_TRUST, type SnsTrust, snsVerifier } from './compose/sns-trust.js';
+import { AWS_SNS_TRUST, alarmTopicsOf, type SnsTrust, snsVerifier } from './compose/sns-trust.js';
 import { openState } from './compose/state.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -105,6 +105,9 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
   const inflight = createInFlight();
   const lifecycle = createLifecycle(logger, inflight);
   const trust = options.snsTrust ?? AWS_SNS_TRUST;
+  // The plan's alarm topics and the deployed intake topic (infra/ passes DR_ALARM_INTAKE_TOPIC_ARN).
+  const allowedTopics = alarmTopicsOf(plan, config.alarms.intakeTopicArn);
+  const topics = () => allowedTopics;
 
   try {
     const state = await openState(config, { logger, clock, lifecycle, instanceId }, options.dynamoEndpoint);
@@ -148,7 +151,13 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       aws,
       ...(config.alarms.queueUrl ? { queueUrl: config.alarms.queueUrl } : {}),
       // SQS keeps messages for days, so an envelope there is only as fresh as the queue allows.
-      verifyEnvelope: snsVerifier(trust, clock, RECEIPT_RETENTION_MS),
+      verifyEnvelope: snsVerifier(trust, clock, {
+        maxAgeMs: RECEIPT_RETENTION_MS,
+        allowedTopics: topics,
+        acceptSha1: config.alarms.acceptSha1,
+      }),
+      allowedTopics: topics,
+      rawDelivery: config.alarms.rawDelivery,
       instanceId,
       // Rules with autoRequestFailover: Lifeboat itself requests the failover.
       onAlarmRaised: autoRequestFailover({
@@ -253,8 +262,12 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
         : {}),
       sns: createSnsEndpoint({
         logger,
-        verify: snsVerifier(trust, clock, config.alarms.snsMaxAgeMs),
-        allowedTopics: () => plan.alarmTopics,
+        verify: snsVerifier(trust, clock, {
+          maxAgeMs: config.alarms.snsMaxAgeMs,
+          allowedTopics: topics,
+          acceptSha1: config.alarms.acceptSha1,
+        }),
+        allowedTopics: topics,
         confirm: trust.confirm,
         // Resolves once the notification's receipt is durably written (SNS then gets its 200); a
         // message that is not a CloudWatch alarm answers 400 and is audited as alarm.rejected.

@@ -51,6 +51,8 @@ describe('POST /sns', () => {
         verify: createSnsVerifier({
           certificates: async () => identity.certificatePem,
           maxAgeMs: 15 * 60_000,
+          // SignatureVersion 1 is refused unless configured (sns-verify.test.ts covers the default).
+          acceptSha1: true,
         }),
         allowedTopics: () => [TOPIC],
         confirm: async (u) => void confirmed.push(u),
@@ -69,7 +71,7 @@ describe('POST /sns', () => {
     expect(received).toContain(message.MessageId);
   });
 
-  it('accepts a valid SignatureVersion 1 notification without a subject', async () => {
+  it('accepts a valid SignatureVersion 1 notification without a subject when configured to', async () => {
     const { Subject: _subject, ...rest } = envelope({ SignatureVersion: '1' });
     const message = signSnsMessage(rest, identity.privateKeyPem);
     expect((await post(message)).status).toBe(200);
