@@ -29,6 +29,7 @@ import type { Timeline } from './domain/timeline.js';
 import type { DrillFeature } from './drills/feature.js';
 import { createMeasuredDurations } from './drills/measured.js';
 import { createDrillStores } from './drills/store.js';
+import { createRefusalAudit, type RefusalAudit } from './http/refusals.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadPlanFile, type Plan } from './plan/load.js';
@@ -87,6 +88,8 @@ export interface Lifeboat {
   /** Scheduled jobs: readiness check, daily digest, audit seal, probes (`status()` for `/dr status`). */
   readonly scheduler: Scheduler;
   readonly logger: Logger;
+  /** Refused anonymous requests, audited as per-minute aggregates (`flush()` writes the window now). */
+  readonly refusals: RefusalAudit;
   /** Stops accepting requests, waits for in-flight work (up to `graceMs`), then releases everything. */
   close(graceMs?: number): Promise<void>;
 }
@@ -250,6 +253,17 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     });
     await slack.app.init();
 
+    // Refused anonymous requests: counted per reason per minute on their own audit chain and
+    // append queue, so a flood never delays an approval's, a command's or an alarm's entry.
+    const refusals = createRefusalAudit({
+      audit: createDynamoAuditLog(state.documents, state.tableName, {
+        writerId: companionWriterId(instanceId, 'refusals'),
+        clock,
+      }),
+      logger,
+      now: () => clock.now(),
+    });
+    lifecycle.onClose(() => refusals.close());
     const http = createHttpServer({
       logger,
       ...(slack.receiver instanceof HTTPReceiver
@@ -273,10 +287,12 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
         // message that is not a CloudWatch alarm answers 400 and is audited as alarm.rejected.
         onNotification: (message) => alarms.onNotification(message),
         onRejected: (r) =>
-          state.auditInBackground({
+          refusals.record({
             type: 'alarm.rejected',
-            actor: 'unknown',
-            details: { status: r.status, reason: r.reason, detail: r.detail, topicArn: r.topicArn ?? null },
+            reason: r.reason,
+            status: r.status,
+            detail: r.detail,
+            topicArn: r.topicArn,
           }),
       }),
       readiness: [
@@ -285,15 +301,12 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       ],
       now: () => clock.now(),
       onRejected: (r) =>
-        state.auditInBackground({
+        refusals.record({
           type: 'http.rejected',
-          actor: 'unknown',
-          details: {
-            path: r.path,
-            status: r.status,
-            reason: r.reason,
-            remoteAddress: r.remoteAddress ?? null,
-          },
+          reason: r.reason,
+          status: r.status,
+          path: r.path,
+          remoteAddress: r.remoteAddress,
         }),
     });
     const url = await http.listen(config.http.port, config.http.host);
@@ -332,6 +345,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       scheduler,
       runner: ops.runner,
       logger,
+      refusals,
       close(graceMs = 10_000) {
         closing ??= (async () => {
           const stopped = http.close();

@@ -36,7 +36,8 @@ export interface SnsEndpointOptions {
 export function createSnsEndpoint(options: SnsEndpointOptions) {
   const log = options.logger.child({ component: 'sns' });
   const refuse = (res: ServerResponse, status: number, reason: string, detail: string, topicArn?: string) => {
-    log.warn({ status, reason, detail, topicArn }, 'SNS request refused');
+    // Debug only: a flood would flood the log too; onRejected logs the first per reason and window.
+    log.debug({ status, reason, topicArn }, 'SNS request refused');
     options.onRejected?.({ status, reason, detail, ...(topicArn ? { topicArn } : {}) });
     sendJson(res, status, { ok: false, error: reason });
   };

@@ -63,7 +63,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const path = (req.url ?? '').split('?')[0] ?? '';
     // req.socket is null once an oversized body's stream was destroyed by readBody.
     const remoteAddress = req.socket?.remoteAddress;
-    log.warn({ path, status, reason, remote: remoteAddress }, 'request rejected');
+    // Debug only: a flood would flood the log too; onRejected logs the first per reason and window.
+    log.debug({ path, status, reason, remote: remoteAddress }, 'request rejected');
     options.onRejected?.({ path, status, reason, remoteAddress });
     req.resume();
     sendJson(res, status, { ok: false, error: reason.split(':')[0] });
