@@ -19,7 +19,7 @@ import { companionWriterId, createDynamoAuditLog } from './audit/index.js';
 import type { AuditLog } from './audit/types.js';
 import { createLifecycle } from './compose/lifecycle.js';
 import { wireOperations } from './compose/operations.js';
-import { createSlackParts } from './compose/slack.js';
+import { createSlackParts, resolveInstallation } from './compose/slack.js';
 import { AWS_SNS_TRUST, alarmTopicsOf, type SnsTrust, snsVerifier } from './compose/sns-trust.js';
 import { openState } from './compose/state.js';
 import type { Config } from './config.js';
@@ -252,6 +252,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       incidents: { acknowledge: (incidentId, userId) => alarms.acknowledge(incidentId, userId) },
     });
     await slack.app.init();
+    const installation = await resolveInstallation(config.slack.installation, slack.app.client, logger);
 
     // Refused anonymous requests: counted per reason per minute on their own audit chain and
     // append queue, so a flood never delays an approval's, a command's or an alarm's entry.
@@ -271,6 +272,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
             slack: {
               listener: slack.receiver.requestListener,
               signingSecret: config.slack.signingSecret ?? '',
+              installation,
             },
           }
         : {}),
