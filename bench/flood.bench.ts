@@ -45,8 +45,9 @@ export default async function run(): Promise<BenchResult[]> {
     const idleRss = num(idle.mean);
     const peakRss = num(during.max);
     const ackMs = num(click.ackMs);
-    const firstCallMs =
-      click.firstMutatingAfterAckMs === null ? Number.POSITIVE_INFINITY : num(click.firstMutatingAfterAckMs);
+    const after = (v: unknown) => (v === null ? Number.POSITIVE_INFINITY : num(v));
+    const firstCallMs = after(click.firstCallAfterAckMs);
+    const firstMutatingMs = after(click.firstMutatingAfterAckMs);
     const achieved = num(flood.rate);
     process.stderr.write(
       `flood: ${JSON.stringify(flood)}\nclick: ${JSON.stringify(click)}\nrss idle ${idleRss.toFixed(1)} MB, peak ${peakRss.toFixed(1)} MB during the flood\nrefusal audit: ${JSON.stringify(refusals)}\n`,
