@@ -288,6 +288,18 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
         // Resolves once the notification's receipt is durably written (SNS then gets its 200); a
         // message that is not a CloudWatch alarm answers 400 and is audited as alarm.rejected.
         onNotification: (message) => alarms.onNotification(message),
+        // Signed by SNS and from an allowed topic: audited (before confirming) on the main chain.
+        onSubscription: async (event) => {
+          await audit.append({
+            type: 'alarm.subscription',
+            actor: 'aws',
+            details: {
+              action: event.type === 'SubscriptionConfirmation' ? 'confirm' : 'unsubscribed',
+              topicArn: event.topicArn,
+              messageId: event.messageId,
+            },
+          });
+        },
         onRejected: (r) =>
           refusals.record({
             type: 'alarm.rejected',
