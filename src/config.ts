@@ -50,6 +50,36 @@ const envSchema = z.object({
   DR_ALARM_QUEUE_URL: optionalText.pipe(
     z.url({ message: 'expected the SQS queue URL alarms arrive on' }).optional(),
   ),
+  DR_ALARM_INTAKE_TOPIC_ARN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'expected an SNS topic ARN')
+      .optional(),
+  ),
+  DR_ALARM_RAW_DELIVERY: optionalText.pipe(
+    z.enum(['on', 'off'], { message: 'expected on or off' }).default('off'),
+  ),
+  SNS_SIGNATURE_V1: optionalText.pipe(
+    z.enum(['accept', 'refuse'], { message: 'expected accept or refuse' }).default('refuse'),
+  ),
+  SLACK_TEAM_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^T[A-Z0-9]+$/, 'expected a team id (T…)')
+      .optional(),
+  ),
+  SLACK_APP_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^A[A-Z0-9]+$/, 'expected an app id (A…)')
+      .optional(),
+  ),
+  SLACK_ENTERPRISE_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^E[A-Z0-9]+$/, 'expected an enterprise id (E…)')
+      .optional(),
+  ),
   SNS_MAX_AGE_SECONDS: optionalText.transform((v, ctx) => {
     if (v === undefined) return 3600;
     const seconds = Number(v);
@@ -89,6 +119,15 @@ export interface SlackConfig {
   readonly appToken: string | undefined;
   /** Web API base URL override, e.g. the sandbox emulator. */
   readonly apiUrl: string | undefined;
+  /**
+   * The installation every payload must come from (src/http/installation.ts). Unset team and
+   * enterprise ids are learnt from auth.test at start; an unset app id from auth.test's app_id.
+   */
+  readonly installation: {
+    readonly teamId: string | undefined;
+    readonly appId: string | undefined;
+    readonly enterpriseId: string | undefined;
+  };
 }
 
 export interface Config {
@@ -102,6 +141,16 @@ export interface Config {
     readonly queueUrl: string | undefined;
     /** SNS messages older than this are refused (replay protection), ms. */
     readonly snsMaxAgeMs: number;
+    /** The deployed intake topic in the bot's own Region (infra/), allowed like the plan's alarmTopics. */
+    readonly intakeTopicArn: string | undefined;
+    /**
+     * The queue's SNS subscriptions use raw message delivery (infra's rawMessageDelivery). Off: every
+     * SQS body must be a signed SNS envelope from an allowed topic. On: bodies are the published
+     * messages themselves, trusted because only the subscribed topics may send to the queue.
+     */
+    readonly rawDelivery: boolean;
+    /** Accept SNS SignatureVersion 1 (SHA1withRSA); default only 2 (SHA256withRSA). */
+    readonly acceptSha1: boolean;
   };
   /** Daily audit archive to S3 (JSON Lines; Object Lock retention when configured). */
   readonly auditArchive:
@@ -178,12 +227,19 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL,
+      installation: { teamId: e.SLACK_TEAM_ID, appId: e.SLACK_APP_ID, enterpriseId: e.SLACK_ENTERPRISE_ID },
     },
     http: { port: e.PORT, host: e.HOST },
     planPath: e.DR_PLAN,
     tableName: e.DR_TABLE,
     logLevel: e.LOG_LEVEL,
-    alarms: { queueUrl: e.DR_ALARM_QUEUE_URL, snsMaxAgeMs: e.SNS_MAX_AGE_SECONDS * 1000 },
+    alarms: {
+      queueUrl: e.DR_ALARM_QUEUE_URL,
+      snsMaxAgeMs: e.SNS_MAX_AGE_SECONDS * 1000,
+      intakeTopicArn: e.DR_ALARM_INTAKE_TOPIC_ARN,
+      rawDelivery: e.DR_ALARM_RAW_DELIVERY === 'on',
+      acceptSha1: e.SNS_SIGNATURE_V1 === 'accept',
+    },
     auditArchive: e.AUDIT_ARCHIVE_BUCKET
       ? { bucket: e.AUDIT_ARCHIVE_BUCKET, ...archiveLock(e.AUDIT_ARCHIVE_LOCK) }
       : undefined,

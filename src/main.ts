@@ -19,8 +19,8 @@ import { companionWriterId, createDynamoAuditLog } from './audit/index.js';
 import type { AuditLog } from './audit/types.js';
 import { createLifecycle } from './compose/lifecycle.js';
 import { wireOperations } from './compose/operations.js';
-import { createSlackParts } from './compose/slack.js';
-import { AWS_SNS_TRUST, type SnsTrust, snsVerifier } from './compose/sns-trust.js';
+import { createSlackParts, resolveInstallation } from './compose/slack.js';
+import { AWS_SNS_TRUST, alarmTopicsOf, type SnsTrust, snsVerifier } from './compose/sns-trust.js';
 import { openState } from './compose/state.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -29,6 +29,7 @@ import type { Timeline } from './domain/timeline.js';
 import type { DrillFeature } from './drills/feature.js';
 import { createMeasuredDurations } from './drills/measured.js';
 import { createDrillStores } from './drills/store.js';
+import { createRefusalAudit, type RefusalAudit } from './http/refusals.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadPlanFile, type Plan } from './plan/load.js';
@@ -87,6 +88,8 @@ export interface Lifeboat {
   /** Scheduled jobs: readiness check, daily digest, audit seal, probes (`status()` for `/dr status`). */
   readonly scheduler: Scheduler;
   readonly logger: Logger;
+  /** Refused anonymous requests, audited as per-minute aggregates (`flush()` writes the window now). */
+  readonly refusals: RefusalAudit;
   /** Stops accepting requests, waits for in-flight work (up to `graceMs`), then releases everything. */
   close(graceMs?: number): Promise<void>;
 }
@@ -105,6 +108,9 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
   const inflight = createInFlight();
   const lifecycle = createLifecycle(logger, inflight);
   const trust = options.snsTrust ?? AWS_SNS_TRUST;
+  // The plan's alarm topics and the deployed intake topic (infra/ passes DR_ALARM_INTAKE_TOPIC_ARN).
+  const allowedTopics = alarmTopicsOf(plan, config.alarms.intakeTopicArn);
+  const topics = () => allowedTopics;
 
   try {
     const state = await openState(config, { logger, clock, lifecycle, instanceId }, options.dynamoEndpoint);
@@ -148,7 +154,13 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       aws,
       ...(config.alarms.queueUrl ? { queueUrl: config.alarms.queueUrl } : {}),
       // SQS keeps messages for days, so an envelope there is only as fresh as the queue allows.
-      verifyEnvelope: snsVerifier(trust, clock, RECEIPT_RETENTION_MS),
+      verifyEnvelope: snsVerifier(trust, clock, {
+        maxAgeMs: RECEIPT_RETENTION_MS,
+        allowedTopics: topics,
+        acceptSha1: config.alarms.acceptSha1,
+      }),
+      allowedTopics: topics,
+      rawDelivery: config.alarms.rawDelivery,
       instanceId,
       // Rules with autoRequestFailover: Lifeboat itself requests the failover.
       onAlarmRaised: autoRequestFailover({
@@ -240,7 +252,19 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       incidents: { acknowledge: (incidentId, userId) => alarms.acknowledge(incidentId, userId) },
     });
     await slack.app.init();
+    const installation = await resolveInstallation(config.slack.installation, slack.app.client, logger);
 
+    // Refused anonymous requests: counted per reason per minute on their own audit chain and
+    // append queue, so a flood never delays an approval's, a command's or an alarm's entry.
+    const refusals = createRefusalAudit({
+      audit: createDynamoAuditLog(state.documents, state.tableName, {
+        writerId: companionWriterId(instanceId, 'refusals'),
+        clock,
+      }),
+      logger,
+      now: () => clock.now(),
+    });
+    lifecycle.onClose(() => refusals.close());
     const http = createHttpServer({
       logger,
       ...(slack.receiver instanceof HTTPReceiver
@@ -248,22 +272,41 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
             slack: {
               listener: slack.receiver.requestListener,
               signingSecret: config.slack.signingSecret ?? '',
+              installation,
             },
           }
         : {}),
       sns: createSnsEndpoint({
         logger,
-        verify: snsVerifier(trust, clock, config.alarms.snsMaxAgeMs),
-        allowedTopics: () => plan.alarmTopics,
+        verify: snsVerifier(trust, clock, {
+          maxAgeMs: config.alarms.snsMaxAgeMs,
+          allowedTopics: topics,
+          acceptSha1: config.alarms.acceptSha1,
+        }),
+        allowedTopics: topics,
         confirm: trust.confirm,
         // Resolves once the notification's receipt is durably written (SNS then gets its 200); a
         // message that is not a CloudWatch alarm answers 400 and is audited as alarm.rejected.
         onNotification: (message) => alarms.onNotification(message),
+        // Signed by SNS and from an allowed topic: audited (before confirming) on the main chain.
+        onSubscription: async (event) => {
+          await audit.append({
+            type: 'alarm.subscription',
+            actor: 'aws',
+            details: {
+              action: event.type === 'SubscriptionConfirmation' ? 'confirm' : 'unsubscribed',
+              topicArn: event.topicArn,
+              messageId: event.messageId,
+            },
+          });
+        },
         onRejected: (r) =>
-          state.auditInBackground({
+          refusals.record({
             type: 'alarm.rejected',
-            actor: 'unknown',
-            details: { status: r.status, reason: r.reason, detail: r.detail, topicArn: r.topicArn ?? null },
+            reason: r.reason,
+            status: r.status,
+            detail: r.detail,
+            topicArn: r.topicArn,
           }),
       }),
       readiness: [
@@ -272,15 +315,12 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       ],
       now: () => clock.now(),
       onRejected: (r) =>
-        state.auditInBackground({
+        refusals.record({
           type: 'http.rejected',
-          actor: 'unknown',
-          details: {
-            path: r.path,
-            status: r.status,
-            reason: r.reason,
-            remoteAddress: r.remoteAddress ?? null,
-          },
+          reason: r.reason,
+          status: r.status,
+          path: r.path,
+          remoteAddress: r.remoteAddress,
         }),
     });
     const url = await http.listen(config.http.port, config.http.host);
@@ -319,6 +359,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       scheduler,
       runner: ops.runner,
       logger,
+      refusals,
       close(graceMs = 10_000) {
         closing ??= (async () => {
           const stopped = http.close();

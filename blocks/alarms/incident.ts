@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { alarmCounts } from '../../src/domain/incident-summary.js';
 import type { AlarmState, IncidentRecord } from '../../src/domain/records.js';
 import { escapeText, truncate } from '../escape.js';
 import { ActionId, BlockId } from '../ids.js';
@@ -38,7 +39,14 @@ function alarmLines(incident: IncidentRecord): string {
     const repeats = a.count > 1 ? ` · ${a.count} notifications` : '';
     return `${STATE_EMOJI[a.state]} \`${escapeText(truncate(name, 120))}\`${where}: *${a.state}* since ${slackDate(a.changedAtMs)}${repeats}`;
   });
-  if (entries.length > MAX_ALARM_LINES) lines.push(`…and ${entries.length - MAX_ALARM_LINES} more alarms`);
+  const { total } = alarmCounts(incident);
+  const latest = incident.latestAlarm;
+  if (latest && !incident.alarms[latest.name])
+    lines.push(
+      `${STATE_EMOJI[latest.state]} latest: \`${escapeText(truncate(latest.name, 120))}\`: *${latest.state}* since ${slackDate(latest.atMs)}`,
+    );
+  if (total > Math.min(entries.length, MAX_ALARM_LINES))
+    lines.push(`…and ${total - Math.min(entries.length, MAX_ALARM_LINES)} more alarms`);
   return lines.join('\n');
 }
 const order = (s: AlarmState) => (s === 'ALARM' ? 0 : s === 'INSUFFICIENT_DATA' ? 1 : 2);
@@ -51,8 +59,8 @@ function firstAlarm(incident: IncidentRecord): string | undefined {
 export function incidentCard(view: IncidentCardView): Message {
   const { incident } = view;
   const resolved = incident.state === 'resolved';
-  const counts = { ALARM: 0, OK: 0, INSUFFICIENT_DATA: 0 };
-  for (const a of Object.values(incident.alarms)) counts[a.state]++;
+  const summary = alarmCounts(incident);
+  const counts = summary.byState;
   const first = firstAlarm(incident);
   const detail = first ? incident.alarmDetails?.[first] : undefined;
   const detectedBy = incident.detectedBy === 'probe' ? 'a probe' : 'a CloudWatch alarm';
@@ -99,7 +107,7 @@ export function incidentCard(view: IncidentCardView): Message {
     elements: [
       {
         type: 'mrkdwn',
-        text: `${Object.keys(incident.alarms).length} alarm(s): ${counts.ALARM} in ALARM, ${counts.OK} OK, ${counts.INSUFFICIENT_DATA} insufficient data · ${incident.notifications ?? 0} notification(s) · incident \`${escapeText(incident.id)}\``,
+        text: `${summary.total} alarm(s): ${counts.ALARM} in ALARM, ${counts.OK} OK, ${counts.INSUFFICIENT_DATA} insufficient data${summary.untracked > 0 ? ` · ${summary.untracked} notification(s) of further alarms not tracked` : ''} · ${incident.notifications ?? 0} notification(s) · incident \`${escapeText(incident.id)}\``,
       },
     ],
   });

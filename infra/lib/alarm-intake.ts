@@ -41,7 +41,12 @@ export class AlarmIntake extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
-    this.topic = new sns.Topic(this, 'Topic', { masterKey: this.key, enforceSSL: true });
+    // SignatureVersion 2 (SHA256withRSA): the bot refuses SHA1-signed envelopes by default.
+    this.topic = new sns.Topic(this, 'Topic', {
+      masterKey: this.key,
+      enforceSSL: true,
+      signatureVersion: '2',
+    });
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

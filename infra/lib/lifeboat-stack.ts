@@ -81,6 +81,10 @@ export class LifeboatStack extends Stack {
         DR_PLAN: PLAN_PATH,
         DR_PLAN_YAML: props.planText,
         DR_ALARM_QUEUE_URL: intake.queue.queueUrl,
+        // Alarms raised in this Region arrive through the intake topic: allowed like alarmTopics.
+        DR_ALARM_INTAKE_TOPIC_ARN: intake.topic.topicArn,
+        // How the queue's subscriptions deliver decides how SQS bodies are read (docs/alarms.md).
+        DR_ALARM_RAW_DELIVERY: settings.rawMessageDelivery ? 'on' : 'off',
         AUDIT_ARCHIVE_BUCKET: archive.bucket.bucketName,
         AUDIT_ARCHIVE_LOCK: archive.lockSetting,
       },

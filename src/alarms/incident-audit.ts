@@ -1,4 +1,5 @@
 import type { AuditEventInput } from '../audit/types.js';
+import { alarmCounts } from '../domain/incident-summary.js';
 import type { IncidentRecord } from '../domain/records.js';
 
 /**
@@ -35,7 +36,7 @@ export function incidentResolvedEvent(incident: IncidentRecord, nowMs: number): 
       incidentId: incident.id,
       resolvedAt: new Date(resolvedAtMs).toISOString(),
       durationMs: Math.max(0, resolvedAtMs - incident.openedAtMs),
-      alarms: Object.keys(incident.alarms).length,
+      alarms: alarmCounts(incident).total,
       notifications: incident.notifications ?? 0,
     },
   };

@@ -1,3 +1,11 @@
+import {
+  alarmCounts,
+  alarmKey,
+  decodeSummarised,
+  encodeSummarised,
+  MAX_LISTED_ALARMS,
+  MAX_SUMMARISED_ALARMS,
+} from '../domain/incident-summary.js';
 import type { AlarmState, IncidentRecord } from '../domain/records.js';
 import type { AlarmEvent } from './cloudwatch.js';
 
@@ -7,6 +15,7 @@ import type { AlarmEvent } from './cloudwatch.js';
  * the same state again only counts (a repeated ALARM does not post); a different state is a
  * transition and gets a thread line. Only alarms that reached ALARM during the incident are
  * tracked; the incident resolves when every tracked alarm is OK (INSUFFICIENT_DATA keeps it open).
+ * The record is bounded (src/domain/incident-summary.ts): alarms past the listed ones are summarised.
  */
 
 export interface Notice {
@@ -35,8 +44,8 @@ export const RECENT_IDS = 300;
 
 const detail = (event: AlarmEvent) => ({
   kind: event.kind,
-  reason: event.reason.slice(0, 1_000),
-  watching: event.watching.slice(0, 500),
+  reason: event.reason.slice(0, 500),
+  watching: event.watching.slice(0, 300),
   ...(event.region ? { region: event.region } : {}),
   ...(event.arn ? { arn: event.arn } : {}),
 });
@@ -65,19 +74,39 @@ export function openIncident(args: {
   };
 }
 
-const allOk = (alarms: IncidentRecord['alarms']) =>
-  Object.values(alarms).length > 0 && Object.values(alarms).every((a) => a.state === 'OK');
+const allOk = (alarms: IncidentRecord['alarms'], summarised: Readonly<Record<string, string>>) => {
+  const listed = Object.values(alarms);
+  if (listed.length === 0 || !listed.every((a) => a.state === 'OK')) return false;
+  for (const code of Object.values(summarised)) if (code[0] !== 'O') return false;
+  return true;
+};
 
 /** Applies notices (in arrival order) to an open incident. */
 export function applyNotices(incident: IncidentRecord, notices: readonly Notice[]): Applied {
   const seen = new Set(incident.recentMessageIds ?? []);
   const alarms = { ...incident.alarms };
   const details = { ...(incident.alarmDetails ?? {}) };
+  const summarised: Record<string, string> = { ...(incident.overflow?.states ?? {}) };
+  let untracked = incident.overflow?.untracked ?? 0;
+  let latest = incident.latestAlarm;
   const ids = [...(incident.recentMessageIds ?? [])];
   const transitions: Transition[] = [];
   let notifications = incident.notifications ?? 0;
   let consumed = 0;
   let resolvedAtMs: number | undefined;
+  let listedCount = Object.keys(alarms).length;
+  let summarisedCount = Object.keys(summarised).length;
+
+  const transition = (event: AlarmEvent, from: AlarmState | undefined) => {
+    transitions.push({
+      alarm: event.name,
+      from,
+      to: event.state,
+      atMs: event.changedAtMs,
+      reason: event.reason,
+    });
+    latest = { name: event.name.slice(0, 255), state: event.state, atMs: event.changedAtMs };
+  };
 
   for (const notice of notices) {
     consumed++;
@@ -88,17 +117,35 @@ export function applyNotices(incident: IncidentRecord, notices: readonly Notice[
     const { event } = notice;
     const current = alarms[event.name];
     if (!current) {
+      const key = alarmKey(event.name);
+      const code = summarised[key];
+      if (code !== undefined) {
+        // A summarised alarm: same rules, its state kept in the summary.
+        const known = decodeSummarised(code);
+        if (event.changedAtMs < known.changedAtMs || event.state === known.state) continue;
+        summarised[key] = encodeSummarised(event.state, event.changedAtMs);
+        transition(event, known.state);
+        if (event.state === 'OK' && allOk(alarms, summarised)) {
+          resolvedAtMs = event.changedAtMs;
+          break;
+        }
+        continue;
+      }
       // Only alarms that reach ALARM join the incident; an OK from an unrelated alarm just counts.
       if (event.state !== 'ALARM') continue;
-      alarms[event.name] = { state: 'ALARM', changedAtMs: event.changedAtMs, count: 1 };
-      details[event.name] = detail(event);
-      transitions.push({
-        alarm: event.name,
-        from: undefined,
-        to: 'ALARM',
-        atMs: event.changedAtMs,
-        reason: event.reason,
-      });
+      if (listedCount < MAX_LISTED_ALARMS) {
+        alarms[event.name] = { state: 'ALARM', changedAtMs: event.changedAtMs, count: 1 };
+        details[event.name] = detail(event);
+        listedCount++;
+      } else if (summarisedCount < MAX_SUMMARISED_ALARMS) {
+        summarised[key] = encodeSummarised('ALARM', event.changedAtMs);
+        summarisedCount++;
+      } else {
+        // Past the summary's bound: counted, not tracked (no thread line, no effect on resolution).
+        untracked++;
+        continue;
+      }
+      transition(event, undefined);
       continue;
     }
     const count = current.count + 1;
@@ -108,14 +155,8 @@ export function applyNotices(incident: IncidentRecord, notices: readonly Notice[
     }
     alarms[event.name] = { state: event.state, changedAtMs: event.changedAtMs, count };
     details[event.name] = detail(event);
-    transitions.push({
-      alarm: event.name,
-      from: current.state,
-      to: event.state,
-      atMs: event.changedAtMs,
-      reason: event.reason,
-    });
-    if (allOk(alarms)) {
+    transition(event, current.state);
+    if (event.state === 'OK' && allOk(alarms, summarised)) {
       resolvedAtMs = event.changedAtMs;
       break;
     }
@@ -127,6 +168,8 @@ export function applyNotices(incident: IncidentRecord, notices: readonly Notice[
     alarmDetails: details,
     notifications,
     recentMessageIds: ids.slice(-RECENT_IDS),
+    ...(summarisedCount > 0 || untracked > 0 ? { overflow: { states: summarised, untracked } } : {}),
+    ...(latest ? { latestAlarm: latest } : {}),
     ...(resolvedAtMs !== undefined ? { state: 'resolved' as const, resolvedAtMs } : {}),
   };
   return { next, consumed, transitions, resolved: resolvedAtMs !== undefined };
@@ -142,9 +185,7 @@ export function acknowledge(
   return { ...incident, acknowledgedBy: userId, acknowledgedAtMs: atMs };
 }
 
-/** Which alarms are in which state, for counters on the card. */
+/** Which alarms are in which state, listed and summarised, for counters on the card. */
 export function tally(incident: IncidentRecord): Record<AlarmState, number> {
-  const out: Record<AlarmState, number> = { ALARM: 0, OK: 0, INSUFFICIENT_DATA: 0 };
-  for (const a of Object.values(incident.alarms)) out[a.state]++;
-  return out;
+  return alarmCounts(incident).byState;
 }

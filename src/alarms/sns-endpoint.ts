@@ -21,6 +21,16 @@ export interface SnsEndpointOptions {
    * error answers 500 so SNS retries.
    */
   readonly onNotification: (message: Extract<SnsMessage, { Type: 'Notification' }>) => Promise<void>;
+  /**
+   * Audits a verified subscription or unsubscribe confirmation from an allowed topic; resolves once
+   * written. A subscription is confirmed only after its entry is written (a failed write answers
+   * 500, so SNS retries).
+   */
+  readonly onSubscription?: (event: {
+    readonly type: 'SubscriptionConfirmation' | 'UnsubscribeConfirmation';
+    readonly topicArn: string;
+    readonly messageId: string;
+  }) => Promise<void>;
   /** Bounds deliveries worked on at once (default: 8, none held over 1 s); see ingress-gate.ts. */
   readonly gate?: IngressGate;
   /** Every refusal, for the audit log. */
@@ -36,7 +46,8 @@ export interface SnsEndpointOptions {
 export function createSnsEndpoint(options: SnsEndpointOptions) {
   const log = options.logger.child({ component: 'sns' });
   const refuse = (res: ServerResponse, status: number, reason: string, detail: string, topicArn?: string) => {
-    log.warn({ status, reason, detail, topicArn }, 'SNS request refused');
+    // Debug only: a flood would flood the log too; onRejected logs the first per reason and window.
+    log.debug({ status, reason, topicArn }, 'SNS request refused');
     options.onRejected?.({ status, reason, detail, ...(topicArn ? { topicArn } : {}) });
     sendJson(res, status, { ok: false, error: reason });
   };
@@ -90,11 +101,21 @@ export function createSnsEndpoint(options: SnsEndpointOptions) {
     }
     switch (message.Type) {
       case 'SubscriptionConfirmation':
+        await options.onSubscription?.({
+          type: message.Type,
+          topicArn: message.TopicArn,
+          messageId: message.MessageId,
+        });
         await options.confirm(message.SubscribeURL);
         log.info({ topicArn: message.TopicArn }, 'SNS subscription confirmed');
         return sendJson(res, 200, { ok: true, confirmed: true });
       case 'UnsubscribeConfirmation':
         log.warn({ topicArn: message.TopicArn }, 'SNS subscription was removed');
+        await options.onSubscription?.({
+          type: message.Type,
+          topicArn: message.TopicArn,
+          messageId: message.MessageId,
+        });
         return sendJson(res, 200, { ok: true });
       case 'Notification':
         try {

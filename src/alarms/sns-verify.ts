@@ -1,5 +1,6 @@
 import { createVerify, X509Certificate } from 'node:crypto';
 import { z } from 'zod';
+import { truncate } from '../../blocks/escape.js';
 
 /**
  * Verifies SNS HTTP(S) messages: SignatureVersion 1 (SHA1withRSA) and 2 (SHA256withRSA) over SNS's
@@ -62,6 +63,18 @@ export type CertificateSource = (url: URL) => Promise<string>;
 
 export interface SnsVerifierOptions {
   readonly certificates: CertificateSource;
+  /**
+   * Topics whose messages are worth a certificate fetch: a message naming any other topic is refused
+   * before anything is fetched (the endpoint checks the topic again after the signature).
+   */
+  readonly allowedTopics?: () => readonly string[];
+  /**
+   * Accept SignatureVersion 1 (SHA1withRSA). Default false: only SignatureVersion 2 (SHA256withRSA),
+   * which a topic sends once its SignatureVersion attribute is 2 (docs/alarms.md).
+   */
+  readonly acceptSha1?: boolean;
+  /** Certificates kept (default 16; SNS signs with one certificate per Region at a time). */
+  readonly maxCertificates?: number;
   /** Hosts allowed in SigningCertURL (default: SNS's own). */
   readonly certHost?: RegExp;
   /** Oldest acceptable Timestamp, ms (default 1 hour). */
@@ -71,7 +84,14 @@ export interface SnsVerifierOptions {
 
 export class SnsVerificationError extends Error {
   constructor(
-    readonly reason: 'malformed' | 'cert_url' | 'signature' | 'stale' | 'future',
+    readonly reason:
+      | 'malformed'
+      | 'cert_url'
+      | 'signature'
+      | 'signature_version'
+      | 'stale'
+      | 'future'
+      | 'unknown_topic',
     message: string,
   ) {
     super(message);
@@ -83,14 +103,28 @@ export function createSnsVerifier(options: SnsVerifierOptions) {
   const certHost = options.certHost ?? SNS_CERT_HOST;
   const maxAgeMs = options.maxAgeMs ?? 60 * 60_000;
   const now = options.now ?? Date.now;
+  const maxCertificates = options.maxCertificates ?? 16;
+  // Keyed on origin + path (a URL with a query or fragment is refused before this), least recently
+  // used first out: however many distinct URLs arrive, at most maxCertificates are kept.
   const keys = new Map<string, Promise<X509Certificate>>();
 
   const certificate = (url: URL) => {
-    let key = keys.get(url.href);
-    if (!key) {
-      key = options.certificates(url).then((pem) => new X509Certificate(pem));
-      key.catch(() => keys.delete(url.href));
-      keys.set(url.href, key);
+    const id = `${url.origin}${url.pathname}`;
+    let key = keys.get(id);
+    if (key) {
+      keys.delete(id);
+      keys.set(id, key);
+      return key;
+    }
+    key = options.certificates(url).then((pem) => new X509Certificate(pem));
+    key.catch(() => {
+      if (keys.get(id) === key) keys.delete(id);
+    });
+    keys.set(id, key);
+    while (keys.size > maxCertificates) {
+      const oldest = keys.keys().next().value;
+      if (oldest === undefined) break;
+      keys.delete(oldest);
     }
     return key;
   };
@@ -106,13 +140,30 @@ export function createSnsVerifier(options: SnsVerifierOptions) {
       );
     }
     const message = parsed.data;
+    if (message.SignatureVersion === '1' && !options.acceptSha1)
+      throw new SnsVerificationError(
+        'signature_version',
+        "SignatureVersion 1 (SHA1) is not accepted: set the topic's SignatureVersion to 2",
+      );
     const url = new URL(message.SigningCertURL);
-    if (url.protocol !== 'https:' || !certHost.test(url.host) || !url.pathname.endsWith('.pem')) {
+    if (
+      url.protocol !== 'https:' ||
+      !certHost.test(url.host) ||
+      url.username !== '' ||
+      url.password !== '' ||
+      /[?#]/.test(message.SigningCertURL) ||
+      !url.pathname.endsWith('.pem')
+    ) {
       throw new SnsVerificationError(
         'cert_url',
-        `SigningCertURL ${url.href} is not an https .pem on a trusted SNS host`,
+        `SigningCertURL ${truncate(message.SigningCertURL, 200)} is not an https .pem on a trusted SNS host (no query or fragment)`,
       );
     }
+    if (options.allowedTopics && !options.allowedTopics().includes(message.TopicArn))
+      throw new SnsVerificationError(
+        'unknown_topic',
+        `topic ${truncate(message.TopicArn, 300)} is not an allowed alarm topic`,
+      );
     const at = Date.parse(message.Timestamp);
     if (at < now() - maxAgeMs)
       throw new SnsVerificationError(

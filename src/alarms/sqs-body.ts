@@ -1,10 +1,14 @@
 import { contentId } from './receipts.js';
-import type { SnsMessage } from './sns-verify.js';
+import { type SnsMessage, SnsVerificationError } from './sns-verify.js';
 
 /**
  * What an SQS message subscribed to an SNS topic carries: the SNS envelope as JSON (default), or,
- * with raw message delivery, the published message itself. An envelope's signature is verified
- * like an HTTP delivery's; a raw body has no MessageId, so its content hash deduplicates it.
+ * with raw message delivery, the published message itself. Which one is decided by the queue's
+ * configuration (`rawDelivery`, from infra's rawMessageDelivery), never by the body: with raw
+ * delivery off, a body that is not a signed envelope from an allowed topic is refused, so leaving
+ * `Signature` out cannot skip the signature and topic checks. A raw body has no MessageId, so its
+ * content hash deduplicates it; it is trusted because only the subscribed topics may send to the
+ * queue (its access policy).
  */
 export type SqsBody =
   | {
@@ -17,26 +21,19 @@ export type SqsBody =
   | { readonly kind: 'raw'; readonly id: string; readonly message: string }
   | { readonly kind: 'other'; readonly type: string; readonly topicArn: string };
 
-const looksLikeEnvelope = (json: unknown): json is Record<string, unknown> =>
-  typeof json === 'object' &&
-  json !== null &&
-  'Type' in json &&
-  'Signature' in json &&
-  'TopicArn' in json &&
-  'MessageId' in json;
-
-/** Decodes (and for envelopes verifies) an SQS body; throws on a bad signature (SnsVerificationError). */
+/** Decodes (and for envelopes verifies) an SQS body; throws SnsVerificationError when refused. */
 export async function decodeSqsBody(
   body: string,
   verify: (body: unknown) => Promise<SnsMessage>,
+  rawDelivery: boolean,
 ): Promise<SqsBody> {
+  if (rawDelivery) return { kind: 'raw', id: contentId(body), message: body };
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    return { kind: 'raw', id: contentId(body), message: body };
+    throw new SnsVerificationError('malformed', 'not an SNS envelope (raw message delivery is off)');
   }
-  if (!looksLikeEnvelope(json)) return { kind: 'raw', id: contentId(body), message: body };
   const message = await verify(json);
   if (message.Type !== 'Notification')
     return { kind: 'other', type: message.Type, topicArn: message.TopicArn };

@@ -76,6 +76,10 @@ export interface AlarmSystemDeps {
   readonly aws?: AwsClients;
   /** Verifies SNS envelopes found in SQS bodies (the same trust as POST /sns, a retention-long max age). */
   readonly verifyEnvelope: (body: unknown) => Promise<SnsMessage>;
+  /** Topics alarms may come from (the plan's alarmTopics and the deployed intake topic). */
+  readonly allowedTopics: () => readonly string[];
+  /** The queue's subscriptions use raw message delivery (config, not the body, decides; sqs-body.ts). */
+  readonly rawDelivery?: boolean;
   readonly instanceId: string;
   readonly onIncidentOpened?: (incident: IncidentRecord, route: Route) => void;
   /** An alarm entered ALARM (opening or joining an incident), after the write; must not block. */
@@ -180,7 +184,7 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
   async function handleSqsBody(body: string): Promise<SqsOutcome> {
     let decoded: Awaited<ReturnType<typeof decodeSqsBody>>;
     try {
-      decoded = await decodeSqsBody(body, deps.verifyEnvelope);
+      decoded = await decodeSqsBody(body, deps.verifyEnvelope, deps.rawDelivery ?? false);
     } catch (error) {
       if (error instanceof SnsVerificationError) {
         log.warn({ reason: error.reason, detail: error.message }, 'SQS alarm message refused');
@@ -195,11 +199,8 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
       );
       return 'ignored';
     }
-    if (decoded.kind === 'notification' && !deps.getPlan().alarmTopics.includes(decoded.topicArn)) {
-      log.warn(
-        { topicArn: decoded.topicArn },
-        "SQS alarm message from a topic not in the plan's alarmTopics",
-      );
+    if (decoded.kind === 'notification' && !deps.allowedTopics().includes(decoded.topicArn)) {
+      log.warn({ topicArn: decoded.topicArn }, 'SQS alarm message from a topic that is not allowed');
       return 'rejected';
     }
     try {

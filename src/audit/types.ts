@@ -11,6 +11,7 @@ export type JsonObject = { [key: string]: JsonValue };
 export const AUDIT_EVENT_TYPES = [
   'alarm.received',
   'alarm.rejected',
+  'alarm.subscription',
   'incident.opened',
   'incident.acknowledged',
   'incident.resolved',

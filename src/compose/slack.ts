@@ -1,6 +1,7 @@
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
+import type { Installation } from '../http/installation.js';
 import { type Logger, toBoltLogger } from '../logger.js';
 
 export interface SlackParts {
@@ -44,4 +45,26 @@ export function createSlackParts(config: Config, logger: Logger): SlackParts {
     retryConfig: { retries: 5, factor: 3.86 },
   });
   return { app, receiver, outbound };
+}
+
+/**
+ * The installation every Slack payload must come from: the configured ids (SLACK_TEAM_ID,
+ * SLACK_APP_ID, SLACK_ENTERPRISE_ID), the rest from auth.test for the bot token (its team_id,
+ * enterprise_id and, when Slack includes it, app_id). An app id known from neither is not checked.
+ */
+export async function resolveInstallation(
+  configured: Config['slack']['installation'],
+  client: Pick<WebClient, 'auth'>,
+  logger: Logger,
+): Promise<Installation> {
+  let learnt: { team_id?: string; enterprise_id?: string; app_id?: string } = {};
+  if (!configured.teamId || !configured.appId) learnt = await client.auth.test();
+  const installation = {
+    teamId: configured.teamId ?? learnt.team_id,
+    appId: configured.appId ?? learnt.app_id,
+    enterpriseId: configured.enterpriseId ?? (learnt.enterprise_id || undefined),
+  };
+  if (!installation.appId)
+    logger.warn('SLACK_APP_ID is not set and auth.test did not name the app: api_app_id is not checked');
+  return installation;
 }

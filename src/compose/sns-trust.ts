@@ -22,14 +22,32 @@ export const AWS_SNS_TRUST: SnsTrust = {
   confirm: confirmSubscription,
 };
 
-/** A verifier for SNS envelopes no older than `maxAgeMs`. */
-export function snsVerifier(trust: SnsTrust, clock: Clock, maxAgeMs: number) {
+/**
+ * A verifier for SNS envelopes no older than `maxAgeMs` from `allowedTopics` (checked before any
+ * certificate is fetched); SignatureVersion 1 only if `acceptSha1`.
+ */
+export function snsVerifier(
+  trust: SnsTrust,
+  clock: Clock,
+  options: {
+    readonly maxAgeMs: number;
+    readonly allowedTopics: () => readonly string[];
+    readonly acceptSha1: boolean;
+  },
+) {
   return createSnsVerifier({
     certificates: trust.certificates,
     certHost: trust.certHost,
     now: () => clock.now(),
-    maxAgeMs,
+    ...options,
   });
+}
+
+/** The topics alarms may come from: the plan's alarmTopics and the deployed intake topic. */
+export function alarmTopicsOf(plan: { readonly alarmTopics: readonly string[] }, intakeTopicArn?: string) {
+  const topics = [...plan.alarmTopics];
+  if (intakeTopicArn && !topics.includes(intakeTopicArn)) topics.push(intakeTopicArn);
+  return topics;
 }
 
 /** Confirms an SNS subscription by visiting its SubscribeURL, which must be https on SNS's host. */

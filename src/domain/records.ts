@@ -91,6 +91,21 @@ export interface IncidentRecord {
   readonly recentMessageIds?: readonly string[];
   /** A replica's version-checked claim to post the parent message, until it expires. */
   readonly parentClaim?: { readonly owner: string; readonly untilMs: number };
+  /**
+   * The bounded record (src/domain/incident-summary.ts): `alarms` and `alarmDetails` list at most
+   * MAX_LISTED_ALARMS alarms; later ones are summarised here, so the item stays far below DynamoDB's
+   * 400 KB however many alarms fire.
+   */
+  readonly overflow?: IncidentOverflow;
+  /** The latest alarm to change state (listed or not), for the card. */
+  readonly latestAlarm?: { readonly name: string; readonly state: AlarmState; readonly atMs: number };
+}
+
+export interface IncidentOverflow {
+  /** Per summarised alarm, by a short hash of its name: its state letter and change time (base-36 seconds). */
+  readonly states: Readonly<Record<string, string>>;
+  /** ALARM notifications of alarms beyond the summarised ones: counted only (no state, no thread line). */
+  readonly untracked: number;
 }
 
 export interface IncidentAlarmDetail {

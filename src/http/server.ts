@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { verifySlackRequest } from '@slack/bolt';
 import type { Logger } from '../logger.js';
+import { type Installation, installationMismatch, payloadIds } from './installation.js';
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -13,7 +14,12 @@ export interface ReadinessProbe {
 export interface HttpServerOptions {
   readonly logger: Logger;
   /** Bolt's HTTP receiver and its signing secret (absent in Socket Mode). */
-  readonly slack?: { readonly listener: RequestListener; readonly signingSecret: string };
+  readonly slack?: {
+    readonly listener: RequestListener;
+    readonly signingSecret: string;
+    /** The installation every payload must come from (team, app, enterprise; installation.ts). */
+    readonly installation?: Installation;
+  };
   /** SNS HTTP(S) notifications (the alarm ingress). */
   readonly sns?: RequestListener;
   readonly readiness: readonly ReadinessProbe[];
@@ -40,6 +46,15 @@ export interface HttpServer {
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 /** Slack's payloads are small; anything larger is refused before it is parsed. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Bytes of not yet verified Slack bodies buffered at once, across requests: a request that would
+ * exceed it is answered 503 before its body is read, so a flood of large forged bodies cannot
+ * grow memory (a real Slack request is a few KB and is signed, so it is rarely affected).
+ */
+export const MAX_UNVERIFIED_BYTES = 8 * MAX_BODY_BYTES;
+/** Slack's unsigned `ssl_check` (slash commands) is a tiny form body. */
+const MAX_SSL_CHECK_BYTES = 1024;
+const SLACK_SIGNATURE = /^v0=[0-9a-f]{64}$/;
 
 class BodyTooLarge extends Error {}
 
@@ -63,10 +78,27 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const path = (req.url ?? '').split('?')[0] ?? '';
     // req.socket is null once an oversized body's stream was destroyed by readBody.
     const remoteAddress = req.socket?.remoteAddress;
-    log.warn({ path, status, reason, remote: remoteAddress }, 'request rejected');
+    // Debug only: a flood would flood the log too; onRejected logs the first per reason and window.
+    log.debug({ path, status, reason, remote: remoteAddress }, 'request rejected');
     options.onRejected?.({ path, status, reason, remoteAddress });
     req.resume();
     sendJson(res, status, { ok: false, error: reason.split(':')[0] });
+  };
+
+  let unverifiedBytes = 0;
+
+  const sslCheck = async (req: IncomingMessage, res: ServerResponse) => {
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_SSL_CHECK_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return reject(req, res, 401, 'missing_or_invalid_timestamp');
+      throw error;
+    }
+    if (new URLSearchParams(body.toString('utf8')).get('ssl_check') !== '1')
+      return reject(req, res, 401, 'missing_or_invalid_timestamp');
+    res.writeHead(200, { 'content-length': 0 });
+    res.end();
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -92,17 +124,33 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
     if (path === '/slack/events' && options.slack) {
       if (req.method !== 'POST') return reject(req, res, 405, 'method_not_allowed');
-      const timestamp = Number(req.headers['x-slack-request-timestamp']);
+      const signature = req.headers['x-slack-signature'];
+      const stamp = req.headers['x-slack-request-timestamp'];
+      // Slack's ssl_check is not signed (docs.slack.dev, slash commands): answer 200, nothing else.
+      if (signature === undefined && stamp === undefined) return sslCheck(req, res);
+      const timestamp = Number(stamp);
       if (!Number.isFinite(timestamp)) return reject(req, res, 401, 'missing_or_invalid_timestamp');
-      if (timestamp > Math.floor(now() / 1000) + MAX_CLOCK_SKEW_SECONDS) {
+      const nowSeconds = Math.floor(now() / 1000);
+      if (timestamp > nowSeconds + MAX_CLOCK_SKEW_SECONDS) {
         return reject(req, res, 401, 'timestamp_in_future');
       }
+      // Everything that can be refused from the headers is, before a byte of the body is read.
+      if (timestamp < nowSeconds - MAX_CLOCK_SKEW_SECONDS) return reject(req, res, 401, 'stale_timestamp');
+      if (typeof signature !== 'string' || !SLACK_SIGNATURE.test(signature))
+        return reject(req, res, 401, 'invalid_signature: malformed x-slack-signature');
+      const declared = Number(req.headers['content-length'] ?? Number.NaN);
+      if (declared > MAX_BODY_BYTES) return reject(req, res, 413, 'payload_too_large');
+      const reserve = Number.isFinite(declared) ? declared : MAX_BODY_BYTES;
+      if (unverifiedBytes + reserve > MAX_UNVERIFIED_BYTES) return reject(req, res, 503, 'busy');
+      unverifiedBytes += reserve;
       let body: Buffer;
       try {
-        body = await readBody(req);
+        body = await readBody(req, Number.isFinite(declared) ? declared : MAX_BODY_BYTES);
       } catch (error) {
         if (error instanceof BodyTooLarge) return reject(req, res, 413, 'payload_too_large');
         throw error;
+      } finally {
+        unverifiedBytes -= reserve;
       }
       try {
         // Verified here too (with Bolt's own function) so every refusal is logged and audited in one place.
@@ -122,6 +170,14 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
           401,
           `invalid_signature: ${error instanceof Error ? error.message : String(error)}`,
         );
+      }
+      const installation = options.slack.installation;
+      if (installation) {
+        const mismatch = installationMismatch(
+          payloadIds(body.toString('utf8'), req.headers['content-type']),
+          installation,
+        );
+        if (mismatch) return reject(req, res, 403, `not_this_installation: ${mismatch}`);
       }
       // Bolt reuses an already buffered body instead of reading the stream again.
       Object.assign(req, { rawBody: body });

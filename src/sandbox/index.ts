@@ -69,6 +69,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         SLACK_BOT_TOKEN: botToken,
         SLACK_SIGNING_SECRET: signingSecret,
         SLACK_API_URL: slack.apiUrl,
+        // The emulated workspace's own installation: payloads are checked against it.
+        SLACK_TEAM_ID: 'T0LIFEBOAT',
+        SLACK_APP_ID: 'A0LIFEBOAT',
         PORT: '0',
         LOG_LEVEL: options.logLevel ?? 'info',
         ...(options.dataDir ? { LIFEBOAT_DATA_DIR: options.dataDir } : {}),

@@ -81,6 +81,10 @@ export interface Harness {
     aws?: AwsClients;
     clock?: Clock;
     onAlarmRaised?: AlarmSystemDeps['onAlarmRaised'];
+    /** The queue's subscriptions use raw message delivery. */
+    rawDelivery?: boolean;
+    /** Topics allowed besides the plan's (e.g. the deployed intake topic). */
+    extraTopics?: readonly string[];
   }): AlarmSystem;
   auditEntries(type: AuditEntry['type']): Promise<AuditEntry[]>;
   close(): Promise<void>;
@@ -146,6 +150,8 @@ export async function startHarness(
           maxAgeMs: 15 * 86_400_000,
           now: () => clock.now(),
         }),
+        allowedTopics: () => [...plan.alarmTopics, ...(opts.extraTopics ?? [])],
+        ...(opts.rawDelivery ? { rawDelivery: true } : {}),
         instanceId: opts.instanceId ?? `replica-${systems.length}`,
         ...(opts.queueUrl ? { queueUrl: opts.queueUrl } : {}),
         ...(opts.aws ? { aws: opts.aws } : {}),

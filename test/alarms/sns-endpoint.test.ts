@@ -20,6 +20,7 @@ describe('POST /sns', () => {
   const received: string[] = [];
   const confirmed: string[] = [];
   const rejected: string[] = [];
+  const subscriptions: string[] = [];
 
   const envelope = (over: Partial<UnsignedEnvelope> = {}): UnsignedEnvelope => ({
     Type: 'Notification',
@@ -51,10 +52,13 @@ describe('POST /sns', () => {
         verify: createSnsVerifier({
           certificates: async () => identity.certificatePem,
           maxAgeMs: 15 * 60_000,
+          // SignatureVersion 1 is refused unless configured (sns-verify.test.ts covers the default).
+          acceptSha1: true,
         }),
         allowedTopics: () => [TOPIC],
         confirm: async (u) => void confirmed.push(u),
         onNotification: async (m) => void received.push(m.MessageId),
+        onSubscription: async (e) => void subscriptions.push(`${e.type} ${e.topicArn}`),
         onRejected: (r) => void rejected.push(r.reason),
       }),
     });
@@ -69,7 +73,7 @@ describe('POST /sns', () => {
     expect(received).toContain(message.MessageId);
   });
 
-  it('accepts a valid SignatureVersion 1 notification without a subject', async () => {
+  it('accepts a valid SignatureVersion 1 notification without a subject when configured to', async () => {
     const { Subject: _subject, ...rest } = envelope({ SignatureVersion: '1' });
     const message = signSnsMessage(rest, identity.privateKeyPem);
     expect((await post(message)).status).toBe(200);
@@ -129,6 +133,55 @@ describe('POST /sns', () => {
     expect((await post(confirmation(TOPIC))).status).toBe(200);
     expect((await post(confirmation(`${TOPIC}-other`))).status).toBe(403);
     expect(confirmed).toHaveLength(1);
+    // Issue 21: confirmations are audited (before the subscription is confirmed).
+    expect(subscriptions).toEqual([`SubscriptionConfirmation ${TOPIC}`]);
+  });
+
+  it('audits an unsubscribe confirmation, and does not confirm when the audit write fails (issue 21)', async () => {
+    const unsubscribe = signSnsMessage(
+      envelope({
+        Type: 'UnsubscribeConfirmation',
+        Subject: undefined,
+        SubscribeURL: `https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${TOPIC}`,
+        Token: 'tok',
+        Message: 'You have chosen to deactivate subscription',
+      }),
+      identity.privateKeyPem,
+    );
+    expect((await post(unsubscribe)).status).toBe(200);
+    expect(subscriptions).toContain(`UnsubscribeConfirmation ${TOPIC}`);
+
+    const logger = createLogger({ level: 'silent' });
+    const visited: string[] = [];
+    const failing = createHttpServer({
+      logger,
+      readiness: [],
+      sns: createSnsEndpoint({
+        logger,
+        verify: createSnsVerifier({ certificates: async () => identity.certificatePem }),
+        allowedTopics: () => [TOPIC],
+        confirm: async (u) => void visited.push(u),
+        onNotification: async () => undefined,
+        onSubscription: async () => {
+          throw new Error('audit unavailable');
+        },
+      }),
+    });
+    const base = await failing.listen(0, '127.0.0.1');
+    const confirmation = signSnsMessage(
+      envelope({
+        Type: 'SubscriptionConfirmation',
+        Subject: undefined,
+        SubscribeURL: `https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${TOPIC}`,
+        Token: 'tok',
+        Message: 'You have chosen to subscribe',
+      }),
+      identity.privateKeyPem,
+    );
+    const res = await fetch(`${base}/sns`, { method: 'POST', body: JSON.stringify(confirmation) });
+    expect(res.status).toBe(500);
+    expect(visited).toEqual([]);
+    await failing.close();
   });
 
   it('answers malformed bodies with 400 and stays up', async () => {

@@ -1,4 +1,4 @@
-import { SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ describe('alarm ingress over SQS, HTTP and several replicas', () => {
   let cloud: SimulatedCloud;
   let aws: AwsClients;
 
-  const queue = async (name: string, raw: boolean) => {
+  const queue = async (name: string, raw: boolean, topic = TOPIC) => {
     const sqs = aws.forRegion('us-east-1').sqs;
     const { QueueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
     const { Attributes } = await sqs.send(
@@ -24,7 +24,7 @@ describe('alarm ingress over SQS, HTTP and several replicas', () => {
     );
     await aws.forRegion('us-east-1').sns.send(
       new SubscribeCommand({
-        TopicArn: TOPIC,
+        TopicArn: topic,
         Protocol: 'sqs',
         Endpoint: Attributes?.QueueArn ?? '',
         Attributes: raw ? { RawMessageDelivery: 'true' } : {},
@@ -89,7 +89,7 @@ describe('alarm ingress over SQS, HTTP and several replicas', () => {
     cloud.publish(TOPIC, message);
     const sqs = aws.forRegion('us-east-1').sqs;
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"hello":"not an alarm"}' }));
-    const system = h.system({ queueUrl, aws, options: { sqs: SQS_OPTIONS } });
+    const system = h.system({ queueUrl, aws, rawDelivery: true, options: { sqs: SQS_OPTIONS } });
 
     // Act
     await system.start();
@@ -112,6 +112,40 @@ describe('alarm ingress over SQS, HTTP and several replicas', () => {
     const poison = (await h.auditEntries('alarm.rejected')).filter((e) => e.details.reason === 'sqs_poison');
     expect(poison.map((e) => e.details.receiveCount)).toEqual([1, 3]);
     expect(queueEmpty(queueUrl)).toBe(false);
+  });
+
+  it('with raw delivery off, refuses a body without Signature however alarm-like (issue 21)', async () => {
+    const system = h.system();
+    const alarm = metricAlarm('payments-forged', 'ALARM', T0 + 5_000);
+    // A bare CloudWatch alarm, and an envelope-shaped body from another topic, neither signed.
+    expect(await system.handleSqsBody(alarm)).toBe('rejected');
+    const unsigned = JSON.stringify({
+      Type: 'Notification',
+      MessageId: 'forged-1',
+      TopicArn: 'arn:aws:sns:us-east-1:123456789012:someone-elses',
+      Message: alarm,
+      Timestamp: new Date(T0).toISOString(),
+    });
+    expect(await system.handleSqsBody(unsigned)).toBe('rejected');
+    expect(await system.receipts.get(contentId(alarm))).toBeUndefined();
+    expect(await system.receipts.get(contentId(unsigned))).toBeUndefined();
+  });
+
+  it('accepts alarms from the deployed intake topic when it is allowed (issue 21)', async () => {
+    const intake = 'arn:aws:sns:us-east-1:123456789012:lifeboat-intake';
+    await aws.forRegion('us-east-1').sns.send(new CreateTopicCommand({ Name: 'lifeboat-intake' }));
+    const queueUrl = await queue('intake', false, intake);
+    const message = metricAlarm('accounts-intake', 'ALARM', T0 + 6_000);
+    const messageId = cloud.publish(intake, message);
+    const refusing = h.system({ queueUrl, aws, options: { sqs: SQS_OPTIONS } });
+    await refusing.start();
+    await expect.poll(() => refusing.stats().sqs?.rejected ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+    await refusing.stop();
+    const system = h.system({ queueUrl, aws, extraTopics: [intake], options: { sqs: SQS_OPTIONS } });
+    await system.start();
+    await expect.poll(() => queueEmpty(queueUrl), { timeout: 15_000 }).toBe(true);
+    await system.stop();
+    expect(await system.receipts.get(messageId)).toMatchObject({ source: 'sqs' });
   });
 
   it('two replicas receiving alarms for one service at once open one incident with one parent message', async () => {
