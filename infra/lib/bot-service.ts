@@ -4,8 +4,10 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledge } from './nag.js';
 import type { DeploySettings } from './settings.js';
 
 export const CONTAINER_PORT = 3000;
@@ -19,6 +21,8 @@ export interface BotServiceProps {
   readonly image: ecs.ContainerImage;
   readonly environment: Record<string, string>;
   readonly slackSecret: secretsmanager.ISecret;
+  /** Load balancer access logs and VPC flow logs go here (AccessLogs). */
+  readonly accessLogs: s3.IBucket;
 }
 
 /**
@@ -45,6 +49,10 @@ export class BotService extends Construct {
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
       ],
     });
+    vpc.addFlowLog('FlowLogs', {
+      destination: ec2.FlowLogDestination.toS3(props.accessLogs, 'vpc-flow-logs/'),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc,
       // RunningTaskCount for the health alarm comes from Container Insights.
@@ -68,6 +76,12 @@ export class BotService extends Construct {
       },
     });
     task.addVolume({ name: 'tmp' });
+    acknowledge(
+      task,
+      'AwsSolutions-ECS2',
+      'the environment holds configuration only (table, queue, bucket names, Region, the DR plan text); ' +
+        'the Slack tokens and signing secret come from Secrets Manager through `secrets`',
+    );
     const secretNames: SlackSecretKey[] = settings.socketMode
       ? ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN']
       : ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'];
@@ -117,6 +131,15 @@ export class BotService extends Construct {
       internetFacing: true,
       dropInvalidHeaderFields: true,
     });
+    this.loadBalancer.logAccessLogs(props.accessLogs, 'alb');
+    for (const group of this.loadBalancer.connections.securityGroups) {
+      acknowledge(
+        group,
+        'AwsSolutions-EC23',
+        'Slack (request URL) and SNS (HTTPS subscription) call the load balancer from the internet and publish no fixed ' +
+          'source ranges; only HTTPS 443 is open, and every request is authenticated (Slack signature, SNS signature and topic)',
+      );
+    }
     const listener = this.loadBalancer.addListener('Https', {
       port: 443,
       protocol: elbv2.ApplicationProtocol.HTTPS,

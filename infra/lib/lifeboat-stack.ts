@@ -5,10 +5,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { ParsedPlan } from '../../src/plan/schema.js';
+import { AccessLogs } from './access-logs.js';
 import { AlarmIntake } from './alarm-intake.js';
 import { AuditArchive } from './audit-archive.js';
 import { BotService, CONTAINER_PORT, PLAN_PATH, SLACK_SECRET_KEYS } from './bot-service.js';
 import { HealthAlarms } from './health-alarms.js';
+import { acknowledge, acknowledgePlanWildcards } from './nag.js';
 import { policyStatementsForPlan } from './permissions.js';
 import type { DeploySettings } from './settings.js';
 import { StateTable } from './state.js';
@@ -65,12 +67,24 @@ export class LifeboatStack extends Stack {
       ),
     });
 
-    const archive = new AuditArchive(this, 'AuditArchive', { lock: { mode: 'GOVERNANCE', retainDays: 365 } });
+    acknowledge(
+      slackSecret,
+      'AwsSolutions-SMG4',
+      'Slack bot/app tokens and the signing secret are issued by Slack (app settings or OAuth), not by anything ' +
+        'Secrets Manager rotation can call; rotate them in Slack and put-secret-value (docs/deploy.md)',
+    );
+
+    const accessLogs = new AccessLogs(this, 'AccessLogs');
+    const archive = new AuditArchive(this, 'AuditArchive', {
+      lock: settings.auditLock,
+      accessLogs: accessLogs.bucket,
+    });
 
     const bot = new BotService(this, 'Bot', {
       settings,
       image: props.image ?? imageFor(settings),
       slackSecret,
+      accessLogs: accessLogs.bucket,
       environment: {
         NODE_ENV: 'production',
         HOST: '0.0.0.0',
@@ -91,9 +105,12 @@ export class LifeboatStack extends Stack {
     });
     this.taskRole = bot.taskRole;
     state.grantStores(bot.taskRole);
+    state.grantStreamRead(bot.taskRole);
     archive.grantArchiver(bot.taskRole);
     intake.queue.grantConsumeMessages(bot.taskRole);
-    for (const spec of policyStatementsForPlan(props.plan, { passRoleArns: settings.passRoleArns })) {
+    const planStatements = policyStatementsForPlan(props.plan, { passRoleArns: settings.passRoleArns });
+    acknowledgePlanWildcards(bot.taskRole, planStatements);
+    for (const spec of planStatements) {
       bot.taskRole.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: spec.sid,

@@ -30,6 +30,8 @@ export interface DeploySettings {
   readonly subscribeAlarmTopics: boolean;
   readonly passRoleArns: readonly string[];
   readonly alarmEmail: string | undefined;
+  /** Object Lock of the audit archive (context `auditLock=MODE:DAYS`), COMPLIANCE:365 by default. */
+  readonly auditLock: { readonly mode: 'GOVERNANCE' | 'COMPLIANCE'; readonly retainDays: number };
 }
 
 /** Every problem with the context at once, one per line. */
@@ -143,6 +145,17 @@ export function resolveSettings(plan: ParsedPlan, context: ContextReader, repoRo
   const rawMessageDelivery = flag(context('rawMessageDelivery'), false, 'rawMessageDelivery', problems);
   const subscribeAlarmTopics = flag(context('subscribeAlarmTopics'), true, 'subscribeAlarmTopics', problems);
 
+  const lockText = text(context('auditLock')) ?? 'COMPLIANCE:365';
+  const lockMatch = /^(GOVERNANCE|COMPLIANCE):(\d{1,5})$/.exec(lockText);
+  if (!lockMatch || Number(lockMatch[2]) < 1)
+    problems.push(
+      `auditLock: expected MODE:DAYS (COMPLIANCE or GOVERNANCE, at least 1 day), got "${lockText}"`,
+    );
+  const auditLock = {
+    mode: (lockMatch?.[1] ?? 'COMPLIANCE') as 'GOVERNANCE' | 'COMPLIANCE',
+    retainDays: Number(lockMatch?.[2] ?? 365),
+  };
+
   if (problems.length > 0 || !region || !account) throw new DeploySettingsError(problems);
   return Object.freeze({
     stackName: text(context('stackName')) ?? 'Lifeboat',
@@ -160,5 +173,6 @@ export function resolveSettings(plan: ParsedPlan, context: ContextReader, repoRo
     subscribeAlarmTopics,
     passRoleArns,
     alarmEmail: text(context('alarmEmail')),
+    auditLock,
   });
 }

@@ -79,7 +79,7 @@ describe('LifeboatStack for the example plan', () => {
         ObjectLockEnabled: true,
         ObjectLockConfiguration: {
           ObjectLockEnabled: 'Enabled',
-          Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } },
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } },
         },
         PublicAccessBlockConfiguration: Match.objectLike({
           BlockPublicAcls: true,

@@ -40,7 +40,7 @@ export interface ArchiveResult {
 export const checkpointJsonLine = (checkpoint: AuditCheckpoint): string =>
   `${JSON.stringify({ record: 'checkpoint', ...checkpoint })}\n`;
 
-const isPreconditionFailed = (error: unknown) =>
+export const isPreconditionFailed = (error: unknown) =>
   error instanceof Error &&
   (error.name === 'PreconditionFailed' ||
     (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412);

@@ -5,7 +5,9 @@ import { type AuditLogOptions, createAuditLog } from './log.js';
 import type { AuditLog } from './types.js';
 
 export { canReadAudit, type UsergroupMembers } from './access.js';
+export { type AnchorOptions, type AnchorResult, anchorHeads } from './anchor.js';
 export { type ArchiveOptions, type ArchiveResult, archiveDay } from './archive.js';
+export { s3ArchiveSource } from './archive-source.js';
 export { dayOf } from './chain.js';
 export { AuditError, type AuditErrorCode } from './errors.js';
 export { type ExportFormat, type ExportSummary, writeExport } from './export.js';

@@ -3,7 +3,14 @@ import { buildCheckpoint, type ChainTip, DAY_MS, dayOf, dayStart, nextEntry, sha
 import { AuditError } from './errors.js';
 import { mergeSorted } from './merge.js';
 import type { AuditStore } from './store.js';
-import type { AuditCheckpoint, AuditEntry, AuditLog, ChainHead, VerifyReport } from './types.js';
+import type {
+  ArchiveEvidence,
+  AuditCheckpoint,
+  AuditEntry,
+  AuditLog,
+  ChainHead,
+  VerifyReport,
+} from './types.js';
 import { createVerifier } from './verify.js';
 
 export interface AuditLogOptions {
@@ -82,12 +89,25 @@ export function createAuditLog(store: AuditStore, options: AuditLogOptions): Aud
   async function verifyDays(
     fromDay: string | undefined,
     toDay: string | undefined,
+    archive?: ArchiveEvidence,
   ): Promise<{ report: VerifyReport; heads: Map<string, ChainHead[]> }> {
     const { checkpoints, broken, byDay } = await chainsOf(fromDay, toDay);
+    // Chains the archive knows of are read too: a day or chain removed from the table must show.
+    const add = (day: string, s: number) => byDay.set(day, (byDay.get(day) ?? new Set<number>()).add(s));
+    for (const cp of archive?.checkpoints.values() ?? [])
+      for (const head of cp.chains) add(cp.day, head.shard);
+    for (const anchor of archive?.anchors ?? [])
+      for (const head of anchor.chains) add(anchor.day, head.shard);
     const days = [...byDay.keys()].sort();
     const first = days[0];
     const previousCheckpoint = first === undefined ? undefined : await store.checkpointBefore(first);
-    const verifier = createVerifier(previousCheckpoint ? { previousCheckpoint } : {});
+    const verifier = createVerifier({
+      ...(previousCheckpoint ? { previousCheckpoint } : {}),
+      ...(archive ? { archiveCompared: true } : {}),
+    });
+    for (const anchor of archive?.anchors ?? []) verifier.addAnchor(anchor);
+    for (const cp of archive?.checkpoints.values() ?? []) verifier.addArchivedCheckpoint(cp);
+    for (const p of archive?.problems ?? []) verifier.addMalformed({ day: p.day }, p.message);
     const heads = new Map<string, ChainHead[]>();
     for (const day of days) {
       const shards = [...(byDay.get(day) ?? [])].sort((a, b) => a - b);
@@ -140,7 +160,19 @@ export function createAuditLog(store: AuditStore, options: AuditLogOptions): Aud
       const fromDay = range.since === undefined ? undefined : dayOf(range.since);
       const toDay = range.until === undefined ? undefined : dayOf(range.until - 1);
       if (fromDay !== undefined && toDay !== undefined && fromDay > toDay) return createVerifier().finish();
-      return (await verifyDays(fromDay, toDay)).report;
+      const evidence = range.archive ? await range.archive.evidence(fromDay, toDay) : undefined;
+      return (await verifyDays(fromDay, toDay, evidence)).report;
+    },
+
+    async heads(day) {
+      const chains = await store.listChains(day, day);
+      const heads = await Promise.all(
+        chains.map(async (c) => {
+          const tip = await store.head(c.day, c.shard);
+          return tip ? { shard: c.shard, seq: tip.seq, hash: tip.hash } : undefined;
+        }),
+      );
+      return heads.filter((h): h is ChainHead => h !== undefined).sort((a, b) => a.shard - b.shard);
     },
 
     async checkpoint(day) {

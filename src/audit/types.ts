@@ -49,6 +49,8 @@ export const AUDIT_EVENT_TYPES = [
   'audit.archived',
   'auth.refused',
   'http.rejected',
+  'audit.anchored',
+  'audit.tampered',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
@@ -125,6 +127,8 @@ export type BreakKind =
   | 'missing-sequence'
   | 'position-mismatch'
   | 'checkpoint-mismatch'
+  | 'archive-mismatch'
+  | 'anchor-mismatch'
   | 'malformed';
 
 export interface BrokenLink {
@@ -149,6 +153,39 @@ export interface VerifyReport {
   readonly firstBreak?: BrokenLink;
   /** How many problems were found in total. */
   readonly problems: number;
+  /** What the table was compared with outside DynamoDB (the S3 archive), when it was. */
+  readonly archive?: ArchiveComparison;
+}
+
+/** The S3 archive's evidence a verification compared the table with (src/audit/archive-source.ts). */
+export interface ArchiveComparison {
+  /** Archived days (sealed checkpoints) in the range. */
+  readonly days: number;
+  /** Hourly chain-head anchors in the range. */
+  readonly anchors: number;
+  /** ISO time of the newest anchor compared, if any. */
+  readonly newestAnchorAt?: string;
+}
+
+/** An hourly anchor: every chain's head of one day at one moment, written once to the Object-Locked archive. */
+export interface AuditAnchor {
+  readonly day: string;
+  readonly at: string;
+  readonly writer: string;
+  readonly chains: readonly ChainHead[];
+}
+
+/** What the archive holds for a range of days: the comparison's input. */
+export interface ArchiveEvidence {
+  readonly checkpoints: ReadonlyMap<string, AuditCheckpoint>;
+  readonly anchors: readonly AuditAnchor[];
+  /** Archive objects that could not be read as a checkpoint or an anchor. */
+  readonly problems: readonly { readonly day: string; readonly message: string }[];
+}
+
+/** Reads the archive's evidence for days in [fromDay, toDay] (both optional). */
+export interface ArchiveSource {
+  evidence(fromDay?: string, toDay?: string): Promise<ArchiveEvidence>;
 }
 
 /** The port the rest of Lifeboat uses. */
@@ -157,8 +194,15 @@ export interface AuditLog {
   append(event: AuditEventInput): Promise<AuditEntry>;
   /** Entries in time order (ties: shard, then seq), read page by page. */
   query(filter?: AuditQuery): AsyncIterable<AuditEntry>;
-  /** Verifies the chains and checkpoints of every UTC day that intersects the range. */
-  verify(range?: Pick<AuditQuery, 'since' | 'until'>): Promise<VerifyReport>;
+  /**
+   * Verifies the chains and checkpoints of every UTC day that intersects the range; with `archive`,
+   * also compares them with the sealed checkpoints and hourly anchors in the S3 archive.
+   */
+  verify(
+    range?: Pick<AuditQuery, 'since' | 'until'> & { readonly archive?: ArchiveSource },
+  ): Promise<VerifyReport>;
+  /** The current head of every chain of a day (what an anchor records). */
+  heads(day: string): Promise<ChainHead[]>;
   /** Seals a finished day (idempotent: returns the existing checkpoint). Refuses a broken day. */
   checkpoint(day: string): Promise<AuditCheckpoint>;
   /** One day's entries chain by chain, then its checkpoint if any: the archive's content. */

@@ -1,6 +1,13 @@
 import { checkpointHash, entryHash, GENESIS_HASH } from './canonical.js';
 import { chainName, entryId } from './chain.js';
-import type { AuditCheckpoint, AuditEntry, BreakKind, BrokenLink, VerifyReport } from './types.js';
+import type {
+  AuditAnchor,
+  AuditCheckpoint,
+  AuditEntry,
+  BreakKind,
+  BrokenLink,
+  VerifyReport,
+} from './types.js';
 
 /** Where an item was stored (its key), when known: lets the verifier spot entries moved between keys. */
 export interface StoredAt {
@@ -27,6 +34,13 @@ export interface ChainVerifier {
   addMalformed(where: StoredAt | { readonly day: string }, message: string): void;
   /** The next checkpoint, in day order. */
   addCheckpoint(checkpoint: AuditCheckpoint): void;
+  /**
+   * A checkpoint as archived outside the table (call before finish): the table's checkpoint of that
+   * day must be the same, and the day's chains must end at its heads.
+   */
+  addArchivedCheckpoint(checkpoint: AuditCheckpoint): void;
+  /** An anchor (call before the day's entries): each anchored head must still be in its chain, unchanged. */
+  addAnchor(anchor: AuditAnchor): void;
   finish(): VerifyReport;
 }
 
@@ -39,12 +53,18 @@ export function createVerifier(
   options: {
     /** The checkpoint before the first one verified; 'unknown' skips checking the first checkpoint's link. */
     readonly previousCheckpoint?: AuditCheckpoint | 'unknown';
+    /** The table is being compared with an archive: the report says so even when it holds nothing for the range. */
+    readonly archiveCompared?: boolean;
   } = {},
 ): ChainVerifier {
   const chains = new Map<string, ChainState>();
   const chainDays = new Map<string, Set<number>>();
   const checkpoints = new Map<string, AuditCheckpoint>();
   const problems: Problem[] = [];
+  const archived = new Map<string, AuditCheckpoint>();
+  /** Anchored heads by entry id: the hash the entry must have and when it was anchored. */
+  const anchored = new Map<string, { hash: string; at: string; day: string; shard: number; seq: number }>();
+  const anchorsSeen = { count: 0, newest: undefined as string | undefined };
   let entries = 0;
   let lastCheckpoint = options.previousCheckpoint === 'unknown' ? undefined : options.previousCheckpoint;
   let linkKnown = options.previousCheckpoint !== 'unknown';
@@ -73,6 +93,19 @@ export function createVerifier(
       const current = state(day, shard);
       const here = entryId(day, shard, seq);
       const order = [day, shard, seq] as const;
+      const anchor = anchored.get(here);
+      if (anchor) {
+        anchored.delete(here);
+        if (anchor.hash !== entry.hash) {
+          report(
+            'anchor-mismatch',
+            order,
+            chain,
+            `entry ${here} differs from the head anchored in the archive at ${anchor.at}: rewritten after anchoring`,
+            here,
+          );
+        }
+      }
       if (entry.day !== day || entry.shard !== shard || entry.seq !== seq) {
         report(
           'position-mismatch',
@@ -162,16 +195,57 @@ export function createVerifier(
       lastCheckpoint = checkpoint;
       linkKnown = true;
     },
+    addArchivedCheckpoint(checkpoint) {
+      archived.set(checkpoint.day, checkpoint);
+    },
+    addAnchor(anchor) {
+      anchorsSeen.count++;
+      if (anchorsSeen.newest === undefined || anchor.at > anchorsSeen.newest) anchorsSeen.newest = anchor.at;
+      for (const head of anchor.chains) {
+        const id = entryId(anchor.day, head.shard, head.seq);
+        const known = anchored.get(id);
+        if (known && known.hash !== head.hash) {
+          report(
+            'anchor-mismatch',
+            [anchor.day, head.shard, head.seq],
+            chainName(anchor.day, head.shard),
+            `anchors of ${known.at} and ${anchor.at} disagree on entry ${id}: an anchor was forged`,
+            id,
+          );
+        }
+        if (!known || anchor.at < known.at) {
+          anchored.set(id, {
+            hash: head.hash,
+            at: anchor.at,
+            day: anchor.day,
+            shard: head.shard,
+            seq: head.seq,
+          });
+        }
+      }
+    },
     finish() {
-      const days = [...new Set([...chainDays.keys(), ...checkpoints.keys()])].sort();
+      const days = [...new Set([...chainDays.keys(), ...checkpoints.keys(), ...archived.keys()])].sort();
       const uncheckpointedDays: string[] = [];
       for (const day of days) {
         const checkpoint = checkpoints.get(day);
+        const kept = archived.get(day);
+        if (kept) compareWithArchive(day, checkpoint, kept);
         if (!checkpoint) {
-          uncheckpointedDays.push(day);
+          if (!kept) uncheckpointedDays.push(day);
           continue;
         }
         compareWithCheckpoint(day, checkpoint);
+      }
+      for (const missing of anchored.values()) {
+        const id = entryId(missing.day, missing.shard, missing.seq);
+        report(
+          'anchor-mismatch',
+          [missing.day, missing.shard, missing.seq],
+          chainName(missing.day, missing.shard),
+          `entry ${id}, anchored in the archive at ${missing.at}, is not in the table: deleted`,
+          id,
+        );
       }
       problems.sort((a, b) => compareOrder(a.order, b.order));
       const first = problems[0];
@@ -183,6 +257,15 @@ export function createVerifier(
         checkpoints: checkpoints.size,
         uncheckpointedDays,
         problems: problems.length,
+        ...(archived.size > 0 || anchorsSeen.count > 0 || options.archiveCompared
+          ? {
+              archive: {
+                days: archived.size,
+                anchors: anchorsSeen.count,
+                ...(anchorsSeen.newest ? { newestAnchorAt: anchorsSeen.newest } : {}),
+              },
+            }
+          : {}),
         ...(first
           ? {
               firstBreak: {
@@ -196,6 +279,43 @@ export function createVerifier(
       };
     },
   };
+
+  /** The table's seal of a day against the one kept in the Object-Locked archive. */
+  function compareWithArchive(
+    day: string,
+    inTable: AuditCheckpoint | undefined,
+    kept: AuditCheckpoint,
+  ): void {
+    // First among the day's problems: the chain differences it explains come after it.
+    const order = [day, -2, 0] as const;
+    const name = `checkpoint/${day}`;
+    if (checkpointHash(kept) !== kept.hash) {
+      report(
+        'archive-mismatch',
+        order,
+        name,
+        `the archived checkpoint of ${day} does not match its own hash`,
+      );
+      return;
+    }
+    if (!inTable) {
+      report(
+        'archive-mismatch',
+        order,
+        name,
+        `the checkpoint of ${day} is in the archive but not in the table: removed from the table`,
+      );
+    } else if (inTable.hash !== kept.hash) {
+      report(
+        'archive-mismatch',
+        order,
+        name,
+        `the table's checkpoint of ${day} differs from the archived one: the day was rewritten and re-sealed`,
+      );
+    } else return;
+    // The archived heads are the truth: show where the table's chains depart from them.
+    compareWithCheckpoint(day, kept);
+  }
 
   function compareWithCheckpoint(day: string, checkpoint: AuditCheckpoint): void {
     const sealed = new Set<number>();

@@ -11,7 +11,14 @@ import { probeJobs } from '../probes/jobs.js';
 import type { HttpGet, ProbeIncidents, ProbeState } from '../probes/types.js';
 import type { ReadinessService } from '../readiness/service.js';
 import type { DigestSources } from './digest-model.js';
-import { auditSealJob, type DigestSnapshot, digestJob, readinessCheckJob, type SealState } from './jobs.js';
+import {
+  auditAnchorJob,
+  auditSealJob,
+  type DigestSnapshot,
+  digestJob,
+  readinessCheckJob,
+  type SealState,
+} from './jobs.js';
 import type { WatchState } from './readiness-watch.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import type { SchedulerStorage } from './storage.js';
@@ -39,7 +46,7 @@ export interface LifeboatSchedulerDeps {
     readonly incidents?: ProbeIncidents;
   };
   readonly digestSources?: DigestSources;
-  /** Archive sealed audit days to S3 (otherwise they are only checkpointed). */
+  /** Archive sealed audit days to S3 and anchor the chain heads there hourly (otherwise days are only checkpointed). */
   readonly auditArchive?: Omit<ArchiveOptions, 'audit'> & { readonly s3: S3Client };
   /** Which jobs to run (default all): tests pick one. */
   readonly only?: (job: JobDefinition) => boolean;
@@ -97,6 +104,16 @@ export function lifeboatJobs(deps: LifeboatSchedulerDeps): JobDefinition[] {
       ...(deps.auditArchive ? { archive: deps.auditArchive } : {}),
     }),
   );
+  if (deps.auditArchive) {
+    jobs.push(
+      auditAnchorJob({
+        audit,
+        archive: deps.auditArchive,
+        writer: deps.instanceId,
+        now: () => deps.clock.now(),
+      }),
+    );
+  }
   jobs.push(
     ...probeJobs({
       getPlan,

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { digestMessage } from '../../blocks/digest/digest.js';
-import { type ArchiveOptions, archiveDay, dayOf } from '../audit/index.js';
+import { type ArchiveOptions, anchorHeads, archiveDay, dayOf } from '../audit/index.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
@@ -10,7 +10,7 @@ import type { Verdict } from '../readiness/types.js';
 import { dailyCron, intervalCron } from './cron.js';
 import { buildDigest, type DigestSources } from './digest-model.js';
 import { runReadinessWatch, type WatchState } from './readiness-watch.js';
-import { addDays, DAY_MS, MINUTE_MS, previousDailySlot } from './time.js';
+import { addDays, DAY_MS, HOUR_MS, MINUTE_MS, previousDailySlot } from './time.js';
 import type { JobDefinition, Poster, StateStore } from './types.js';
 
 export interface DigestSnapshot {
@@ -118,6 +118,37 @@ export function auditSealJob(deps: {
       }
       if (days.length > 0) await deps.state.put('last', state?.version ?? 0, { day: yesterday });
       return { sealed: days };
+    },
+  };
+}
+
+/**
+ * Hourly: anchor every chain's current head (today and yesterday) in the Object-Locked archive, so a
+ * rewrite or deletion of anchored entries shows in `verify` even before the day is sealed.
+ */
+export function auditAnchorJob(deps: {
+  readonly audit: AuditLog;
+  readonly archive: Omit<ArchiveOptions, 'audit' | 'tmpDir'> & { readonly s3: S3Client };
+  readonly writer: string;
+  readonly now: () => number;
+}): JobDefinition {
+  return {
+    name: 'audit-anchor',
+    description: 'hourly anchor of the audit chain heads in the S3 archive',
+    cron: intervalCron(HOUR_MS),
+    timezone: 'UTC',
+    timeoutMs: 10 * MINUTE_MS,
+    async run() {
+      const results = await anchorHeads({
+        audit: deps.audit,
+        s3: deps.archive.s3,
+        bucket: deps.archive.bucket,
+        ...(deps.archive.keyPrefix ? { keyPrefix: deps.archive.keyPrefix } : {}),
+        ...(deps.archive.objectLock ? { objectLock: deps.archive.objectLock } : {}),
+        now: deps.now(),
+        writer: deps.writer,
+      });
+      return { anchors: results.filter((r) => r.status === 'written').map((r) => r.key) };
     },
   };
 }

@@ -14,7 +14,7 @@ import type { ReadinessService } from '../readiness/service.js';
 import { createDynamoActiveIndex } from '../runbook/active-index.js';
 import type { DigestSources } from './digest-model.js';
 import { storeDigestSources } from './digest-sources.js';
-import { createLifeboatScheduler } from './index.js';
+import { createLifeboatScheduler, type LifeboatSchedulerDeps } from './index.js';
 import type { Scheduler } from './scheduler.js';
 import { dynamoSchedulerStorage } from './storage.js';
 
@@ -40,6 +40,8 @@ export interface SchedulerWiring {
   readonly probeHttp?: HttpGet;
   /** Drill resources still running (the drills feature's `listDrillResources`), for the digest. */
   readonly drillResources?: DigestSources['drillResources'];
+  /** The S3 audit archive: daily archive of sealed days and hourly anchors of the chain heads. */
+  readonly auditArchive?: LifeboatSchedulerDeps['auditArchive'];
 }
 
 /**
@@ -64,6 +66,7 @@ export function wireScheduler(w: SchedulerWiring): Scheduler & { close(graceMs: 
       route53: () => w.aws.forRegion('us-east-1').route53,
       incidents: probeIncidentsFromAlarms(w.alarms),
     },
+    ...(w.auditArchive ? { auditArchive: w.auditArchive } : {}),
     digestSources: {
       ...(w.drillResources ? { drillResources: w.drillResources } : {}),
       ...storeDigestSources({
