@@ -23,6 +23,8 @@ export const AUDIT_EVENT_TYPES = [
   'execution.started',
   'execution.completed',
   'execution.aborted',
+  'execution.resumed',
+  'execution.stopped',
   'step.intent',
   'step.outcome',
   'step.retry',
