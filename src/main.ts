@@ -43,6 +43,9 @@ import { wireScheduler } from './scheduler/wire.js';
 
 export type { SnsTrust } from './compose/sns-trust.js';
 
+/** How often a replica looks for executions no replica drives (their lease expired). */
+export const DEFAULT_TAKEOVER_SWEEP_MS = 15_000;
+
 export interface LifeboatOptions {
   readonly config: Config;
   /** An already loaded plan; otherwise the file at config.planPath is loaded. */
@@ -64,7 +67,11 @@ export interface LifeboatOptions {
     readonly sweepIntervalMs?: number;
   };
   /** Runbook engine tuning (the sandbox polls faster because its cloud runs faster). */
-  readonly runbook?: { readonly pollIntervalMs?: number };
+  readonly runbook?: {
+    readonly pollIntervalMs?: number;
+    /** How often executions whose lease expired are taken over (default 15 s). */
+    readonly sweepIntervalMs?: number;
+  };
   /** HTTP for outside-in probes (the sandbox answers its probe URLs from the simulated cloud). */
   readonly probeHttp?: HttpGet;
 }
@@ -331,7 +338,14 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     }
     // Executions a previous run left approved or running are driven again; requests past their
     // deadline expire (also checked on every click); drills left running resume and due cleanups run.
-    lifecycle.background('resuming executions', ops.runner.resumeAll());
+    // The takeover sweep runs now and then periodically: an execution whose replica died (kill -9)
+    // resumes here within its lease TTL plus one interval, not only when some replica restarts.
+    lifecycle.every(
+      options.runbook?.sweepIntervalMs ?? DEFAULT_TAKEOVER_SWEEP_MS,
+      'execution takeover sweep',
+      () => ops.runner.sweep(),
+      { now: true },
+    );
     lifecycle.every(60_000, 'request expiry sweep', () => ops.failover.slack.expireDue());
     lifecycle.every(options.drills?.sweepIntervalMs ?? 60_000, 'drill sweep', () => ops.drills.sweep(), {
       now: true,

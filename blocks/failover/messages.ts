@@ -1,6 +1,6 @@
 import type { ExecutionRecord } from '../../src/domain/records.js';
 import { escapeText, truncate } from '../escape.js';
-import { section } from '../kit.js';
+import { context, section } from '../kit.js';
 import { type Message, who } from './format.js';
 
 const plainMessage = (text: string, mrkdwn: string): Message => ({ text, blocks: [section(mrkdwn)] });
@@ -91,6 +91,15 @@ export function stepFailedMessage(
     `Step ${stepId} failed.`,
     `:x: Step \`${escapeText(stepId)}\` failed (attempt ${attempt})${error ? `: ${escapeText(truncate(error, 2_000))}` : ''}. The ${what} is paused; an approver can retry, skip or abort on the card above.`,
   );
+}
+
+/** A runbook `notify` step's message from the plan, posted in the execution's thread (docs/plan.md). */
+export function notifyStepMessage(stepId: string, message: string): Message {
+  const said = truncate(message, 2_000);
+  return {
+    text: escapeText(said),
+    blocks: [section(`:loudspeaker: ${escapeText(said)}`), context(`Runbook step \`${escapeText(stepId)}\``)],
+  };
 }
 
 export function decisionMessage(decision: string): Message {

@@ -2,10 +2,13 @@ import type { Message } from '../../blocks/failover/format.js';
 import {
   currentStateMessage,
   decisionMessage,
+  notifyStepMessage,
   outcomeDm,
   refusalMessage,
   stepFailedMessage,
 } from '../../blocks/failover/messages.js';
+import type { Plan } from '../plan/load.js';
+import { entrySteps, runbookEntries } from '../runbook/stages.js';
 import { checkStepDecision, describeState } from './policy.js';
 import { type FailoverSlackDeps, type SlackKit, title, what } from './slack-shared.js';
 import { createTellOnce } from './tell-once.js';
@@ -80,10 +83,24 @@ export function createProgressActions(deps: FailoverSlackDeps, kit: SlackKit) {
           ),
         );
       }
+      const thread = request?.threadTs ?? request?.messageTs;
+      // A notify step that succeeded posts the plan's message in the thread once per step (not per
+      // attempt: a retried step says it once), however many replicas report the change.
+      for (const step of notifySteps(deps.getPlan(), execution)) {
+        if (!request || !thread || execution.steps[step.id]?.state !== 'succeeded') continue;
+        const said = notifyStepMessage(step.id, step.message);
+        await tellOnce(`${id}:notify:${step.id}`, 'notify step message', () =>
+          deps.client.chat.postMessage({
+            channel: request.channel,
+            thread_ts: thread,
+            text: said.text,
+            blocks: said.blocks,
+          }),
+        );
+      }
       for (const [stepId, step] of Object.entries(execution.steps)) {
         if (step.state !== 'failed') continue;
         const attempt = `${stepId}:${step.attempts}`;
-        const thread = request?.threadTs ?? request?.messageTs;
         if (request && thread) {
           const reply = stepFailedMessage(stepId, step.error, step.attempts, what(execution));
           await tellOnce(`${id}:reply:failed:${attempt}`, 'failure reply', () =>
@@ -130,4 +147,14 @@ export function createProgressActions(deps: FailoverSlackDeps, kit: SlackKit) {
       }
     },
   };
+}
+
+/** The runbook's `notify` steps (their plan messages) for this execution's service and kind. */
+function notifySteps(plan: Plan, execution: Execution): { readonly id: string; readonly message: string }[] {
+  const service = plan.services[execution.service];
+  if (!service) return [];
+  const kind = execution.kind === 'failback' ? 'failback' : 'failover';
+  return entrySteps(runbookEntries({ ...service, name: execution.service }, kind)).flatMap((step) =>
+    step.kind === 'notify' ? [{ id: step.id, message: step.message }] : [],
+  );
 }

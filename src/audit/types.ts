@@ -24,6 +24,8 @@ export const AUDIT_EVENT_TYPES = [
   'execution.started',
   'execution.completed',
   'execution.aborted',
+  'execution.resumed',
+  'execution.stopped',
   'step.intent',
   'step.outcome',
   'step.retry',

@@ -64,7 +64,12 @@ export function createDrillEngine(deps: DrillEngineDeps) {
         )
           continue;
         await sleep(poll);
-        await deps.leases.acquire(lease, deps.instanceId, leaseTtlMs);
+        // A refused renewal means another replica holds the lease now: stop at once. A renewal that
+        // fails outright throws out of here, which stops driving too (the sweep logs it).
+        if (!(await deps.leases.acquire(lease, deps.instanceId, leaseTtlMs))) {
+          logger.error({ drill: id }, 'drill lease taken by another replica; stopped driving');
+          return stores.drills.get(id);
+        }
       }
     } finally {
       if (!stopped) await deps.leases.release(lease, deps.instanceId).catch(() => false);

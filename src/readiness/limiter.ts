@@ -1,3 +1,5 @@
+import pLimit from 'p-limit';
+
 /** Runs at most `concurrency` tasks at once; the rest wait in FIFO order. */
 export interface Limiter {
   run<T>(task: () => Promise<T>): Promise<T>;
@@ -7,32 +9,24 @@ export interface Limiter {
   readonly pending: number;
 }
 
+/**
+ * Backed by p-limit, which hands a freed slot straight to the next waiter (the count never drops
+ * below the limit while someone waits), so a `run()` arriving as a task finishes queues behind the
+ * waiters instead of starting beside the woken one. Our own counter did the decrement first and let
+ * the newcomer in: two tasks ran at once with a limit of 1 (issue 21).
+ */
 export function createLimiter(concurrency: number): Limiter {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   }
-  const queue: Array<() => void> = [];
-  let active = 0;
-  const release = () => {
-    active--;
-    const next = queue.shift();
-    if (next) next();
-  };
+  const limit = pLimit(concurrency);
   return {
-    async run(task) {
-      if (active >= concurrency) await new Promise<void>((resolve) => queue.push(resolve));
-      active++;
-      try {
-        return await task();
-      } finally {
-        release();
-      }
-    },
+    run: (task) => limit(task),
     get active() {
-      return active;
+      return limit.activeCount;
     },
     get pending() {
-      return queue.length;
+      return limit.pendingCount;
     },
   };
 }

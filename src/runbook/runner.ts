@@ -5,13 +5,13 @@ import { decideExecution, runbookKind, runbookMode } from './decide.js';
 import { driveStep, type StepEnv } from './drive-step.js';
 import { dryRun } from './dry-run.js';
 import { defaultExecutors, type ExecutorRegistry } from './executors/index.js';
+import { executionLeaseName, holdExecutionLease } from './lease.js';
 import { allSteps, routeFor } from './stages.js';
 import type { Decision, Execution, RunbookDeps, RunbookKind, RunbookMode, RunbookRunner } from './types.js';
 import { createWriter, LostControlError, load } from './writer.js';
 
 const TERMINAL = new Set<ExecutionRecord['state']>(['completed', 'aborted', 'declined', 'expired']);
 const DRIVABLE = new Set<ExecutionRecord['state']>(['approved', 'running']);
-const leaseName = (id: string) => `exec-${id}`;
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -38,27 +38,33 @@ export function createRunbookRunner(
     deps.track?.(settled);
   };
 
+  /** Executions this process drives now (the sweep leaves them alone whatever the lease says). */
+  const driving = new Set<string>();
+
   async function run(executionId: string): Promise<Execution> {
     if (stopping) return load(deps, executionId);
-    const lease = await deps.stores.leases.acquire(leaseName(executionId), deps.instanceId, ttl);
+    // The lease owner is this process, so the lease alone would let a second call here drive it twice.
+    if (driving.has(executionId)) {
+      logger.info({ executionId }, 'execution already driven by this replica');
+      return load(deps, executionId);
+    }
+    driving.add(executionId);
+    let lease: Awaited<ReturnType<typeof holdExecutionLease>>;
+    try {
+      const current = await deps.stores.executions.get(executionId);
+      const about = { id: executionId, ...(current ? { service: current.service } : {}) };
+      lease = await holdExecutionLease(deps, about, ttl, logger);
+    } catch (error) {
+      driving.delete(executionId);
+      throw error;
+    }
     if (!lease) {
+      driving.delete(executionId);
       logger.info({ executionId }, 'execution already driven by another replica');
       return load(deps, executionId);
     }
-    let lost = false;
-    const renew = setInterval(
-      () => {
-        deps.stores.leases
-          .acquire(leaseName(executionId), deps.instanceId, ttl)
-          .then((l) => {
-            if (!l) lost = true;
-          })
-          .catch((error: unknown) => logger.warn({ err: error, executionId }, 'lease renewal failed'));
-      },
-      Math.max(1, Math.floor(ttl / 3)),
-    );
-    renew.unref?.();
-    const work = drive(executionId, () => lost || stopping);
+    const held = lease;
+    const work = drive(executionId, () => stopping || held.lost());
     const tracked = work.catch(() => undefined);
     running.add(tracked);
     try {
@@ -71,10 +77,8 @@ export function createRunbookRunner(
       throw error;
     } finally {
       running.delete(tracked);
-      clearInterval(renew);
-      await deps.stores.leases.release(leaseName(executionId), deps.instanceId).catch((error: unknown) => {
-        logger.warn({ err: error, executionId }, 'lease release failed');
-      });
+      driving.delete(executionId);
+      await held.release();
     }
   }
 
@@ -197,20 +201,48 @@ export function createRunbookRunner(
     return saved;
   }
 
-  async function resumeAll(): Promise<void> {
+  /**
+   * One pass over the active index: every approved or running execution that no replica drives (its
+   * lease is free or has expired, e.g. its replica was killed) is taken over and driven in the
+   * background; entries of finished or missing executions are pruned. Run at start-up and then
+   * periodically, so a crashed replica's execution resumes within its lease TTL plus one interval.
+   */
+  async function takeOver(): Promise<Promise<unknown>[]> {
+    if (stopping) return [];
     const ids = await index.list();
+    const started: Promise<unknown>[] = [];
     await Promise.all(
       ids.map(async (id) => {
+        if (driving.has(id)) return;
         const e = await deps.stores.executions.get(id);
         if (!e || TERMINAL.has(e.state)) return index.remove(id);
         if (!DRIVABLE.has(e.state)) return;
-        if (await deps.stores.leases.current(leaseName(id))) return;
-        logger.info({ executionId: id, state: e.state }, 'resuming execution');
-        await run(id).catch((error: unknown) =>
+        if (await deps.stores.leases.current(executionLeaseName(id))) return;
+        if (driving.has(id) || stopping) return;
+        logger.info({ executionId: id, state: e.state }, 'taking over execution: no replica holds its lease');
+        await deps.audit
+          .append({
+            type: 'execution.resumed',
+            actor: 'lifeboat',
+            service: e.service,
+            executionId: id,
+            details: { state: e.state, replica: deps.instanceId },
+          })
+          .catch((error: unknown) =>
+            logger.warn({ err: error, executionId: id }, 'could not audit the takeover'),
+          );
+        const work = run(id).catch((error: unknown) =>
           logger.error({ err: error, executionId: id }, 'resume failed'),
         );
+        background(work);
+        started.push(work);
       }),
     );
+    return started;
+  }
+
+  async function resumeAll(): Promise<void> {
+    await Promise.all(await takeOver());
   }
 
   async function originOf(service: string) {
@@ -235,6 +267,9 @@ export function createRunbookRunner(
     run,
     track: (id) => index.add(id),
     resumeAll,
+    async sweep() {
+      return (await takeOver()).length;
+    },
     decide,
     dryRun: planNow,
     async plannedCalls(service, mode, kind) {

@@ -105,7 +105,10 @@ export interface RunbookDeps {
   readonly instanceId: string;
   /** Called (in order, without holding the runbook up) after every persisted transition. */
   readonly onChange: (execution: Execution) => Promise<void>;
-  /** Lease time-to-live, renewed every third of it while driving (default 60 s). */
+  /**
+   * Lease time-to-live, renewed every third of it while driving (default 60 s). When renewals fail,
+   * driving stops a third of the TTL before the last confirmed expiry (lease.ts).
+   */
   readonly leaseTtlMs?: number;
   /** Waits between polls (default: a real timer). */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -135,8 +138,14 @@ export interface RunbookRunner {
   run(executionId: string): Promise<Execution>;
   /** Lists the execution as active so that `resumeAll` finds it after a crash. Idempotent. */
   track(executionId: string): Promise<void>;
-  /** On start: drives every approved or running execution whose lease is free. */
+  /** Drives every approved or running execution whose lease is free or expired; resolves when those drives end. */
   resumeAll(): Promise<void>;
+  /**
+   * The periodic takeover pass (the composition root runs it at start-up and every sweep interval):
+   * starts driving, in the background, every approved or running execution whose lease is free or
+   * expired (its replica died) and that this process does not drive already. Returns how many it took.
+   */
+  sweep(): Promise<number>;
   /**
    * Only from pausedByFailedStep, conditional on the version. retry and skip continue driving in
    * the background (see `track` in the deps); abort records an AbortSummary on the execution.

@@ -10,7 +10,7 @@ import type { Verdict } from '../readiness/types.js';
 import { dailyCron, intervalCron } from './cron.js';
 import { buildDigest, type DigestSources } from './digest-model.js';
 import { runReadinessWatch, type WatchState } from './readiness-watch.js';
-import { addDays, DAY_MS, HOUR_MS, MINUTE_MS, previousDailySlot } from './time.js';
+import { addDays, DAY_MS, HOUR_MS, MINUTE_MS, nextDailySlot, previousDailySlot } from './time.js';
 import type { JobDefinition, Poster, StateStore } from './types.js';
 
 export interface DigestSnapshot {
@@ -66,6 +66,7 @@ export function digestJob(deps: {
     timezone: plan.timezone,
     timeoutMs: 10 * MINUTE_MS,
     previousSlot: (now) => previousDailySlot(now, at, plan.timezone),
+    nextSlot: (now) => nextDailySlot(now, at, plan.timezone),
     async run({ slot, late }) {
       const previous = await deps.snapshots.get('last');
       const model = await buildDigest({
@@ -105,6 +106,7 @@ export function auditSealJob(deps: {
     timezone: 'UTC',
     timeoutMs: 30 * MINUTE_MS,
     previousSlot: (now) => previousDailySlot(now, SEAL_TIME_UTC, 'UTC'),
+    nextSlot: (now) => nextDailySlot(now, SEAL_TIME_UTC, 'UTC'),
     async run({ slot }) {
       const yesterday = dayOf(slot - DAY_MS);
       const state = await deps.state.get('last');

@@ -120,6 +120,44 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return 'ran';
   };
 
+  /**
+   * node-cron matches wall-clock time, so a daily time that does not exist one day (02:30 on a spring
+   * DST day) never fires. This timer waits for the job's next slot as `nextSlot` maps it; when
+   * node-cron's own next run is later (it will skip that day), it runs the slot itself through the same
+   * claim, so it still runs once across replicas. Otherwise it only re-arms after node-cron's fire.
+   */
+  const gapTimers = new Map<string, NodeJS.Timeout>();
+  function watchGaps(job: JobDefinition, task: ScheduledTask): void {
+    const nextSlot = job.nextSlot;
+    if (!nextSlot) return;
+    const arm = () => {
+      const now = deps.clock.now();
+      const slot = nextSlot(now);
+      const cronNext = task.getNextRun()?.getTime();
+      const skippedByCron = cronNext === undefined || cronNext > slot;
+      const timer = setTimeout(
+        () => {
+          if (!gapTimers.has(job.name)) return;
+          if (!skippedByCron) return arm();
+          log.info(
+            { job: job.name, slot: new Date(slot).toISOString() },
+            'daily time skipped by DST; running it',
+          );
+          void runSlot(job.name, slot)
+            .catch((error: unknown) => log.error({ err: error, job: job.name }, 'DST slot failed'))
+            .finally(() => {
+              if (gapTimers.has(job.name)) arm();
+            });
+        },
+        // After node-cron's own fire when it will fire; a second late is enough to be past it.
+        Math.max(0, slot - now) + (skippedByCron ? 0 : 1_000),
+      );
+      timer.unref?.();
+      gapTimers.set(job.name, timer);
+    };
+    arm();
+  }
+
   async function catchUp(job: JobDefinition): Promise<void> {
     if (!job.previousSlot) return;
     // A first start ever has nothing to catch up on: only a job that ran before can have missed a slot.
@@ -162,6 +200,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         );
         await task.start();
         tasks.set(job.name, task);
+        watchGaps(job, task);
       }
       await Promise.all(
         deps.jobs.map((job) =>
@@ -170,6 +209,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       );
     },
     async stop(graceMs = 10_000) {
+      for (const timer of gapTimers.values()) clearTimeout(timer);
+      gapTimers.clear();
       for (const task of tasks.values()) await task.destroy();
       tasks.clear();
       let timer: NodeJS.Timeout | undefined;

@@ -35,6 +35,12 @@ export interface JobDefinition {
    * at start-up with `late: true`. Interval jobs leave it out: the next slot comes soon anyway.
    */
   readonly previousSlot?: (now: number) => number;
+  /**
+   * Daily jobs: the next slot after `now`. A local time that does not exist that day (skipped by the
+   * spring DST jump) is never matched by node-cron; the scheduler runs that day's slot itself at this
+   * instant instead (see time.ts `zonedInstant`: 02:30 becomes 03:30).
+   */
+  readonly nextSlot?: (now: number) => number;
   /** The work. Returns a small summary that is stored with the slot; throws to mark it failed. */
   run(ctx: JobContext): Promise<JsonObject | undefined>;
 }

@@ -63,7 +63,8 @@ export interface World {
   readonly cloud: SimulatedCloud;
   readonly slack: SlackEmulator;
   readonly clock: ReturnType<typeof offsetClock>;
-  start(plan: Plan): Promise<Lifeboat>;
+  /** A bot replica; `runbook` tunes its engine (e.g. a short takeover sweep). */
+  start(plan: Plan, runbook?: { readonly sweepIntervalMs?: number }): Promise<Lifeboat>;
   close(): Promise<void>;
 }
 
@@ -84,7 +85,7 @@ export async function startWorld(plan: Plan): Promise<World> {
     cloud,
     slack,
     clock,
-    async start(p) {
+    async start(p, runbook = {}) {
       const config = parseConfig(
         { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: '0' },
         { memoryState: true },
@@ -96,7 +97,7 @@ export async function startWorld(plan: Plan): Promise<World> {
         logger: createLogger({ level: 'silent' }),
         onAwsClient: (client, region) => cloud.attach(client, region),
         dynamoEndpoint: dynamo.endpoint,
-        runbook: { pollIntervalMs: 50 },
+        runbook: { pollIntervalMs: 50, ...runbook },
       });
       bots.push(bot);
       return bot;

@@ -16,13 +16,13 @@ const unused = (what: string) => () => Promise.reject(new Error(`${what} is not 
 
 /** What the Slack Web API and the stakeholder topics received, shared by every replica of a test. */
 function recorder() {
-  const posts: { channel: string; thread_ts?: string; text?: string }[] = [];
+  const posts: { channel: string; thread_ts?: string; text?: string; blocks?: unknown }[] = [];
   const dmsOpened: string[] = [];
   const notices: StakeholderNotice[] = [];
   let failNextDm = false;
   const client = {
     chat: {
-      postMessage: async (args: { channel: string; thread_ts?: string; text?: string }) => {
+      postMessage: async (args: { channel: string; thread_ts?: string; text?: string; blocks?: unknown }) => {
         if (args.channel.startsWith('D') && failNextDm) {
           failNextDm = false;
           throw new Error('ratelimited');
@@ -181,5 +181,51 @@ describe('progress messages of an execution reported by several replicas', () =>
     // Assert
     expect(sent.dms()).toHaveLength(1);
     expect(sent.notices.filter((n) => n.event === 'completed')).toHaveLength(1);
+  });
+
+  it("posts a notify step's message in the execution's thread once, across a failed attempt, its retry, two replicas and a restart", async () => {
+    // Prepare: a payments failover whose notify step fails once (SNS refused), is retried and succeeds.
+    const world = await worlds.start();
+    const sent = recorder();
+    const a = replica(world, sent);
+    const created = await a.requests.create({
+      service: 'payments',
+      mode: 'unplanned',
+      reason: 'us-east-1 is down',
+      requestedBy: 'U0ALICE',
+      source: 'slack',
+      where: { channel: 'C0PAYMENTS' },
+    });
+    if (created.kind !== 'created') throw new Error(`request not created: ${created.kind}`);
+    await a.cards.post(created.request.id);
+    const base = (await world.stores.executions.get(created.request.id)) as Execution;
+    const step = (state: 'intent' | 'failed' | 'succeeded', attempts: number) => ({
+      ...base,
+      state: state === 'failed' ? ('pausedByFailedStep' as const) : ('running' as const),
+      steps: {
+        'tell-stakeholders': { state, attempts, ...(state === 'failed' ? { error: 'throttled' } : {}) },
+      },
+    });
+    const transitions: Execution[] = [
+      step('intent', 1),
+      step('failed', 1),
+      step('intent', 2),
+      step('succeeded', 2),
+      { ...step('succeeded', 2), state: 'completed' },
+    ];
+
+    // Act: both replicas report every change, then a restarted replica reports them again.
+    for (const execution of transitions)
+      await Promise.all([a.slack.onChange(execution), replica(world, sent).slack.onChange(execution)]);
+    await a.inflight.drain(5_000);
+    await report(replica(world, sent), transitions);
+
+    // Assert: the failure reply and the plan's message, each once, in the request's thread.
+    const said = sent.replies().filter((r) => r.text?.includes('Payments now serve from us-west-2.'));
+    expect(said).toHaveLength(1);
+    expect(said[0]?.channel).toBe('C0PAYMENTS');
+    expect(said[0]?.thread_ts).toBe(sent.replies()[0]?.thread_ts);
+    expect(JSON.stringify(said[0]?.blocks)).toContain('tell-stakeholders');
+    expect(sent.replies()).toHaveLength(2);
   });
 });

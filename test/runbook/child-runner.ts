@@ -21,6 +21,7 @@ interface ChildConfig {
   readonly tableName: string;
   readonly executionId: string;
   readonly clockOffsetMs: number;
+  readonly leaseTtlMs?: number;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
@@ -48,7 +49,7 @@ const runner = createRunbookRunner({
   instanceId: randomUUID(),
   onChange: async () => undefined,
   pollIntervalMs: 5,
-  leaseTtlMs: 60_000,
+  leaseTtlMs: config.leaseTtlMs ?? 60_000,
 });
 const done = await runner.run(config.executionId);
 process.stdout.write(`${JSON.stringify({ state: done.state })}\n`);

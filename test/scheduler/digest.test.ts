@@ -40,10 +40,10 @@ function replica(storage: SchedulerStorage, name: string, shared: ReturnType<typ
   });
 }
 
-function shared_() {
+function shared_(plan = schedulerPlan()) {
   const poster = recordingPoster();
   return {
-    plan: schedulerPlan(),
+    plan,
     readiness: fakeReadiness(clock, { payments: 'ready', search: 'degraded' }),
     audit: memoryAudit(clock),
     post: poster,
@@ -141,5 +141,70 @@ describe('daily digest', () => {
     expect(second).toContain('Open incidents');
     expect(second).toContain('_not tracked yet_');
     expect(world.posts[1]?.text).toContain('1 not ready, 1 degraded');
+  });
+
+  describe.each([
+    // zone, the day before the spring jump at 02:30 local, its instant, the jump day's 03:30, the day after's 02:30
+    ['America/New_York', Date.UTC(2026, 2, 7, 7, 30), '2026-03-08T07:30:00.000Z', '2026-03-09T06:30:00.000Z'],
+    ['Europe/Berlin', Date.UTC(2026, 2, 28, 1, 30), '2026-03-29T01:30:00.000Z', '2026-03-30T00:30:00.000Z'],
+  ])('a 02:30 digest in %s across the spring DST jump', (timezone, dayBefore, jumpDay, dayAfter) => {
+    const plan = () => schedulerPlan({ timezone, digestAt: '02:30' });
+
+    it('posts once a day: at 03:30 on the day 02:30 does not exist, never an hour early, even after a restart at 01:45', async () => {
+      // Prepare: the digest of the day before went out; every replica stops a minute later.
+      vi.setSystemTime(dayBefore - 60_000);
+      const world = shared_(plan());
+      const storage = memorySchedulerStorage(clock);
+      const before = replica(storage, 'a', world);
+      await before.start();
+      await vi.advanceTimersByTimeAsync(2 * 60_000);
+      await before.stop();
+      // Act: two replicas come back at 01:45 local time on the jump day (still standard time), then 47 hours pass.
+      vi.setSystemTime(dayBefore + 23 * HOUR + 15 * 60_000);
+      const a = replica(storage, 'a2', world);
+      const b = replica(storage, 'b', world);
+      await Promise.all([a.start(), b.start()]);
+      const afterRestart = world.posts.length;
+      await vi.advanceTimersByTimeAsync(47 * HOUR);
+      await Promise.all([a.stop(), b.stop()]);
+      // Assert: nothing to catch up at 01:45; 03:30 on the jump day, 02:30 the day after, none late.
+      expect(afterRestart).toBe(1);
+      expect(world.postedAt.map((t) => new Date(t).toISOString())).toEqual([
+        new Date(dayBefore).toISOString(),
+        jumpDay,
+        dayAfter,
+      ]);
+      const audited = (await entries(world.audit)).filter((e) => e.type === 'digest.posted');
+      expect(audited.map((e) => [e.details.slot, e.details.late])).toEqual([
+        [new Date(dayBefore).toISOString(), false],
+        [jumpDay, false],
+        [dayAfter, false],
+      ]);
+    });
+
+    it("catches up the jump day's missed 03:30 slot once, late, when replicas restart after it", async () => {
+      // Prepare: the digest of the day before went out; every replica was down over the jump day's 03:30.
+      vi.setSystemTime(dayBefore - 60_000);
+      const world = shared_(plan());
+      const storage = memorySchedulerStorage(clock);
+      const before = replica(storage, 'a', world);
+      await before.start();
+      await vi.advanceTimersByTimeAsync(2 * 60_000);
+      await before.stop();
+      const restartAt = Date.parse(jumpDay) + 2 * HOUR;
+      vi.setSystemTime(restartAt);
+      // Act
+      const a = replica(storage, 'a2', world);
+      const b = replica(storage, 'b', world);
+      await Promise.all([a.start(), b.start()]);
+      await Promise.all([a.stop(), b.stop()]);
+      // Assert
+      const audited = (await entries(world.audit)).filter((e) => e.type === 'digest.posted');
+      expect(audited.map((e) => [e.details.slot, e.details.late])).toEqual([
+        [new Date(dayBefore).toISOString(), false],
+        [jumpDay, true],
+      ]);
+      expect(world.postedAt.at(-1)).toBe(restartAt);
+    });
   });
 });

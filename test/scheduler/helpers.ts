@@ -12,15 +12,20 @@ export const silentLogger = (): Logger => pino({ level: 'silent' });
 
 /** Two services in Europe/Berlin, a digest channel, and an HTTP probe on payments. */
 export function schedulerPlan(
-  options: { readonly probeUrl?: string; readonly digestChannel?: boolean } = {},
+  options: {
+    readonly probeUrl?: string;
+    readonly digestChannel?: boolean;
+    readonly timezone?: string;
+    readonly digestAt?: string;
+  } = {},
 ): Plan {
   return parsePlan(`version: 1
 account: "123456789012"
-timezone: Europe/Berlin
+timezone: ${options.timezone ?? 'Europe/Berlin'}
 checkInterval: 5m
 slack:
   ${options.digestChannel === false ? '' : 'digestChannel: C0DROPS'}
-  digestAt: "09:00"
+  digestAt: "${options.digestAt ?? '09:00'}"
 defaults:
   drillInterval: 90d
 services:

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { createTask } from 'node-cron';
+import { describe, expect, it, vi } from 'vitest';
 import { scheduleLines } from '../../blocks/scheduler/status.js';
 import { PlanError, parsePlan } from '../../src/plan/load.js';
 import { dailyCron, intervalCron } from '../../src/scheduler/cron.js';
-import { localDay, previousDailySlot, zonedInstant } from '../../src/scheduler/time.js';
+import { localDay, previousDailySlot, zonedInstant, zoneOffsetMs } from '../../src/scheduler/time.js';
 
 describe('wall-clock time in a zone', () => {
   it('finds 09:00 in Berlin before and after the change to summer time', () => {
@@ -131,5 +132,61 @@ describe('/dr status schedule lines', () => {
     expect(lines[0]).toContain('next <!date^1774605900^');
     expect(lines[1]).toBe('*daily digest at 09:00 Europe/Berlin*: never ran, not scheduled here');
     expect(lines[2]).toContain('*1 outside-in probe(s)*: never ran, next');
+  });
+});
+
+describe('local times across DST changes', () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  it('maps a time skipped by the spring change to the same local time in every zone: 02:30 is 03:30', () => {
+    // Act: Berlin jumps 02:00 -> 03:00 on 29 March 2026, New York on 8 March 2026.
+    const berlin = zonedInstant('2026-03-29', '02:30', 'Europe/Berlin');
+    const newYork = zonedInstant('2026-03-08', '02:30', 'America/New_York');
+    // Assert: 03:30 CEST (UTC+2) and 03:30 EDT (UTC-4), the offset before the gap applied (RFC 5545).
+    expect(iso(berlin)).toBe('2026-03-29T01:30:00.000Z');
+    expect(iso(newYork)).toBe('2026-03-08T07:30:00.000Z');
+    expect(zoneOffsetMs(berlin, 'Europe/Berlin')).toBe(2 * 3_600_000);
+    expect(zoneOffsetMs(newYork, 'America/New_York')).toBe(-4 * 3_600_000);
+    // Times that exist on those days are untouched.
+    expect(iso(zonedInstant('2026-03-08', '01:30', 'America/New_York'))).toBe('2026-03-08T06:30:00.000Z');
+    expect(iso(zonedInstant('2026-03-08', '03:00', 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z');
+    expect(iso(zonedInstant('2026-03-29', '03:00', 'Europe/Berlin'))).toBe('2026-03-29T01:00:00.000Z');
+  });
+
+  it("finds the spring-forward day's slot as today's only once 03:30 has passed, in both zones", () => {
+    // Act: a replica restarting at 01:45 and at 04:00 local time on the day of the jump.
+    const nyEarly = previousDailySlot(Date.UTC(2026, 2, 8, 6, 45), '02:30', 'America/New_York');
+    const nyLate = previousDailySlot(Date.UTC(2026, 2, 8, 8, 0), '02:30', 'America/New_York');
+    const berlinEarly = previousDailySlot(Date.UTC(2026, 2, 29, 0, 45), '02:30', 'Europe/Berlin');
+    const berlinLate = previousDailySlot(Date.UTC(2026, 2, 29, 2, 0), '02:30', 'Europe/Berlin');
+    // Assert: before 03:30 the latest slot is yesterday's 02:30, never an hour-early one today.
+    expect(iso(nyEarly)).toBe('2026-03-07T07:30:00.000Z');
+    expect(iso(nyLate)).toBe('2026-03-08T07:30:00.000Z');
+    expect(iso(berlinEarly)).toBe('2026-03-28T01:30:00.000Z');
+    expect(iso(berlinLate)).toBe('2026-03-29T01:30:00.000Z');
+  });
+
+  it('maps a time repeated by the autumn change to the instant node-cron fires at, in both zones', async () => {
+    // Prepare: node-cron's own next run for a daily 02:30 (Berlin) and 01:30 (New York), from the evening before.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      vi.setSystemTime(Date.UTC(2026, 9, 24, 20, 0));
+      const berlinTask = createTask(dailyCron('02:30'), () => undefined, { timezone: 'Europe/Berlin' });
+      await berlinTask.start();
+      const berlinCron = berlinTask.getNextRun();
+      vi.setSystemTime(Date.UTC(2026, 9, 31, 23, 0));
+      const nyTask = createTask(dailyCron('01:30'), () => undefined, { timezone: 'America/New_York' });
+      await nyTask.start();
+      const nyCron = nyTask.getNextRun();
+      await Promise.all([berlinTask.destroy(), nyTask.destroy()]);
+      // Act
+      const berlin = zonedInstant('2026-10-25', '02:30', 'Europe/Berlin');
+      const newYork = zonedInstant('2026-11-01', '01:30', 'America/New_York');
+      // Assert
+      expect(berlinCron && iso(berlinCron.getTime())).toBe(iso(berlin));
+      expect(nyCron && iso(nyCron.getTime())).toBe(iso(newYork));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
