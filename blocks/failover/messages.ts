@@ -113,6 +113,14 @@ export function stepFailedMessage(
   );
 }
 
+/** The first approver's Skip on a step that needs two: proposed, not done. */
+export function skipProposedMessage(stepId: string): Message {
+  return plainMessage(
+    `Skip of step ${stepId} proposed; a second approver must confirm.`,
+    `:hourglass_flowing_sand: Skip of step \`${escapeText(stepId)}\` proposed. The step is irreversible or a verify step, so a second approver (not you, not the requester) must click *Skip step* on the card to confirm. Nothing was skipped yet.`,
+  );
+}
+
 export function decisionMessage(decision: string): Message {
   return plainMessage(`${decision} recorded.`, `:white_check_mark: ${escapeText(decision)} recorded.`);
 }

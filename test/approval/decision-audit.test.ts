@@ -184,6 +184,8 @@ describe('what the requester is told', () => {
       logger: w.logger,
       inflight: createInFlight(),
       once: w.stores.once,
+      skipVotes: w.stores.approvals,
+      clock: w.clock,
     };
     return { actions: createDecisionActions(deps, createSlackKit(deps)), posted, deps };
   }
