@@ -92,6 +92,14 @@ export function outcomeDm(
   };
 }
 
+/** A re-click by someone whose approval already counts: nothing new, still waiting for others. */
+export function approvalAlreadyMessage(got: number, needed: number): Message {
+  return plainMessage(
+    'You already approved this request.',
+    `:information_source: You already approved this request (${got} of ${needed}); it waits for ${needed - got} more from a different approver.`,
+  );
+}
+
 /** An approval recorded under its audited intent whose outcome entry could not be appended. */
 export function approvalUnauditedMessage(got: number, needed: number): Message {
   return plainMessage(

@@ -61,6 +61,13 @@ export type ApproveOutcome =
       readonly needed: number;
       readonly preconditions?: Preconditions;
     }
+  /** A re-click by someone whose approval is recorded and audited, while more approvals are still needed. */
+  | {
+      readonly kind: 'already';
+      readonly execution: Execution;
+      readonly approvers: readonly string[];
+      readonly needed: number;
+    }
   /** Recorded under its audited intent, but `approval.granted` could not be appended: a re-click completes it. */
   | {
       readonly kind: 'unaudited';

@@ -285,20 +285,28 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
         });
         if (!first) return { kind: 'lost', ...(await withCurrent(id)) };
       }
-      const audited = await auditOutcome(audit, {
-        type: 'approval.granted',
-        actor: userId,
-        service: req.service,
-        executionId: id,
-        details: { requestId: id, planHash: req.planHash, digest: req.digest, ...(rerun ? { rerun } : {}) },
-      });
+      // The outcome entry, unless an earlier click already appended it (noted on the approval item).
+      let audited = decided?.outcomeAuditedAtMs !== undefined;
+      if (!audited) {
+        audited = await auditOutcome(audit, {
+          type: 'approval.granted',
+          actor: userId,
+          service: req.service,
+          executionId: id,
+          details: { requestId: id, planHash: req.planHash, digest: req.digest, ...(rerun ? { rerun } : {}) },
+        });
+        // Without the note, a re-click appends the entry again: harmless (readers count people, not entries).
+        if (audited) await stores.approvals.markAudited(id, userId, clock.now()).catch(() => false);
+      }
       const approvers = countApprovals(req, await stores.approvals.list(id));
       const shown = preconditions ? { preconditions } : {};
+      const needed = req.approvalsRequired;
       // Until its outcome is audited, an approval does not move the request on: the next click completes it.
-      if (!audited)
-        return { kind: 'unaudited', execution: pending, approvers, needed: req.approvalsRequired };
-      if (approvers.length < req.approvalsRequired)
-        return { kind: 'recorded', execution: pending, approvers, needed: req.approvalsRequired, ...shown };
+      if (!audited) return { kind: 'unaudited', execution: pending, approvers, needed };
+      if (approvers.length < needed)
+        return rerun
+          ? { kind: 'already', execution: pending, approvers, needed }
+          : { kind: 'recorded', execution: pending, approvers, needed, ...shown };
       try {
         const written = await stores.executions.transition(id, pending.version, {
           ...stripVersion(pending),

@@ -1,5 +1,6 @@
 import type { Message } from '../../blocks/failover/format.js';
 import {
+  approvalAlreadyMessage,
   approvalRecordedMessage,
   approvalUnauditedMessage,
   currentStateMessage,
@@ -62,6 +63,8 @@ export function createDecisionActions(deps: FailoverSlackDeps, kit: SlackKit) {
           return currentStateMessage(outcome.execution?.state);
         case 'unaudited':
           return approvalUnauditedMessage(outcome.approvers.length, outcome.needed);
+        case 'already':
+          return approvalAlreadyMessage(outcome.approvers.length, outcome.needed);
         case 'recorded':
           await cards.refresh(input.executionId, outcome.preconditions);
           return approvalRecordedMessage(outcome.approvers.length, outcome.needed);

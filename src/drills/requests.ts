@@ -211,13 +211,17 @@ export function createDrillRequests(deps: DrillRequestsDeps) {
         if (!first)
           return refuse(userId, 'You already decided on this drill request.', 'already-decided', drill);
       }
-      const audited = await auditOutcome(audit, {
-        type: 'approval.granted',
-        actor: userId,
-        service: drill.service,
-        executionId: id,
-        details: { requestId: id, kind: 'drill', ...(decided ? { rerun: true } : {}) },
-      });
+      let audited = decided?.outcomeAuditedAtMs !== undefined;
+      if (!audited) {
+        audited = await auditOutcome(audit, {
+          type: 'approval.granted',
+          actor: userId,
+          service: drill.service,
+          executionId: id,
+          details: { requestId: id, kind: 'drill', ...(decided ? { rerun: true } : {}) },
+        });
+        if (audited) await deps.approvals.markAudited(id, userId, now()).catch(() => false);
+      }
       if (!audited)
         return {
           kind: 'refused',
