@@ -50,7 +50,8 @@ function checkBinding(
       `the card showed step ${bound.stepId || '(none)'} attempt ${bound.attempt}, but the execution is now paused on step ${stepId || '(none)'} attempt ${attempt}; nothing was done`,
       e,
     );
-  if (choice !== 'skip') return;
+  // Nothing to skip (paused without a failed step): refused below as unsupported.
+  if (choice !== 'skip' || !stepId) return;
   const agreed = new Set(bound?.approvers ?? [userId]);
   if (agreed.has(e.requestedBy) || !agreed.has(userId))
     throw new RunbookError('self_skip', 'a skip needs approvers other than the requester', e);
