@@ -33,6 +33,8 @@ export interface FailoverCardModel {
   readonly now: number;
   /** How step durations are reckoned (default: wall clock); when it has a note (the sandbox) the card shows it. */
   readonly timeline?: Timeline;
+  /** Approvers who proposed skipping the paused step's current attempt (it needs a second one to confirm). */
+  readonly skipProposedBy?: readonly string[];
 }
 
 const STATE_LINE: Record<ExecutionRecord['state'], string> = {
@@ -86,6 +88,22 @@ export function parseApproveValue(value: string | undefined): { id: string; dige
   return { id, digest };
 }
 
+/**
+ * Retry / Skip / Abort carry the paused step and its attempt as the card shows them: a click on an outdated
+ * card (another step or attempt paused since) is refused instead of deciding on something else.
+ */
+export const stepDecisionValue = (id: string, stepId: string, attempt: number) =>
+  `${id}|${stepId}|${attempt}`;
+export function parseStepDecisionValue(value: string | undefined): {
+  id: string;
+  stepId: string;
+  attempt: number;
+} {
+  const [id = '', stepId = '', attempt = ''] = (value ?? '').split('|');
+  // A value without a step and attempt (a card posted before buttons were bound) never matches: refused as outdated.
+  return { id, stepId, attempt: /^\d{1,6}$/.test(attempt) ? Number(attempt) : -1 };
+}
+
 /** Failover: the mode's title; failback is always a planned switch back. */
 export const requestTitle = (request: Pick<FailoverRequest, 'kind' | 'mode'>) =>
   request.kind === 'failback' ? 'Planned failback' : MODE_TITLE[request.mode];
@@ -116,24 +134,29 @@ function actions(model: FailoverCardModel): ActionsBlock | undefined {
         button('Decline', ActionId.failoverDecline, request.id, 'danger'),
       ],
     };
-  if (execution.state === 'pausedByFailedStep')
+  if (execution.state === 'pausedByFailedStep') {
+    const stepId = execution.pausedAtStep ?? '';
+    const attempt = stepId ? (model.steps.find((s) => s.id === stepId)?.record?.attempts ?? 0) : 0;
+    const value = stepDecisionValue(request.id, stepId, attempt);
+    const proposed = (model.skipProposedBy ?? []).length > 0;
     return {
       type: 'actions',
       block_id: BlockId.failoverActions,
       elements: [
-        button('Retry step', ActionId.failoverRetry, request.id, 'primary'),
-        button('Skip step', ActionId.failoverSkip, request.id, undefined, {
-          title: 'Skip this step?',
-          text: `The ${what} continues as if the failed step had succeeded.`,
+        button('Retry step', ActionId.failoverRetry, value, 'primary'),
+        button(proposed ? 'Confirm skip' : 'Skip step', ActionId.failoverSkip, value, undefined, {
+          title: proposed ? 'Confirm skipping this step?' : 'Skip this step?',
+          text: `The ${what} continues as if the failed step had succeeded. An approver other than the requester decides; an irreversible or verify step needs two.`,
           ok: 'Skip',
         }),
-        button('Abort', ActionId.failoverAbort, request.id, 'danger', {
+        button('Abort', ActionId.failoverAbort, value, 'danger', {
           title: `Abort the ${what}?`,
           text: 'No further steps run. Steps already done are not undone.',
           ok: 'Abort',
         }),
       ],
     };
+  }
   return undefined;
 }
 
@@ -200,6 +223,12 @@ export function failoverCard(model: FailoverCardModel): Message {
         `:warning: Step \`${escapeText(execution.pausedAtStep ?? '?')}\` failed${
           execution.lastError ? `: ${escapeText(truncate(execution.lastError, 1_000))}` : ''
         }.\nAn approver of ${s} decides: retry the step, skip it, or abort.`,
+      ),
+    );
+  if (execution.state === 'pausedByFailedStep' && model.skipProposedBy && model.skipProposedBy.length > 0)
+    blocks.push(
+      context(
+        `:hourglass_flowing_sand: Skip proposed by ${model.skipProposedBy.map(who).join(', ')}: this step is irreversible or a verify step, so a second approver (not the requester) must click *Confirm skip*.`,
       ),
     );
   if (execution.state === 'aborted' && execution.abortSummary)

@@ -65,18 +65,46 @@ export function currentStateMessage(state: ExecutionRecord['state'] | string | u
   );
 }
 
-/** The requester's DM with the outcome. */
+/** People named in a DM, as Slack mentions (`<@U…>`, never escaped into literal text): "Approved by @a, @b". */
+export interface DmPeople {
+  readonly label: string;
+  readonly people: readonly string[];
+}
+
+/** The requester's DM with the outcome; `detail` is plain text (escaped), `by` names people as mentions. */
 export function outcomeDm(
   service: string,
   outcome: string,
   detail?: string,
   what: Move = 'failover',
+  by?: DmPeople,
 ): Message {
+  const named = by ? `${escapeText(by.label)} ${by.people.map(who).join(', ')}` : '';
+  const line = [named, detail ? escapeText(truncate(detail, 2_000)) : ''].filter(Boolean).join(': ');
+  const plain = [by ? `${by.label} ${by.people.join(', ')}` : '', detail ?? ''].filter(Boolean).join(': ');
+  return {
+    text: `Your ${what} request for ${service}: ${outcome}.${plain ? ` ${truncate(plain, 2_000)}` : ''}`,
+    blocks: [
+      section(
+        `Your ${what} request for *${escapeText(service)}*: *${escapeText(outcome)}*.${line ? `\n${line}` : ''}`,
+      ),
+    ],
+  };
+}
+
+/** A re-click by someone whose approval already counts: nothing new, still waiting for others. */
+export function approvalAlreadyMessage(got: number, needed: number): Message {
   return plainMessage(
-    `Your ${what} request for ${service}: ${outcome}.`,
-    `Your ${what} request for *${escapeText(service)}*: *${escapeText(outcome)}*.${
-      detail ? `\n${escapeText(truncate(detail, 2_000))}` : ''
-    }`,
+    'You already approved this request.',
+    `:information_source: You already approved this request (${got} of ${needed}); it waits for ${needed - got} more from a different approver.`,
+  );
+}
+
+/** An approval recorded under its audited intent whose outcome entry could not be appended. */
+export function approvalUnauditedMessage(got: number, needed: number): Message {
+  return plainMessage(
+    'Approval recorded, but not yet complete: click Approve again.',
+    `:warning: Your approval is recorded (${got} of ${needed}) under its audited intent, but the audit log could not record its outcome, so it does not count yet. Click *Approve* again to complete it.`,
   );
 }
 
@@ -100,6 +128,14 @@ export function notifyStepMessage(stepId: string, message: string): Message {
     text: escapeText(said),
     blocks: [section(`:loudspeaker: ${escapeText(said)}`), context(`Runbook step \`${escapeText(stepId)}\``)],
   };
+}
+
+/** The first approver's Skip on a step that needs two: proposed, not done. */
+export function skipProposedMessage(stepId: string): Message {
+  return plainMessage(
+    `Skip of step ${stepId} proposed; a second approver must confirm.`,
+    `:hourglass_flowing_sand: Skip of step \`${escapeText(stepId)}\` proposed. The step is irreversible or a verify step, so a second approver (not you, not the requester) must click *Skip step* on the card to confirm. Nothing was skipped yet.`,
+  );
 }
 
 export function decisionMessage(decision: string): Message {

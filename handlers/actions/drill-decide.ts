@@ -8,7 +8,8 @@ export type DrillDecision = 'approve' | 'decline' | 'keep' | 'cleanup';
 
 /**
  * The drill card's buttons. The server decides from stored state: approval follows the drill's own rule,
- * Keep postpones cleanup by another period, Clean up now makes it due; the person sees a refusal plainly.
+ * Keep postpones cleanup by another period, Clean up now makes it due (approvers only, audited before they
+ * take effect); the person sees a refusal plainly.
  */
 export function makeDrillDecision(
   deps: { readonly drills: DrillFeature; readonly logger: Logger },
@@ -36,16 +37,17 @@ export function makeDrillDecision(
         if (out.kind === 'started') deps.drills.driveLater(id);
         return;
       }
-      const drill =
-        decision === 'keep'
-          ? await deps.drills.engine.keep(id, userId)
-          : await deps.drills.engine.cleanupNow(id, userId);
-      if (drill?.state !== 'awaitingCleanup') {
-        await tell('This drill is not waiting for cleanup any more.');
+      const out = await deps.drills.decisions.decide(id, userId, decision);
+      if (out.kind === 'refused') {
+        await tell(out.message);
         return;
       }
       await deps.drills.refresh(id);
       if (decision === 'cleanup') deps.drills.driveLater(id);
+      if (out.unaudited)
+        await tell(
+          ':warning: Done under its audited intent, but the audit log could not record the outcome entry.',
+        );
     } catch (error) {
       deps.logger.error({ err: error, drill: id }, `drill ${decision} failed`);
       await tell(`:x: ${decision} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -10,6 +10,7 @@ import type { Plan } from '../plan/load.js';
 import { runbookEntries } from '../runbook/stages.js';
 import { countApprovals } from './policy.js';
 import { acceptanceNotes, type Preconditions } from './preconditions.js';
+import { skipVoteKey } from './skip-votes.js';
 import type { RequestStore } from './store.js';
 import { type FailoverRequest, kindOf } from './types.js';
 
@@ -57,6 +58,15 @@ export function createCards(deps: CardDeps) {
   const dirty = new Set<string>();
   const lastPreconditions = new Map<string, Preconditions>();
 
+  /** Who proposed skipping the paused step's current attempt (votes for earlier attempts do not count). */
+  const skipProposals = async (execution: ExecutionRecord): Promise<string[]> => {
+    const stepId = execution.pausedAtStep;
+    if (execution.state !== 'pausedByFailedStep' || !stepId) return [];
+    const attempt = execution.steps[stepId]?.attempts ?? 0;
+    const votes = await deps.stores.approvals.list(skipVoteKey(execution.id, stepId, attempt));
+    return votes.map((v) => v.userId).filter((u) => u !== execution.requestedBy);
+  };
+
   const render = async (id: string): Promise<{ request: FailoverRequest; message: Message } | undefined> => {
     const [execution, request, approvals] = await Promise.all([
       deps.stores.executions.get(id),
@@ -65,6 +75,7 @@ export function createCards(deps: CardDeps) {
     ]);
     if (!execution || !request) return undefined;
     const decline = approvals.find((a) => a.decision === 'decline');
+    const skipProposedBy = await skipProposals(execution);
     const preconditions = lastPreconditions.get(id);
     const plan = deps.getPlan();
     const service = plan.services[request.service];
@@ -81,6 +92,7 @@ export function createCards(deps: CardDeps) {
       ...(planNotes.length > 0 ? { planNotes } : {}),
       now: deps.clock.now(),
       ...(deps.timeline ? { timeline: deps.timeline } : {}),
+      ...(skipProposedBy.length > 0 ? { skipProposedBy } : {}),
     });
     return { request, message };
   };

@@ -60,7 +60,10 @@ export function createFailoverFeature(deps: FailoverFeatureDeps) {
     members: usergroupMembers(deps.client),
     clock: deps.clock,
     onLookupError: (usergroup, error) =>
-      deps.logger.warn({ usergroup, err: error }, 'cannot list user group members; treating as not a member'),
+      deps.logger.warn(
+        { usergroup, err: error },
+        'cannot list user group members; the person is told the lookup failed',
+      ),
   });
   const requestStore = createRequestStore(deps.documents, deps.tableName);
   const requests = createFailoverRequests({
@@ -85,7 +88,7 @@ export function createFailoverFeature(deps: FailoverFeatureDeps) {
   const runner: RunnerPort = {
     track: (id) => deps.runner().track(id),
     run: (id) => deps.runner().run(id),
-    decide: (id, decision, userId) => deps.runner().decide(id, decision, userId),
+    decide: (id, decision, userId, bound) => deps.runner().decide(id, decision, userId, bound),
     dryRun: (service, mode, kind) => deps.runner().dryRun(service, mode, kind),
   };
   const slack = createFailoverSlack({
@@ -100,6 +103,8 @@ export function createFailoverFeature(deps: FailoverFeatureDeps) {
     logger: deps.logger,
     inflight: deps.inflight,
     once: deps.stores.once,
+    skipVotes: deps.stores.approvals,
+    clock: deps.clock,
     ...(deps.findIncidentThread ? { findIncidentThread: deps.findIncidentThread } : {}),
   });
   return { slack, requests, approvers, runner };

@@ -18,7 +18,11 @@ export type RefusalCode =
   | 'already-decided'
   | 'preconditions'
   | 'not-planned'
-  | 'not-paused';
+  | 'not-paused'
+  | 'lookup-failed'
+  | 'outdated-card'
+  | 'self-skip'
+  | 'already-proposed';
 
 export interface Refusal {
   readonly ok: false;
@@ -76,6 +80,8 @@ export interface DecisionInput {
   readonly userId: string;
   /** Whether the user is an approver of the request's service (directly or through a user group). */
   readonly isApprover: boolean;
+  /** Set when a user group could not be read, so whether the user is an approver is unknown. */
+  readonly lookupFailed?: { readonly usergroup: string; readonly error: string };
   readonly planHash: string;
   readonly now: number;
 }
@@ -93,7 +99,21 @@ function pending(input: DecisionInput): Verdict {
   return OK;
 }
 
-/** May `userId` approve now? `digest` is what the clicked button carried; `decided` this user's earlier decision. */
+/** The refusal when a user group could not be read: not "not an approver", and worth a retry. */
+function lookupRefusal(input: Pick<DecisionInput, 'lookupFailed'>, service: string): Refusal | undefined {
+  const failed = input.lookupFailed;
+  if (!failed) return undefined;
+  return refuse(
+    'lookup-failed',
+    `Lifeboat could not read the Slack user group ${failed.usergroup} (${failed.error}), so it cannot tell whether you are an approver of ${service}. Nothing was done; try again in a moment.`,
+  );
+}
+
+/**
+ * May `userId` approve now? `digest` is what the clicked button carried; `decided` this user's earlier decision.
+ * An approval already recorded for this user passes: the click re-runs the decision (its audit entry and the
+ * transition to approved) instead of being refused, so an approval whose outcome could not be audited completes.
+ */
 export function checkApproval(
   input: DecisionInput & { readonly digest: string | undefined; readonly decided?: ApprovalRecord },
 ): Verdict {
@@ -105,6 +125,8 @@ export function checkApproval(
       'self-approval',
       'You requested this failover, so you cannot approve it: a second, different approver must.',
     );
+  const unknown = lookupRefusal(input, request.service);
+  if (unknown) return unknown;
   if (!input.isApprover)
     return refuse(
       'not-approver',
@@ -121,11 +143,8 @@ export function checkApproval(
       'parameters-changed',
       'This approval does not match the request’s parameters (an outdated or altered button). Nothing was done.',
     );
-  if (input.decided)
-    return refuse(
-      'already-decided',
-      `You already ${input.decided.decision === 'approve' ? 'approved' : 'declined'} this request.`,
-    );
+  if (input.decided && (input.decided.decision !== 'approve' || input.decided.planHash !== request.planHash))
+    return refuse('already-decided', 'You already declined this request.');
   return OK;
 }
 
@@ -134,6 +153,8 @@ export function checkDecline(input: DecisionInput): Verdict {
   const state = pending(input);
   if (!state.ok) return state;
   const request = input.request as FailoverRequest;
+  if (input.userId !== request.requestedBy && input.lookupFailed)
+    return lookupRefusal(input, request.service) ?? OK;
   if (input.userId !== request.requestedBy && !input.isApprover)
     return refuse(
       'not-approver',
@@ -145,10 +166,12 @@ export function checkDecline(input: DecisionInput): Verdict {
 
 /** May `userId` retry, skip or abort the failed step of a paused execution? Approvers only. */
 export function checkStepDecision(
-  input: Pick<DecisionInput, 'execution' | 'userId' | 'isApprover'>,
+  input: Pick<DecisionInput, 'execution' | 'userId' | 'isApprover' | 'lookupFailed'>,
 ): Verdict {
   const { execution } = input;
   if (!execution) return refuse('unknown-request', 'There is no such failover.');
+  const unknown = lookupRefusal(input, execution.service);
+  if (unknown) return unknown;
   if (!input.isApprover)
     return refuse(
       'not-approver',

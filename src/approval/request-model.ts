@@ -50,28 +50,50 @@ export type ApproveOutcome =
       readonly refusal: Refusal;
       readonly execution?: Execution;
       readonly preconditions?: Preconditions;
+      /** This click found the request past its deadline and expired it (the requester is told). */
+      readonly expiredNow?: Execution;
     }
-  /** Recorded, more approvals needed. */
+  /** Recorded, more approvals needed. `preconditions` absent when a recorded approval was re-run. */
   | {
       readonly kind: 'recorded';
       readonly execution: Execution;
       readonly approvers: readonly string[];
       readonly needed: number;
-      readonly preconditions: Preconditions;
+      readonly preconditions?: Preconditions;
+    }
+  /** A re-click by someone whose approval is recorded and audited, while more approvals are still needed. */
+  | {
+      readonly kind: 'already';
+      readonly execution: Execution;
+      readonly approvers: readonly string[];
+      readonly needed: number;
+    }
+  /** Recorded under its audited intent, but `approval.granted` could not be appended: a re-click completes it. */
+  | {
+      readonly kind: 'unaudited';
+      readonly execution: Execution;
+      readonly approvers: readonly string[];
+      readonly needed: number;
     }
   /** This approval completed the rule and this caller won the transition to `approved`. */
   | {
       readonly kind: 'approved';
       readonly execution: Execution;
       readonly approvers: readonly string[];
-      readonly preconditions: Preconditions;
+      readonly preconditions?: Preconditions;
     }
   /** Someone else (another click, replica or approver) changed the execution first. */
   | { readonly kind: 'lost'; readonly execution?: Execution };
 
 export type DeclineOutcome =
-  | { readonly kind: 'refused'; readonly refusal: Refusal; readonly execution?: Execution }
-  | { readonly kind: 'declined'; readonly execution: Execution }
+  | {
+      readonly kind: 'refused';
+      readonly refusal: Refusal;
+      readonly execution?: Execution;
+      readonly expiredNow?: Execution;
+    }
+  /** `unaudited`: declined under its audited intent, but `request.declined` could not be appended. */
+  | { readonly kind: 'declined'; readonly execution: Execution; readonly unaudited?: true }
   | { readonly kind: 'lost'; readonly execution?: Execution };
 
 /** Digest of what approvers are shown; the Approve button carries it and approval must match it. */

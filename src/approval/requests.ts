@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../adapters/store/versioned.js';
 import type { ExecutionRecord } from '../domain/records.js';
+import { authorityOf } from './approvers.js';
+import { auditIntent, auditOutcome } from './decision-audit.js';
 import { createMeasure } from './measure.js';
 import {
   approvalsNeeded,
@@ -23,6 +25,14 @@ import type { ServiceSlot } from './store.js';
 import { type Execution, type FailoverRequest, TERMINAL_STATES } from './types.js';
 
 export * from './request-model.js';
+
+const EXPIRED_WHILE_MEASURING: Refusal = {
+  ok: false,
+  code: 'expired',
+  auditType: 'approval.refused',
+  message:
+    'This request expired while its preconditions were being measured, so your approval was not recorded; nothing was done. Request a new failover if needed.',
+};
 
 /** A slot held by a missing execution is only taken over after this long (its creator may still be writing it). */
 const ORPHAN_SLOT_MS = 60_000;
@@ -86,24 +96,46 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
     });
   };
 
+  /** A refused approval: audited; a request found past its deadline is expired by this click (`expiredNow`). */
+  const refusedApproval = async (
+    verdict: Refusal,
+    userId: string,
+    execution: Execution | undefined,
+    id: string,
+  ): Promise<ApproveOutcome> => {
+    const expiredNow = verdict.code === 'expired' && execution ? await expireOne(execution) : undefined;
+    await refused(verdict, userId, execution, id);
+    return {
+      kind: 'refused',
+      refusal: verdict,
+      ...(execution ? { execution: (await current(id)) ?? execution } : {}),
+      ...(expiredNow ? { expiredNow } : {}),
+    };
+  };
+
   /** The decline checks of `precheckDecline` and `decline`: a refusal is audited, and expires a request past its time. */
   const verifyDecline = async (id: string, userId: string) => {
     const { execution, request } = await load(id);
     const plan = deps.getPlan();
-    const isApprover = request ? await deps.approvers.isApprover(plan, request.service, userId) : false;
+    const authority =
+      request && userId !== request.requestedBy
+        ? await authorityOf(deps.approvers, plan, request.service, userId)
+        : { kind: 'not-approver' as const };
     const verdict = checkDecline({
       execution,
       request,
       userId,
-      isApprover,
+      isApprover: authority.kind === 'approver',
+      ...(authority.kind === 'lookup-failed' ? { lookupFailed: authority } : {}),
       planHash: plan.hash,
       now: clock.now(),
     });
+    let expiredNow: Execution | undefined;
     if (!verdict.ok) {
-      if (verdict.code === 'expired' && execution) await expireOne(execution);
+      if (verdict.code === 'expired' && execution) expiredNow = await expireOne(execution);
       await refused(verdict, userId, execution, id);
     }
-    return { execution, request, verdict };
+    return { execution, request, verdict, expiredNow };
   };
 
   return {
@@ -190,12 +222,18 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       return { kind: 'created', request, execution };
     },
 
-    /** One approval; the last one needed moves the execution to `approved` by a conditional write. */
+    /**
+     * One approval, audited before it counts: `decision.intent`, then the approval item, then `approval.granted`;
+     * the last approval needed moves the execution to `approved` by a conditional write. A click by someone whose
+     * approval is already recorded re-runs the rest (outcome entry, transition) instead of being refused.
+     */
     async approve(id: string, userId: string, digest: string | undefined): Promise<ApproveOutcome> {
       const { execution, request } = await load(id);
       const plan = deps.getPlan();
       const now = clock.now();
-      const isApprover = request ? await deps.approvers.isApprover(plan, request.service, userId) : false;
+      const authority = request
+        ? await authorityOf(deps.approvers, plan, request.service, userId)
+        : { kind: 'not-approver' as const };
       const decided = request
         ? (await stores.approvals.list(id)).find((a) => a.userId === userId)
         : undefined;
@@ -203,25 +241,19 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
         execution,
         request,
         userId,
-        isApprover,
+        isApprover: authority.kind === 'approver',
+        ...(authority.kind === 'lookup-failed' ? { lookupFailed: authority } : {}),
         planHash: plan.hash,
         now,
         digest,
         ...(decided ? { decided } : {}),
       });
-      if (!verdict.ok) {
-        if (verdict.code === 'expired' && execution) await expireOne(execution);
-        await refused(verdict, userId, execution, id);
-        return {
-          kind: 'refused',
-          refusal: verdict,
-          ...(execution ? { execution: (await current(id)) ?? execution } : {}),
-        };
-      }
+      if (!verdict.ok) return refusedApproval(verdict, userId, execution, id);
       const req = request as FailoverRequest;
       const pending = execution as Execution;
-      const preconditions = await measure(req);
-      if (!preconditions.ok) {
+      const rerun = decided !== undefined;
+      const preconditions = rerun ? undefined : await measure(req);
+      if (preconditions && !preconditions.ok) {
         const refusal: Refusal = {
           ok: false,
           code: 'preconditions',
@@ -234,37 +266,54 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
         await refused(refusal, userId, pending, id);
         return { kind: 'refused', refusal, execution: pending, preconditions };
       }
-      const first = await stores.approvals.record({
-        executionId: id,
-        userId,
-        decision: 'approve',
-        atMs: now,
-        planHash: req.planHash,
-      });
-      if (!first) return { kind: 'lost', ...(await withCurrent(id)) };
-      await audit.append({
-        type: 'approval.granted',
-        actor: userId,
-        service: req.service,
-        executionId: id,
-        details: { requestId: id, planHash: req.planHash, digest: req.digest },
-      });
+      // Measuring can take a while: an approval that would land after the deadline is refused, never late.
+      if (isExpired(req, clock.now())) return refusedApproval(EXPIRED_WHILE_MEASURING, userId, pending, id);
+      if (!rerun) {
+        await auditIntent(audit, {
+          decision: 'approve',
+          actor: userId,
+          service: req.service,
+          executionId: id,
+          details: { planHash: req.planHash, digest: req.digest },
+        });
+        const first = await stores.approvals.record({
+          executionId: id,
+          userId,
+          decision: 'approve',
+          atMs: now,
+          planHash: req.planHash,
+        });
+        if (!first) return { kind: 'lost', ...(await withCurrent(id)) };
+      }
+      // The outcome entry, unless an earlier click already appended it (noted on the approval item).
+      let audited = decided?.outcomeAuditedAtMs !== undefined;
+      if (!audited) {
+        audited = await auditOutcome(audit, {
+          type: 'approval.granted',
+          actor: userId,
+          service: req.service,
+          executionId: id,
+          details: { requestId: id, planHash: req.planHash, digest: req.digest, ...(rerun ? { rerun } : {}) },
+        });
+        // Without the note, a re-click appends the entry again: harmless (readers count people, not entries).
+        if (audited) await stores.approvals.markAudited(id, userId, clock.now()).catch(() => false);
+      }
       const approvers = countApprovals(req, await stores.approvals.list(id));
-      if (approvers.length < req.approvalsRequired)
-        return {
-          kind: 'recorded',
-          execution: pending,
-          approvers,
-          needed: req.approvalsRequired,
-          preconditions,
-        };
+      const shown = preconditions ? { preconditions } : {};
+      const needed = req.approvalsRequired;
+      // Until its outcome is audited, an approval does not move the request on: the next click completes it.
+      if (!audited) return { kind: 'unaudited', execution: pending, approvers, needed };
+      if (approvers.length < needed)
+        return rerun
+          ? { kind: 'already', execution: pending, approvers, needed }
+          : { kind: 'recorded', execution: pending, approvers, needed, ...shown };
       try {
         const written = await stores.executions.transition(id, pending.version, {
           ...stripVersion(pending),
           state: 'approved',
           updatedAtMs: clock.now(),
         });
-        return { kind: 'approved', execution: written, approvers, preconditions };
+        return { kind: 'approved', execution: written, approvers, ...shown };
       } catch (error) {
         if (error instanceof ConflictError) return { kind: 'lost', ...(await withCurrent(id)) };
         throw error;
@@ -272,16 +321,33 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
     },
 
     /** Before the decline modal opens: the same checks as `decline`, audited when refused. */
-    async precheckDecline(id: string, userId: string): Promise<Refusal | undefined> {
-      const { verdict } = await verifyDecline(id, userId);
-      return verdict.ok ? undefined : verdict;
+    async precheckDecline(
+      id: string,
+      userId: string,
+    ): Promise<{ readonly refusal: Refusal; readonly expiredNow?: Execution } | undefined> {
+      const { verdict, expiredNow } = await verifyDecline(id, userId);
+      return verdict.ok ? undefined : { refusal: verdict, ...(expiredNow ? { expiredNow } : {}) };
     },
 
     async decline(id: string, userId: string, reason: string): Promise<DeclineOutcome> {
-      const { execution, request, verdict } = await verifyDecline(id, userId);
-      if (!verdict.ok) return { kind: 'refused', refusal: verdict, ...(await withCurrent(id)) };
+      const { execution, request, verdict, expiredNow } = await verifyDecline(id, userId);
+      if (!verdict.ok)
+        return {
+          kind: 'refused',
+          refusal: verdict,
+          ...(await withCurrent(id)),
+          ...(expiredNow ? { expiredNow } : {}),
+        };
       const pending = execution as Execution;
       const req = request as FailoverRequest;
+      const withdrawn = userId === req.requestedBy;
+      await auditIntent(audit, {
+        decision: 'decline',
+        actor: userId,
+        service: req.service,
+        executionId: id,
+        details: { reason, withdrawn },
+      });
       await stores.approvals.record({
         executionId: id,
         userId,
@@ -292,14 +358,14 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       });
       try {
         const written = await finish(pending, 'declined');
-        await audit.append({
+        const audited = await auditOutcome(audit, {
           type: 'request.declined',
           actor: userId,
           service: req.service,
           executionId: id,
-          details: { requestId: id, reason, withdrawn: userId === req.requestedBy },
+          details: { requestId: id, reason, withdrawn },
         });
-        return { kind: 'declined', execution: written };
+        return { kind: 'declined', execution: written, ...(audited ? {} : { unaudited: true }) };
       } catch (error) {
         if (error instanceof ConflictError) return { kind: 'lost', ...(await withCurrent(id)) };
         throw error;

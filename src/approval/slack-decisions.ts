@@ -1,6 +1,8 @@
 import type { Message } from '../../blocks/failover/format.js';
 import {
+  approvalAlreadyMessage,
   approvalRecordedMessage,
+  approvalUnauditedMessage,
   currentStateMessage,
   decisionMessage,
   outcomeDm,
@@ -14,6 +16,18 @@ export function createDecisionActions(deps: FailoverSlackDeps, kit: SlackKit) {
   const { requests, cards, logger } = deps;
   const { safely, notice, dm } = kit;
   const approving = new Set<string>();
+
+  /** The requester's DM when their request expired (by the sweep or by the click that found it expired). */
+  const tellExpired = (execution: Execution) =>
+    dm(
+      execution.requestedBy,
+      outcomeDm(
+        execution.service,
+        'expired',
+        'Nobody approved it in time; nothing was done.',
+        what(execution),
+      ),
+    );
 
   const startRunbook = (execution: Execution) => {
     const work = (async () => {
@@ -43,9 +57,14 @@ export function createDecisionActions(deps: FailoverSlackDeps, kit: SlackKit) {
         case 'refused':
           if (outcome.refusal.code === 'expired' || outcome.preconditions)
             await cards.refresh(input.executionId, outcome.preconditions);
+          if (outcome.expiredNow) await tellExpired(outcome.expiredNow);
           return refusalMessage(outcome.refusal.message);
         case 'lost':
           return currentStateMessage(outcome.execution?.state);
+        case 'unaudited':
+          return approvalUnauditedMessage(outcome.approvers.length, outcome.needed);
+        case 'already':
+          return approvalAlreadyMessage(outcome.approvers.length, outcome.needed);
         case 'recorded':
           await cards.refresh(input.executionId, outcome.preconditions);
           return approvalRecordedMessage(outcome.approvers.length, outcome.needed);
@@ -62,12 +81,10 @@ export function createDecisionActions(deps: FailoverSlackDeps, kit: SlackKit) {
           );
           await dm(
             execution.requestedBy,
-            outcomeDm(
-              execution.service,
-              'approved',
-              `Approved by ${outcome.approvers.map((u) => `<@${u}>`).join(', ')}; the runbook is starting.`,
-              what(execution),
-            ),
+            outcomeDm(execution.service, 'approved', 'the runbook is starting.', what(execution), {
+              label: 'Approved by',
+              people: outcome.approvers,
+            }),
           );
           return decisionMessage('Approval');
         }
@@ -79,10 +96,11 @@ export function createDecisionActions(deps: FailoverSlackDeps, kit: SlackKit) {
       readonly executionId: string;
       readonly userId: string;
     }): Promise<Message | undefined> {
-      const refusal = await requests.precheckDecline(input.executionId, input.userId);
-      if (!refusal) return undefined;
-      if (refusal.code === 'expired') await cards.refresh(input.executionId);
-      return refusalMessage(refusal.message);
+      const refused = await requests.precheckDecline(input.executionId, input.userId);
+      if (!refused) return undefined;
+      if (refused.refusal.code === 'expired') await cards.refresh(input.executionId);
+      if (refused.expiredNow) await tellExpired(refused.expiredNow);
+      return refusalMessage(refused.refusal.message);
     },
 
     async serviceOf(executionId: string): Promise<string | undefined> {
@@ -104,20 +122,23 @@ export function createDecisionActions(deps: FailoverSlackDeps, kit: SlackKit) {
       const outcome = await requests.decline(input.executionId, input.userId, input.reason);
       if (outcome.kind === 'refused') {
         if (outcome.refusal.code === 'expired') await cards.refresh(input.executionId);
+        if (outcome.expiredNow) await tellExpired(outcome.expiredNow);
         return refusalMessage(outcome.refusal.message);
       }
       if (outcome.kind === 'lost') return currentStateMessage(outcome.execution?.state);
       await cards.refresh(input.executionId);
       await dm(
         outcome.execution.requestedBy,
-        outcomeDm(
-          outcome.execution.service,
-          'declined',
-          `By <@${input.userId}>: ${input.reason}`,
-          what(outcome.execution),
-        ),
+        outcomeDm(outcome.execution.service, 'declined', input.reason, what(outcome.execution), {
+          label: 'By',
+          people: [input.userId],
+        }),
       );
-      return decisionMessage('Decline');
+      return outcome.unaudited
+        ? refusalMessage(
+            'The request is declined under your audited intent, but the audit log could not record the outcome entry (the intent entry records your decision and reason).',
+          )
+        : decisionMessage('Decline');
     },
 
     /** The periodic sweep: expires requests past their deadline, edits their cards and tells the requesters. */
@@ -125,15 +146,7 @@ export function createDecisionActions(deps: FailoverSlackDeps, kit: SlackKit) {
       const expired = await requests.expireDue();
       for (const execution of expired) {
         await cards.refresh(execution.id);
-        await dm(
-          execution.requestedBy,
-          outcomeDm(
-            execution.service,
-            'expired',
-            'Nobody approved it in time; nothing was done.',
-            what(execution),
-          ),
-        );
+        await tellExpired(execution);
       }
       return expired.length;
     },

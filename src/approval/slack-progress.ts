@@ -1,20 +1,12 @@
-import type { Message } from '../../blocks/failover/format.js';
-import {
-  currentStateMessage,
-  decisionMessage,
-  notifyStepMessage,
-  outcomeDm,
-  refusalMessage,
-  stepFailedMessage,
-} from '../../blocks/failover/messages.js';
+import { notifyStepMessage, outcomeDm, stepFailedMessage } from '../../blocks/failover/messages.js';
 import type { Plan } from '../plan/load.js';
 import { entrySteps, runbookEntries } from '../runbook/stages.js';
-import { checkStepDecision, describeState } from './policy.js';
+import { describeState } from './policy.js';
 import { type FailoverSlackDeps, type SlackKit, title, what } from './slack-shared.js';
 import { createTellOnce } from './tell-once.js';
-import type { Execution, StepDecision } from './types.js';
+import type { Execution } from './types.js';
 
-/** A running execution in Slack: decisions on a paused step, and what each change tells whom. */
+/** A running execution in Slack: what each change tells whom (decisions on a paused step: slack-step-decisions.ts). */
 export function createProgressActions(deps: FailoverSlackDeps, kit: SlackKit) {
   const { requests, cards, logger } = deps;
   const { safely, notice, sendDm } = kit;
@@ -23,49 +15,6 @@ export function createProgressActions(deps: FailoverSlackDeps, kit: SlackKit) {
   const inBackground = (work: Promise<void>) => void deps.inflight.track(work);
 
   return {
-    /** Retry / Skip / Abort on a paused failover: approvers only, conditional in the runner. */
-    async decide(input: {
-      readonly executionId: string;
-      readonly decision: StepDecision;
-      readonly userId: string;
-    }): Promise<Message> {
-      const { execution } = await requests.load(input.executionId);
-      const isApprover = execution
-        ? await deps.approvers.isApprover(deps.getPlan(), execution.service, input.userId)
-        : false;
-      const verdict = checkStepDecision({ execution, userId: input.userId, isApprover });
-      if (!verdict.ok) {
-        await deps.audit.append({
-          type: verdict.auditType,
-          actor: input.userId,
-          ...(execution ? { service: execution.service, executionId: execution.id } : {}),
-          details: {
-            requestId: input.executionId,
-            action: input.decision,
-            code: verdict.code,
-            reason: verdict.message,
-          },
-        });
-        return refusalMessage(verdict.message);
-      }
-      try {
-        await deps.runner.decide(input.executionId, input.decision, input.userId);
-      } catch (error) {
-        const current = await requests.load(input.executionId);
-        logger.info(
-          { err: error, executionId: input.executionId },
-          'step decision lost or refused by the runner',
-        );
-        return current.execution?.state === 'pausedByFailedStep'
-          ? refusalMessage(`The runbook refused: ${error instanceof Error ? error.message : String(error)}`)
-          : currentStateMessage(current.execution?.state);
-      }
-      await cards.refresh(input.executionId);
-      return decisionMessage(
-        input.decision === 'retry' ? 'Retry' : input.decision === 'skip' ? 'Skip' : 'Abort',
-      );
-    },
-
     /**
      * The runbook engine's `onChange`: progress card, failure replies, stakeholder notices, requester DM.
      * Each reply, notice and DM is sent once per execution (per failed attempt), whichever replica reports

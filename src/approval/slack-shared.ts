@@ -1,7 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { Message } from '../../blocks/failover/format.js';
+import type { ApprovalStore } from '../adapters/store/index.js';
 import type { OnceMarks } from '../adapters/store/once.js';
 import type { AuditLog } from '../audit/types.js';
+import type { Clock } from '../domain/clock.js';
 import type { InFlight } from '../domain/inflight.js';
 import type { ExecutionRecord } from '../domain/records.js';
 import type { Logger } from '../logger.js';
@@ -27,6 +29,9 @@ export interface FailoverSlackDeps {
   readonly findIncidentThread?: FindIncidentThread;
   /** Durable marks, so progress notices, failure replies and outcome DMs are sent once across replicas. */
   readonly once: OnceMarks;
+  /** Who agreed to skip a paused step (`skip-votes.ts`): the approval store, under per-attempt keys. */
+  readonly skipVotes: ApprovalStore;
+  readonly clock: Clock;
 }
 
 /** `Failover` or `Failback`, for sentences about an execution. */

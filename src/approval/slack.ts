@@ -2,6 +2,7 @@ import { createDecisionActions } from './slack-decisions.js';
 import { createProgressActions } from './slack-progress.js';
 import { createRequestActions } from './slack-requests.js';
 import { createSlackKit, type FailoverSlackDeps } from './slack-shared.js';
+import { createStepDecisions } from './slack-step-decisions.js';
 
 export type { FailoverSlackDeps } from './slack-shared.js';
 
@@ -16,6 +17,7 @@ export function createFailoverSlack(deps: FailoverSlackDeps) {
     ...createRequestActions(deps, kit),
     ...createDecisionActions(deps, kit),
     ...createProgressActions(deps, kit),
+    ...createStepDecisions(deps),
   };
 }
 

@@ -72,7 +72,13 @@ export interface RunnerPort {
   /** Lists the execution as active so a restarted replica resumes it. */
   track(executionId: string): Promise<void>;
   run(executionId: string): Promise<unknown>;
-  decide(executionId: string, decision: StepDecision, userId: string): Promise<unknown>;
+  /** `bound`: the paused step and attempt the person's card showed and, for a skip, everyone who agreed. */
+  decide(
+    executionId: string,
+    decision: StepDecision,
+    userId: string,
+    bound?: { readonly stepId: string; readonly attempt: number; readonly approvers?: readonly string[] },
+  ): Promise<unknown>;
   dryRun(service: string, mode: FailoverMode, kind?: RequestKind): Promise<DryRunView>;
 }
 

@@ -30,6 +30,11 @@ export const AUDIT_EVENT_TYPES = [
   'step.outcome',
   'step.retry',
   'step.skip',
+  // A person's decision (approve, decline, retry, skip, abort, drill keep/cleanup), appended before it takes effect.
+  'decision.intent',
+  'step.skip.proposed',
+  'drill.kept',
+  'drill.cleanup.requested',
   'drill.scheduled',
   'drill.started',
   'drill.completed',

@@ -123,4 +123,6 @@ export interface ApprovalRecord {
   readonly atMs: number;
   readonly reason?: string;
   readonly planHash: string;
+  /** When the decision's outcome entry (`approval.granted`) was appended; absent until then (docs/approval.md). */
+  readonly outcomeAuditedAtMs?: number;
 }

@@ -9,6 +9,7 @@ import type { Clock } from '../domain/clock.js';
 import { type Timeline, wallTimeline } from '../domain/timeline.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
+import { createDrillDecisions, type DrillDecisions } from './decisions.js';
 import { createDrillEngine, type DrillEngine } from './engine.js';
 import { createMeasuredDurations, listDrillResources, type MeasuredDurations } from './measured.js';
 import { updateDrill } from './record.js';
@@ -46,6 +47,8 @@ export interface DrillFeature {
   readonly stores: DrillStores;
   readonly requests: DrillRequests;
   readonly engine: DrillEngine;
+  /** Keep running / Clean up now: authorised and audited before they take effect. */
+  readonly decisions: DrillDecisions;
   /** The readiness estimate's StepDurations port (call `durations.refresh()` at start-up). */
   readonly durations: MeasuredDurations;
   /** Drill resources still running: the daily digest lists them. */
@@ -111,10 +114,19 @@ export function createDrillFeature(deps: DrillFeatureDeps): DrillFeature {
         .drive(id)
         .catch((error: unknown) => logger.error({ err: error, drill: id }, 'drill failed to drive')),
     );
+  const decisions = createDrillDecisions({
+    stores,
+    engine,
+    approvers: deps.approvers,
+    audit: deps.audit,
+    getPlan: deps.getPlan,
+    logger,
+  });
   return {
     stores,
     requests,
     engine,
+    decisions,
     durations,
     listDrillResources: () => listDrillResources(stores),
     async post(drill) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApprovalStore } from '../adapters/store/index.js';
-import type { ApproverDirectory } from '../approval/approvers.js';
+import { type ApproverDirectory, authorityOf } from '../approval/approvers.js';
+import { auditIntent, auditOutcome } from '../approval/decision-audit.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
 import type { Plan } from '../plan/load.js';
@@ -57,14 +58,25 @@ export function createDrillRequests(deps: DrillRequestsDeps) {
     });
     return { kind: 'refused' as const, message, ...(drill ? { drill } : {}) };
   };
-  const notApprover = (userId: string, drill: Drill) =>
-    refuse(
+  /** Refuses anyone who is not an approver of the drill's service (or when that cannot be told); else undefined. */
+  const checkApprover = async (userId: string, drill: Drill) => {
+    const authority = await authorityOf(deps.approvers, deps.getPlan(), drill.service, userId);
+    if (authority.kind === 'approver') return undefined;
+    if (authority.kind === 'lookup-failed')
+      return refuse(
+        userId,
+        `Lifeboat could not read the Slack user group ${authority.usergroup} (${authority.error}), so it cannot tell whether you are an approver of ${drill.service}. Nothing was done; try again in a moment.`,
+        'lookup-failed',
+        drill,
+      );
+    return refuse(
       userId,
       `You are not an approver of ${drill.service} in the DR plan.`,
       'not-approver',
       drill,
       true,
     );
+  };
   const start = (d: DrillRecord): DrillRecord => ({ ...d, state: 'running', startedAtMs: now() });
   const started = async (drill: Drill) => {
     await audit.append({
@@ -168,7 +180,8 @@ export function createDrillRequests(deps: DrillRequestsDeps) {
           'self-approval',
           drill,
         );
-      if (!(await deps.approvers.isApprover(plan, drill.service, userId))) return notApprover(userId, drill);
+      const unauthorised = await checkApprover(userId, drill);
+      if (unauthorised) return unauthorised;
       if (plan.hash !== drill.planHash)
         return refuse(
           userId,
@@ -176,22 +189,46 @@ export function createDrillRequests(deps: DrillRequestsDeps) {
           'plan-changed',
           drill,
         );
-      const first = await deps.approvals.record({
-        executionId: id,
-        userId,
-        decision: 'approve',
-        atMs: now(),
-        planHash: drill.planHash,
-      });
-      if (!first)
-        return refuse(userId, 'You already decided on this drill request.', 'already-decided', drill);
-      await audit.append({
-        type: 'approval.granted',
-        actor: userId,
-        service: drill.service,
-        executionId: id,
-        details: { requestId: id, kind: 'drill' },
-      });
+      // Audited before it counts (intent, approval item, outcome); a recorded approver's re-click re-runs the rest.
+      const decided = (await deps.approvals.list(id)).find((a) => a.userId === userId);
+      if (decided && decided.decision !== 'approve')
+        return refuse(userId, 'You already declined this drill request.', 'already-decided', drill);
+      if (!decided) {
+        await auditIntent(audit, {
+          decision: 'drill-approve',
+          actor: userId,
+          service: drill.service,
+          executionId: id,
+          details: { kind: 'drill', planHash: drill.planHash },
+        });
+        const first = await deps.approvals.record({
+          executionId: id,
+          userId,
+          decision: 'approve',
+          atMs: now(),
+          planHash: drill.planHash,
+        });
+        if (!first)
+          return refuse(userId, 'You already decided on this drill request.', 'already-decided', drill);
+      }
+      let audited = decided?.outcomeAuditedAtMs !== undefined;
+      if (!audited) {
+        audited = await auditOutcome(audit, {
+          type: 'approval.granted',
+          actor: userId,
+          service: drill.service,
+          executionId: id,
+          details: { requestId: id, kind: 'drill', ...(decided ? { rerun: true } : {}) },
+        });
+        if (audited) await deps.approvals.markAudited(id, userId, now()).catch(() => false);
+      }
+      if (!audited)
+        return {
+          kind: 'refused',
+          message:
+            'Your approval is recorded under its audited intent, but the audit log could not record its outcome, so it does not count yet. Click Approve again to complete it.',
+          drill,
+        };
       const { drill: next } = await updateDrill(stores, id, now, (d) => {
         if (d.state !== 'pendingApproval' || d.approvers.includes(userId)) return undefined;
         const approvers = [...d.approvers, userId];
@@ -207,12 +244,20 @@ export function createDrillRequests(deps: DrillRequestsDeps) {
     },
 
     async decline(id: string, userId: string): Promise<DrillApprovalOutcome> {
-      const plan = deps.getPlan();
       const drill = await stores.drills.get(id);
       if (drill?.state !== 'pendingApproval')
         return refuse(userId, 'This drill is not waiting for approval.', 'not-pending', drill);
-      if (userId !== drill.requestedBy && !(await deps.approvers.isApprover(plan, drill.service, userId)))
-        return notApprover(userId, drill);
+      if (userId !== drill.requestedBy) {
+        const unauthorised = await checkApprover(userId, drill);
+        if (unauthorised) return unauthorised;
+      }
+      await auditIntent(audit, {
+        decision: 'drill-decline',
+        actor: userId,
+        service: drill.service,
+        executionId: id,
+        details: { kind: 'drill' },
+      });
       const { drill: next } = await updateDrill(stores, id, now, (d) =>
         d.state === 'pendingApproval'
           ? { ...d, state: 'declined', declinedBy: userId, finishedAtMs: now() }
@@ -221,7 +266,7 @@ export function createDrillRequests(deps: DrillRequestsDeps) {
       if (next?.state !== 'declined')
         return refuse(userId, 'This drill is not waiting for approval.', 'not-pending', next);
       await stores.release(drill.service, id);
-      await audit.append({
+      await auditOutcome(audit, {
         type: 'request.declined',
         actor: userId,
         service: drill.service,

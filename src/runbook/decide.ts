@@ -1,11 +1,14 @@
 import { ConflictError } from '../adapters/store/versioned.js';
+import { auditIntent, auditOutcome } from '../approval/decision-audit.js';
 import type { ExecutionRecord, StepRecord } from '../domain/records.js';
 import { abortSummary } from './abort.js';
 import type { ActiveIndex } from './active-index.js';
 import type { ExecutorRegistry } from './executors/index.js';
+import { skipNeedsSecondApprover } from './skip-policy.js';
 import { routeFor } from './stages.js';
 import {
   type Decision,
+  type DecisionBinding,
   type Execution,
   type RunbookDeps,
   RunbookError,
@@ -29,16 +32,54 @@ export const runbookMode = (e: ExecutionRecord): RunbookMode =>
   e.mode === 'unplanned' ? 'unplanned' : 'planned';
 
 /**
+ * Refuses a decision made on a card that showed another paused step or attempt, and a skip agreed by the
+ * requester or by one person where the step needs two (always checked, with or without a binding).
+ */
+function checkBinding(
+  env: DecideEnv,
+  e: Execution,
+  choice: Decision,
+  userId: string,
+  bound: DecisionBinding | undefined,
+): void {
+  const stepId = e.pausedAtStep ?? '';
+  const attempt = e.pausedAtStep ? (e.steps[e.pausedAtStep]?.attempts ?? 0) : 0;
+  if (bound && (bound.stepId !== stepId || bound.attempt !== attempt))
+    throw new RunbookError(
+      'outdated',
+      `the card showed step ${bound.stepId || '(none)'} attempt ${bound.attempt}, but the execution is now paused on step ${stepId || '(none)'} attempt ${attempt}; nothing was done`,
+      e,
+    );
+  // Nothing to skip (paused without a failed step): refused below as unsupported.
+  if (choice !== 'skip' || !stepId) return;
+  const agreed = new Set(bound?.approvers ?? [userId]);
+  if (agreed.has(e.requestedBy) || !agreed.has(userId))
+    throw new RunbookError('self_skip', 'a skip needs approvers other than the requester', e);
+  const kind = runbookKind(e);
+  const route = routeFor(env.deps.getPlan(), e.service, kind);
+  if (agreed.size < 2 && skipNeedsSecondApprover({ ...env, route, kind, mode: runbookMode(e) }, e, stepId))
+    throw new RunbookError(
+      'second_approver',
+      `skipping step ${stepId} needs a second approver (it is irreversible or a verify step)`,
+      e,
+    );
+}
+
+/**
  * A person's decision on a paused execution, conditional on the version they saw: retry (failed
  * steps back to pending), skip (the paused step skipped) or abort (with a summary of which Region
- * holds each resource). Audited as step.retry, step.skip or execution.aborted.
+ * holds each resource). `bound`: the step and attempt the person's card showed (else refused as
+ * outdated) and, for a skip, who agreed to it. Audited before it takes effect: `decision.intent`,
+ * then the transition, then step.retry, step.skip or execution.aborted (`outcomeAudited` false when
+ * that last append failed: the decision stands under its audited intent).
  */
 export async function decideExecution(
   env: DecideEnv,
   executionId: string,
   choice: Decision,
   userId: string,
-): Promise<Execution> {
+  bound?: DecisionBinding,
+): Promise<Execution & { readonly outcomeAudited?: false }> {
   const { deps, executors, index } = env;
   const e = await load(deps, executionId);
   if (e.state !== 'pausedByFailedStep')
@@ -47,18 +88,28 @@ export async function decideExecution(
       `execution ${executionId} is ${e.state}, not paused by a failed step`,
       e,
     );
+  checkBinding(env, e, choice, userId, bound);
   const now = deps.clock.now();
   const stepId = e.pausedAtStep;
+  const attempt = stepId ? (e.steps[stepId]?.attempts ?? null) : null;
+  const approvers = choice === 'skip' ? [...new Set(bound?.approvers ?? [userId])] : undefined;
+  await auditIntent(deps.audit, {
+    decision: choice,
+    actor: userId,
+    service: e.service,
+    executionId,
+    details: { stepId: stepId ?? null, attempt, ...(approvers ? { approvers } : {}) },
+  });
   const audit = (
     type: 'step.retry' | 'step.skip' | 'execution.aborted',
-    details: Record<string, string | number | null>,
+    details: Record<string, string | number | null | string[]>,
   ) =>
-    deps.audit.append({
+    auditOutcome(deps.audit, {
       type,
       actor: userId,
       service: e.service,
       executionId,
-      details: { requestId: executionId, stepId: stepId ?? null, ...details },
+      details: { requestId: executionId, stepId: stepId ?? null, attempt, ...details },
     });
   let next: ExecutionRecord;
   if (choice === 'abort') {
@@ -119,11 +170,12 @@ export async function decideExecution(
       current,
     );
   }
+  let audited: boolean;
   if (choice === 'abort') {
-    await audit('execution.aborted', { summary: saved.abortSummary?.text ?? '' });
+    audited = await audit('execution.aborted', { summary: saved.abortSummary?.text ?? '' });
     await index.remove(executionId);
   } else {
-    await audit(choice === 'retry' ? 'step.retry' : 'step.skip', {});
+    audited = await audit(choice === 'retry' ? 'step.retry' : 'step.skip', approvers ? { approvers } : {});
   }
-  return saved;
+  return audited ? saved : { ...saved, outcomeAudited: false };
 }

@@ -7,7 +7,15 @@ import { dryRun } from './dry-run.js';
 import { defaultExecutors, type ExecutorRegistry } from './executors/index.js';
 import { executionLeaseName, holdExecutionLease } from './lease.js';
 import { allSteps, routeFor } from './stages.js';
-import type { Decision, Execution, RunbookDeps, RunbookKind, RunbookMode, RunbookRunner } from './types.js';
+import type {
+  Decision,
+  DecisionBinding,
+  Execution,
+  RunbookDeps,
+  RunbookKind,
+  RunbookMode,
+  RunbookRunner,
+} from './types.js';
 import { createWriter, LostControlError, load } from './writer.js';
 
 const TERMINAL = new Set<ExecutionRecord['state']>(['completed', 'aborted', 'declined', 'expired']);
@@ -194,8 +202,13 @@ export function createRunbookRunner(
     }));
   }
 
-  async function decide(executionId: string, choice: Decision, userId: string): Promise<Execution> {
-    const saved = await decideExecution({ deps, executors, index }, executionId, choice, userId);
+  async function decide(
+    executionId: string,
+    choice: Decision,
+    userId: string,
+    bound?: DecisionBinding,
+  ): Promise<Execution> {
+    const saved = await decideExecution({ deps, executors, index }, executionId, choice, userId, bound);
     if (choice !== 'abort') background(run(executionId));
     await deps.onChange(saved).catch((error: unknown) => logger.warn({ err: error }, 'onChange failed'));
     return saved;

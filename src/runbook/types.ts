@@ -150,7 +150,7 @@ export interface RunbookRunner {
    * Only from pausedByFailedStep, conditional on the version. retry and skip continue driving in
    * the background (see `track` in the deps); abort records an AbortSummary on the execution.
    */
-  decide(executionId: string, choice: Decision, userId: string): Promise<Execution>;
+  decide(executionId: string, choice: Decision, userId: string, bound?: DecisionBinding): Promise<Execution>;
   /** The exact ordered calls and the current preconditions; makes Describe/Get/List calls only. */
   dryRun(service: string, mode: RunbookMode, kind?: RunbookKind): Promise<DryRunPlan>;
   /** The calls of a dry run, flattened in order (for "exactly what will be done"). */
@@ -167,7 +167,23 @@ export type RunbookErrorCode =
   | 'conflict'
   | 'unknown_service'
   | 'no_runbook'
-  | 'unsupported';
+  | 'unsupported'
+  /** The decision was made on a card showing another paused step or attempt than the execution's. */
+  | 'outdated'
+  /** Skipping this step (irreversible, or a verify step) needs two approvers; fewer agreed. */
+  | 'second_approver'
+  /** The skip was proposed by the requester, or agreed by fewer people than it names. */
+  | 'self_skip';
+
+/**
+ * What the person's card showed when they decided: the paused step and its attempt. A decision on any other
+ * step or attempt is refused (`outdated`). For a skip, `approvers` are the distinct people who agreed to it.
+ */
+export interface DecisionBinding {
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly approvers?: readonly string[];
+}
 
 export class RunbookError extends Error {
   constructor(

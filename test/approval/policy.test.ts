@@ -106,17 +106,29 @@ describe('approval policy', () => {
     expect(verdict).toMatchObject({ ok: false, code: 'parameters-changed' });
   });
 
-  it('refuses a second decision by the same person', () => {
-    const decided: ApprovalRecord = {
+  it('lets a person whose approval is recorded click again (the decision re-runs) but refuses one who declined', () => {
+    const approved: ApprovalRecord = {
       executionId: 'ex-1',
       userId: 'U0BOB',
       decision: 'approve',
       atMs: NOW,
       planHash: plan.hash,
     };
-    expect(checkApproval({ ...input({ userId: 'U0BOB' }), decided })).toMatchObject({
+    const declined: ApprovalRecord = { ...approved, decision: 'decline' };
+    expect(checkApproval({ ...input({ userId: 'U0BOB' }), decided: approved })).toEqual({ ok: true });
+    expect(checkApproval({ ...input({ userId: 'U0BOB' }), decided: declined })).toMatchObject({
       code: 'already-decided',
     });
+  });
+
+  it('says a failed user group lookup failed instead of "not an approver"', () => {
+    const verdict = checkApproval({
+      ...input({ userId: 'U0BOB' }),
+      isApprover: false,
+      lookupFailed: { usergroup: 'S0ONCALL', error: 'ratelimited' },
+    });
+    expect(verdict).toMatchObject({ ok: false, code: 'lookup-failed' });
+    expect(verdict.ok || verdict.message).toContain('could not read the Slack user group S0ONCALL');
   });
 
   it('answers with the current state when the request is no longer pending', () => {

@@ -99,6 +99,8 @@ function replica(w: DrillWorld, sent: ReturnType<typeof recorder>) {
     logger: w.logger,
     inflight,
     once: createOnceMarks(w.documents, TABLE, w.clock),
+    skipVotes: w.stores.approvals,
+    clock: w.clock,
   });
   return { slack, requests, cards, inflight };
 }

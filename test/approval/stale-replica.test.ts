@@ -117,7 +117,7 @@ describe('an unplanned failover whose RDS recovery instance is already standalon
     expect(created?.details.acceptStandalone).toEqual(['accounts-db']);
     expect(outcome.kind, JSON.stringify(outcome)).toBe('approved');
     if (outcome.kind !== 'approved') return;
-    expect(outcome.preconditions.lines).toContainEqual({
+    expect(outcome.preconditions?.lines).toContainEqual({
       status: 'warn',
       text: expect.stringMatching(
         /^Accepted by the plan \(acceptStandalone on step promote-replica\), the failover serves it as it is: accounts-db: accounts-db-usw2 is standalone/,

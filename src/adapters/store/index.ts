@@ -10,6 +10,8 @@ export interface ApprovalStore {
   /** Records one decision per user and execution; false if this user already decided (a double click). */
   record(approval: ApprovalRecord): Promise<boolean>;
   list(executionId: string): Promise<ApprovalRecord[]>;
+  /** Notes that the decision's outcome entry is in the audit log (a re-click then appends none); false if absent. */
+  markAudited(executionId: string, userId: string, atMs: number): Promise<boolean>;
 }
 
 export interface Stores {
@@ -58,6 +60,17 @@ function createApprovalStore(client: DynamoDBDocumentClient, tableName: string):
         }),
       );
       return Items.map(({ pk: _pk, sk: _sk, ...rest }) => rest as ApprovalRecord);
+    },
+    async markAudited(executionId, userId, atMs) {
+      return writeIf(client, {
+        update: {
+          TableName: tableName,
+          Key: { pk: `EXEC#${executionId}`, sk: `APPROVAL#${userId}` },
+          UpdateExpression: 'SET outcomeAuditedAtMs = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': atMs },
+        },
+      });
     },
   };
 }

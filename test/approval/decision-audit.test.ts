@@ -1,0 +1,224 @@
+import type { WebClient } from '@slack/web-api';
+import { describe, expect, it } from 'vitest';
+import { createApproverDirectory } from '../../src/approval/approvers.js';
+import type { Cards } from '../../src/approval/cards.js';
+import type { Preconditions } from '../../src/approval/preconditions.js';
+import { createFailoverRequests } from '../../src/approval/requests.js';
+import { createDecisionActions } from '../../src/approval/slack-decisions.js';
+import { createSlackKit, type FailoverSlackDeps } from '../../src/approval/slack-shared.js';
+import { createRequestStore } from '../../src/approval/store.js';
+import type { AuditLog } from '../../src/audit/types.js';
+import { createInFlight } from '../../src/domain/inflight.js';
+import { type DrillWorld, drillWorldPerTest, planApprovers } from '../drills/fixture.js';
+
+const TABLE = 'lifeboat-drills';
+const OK_PRECONDITIONS = (now: number): Preconditions => ({ ok: true, checkedAt: now, lines: [] });
+
+/** An audit log whose appends of the given event types fail, as when DynamoDB refuses the write. */
+function flakyAudit(audit: AuditLog) {
+  const failing = new Set<string>();
+  const log: AuditLog = {
+    ...audit,
+    append: (event) =>
+      failing.has(event.type) ? Promise.reject(new Error('audit table unavailable')) : audit.append(event),
+  };
+  return { log, failing };
+}
+
+function flow(
+  w: DrillWorld,
+  options: { measure?: () => Promise<Preconditions>; approvers?: FailoverSlackDeps['approvers'] } = {},
+) {
+  const audit = flakyAudit(w.audit);
+  const requests = createFailoverRequests({
+    stores: w.stores,
+    requests: createRequestStore(w.documents, TABLE),
+    audit: audit.log,
+    approvers: options.approvers ?? planApprovers,
+    readiness: { check: () => Promise.reject(new Error('not used: these are failback requests')) },
+    failbackPreconditions: options.measure ?? (async () => OK_PRECONDITIONS(w.clock.now())),
+    getPlan: () => w.plan,
+    clock: w.clock,
+  });
+  const create = async () => {
+    const out = await requests.create({
+      service: 'payments',
+      kind: 'failback',
+      mode: 'planned',
+      reason: 'primary is healthy again',
+      requestedBy: 'U0ALICE',
+      source: 'slack',
+      where: { channel: 'C0PAYMENTS' },
+    });
+    if (out.kind !== 'created') throw new Error(`not created: ${out.kind}`);
+    return out.request;
+  };
+  return { requests, audit, create };
+}
+
+const types = async (w: DrillWorld, id: string) =>
+  (await w.auditEntries()).filter((e) => e.executionId === id).map((e) => e.type);
+
+describe('approval decisions are audited before they take effect', () => {
+  const worlds = drillWorldPerTest();
+
+  it('records nothing when the audit log refuses the decision, and a later click approves', async () => {
+    // Prepare
+    const w = await worlds.start();
+    const { requests, audit, create } = flow(w);
+    const request = await create();
+    audit.failing.add('decision.intent').add('approval.granted');
+
+    // Act
+    const failed = requests.approve(request.id, 'U0BOB', request.digest);
+
+    // Assert: nothing counts, nothing is refused as "already decided" afterwards.
+    await expect(failed).rejects.toThrow(/audit/);
+    expect(await w.stores.approvals.list(request.id)).toEqual([]);
+    expect((await w.stores.executions.get(request.id))?.state).toBe('pendingApproval');
+    audit.failing.clear();
+    const again = await requests.approve(request.id, 'U0BOB', request.digest);
+    expect(again.kind).toBe('approved');
+    const seen = await types(w, request.id);
+    expect(seen.indexOf('decision.intent')).toBeLessThan(seen.indexOf('approval.granted'));
+  });
+
+  it('re-runs the decision when a recorded approval could not audit its outcome', async () => {
+    // Prepare
+    const w = await worlds.start();
+    const { requests, audit, create } = flow(w);
+    const request = await create();
+    audit.failing.add('approval.granted');
+
+    // Act
+    const first = await requests.approve(request.id, 'U0BOB', request.digest).catch((e: Error) => e);
+    audit.failing.clear();
+    const second = await requests.approve(request.id, 'U0BOB', request.digest);
+
+    // Assert: the approval did not move the request on unaudited; the re-click completed it.
+    expect(first).toMatchObject({ kind: 'unaudited' });
+    expect(second.kind).toBe('approved');
+    expect((await w.stores.executions.get(request.id))?.state).toBe('approved');
+    expect(await types(w, request.id)).toContain('approval.granted');
+  });
+
+  it('refuses an approval whose deadline passes while the preconditions are measured', async () => {
+    // Prepare: measuring takes longer than the request has left.
+    const w = await worlds.start();
+    const { requests, create } = flow(w, {
+      measure: async () => {
+        w.clock.advance(31 * 60_000);
+        return OK_PRECONDITIONS(w.clock.now());
+      },
+    });
+    const request = await create();
+
+    // Act
+    const outcome = await requests.approve(request.id, 'U0BOB', request.digest);
+
+    // Assert
+    expect(outcome).toMatchObject({ kind: 'refused', refusal: { code: 'expired' } });
+    expect(await w.stores.approvals.list(request.id)).toEqual([]);
+    expect((await w.stores.executions.get(request.id))?.state).toBe('expired');
+  });
+
+  it('says a failed user group lookup failed, audits it, and lets the person retry', async () => {
+    // Prepare: U0DAVE is in S0SRELEADS, which Slack fails to list once.
+    const w = await worlds.start();
+    let fail = true;
+    const approvers = createApproverDirectory({
+      clock: w.clock,
+      members: async () => {
+        if (fail) throw new Error('ratelimited');
+        return ['U0DAVE'];
+      },
+    });
+    const { requests, create } = flow(w, { approvers });
+    const request = await create();
+
+    // Act
+    const refused = await requests.approve(request.id, 'U0DAVE', request.digest);
+    fail = false;
+    const retried = await requests.approve(request.id, 'U0DAVE', request.digest);
+
+    // Assert
+    expect(refused).toMatchObject({ kind: 'refused', refusal: { code: 'lookup-failed' } });
+    expect(refused.kind === 'refused' ? refused.refusal.message : '').toContain(
+      'could not read the Slack user group S0SRELEADS',
+    );
+    const audited = (await w.auditEntries()).find((e) => e.details.code === 'lookup-failed');
+    expect(audited?.type).toBe('approval.refused');
+    expect(retried.kind).toBe('approved');
+  });
+});
+
+describe('what the requester is told', () => {
+  const worlds = drillWorldPerTest();
+
+  function slack(w: DrillWorld, requests: ReturnType<typeof flow>['requests']) {
+    const posted: { channel: string; text: string; blocks: unknown }[] = [];
+    const client = {
+      conversations: { open: async ({ users }: { users: string }) => ({ channel: { id: `D-${users}` } }) },
+      chat: {
+        postMessage: async (m: { channel: string; text: string; blocks: unknown }) => {
+          posted.push(m);
+          return { ok: true, ts: '1.1' };
+        },
+      },
+    } as unknown as WebClient;
+    const cards = { refresh: async () => undefined, post: async () => undefined } as unknown as Cards;
+    const deps: FailoverSlackDeps = {
+      client,
+      requests,
+      cards,
+      runner: {
+        track: async () => undefined,
+        run: async () => undefined,
+        decide: async () => undefined,
+        dryRun: () => Promise.reject(new Error('not used')),
+      },
+      approvers: planApprovers,
+      audit: w.audit,
+      notify: async () => undefined,
+      getPlan: () => w.plan,
+      logger: w.logger,
+      inflight: createInFlight(),
+      once: w.stores.once,
+      skipVotes: w.stores.approvals,
+      clock: w.clock,
+    };
+    return { actions: createDecisionActions(deps, createSlackKit(deps)), posted, deps };
+  }
+
+  it('DMs the requester when a click finds the request expired', async () => {
+    // Prepare
+    const w = await worlds.start();
+    const { requests, create } = flow(w);
+    const { actions, posted } = slack(w, requests);
+    const request = await create();
+    w.clock.advance(31 * 60_000);
+
+    // Act
+    await actions.approve({ executionId: request.id, digest: request.digest, userId: 'U0BOB' });
+
+    // Assert
+    const dm = posted.find((m) => m.channel === 'D-U0ALICE');
+    expect(dm?.text).toContain('expired');
+  });
+
+  it('names approvers in DMs as mentions, not as escaped literal text', async () => {
+    // Prepare
+    const w = await worlds.start();
+    const { requests, create } = flow(w);
+    const { actions, posted } = slack(w, requests);
+    const request = await create();
+
+    // Act
+    await actions.approve({ executionId: request.id, digest: request.digest, userId: 'U0BOB' });
+
+    // Assert
+    const dm = JSON.stringify(posted.find((m) => m.channel === 'D-U0ALICE')?.blocks);
+    expect(dm).toContain('<@U0BOB>');
+    expect(dm).not.toContain('&lt;@');
+  });
+});
