@@ -19,6 +19,7 @@ import { companionWriterId, createDynamoAuditLog } from './audit/index.js';
 import type { AuditLog } from './audit/types.js';
 import { createLifecycle } from './compose/lifecycle.js';
 import { wireOperations } from './compose/operations.js';
+import { wireServiceState } from './compose/service-state.js';
 import { createSlackParts } from './compose/slack.js';
 import { AWS_SNS_TRUST, type SnsTrust, snsVerifier } from './compose/sns-trust.js';
 import { openState } from './compose/state.js';
@@ -127,6 +128,16 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       getPlan,
       clock,
     });
+    // Where each service runs now (src/state/): a change drops that service's cached readiness.
+    const serviceState = wireServiceState({
+      state,
+      getPlan,
+      clock,
+      onChanged: (service) => readiness.invalidate(service),
+    });
+    await serviceState
+      .initialise()
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not initialise the operating state'));
 
     const slack = createSlackParts(config, logger);
     let operations: ReturnType<typeof wireOperations> | undefined;
@@ -164,6 +175,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       state,
       aws,
       readiness,
+      serviceState,
       alarms,
       client: slack.app.client,
       getPlan,
