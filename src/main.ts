@@ -30,6 +30,8 @@ import type { Timeline } from './domain/timeline.js';
 import type { DrillFeature } from './drills/feature.js';
 import { createMeasuredDurations } from './drills/measured.js';
 import { createDrillStores } from './drills/store.js';
+import { makeFailbackCheck } from './failback/feature.js';
+import { createMoveStore } from './failback/moves.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadPlanFile, type Plan } from './plan/load.js';
@@ -40,6 +42,7 @@ import { createReadinessService, type ReadinessService } from './readiness/servi
 import type { RunbookRunner } from './runbook/index.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { wireScheduler } from './scheduler/wire.js';
+import { createDirectedReadiness } from './state/directed.js';
 
 export type { SnsTrust } from './compose/sns-trust.js';
 
@@ -119,7 +122,8 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     await drillDurations
       .refresh()
       .catch((error: unknown) => logger.warn({ err: error }, 'could not load drill results'));
-    const readiness = createReadinessService({
+    let alarmsReady: AlarmSystem | undefined;
+    const forwardReadiness = createReadinessService({
       engine: createReadinessEngine({
         checkers: createAwsCheckers(aws, { canary: { clock } }),
         clock,
@@ -133,7 +137,25 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       state,
       getPlan,
       clock,
-      onChanged: (service) => readiness.invalidate(service),
+      onChanged: (service) => {
+        readiness.invalidate(service);
+        // The open incident's card shows the outcome and measures again (once the alarm system exists).
+        if (alarmsReady) void alarmsReady.refreshService(service).catch(() => undefined);
+      },
+    });
+    // Readiness in the direction that applies now: to fail over, or (running in the recovery Region) to fail back.
+    const readiness: ReadinessService = createDirectedReadiness({
+      forward: forwardReadiness,
+      failback: makeFailbackCheck({
+        aws,
+        getPlan,
+        clock,
+        lastMove: createMoveStore(state.documents, state.tableName).last,
+      }),
+      state: serviceState,
+      getPlan,
+      clock,
+      stepDurations: drillDurations,
     });
     await serviceState
       .initialise()
@@ -194,6 +216,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       },
     });
     operations = ops;
+    alarmsReady = alarms;
     // Alarms are applied from here on (pending receipts first): the auto-request hook needs the failover feature.
     await alarms.start();
     lifecycle.onClose(() => alarms.stop(5_000));

@@ -100,6 +100,8 @@ export interface AlarmSystem {
   acknowledge(incidentId: string, userId: string): Promise<AckResult>;
   /** The parent message of the service's open incident (failover requests post in its thread), if any. */
   findIncidentThread(service: string): Promise<IncidentThread | undefined>;
+  /** The service's operating state or readiness changed: its open incident's card measures again and is edited. */
+  refreshService(service: string): Promise<void>;
   /** Open incidents, oldest first (the daily digest). */
   listOpenIncidents(): Promise<IncidentRecord[]>;
   /** The outbound Slack queue: other features post through it so per-channel pacing is shared. */
@@ -315,6 +317,10 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
       }
     },
     findIncidentThread: (service) => open.thread(service),
+    async refreshService(service) {
+      const incident = await open.get(service);
+      if (incident) slack.refresh(incident);
+    },
     listOpenIncidents: () => open.list(),
     outbox,
     stats: () => ({

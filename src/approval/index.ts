@@ -11,6 +11,7 @@ import type { Timeline } from '../domain/timeline.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import type { ReadinessService } from '../readiness/service.js';
+import type { OperatingState } from '../state/types.js';
 import { createApproverDirectory } from './approvers.js';
 import { createCards } from './cards.js';
 import { createStakeholderNotifier } from './notify.js';
@@ -49,6 +50,8 @@ export interface FailoverFeatureDeps {
   readonly findIncidentThread?: FindIncidentThread;
   /** A failback's approval-time preconditions (the failback check); without it failbacks cannot be approved. */
   readonly failbackPreconditions?: (service: string) => Promise<Preconditions>;
+  /** Where each service runs now (src/state/): failovers of a service in its recovery Region are refused. */
+  readonly operatingState?: (service: string) => Promise<OperatingState>;
 }
 
 /**
@@ -72,6 +75,7 @@ export function createFailoverFeature(deps: FailoverFeatureDeps) {
     ...(deps.failbackPreconditions ? { failbackPreconditions: deps.failbackPreconditions } : {}),
     getPlan: deps.getPlan,
     clock: deps.clock,
+    ...(deps.operatingState ? { operatingState: deps.operatingState } : {}),
   });
   const cards = createCards({
     client: deps.client,

@@ -18,6 +18,8 @@ export type RefusalCode =
   | 'already-decided'
   | 'preconditions'
   | 'not-planned'
+  | 'already-failed-over'
+  | 'stale'
   | 'not-paused';
 
 export interface Refusal {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../adapters/store/versioned.js';
 import type { ExecutionRecord } from '../domain/records.js';
+import { failoverRefusal } from '../state/gate.js';
 import { createMeasure } from './measure.js';
 import {
   approvalsNeeded,
@@ -20,7 +21,7 @@ import {
   requestDigest,
 } from './request-model.js';
 import type { ServiceSlot } from './store.js';
-import { type Execution, type FailoverRequest, TERMINAL_STATES } from './types.js';
+import { type Execution, type FailoverRequest, kindOf, TERMINAL_STATES } from './types.js';
 
 export * from './request-model.js';
 
@@ -86,6 +87,15 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
     });
   };
 
+  /** A failover of a service already running in its recovery Region: refused, pointing to `/dr failback`. */
+  const alreadyFailedOver = async (service: string): Promise<Refusal | undefined> => {
+    if (!deps.operatingState) return undefined;
+    const message = failoverRefusal(service, await deps.operatingState(service));
+    return message
+      ? { ok: false, code: 'already-failed-over', auditType: 'approval.refused', message }
+      : undefined;
+  };
+
   /** The decline checks of `precheckDecline` and `decline`: a refusal is audited, and expires a request past its time. */
   const verifyDecline = async (id: string, userId: string) => {
     const { execution, request } = await load(id);
@@ -124,6 +134,21 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
               'A failback is always planned (a switchover without data loss, RPO 0); nothing was requested.',
           },
         };
+      const inRecovery = kind === 'failover' ? await alreadyFailedOver(input.service) : undefined;
+      if (inRecovery) {
+        await audit.append({
+          type: 'approval.refused',
+          actor: input.requestedBy,
+          service: input.service,
+          details: {
+            action: 'request',
+            code: inRecovery.code,
+            reason: inRecovery.message,
+            source: input.source,
+          },
+        });
+        return { kind: 'refused', refusal: inRecovery };
+      }
       const now = clock.now();
       const id = newId();
       const claim = await requests.claim(
@@ -220,6 +245,11 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       }
       const req = request as FailoverRequest;
       const pending = execution as Execution;
+      const inRecovery = kindOf(req) === 'failover' ? await alreadyFailedOver(req.service) : undefined;
+      if (inRecovery) {
+        await refused(inRecovery, userId, pending, id);
+        return { kind: 'refused', refusal: inRecovery, execution: pending };
+      }
       const preconditions = await measure(req);
       if (!preconditions.ok) {
         const refusal: Refusal = {

@@ -75,6 +75,7 @@ export function wireOperations(deps: OperationsDeps): Operations {
   const failover = createFailoverFeature({
     ...common,
     failbackPreconditions: failback.preconditions,
+    operatingState: (service) => deps.serviceState.read(service),
     audit: state.audit,
     readiness: deps.readiness,
     client: deps.client,
@@ -141,6 +142,7 @@ export function wireOperations(deps: OperationsDeps): Operations {
     failoverHandlers: {
       ...slackSide,
       readiness: deps.readiness,
+      operatingState: (service: string) => deps.serviceState.read(service),
       audit: state.audit,
       getPlan,
       logger,

@@ -56,8 +56,12 @@ export function createStateRecorder(deps: StateRecorderDeps) {
   ) => {
     if (!written) return;
     const { before, after } = written;
-    deps.onChanged?.(after.service);
     const moved = JSON.stringify(before?.resources ?? {}) !== JSON.stringify(after.resources);
+    const noted =
+      JSON.stringify([before?.drift, before?.protection, before?.move?.outcome]) !==
+      JSON.stringify([after.drift, after.protection, after.move?.outcome]);
+    // A completed step, a state change, drift or protection: the picture changed, cached readiness is stale.
+    if (before?.phase !== after.phase || moved || noted) deps.onChanged?.(after.service);
     if (before?.phase === after.phase && !moved) return;
     await audit.append({
       type: 'state.changed',
