@@ -184,6 +184,17 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       verifyEnvelope: snsVerifier(trust, clock, RECEIPT_RETENTION_MS),
       instanceId,
       // Rules with autoRequestFailover: Lifeboat itself requests the failover.
+      // An incident resolved: the failover request it raised itself goes stale (a person's is noted).
+      onIncidentResolved: (incident) => {
+        if (!operations) return;
+        void inflight.track(
+          operations.failover.slack
+            .incidentResolved(incident.service, incident.id)
+            .catch((error: unknown) =>
+              logger.warn({ err: error, service: incident.service }, 'could not mark the request stale'),
+            ),
+        );
+      },
       onAlarmRaised: autoRequestFailover({
         request: (input) => {
           if (!operations) throw new Error('failover requests are not wired yet');

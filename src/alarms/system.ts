@@ -80,6 +80,8 @@ export interface AlarmSystemDeps {
   readonly onIncidentOpened?: (incident: IncidentRecord, route: Route) => void;
   /** An alarm entered ALARM (opening or joining an incident), after the write; must not block. */
   readonly onAlarmRaised?: (raised: AlarmRaised) => void;
+  /** An incident resolved, after the write; must not block. */
+  readonly onIncidentResolved?: (incident: IncidentRecord) => void;
   readonly options?: AlarmSystemOptions;
 }
 
@@ -160,6 +162,7 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
     ...(options.timer ? { timer: options.timer } : {}),
     ...(deps.onIncidentOpened ? { onIncidentOpened: deps.onIncidentOpened } : {}),
     ...(deps.onAlarmRaised ? { onAlarmRaised: deps.onAlarmRaised } : {}),
+    ...(deps.onIncidentResolved ? { onIncidentResolved: deps.onIncidentResolved } : {}),
   });
   const open = createOpenIncidents({
     pointers,

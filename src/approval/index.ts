@@ -34,7 +34,7 @@ export * from './types.js';
 export interface FailoverFeatureDeps {
   readonly documents: DynamoDBDocumentClient;
   readonly tableName: string;
-  readonly stores: Pick<Stores, 'executions' | 'approvals' | 'once'>;
+  readonly stores: Pick<Stores, 'executions' | 'approvals' | 'once' | 'incidents'>;
   readonly audit: AuditLog;
   readonly aws: AwsClients;
   readonly readiness: ReadinessService;
@@ -76,6 +76,7 @@ export function createFailoverFeature(deps: FailoverFeatureDeps) {
     getPlan: deps.getPlan,
     clock: deps.clock,
     ...(deps.operatingState ? { operatingState: deps.operatingState } : {}),
+    incidentOpen: async (incidentId) => (await deps.stores.incidents.get(incidentId))?.state === 'open',
   });
   const cards = createCards({
     client: deps.client,

@@ -28,6 +28,8 @@ export interface FailoverRequestsDeps {
   readonly newId?: () => string;
   /** Where the service runs now (src/state/): a failover of a service already in its recovery Region is refused. */
   readonly operatingState?: (service: string) => Promise<OperatingState>;
+  /** Whether an incident is still open: an automatic request whose incident resolved is stale. */
+  readonly incidentOpen?: (incidentId: string) => Promise<boolean>;
 }
 
 export interface NewRequest {
@@ -39,6 +41,8 @@ export interface NewRequest {
   readonly requestedBy: string;
   readonly source: 'slack' | 'alarm';
   readonly alarmName?: string;
+  /** The incident whose alarm raised it (automatic requests). */
+  readonly incidentId?: string;
   readonly where: { readonly channel: string; readonly threadTs?: string };
 }
 

@@ -96,6 +96,56 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       : undefined;
   };
 
+  /**
+   * The incident `incidentId` of `service` resolved. The pending request it raised itself (source alarm) goes
+   * stale: expired, audited as `request.expired` with `stale: true`, so its buttons go and an approval is
+   * refused. A pending request a person made is left open with a note. Returns the execution changed, if any.
+   */
+  const incidentResolved = async (service: string, incidentId: string): Promise<Execution | undefined> => {
+    const slot = (await requests.slots()).find((s) => s.service === service);
+    if (!slot) return undefined;
+    const { execution, request } = await load(slot.executionId);
+    if (!execution || !request || execution.state !== 'pendingApproval') return undefined;
+    const now = clock.now();
+    const raisedByIt = request.source === 'alarm' && request.incidentId === incidentId;
+    if (!raisedByIt) {
+      if (request.source === 'alarm' || execution.incidentResolvedAtMs !== undefined) return undefined;
+      // A person's request stays open; its card says the incident resolved.
+      try {
+        return await stores.executions.transition(execution.id, execution.version, {
+          ...stripVersion(execution),
+          incidentResolvedAtMs: now,
+          updatedAtMs: now,
+        });
+      } catch (error) {
+        if (error instanceof ConflictError) return undefined;
+        throw error;
+      }
+    }
+    const because = `the incident that raised it (${incidentId}) resolved`;
+    await audit.append({
+      type: 'request.expired',
+      actor: 'lifeboat',
+      service,
+      executionId: execution.id,
+      details: { requestId: execution.id, stale: true, incidentId, reason: because },
+    });
+    try {
+      const written = await stores.executions.transition(execution.id, execution.version, {
+        ...stripVersion(execution),
+        state: 'expired',
+        incidentResolvedAtMs: now,
+        staleBecause: because,
+        updatedAtMs: now,
+      });
+      await requests.release(service, execution.id).catch(() => false);
+      return written;
+    } catch (error) {
+      if (error instanceof ConflictError) return undefined;
+      throw error;
+    }
+  };
+
   /** The decline checks of `precheckDecline` and `decline`: a refusal is audited, and expires a request past its time. */
   const verifyDecline = async (id: string, userId: string) => {
     const { execution, request } = await load(id);
@@ -172,6 +222,7 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
         approvalsRequired: approvalsNeeded(plan, input.service, input.requestedBy),
         source: input.source,
         ...(input.alarmName ? { alarmName: input.alarmName } : {}),
+        ...(input.incidentId ? { incidentId: input.incidentId } : {}),
         channel: input.where.channel,
         ...(input.where.threadTs ? { threadTs: input.where.threadTs } : {}),
       };
@@ -249,6 +300,23 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       if (inRecovery) {
         await refused(inRecovery, userId, pending, id);
         return { kind: 'refused', refusal: inRecovery, execution: pending };
+      }
+      // An automatic request whose incident resolved is stale, even if the resolution was not applied to it yet.
+      if (
+        req.source === 'alarm' &&
+        req.incidentId &&
+        deps.incidentOpen &&
+        !(await deps.incidentOpen(req.incidentId))
+      ) {
+        const stale: Refusal = {
+          ok: false,
+          code: 'stale',
+          auditType: 'approval.refused',
+          message: `This request is stale: the incident that raised it (${req.incidentId}) resolved, so it can no longer be approved. Request a failover again if one is still needed.`,
+        };
+        await refused(stale, userId, pending, id);
+        const written = await incidentResolved(req.service, req.incidentId);
+        return { kind: 'refused', refusal: stale, execution: written ?? pending };
       }
       const preconditions = await measure(req);
       if (!preconditions.ok) {
@@ -353,6 +421,8 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       }
       return expired;
     },
+
+    incidentResolved,
 
     /** Frees the service once its execution has finished (called on every change the runner reports). */
     async releaseIfFinished(execution: ExecutionRecord): Promise<void> {
