@@ -40,6 +40,7 @@ export const BlockId = {
   readinessSummary: 'readiness_summary',
   readinessActions: 'readiness_actions',
   readinessDrill: 'readiness_drill',
+  readinessOperating: 'readiness_operating',
   failoverCard: 'failover_card',
   failoverActions: 'failover_actions',
   failoverMode: 'failover_mode',

@@ -19,6 +19,7 @@ import { companionWriterId, createDynamoAuditLog } from './audit/index.js';
 import type { AuditLog } from './audit/types.js';
 import { createLifecycle } from './compose/lifecycle.js';
 import { wireOperations } from './compose/operations.js';
+import { wireServiceState } from './compose/service-state.js';
 import { createSlackParts, resolveInstallation } from './compose/slack.js';
 import { AWS_SNS_TRUST, alarmTopicsOf, type SnsTrust, snsVerifier } from './compose/sns-trust.js';
 import { openState } from './compose/state.js';
@@ -29,6 +30,8 @@ import type { Timeline } from './domain/timeline.js';
 import type { DrillFeature } from './drills/feature.js';
 import { createMeasuredDurations } from './drills/measured.js';
 import { createDrillStores } from './drills/store.js';
+import { makeFailbackCheck } from './failback/feature.js';
+import { createMoveStore } from './failback/moves.js';
 import { createRefusalAudit, type RefusalAudit } from './http/refusals.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -40,6 +43,7 @@ import { createReadinessService, type ReadinessService } from './readiness/servi
 import type { RunbookRunner } from './runbook/index.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { wireScheduler } from './scheduler/wire.js';
+import { createDirectedReadiness } from './state/directed.js';
 
 export type { SnsTrust } from './compose/sns-trust.js';
 
@@ -131,7 +135,8 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     await drillDurations
       .refresh()
       .catch((error: unknown) => logger.warn({ err: error }, 'could not load drill results'));
-    const readiness = createReadinessService({
+    let alarmsReady: AlarmSystem | undefined;
+    const forwardReadiness = createReadinessService({
       engine: createReadinessEngine({
         checkers: createAwsCheckers(aws, { canary: { clock } }),
         clock,
@@ -140,6 +145,34 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       getPlan,
       clock,
     });
+    // Where each service runs now (src/state/): a change drops that service's cached readiness.
+    const serviceState = wireServiceState({
+      state,
+      getPlan,
+      clock,
+      onChanged: (service) => {
+        readiness.invalidate(service);
+        // The open incident's card shows the outcome and measures again (once the alarm system exists).
+        if (alarmsReady) void alarmsReady.refreshService(service).catch(() => undefined);
+      },
+    });
+    // Readiness in the direction that applies now: to fail over, or (running in the recovery Region) to fail back.
+    const readiness: ReadinessService = createDirectedReadiness({
+      forward: forwardReadiness,
+      failback: makeFailbackCheck({
+        aws,
+        getPlan,
+        clock,
+        lastMove: createMoveStore(state.documents, state.tableName).last,
+      }),
+      state: serviceState,
+      getPlan,
+      clock,
+      stepDurations: drillDurations,
+    });
+    await serviceState
+      .initialise()
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not initialise the operating state'));
 
     const slack = createSlackParts(config, logger);
     let operations: ReturnType<typeof wireOperations> | undefined;
@@ -170,6 +203,17 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       rawDelivery: config.alarms.rawDelivery,
       instanceId,
       // Rules with autoRequestFailover: Lifeboat itself requests the failover.
+      // An incident resolved: the failover request it raised itself goes stale (a person's is noted).
+      onIncidentResolved: (incident) => {
+        if (!operations) return;
+        void inflight.track(
+          operations.failover.slack
+            .incidentResolved(incident.service, incident.id)
+            .catch((error: unknown) =>
+              logger.warn({ err: error, service: incident.service }, 'could not mark the request stale'),
+            ),
+        );
+      },
       onAlarmRaised: autoRequestFailover({
         request: (input) => {
           if (!operations) throw new Error('failover requests are not wired yet');
@@ -183,6 +227,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       state,
       aws,
       readiness,
+      serviceState,
       alarms,
       client: slack.app.client,
       getPlan,
@@ -201,6 +246,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       },
     });
     operations = ops;
+    alarmsReady = alarms;
     // Alarms are applied from here on (pending receipts first): the auto-request hook needs the failover feature.
     await alarms.start();
     lifecycle.onClose(() => alarms.stop(5_000));

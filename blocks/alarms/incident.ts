@@ -12,6 +12,10 @@ export interface IncidentCardView {
   readonly runbookUrl?: string;
   /** Readiness summary as mrkdwn (already escaped), 'checking' while it runs, absent for unrouted. */
   readonly readiness?: string | 'checking' | 'unavailable';
+  /** What became of the service since the incident opened (mrkdwn, escaped), e.g. "Failed over to us-west-2 at …". */
+  readonly outcome?: string;
+  /** False when the service runs in its recovery Region: no Request failover (failback is `/dr failback`). Default true. */
+  readonly offerFailover?: boolean;
 }
 
 export interface Message {
@@ -111,6 +115,8 @@ export function incidentCard(view: IncidentCardView): Message {
       },
     ],
   });
+  if (view.outcome && !incident.unrouted)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(view.outcome, 3_000) } });
   if (view.readiness !== undefined && !incident.unrouted) {
     const readiness =
       view.readiness === 'checking'
@@ -134,7 +140,8 @@ export function incidentCard(view: IncidentCardView): Message {
 
   if (!resolved) {
     const buttons: Extract<KnownBlock, { type: 'actions' }>['elements'] = [];
-    if (!incident.unrouted) {
+    // A service already running in its recovery Region is brought home with /dr failback, not failed over again.
+    if (!incident.unrouted && view.offerFailover !== false) {
       buttons.push(
         {
           type: 'button',

@@ -22,7 +22,15 @@ export interface FailoverCardModel {
   readonly request: FailoverRequest;
   readonly execution: Pick<
     ExecutionRecord,
-    'state' | 'startedAtMs' | 'finishedAtMs' | 'pausedAtStep' | 'lastError' | 'abortedBy' | 'abortSummary'
+    | 'state'
+    | 'startedAtMs'
+    | 'finishedAtMs'
+    | 'pausedAtStep'
+    | 'lastError'
+    | 'abortedBy'
+    | 'abortSummary'
+    | 'staleBecause'
+    | 'incidentResolvedAtMs'
   >;
   readonly approvers: readonly string[];
   readonly declined?: { readonly by: string; readonly reason?: string };
@@ -182,6 +190,18 @@ export function failoverCard(model: FailoverCardModel): Message {
     ),
     context(status.join(' · ')),
   ];
+  if (execution.staleBecause)
+    blocks.push(
+      context(
+        `:zzz: *Stale*: ${escapeText(truncate(execution.staleBecause, 300))}; it can no longer be approved. Request again if a failover is still needed.`,
+      ),
+    );
+  else if (execution.incidentResolvedAtMs !== undefined && execution.state === 'pendingApproval')
+    blocks.push(
+      context(
+        `:information_source: The incident this request was made in resolved ${slackDate(execution.incidentResolvedAtMs)}; the request stays open until approved, declined or expired.`,
+      ),
+    );
   if (model.planNotes && model.planNotes.length > 0)
     blocks.push(
       context(fitSection(model.planNotes.map((note) => `:warning: ${escapeText(truncate(note, 300))}`))),

@@ -17,6 +17,7 @@ import {
   VERDICT_LABEL,
   worstReason,
 } from './format.js';
+import { offersFailover, operatingText, plainOperating } from './operating.js';
 
 export interface Message {
   readonly text: string;
@@ -78,13 +79,15 @@ function readySummary(rows: readonly ResourceRow[]): string {
 
 /** `/dr status <service>`: per-resource rows with measured vs target, estimates, when, and what to do next. */
 export function serviceStatusMessage(result: ServiceReadiness, drill?: DrillStanding): Message {
-  const label = VERDICT_LABEL[result.verdict];
+  const back = result.direction === 'failback';
+  const label = `${VERDICT_LABEL[result.verdict]}${back ? ' to fail back' : ''}`;
   const blocks: KnownBlock[] = [
     {
       type: 'header',
       block_id: BlockId.readinessHeader,
       text: { type: 'plain_text', text: truncate(`${result.service}: ${label}`, 150), emoji: true },
     },
+    ...(result.operating ? [section(operatingText(result.operating), BlockId.readinessOperating)] : []),
     {
       type: 'section',
       block_id: BlockId.readinessSummary,
@@ -93,7 +96,9 @@ export function serviceStatusMessage(result: ServiceReadiness, drill?: DrillStan
         { type: 'mrkdwn', text: `*RTO*\n${rtoLine(result)}` },
         {
           type: 'mrkdwn',
-          text: `*Regions*\n${escapeText(result.primaryRegion)} → ${escapeText(result.recoveryRegion)}`,
+          text: back
+            ? `*Direction*\nfailback ${escapeText(result.recoveryRegion)} → ${escapeText(result.primaryRegion)}`
+            : `*Regions*\n${escapeText(result.primaryRegion)} → ${escapeText(result.recoveryRegion)}`,
         },
         {
           type: 'mrkdwn',
@@ -140,26 +145,32 @@ export function serviceStatusMessage(result: ServiceReadiness, drill?: DrillStan
           value: result.service,
           style: 'primary',
         },
-        {
-          type: 'button',
-          action_id: ActionId.readinessDryRun,
-          text: { type: 'plain_text', text: 'Dry-run' },
-          value: result.service,
-        },
-        {
-          type: 'button',
-          action_id: ActionId.readinessRequestFailover,
-          text: { type: 'plain_text', text: 'Request failover' },
-          style: 'danger',
-          value: result.service,
-        },
+        // A service running in its recovery Region is brought home with /dr failback, never failed over again.
+        ...(offersFailover(result.operating)
+          ? ([
+              {
+                type: 'button',
+                action_id: ActionId.readinessDryRun,
+                text: { type: 'plain_text', text: 'Dry-run' },
+                value: result.service,
+              },
+              {
+                type: 'button',
+                action_id: ActionId.readinessRequestFailover,
+                text: { type: 'plain_text', text: 'Request failover' },
+                style: 'danger',
+                value: result.service,
+              },
+            ] as const)
+          : []),
       ],
     },
   );
   const why = worstReason(result);
   const drillNote =
     drill?.status === 'overdue' ? ` No passed drill within ${formatDuration(drill.intervalMs)}.` : '';
-  const text = `${result.service}: ${label}. ${plain(rpoLine(result))}; ${plain(rtoLine(result))}.${why ? ` ${why}` : ''}${drillNote}`;
+  const where = result.operating ? `${plainOperating(result.operating)}. ` : '';
+  const text = `${result.service}: ${label}. ${where}${plain(rpoLine(result))}; ${plain(rtoLine(result))}.${why ? ` ${why}` : ''}${drillNote}`;
   return { text: truncate(escapeText(text), MAX_SECTION), blocks };
 }
 

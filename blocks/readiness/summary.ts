@@ -7,13 +7,19 @@ import { BlockId } from '../ids.js';
 import { scheduleContextBlocks } from '../scheduler/status.js';
 import { drillsDueText } from './drill.js';
 import { rpoLine, rtoLine, slackDate, VERDICT_EMOJI, VERDICT_LABEL, worstReason } from './format.js';
+import { operatingText } from './operating.js';
 import type { Message } from './service.js';
 
 /** One compact line-card per service (mrkdwn, escaped). */
 export function serviceCardText(result: ServiceReadiness): string {
   const why = worstReason(result);
+  const back = result.direction === 'failback';
+  const regions = back
+    ? `failback ${escapeText(result.recoveryRegion)} → ${escapeText(result.primaryRegion)}`
+    : `${escapeText(result.primaryRegion)} → ${escapeText(result.recoveryRegion)}`;
   const lines = [
-    `${VERDICT_EMOJI[result.verdict]} *${escapeText(result.service)}*: ${VERDICT_LABEL[result.verdict]}  ·  ${escapeText(result.primaryRegion)} → ${escapeText(result.recoveryRegion)}`,
+    `${VERDICT_EMOJI[result.verdict]} *${escapeText(result.service)}*: ${VERDICT_LABEL[result.verdict]}${back ? ' to fail back' : ''}  ·  ${regions}`,
+    ...(result.operating ? [operatingText(result.operating)] : []),
     `${rpoLine(result)}   ${rtoLine(result)}`,
   ];
   if (why) lines.push(`_${escapeText(truncate(why, 600))}_`);

@@ -12,6 +12,8 @@ import type { InFlight } from '../../src/domain/inflight.js';
 import type { Logger } from '../../src/logger.js';
 import type { Plan } from '../../src/plan/load.js';
 import type { ReadinessService } from '../../src/readiness/service.js';
+import { failoverRefusal } from '../../src/state/gate.js';
+import type { OperatingState } from '../../src/state/types.js';
 import type { Subcommand } from './subcommand.js';
 
 /** What the failover listeners (command, buttons, modals) receive from the composition root. */
@@ -24,6 +26,8 @@ export interface FailoverHandlerDeps {
   readonly getPlan: () => Plan;
   readonly logger: Logger;
   readonly inflight: InFlight;
+  /** Where each service runs now: a failover of a service in its recovery Region is refused before the modal. */
+  readonly operatingState?: (service: string) => Promise<OperatingState>;
 }
 
 /**
@@ -39,6 +43,8 @@ export async function refuseRequester(
   const plan = deps.getPlan();
   const services = Object.keys(plan.services);
   if (!Object.hasOwn(plan.services, service)) return unknownServiceMessage(service, services);
+  const inRecovery = deps.operatingState && failoverRefusal(service, await deps.operatingState(service));
+  if (inRecovery) return refusalMessage(inRecovery);
   if (await deps.approvers.isApprover(plan, service, userId)) return undefined;
   await deps.audit.append({
     type: 'auth.refused',

@@ -6,6 +6,8 @@ export type RequestFromAlarm = (input: {
   readonly service: string;
   readonly alarmName: string;
   readonly reason: string;
+  /** The incident that raised it: the request goes stale when that incident resolves. */
+  readonly incidentId: string;
 }) => Promise<{ readonly kind: string }>;
 
 const MAX_REASON = 500;
@@ -31,6 +33,7 @@ export function autoRequestFailover(deps: {
       .request({
         service: route.service,
         alarmName: raised.alarm,
+        incidentId: raised.incident.id,
         reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason,
       })
       .then(

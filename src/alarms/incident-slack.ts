@@ -4,6 +4,9 @@ import {
   resolvedLine,
   transitionLine,
 } from '../../blocks/alarms/incident.js';
+import { outcomeLine } from '../../blocks/alarms/outcome.js';
+import { escapeText } from '../../blocks/escape.js';
+import { offersFailover } from '../../blocks/readiness/operating.js';
 import { serviceCardText } from '../../blocks/readiness/summary.js';
 import type { SlackOutbox } from '../adapters/slack/outbox.js';
 import { ConflictError, type Versioned, type VersionedStore } from '../adapters/store/versioned.js';
@@ -11,6 +14,7 @@ import type { Clock } from '../domain/clock.js';
 import type { IncidentRecord } from '../domain/records.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
+import type { ServiceReadiness } from '../readiness/engine.js';
 import type { ReadinessService } from '../readiness/service.js';
 import type { Transition } from './incident-state.js';
 
@@ -24,6 +28,8 @@ export interface IncidentSlack {
   /** After a write that changed the incident: post the parent if needed, edit the card, add thread lines. */
   changed(incident: IncidentRecord & Versioned, transitions: readonly Transition[]): void;
   acknowledged(incident: IncidentRecord & Versioned, userId: string): void;
+  /** The service's picture changed (its operating state, a step): measure readiness again and edit the card. */
+  refresh(incident: IncidentRecord): void;
   idle(): Promise<void>;
 }
 
@@ -45,7 +51,9 @@ export function createIncidentSlack(deps: IncidentSlackDeps): IncidentSlack {
   const work = new Set<Promise<unknown>>();
   const posting = new Map<string, Promise<string | undefined>>();
   const waitingLines = new Map<string, string[]>();
-  const readinessAsked = new Set<string>();
+  /** The latest readiness outcome per incident: a result, or why it could not be measured. Kept past the cache's life. */
+  const measured = new Map<string, ServiceReadiness | { readonly failed: string }>();
+  const asking = new Set<string>();
 
   const track = (p: Promise<unknown>) => {
     const settled = p.catch((error: unknown) => log.error({ err: error }, 'incident Slack effect failed'));
@@ -56,15 +64,25 @@ export function createIncidentSlack(deps: IncidentSlackDeps): IncidentSlack {
   const render = (incident: IncidentRecord) => {
     const service = incident.unrouted ? undefined : deps.getPlan().services[incident.service];
     let readiness: string | undefined;
+    let operating: ServiceReadiness['operating'];
     if (service && deps.readiness) {
-      const result = deps.readiness.peek(incident.service);
-      readiness = result ? serviceCardText(result) : 'checking';
+      // Never "checking" once a measurement ended: the result, or "could not measure" with the reason.
+      const latest = deps.readiness.peek(incident.service) ?? measured.get(incident.id);
+      if (latest && 'failed' in latest)
+        readiness = `:white_circle: Could not measure readiness: ${escapeText(latest.failed)}. \`/dr status\` retries.`;
+      else if (latest) {
+        readiness = serviceCardText(latest);
+        operating = latest.operating;
+      } else readiness = 'checking';
     }
+    const outcome = operating ? outcomeLine(operating, incident.openedAtMs) : undefined;
     return incidentCard({
       incident,
       ...(service?.description ? { serviceDescription: service.description } : {}),
       ...(service?.runbookUrl ? { runbookUrl: service.runbookUrl } : {}),
       ...(readiness !== undefined ? { readiness } : {}),
+      ...(outcome ? { outcome } : {}),
+      offerFailover: offersFailover(operating),
     });
   };
 
@@ -155,19 +173,28 @@ export function createIncidentSlack(deps: IncidentSlackDeps): IncidentSlack {
     if (then) track(pending.then((ts) => ts && then(ts)));
   }
 
-  const askReadiness = (incident: IncidentRecord) => {
-    if (incident.unrouted || !deps.readiness || readinessAsked.has(incident.id)) return;
-    readinessAsked.add(incident.id);
+  /**
+   * Measures readiness for the card: once when the incident opens, and again whenever the picture changed
+   * (`again`: an alarm changed state, or the service's operating state moved), with the cache dropped first so
+   * the card never shows a measurement older than the latest alarm. The card then shows the result, or
+   * "could not measure" with the reason.
+   */
+  const askReadiness = (incident: IncidentRecord, again: boolean) => {
+    if (incident.unrouted || !deps.readiness) return;
     const readiness = deps.readiness;
+    if (again) readiness.invalidate(incident.service);
+    asking.add(incident.id);
+    const done = async (outcome: ServiceReadiness | { readonly failed: string }) => {
+      asking.delete(incident.id);
+      measured.set(incident.id, outcome);
+      const latest = await deps.incidents.get(incident.id);
+      if (latest) refreshCard(latest);
+    };
     track(
-      readiness.check(incident.service).then(
-        async () => {
-          const latest = await deps.incidents.get(incident.id);
-          if (latest) refreshCard(latest);
-        },
-        (error: unknown) =>
-          log.warn({ err: error, service: incident.service }, 'readiness for the incident card failed'),
-      ),
+      readiness.check(incident.service).then(done, (error: unknown) => {
+        log.warn({ err: error, service: incident.service }, 'readiness for the incident card failed');
+        return done({ failed: error instanceof Error ? error.message : String(error) });
+      }),
     );
   };
 
@@ -178,8 +205,14 @@ export function createIncidentSlack(deps: IncidentSlackDeps): IncidentSlack {
       if (incident.state === 'resolved') lines.push(resolvedLine(incident.resolvedAtMs ?? deps.clock.now()));
       if (lines.length > 0)
         waitingLines.set(incident.id, [...(waitingLines.get(incident.id) ?? []), ...lines]);
-      askReadiness(incident);
+      // A new incident or an alarm changing state: never show a measurement older than the latest alarm.
+      const fresh = !measured.has(incident.id) && !asking.has(incident.id);
+      askReadiness(incident, fresh || transitions.length > 0);
       withParent(incident);
+      refreshCard(incident);
+    },
+    refresh(incident) {
+      askReadiness(incident, true);
       refreshCard(incident);
     },
     acknowledged(incident, userId) {

@@ -50,6 +50,8 @@ export interface PipelineDeps {
   readonly onIncidentOpened?: (incident: IncidentRecord, route: Route) => void;
   /** Told, after the write, whenever an alarm enters ALARM (e.g. `autoRequestFailover` requests). */
   readonly onAlarmRaised?: (raised: AlarmRaised) => void;
+  /** Told, after the write, when an incident resolves (e.g. its automatic failover request goes stale). */
+  readonly onIncidentResolved?: (incident: IncidentRecord) => void;
 }
 
 export interface Pipeline {
@@ -170,6 +172,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         // The pointer keeps naming the resolved incident until the next one replaces it.
         log.info({ incident: incident.id, service: key }, 'incident resolved');
         deps.audit.event(incidentResolvedEvent(written, deps.clock.now()));
+        deps.onIncidentResolved?.(written);
       }
       rest = rest.slice(result.consumed);
     }

@@ -84,6 +84,8 @@ export interface AlarmSystemDeps {
   readonly onIncidentOpened?: (incident: IncidentRecord, route: Route) => void;
   /** An alarm entered ALARM (opening or joining an incident), after the write; must not block. */
   readonly onAlarmRaised?: (raised: AlarmRaised) => void;
+  /** An incident resolved, after the write; must not block. */
+  readonly onIncidentResolved?: (incident: IncidentRecord) => void;
   readonly options?: AlarmSystemOptions;
 }
 
@@ -104,6 +106,8 @@ export interface AlarmSystem {
   acknowledge(incidentId: string, userId: string): Promise<AckResult>;
   /** The parent message of the service's open incident (failover requests post in its thread), if any. */
   findIncidentThread(service: string): Promise<IncidentThread | undefined>;
+  /** The service's operating state or readiness changed: its open incident's card measures again and is edited. */
+  refreshService(service: string): Promise<void>;
   /** Open incidents, oldest first (the daily digest). */
   listOpenIncidents(): Promise<IncidentRecord[]>;
   /** The outbound Slack queue: other features post through it so per-channel pacing is shared. */
@@ -162,6 +166,7 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
     ...(options.timer ? { timer: options.timer } : {}),
     ...(deps.onIncidentOpened ? { onIncidentOpened: deps.onIncidentOpened } : {}),
     ...(deps.onAlarmRaised ? { onAlarmRaised: deps.onAlarmRaised } : {}),
+    ...(deps.onIncidentResolved ? { onIncidentResolved: deps.onIncidentResolved } : {}),
   });
   const open = createOpenIncidents({
     pointers,
@@ -316,6 +321,10 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
       }
     },
     findIncidentThread: (service) => open.thread(service),
+    async refreshService(service) {
+      const incident = await open.get(service);
+      if (incident) slack.refresh(incident);
+    },
     listOpenIncidents: () => open.list(),
     outbox,
     stats: () => ({

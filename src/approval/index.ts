@@ -11,6 +11,7 @@ import type { Timeline } from '../domain/timeline.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import type { ReadinessService } from '../readiness/service.js';
+import type { OperatingState } from '../state/types.js';
 import { createApproverDirectory } from './approvers.js';
 import { createCards } from './cards.js';
 import { createStakeholderNotifier } from './notify.js';
@@ -33,7 +34,7 @@ export * from './types.js';
 export interface FailoverFeatureDeps {
   readonly documents: DynamoDBDocumentClient;
   readonly tableName: string;
-  readonly stores: Pick<Stores, 'executions' | 'approvals' | 'once'>;
+  readonly stores: Pick<Stores, 'executions' | 'approvals' | 'once' | 'incidents'>;
   readonly audit: AuditLog;
   readonly aws: AwsClients;
   readonly readiness: ReadinessService;
@@ -49,6 +50,8 @@ export interface FailoverFeatureDeps {
   readonly findIncidentThread?: FindIncidentThread;
   /** A failback's approval-time preconditions (the failback check); without it failbacks cannot be approved. */
   readonly failbackPreconditions?: (service: string) => Promise<Preconditions>;
+  /** Where each service runs now (src/state/): failovers of a service in its recovery Region are refused. */
+  readonly operatingState?: (service: string) => Promise<OperatingState>;
 }
 
 /**
@@ -75,6 +78,8 @@ export function createFailoverFeature(deps: FailoverFeatureDeps) {
     ...(deps.failbackPreconditions ? { failbackPreconditions: deps.failbackPreconditions } : {}),
     getPlan: deps.getPlan,
     clock: deps.clock,
+    ...(deps.operatingState ? { operatingState: deps.operatingState } : {}),
+    incidentOpen: async (incidentId) => (await deps.stores.incidents.get(incidentId))?.state === 'open',
   });
   const cards = createCards({
     client: deps.client,

@@ -22,7 +22,9 @@ export type RefusalCode =
   | 'lookup-failed'
   | 'outdated-card'
   | 'self-skip'
-  | 'already-proposed';
+  | 'already-proposed'
+  | 'already-failed-over'
+  | 'stale';
 
 export interface Refusal {
   readonly ok: false;

@@ -5,6 +5,7 @@ import { canonicalJson } from '../domain/canonical-json.js';
 import type { Clock } from '../domain/clock.js';
 import type { Plan } from '../plan/load.js';
 import type { ReadinessService } from '../readiness/service.js';
+import type { OperatingState } from '../state/types.js';
 import type { ApproverDirectory } from './approvers.js';
 import type { Refusal } from './policy.js';
 import type { Preconditions } from './preconditions.js';
@@ -25,6 +26,10 @@ export interface FailoverRequestsDeps {
   readonly getPlan: () => Plan;
   readonly clock: Clock;
   readonly newId?: () => string;
+  /** Where the service runs now (src/state/): a failover of a service already in its recovery Region is refused. */
+  readonly operatingState?: (service: string) => Promise<OperatingState>;
+  /** Whether an incident is still open: an automatic request whose incident resolved is stale. */
+  readonly incidentOpen?: (incidentId: string) => Promise<boolean>;
 }
 
 export interface NewRequest {
@@ -36,6 +41,8 @@ export interface NewRequest {
   readonly requestedBy: string;
   readonly source: 'slack' | 'alarm';
   readonly alarmName?: string;
+  /** The incident whose alarm raised it (automatic requests). */
+  readonly incidentId?: string;
   readonly where: { readonly channel: string; readonly threadTs?: string };
 }
 

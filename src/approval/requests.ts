@@ -3,6 +3,7 @@ import { ConflictError } from '../adapters/store/versioned.js';
 import type { ExecutionRecord } from '../domain/records.js';
 import { authorityOf } from './approvers.js';
 import { auditIntent, auditOutcome } from './decision-audit.js';
+import { failoverRefusal } from '../state/gate.js';
 import { createMeasure } from './measure.js';
 import {
   approvalsNeeded,
@@ -22,7 +23,7 @@ import {
   requestDigest,
 } from './request-model.js';
 import type { ServiceSlot } from './store.js';
-import { type Execution, type FailoverRequest, TERMINAL_STATES } from './types.js';
+import { type Execution, type FailoverRequest, kindOf, TERMINAL_STATES } from './types.js';
 
 export * from './request-model.js';
 
@@ -113,6 +114,65 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
     };
   };
 
+  /** A failover of a service already running in its recovery Region: refused, pointing to `/dr failback`. */
+  const alreadyFailedOver = async (service: string): Promise<Refusal | undefined> => {
+    if (!deps.operatingState) return undefined;
+    const message = failoverRefusal(service, await deps.operatingState(service));
+    return message
+      ? { ok: false, code: 'already-failed-over', auditType: 'approval.refused', message }
+      : undefined;
+  };
+
+  /**
+   * The incident `incidentId` of `service` resolved. The pending request it raised itself (source alarm) goes
+   * stale: expired, audited as `request.expired` with `stale: true`, so its buttons go and an approval is
+   * refused. A pending request a person made is left open with a note. Returns the execution changed, if any.
+   */
+  const incidentResolved = async (service: string, incidentId: string): Promise<Execution | undefined> => {
+    const slot = (await requests.slots()).find((s) => s.service === service);
+    if (!slot) return undefined;
+    const { execution, request } = await load(slot.executionId);
+    if (!execution || !request || execution.state !== 'pendingApproval') return undefined;
+    const now = clock.now();
+    const raisedByIt = request.source === 'alarm' && request.incidentId === incidentId;
+    if (!raisedByIt) {
+      if (request.source === 'alarm' || execution.incidentResolvedAtMs !== undefined) return undefined;
+      // A person's request stays open; its card says the incident resolved.
+      try {
+        return await stores.executions.transition(execution.id, execution.version, {
+          ...stripVersion(execution),
+          incidentResolvedAtMs: now,
+          updatedAtMs: now,
+        });
+      } catch (error) {
+        if (error instanceof ConflictError) return undefined;
+        throw error;
+      }
+    }
+    const because = `the incident that raised it (${incidentId}) resolved`;
+    await audit.append({
+      type: 'request.expired',
+      actor: 'lifeboat',
+      service,
+      executionId: execution.id,
+      details: { requestId: execution.id, stale: true, incidentId, reason: because },
+    });
+    try {
+      const written = await stores.executions.transition(execution.id, execution.version, {
+        ...stripVersion(execution),
+        state: 'expired',
+        incidentResolvedAtMs: now,
+        staleBecause: because,
+        updatedAtMs: now,
+      });
+      await requests.release(service, execution.id).catch(() => false);
+      return written;
+    } catch (error) {
+      if (error instanceof ConflictError) return undefined;
+      throw error;
+    }
+  };
+
   /** The decline checks of `precheckDecline` and `decline`: a refusal is audited, and expires a request past its time. */
   const verifyDecline = async (id: string, userId: string) => {
     const { execution, request } = await load(id);
@@ -156,6 +216,21 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
               'A failback is always planned (a switchover without data loss, RPO 0); nothing was requested.',
           },
         };
+      const inRecovery = kind === 'failover' ? await alreadyFailedOver(input.service) : undefined;
+      if (inRecovery) {
+        await audit.append({
+          type: 'approval.refused',
+          actor: input.requestedBy,
+          service: input.service,
+          details: {
+            action: 'request',
+            code: inRecovery.code,
+            reason: inRecovery.message,
+            source: input.source,
+          },
+        });
+        return { kind: 'refused', refusal: inRecovery };
+      }
       const now = clock.now();
       const id = newId();
       const claim = await requests.claim(
@@ -179,6 +254,7 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
         approvalsRequired: approvalsNeeded(plan, input.service, input.requestedBy),
         source: input.source,
         ...(input.alarmName ? { alarmName: input.alarmName } : {}),
+        ...(input.incidentId ? { incidentId: input.incidentId } : {}),
         channel: input.where.channel,
         ...(input.where.threadTs ? { threadTs: input.where.threadTs } : {}),
       };
@@ -251,6 +327,28 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       if (!verdict.ok) return refusedApproval(verdict, userId, execution, id);
       const req = request as FailoverRequest;
       const pending = execution as Execution;
+      const inRecovery = kindOf(req) === 'failover' ? await alreadyFailedOver(req.service) : undefined;
+      if (inRecovery) {
+        await refused(inRecovery, userId, pending, id);
+        return { kind: 'refused', refusal: inRecovery, execution: pending };
+      }
+      // An automatic request whose incident resolved is stale, even if the resolution was not applied to it yet.
+      if (
+        req.source === 'alarm' &&
+        req.incidentId &&
+        deps.incidentOpen &&
+        !(await deps.incidentOpen(req.incidentId))
+      ) {
+        const stale: Refusal = {
+          ok: false,
+          code: 'stale',
+          auditType: 'approval.refused',
+          message: `This request is stale: the incident that raised it (${req.incidentId}) resolved, so it can no longer be approved. Request a failover again if one is still needed.`,
+        };
+        await refused(stale, userId, pending, id);
+        const written = await incidentResolved(req.service, req.incidentId);
+        return { kind: 'refused', refusal: stale, execution: written ?? pending };
+      }
       const rerun = decided !== undefined;
       const preconditions = rerun ? undefined : await measure(req);
       if (preconditions && !preconditions.ok) {
@@ -389,6 +487,8 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       }
       return expired;
     },
+
+    incidentResolved,
 
     /** Frees the service once its execution has finished (called on every change the runner reports). */
     async releaseIfFinished(execution: ExecutionRecord): Promise<void> {

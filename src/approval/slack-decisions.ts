@@ -141,6 +141,12 @@ export function createDecisionActions(deps: FailoverSlackDeps, kit: SlackKit) {
         : decisionMessage('Decline');
     },
 
+    /** The service's incident resolved: its automatic request goes stale (card edited), a person's is noted. */
+    async incidentResolved(service: string, incidentId: string): Promise<void> {
+      const changed = await requests.incidentResolved(service, incidentId);
+      if (changed) await cards.refresh(changed.id);
+    },
+
     /** The periodic sweep: expires requests past their deadline, edits their cards and tells the requesters. */
     async expireDue(): Promise<number> {
       const expired = await requests.expireDue();

@@ -76,6 +76,7 @@ export function createRequestActions(deps: FailoverSlackDeps, kit: SlackKit) {
       readonly service: string;
       readonly alarmName: string;
       readonly reason?: string;
+      readonly incidentId?: string;
     }): Promise<CreateOutcome> {
       const outcome = await requests.create({
         service: input.service,
@@ -84,6 +85,7 @@ export function createRequestActions(deps: FailoverSlackDeps, kit: SlackKit) {
         requestedBy: LIFEBOAT_REQUESTER,
         source: 'alarm',
         alarmName: input.alarmName,
+        ...(input.incidentId ? { incidentId: input.incidentId } : {}),
         where: await where(input.service),
       });
       await afterCreate(outcome, 'Lifeboat');

@@ -38,6 +38,8 @@ export interface FailoverRequest {
   readonly approvalsRequired: number;
   readonly source: 'slack' | 'alarm';
   readonly alarmName?: string;
+  /** The incident whose alarm raised the request (automatic requests): it goes stale when that incident resolves. */
+  readonly incidentId?: string;
   /** Where the request and its progress card are posted (incident thread or service channel). */
   readonly channel: string;
   readonly threadTs?: string;

@@ -15,6 +15,7 @@ import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import type { ReadinessService } from '../readiness/service.js';
 import { createDynamoActiveIndex, createRunbookRunner, type RunbookRunner } from '../runbook/index.js';
+import type { StateRecorder } from '../state/recorder.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { State } from './state.js';
 
@@ -22,6 +23,8 @@ export interface OperationsDeps {
   readonly state: State;
   readonly aws: AwsClients;
   readonly readiness: ReadinessService;
+  /** The operating state of each service: the engine reports every execution change to it. */
+  readonly serviceState: StateRecorder;
   readonly alarms: Pick<AlarmSystem, 'findIncidentThread'>;
   readonly client: WebClient;
   readonly getPlan: () => Plan;
@@ -72,6 +75,7 @@ export function wireOperations(deps: OperationsDeps): Operations {
   const failover = createFailoverFeature({
     ...common,
     failbackPreconditions: failback.preconditions,
+    operatingState: (service) => deps.serviceState.read(service),
     audit: state.audit,
     readiness: deps.readiness,
     client: deps.client,
@@ -97,6 +101,12 @@ export function wireOperations(deps: OperationsDeps): Operations {
       await failback.moves
         .remember(execution)
         .catch((error: unknown) => logger.warn({ err: error }, 'could not record the completed move'));
+      // Steps completed, a failover landed, a failback home: the operating state follows (drills never).
+      await deps.serviceState
+        .onExecution(execution)
+        .catch((error: unknown) =>
+          logger.warn({ err: error, service: execution.service }, 'could not record the operating state'),
+        );
       await failover.slack.onChange(execution);
     },
     origin: failback.origin,
@@ -132,6 +142,7 @@ export function wireOperations(deps: OperationsDeps): Operations {
     failoverHandlers: {
       ...slackSide,
       readiness: deps.readiness,
+      operatingState: (service: string) => deps.serviceState.read(service),
       audit: state.audit,
       getPlan,
       logger,

@@ -50,6 +50,12 @@ export interface ExecutionRecord {
   readonly pausedAtStep?: string;
   readonly lastError?: string;
   readonly abortedBy?: string;
+  /**
+   * Failover requests (src/approval): the open incident the request was made from resolved. An automatic
+   * request is then stale (expired, `staleBecause` says why); a person's request stays open with this note.
+   */
+  readonly incidentResolvedAtMs?: number;
+  readonly staleBecause?: string;
   readonly abortSummary?: {
     readonly text: string;
     readonly resources: readonly {

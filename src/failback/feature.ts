@@ -18,7 +18,7 @@ import { failbackPreconditions } from './preconditions.js';
 import { createFailbackRequester } from './request.js';
 import { checkFailbackReadiness } from './reverse.js';
 import { createFailbackSetup, type FailbackSetup } from './setup.js';
-import type { FailbackReadiness } from './types.js';
+import type { FailbackReadiness, LastMove } from './types.js';
 
 export interface FailbackFeatureDeps {
   readonly documents: DynamoDBDocumentClient;
@@ -40,14 +40,14 @@ export interface FailbackSlackDeps {
   readonly inflight: InFlight;
 }
 
-/**
- * Failback for the composition root, in two halves because it sits on both sides of the failover request
- * flow: `preconditions` (approval of a failback request) and `origin`/`moves` (the runbook engine) are needed
- * to build it; `handlers(...)` (the card's buttons, the request modal and its submission) needs it built.
- */
-export function createFailbackFeature(deps: FailbackFeatureDeps) {
-  const moves: MoveStore = createMoveStore(deps.documents, deps.tableName);
-  const check = (name: string): Promise<FailbackReadiness> => {
+/** The failback check of a service by name, as the plan in force defines it (read-only AWS calls). */
+export function makeFailbackCheck(deps: {
+  readonly aws: AwsClients;
+  readonly getPlan: () => Plan;
+  readonly clock: Clock;
+  readonly lastMove: LastMove;
+}): (name: string) => Promise<FailbackReadiness> {
+  return async (name) => {
     const plan = deps.getPlan();
     const service = Object.hasOwn(plan.services, name) ? plan.services[name] : undefined;
     if (!service) throw new Error(`unknown service ${name}`);
@@ -55,9 +55,19 @@ export function createFailbackFeature(deps: FailbackFeatureDeps) {
       aws: deps.aws,
       service: { ...service, name },
       now: deps.clock.now(),
-      lastMove: moves.last,
+      lastMove: deps.lastMove,
     });
   };
+}
+
+/**
+ * Failback for the composition root, in two halves because it sits on both sides of the failover request
+ * flow: `preconditions` (approval of a failback request) and `origin`/`moves` (the runbook engine) are needed
+ * to build it; `handlers(...)` (the card's buttons, the request modal and its submission) needs it built.
+ */
+export function createFailbackFeature(deps: FailbackFeatureDeps) {
+  const moves: MoveStore = createMoveStore(deps.documents, deps.tableName);
+  const check = makeFailbackCheck({ ...deps, lastMove: moves.last });
   return {
     moves,
     check,

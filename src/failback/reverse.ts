@@ -263,6 +263,7 @@ export async function checkFailbackReadiness(deps: {
     recoveryRegion: deps.service.recoveryRegion,
     serving,
     servingReason,
+    servingObserved: observed.includes('recovery') || observed.includes('primary'),
     items,
     ready: serving === 'recovery' && items.every((i) => i.status === 'ready'),
     checkedAtMs: deps.now,

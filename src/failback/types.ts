@@ -45,6 +45,8 @@ export interface FailbackReadiness {
   readonly serving: ServingRegion;
   /** Why `serving` was decided so. */
   readonly servingReason: string;
+  /** True when `serving` was read from AWS (a database's writer), not taken from the last move on record. */
+  readonly servingObserved?: boolean;
   readonly items: readonly ReverseItem[];
   /** True when the service serves from its recovery Region and every item is ready. */
   readonly ready: boolean;

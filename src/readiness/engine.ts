@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { Resource, ResourceKind, ResourceOf } from '../plan/schema.js';
 import { controlPlaneChecks } from './control-plane.js';
+import type { OperatingState } from '../state/types.js';
 import { withTimeout } from './errors.js';
 import {
   estimateRpo,
@@ -37,6 +38,13 @@ export interface ServiceReadiness {
   readonly rto: { readonly targetMs: number; readonly estimate: RtoEstimate; readonly verdict: Verdict };
   readonly checkedAt: number;
   readonly durationMs: number;
+  /**
+   * Which way readiness was measured (src/state/directed.ts): to fail over (the service runs in its primary
+   * Region) or to fail back (it runs in its recovery Region: protection of the new primary). Absent = failover.
+   */
+  readonly direction?: 'failover' | 'failback';
+  /** Where the service runs now, or why that is unknown (src/state/). */
+  readonly operating?: OperatingState;
 }
 
 export interface PlanDefaults {

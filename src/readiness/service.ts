@@ -12,6 +12,11 @@ export interface ReadinessService {
   checkAll(options?: { readonly fresh?: boolean }): Promise<ServiceReadiness[]>;
   /** The cached result if still fresh, without starting a run. */
   peek(service: string): ServiceReadiness | undefined;
+  /**
+   * Forgets the service's cached result: something changed the picture (an alarm for it, a completed step, a
+   * state change). A run in flight when this is called is not cached either.
+   */
+  invalidate(service: string): void;
 }
 
 export interface ReadinessServiceDeps {
@@ -26,6 +31,8 @@ export function createReadinessService(deps: ReadinessServiceDeps): ReadinessSer
   const ttlMs = deps.ttlMs ?? 30_000;
   const cache = new Map<string, { readonly at: number; readonly result: ServiceReadiness }>();
   const inFlight = new Map<string, Promise<ServiceReadiness>>();
+  /** Bumped per service by `invalidate`: a run started before the bump is neither cached nor joined. */
+  const generation = new Map<string, number>();
 
   // The plan hash is part of the key so a reloaded plan never serves results of the old one.
   const keyOf = (plan: Plan, name: string) => `${plan.hash}:${name}`;
@@ -49,13 +56,16 @@ export function createReadinessService(deps: ReadinessServiceDeps): ReadinessSer
     }
     const running = inFlight.get(key);
     if (running) return running;
+    const started = generation.get(name) ?? 0;
     const run = deps.engine
       .checkService({ ...service, name }, plan.defaults)
       .then((result) => {
-        cache.set(key, { at: deps.clock.now(), result });
+        if ((generation.get(name) ?? 0) === started) cache.set(key, { at: deps.clock.now(), result });
         return result;
       })
-      .finally(() => inFlight.delete(key));
+      .finally(() => {
+        if (inFlight.get(key) === run) inFlight.delete(key);
+      });
     inFlight.set(key, run);
     return run;
   };
@@ -69,6 +79,12 @@ export function createReadinessService(deps: ReadinessServiceDeps): ReadinessSer
     },
     peek(name) {
       return fromCache(keyOf(deps.getPlan(), name));
+    },
+    invalidate(name) {
+      generation.set(name, (generation.get(name) ?? 0) + 1);
+      const key = keyOf(deps.getPlan(), name);
+      cache.delete(key);
+      inFlight.delete(key);
     },
   };
 }

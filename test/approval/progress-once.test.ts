@@ -62,6 +62,7 @@ function replica(w: DrillWorld, sent: ReturnType<typeof recorder>) {
     check: unused('readiness'),
     checkAll: unused('readiness'),
     peek: () => undefined,
+    invalidate: () => undefined,
   };
   const requests = createFailoverRequests({
     stores: w.stores,

@@ -23,6 +23,7 @@ function fakeReadiness(overrides: Partial<ReadinessService> = {}): ReadinessServ
     },
     checkAll: async () => [paymentsReadiness()],
     peek: () => undefined,
+    invalidate: () => undefined,
     ...overrides,
   };
 }
