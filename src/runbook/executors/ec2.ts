@@ -109,6 +109,13 @@ function runInput(ctx: Ctx, count: number, imageId: string | undefined): RunInst
   };
 }
 
+/** The launch a previous attempt of this step recorded (count and image), if any. */
+function pinnedLaunch(ctx: Ctx): { count: number; image: string | null } | undefined {
+  const recorded = ctx.record?.observed;
+  if (typeof recorded?.launchCount !== 'number') return undefined;
+  return { count: recorded.launchCount, image: typeof recorded.image === 'string' ? recorded.image : null };
+}
+
 async function observe(ctx: Ctx): Promise<Observation> {
   const r = res(ctx);
   const action = ctx.step.action;
@@ -126,13 +133,24 @@ async function observe(ctx: Ctx): Promise<Observation> {
   const running = [...own, ...ours].filter((i) => i.State?.Name === 'running').length;
   const pending = [...own, ...ours].filter((i) => i.State?.Name === 'pending').length;
   const stopping = own.filter((i) => i.State?.Name === 'stopping' || i.State?.Name === 'shutting-down');
+  const stopped = own.filter((i) => i.State?.Name === 'stopped').length;
+  const liveOwn = own.filter(live).length;
+  const toStart = action === 'set-capacity' ? Math.min(stopped, Math.max(0, want - liveOwn)) : stopped;
+  const pinned = pinnedLaunch(ctx);
   const facts: Facts = {
     running,
     pending,
     wanted: want,
-    stopped: own.filter((i) => i.State?.Name === 'stopped').length,
+    stopped,
     launched: ours.map((i) => i.InstanceId).join(','),
-    image: image?.id ?? null,
+    // The first RunInstances input of this step, kept across retries and restarts: the same ClientToken with
+    // other parameters is refused (IdempotentParameterMismatch), whatever has changed since.
+    image: pinned ? pinned.image : (image?.id ?? null),
+    launchCount: pinned
+      ? pinned.count
+      : action === 'start-instances'
+        ? 0
+        : Math.max(0, want - liveOwn - toStart - ours.length),
   };
   const summary = `${running} of ${want} running, ${pending} pending in ${ctx.targetRegion}`;
   const preconditions = [
@@ -238,9 +256,11 @@ export const ec2Executor: StepExecutor<Ec2Step> = {
     }
     if (ctx.step.action === 'start-instances') return facts;
     const ours = (await launched(ctx)).length;
-    const count = r.desiredCapacity - live0 - toStart.length - ours;
+    const first = pinnedLaunch(ctx);
+    const count = first ? (ours > 0 ? 0 : first.count) : r.desiredCapacity - live0 - toStart.length - ours;
     if (count > 0) {
-      const image = typeof observation.facts?.image === 'string' ? observation.facts.image : undefined;
+      const seen = first ? first.image : observation.facts?.image;
+      const image = typeof seen === 'string' ? seen : undefined;
       const out = await ctx.aws.call('ec2:RunInstances', (abortSignal) =>
         ec2.send(new RunInstancesCommand(runInput(ctx, count, image)), { abortSignal }),
       );
