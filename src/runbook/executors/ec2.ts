@@ -9,6 +9,7 @@ import {
   type RunInstancesCommandInput,
   StartInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import { byInstanceIds } from '../../adapters/aws/ec2-ids.js';
 import type { ResourceOf, Step } from '../../plan/schema.js';
 import type { PlannedCall, Precondition } from '../types.js';
 import { failbackComputeGap } from './ec2-failback.js';
@@ -122,7 +123,7 @@ async function observe(ctx: Ctx): Promise<Observation> {
   const gap = ctx.kind === 'failback' ? failbackComputeGap(r, action, ctx.targetRegion) : undefined;
   if (gap) return { state: 'failed', summary: `${gap.reason}. ${gap.fix}` };
   const ids = action === 'launch-from-ami' ? [] : startable(ctx);
-  const own = ids.length > 0 ? await describe(ctx, { InstanceIds: ids }) : [];
+  const own = ids.length > 0 ? await describe(ctx, byInstanceIds(ids)) : [];
   const ours = action === 'start-instances' ? [] : await launched(ctx);
   const lt = template(ctx);
   const needLaunch = action === 'launch-from-ami' || (action === 'set-capacity' && lt !== undefined);
@@ -242,7 +243,7 @@ export const ec2Executor: StepExecutor<Ec2Step> = {
     const ec2 = ctx.clients.forRegion(ctx.targetRegion).ec2;
     const facts: Record<string, string | number> = {};
     const own =
-      ctx.step.action === 'launch-from-ami' ? [] : await describe(ctx, { InstanceIds: startable(ctx) });
+      ctx.step.action === 'launch-from-ami' ? [] : await describe(ctx, byInstanceIds(startable(ctx)));
     const stopped = own.filter((i) => i.State?.Name === 'stopped').map((i) => i.InstanceId ?? '');
     const live0 = own.filter(live).length;
     const r = res(ctx);
