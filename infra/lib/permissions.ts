@@ -4,6 +4,7 @@ import { arn, partitionOf, type Scope } from './arns.js';
 import { arcStatements } from './grants/arc.js';
 import { dynamodbStatements } from './grants/dynamodb.js';
 import { EC2_DESCRIBE_ACTIONS, ec2Statements } from './grants/ec2.js';
+import { kmsStatements } from './grants/kms.js';
 import { auroraStatements, rdsInstanceStatements } from './grants/rds.js';
 import { route53Statements } from './grants/route53.js';
 import { s3Statements } from './grants/s3.js';
@@ -70,7 +71,7 @@ export function policyStatementsForPlan(
         failoverSteps: stepsOf(failover, resource.id),
         failbackSteps: stepsOf(failback, resource.id),
       };
-      statements.push(...statementsForResource(ctx));
+      statements.push(...statementsForResource(ctx), ...kmsStatements(service, resource, scope));
     }
 
     const verifyChecks = [...failover, ...failback].flatMap((s) =>

@@ -322,3 +322,38 @@ describe('policy invariants', () => {
     expect(normalizeRecordName('*.example.com')).toBe('\\052.example.com');
   });
 });
+
+describe('KMS grants for the keys the plan names', () => {
+  it('lets EC2 and RDS use exactly those keys on the bot role’s behalf, in the keys’ Regions', () => {
+    const statements = policyStatementsForPlan(readPlan(EXAMPLE_PLAN).plan);
+    const kms = statements.filter((s) => s.actions.some((a) => a.startsWith('kms:')));
+
+    expect(kms).toEqual([
+      {
+        sid: 'KmsUsePaymentsPaymentsApi',
+        actions: [
+          'kms:Decrypt',
+          'kms:DescribeKey',
+          'kms:GenerateDataKeyWithoutPlaintext',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+        ],
+        resources: ['arn:aws:kms:us-west-2:123456789012:key/mrk-payments-usw2'],
+        conditions: {
+          StringEquals: { 'kms:ViaService': ['ec2.us-west-2.amazonaws.com', 'rds.us-west-2.amazonaws.com'] },
+        },
+      },
+      {
+        sid: 'KmsGrantPaymentsPaymentsApi',
+        actions: ['kms:CreateGrant'],
+        resources: ['arn:aws:kms:us-west-2:123456789012:key/mrk-payments-usw2'],
+        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      },
+      expect.objectContaining({
+        sid: 'KmsUseAccountsAccountsDb',
+        resources: ['arn:aws:kms:us-east-1:123456789012:key/mrk-accounts-use1'],
+      }),
+      expect.objectContaining({ sid: 'KmsGrantAccountsAccountsDb' }),
+    ]);
+  });
+});

@@ -7,6 +7,10 @@ const rdsClusterArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[a-z][a-z0-9-]*$/, 'expected an RDS DB cluster ARN');
 
+const kmsKeyArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'expected a KMS key ARN');
+
 const canary = z.strictObject({
   enabled: z.boolean().default(true),
   keyPrefix: z.string().min(1).default('lifeboat-canary/'),
@@ -31,9 +35,7 @@ export const rdsInstance = z.strictObject({
   kind: z.literal('rds-instance'),
   primaryInstance: z.string().min(1),
   replicaInstance: z.string().min(1),
-  primaryKmsKeyId: z
-    .string()
-    .min(1)
+  primaryKmsKeyId: kmsKeyArn
     .optional()
     .describe('KMS key in the primary Region for the encrypted replica a failback creates there'),
   primaryDbSubnetGroupName: z
@@ -67,6 +69,12 @@ export const ec2 = z
       .strictObject({ key: z.string().min(1), value: z.string().min(1) })
       .describe('tag that marks AMI and EBS snapshot copies in the recovery Region'),
     maxCopyAge: duration.optional().describe('oldest acceptable AMI/snapshot copy; default: backupInterval'),
+    volumeKmsKeyArns: z
+      .array(kmsKeyArn)
+      .default([])
+      .describe(
+        "customer-managed KMS keys of the instances' encrypted EBS volumes and AMI copies (both Regions)",
+      ),
   })
   .superRefine((value, ctx) => {
     if (value.standbyInstances.length === 0 && !value.launchTemplate) {

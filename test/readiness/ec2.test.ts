@@ -126,7 +126,9 @@ describe('ec2 checker', () => {
     const checks = await createEc2Checker(clients).check(standbyOnly, payments, directContext());
 
     // Assert
-    expect(ec2).toReceiveCommandWith(DescribeInstancesCommand, { InstanceIds: ['i-0abc1', 'i-0abc2'] });
+    expect(ec2).toReceiveCommandWith(DescribeInstancesCommand, {
+      Filters: [{ Name: 'instance-id', Values: ['i-0abc1', 'i-0abc2'] }],
+    });
     expect(byName(checks, 'capacity')).toMatchObject({
       verdict: 'degraded',
       reason: 'payments-api: 1 of 2 standby instances usable',

@@ -137,7 +137,9 @@ describe('ec2 executor', () => {
     // Act
     await executor.start(ctx, await executor.observe(ctx));
     // Assert
-    expect(ec2).toReceiveCommandWith(DescribeInstancesCommand, { InstanceIds: ['i-0aa1', 'i-0aa2'] });
+    expect(ec2).toReceiveCommandWith(DescribeInstancesCommand, {
+      Filters: [{ Name: 'instance-id', Values: ['i-0aa1', 'i-0aa2'] }],
+    });
     expect(ec2).toReceiveCommandWith(StartInstancesCommand, { InstanceIds: ['i-0aa1'] });
     expect(ec2).not.toReceiveCommand(RunInstancesCommand);
   });
@@ -179,7 +181,7 @@ describe('ec2 executor', () => {
     // Prepare
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
     ec2
-      .on(DescribeInstancesCommand, { InstanceIds: ['i-0aa1', 'i-0aa2'] })
+      .on(DescribeInstancesCommand, { Filters: [{ Name: 'instance-id', Values: ['i-0aa1', 'i-0aa2'] }] })
       .resolves(instances(['i-0aa1', 'stopped'], ['i-0aa2', 'stopped']));
     ec2.on(DescribeImagesCommand).resolves({ Images: [] });
     const { ctx, executor } = step('scale-web');

@@ -104,10 +104,12 @@ export function rdsInstanceStatements(ctx: ResourceContext<'rds-instance'>): Pol
   out.push(
     {
       sid: `RdsDrillRestore${pascal(region)}`,
-      actions: ['rds:RestoreDBInstanceFromDBSnapshot'],
+      // From a snapshot, or from the primary's automated backups replicated to this Region (point in time).
+      actions: ['rds:RestoreDBInstanceFromDBSnapshot', 'rds:RestoreDBInstanceToPointInTime'],
       resources: [
         drillInstance,
         arn.rds(s, region, 'snapshot', '*'),
+        arn.rds(s, region, 'auto-backup', '*'),
         ...['subgrp', 'pg', 'og'].map((type) => arn.rds(s, region, type, '*')),
       ],
     },

@@ -5,6 +5,7 @@ import {
   DescribeSnapshotsCommand,
 } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../../adapters/aws/clients.js';
+import { byInstanceIds } from '../../adapters/aws/ec2-ids.js';
 import type { ResourceOf } from '../../plan/schema.js';
 import { count, text } from '../format.js';
 import type { Check, CheckContext, Checker, NamedService } from '../types.js';
@@ -197,11 +198,12 @@ async function capacity(resource: Ec2, ctx: CheckContext, ec2: RegionClients): P
     };
   }
   const out = await awsCall(ctx, 'ec2:DescribeInstances', (abortSignal) =>
-    ec2.ec2.send(new DescribeInstancesCommand({ InstanceIds: [...resource.standbyInstances] }), {
-      abortSignal,
-    }),
+    ec2.ec2.send(new DescribeInstancesCommand(byInstanceIds(resource.standbyInstances)), { abortSignal }),
   );
   const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
+  const seen = new Set(instances.map((i) => i.InstanceId));
+  const missing = resource.standbyInstances.filter((id) => !seen.has(id));
+  const gone = missing.length > 0 ? `; not found: ${missing.join(', ')}` : '';
   const usable = instances.filter((i) => USABLE_STATES.has(i.State?.Name ?? ''));
   const needed = Math.min(resource.desiredCapacity, resource.standbyInstances.length);
   const measured = count(usable.length);
@@ -212,7 +214,7 @@ async function capacity(resource: Ec2, ctx: CheckContext, ec2: RegionClients): P
       verdict: 'not_ready',
       measured,
       target,
-      reason: `${resource.id}: no usable standby instance (0 of ${resource.standbyInstances.length})`,
+      reason: `${resource.id}: no usable standby instance (0 of ${resource.standbyInstances.length})${gone}`,
     };
   }
   if (usable.length < needed) {
@@ -221,7 +223,7 @@ async function capacity(resource: Ec2, ctx: CheckContext, ec2: RegionClients): P
       verdict: 'degraded',
       measured,
       target,
-      reason: `${resource.id}: ${usable.length} of ${needed} standby instances usable`,
+      reason: `${resource.id}: ${usable.length} of ${needed} standby instances usable${gone}`,
     };
   }
   return {

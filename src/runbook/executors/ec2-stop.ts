@@ -1,4 +1,5 @@
 import { DescribeInstancesCommand, type Instance, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { byInstanceIds } from '../../adapters/aws/ec2-ids.js';
 import type { Step } from '../../plan/schema.js';
 import type { Facts, Observation, StepContext, StepExecutor } from './types.js';
 
@@ -25,7 +26,7 @@ function startedByFailover(ctx: Ctx): string[] | undefined {
 async function describe(ctx: Ctx, instanceIds: readonly string[]): Promise<Instance[]> {
   const ec2 = ctx.clients.forRegion(recoveryRegion(ctx)).ec2;
   const out = await ctx.aws.call('ec2:DescribeInstances', (abortSignal) =>
-    ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: [...instanceIds] }] }), {
+    ec2.send(new DescribeInstancesCommand(byInstanceIds(instanceIds)), {
       abortSignal,
     }),
   );

@@ -9,6 +9,7 @@ import {
   type RunInstancesCommandInput,
   StartInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import { byInstanceIds } from '../../adapters/aws/ec2-ids.js';
 import type { ResourceOf, Step } from '../../plan/schema.js';
 import type { PlannedCall, Precondition } from '../types.js';
 import { failbackComputeGap } from './ec2-failback.js';
@@ -109,13 +110,20 @@ function runInput(ctx: Ctx, count: number, imageId: string | undefined): RunInst
   };
 }
 
+/** The launch a previous attempt of this step recorded (count and image), if any. */
+function pinnedLaunch(ctx: Ctx): { count: number; image: string | null } | undefined {
+  const recorded = ctx.record?.observed;
+  if (typeof recorded?.launchCount !== 'number') return undefined;
+  return { count: recorded.launchCount, image: typeof recorded.image === 'string' ? recorded.image : null };
+}
+
 async function observe(ctx: Ctx): Promise<Observation> {
   const r = res(ctx);
   const action = ctx.step.action;
   const gap = ctx.kind === 'failback' ? failbackComputeGap(r, action, ctx.targetRegion) : undefined;
   if (gap) return { state: 'failed', summary: `${gap.reason}. ${gap.fix}` };
   const ids = action === 'launch-from-ami' ? [] : startable(ctx);
-  const own = ids.length > 0 ? await describe(ctx, { InstanceIds: ids }) : [];
+  const own = ids.length > 0 ? await describe(ctx, byInstanceIds(ids)) : [];
   const ours = action === 'start-instances' ? [] : await launched(ctx);
   const lt = template(ctx);
   const needLaunch = action === 'launch-from-ami' || (action === 'set-capacity' && lt !== undefined);
@@ -126,13 +134,24 @@ async function observe(ctx: Ctx): Promise<Observation> {
   const running = [...own, ...ours].filter((i) => i.State?.Name === 'running').length;
   const pending = [...own, ...ours].filter((i) => i.State?.Name === 'pending').length;
   const stopping = own.filter((i) => i.State?.Name === 'stopping' || i.State?.Name === 'shutting-down');
+  const stopped = own.filter((i) => i.State?.Name === 'stopped').length;
+  const liveOwn = own.filter(live).length;
+  const toStart = action === 'set-capacity' ? Math.min(stopped, Math.max(0, want - liveOwn)) : stopped;
+  const pinned = pinnedLaunch(ctx);
   const facts: Facts = {
     running,
     pending,
     wanted: want,
-    stopped: own.filter((i) => i.State?.Name === 'stopped').length,
+    stopped,
     launched: ours.map((i) => i.InstanceId).join(','),
-    image: image?.id ?? null,
+    // The first RunInstances input of this step, kept across retries and restarts: the same ClientToken with
+    // other parameters is refused (IdempotentParameterMismatch), whatever has changed since.
+    image: pinned ? pinned.image : (image?.id ?? null),
+    launchCount: pinned
+      ? pinned.count
+      : action === 'start-instances'
+        ? 0
+        : Math.max(0, want - liveOwn - toStart - ours.length),
   };
   const summary = `${running} of ${want} running, ${pending} pending in ${ctx.targetRegion}`;
   const preconditions = [
@@ -224,7 +243,7 @@ export const ec2Executor: StepExecutor<Ec2Step> = {
     const ec2 = ctx.clients.forRegion(ctx.targetRegion).ec2;
     const facts: Record<string, string | number> = {};
     const own =
-      ctx.step.action === 'launch-from-ami' ? [] : await describe(ctx, { InstanceIds: startable(ctx) });
+      ctx.step.action === 'launch-from-ami' ? [] : await describe(ctx, byInstanceIds(startable(ctx)));
     const stopped = own.filter((i) => i.State?.Name === 'stopped').map((i) => i.InstanceId ?? '');
     const live0 = own.filter(live).length;
     const r = res(ctx);
@@ -238,9 +257,11 @@ export const ec2Executor: StepExecutor<Ec2Step> = {
     }
     if (ctx.step.action === 'start-instances') return facts;
     const ours = (await launched(ctx)).length;
-    const count = r.desiredCapacity - live0 - toStart.length - ours;
+    const first = pinnedLaunch(ctx);
+    const count = first ? (ours > 0 ? 0 : first.count) : r.desiredCapacity - live0 - toStart.length - ours;
     if (count > 0) {
-      const image = typeof observation.facts?.image === 'string' ? observation.facts.image : undefined;
+      const seen = first ? first.image : observation.facts?.image;
+      const image = typeof seen === 'string' ? seen : undefined;
       const out = await ctx.aws.call('ec2:RunInstances', (abortSignal) =>
         ec2.send(new RunInstancesCommand(runInput(ctx, count, image)), { abortSignal }),
       );
