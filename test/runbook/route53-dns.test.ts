@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { GetHealthCheckStatusCommand, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
+import {
+  ChangeResourceRecordSetsCommand,
+  GetHealthCheckStatusCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+  UpdateHealthCheckCommand,
+} from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/plan/load.js';
 import { runner, worldPerTest } from './world.js';
@@ -8,14 +14,22 @@ import { runner, worldPerTest } from './world.js';
 const worlds = worldPerTest();
 
 /** The demo plan with DNS moved by Route 53 steps instead of ARC. */
-const route53Plan = (action: 'fail-health-check' | 'update-record') =>
+const route53Plan = (
+  action: 'fail-health-check' | 'update-record',
+  recordName = 'api.payments.example.com',
+) =>
   parsePlan(
-    readFileSync('dr-plan.example.yml', 'utf8').replace(
-      'kind: arc-routing-control\n          resource: payments-routing',
-      `kind: route53\n          resource: payments-dns\n          action: ${action}`,
-    ),
+    readFileSync('dr-plan.example.yml', 'utf8')
+      .replace(
+        'kind: arc-routing-control\n          resource: payments-routing',
+        `kind: route53\n          resource: payments-dns\n          action: ${action}`,
+      )
+      .replace('recordName: api.payments.example.com', `recordName: ${recordName}`),
     'plan.yml',
   );
+
+const ALB_ZONE = 'Z35SXDOTRQ7X7K';
+const alb = (region: string) => `dualstack.payments-${region}-123.${region}.elb.amazonaws.com.`;
 
 describe('Route 53 steps against the strict model', () => {
   it('fail-health-check: judges by what Route 53 decides after Inverted, not by each checker’s "Success"', async () => {
@@ -52,6 +66,77 @@ describe('Route 53 steps against the strict model', () => {
     expect(paused.pausedAtStep).toBe('flip-dns');
     expect(paused.lastError).toMatch(/route53:GetHealthCheck|cloudwatch:GetMetricData/);
     expect(world.mutations()).not.toContain('route53:UpdateHealthCheck');
+  });
+});
+
+describe('update-record with alias records and names as Route 53 returns them', () => {
+  type World = Awaited<ReturnType<typeof worlds.start>>;
+  const aliasPair = async (world: World, sides: readonly ('PRIMARY' | 'SECONDARY')[]) => {
+    const r53 = world.aws.forRegion('us-east-1').route53;
+    const listed = await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: 'Z0PAYMENTSZONE' }));
+    const changes = (listed.ResourceRecordSets ?? [])
+      .filter((r) => r.Failover !== undefined && sides.includes(r.Failover))
+      .map((r) => {
+        const { TTL: _ttl, ResourceRecords: _values, ...rest } = r;
+        const region = r.Failover === 'PRIMARY' ? 'us-east-1' : 'us-west-2';
+        const record: ResourceRecordSet = {
+          ...rest,
+          AliasTarget: { HostedZoneId: ALB_ZONE, DNSName: alb(region), EvaluateTargetHealth: true },
+        };
+        return { Action: 'UPSERT' as const, ResourceRecordSet: record };
+      });
+    await r53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: 'Z0PAYMENTSZONE',
+        ChangeBatch: { Changes: changes },
+      }),
+    );
+    world.calls.length = 0;
+  };
+  const primaryRecord = async (world: World) => {
+    const r53 = world.aws.forRegion('us-east-1').route53;
+    const listed = await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: 'Z0PAYMENTSZONE' }));
+    return listed.ResourceRecordSets?.find((r) => r.Failover === 'PRIMARY');
+  };
+
+  it('points an alias PRIMARY at the SECONDARY’s alias target instead of reporting two empty value sets equal', async () => {
+    // Prepare
+    const world = await worlds.start({ plan: route53Plan('update-record') });
+    await aliasPair(world, ['PRIMARY', 'SECONDARY']);
+    const execution = await world.approve('payments');
+    // Act
+    const done = await runner(world).run(execution.id);
+    // Assert
+    expect(done.state, done.lastError).toBe('completed');
+    expect(world.mutations()).toContain('route53:ChangeResourceRecordSets');
+    const primary = await primaryRecord(world);
+    expect(primary?.AliasTarget?.DNSName).toBe(alb('us-west-2'));
+    expect(primary?.ResourceRecords).toBeUndefined();
+  });
+
+  it('refuses a PRIMARY/SECONDARY pair where only one side is an alias, with a clear reason', async () => {
+    // Prepare
+    const world = await worlds.start({ plan: route53Plan('update-record') });
+    await aliasPair(world, ['PRIMARY']);
+    const execution = await world.approve('payments');
+    // Act
+    const paused = await runner(world).run(execution.id);
+    // Assert
+    expect(paused.state).toBe('pausedByFailedStep');
+    expect(paused.pausedAtStep).toBe('flip-dns');
+    expect(paused.lastError).toContain('the PRIMARY record is an alias and the SECONDARY is not');
+    expect(world.mutations()).not.toContain('route53:ChangeResourceRecordSets');
+  });
+
+  it('matches the record whatever the plan’s letter case (Route 53 returns names in lowercase)', async () => {
+    // Prepare
+    const world = await worlds.start({ plan: route53Plan('update-record', 'API.Payments.Example.com') });
+    const execution = await world.approve('payments');
+    // Act
+    const done = await runner(world).run(execution.id);
+    // Assert
+    expect(done.state, done.lastError).toBe('completed');
+    expect((await primaryRecord(world))?.ResourceRecords).toEqual([{ Value: '198.51.100.20' }]);
   });
 });
 

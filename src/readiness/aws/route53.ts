@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import { ROUTE53_METRICS_REGION, routedHealth } from '../../adapters/aws/route53-health.js';
+import { sameRecordName } from '../../adapters/aws/route53-names.js';
 import type { ResourceOf } from '../../plan/schema.js';
 import { text } from '../format.js';
 import type { Check, CheckContext, Checker } from '../types.js';
@@ -98,8 +99,6 @@ async function health(
   };
 }
 
-const normalise = (name: string) => name.toLowerCase().replace(/\.$/, '');
-
 async function records(resource: Dns, route53: Route53Client, ctx: CheckContext): Promise<Check> {
   const b = base(resource, 'failover records');
   const out = await awsCall(ctx, 'route53:ListResourceRecordSets', (abortSignal) =>
@@ -114,10 +113,7 @@ async function records(resource: Dns, route53: Route53Client, ctx: CheckContext)
     ),
   );
   const sets = (out.ResourceRecordSets ?? []).filter(
-    (r) =>
-      r.Name !== undefined &&
-      normalise(r.Name) === normalise(resource.recordName) &&
-      r.Type === resource.recordType,
+    (r) => sameRecordName(r.Name, resource.recordName) && r.Type === resource.recordType,
   );
   const primary = sets.find((r) => r.Failover === 'PRIMARY');
   const secondary = sets.find((r) => r.Failover === 'SECONDARY');

@@ -7,6 +7,7 @@ import {
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
 import { ROUTE53_METRICS_REGION, routedHealth } from '../../adapters/aws/route53-health.js';
+import { recordNameKey, sameRecordName } from '../../adapters/aws/route53-names.js';
 import type { ResourceOf, Step } from '../../plan/schema.js';
 import type { PlannedCall, Precondition } from '../types.js';
 import type { Facts, Observation, StepContext, StepExecutor } from './types.js';
@@ -89,7 +90,7 @@ async function records(ctx: Ctx) {
     ),
   );
   const mine = (out.ResourceRecordSets ?? []).filter(
-    (s) => s.Name === fqdn(r.recordName) && s.Type === r.recordType,
+    (s) => sameRecordName(s.Name, r.recordName) && s.Type === r.recordType,
   );
   return {
     primary: mine.find((s) => s.Failover === 'PRIMARY'),
@@ -97,11 +98,25 @@ async function records(ctx: Ctx) {
   };
 }
 
+/**
+ * What a record answers, comparable across records: an alias record's target (alias records have no
+ * ResourceRecords), else its sorted values. Empty when the record is missing.
+ */
 const values = (s: ResourceRecordSet | undefined) =>
-  (s?.ResourceRecords ?? [])
-    .map((v) => v.Value ?? '')
-    .sort()
-    .join(',');
+  s?.AliasTarget
+    ? `alias ${recordNameKey(s.AliasTarget.DNSName ?? '')} (${s.AliasTarget.HostedZoneId ?? ''})`
+    : (s?.ResourceRecords ?? [])
+        .map((v) => v.Value ?? '')
+        .sort()
+        .join(',');
+
+/** The PRIMARY record pointed where the SECONDARY points: its alias target, or its values and TTL. */
+function pointedAt(primary: ResourceRecordSet, secondary: ResourceRecordSet): ResourceRecordSet {
+  const { AliasTarget: _alias, ResourceRecords: _values, TTL: _ttl, ...rest } = primary;
+  return secondary.AliasTarget
+    ? { ...rest, AliasTarget: secondary.AliasTarget }
+    : { ...rest, TTL: primary.TTL ?? secondary.TTL, ResourceRecords: secondary.ResourceRecords ?? [] };
+}
 
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -128,11 +143,17 @@ async function observeRecord(ctx: Ctx): Promise<Observation> {
       summary: `${r.recordName} ${r.recordType} needs PRIMARY and SECONDARY failover records`,
       preconditions,
     };
+  if (Boolean(primary.AliasTarget) !== Boolean(secondary.AliasTarget))
+    return {
+      state: 'failed',
+      summary: `${r.recordName} ${r.recordType}: the ${primary.AliasTarget ? 'PRIMARY' : 'SECONDARY'} record is an alias and the ${primary.AliasTarget ? 'SECONDARY' : 'PRIMARY'} is not; Lifeboat will not mix them in one record: make both alias records (or both plain), or use fail-health-check or an arc-routing-control step`,
+      preconditions,
+    };
   const facts = {
     primaryValues: values(primary),
     secondaryValues: values(secondary),
     record: JSON.stringify(primary),
-    target: JSON.stringify(secondary.ResourceRecords ?? []),
+    target: JSON.stringify(secondary),
   };
   if (values(primary) !== values(secondary))
     return {
@@ -224,10 +245,7 @@ function recordChange(ctx: Ctx, observation: Observation | undefined) {
     };
   }
   const primary = typeof f?.record === 'string' ? (JSON.parse(f.record) as ResourceRecordSet) : undefined;
-  const target =
-    typeof f?.target === 'string'
-      ? (JSON.parse(f.target) as ResourceRecordSet['ResourceRecords'])
-      : undefined;
+  const target = typeof f?.target === 'string' ? (JSON.parse(f.target) as ResourceRecordSet) : undefined;
   return {
     HostedZoneId: res(ctx).hostedZoneId,
     ChangeBatch: {
@@ -237,7 +255,7 @@ function recordChange(ctx: Ctx, observation: Observation | undefined) {
           Action: 'UPSERT' as const,
           ResourceRecordSet:
             primary && target
-              ? { ...primary, ResourceRecords: target }
+              ? pointedAt(primary, target)
               : {
                   Name: fqdn(res(ctx).recordName),
                   Type: res(ctx).recordType,

@@ -88,14 +88,24 @@ function healthCheckShape(hc: HealthCheck): SdkHealthCheck {
 const recordShape = (r: RecordSet): ResourceRecordSet => ({
   Name: r.name,
   Type: r.type as ResourceRecordSet['Type'],
-  TTL: r.ttl,
-  ResourceRecords: r.values.map((Value) => ({ Value })),
+  // An alias record has neither TTL nor ResourceRecords, only AliasTarget (API reference, AliasTarget).
+  ...(r.alias
+    ? {
+        AliasTarget: {
+          HostedZoneId: r.alias.hostedZoneId,
+          DNSName: r.alias.dnsName,
+          EvaluateTargetHealth: r.alias.evaluateTargetHealth,
+        },
+      }
+    : { TTL: r.ttl, ResourceRecords: r.values.map((Value) => ({ Value })) }),
   ...(r.setIdentifier ? { SetIdentifier: r.setIdentifier } : {}),
   ...(r.failover ? { Failover: r.failover } : {}),
   ...(r.healthCheckId ? { HealthCheckId: r.healthCheckId } : {}),
 });
 
-const fqdn = (name: string) => (name.endsWith('.') ? name : `${name}.`);
+/** As Route 53 stores a name: lowercase, `*` as its escape code `\052`, with the trailing dot. */
+export const fqdn = (name: string): string =>
+  `${name.replace(/\.$/, '')}.`.toLowerCase().replace(/\*/g, '\\052');
 const sameRecord = (a: RecordSet, b: { name: string; type: string; setIdentifier?: string }) =>
   a.name === b.name && a.type === b.type && (a.setIdentifier ?? '') === (b.setIdentifier ?? '');
 
@@ -213,11 +223,33 @@ export function registerRoute53(registry: Registry): void {
         const records = [...zone.records];
         for (const change of input.ChangeBatch?.Changes ?? []) {
           const set = change.ResourceRecordSet;
+          const alias = set?.AliasTarget;
+          if (alias && (set?.TTL !== undefined || (set?.ResourceRecords ?? []).length > 0))
+            throw awsError(
+              'route53',
+              'InvalidChangeBatch',
+              '[Invalid Resource Record Set: an alias record cannot have TTL or ResourceRecords]',
+            );
+          if (!alias && (set?.ResourceRecords ?? []).length === 0 && change.Action !== 'DELETE')
+            throw awsError(
+              'route53',
+              'InvalidChangeBatch',
+              '[Invalid Resource Record Set: a non-alias record needs ResourceRecords]',
+            );
           const wanted: RecordSet = {
             name: fqdn(set?.Name ?? ''),
             type: set?.Type ?? 'A',
             ttl: set?.TTL ?? 300,
             values: (set?.ResourceRecords ?? []).map((r) => r.Value ?? ''),
+            ...(alias
+              ? {
+                  alias: {
+                    hostedZoneId: alias.HostedZoneId ?? '',
+                    dnsName: `${(alias.DNSName ?? '').replace(/\.$/, '')}.`.toLowerCase(),
+                    evaluateTargetHealth: alias.EvaluateTargetHealth ?? false,
+                  },
+                }
+              : {}),
             ...(set?.SetIdentifier ? { setIdentifier: set.SetIdentifier } : {}),
             ...(set?.Failover ? { failover: set.Failover } : {}),
             ...(set?.HealthCheckId ? { healthCheckId: set.HealthCheckId } : {}),

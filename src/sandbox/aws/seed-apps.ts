@@ -1,4 +1,5 @@
 import type { ResourceOf, Service } from '../../plan/schema.js';
+import { fqdn as storedName } from './route53.js';
 import { resourceIdFor } from './seed.js';
 import { AZ, nextId, rkey, type World } from './world.js';
 
@@ -154,7 +155,7 @@ export function seedRoute53(w: World, svc: Service, r: ResourceOf<'route53'>): v
   const zoneName = `${r.recordName.split('.').slice(1).join('.')}.`;
   const zone = w.route53.zones.get(r.hostedZoneId) ?? { id: r.hostedZoneId, name: zoneName, records: [] };
   w.route53.zones.set(r.hostedZoneId, zone);
-  const fqdn = `${r.recordName.replace(/\.$/, '')}.`;
+  const fqdn = storedName(r.recordName);
   zone.records.push({
     name: fqdn,
     type: r.recordType,

@@ -233,6 +233,8 @@ export interface RecordSet {
   setIdentifier?: string;
   failover?: 'PRIMARY' | 'SECONDARY';
   healthCheckId?: string;
+  /** Alias record (ALB, CloudFront, API Gateway...): no values, no TTL of its own. */
+  alias?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
 }
 export interface HostedZone {
   id: string;
