@@ -29,6 +29,7 @@ import type { Timeline } from './domain/timeline.js';
 import type { DrillFeature } from './drills/feature.js';
 import { createMeasuredDurations } from './drills/measured.js';
 import { createDrillStores } from './drills/store.js';
+import { type Installation, installationMiddleware } from './http/installation.js';
 import { createRefusalAudit, type RefusalAudit } from './http/refusals.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -134,6 +135,17 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       clock,
     });
 
+    // Refused anonymous requests: counted per reason per minute on their own audit chain and
+    // append queue, so a flood never delays an approval's, a command's or an alarm's entry.
+    const refusals = createRefusalAudit({
+      audit: createDynamoAuditLog(state.documents, state.tableName, {
+        writerId: companionWriterId(instanceId, 'refusals'),
+        clock,
+      }),
+      logger,
+      now: () => clock.now(),
+    });
+    lifecycle.onClose(() => refusals.close());
     const slack = createSlackParts(config, logger);
     let operations: ReturnType<typeof wireOperations> | undefined;
     const alarms = createAlarmSystem({
@@ -251,20 +263,18 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       },
       incidents: { acknowledge: (incidentId, userId) => alarms.acknowledge(incidentId, userId) },
     });
+    // Socket Mode has no HTTP request to refuse: the installation check runs as global middleware.
+    let installation: Installation | undefined;
+    if (slack.receiver instanceof SocketModeReceiver)
+      slack.app.use(
+        installationMiddleware(
+          () => installation,
+          (reason) => refusals.record({ type: 'http.rejected', reason, status: 403, path: 'socket-mode' }),
+        ),
+      );
     await slack.app.init();
-    const installation = await resolveInstallation(config.slack.installation, slack.app.client, logger);
+    installation = await resolveInstallation(config.slack.installation, slack.app.client, logger);
 
-    // Refused anonymous requests: counted per reason per minute on their own audit chain and
-    // append queue, so a flood never delays an approval's, a command's or an alarm's entry.
-    const refusals = createRefusalAudit({
-      audit: createDynamoAuditLog(state.documents, state.tableName, {
-        writerId: companionWriterId(instanceId, 'refusals'),
-        clock,
-      }),
-      logger,
-      now: () => clock.now(),
-    });
-    lifecycle.onClose(() => refusals.close());
     const http = createHttpServer({
       logger,
       ...(slack.receiver instanceof HTTPReceiver
