@@ -67,7 +67,7 @@ export function helpMessage(available: ReadonlySet<SubcommandName>): Message {
 export function usageMessage(problem: string): Message {
   const usage = SUBCOMMANDS.map((name) => `\`${escapeText(USAGE[name].usage)}\``).join('\n');
   return {
-    text: `${problem} Try /dr help.`,
+    text: `${escapeText(problem)} Try /dr help.`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `:warning: ${escapeText(problem)}` } },
       { type: 'section', text: { type: 'mrkdwn', text: `*Usage*\n${usage}` } },

@@ -32,6 +32,7 @@ import { createMeasuredDurations } from './drills/measured.js';
 import { createDrillStores } from './drills/store.js';
 import { makeFailbackCheck } from './failback/feature.js';
 import { createMoveStore } from './failback/moves.js';
+import { type Installation, installationMiddleware } from './http/installation.js';
 import { createRefusalAudit, type RefusalAudit } from './http/refusals.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -174,6 +175,17 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       .initialise()
       .catch((error: unknown) => logger.warn({ err: error }, 'could not initialise the operating state'));
 
+    // Refused anonymous requests: counted per reason per minute on their own audit chain and
+    // append queue, so a flood never delays an approval's, a command's or an alarm's entry.
+    const refusals = createRefusalAudit({
+      audit: createDynamoAuditLog(state.documents, state.tableName, {
+        writerId: companionWriterId(instanceId, 'refusals'),
+        clock,
+      }),
+      logger,
+      now: () => clock.now(),
+    });
+    lifecycle.onClose(() => refusals.close());
     const slack = createSlackParts(config, logger);
     let operations: ReturnType<typeof wireOperations> | undefined;
     const alarms = createAlarmSystem({
@@ -304,20 +316,18 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       },
       incidents: { acknowledge: (incidentId, userId) => alarms.acknowledge(incidentId, userId) },
     });
+    // Socket Mode has no HTTP request to refuse: the installation check runs as global middleware.
+    let installation: Installation | undefined;
+    if (slack.receiver instanceof SocketModeReceiver)
+      slack.app.use(
+        installationMiddleware(
+          () => installation,
+          (reason) => refusals.record({ type: 'http.rejected', reason, status: 403, path: 'socket-mode' }),
+        ),
+      );
     await slack.app.init();
-    const installation = await resolveInstallation(config.slack.installation, slack.app.client, logger);
+    installation = await resolveInstallation(config.slack.installation, slack.app.client, logger);
 
-    // Refused anonymous requests: counted per reason per minute on their own audit chain and
-    // append queue, so a flood never delays an approval's, a command's or an alarm's entry.
-    const refusals = createRefusalAudit({
-      audit: createDynamoAuditLog(state.documents, state.tableName, {
-        writerId: companionWriterId(instanceId, 'refusals'),
-        clock,
-      }),
-      logger,
-      now: () => clock.now(),
-    });
-    lifecycle.onClose(() => refusals.close());
     const http = createHttpServer({
       logger,
       ...(slack.receiver instanceof HTTPReceiver

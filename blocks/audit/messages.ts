@@ -34,7 +34,7 @@ export function auditUsage(problem?: string): AuditMessage {
   const lines = AUDIT_USAGE.map((u) => `\`${escapeText(u)}\``).join('\n');
   const intro = problem ? `${escapeText(problem)}\n` : '';
   return {
-    text: `${problem ? `${problem}. ` : ''}Usage: ${AUDIT_USAGE.join(' | ')}`,
+    text: `${problem ? `${escapeText(problem)}. ` : ''}Usage: ${escapeText(AUDIT_USAGE.join(' | '))}`,
     blocks: [
       section(`${intro}*Usage*\n${lines}`),
       context(

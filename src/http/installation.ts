@@ -36,7 +36,11 @@ export function payloadIds(body: string, contentType: string | undefined): Paylo
   } catch {
     return undefined;
   }
-  if (!payload) return undefined;
+  return payload ? idsOf(payload) : undefined;
+}
+
+/** The ids a parsed payload names (Bolt's `body` in Socket Mode, where there is no HTTP request). */
+export function idsOf(payload: Json): PayloadIds {
   if (payload.type === 'url_verification')
     return { kind: 'url_verification', teams: [], apps: [], enterprises: [] };
   if (payload.ssl_check === '1') return { kind: 'ssl_check', teams: [], apps: [], enterprises: [] };
@@ -72,4 +76,21 @@ export function installationMismatch(
     if (ids.enterprises.length > 0) return 'enterprise_mismatch';
   } else if (ids.enterprises.some((e) => e !== expected.enterpriseId)) return 'enterprise_mismatch';
   return undefined;
+}
+
+/**
+ * The same check as Bolt global middleware, for Socket Mode (no HTTP request to refuse): a payload
+ * from another installation reaches no listener. `installation` is read per payload (resolved at start).
+ */
+export function installationMiddleware(
+  installation: () => Installation | undefined,
+  onRefused: (reason: string) => void,
+) {
+  return async (args: { body: unknown; next: () => Promise<void> }): Promise<void> => {
+    const expected = installation();
+    const body = obj(args.body);
+    const mismatch = expected ? installationMismatch(body ? idsOf(body) : undefined, expected) : undefined;
+    if (mismatch) return onRefused(`not_this_installation: ${mismatch}`);
+    await args.next();
+  };
 }

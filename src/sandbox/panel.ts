@@ -127,7 +127,7 @@ export function panelScript(plan: Plan): string {
     : 'margin:8px;padding:8px;border-top:1px solid rgba(255,255,255,.2);font:12px/1.4 system-ui,sans-serif';
   const el = (tag, attrs, text) => { const e = document.createElement(tag); Object.assign(e, attrs || {}); if (text) e.textContent = text; return e; };
   const fault = async (body) => {
-    await fetch('/_sandbox/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await fetch('/_sandbox/faults', { method: 'POST', headers: { 'content-type': 'application/json', 'x-sandbox-ui': '1' }, body: JSON.stringify(body) });
     refresh();
   };
   const button = (label, testid, body, danger) => {

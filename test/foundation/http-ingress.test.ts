@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installationMiddleware } from '../../src/http/installation.js';
 import { createHttpServer, type HttpServer, MAX_BODY_BYTES } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { postSigned, slashCommandBody } from '../helpers/slack.js';
@@ -141,5 +142,33 @@ describe('POST /slack/events hardening', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await partial(headers)).toBe(503);
     for (const req of held) req.destroy();
+  });
+});
+
+describe('installation check as Bolt middleware (Socket Mode)', () => {
+  it('stops a payload from another installation before any listener, lets its own through', async () => {
+    const refused: string[] = [];
+    const middleware = installationMiddleware(
+      () => ({ teamId: 'T0LIFEBOAT', appId: 'A0LIFEBOAT', enterpriseId: undefined }),
+      (reason) => void refused.push(reason),
+    );
+    let reached = 0;
+    const next = async () => {
+      reached++;
+    };
+    await middleware({ body: { team_id: 'T0OTHER', api_app_id: 'A0LIFEBOAT' }, next });
+    await middleware({
+      body: {
+        type: 'block_actions',
+        team: { id: 'T0LIFEBOAT' },
+        user: { team_id: 'T0GUEST' },
+        api_app_id: 'A0LIFEBOAT',
+      },
+      next,
+    });
+    expect(reached).toBe(0);
+    expect(refused).toEqual(['not_this_installation: team_mismatch', 'not_this_installation: team_mismatch']);
+    await middleware({ body: { team_id: 'T0LIFEBOAT', api_app_id: 'A0LIFEBOAT' }, next });
+    expect(reached).toBe(1);
   });
 });

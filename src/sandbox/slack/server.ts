@@ -33,9 +33,36 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
     sendJson(res, outcome.status, outcome.body);
     return;
   }
+  if (req.method === 'POST' && (path.startsWith('/_ui/') || path.startsWith('/_sandbox/'))) {
+    const refusal = crossSiteRefusal(req);
+    if (refusal) {
+      sendJson(res, 403, { ok: false, error: 'cross_site_request', detail: refusal });
+      return;
+    }
+  }
   if (deps.extraRoutes && (await deps.extraRoutes(req, res, url))) return;
   if (await deps.ui(req, res, url)) return;
   sendJson(res, 404, { ok: false, error: 'not_found' });
+}
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The UI's state-changing POSTs (act as a user, submit views, inject faults) come only from the
+ * UI's own page: they must carry `x-sandbox-ui: 1` (a custom header, so a cross-site page needs a
+ * CORS preflight, which the emulator never grants), an Origin (if any) equal to the page's own, a
+ * Sec-Fetch-Site (if any) of same-origin, and a local Host (no DNS rebinding).
+ */
+function crossSiteRefusal(req: IncomingMessage): string | undefined {
+  const host = req.headers.host ?? '';
+  const hostname = host.replace(/:\d+$/, '');
+  if (!LOCAL_HOSTS.has(hostname)) return `host ${host} is not local`;
+  if (req.headers['x-sandbox-ui'] !== '1') return 'missing x-sandbox-ui header';
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${host}`) return `origin ${origin} is not this page`;
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin') return `sec-fetch-site ${String(site)}`;
+  return undefined;
 }
 
 export interface Listening {

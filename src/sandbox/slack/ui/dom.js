@@ -22,7 +22,8 @@ export function h(tag, attrs = {}, ...children) {
 export async function post(path, body) {
   const res = await fetch(path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // The emulator refuses state-changing POSTs without it (cross-site requests, server.ts).
+    headers: { 'content-type': 'application/json', 'x-sandbox-ui': '1' },
     body: JSON.stringify(body),
   });
   return res.json();
