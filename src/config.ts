@@ -101,6 +101,12 @@ const envSchema = z.object({
       .regex(/^(GOVERNANCE|COMPLIANCE):\d{1,5}$/, 'expected MODE:DAYS, e.g. COMPLIANCE:2555')
       .optional(),
   ),
+  OPS_TOPIC_ARN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'expected an SNS topic ARN')
+      .optional(),
+  ),
   AWS_REGION: optionalText,
   AWS_DEFAULT_REGION: optionalText,
   AWS_ENDPOINT_URL: optionalText,
@@ -159,6 +165,8 @@ export interface Config {
         readonly objectLock?: { readonly mode: 'GOVERNANCE' | 'COMPLIANCE'; readonly retainDays: number };
       }
     | undefined;
+  /** The operators' SNS topic (infra's OpsTopic): security alerts such as audit tampering go there too. */
+  readonly opsTopicArn: string | undefined;
   /** Region the bot itself runs in (the recovery Region in production). */
   readonly region: string | undefined;
   /**
@@ -243,6 +251,7 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     auditArchive: e.AUDIT_ARCHIVE_BUCKET
       ? { bucket: e.AUDIT_ARCHIVE_BUCKET, ...archiveLock(e.AUDIT_ARCHIVE_LOCK) }
       : undefined,
+    opsTopicArn: e.OPS_TOPIC_ARN,
     region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION,
     state: externalState
       ? { kind: 'dynamodb' }

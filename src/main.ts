@@ -16,7 +16,9 @@ import { createSnsEndpoint } from './alarms/sns-endpoint.js';
 import { type AlarmSystem, createAlarmSystem } from './alarms/system.js';
 import type { FailoverFeature } from './approval/index.js';
 import { companionWriterId, createDynamoAuditLog } from './audit/index.js';
+import type { TamperWatch } from './audit/tamper-watch.js';
 import type { AuditLog } from './audit/types.js';
+import { wireAuditGuard } from './compose/audit-guard.js';
 import { createLifecycle } from './compose/lifecycle.js';
 import { wireOperations } from './compose/operations.js';
 import { wireServiceState } from './compose/service-state.js';
@@ -99,6 +101,8 @@ export interface Lifeboat {
   readonly drills: DrillFeature;
   /** Scheduled jobs: readiness check, daily digest, audit seal, probes (`status()` for `/dr status`). */
   readonly scheduler: Scheduler;
+  /** The audit tamper watch on the state table's stream (off on embedded dynalite). */
+  readonly tamperWatch: TamperWatch;
   readonly logger: Logger;
   /** Refused anonymous requests, audited as per-minute aggregates (`flush()` writes the window now). */
   readonly refusals: RefusalAudit;
@@ -284,6 +288,22 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       ...(options.probeHttp ? { probeHttp: options.probeHttp } : {}),
     });
 
+    // Outside the hash chains: the S3 archive verify compares with, and the tamper watch on the stream.
+    const auditGuard = wireAuditGuard({
+      config,
+      documents: state.documents,
+      tableName: state.tableName,
+      stream: state.stream,
+      audit,
+      getPlan,
+      post: (channel, message) => alarms.outbox.post(channel, message),
+      sns: (region) => aws.forRegion(region).sns,
+      s3: () => aws.forRegion(config.region ?? 'us-east-1').s3,
+      logger,
+      clock,
+      lifecycle,
+    });
+
     register(slack.app, {
       logger,
       getPlan,
@@ -297,7 +317,14 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
           schedule: () => scheduler.status(),
           drills: (service) => ops.drills.standing(service),
         }),
-        audit: makeAuditCommand({ audit, getPlan, logger, clock }),
+        audit: makeAuditCommand({
+          audit,
+          getPlan,
+          logger,
+          clock,
+          ...(auditGuard.archive ? { archive: auditGuard.archive } : {}),
+          tamperWatch: () => auditGuard.watch.status(),
+        }),
         report: makeReportCommand({ audit, getPlan, logger, clock }),
         failover: makeFailoverCommand(ops.failoverHandlers),
         drill: makeDrillCommand(ops.drillHandlers),
@@ -427,6 +454,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       failover: ops.failover,
       drills: ops.drills,
       scheduler,
+      tamperWatch: auditGuard.watch,
       runner: ops.runner,
       logger,
       refusals,

@@ -99,7 +99,14 @@ export const verifyFailed = (reason: string): AuditMessage =>
 export const verifyStarted = (range: RangeView): AuditMessage =>
   plain(`Verifying the audit chains ${describeRange(range)}…`);
 
-export function verifyResult(report: VerifyReport, range: RangeView): AuditMessage {
+/** What else the audit view says next to a verify result: the tamper watch and the archive comparison. */
+export interface VerifyExtras {
+  /** Lines shown as context under the result (escaped here). */
+  readonly notes: readonly string[];
+}
+
+export function verifyResult(report: VerifyReport, range: RangeView, extras?: VerifyExtras): AuditMessage {
+  const notes = extras?.notes.length ? [context(escapeText(extras.notes.join(' · ')))] : [];
   const days = report.days.length;
   const scope = `${report.entries.toLocaleString('en-US')} entries in ${report.chains} chain${report.chains === 1 ? '' : 's'} over ${days} day${days === 1 ? '' : 's'} (${report.checkpoints} checkpoint${report.checkpoints === 1 ? '' : 's'})`;
   const unsealed =
@@ -114,6 +121,7 @@ export function verifyResult(report: VerifyReport, range: RangeView): AuditMessa
       blocks: [
         section(`:white_check_mark: *${escapeText(text)}*`),
         context(`${escapeText(describeRange(range))} · ${escapeText(unsealed)}`),
+        ...notes,
       ],
     };
   }
@@ -132,6 +140,7 @@ export function verifyResult(report: VerifyReport, range: RangeView): AuditMessa
       context(
         `${report.problems} problem${report.problems === 1 ? '' : 's'} in ${escapeText(scope)} · ${escapeText(unsealed)}`,
       ),
+      ...notes,
     ],
   };
 }

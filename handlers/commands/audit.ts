@@ -16,12 +16,14 @@ import {
   verifyResult,
   verifyStarted,
 } from '../../blocks/audit/messages.js';
+import { archiveLine, tamperWatchLine } from '../../blocks/audit/tamper.js';
 import { canReadAudit } from '../../src/audit/access.js';
 import { dayOf } from '../../src/audit/chain.js';
 import { type ExportFormat, writeExport } from '../../src/audit/export.js';
 import { type FlagValues, parseFlags } from '../../src/audit/flags.js';
 import { uploadToUser, usergroupMembers } from '../../src/audit/slack.js';
-import type { AuditLog } from '../../src/audit/types.js';
+import type { TamperWatchStatus } from '../../src/audit/tamper-watch.js';
+import type { ArchiveSource, AuditLog } from '../../src/audit/types.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { Logger } from '../../src/logger.js';
 import type { Plan } from '../../src/plan/load.js';
@@ -36,6 +38,10 @@ export interface AuditCommandDeps {
   readonly tmpDir?: string;
   /** Progress message every this many exported entries (default 10,000). */
   readonly progressEvery?: number;
+  /** The S3 archive verify compares the table with (sealed checkpoints, hourly anchors), when configured. */
+  readonly archive?: ArchiveSource;
+  /** The audit tamper watch's status, shown with every verify result. */
+  readonly tamperWatch?: () => TamperWatchStatus;
 }
 
 type Deps = Pick<AuditCommandDeps, 'audit' | 'getPlan' | 'logger'>;
@@ -160,7 +166,7 @@ export function makeAuditCommand(deps: AuditCommandDeps): Subcommand {
     const shown = view(range);
     await reply(ctx, verifyStarted(shown));
     try {
-      const report = await audit.verify(range);
+      const report = await audit.verify({ ...range, ...(deps.archive ? { archive: deps.archive } : {}) });
       await audit.append({
         type: 'audit.verified',
         actor: ctx.userId,
@@ -172,9 +178,14 @@ export function makeAuditCommand(deps: AuditCommandDeps): Subcommand {
           entries: report.entries,
           problems: report.problems,
           ...(report.firstBreak ? { firstBreak: { ...report.firstBreak } } : {}),
+          ...(report.archive ? { archive: { ...report.archive } } : {}),
         },
       });
-      await reply(ctx, verifyResult(report, shown), true);
+      const notes = [
+        archiveLine(report.archive, deps.archive !== undefined),
+        ...(deps.tamperWatch ? [tamperWatchLine(deps.tamperWatch())] : []),
+      ];
+      await reply(ctx, verifyResult(report, shown, { notes }), true);
     } catch (error) {
       logger.error({ err: error, userId: ctx.userId }, 'audit verify failed');
       await reply(ctx, verifyFailed(error instanceof Error ? error.message : String(error)), true);

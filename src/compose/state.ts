@@ -19,6 +19,8 @@ export interface State {
   auditInBackground(event: AuditEventInput): void;
   /** The readiness probe: the table answers within 2 s and is ACTIVE. */
   checkTable(): Promise<void>;
+  /** Where the table's DynamoDB stream is read (the audit tamper watch); undefined for embedded dynalite, which has none. */
+  readonly stream: { readonly endpoint?: string; readonly region: string } | undefined;
 }
 
 /**
@@ -37,7 +39,8 @@ export async function openState(
 ): Promise<State> {
   const { logger, clock, lifecycle } = deps;
   let endpoint = dynamoEndpoint;
-  if (config.state.kind === 'embedded' && !endpoint) {
+  const dynalite = config.state.kind === 'embedded' && !endpoint;
+  if (dynalite) {
     const embedded = await startEmbeddedDynamo(config.state.dataDir ? { dataDir: config.state.dataDir } : {});
     lifecycle.onClose(() => embedded.close());
     endpoint = embedded.endpoint;
@@ -59,6 +62,7 @@ export async function openState(
     tableName,
     stores: createStores(documents, tableName, clock),
     audit,
+    stream: dynalite ? undefined : { ...(endpoint ? { endpoint } : {}), region: stateEndpoint.region },
     // Tracked, so shutdown waits for it before the database closes.
     auditInBackground: (event) => lifecycle.background(`audit append (${event.type})`, audit.append(event)),
     async checkTable() {
