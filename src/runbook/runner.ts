@@ -40,6 +40,8 @@ export function createRunbookRunner(
 
   /** Executions this process drives now (the sweep leaves them alone whatever the lease says). */
   const driving = new Set<string>();
+  /** Of those, the ones whose lease this process holds now. */
+  const leased = new Set<string>();
 
   async function run(executionId: string): Promise<Execution> {
     if (stopping) return load(deps, executionId);
@@ -64,6 +66,7 @@ export function createRunbookRunner(
       return load(deps, executionId);
     }
     const held = lease;
+    leased.add(executionId);
     const work = drive(executionId, () => stopping || held.lost());
     const tracked = work.catch(() => undefined);
     running.add(tracked);
@@ -78,6 +81,7 @@ export function createRunbookRunner(
     } finally {
       running.delete(tracked);
       driving.delete(executionId);
+      leased.delete(executionId);
       await held.release();
     }
   }
@@ -106,6 +110,7 @@ export function createRunbookRunner(
       pollIntervalMs: deps.pollIntervalMs ?? 5_000,
       callTimeoutMs: deps.callTimeoutMs ?? 30_000,
       stopped,
+      ...(deps.onStepFinished ? { onStepFinished: deps.onStepFinished } : {}),
     };
     try {
       if (loaded.state === 'approved') {
@@ -275,6 +280,11 @@ export function createRunbookRunner(
     async plannedCalls(service, mode, kind) {
       return (await planNow(service, mode, kind)).steps.flatMap((s) => [...s.calls]);
     },
+    async activeExecutions() {
+      const found = await Promise.all((await index.list()).map((id) => deps.stores.executions.get(id)));
+      return found.filter((e): e is Execution => e !== undefined && !TERMINAL.has(e.state));
+    },
+    leasesHeld: () => leased.size,
     async idle() {
       while (running.size > 0) await Promise.all(running);
     },
