@@ -38,6 +38,7 @@ import { type Installation, installationMiddleware } from './http/installation.j
 import { createRefusalAudit, type RefusalAudit } from './http/refusals.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics/registry.js';
 import { loadPlanFile, type Plan } from './plan/load.js';
 import type { HttpGet } from './probes/types.js';
 import { createAwsCheckers } from './readiness/aws/index.js';
@@ -239,7 +240,16 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
         track: (work) => void inflight.track(work),
       }),
     });
+    // Read on scrape only; `ops` is there by then.
+    const metrics = createMetrics({
+      outbox: () => alarms.stats().outbox,
+      readiness: () =>
+        Object.keys(plan.services).map((service) => ({ service, verdict: readiness.peek(service)?.verdict })),
+      activeExecutions: () => ops.runner.activeExecutions(),
+      leasesHeld: () => ops.runner.leasesHeld(),
+    });
     const ops = wireOperations({
+      onStepFinished: (kind, result, ms) => metrics.stepFinished(kind, result, ms / 1000),
       state,
       aws,
       readiness,
@@ -357,6 +367,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
 
     const http = createHttpServer({
       logger,
+      metrics: (req, res) => metrics.handle(req, res),
       ...(slack.receiver instanceof HTTPReceiver
         ? {
             slack: {

@@ -37,6 +37,8 @@ export interface OperationsDeps {
   readonly instanceId: string;
   readonly drillStores: ReturnType<typeof createDrillStores>;
   readonly drillDurations: ReturnType<typeof createMeasuredDurations>;
+  /** Told the wall time of each runbook step (the metrics' step histogram). */
+  readonly onStepFinished?: (kind: string, result: 'succeeded' | 'failed', ms: number) => void;
   readonly tuning: {
     readonly runbookPollMs?: number;
     readonly drillPollMs?: number;
@@ -114,6 +116,7 @@ export function wireOperations(deps: OperationsDeps): Operations {
     activeIndex: createDynamoActiveIndex(state.documents, state.tableName),
     track,
     ...(deps.tuning.runbookPollMs ? { pollIntervalMs: deps.tuning.runbookPollMs } : {}),
+    ...(deps.onStepFinished ? { onStepFinished: deps.onStepFinished } : {}),
   });
   runner = engine;
   deps.lifecycle.onClose(() => engine.stop());

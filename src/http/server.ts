@@ -23,6 +23,8 @@ export interface HttpServerOptions {
   /** SNS HTTP(S) notifications (the alarm ingress). */
   readonly sns?: RequestListener;
   readonly readiness: readonly ReadinessProbe[];
+  /** `GET /metrics` (Prometheus text); absent: 404. The load balancer does not forward it (docs/metrics.md). */
+  readonly metrics?: RequestListener;
   /** Called for every request refused before it reaches a handler, so it can be audited. */
   readonly onRejected?: (reason: RejectedRequest) => void;
   readonly now?: () => number;
@@ -104,6 +106,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (req.method === 'GET' && path === '/metrics' && options.metrics) return options.metrics(req, res);
     if (req.method === 'GET' && path === '/readyz') {
       const results = await Promise.all(
         options.readiness.map(async (probe) => {

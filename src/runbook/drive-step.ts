@@ -27,6 +27,8 @@ export interface StepEnv {
   readonly callTimeoutMs: number;
   /** True once the runner stops or loses the lease: stop at the next safe point. */
   readonly stopped: () => boolean;
+  /** Told the wall time of each step that ran (metrics); not called for a step found already done. */
+  readonly onStepFinished?: (kind: string, result: 'succeeded' | 'failed', ms: number) => void;
   /** Failback: the completed failover it returns from (see `originFacts`). */
   readonly origin?: ExecutionRecord;
 }
@@ -197,9 +199,14 @@ export async function driveStep(env: StepEnv, step: Step, group: { failed: boole
           : { alreadyDone: true }),
       } satisfies JsonObject,
     });
+    if (started !== undefined && rec().attempts > 0)
+      env.onStepFinished?.(step.kind, 'succeeded', env.clock.now() - started);
     return 'succeeded';
   } catch (error) {
     if (!(error instanceof StepFailure)) throw error;
+    // Only an attempt under way (intent recorded) has a start of its own to measure from.
+    const started = rec().state === 'intent' ? rec().startedAtMs : undefined;
+    if (started !== undefined) env.onStepFinished?.(step.kind, 'failed', env.clock.now() - started);
     await setStep({ state: 'failed', finishedAtMs: env.clock.now(), error: error.message, region });
     await env.audit.append({
       ...base,

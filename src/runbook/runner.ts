@@ -48,8 +48,14 @@ export function createRunbookRunner(
 
   /** Executions this process drives now (the sweep leaves them alone whatever the lease says). */
   const driving = new Set<string>();
+  /** Of those, the ones whose lease this process holds now. */
+  const leased = new Set<string>();
 
-  async function run(executionId: string): Promise<Execution> {
+  /** Drives the execution under its lease; `onLeased` runs once the lease is ours, before driving. */
+  async function run(
+    executionId: string,
+    onLeased?: (e: Execution | undefined) => Promise<void>,
+  ): Promise<Execution> {
     if (stopping) return load(deps, executionId);
     // The lease owner is this process, so the lease alone would let a second call here drive it twice.
     if (driving.has(executionId)) {
@@ -58,8 +64,9 @@ export function createRunbookRunner(
     }
     driving.add(executionId);
     let lease: Awaited<ReturnType<typeof holdExecutionLease>>;
+    let current: Execution | undefined;
     try {
-      const current = await deps.stores.executions.get(executionId);
+      current = await deps.stores.executions.get(executionId);
       const about = { id: executionId, ...(current ? { service: current.service } : {}) };
       lease = await holdExecutionLease(deps, about, ttl, logger);
     } catch (error) {
@@ -72,7 +79,11 @@ export function createRunbookRunner(
       return load(deps, executionId);
     }
     const held = lease;
-    const work = drive(executionId, () => stopping || held.lost());
+    leased.add(executionId);
+    const work = (async () => {
+      await onLeased?.(current);
+      return drive(executionId, () => stopping || held.lost());
+    })();
     const tracked = work.catch(() => undefined);
     running.add(tracked);
     try {
@@ -86,6 +97,7 @@ export function createRunbookRunner(
     } finally {
       running.delete(tracked);
       driving.delete(executionId);
+      leased.delete(executionId);
       await held.release();
     }
   }
@@ -114,6 +126,7 @@ export function createRunbookRunner(
       pollIntervalMs: deps.pollIntervalMs ?? 5_000,
       callTimeoutMs: deps.callTimeoutMs ?? 30_000,
       stopped,
+      ...(deps.onStepFinished ? { onStepFinished: deps.onStepFinished } : {}),
     };
     try {
       if (loaded.state === 'approved') {
@@ -232,19 +245,22 @@ export function createRunbookRunner(
         if (!DRIVABLE.has(e.state)) return;
         if (await deps.stores.leases.current(executionLeaseName(id))) return;
         if (driving.has(id) || stopping) return;
-        logger.info({ executionId: id, state: e.state }, 'taking over execution: no replica holds its lease');
-        await deps.audit
-          .append({
-            type: 'execution.resumed',
-            actor: 'lifeboat',
-            service: e.service,
-            executionId: id,
-            details: { state: e.state, replica: deps.instanceId },
-          })
-          .catch((error: unknown) =>
-            logger.warn({ err: error, executionId: id }, 'could not audit the takeover'),
-          );
-        const work = run(id).catch((error: unknown) =>
+        // Audited by the replica that won the lease only, before it drives.
+        const audited = async (leased: Execution | undefined) => {
+          logger.info({ executionId: id, state: leased?.state }, 'took over an execution no replica held');
+          await deps.audit
+            .append({
+              type: 'execution.resumed',
+              actor: 'lifeboat',
+              service: e.service,
+              executionId: id,
+              details: { state: leased?.state ?? e.state, replica: deps.instanceId },
+            })
+            .catch((error: unknown) =>
+              logger.warn({ err: error, executionId: id }, 'could not audit the takeover'),
+            );
+        };
+        const work = run(id, audited).catch((error: unknown) =>
           logger.error({ err: error, executionId: id }, 'resume failed'),
         );
         background(work);
@@ -277,7 +293,7 @@ export function createRunbookRunner(
     return dryRun(env, deps.getPlan(), service, mode, kind);
   };
   return {
-    run,
+    run: (id) => run(id),
     track: (id) => index.add(id),
     resumeAll,
     async sweep() {
@@ -288,6 +304,11 @@ export function createRunbookRunner(
     async plannedCalls(service, mode, kind) {
       return (await planNow(service, mode, kind)).steps.flatMap((s) => [...s.calls]);
     },
+    async activeExecutions() {
+      const found = await Promise.all((await index.list()).map((id) => deps.stores.executions.get(id)));
+      return found.filter((e): e is Execution => e !== undefined && !TERMINAL.has(e.state));
+    },
+    leasesHeld: () => leased.size,
     async idle() {
       while (running.size > 0) await Promise.all(running);
     },

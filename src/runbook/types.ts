@@ -128,6 +128,8 @@ export interface RunbookDeps {
    * failback restores (e.g. the PRIMARY record's original values for `update-record`).
    */
   readonly origin?: (service: string) => Promise<ExecutionRecord | undefined>;
+  /** Told the wall time of each step that ran, by kind and result (the Prometheus step histogram). */
+  readonly onStepFinished?: (kind: string, result: 'succeeded' | 'failed', ms: number) => void;
 }
 
 export interface RunbookRunner {
@@ -155,6 +157,10 @@ export interface RunbookRunner {
   dryRun(service: string, mode: RunbookMode, kind?: RunbookKind): Promise<DryRunPlan>;
   /** The calls of a dry run, flattened in order (for "exactly what will be done"). */
   plannedCalls(service: string, mode: RunbookMode, kind?: RunbookKind): Promise<PlannedCall[]>;
+  /** Executions listed as active (approved, running, paused), read from the store (metrics). */
+  activeExecutions(): Promise<Execution[]>;
+  /** Execution leases this replica holds now: the executions it drives (metrics). */
+  leasesHeld(): number;
   /** Resolves when no drive started by this runner is in progress. */
   idle(): Promise<void>;
   /** Stops driving at the next safe point (between AWS calls) and releases leases. */

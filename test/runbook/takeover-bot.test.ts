@@ -48,8 +48,17 @@ describe('the bot takes over an execution whose replica died (composition root)'
       current = await bot.stores.executions.get(id);
     }
 
+    await bot.runner.idle();
+    const metrics = await (await fetch(`${bot.url}/metrics`)).text();
+
     // Assert
     expect(atStart?.state).toBe('approved');
     expect(current?.state, current?.lastError).toBe('completed');
+    // The bot's /metrics saw the steps it drove and holds no lease any more.
+    expect(metrics).toMatch(
+      /^lifeboat_step_duration_seconds_count\{kind="aurora-global",result="succeeded"\} 1$/m,
+    );
+    expect(metrics).toMatch(/^lifeboat_leases_held 0$/m);
+    expect(metrics).toMatch(/^lifeboat_slack_queue_depth \d+$/m);
   }, 60_000);
 });
