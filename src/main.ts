@@ -48,6 +48,7 @@ import type { RunbookRunner } from './runbook/index.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { wireScheduler } from './scheduler/wire.js';
 import { createDirectedReadiness } from './state/directed.js';
+import type { OperatingState } from './state/types.js';
 
 export type { SnsTrust } from './compose/sns-trust.js';
 
@@ -93,6 +94,8 @@ export interface Lifeboat {
   readonly aws: AwsClients;
   readonly audit: AuditLog;
   readonly readiness: ReadinessService;
+  /** Where each service runs now (src/state/), or why that is unknown. */
+  operatingState(service: string): Promise<OperatingState>;
   /** Alarm ingress: receipts, incidents, the outbound Slack queue, SQS polling. */
   readonly alarms: AlarmSystem;
   /** Failover requests: `slack.requestFromAlarm`, `slack.expireDue`, the request state machine. */
@@ -461,6 +464,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       aws,
       audit,
       readiness,
+      operatingState: (service) => serviceState.read(service),
       alarms,
       failover: ops.failover,
       drills: ops.drills,

@@ -3,6 +3,7 @@ import type { DigestModel, DigestServiceRow } from '../../src/scheduler/digest-m
 import { localDay } from '../../src/scheduler/time.js';
 import { escapeText, truncate } from '../escape.js';
 import { rpoLine, rtoLine, slackDate, VERDICT_EMOJI, VERDICT_LABEL } from '../readiness/format.js';
+import { operatingText } from '../readiness/operating.js';
 import type { Message } from '../readiness/service.js';
 
 /** Service sections shown one by one; Slack allows 50 blocks per message and the digest needs ~8 others. */
@@ -38,7 +39,9 @@ export function serviceDigestText(row: DigestServiceRow): string {
   const r = row.readiness;
   const change = changeText(row);
   return [
-    `${VERDICT_EMOJI[r.verdict]} ${name}: ${VERDICT_LABEL[r.verdict]}${change ? `  ·  ${change}` : ''}`,
+    `${VERDICT_EMOJI[r.verdict]} ${name}: ${VERDICT_LABEL[r.verdict]}${r.direction === 'failback' ? ' to fail back' : ''}${change ? `  ·  ${change}` : ''}`,
+    // Where the service runs now, and the direction readiness was measured in (docs/state.md).
+    ...(r.operating ? [operatingText(r.operating)] : []),
     `${rpoLine(r)}   ${rtoLine(r)}`,
     drillText(row),
   ].join('\n');

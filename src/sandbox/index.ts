@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { plainOperating } from '../../blocks/readiness/operating.js';
 import { parseConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { type Lifeboat, startLifeboat } from '../main.js';
@@ -46,6 +47,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const close of closers.reverse()) await close().catch(() => undefined);
   };
   try {
+    let bot: Lifeboat | undefined;
     const cloud = await createSimulatedCloud({ plan, timeScale: options.timeScale ?? 60 });
     closers.push(() => cloud.close());
 
@@ -59,7 +61,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       botUser: SANDBOX_BOT,
       port: options.port ?? 0,
       ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
-      extraRoutes: panelRoutes(cloud),
+      // The panel shows where Lifeboat records each service running (the bot starts after the emulator).
+      extraRoutes: panelRoutes(cloud, async () =>
+        Promise.all(
+          Object.keys(plan.services).map(async (service) => {
+            const op = bot ? await bot.operatingState(service) : undefined;
+            if (!op) return { service, text: 'starting…', phase: null };
+            return { service, text: plainOperating(op), phase: op.known ? op.state.phase : null };
+          }),
+        ),
+      ),
       uiExtensionScript: panelScript(plan),
     });
     closers.push(() => slack.close());
@@ -78,7 +89,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       { memoryState: !options.dataDir },
     );
-    const bot = await startLifeboat({
+    bot = await startLifeboat({
       config,
       plan,
       ...(options.logger ? { logger: options.logger } : {}),

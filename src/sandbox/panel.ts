@@ -12,6 +12,11 @@ export interface PanelCloud {
   snapshot(): WorldSnapshot;
 }
 
+/** What the panel shows of Lifeboat itself: where each service runs, as its operating state records it. */
+export type PanelOperating = () => Promise<
+  readonly { readonly service: string; readonly text: string; readonly phase: string | null }[]
+>;
+
 const faultRequest = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('outage'),
@@ -67,8 +72,12 @@ export function sandboxProbeUrl(emulatorUrl: string, probeUrl: string): string {
 }
 
 /** Routes the emulator mounts for the panel: GET /_sandbox/world, POST /_sandbox/faults, GET /_sandbox/health/<host>. */
-export function panelRoutes(cloud: PanelCloud) {
+export function panelRoutes(cloud: PanelCloud, operating?: PanelOperating) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    if (url.pathname === '/_sandbox/state' && req.method === 'GET') {
+      sendJson(res, 200, { services: operating ? await operating() : [] });
+      return true;
+    }
     if (url.pathname === '/_sandbox/world' && req.method === 'GET') {
       sendJson(res, 200, cloud.snapshot());
       return true;
@@ -161,7 +170,10 @@ export function panelScript(plan: Plan): string {
   controls.append(row,
     button('Throttle 30%', 'fault-throttle', { action: 'throttle', rate: 0.3 }),
     button('Heal everything', 'fault-heal', { action: 'heal' }));
-  panel.append(el('strong', {}, 'Simulated AWS'), status, controls);
+  const operating = el('div');
+  operating.dataset.testid = 'operating-state';
+  operating.style.cssText = 'margin:4px 0;padding:4px 0;border-bottom:1px solid rgba(128,128,128,.3)';
+  panel.append(el('strong', {}, 'Where services run (Lifeboat)'), operating, el('strong', {}, 'Simulated AWS'), status, controls);
   host.append(panel);
   async function refresh() {
     try {
@@ -174,6 +186,15 @@ export function panelScript(plan: Plan): string {
       );
       status.dataset.alarms = alarming.join(',');
     } catch (e) { status.textContent = 'simulated cloud unreachable'; }
+    try {
+      const s = await (await fetch('/_sandbox/state')).json();
+      operating.replaceChildren(...s.services.map((x) => {
+        const line = el('div', {}, x.service + ': ' + x.text);
+        line.dataset.testid = 'operating-' + x.service;
+        line.dataset.phase = x.phase || 'unknown';
+        return line;
+      }));
+    } catch (e) { operating.textContent = 'operating state unreachable'; }
   }
   refresh();
   setInterval(refresh, 2000);

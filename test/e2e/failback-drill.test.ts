@@ -79,6 +79,38 @@ describe('failback and drill golden path in the browser', () => {
     ).toContain(':us-west-2:');
   }, 160_000);
 
+  it('says payments runs in us-west-2 on /dr status, the incident card and the panel; refuses a second failover', async () => {
+    await as('U0ALICE', 'payments');
+    const operating = page.getByTestId('operating-payments');
+    await expect
+      .poll(() => operating.getAttribute('data-phase'), { timeout: 20_000, interval: 500 })
+      .toMatch(/^running-in-recovery/);
+    expect(await operating.textContent()).toContain('Running in us-west-2');
+
+    await slash(page, '/dr status payments');
+    const status = page
+      .getByTestId('message')
+      .filter({ hasText: 'payments-db', has: page.getByTestId('button-readiness_recheck') })
+      .last();
+    await expect
+      .poll(async () => (await status.textContent()) ?? '', { timeout: 30_000 })
+      .toContain('Running in us-west-2');
+    const text = (await status.textContent()) ?? '';
+    expect(text).toContain('to fail back');
+    expect(text).not.toContain("not the plan's primary");
+    expect(await button(status, ActionId.readinessRequestFailover).count()).toBe(0);
+    await expect
+      .poll(async () => button(incidentCard(), ActionId.readinessRequestFailover).count(), {
+        timeout: 30_000,
+      })
+      .toBe(0);
+    await page.screenshot({ path: `${SHOTS}/30a-status-in-recovery.png` });
+
+    await slash(page, '/dr failover payments');
+    const refusal = page.getByTestId('message').filter({ hasText: '/dr failback payments' });
+    await expect.poll(() => refusal.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  }, 90_000);
+
   it('offers failback from the completed failover card, refused until replication back exists', async () => {
     await page.getByTestId('fault-restore-us-east-1').click();
     await as('U0ALICE', 'payments');
@@ -162,6 +194,21 @@ describe('failback and drill golden path in the browser', () => {
     expect(records.find((r) => r.failover === 'PRIMARY')?.serving).toBe(true);
     expect(records.find((r) => r.failover === 'SECONDARY')?.serving).toBe(false);
   });
+
+  it('says payments runs in us-east-1 again on /dr status and the panel, measuring readiness to fail over', async () => {
+    await as('U0ALICE', 'payments');
+    await expect
+      .poll(() => page.getByTestId('operating-payments').getAttribute('data-phase'), { timeout: 20_000 })
+      .toBe('normal-in-primary');
+    await slash(page, '/dr status payments');
+    const status = page
+      .getByTestId('message')
+      .filter({ hasText: 'Running in us-east-1', has: page.getByTestId('button-readiness_recheck') })
+      .last();
+    await expect.poll(() => status.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await button(status, ActionId.readinessRequestFailover).count()).toBe(1);
+    await page.screenshot({ path: `${SHOTS}/33a-status-home-again.png` });
+  }, 60_000);
 
   it('runs a drill of accounts to its result card, then shows it on /dr status', async () => {
     await as('U0ALICE', 'accounts');

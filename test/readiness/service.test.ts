@@ -65,6 +65,46 @@ describe('readiness service', () => {
     expect(a).toBe(b);
   });
 
+  it('forgets a cached result when invalidated (an alarm, a completed step, a state change)', async () => {
+    // Prepare
+    const clock = manualClock();
+    const { engine, calls, releaseAll } = controlledEngine();
+    const readiness = createReadinessService({ engine, getPlan: () => plan, clock, ttlMs: 30_000 });
+    const first = readiness.check('payments');
+    releaseAll();
+    await first;
+    expect(readiness.peek('payments')).toBeDefined();
+
+    // Act: an alarm arrives one second later
+    clock.advance(1_000);
+    readiness.invalidate('payments');
+
+    // Assert: nothing older than the alarm is served, a new run starts
+    expect(readiness.peek('payments')).toBeUndefined();
+    const second = readiness.check('payments');
+    releaseAll(1_000);
+    expect((await second).checkedAt).toBe(1_000);
+    expect(calls).toEqual(['payments', 'payments']);
+  });
+
+  it('does not cache or share a run that was in flight when invalidated', async () => {
+    // Prepare
+    const clock = manualClock();
+    const { engine, calls, releaseAll } = controlledEngine();
+    const readiness = createReadinessService({ engine, getPlan: () => plan, clock, ttlMs: 30_000 });
+    const before = readiness.check('payments');
+
+    // Act
+    readiness.invalidate('payments');
+    const after = readiness.check('payments');
+    releaseAll();
+    await Promise.all([before, after]);
+
+    // Assert: the run started after the invalidation is its own, and only it is cached
+    expect(calls).toEqual(['payments', 'payments']);
+    expect(readiness.peek('payments')).toBe(await after);
+  });
+
   it('serves a cached result within the TTL and runs again after it', async () => {
     // Prepare
     const clock = manualClock();

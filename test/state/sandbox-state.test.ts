@@ -3,6 +3,7 @@ import { PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../../blocks/ids.js';
 import { serviceStatusMessage } from '../../blocks/readiness/service.js';
+import { readinessHomeView } from '../../blocks/readiness/summary.js';
 import type { Lifeboat } from '../../src/main.js';
 import { parsePlan } from '../../src/plan/load.js';
 import { startWorld, type World } from '../approval/harness.js';
@@ -68,6 +69,8 @@ describe('operating state end to end (simulated cloud, emulated Slack, embedded 
     expect(blocks).toContain('not protected');
     expect(blocks).toContain('<@U0ALICE>');
     expect(blocks).not.toContain(ActionId.readinessRequestFailover);
+    // The App Home tab says the same.
+    expect(JSON.stringify(readinessHomeView([readiness]).blocks)).toContain('Running in us-west-2');
     const audited: string[] = [];
     for await (const e of bot.audit.query())
       if (e.type === 'state.changed') audited.push(String(e.details?.to));
