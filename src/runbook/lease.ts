@@ -19,11 +19,12 @@ export interface HeldLease {
 }
 
 /**
- * Takes the execution's lease and keeps renewing it every third of its TTL. A renewal that fails (the
- * table unreachable, throttled) leaves the lease to run out at its last confirmed expiry, so the holder
- * stops driving a third of the TTL before that instant, logs it and audits `execution.stopped`: the
- * lease cannot expire (and another replica take over) while this one still drives. Undefined when
- * another replica holds an unexpired lease.
+ * Takes the execution's lease and keeps renewing it every third of its TTL. A renewal that fails or
+ * hangs (the table unreachable, throttled) leaves the lease to run out at its last confirmed expiry,
+ * so the holder stops driving a third of the TTL before that instant, logs it and audits
+ * `execution.stopped`: the lease cannot expire (and another replica take over) while this one still
+ * drives. A refused renewal (another replica holds the lease) stops it at once. Undefined when another
+ * replica holds an unexpired lease.
  */
 export async function holdExecutionLease(
   deps: Pick<RunbookDeps, 'stores' | 'clock' | 'instanceId' | 'audit'>,
@@ -65,24 +66,31 @@ export async function holdExecutionLease(
         logger.error({ err: error, executionId: execution.id }, 'could not audit the stop'),
       );
   };
-  const runningOut = () => deps.clock.now() >= expiresAtMs - interval;
+  // Renewals that failed or hang since the last one that succeeded: only then can the lease run out.
+  let failing = false;
+  let inFlight = false;
+  const runningOut = () => (failing || inFlight) && deps.clock.now() >= expiresAtMs - interval;
 
   const timer = setInterval(() => {
-    if (loss) return;
-    const askedAt = deps.clock.now();
+    if (loss || inFlight) return;
+    inFlight = true;
     deps.stores.leases
       .acquire(name, deps.instanceId, ttlMs)
       .then((lease) => {
         if (!lease) return stopFor('taken');
-        // A renewal answered after the lease had already run out says nothing about the time between.
-        if (!loss && askedAt < expiresAtMs) expiresAtMs = lease.expiresAtMs;
+        failing = false;
+        if (!loss) expiresAtMs = lease.expiresAtMs;
       })
       .catch((error: unknown) => {
+        failing = true;
         logger.warn(
           { err: error, executionId: execution.id, leaseExpiresAtMs: expiresAtMs },
           'lease renewal failed',
         );
         if (runningOut()) stopFor('renewal-failed');
+      })
+      .finally(() => {
+        inFlight = false;
       });
   }, interval);
   timer.unref?.();

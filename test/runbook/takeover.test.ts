@@ -169,7 +169,12 @@ describe('a replica whose lease renewals fail', () => {
       current: (name) => world.stores.leases.current(name),
     };
     const leaseTtlMs = 600;
-    const depsA = world.deps({ leaseTtlMs, stores: { ...world.stores, leases: broken } });
+    // A's polls stand for time passing: once its lease writes fail, a poll lasts until a renewal has failed.
+    const sleep = async (ms: number) => {
+      do await new Promise((resolve) => setTimeout(resolve, ms));
+      while (failing && renewals.length === 0);
+    };
+    const depsA = world.deps({ leaseTtlMs, sleep, stores: { ...world.stores, leases: broken } });
     await depsA.activeIndex?.add(execution.id);
     const a = runner(world, depsA);
     // The moment A's switchover is accepted, its lease writes start failing and time moves on: at the
