@@ -251,6 +251,7 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   s3: 's3',
   dynamodb: 'dynamodb',
   'route-53': 'route53',
+  'route53-recovery-cluster': 'route53-recovery-cluster',
   cloudwatch: 'cloudwatch',
   sns: 'sns',
 };

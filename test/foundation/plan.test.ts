@@ -76,11 +76,14 @@ describe('DR plan', () => {
   });
 
   it('checks references between runbook steps and resources', () => {
-    const text = example.replace('          resource: payments-dns\n', '          resource: payments-db\n');
+    const text = example.replace(
+      '          resource: payments-routing\n',
+      '          resource: payments-db\n',
+    );
     const problems = problemsOf(text);
 
     expect(problems.map((p) => p.message)).toEqual([
-      'expected a route53 resource for a route53 step; "payments-db" is aurora-global-cluster',
+      'expected a arc-routing-control resource for a arc-routing-control step; "payments-db" is aurora-global-cluster',
     ]);
   });
 

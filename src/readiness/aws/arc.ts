@@ -77,9 +77,11 @@ function endpointsCheck(resource: Arc, results: readonly Result[]): Check {
           reason: `${resource.id}: no ARC cluster endpoint answers (${list}): routing controls cannot be set`,
         };
   }
+  // Throttling says nothing about an endpoint's health: unknown, never a made-up degraded or ready.
+  const throttled = (r: Result) => r.error instanceof AwsCallError && r.error.failure === 'throttled';
   return {
     ...b,
-    verdict: 'degraded',
+    verdict: down.every(throttled) ? 'unknown' : 'degraded',
     measured,
     target,
     reason: `${resource.id}: ARC cluster endpoints not answering: ${list}; the others can still set routing controls`,

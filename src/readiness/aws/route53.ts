@@ -1,5 +1,6 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
+  GetHealthCheckCommand,
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
   type Route53Client,
@@ -26,14 +27,14 @@ export function createRoute53Checker(clients: AwsClients): Checker<'route53'> {
       const cloudwatch = clients.forRegion(ROUTE53_METRICS_REGION).cloudwatch;
       const healthChecks: Promise<Check[]>[] = [
         guard(base(resource, 'primary health check'), `health check ${resource.primaryHealthCheckId}`, () =>
-          health(resource, cloudwatch, ctx, resource.primaryHealthCheckId, 'primary'),
+          health(resource, cloudwatch, route53, ctx, resource.primaryHealthCheckId, 'primary'),
         ),
       ];
       const recoveryId = resource.recoveryHealthCheckId;
       if (recoveryId) {
         healthChecks.push(
           guard(base(resource, 'recovery health check'), `health check ${recoveryId}`, () =>
-            health(resource, cloudwatch, ctx, recoveryId, 'recovery'),
+            health(resource, cloudwatch, route53, ctx, recoveryId, 'recovery'),
           ),
         );
       }
@@ -55,6 +56,7 @@ function base(resource: Dns, name: string): CheckBase {
 async function health(
   resource: Dns,
   cloudwatch: CloudWatchClient,
+  route53: Route53Client,
   ctx: CheckContext,
   healthCheckId: string,
   side: 'primary' | 'recovery',
@@ -86,6 +88,23 @@ async function health(
       reason: `${resource.id}: ${side} health check ${healthCheckId} healthy (Route 53's HealthCheckStatus)`,
       source: 'metric',
     };
+  }
+  // A RECOVERY_CONTROL health check is unhealthy exactly while its ARC routing control is Off, as the
+  // standby's is in normal operation: the arc-routing-control resource's checks judge that, not this one.
+  if (side === 'recovery') {
+    const got = await awsCall(ctx, 'route53:GetHealthCheck', (abortSignal) =>
+      route53.send(new GetHealthCheckCommand({ HealthCheckId: healthCheckId }), { abortSignal }),
+    );
+    const control = got.HealthCheck?.HealthCheckConfig?.RoutingControlArn;
+    if (got.HealthCheck?.HealthCheckConfig?.Type === 'RECOVERY_CONTROL' && control)
+      return {
+        ...b,
+        verdict: 'ready',
+        measured: text('routing control Off'),
+        target: text('follows its routing control'),
+        reason: `${resource.id}: recovery health check ${healthCheckId} follows ARC routing control ${control.split('/').at(-1) ?? control} (Off in normal operation)`,
+        source: 'api',
+      };
   }
   // The recovery endpoint failing means failover would route to something broken; the primary failing means
   // we are probably in an incident already, which is worth showing but does not block a failover.

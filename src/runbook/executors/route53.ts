@@ -64,7 +64,9 @@ async function observeHealthCheck(ctx: Ctx): Promise<Observation> {
       };
     return { state: 'not-started', summary: observed, facts, preconditions };
   }
-  if (!inverted && status.healthy === true)
+  // Not inverted and reported healthy within the newest minute ("changing", after being unhealthy while
+  // inverted): the restore has taken effect, as on failover.
+  if (!inverted && (status.healthy === true || status.healthy === 'changing'))
     return { state: 'done', summary: `${observed}: traffic returns to the primary`, facts, preconditions };
   if (!inverted)
     return {
