@@ -87,8 +87,11 @@ export function metricSeries(w: World): Series[] {
       value: (t) => {
         if (!i.replicaSource) return undefined;
         const since = replicaImpairedSince(w, i, t);
-        // MySQL and MariaDB report Seconds_Behind_Master, NULL (published as -1) while replication is not running.
-        if (since !== undefined && NOT_RUNNING_IS_MINUS_ONE.test(i.engine)) return -1;
+        // MySQL and MariaDB report Seconds_Behind_Master, NULL (published as -1) while replication is not
+        // running. Modelled for a broken replication; a source Region outage still shows a growing lag (a known
+        // gap, FIDELITY.md: the seeded ReplicaLag alarm would have to fire on -1 first).
+        const broken = activeAt(w.faults.broken.get(i.id), t) !== undefined;
+        if (broken && NOT_RUNNING_IS_MINUS_ONE.test(i.engine)) return -1;
         return lag(w, t, since, 1, i.id, 1 / 1000);
       },
     });
