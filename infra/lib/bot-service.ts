@@ -32,6 +32,7 @@ export interface BotServiceProps {
  */
 export class BotService extends Construct {
   readonly taskRole: iam.Role;
+  readonly container: ecs.ContainerDefinition;
   readonly cluster: ecs.Cluster;
   readonly service: ecs.FargateService;
   readonly logGroup: logs.LogGroup;
@@ -112,6 +113,7 @@ export class BotService extends Construct {
         startPeriod: Duration.seconds(60),
       },
     });
+    this.container = container;
     container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
 
     this.service = new ecs.FargateService(this, 'Service', {

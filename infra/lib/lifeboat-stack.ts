@@ -123,6 +123,23 @@ export class LifeboatStack extends Stack {
       );
     }
     const health = new HealthAlarms(this, 'Health', { bot, key: intake.key, email: settings.alarmEmail });
+    // Security alerts (audit tampering) go to the operators' topic too; it is encrypted with the intake key.
+    bot.container.addEnvironment('OPS_TOPIC_ARN', health.topic.topicArn);
+    bot.taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'OpsTopicSecurityAlerts',
+        actions: ['sns:Publish'],
+        resources: [health.topic.topicArn],
+      }),
+    );
+    bot.taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'OpsTopicKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [intake.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sns.${settings.region}.amazonaws.com` } },
+      }),
+    );
 
     const base = `https://${settings.domainName ?? bot.loadBalancer?.loadBalancerDnsName ?? 'socket-mode'}`;
     if (bot.loadBalancer) {

@@ -27,7 +27,10 @@ type Statement = {
   Condition?: unknown;
 };
 const statements = (t: Template): Statement[] =>
-  Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
+  Object.values({
+    ...t.findResources('AWS::IAM::Policy'),
+    ...t.findResources('AWS::IAM::ManagedPolicy'),
+  }).flatMap(
     (p) =>
       (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
         .Statement,
@@ -106,6 +109,21 @@ describe('audit protection in the stack', () => {
       's3:PutObject',
       's3:PutObjectRetention',
     ]);
+  });
+
+  it("tells the bot the operators' topic for security alerts and lets it publish there only", () => {
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Environment: Match.arrayWith([
+            { Name: 'OPS_TOPIC_ARN', Value: { Ref: Match.stringLikeRegexp('^HealthOpsTopic') } },
+          ]),
+        }),
+      ],
+    });
+    const publish = statements(t).find((s) => s.Sid === 'OpsTopicSecurityAlerts');
+    expect(publish?.Action).toBe('sns:Publish');
+    expect(publish?.Resource).toEqual({ Ref: expect.stringMatching(/^HealthOpsTopic/) });
   });
 
   it('keeps VPC flow logs and (HTTP mode) load balancer access logs', () => {

@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isPreconditionFailed } from './archive.js';
+import { DEFAULT_ARCHIVE_PREFIX, isPreconditionFailed } from './archive.js';
 import { DAY_MS, dayOf } from './chain.js';
 import type { AuditAnchor, AuditLog, ChainHead } from './types.js';
-
-/** Default key prefix of the archive (daily files) and of the anchors under it. */
-export const DEFAULT_ARCHIVE_PREFIX = 'lifeboat/audit/';
 
 export const anchorPrefix = (keyPrefix: string, day: string): string => `${keyPrefix}anchors/${day}/`;
 

@@ -1,5 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_ARCHIVE_PREFIX } from './anchor.js';
+import { DEFAULT_ARCHIVE_PREFIX } from './archive.js';
 import { isDay } from './chain.js';
 import { parseCheckpoint } from './store.js';
 import type { ArchiveEvidence, ArchiveSource, AuditAnchor, AuditCheckpoint, ChainHead } from './types.js';

@@ -9,6 +9,9 @@ import { DAY_MS, dayStart, isDay } from './chain.js';
 import { entryJsonLine } from './export.js';
 import type { AuditCheckpoint, AuditEntry, AuditLog } from './types.js';
 
+/** Default key prefix of the archive: daily files `<prefix><day>.jsonl`, anchors under `<prefix>anchors/`. */
+export const DEFAULT_ARCHIVE_PREFIX = 'lifeboat/audit/';
+
 export interface ArchiveOptions {
   readonly audit: AuditLog;
   readonly s3: S3Client;
@@ -53,7 +56,7 @@ export const isPreconditionFailed = (error: unknown) =>
 export async function archiveDay(day: string, options: ArchiveOptions): Promise<ArchiveResult> {
   if (!isDay(day)) throw new Error(`expected a day as YYYY-MM-DD, got "${day}"`);
   const checkpoint = await options.audit.checkpoint(day);
-  const key = `${options.keyPrefix ?? 'lifeboat/audit/'}${day}.jsonl`;
+  const key = `${options.keyPrefix ?? DEFAULT_ARCHIVE_PREFIX}${day}.jsonl`;
   const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'lifeboat-archive-'));
   const path = join(dir, `${day}.jsonl`);
   try {
