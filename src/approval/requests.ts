@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../adapters/store/versioned.js';
 import type { ExecutionRecord } from '../domain/records.js';
+import { failoverRefusal } from '../state/gate.js';
 import { authorityOf } from './approvers.js';
 import { auditIntent, auditOutcome } from './decision-audit.js';
-import { failoverRefusal } from '../state/gate.js';
 import { createMeasure } from './measure.js';
 import {
   approvalsNeeded,

@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { Resource, ResourceKind, ResourceOf } from '../plan/schema.js';
-import { controlPlaneChecks } from './control-plane.js';
 import type { OperatingState } from '../state/types.js';
+import { controlPlaneChecks } from './control-plane.js';
 import { withTimeout } from './errors.js';
 import {
   estimateRpo,
