@@ -55,7 +55,7 @@ describe('taking over an execution whose replica died', () => {
       'dynamodb:PutItem',
       'ec2:RunInstances',
       'rds:SwitchoverGlobalCluster',
-      'route53:UpdateHealthCheck',
+      'route53-recovery-cluster:UpdateRoutingControlStates',
       'sns:Publish',
     ]);
     const resumed = (await world.auditEntries()).filter((e) => e.type === 'execution.resumed');
@@ -137,7 +137,7 @@ describe('taking over an execution whose replica died', () => {
       'dynamodb:PutItem',
       'ec2:RunInstances',
       'rds:SwitchoverGlobalCluster',
-      'route53:UpdateHealthCheck',
+      'route53-recovery-cluster:UpdateRoutingControlStates',
       'sns:Publish',
     ]);
     // The figure (not asserted: the machine is shared): kill to takeover, against TTL + one interval.
@@ -211,7 +211,7 @@ describe('a replica whose lease renewals fail', () => {
       'dynamodb:PutItem',
       'ec2:RunInstances',
       'rds:SwitchoverGlobalCluster',
-      'route53:UpdateHealthCheck',
+      'route53-recovery-cluster:UpdateRoutingControlStates',
       'sns:Publish',
     ]);
   });

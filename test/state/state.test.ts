@@ -117,7 +117,7 @@ describe('operating state (SERVICESTATE#<service>, embedded dynalite)', () => {
     if (!read.known) throw new Error(read.reason);
     expect(read.state.phase).toBe('failing-over');
     expect(read.state.resources['payments-db']?.side).toBe('recovery');
-    expect(read.state.resources['payments-dns']?.side).toBe('primary');
+    expect(read.state.resources['payments-routing']?.side).toBe('primary');
     expect(read.state.move).toMatchObject({
       requestedBy: 'U0ALICE',
       approvedBy: ['U0BOB'],
