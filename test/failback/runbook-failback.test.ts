@@ -162,6 +162,38 @@ describe('failback runbook against the simulated cloud', () => {
     expect(route.stages.map((s) => s.steps.map((x) => x.id))).toEqual([['dns-home'], ['db-home']]);
   });
 
+  it('brings payments home on the demo plan: Aurora switched over back to us-east-1, then the routing controls set back', async () => {
+    // Prepare: the demo failover moves DNS with the ARC routing controls
+    const world = await worlds.start();
+    const failover = await runner(world).run((await world.approve('payments', 'unplanned')).id);
+    expect(failover.state, failover.lastError).toBe('completed');
+    await until('the old primary to rejoin', itemReady(world, 'payments', 'payments-db'));
+    const before = world.mutations().length;
+
+    // Act
+    const done = await runner(world).run((await approvedFailback(world, 'payments')).id);
+
+    // Assert
+    expect(done.state, done.lastError).toBe('completed');
+    const order = world.mutations().slice(before);
+    expect(order.indexOf('rds:SwitchoverGlobalCluster')).toBeLessThan(
+      order.indexOf('route53-recovery-cluster:UpdateRoutingControlStates'),
+    );
+    expect([...order].sort()).toEqual([
+      'dynamodb:PutItem',
+      'rds:SwitchoverGlobalCluster',
+      'route53-recovery-cluster:UpdateRoutingControlStates',
+      'sns:Publish',
+    ]);
+    const snapshot = world.cloud.snapshot();
+    expect(snapshot.rds.globalClusters.find((g) => g.id === 'payments-global')?.writer).toContain(
+      ':us-east-1:',
+    );
+    const records = snapshot.route53.records.filter((r) => r.name.startsWith('api.payments.example.com'));
+    expect(records.find((r) => r.failover === 'PRIMARY')?.serving).toBe(true);
+    expect(records.find((r) => r.failover === 'SECONDARY')?.serving).toBe(false);
+  });
+
   it('brings payments home: Aurora switched over back to us-east-1 and the primary health check restored', async () => {
     // Prepare: a Route 53 failover with the primary healthy inverts the primary health check
     const world = await worlds.start({ plan: route53DemoPlan() });

@@ -16,7 +16,7 @@ const MUTATIONS = [
   'dynamodb:PutItem',
   'ec2:RunInstances',
   'rds:SwitchoverGlobalCluster',
-  'route53:UpdateHealthCheck',
+  'route53-recovery-cluster:UpdateRoutingControlStates',
   'sns:Publish',
 ];
 

@@ -69,7 +69,7 @@ describe('runbook crash recovery (a real child process killed with SIGKILL)', ()
       'dynamodb:PutItem',
       'ec2:RunInstances',
       'rds:SwitchoverGlobalCluster',
-      'route53:UpdateHealthCheck',
+      'route53-recovery-cluster:UpdateRoutingControlStates',
       'sns:Publish',
     ]);
     await rpc.close();
