@@ -9,6 +9,7 @@ import type { ResourceOf } from '../../src/plan/schema.js';
 import { stepContext } from '../../src/runbook/drive-step.js';
 import { rdsPromoteExecutor } from '../../src/runbook/executors/rds.js';
 import { allSteps, routeFor } from '../../src/runbook/stages.js';
+import { route53DemoPlan } from '../../test/helpers/plans.js';
 import { policyStatementsForPlan } from '../lib/permissions.js';
 import { actionsOf, allows, EXAMPLE_PLAN, isMutating, REPO_ROOT, readPlan, statement } from './helpers.js';
 
@@ -290,13 +291,13 @@ describe('what the runbook executors and the failback feature send versus what t
       ),
     ),
   ].sort();
-  // Every step kind and action at least once: the example plan (its failback is the default one), an
-  // update-record DNS step, and a failback that stops the recovery instances.
+  // Every step kind and action at least once: the example plan (its failback is the default one; DNS moves
+  // by ARC), the demo plan with DNS moved by Route 53 (fail-health-check, then update-record), and a
+  // failback that stops the recovery instances.
   const plans = [
     readPlan(EXAMPLE_PLAN).plan,
-    readPlan(EXAMPLE_PLAN, (t) =>
-      t.replace('resource: payments-dns\n', 'resource: payments-dns\n          action: update-record\n'),
-    ).plan,
+    route53DemoPlan('fail-health-check'),
+    route53DemoPlan('update-record'),
     readPlan(EXAMPLE_PLAN, (t) =>
       t.replace(
         'message: Payments now serve from us-west-2.\n          estimate: 5s\n',
@@ -319,6 +320,8 @@ describe('what the runbook executors and the failback feature send versus what t
         's3:PutReplicationConfiguration',
         'dynamodb:UpdateTable',
         'route53:ChangeResourceRecordSets',
+        'route53:UpdateHealthCheck',
+        'route53-recovery-cluster:UpdateRoutingControlStates',
       ]),
     );
     expect(sent.filter(isMutating).length).toBeGreaterThanOrEqual(8);

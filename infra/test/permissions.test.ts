@@ -3,6 +3,7 @@ import {
   EXECUTION_TAG as RUNBOOK_EXECUTION_TAG,
   SERVICE_TAG as RUNBOOK_SERVICE_TAG,
 } from '../../src/runbook/executors/ec2.js';
+import { route53DemoPlan } from '../../test/helpers/plans.js';
 import { normalizeRecordName } from '../lib/arns.js';
 import { EXECUTION_TAG, SERVICE_TAG } from '../lib/grants/ec2.js';
 import { DRILL_TAG_KEY, policyStatementsForPlan } from '../lib/permissions.js';
@@ -146,16 +147,21 @@ describe('policyStatementsForPlan on the example plan', () => {
     expect(tag.conditions).toEqual({ StringEquals: { 'ec2:CreateAction': 'RunInstances' } });
   });
 
-  it('fails the plan health checks but does not edit DNS records for a fail-health-check step', () => {
+  it('moves DNS through the plan routing controls only: no Route 53 health check or record writes', () => {
     // Act
     const actions = actionsOf(statements);
-    const update = statement(statements, 'Route53FailHealthCheckPaymentsPaymentsDns');
+    const set = statement(statements, 'ArcSetRoutingControlsPaymentsPaymentsRouting');
 
     // Assert
     expect(actions).not.toContain('route53:ChangeResourceRecordSets');
-    expect(update.resources).toEqual([
-      'arn:aws:route53:::healthcheck/hc-payments-use1',
-      'arn:aws:route53:::healthcheck/hc-payments-usw2',
+    expect(actions).not.toContain('route53:UpdateHealthCheck');
+    expect(set.actions).toEqual([
+      'route53-recovery-cluster:UpdateRoutingControlState',
+      'route53-recovery-cluster:UpdateRoutingControlStates',
+    ]);
+    expect(set.resources).toEqual([
+      'arn:aws:route53-recovery-control::123456789012:controlpanel/a1b2c3d4e5f6a7b8/routingcontrol/0a1b2c3d4e5f6a7b',
+      'arn:aws:route53-recovery-control::123456789012:controlpanel/a1b2c3d4e5f6a7b8/routingcontrol/1a2b3c4d5e6f7a8b',
     ]);
   });
 
@@ -182,11 +188,26 @@ describe('policyStatementsForPlan on the example plan', () => {
 });
 
 describe('policyStatementsForPlan with other runbook actions', () => {
+  it('fails the plan health checks but does not edit DNS records for a fail-health-check step', () => {
+    // Prepare: the demo plan with DNS moved by Route 53 instead of ARC
+    const route53Statements = policyStatementsForPlan(route53DemoPlan('fail-health-check'));
+
+    // Act
+    const actions = actionsOf(route53Statements);
+    const update = statement(route53Statements, 'Route53FailHealthCheckPaymentsPaymentsDns');
+
+    // Assert
+    expect(actions).not.toContain('route53:ChangeResourceRecordSets');
+    expect(update.actions).toEqual(['route53:UpdateHealthCheck']);
+    expect(update.resources).toEqual([
+      'arn:aws:route53:::healthcheck/hc-payments-use1',
+      'arn:aws:route53:::healthcheck/hc-payments-usw2',
+    ]);
+  });
+
   it('allows an UPSERT of the plan record only, by normalised name and type, for an update-record step', () => {
-    // Prepare
-    const { plan } = readPlan(EXAMPLE_PLAN, (t) =>
-      t.replace('resource: payments-dns\n', 'resource: payments-dns\n          action: update-record\n'),
-    );
+    // Prepare: the demo plan with DNS moved by editing the PRIMARY record
+    const plan = route53DemoPlan('update-record');
 
     // Act
     const change = statement(policyStatementsForPlan(plan), 'Route53UpdateRecordPaymentsPaymentsDns');

@@ -156,7 +156,7 @@ describe('failback and drill golden path in the browser', () => {
     await expect.poll(() => modal.textContent(), { timeout: 20_000 }).toContain('What the failback would do');
     const plan = (await modal.textContent()) ?? '';
     expect(plan).toContain('Switch over Aurora global cluster payments-global');
-    expect(plan).toContain('Restore primary health check hc-payments-use1');
+    expect(plan).toContain('Set ARC routing controls: primary On, recovery Off (traffic to us-east-1)');
     await page
       .getByTestId(`input-${ActionId.failbackReason}`)
       .fill('us-east-1 is back; replication caught up');

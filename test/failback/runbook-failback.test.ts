@@ -10,6 +10,7 @@ import { createStores } from '../../src/adapters/store/index.js';
 import { offeredSetup } from '../../src/failback/gate.js';
 import { parsePlan } from '../../src/plan/load.js';
 import { allSteps, routeFor } from '../../src/runbook/stages.js';
+import { route53DemoPlan, route53DemoText } from '../helpers/plans.js';
 import { runner, type World, worldPerTest } from '../runbook/world.js';
 import { approvedFailback, crashingRunner, readinessOf } from './world.js';
 
@@ -56,7 +57,7 @@ const promotions = (w: World, outcome: string) =>
   ).length;
 
 describe('failback runbook against the simulated cloud', () => {
-  it('derives the default failback in dependency order: data, then compute, then DNS, verification and a notice last', () => {
+  it('derives the default failback in dependency order: data, then compute, then DNS and a notice last', () => {
     // Prepare
     const plan = parsePlan(readFileSync('dr-plan.example.yml', 'utf8'));
 
@@ -71,20 +72,46 @@ describe('failback runbook against the simulated cloud', () => {
       ['check-ledger', 'check-receipts'],
       ['start-api'],
       ['flip-dns'],
-      ['verify-api'],
       ['tell-stakeholders'],
     ]);
     const steps = allSteps(route);
-    expect(steps.find((s) => s.id === 'verify-api')).toMatchObject({ healthCheckId: 'hc-payments-use1' });
+    expect(steps.find((s) => s.id === 'flip-dns')).toMatchObject({
+      kind: 'arc-routing-control',
+      resource: 'payments-routing',
+    });
     expect(steps.find((s) => s.id === 'start-api')).toMatchObject({ action: 'start-instances' });
     expect(steps.find((s) => s.id === 'tell-stakeholders')).toMatchObject({
       message: expect.stringContaining('us-east-1 again'),
     });
   });
 
+  it('derives the default failback of a Route 53 failover with the verification after DNS, on the primary health check', () => {
+    // Prepare
+    const plan = route53DemoPlan();
+
+    // Act
+    const route = routeFor(plan, 'payments', 'failback');
+
+    // Assert
+    expect(route.stages.map((s) => s.steps.map((x) => x.id))).toEqual([
+      ['promote-db'],
+      ['check-ledger', 'check-receipts'],
+      ['start-api'],
+      ['flip-dns'],
+      ['verify-api'],
+      ['tell-stakeholders'],
+    ]);
+    const steps = allSteps(route);
+    expect(steps.find((s) => s.id === 'flip-dns')).toMatchObject({
+      kind: 'route53',
+      resource: 'payments-dns',
+    });
+    expect(steps.find((s) => s.id === 'verify-api')).toMatchObject({ healthCheckId: 'hc-payments-use1' });
+  });
+
   it('orders the default failback by dependency even when the failover moved DNS first or in a group', () => {
     // Prepare: a failover that flips DNS first, then starts compute alongside the database switch
-    const text = readFileSync('dr-plan.example.yml', 'utf8').replace(
+    const text = route53DemoText().replace(
       / {6}failover:\n {8}- id: promote-db[\s\S]*?(?= {8}- id: verify-api)/,
       [
         '      failover:',
@@ -135,9 +162,41 @@ describe('failback runbook against the simulated cloud', () => {
     expect(route.stages.map((s) => s.steps.map((x) => x.id))).toEqual([['dns-home'], ['db-home']]);
   });
 
-  it('brings payments home: Aurora switched over back to us-east-1 and the primary health check restored', async () => {
-    // Prepare: a failover with the primary healthy inverts the primary health check
+  it('brings payments home on the demo plan: Aurora switched over back to us-east-1, then the routing controls set back', async () => {
+    // Prepare: the demo failover moves DNS with the ARC routing controls
     const world = await worlds.start();
+    const failover = await runner(world).run((await world.approve('payments', 'unplanned')).id);
+    expect(failover.state, failover.lastError).toBe('completed');
+    await until('the old primary to rejoin', itemReady(world, 'payments', 'payments-db'));
+    const before = world.mutations().length;
+
+    // Act
+    const done = await runner(world).run((await approvedFailback(world, 'payments')).id);
+
+    // Assert
+    expect(done.state, done.lastError).toBe('completed');
+    const order = world.mutations().slice(before);
+    expect(order.indexOf('rds:SwitchoverGlobalCluster')).toBeLessThan(
+      order.indexOf('route53-recovery-cluster:UpdateRoutingControlStates'),
+    );
+    expect([...order].sort()).toEqual([
+      'dynamodb:PutItem',
+      'rds:SwitchoverGlobalCluster',
+      'route53-recovery-cluster:UpdateRoutingControlStates',
+      'sns:Publish',
+    ]);
+    const snapshot = world.cloud.snapshot();
+    expect(snapshot.rds.globalClusters.find((g) => g.id === 'payments-global')?.writer).toContain(
+      ':us-east-1:',
+    );
+    const records = snapshot.route53.records.filter((r) => r.name.startsWith('api.payments.example.com'));
+    expect(records.find((r) => r.failover === 'PRIMARY')?.serving).toBe(true);
+    expect(records.find((r) => r.failover === 'SECONDARY')?.serving).toBe(false);
+  });
+
+  it('brings payments home: Aurora switched over back to us-east-1 and the primary health check restored', async () => {
+    // Prepare: a Route 53 failover with the primary healthy inverts the primary health check
+    const world = await worlds.start({ plan: route53DemoPlan() });
     const failover = await runner(world).run((await world.approve('payments', 'unplanned')).id);
     expect(failover.state, failover.lastError).toBe('completed');
     await until('the old primary to rejoin', itemReady(world, 'payments', 'payments-db'));
@@ -273,12 +332,7 @@ describe('failback runbook against the simulated cloud', () => {
 
   it('restores the PRIMARY record values an update-record failover changed, and refuses without them', async () => {
     // Prepare: payments with DNS moved by editing the PRIMARY record
-    const text = readFileSync('dr-plan.example.yml', 'utf8').replace(
-      'kind: route53\n          resource: payments-dns\n',
-      'kind: route53\n          resource: payments-dns\n          action: update-record\n',
-    );
-    const plan = parsePlan(text);
-    const world = await worlds.start({ plan });
+    const world = await worlds.start({ plan: route53DemoPlan('update-record') });
     const w = world;
     const records = async () =>
       (

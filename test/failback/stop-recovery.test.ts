@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { DescribeInstancesCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { type Plan, parsePlan } from '../../src/plan/load.js';
+import { route53DemoText } from '../helpers/plans.js';
 import { runner, type World, worldPerTest } from '../runbook/world.js';
 import { approvedFailback } from './world.js';
 
@@ -13,10 +14,13 @@ const NOTICE = '          message: Payments now serve from us-west-2.\n         
 const DNS_HOME = '        - { id: dns-home, kind: route53, resource: payments-dns }';
 const STOP = '        - { id: stop-usw2-api, kind: ec2, resource: payments-api, action: stop-recovery }';
 
-/** payments with its own failback: data, compute and DNS home, then (or before DNS) the recovery compute stopped. */
+/**
+ * payments, DNS moved by Route 53 (the failback's dns-home step restores what the failover's route53 step
+ * changed), with its own failback: data, compute and DNS home, then (or before DNS) the recovery compute stopped.
+ */
 const withStop = (stopBeforeDns = false): Plan =>
   parsePlan(
-    EXAMPLE.replace(
+    route53DemoText().replace(
       NOTICE,
       [
         NOTICE.trimEnd(),

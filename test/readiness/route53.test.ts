@@ -1,5 +1,9 @@
 import { GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
-import { GetHealthCheckStatusCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import {
+  GetHealthCheckCommand,
+  GetHealthCheckStatusCommand,
+  ListResourceRecordSetsCommand,
+} from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
 import { createRoute53Checker } from '../../src/readiness/aws/route53.js';
 import { accessDenied, byName, checkerTest, directContext, NOW, resourceOf } from './helpers.js';
@@ -88,6 +92,15 @@ describe('route53 checker', () => {
   it('is not ready when the recovery endpoint is unhealthy or SECONDARY is missing; unknown without data', async () => {
     // Prepare
     statuses({ 'hc-use1': undefined, 'hc-usw2': 0 });
+    // An ordinary (endpoint) health check: its failing means the recovery endpoint is down
+    route53.on(GetHealthCheckCommand, { HealthCheckId: 'hc-usw2' }).resolves({
+      HealthCheck: {
+        Id: 'hc-usw2',
+        CallerReference: 'hc-usw2',
+        HealthCheckConfig: { Type: 'HTTPS', FullyQualifiedDomainName: 'us-west-2.api.payments.example.com' },
+        HealthCheckVersion: 1,
+      },
+    });
     route53
       .on(ListResourceRecordSetsCommand)
       .resolves({ ResourceRecordSets: [record('PRIMARY', 'hc-use1')], IsTruncated: false, MaxItems: 20 });

@@ -13,6 +13,7 @@ import {
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/domain/clock.js';
+import { route53DemoPlan } from '../helpers/plans.js';
 import { simulatedCloud } from './aws-fixture.js';
 
 describe('simulated EC2, S3, DynamoDB and Route 53 behind the real SDK clients', () => {
@@ -126,32 +127,30 @@ describe('simulated EC2, S3, DynamoDB and Route 53 behind the real SDK clients',
     ]);
   });
 
-  it('fails the primary health check after a Region outage while the control plane rejects changes', async () => {
-    // Prepare
-    env = await simulatedCloud();
+  it('fails the primary health check after a us-east-1 outage while Route 53 answers no API call, reads included', async () => {
+    // Prepare: failover records on ordinary (endpoint) health checks, not the demo's RECOVERY_CONTROL ones
+    env = await simulatedCloud({ plan: route53DemoPlan() });
     const { east, clock, cloud } = env;
     // Act
     cloud.faults.regionOutage('us-east-1');
     clock.advance(45_000);
-    const status = await east.route53.send(
-      new GetHealthCheckStatusCommand({ HealthCheckId: 'hc-payments-use1' }),
-    );
-    const records = await east.route53.send(
-      new ListResourceRecordSetsCommand({ HostedZoneId: '/hostedzone/Z0PAYMENTSZONE' }),
-    );
-    const update = east.route53.send(
-      new UpdateHealthCheckCommand({ HealthCheckId: 'hc-payments-use1', Inverted: true }),
-    );
-    // Assert
-    expect(status.HealthCheckObservations?.[0]?.StatusReport?.Status).toMatch(/^Failure: /);
-    expect(records.ResourceRecordSets?.map((r) => [r.Failover, r.HealthCheckId])).toEqual([
-      ['PRIMARY', 'hc-payments-use1'],
-      ['SECONDARY', 'hc-payments-usw2'],
-    ]);
-    await expect(update).rejects.toMatchObject({
-      name: 'ServiceUnavailable',
-      $metadata: { httpStatusCode: 503 },
-    });
-    expect(cloud.snapshot().route53.records.find((r) => r.failover === 'SECONDARY')?.serving).toBe(true);
+    const calls = [
+      () => east.route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: 'hc-payments-use1' })),
+      () =>
+        east.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: '/hostedzone/Z0PAYMENTSZONE' })),
+      () =>
+        east.route53.send(
+          new UpdateHealthCheckCommand({ HealthCheckId: 'hc-payments-use1', Inverted: true }),
+        ),
+    ];
+    // Assert: the control plane (us-east-1) is down; the data plane fails the primary over on its own
+    for (const call of calls)
+      await expect(call()).rejects.toMatchObject({
+        name: 'ServiceUnavailable',
+        $metadata: { httpStatusCode: 503 },
+      });
+    const records = cloud.snapshot().route53.records;
+    expect(records.find((r) => r.failover === 'PRIMARY')?.serving).toBe(false);
+    expect(records.find((r) => r.failover === 'SECONDARY')?.serving).toBe(true);
   });
 });
