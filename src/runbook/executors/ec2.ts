@@ -89,10 +89,27 @@ async function primaryTemplate(ctx: Ctx, id: string): Promise<Precondition> {
   }
 }
 
-function runInput(ctx: Ctx, count: number, imageId: string | undefined): RunInstancesCommandInput {
+/**
+ * What a launch of this step names besides the AMI: the launch template, or (failover, no template) the plan's
+ * instance type, subnet and security groups. Undefined when it names neither: RunInstances would then default
+ * to m1.small in the default VPC, or fail where there is none, so the step does not launch.
+ */
+function launchParameters(ctx: Ctx): Partial<RunInstancesCommandInput> | undefined {
   const lt = template(ctx);
+  if (lt) return { LaunchTemplate: { LaunchTemplateId: lt.id, Version: lt.version } };
+  const r = res(ctx);
+  if (ctx.kind === 'failover' && r.instanceType && r.subnetId && r.securityGroupIds)
+    return {
+      InstanceType: r.instanceType as RunInstancesCommandInput['InstanceType'],
+      SubnetId: r.subnetId,
+      SecurityGroupIds: [...r.securityGroupIds],
+    };
+  return undefined;
+}
+
+function runInput(ctx: Ctx, count: number, imageId: string | undefined): RunInstancesCommandInput {
   return {
-    ...(lt ? { LaunchTemplate: { LaunchTemplateId: lt.id, Version: lt.version } } : {}),
+    ...launchParameters(ctx),
     ...(imageId ? { ImageId: imageId } : {}),
     MinCount: count,
     MaxCount: count,
@@ -126,7 +143,8 @@ async function observe(ctx: Ctx): Promise<Observation> {
   const own = ids.length > 0 ? await describe(ctx, byInstanceIds(ids)) : [];
   const ours = action === 'start-instances' ? [] : await launched(ctx);
   const lt = template(ctx);
-  const needLaunch = action === 'launch-from-ami' || (action === 'set-capacity' && lt !== undefined);
+  const params = launchParameters(ctx);
+  const needLaunch = action === 'launch-from-ami' || (action === 'set-capacity' && params !== undefined);
   const failback = ctx.kind === 'failback';
   const image = needLaunch && !failback ? await newestCopy(ctx) : undefined;
   const ltCheck = needLaunch && failback && lt ? await primaryTemplate(ctx, lt.id) : undefined;
@@ -188,6 +206,13 @@ async function observe(ctx: Ctx): Promise<Observation> {
       facts,
       preconditions,
     };
+  if (needLaunch && !params)
+    return {
+      state: 'failed',
+      summary: `${r.id} names no launch template and no instanceType, subnetId and securityGroupIds for ${ctx.targetRegion}: RunInstances would launch m1.small in the default VPC, or fail where there is none. Add them to the DR plan`,
+      facts,
+      preconditions,
+    };
   if (needLaunch && !image && !lt)
     return {
       state: 'failed',
@@ -218,7 +243,7 @@ function plan(ctx: Ctx, observation: Observation | undefined): PlannedCall[] {
   }
   const already = ctx.step.action === 'set-capacity' ? Math.min(startable(ctx).length, r.desiredCapacity) : 0;
   const count = r.desiredCapacity - already;
-  if (ctx.step.action !== 'start-instances' && count > 0 && (template(ctx) || image))
+  if (ctx.step.action !== 'start-instances' && count > 0 && launchParameters(ctx) && (template(ctx) || image))
     calls.push({ client: 'ec2', command: 'RunInstances', region, input: { ...runInput(ctx, count, image) } });
   return calls;
 }
@@ -259,7 +284,7 @@ export const ec2Executor: StepExecutor<Ec2Step> = {
     const ours = (await launched(ctx)).length;
     const first = pinnedLaunch(ctx);
     const count = first ? (ours > 0 ? 0 : first.count) : r.desiredCapacity - live0 - toStart.length - ours;
-    if (count > 0) {
+    if (count > 0 && launchParameters(ctx)) {
       const seen = first ? first.image : observation.facts?.image;
       const image = typeof seen === 'string' ? seen : undefined;
       const out = await ctx.aws.call('ec2:RunInstances', (abortSignal) =>

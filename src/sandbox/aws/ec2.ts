@@ -37,6 +37,7 @@ function instanceShape(i: Ec2Instance): Instance {
     LaunchTime: new Date(i.launchTime),
     Placement: { AvailabilityZone: i.az, Tenancy: 'default' },
     PrivateIpAddress: i.privateIp,
+    ...(i.subnetId ? { SubnetId: i.subnetId } : {}),
     ...(i.state === 'running'
       ? { PublicIpAddress: `198.51.100.${(Number(i.id.slice(-2).replace(/\D/g, '')) % 200) + 20}` }
       : {}),
@@ -231,6 +232,17 @@ export function registerEc2(registry: Registry): void {
           throw awsError('ec2', 'MissingParameter', 'The request must contain the parameter ImageId');
         if (!world.ec2.images.some((img) => img.id === imageId && img.region === region))
           throw awsError('ec2', 'InvalidAMIID.NotFound', `The image id '[${imageId}]' does not exist`);
+        // Without a subnet (its own, a network interface's or the launch template's), EC2 launches into the
+        // default VPC's default subnet; a Region without a default VPC refuses the launch (RunInstances API
+        // reference, SubnetId; error codes: VPCIdNotSpecified).
+        const subnetId =
+          input.SubnetId ?? input.NetworkInterfaces?.find((n) => n.SubnetId)?.SubnetId ?? version?.subnetId;
+        if (!subnetId && world.ec2.noDefaultVpc.has(region))
+          throw awsError(
+            'ec2',
+            'VPCIdNotSpecified',
+            'No default VPC for this user. Specify a subnet (SubnetId) or a launch template with one.',
+          );
         const count = Math.max(input.MinCount ?? 1, Math.min(input.MaxCount ?? 1, 100));
         const tags = Object.fromEntries(
           (input.TagSpecifications ?? [])
@@ -244,13 +256,15 @@ export function registerEc2(registry: Registry): void {
             id: nextId(world, 'i-'),
             region,
             state: 'pending',
-            type: input.InstanceType ?? version?.instanceType ?? 'm6i.large',
+            // RunInstances InstanceType: "Default: m1.small" when neither the call nor a launch template names one.
+            type: input.InstanceType ?? version?.instanceType ?? 'm1.small',
             imageId,
             launchTime: now,
             az: AZ(region, n),
             tags,
             privateIp: `10.1.${10 + (world.ec2.instances.size % 200)}.${10 + n}`,
             reservationId,
+            ...(subnetId ? { subnetId } : {}),
             ...(token !== undefined ? { clientToken: token, launchRequest: request } : {}),
           };
           world.ec2.instances.set(i.id, i);

@@ -113,7 +113,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
       snapshots: [],
       automatedBackups: [],
     },
-    ec2: { instances: new Map(), images: [], snapshots: [], launchTemplates: [] },
+    ec2: { instances: new Map(), images: [], snapshots: [], launchTemplates: [], noDefaultVpc: new Set() },
     s3: { buckets: new Map() },
     dynamodb: { replicas: new Map(), pending: [] },
     route53: { healthChecks: new Map(), zones: new Map(), changes: new Map() },

@@ -14,6 +14,8 @@ export interface Scenarios {
    * AWS Backup recovery points (SnapshotType awsbackup, ids `awsbackup:job-…`) in every Region.
    */
   backedUpByAwsBackup(sourceId: string): void;
+  /** The Region's default VPC was deleted (or never existed): RunInstances naming no subnet fails there. */
+  noDefaultVpc(region?: string): void;
 }
 
 export function createScenarios(w: World, onChange: () => void): Scenarios {
@@ -41,6 +43,10 @@ export function createScenarios(w: World, onChange: () => void): Scenarios {
           .slice(-24)
           .toLowerCase()}`;
       }
+      onChange();
+    },
+    noDefaultVpc(region = w.recoveryRegion) {
+      w.ec2.noDefaultVpc.add(region);
       onChange();
     },
   };

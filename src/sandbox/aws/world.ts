@@ -107,6 +107,8 @@ export interface Ec2Instance {
   az: string;
   tags: Record<string, string>;
   privateIp: string;
+  /** Subnet launched in (none given: the default VPC's default subnet of its Availability Zone). */
+  subnetId?: string;
   /** RunInstances' idempotency token, the reservation it created and that request's parameters (canonical JSON). */
   clientToken?: string;
   reservationId?: string;
@@ -134,7 +136,7 @@ export interface LaunchTemplate {
   name: string;
   region: string;
   createdAt: number;
-  versions: { number: number; imageId: string; instanceType: string; createdAt: number }[];
+  versions: { number: number; imageId: string; instanceType: string; subnetId?: string; createdAt: number }[];
   defaultVersion: number;
 }
 
@@ -242,6 +244,8 @@ export interface World {
     images: Ec2Image[];
     snapshots: Ec2Snapshot[];
     launchTemplates: LaunchTemplate[];
+    /** Regions whose default VPC was deleted: a launch naming no subnet is refused there (VPCIdNotSpecified). */
+    noDefaultVpc: Set<string>;
   };
   readonly s3: { buckets: Map<string, S3Bucket> };
   readonly dynamodb: { replicas: Map<string, TableReplica>; pending: PendingWrite[] };
