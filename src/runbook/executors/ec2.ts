@@ -196,6 +196,20 @@ async function observe(ctx: Ctx): Promise<Observation> {
       : []),
   ];
   if (running >= want) return { state: 'done', summary, facts, preconditions };
+  // Started by this attempt, then stopped by EC2 itself: Client.InternalError is what an instance whose
+  // encrypted EBS volumes use a KMS key the caller cannot use shows (EC2 launch troubleshooting). Starting it
+  // again would fail the same way: the step fails (the runbook pauses) with the reason.
+  const refused =
+    ctx.record?.state === 'intent' && ctx.record.calledAtMs !== undefined
+      ? own.filter((i) => i.State?.Name === 'stopped' && i.StateReason?.Code === 'Client.InternalError')
+      : [];
+  if (refused.length > 0)
+    return {
+      state: 'failed',
+      summary: `${refused.map((i) => i.InstanceId).join(', ')} stopped right after starting in ${ctx.targetRegion}: ${refused[0]?.StateReason?.Message ?? 'Client.InternalError'}. Their encrypted EBS volumes' KMS key is likely not usable by Lifeboat's role: list it in volumeKmsKeyArns of ${r.id} (and deploy the policy), check the key policy, then retry the step`,
+      facts,
+      preconditions,
+    };
   if (running + pending >= want) return { state: 'in-progress', summary, facts, preconditions };
   if (ctx.record?.calledAtMs !== undefined && pending > 0)
     return { state: 'in-progress', summary, facts, preconditions };

@@ -16,6 +16,12 @@ export interface Scenarios {
   backedUpByAwsBackup(sourceId: string): void;
   /** The Region's default VPC was deleted (or never existed): RunInstances naming no subnet fails there. */
   noDefaultVpc(region?: string): void;
+  /**
+   * The instance's EBS volumes are encrypted with this customer-managed KMS key, which the caller may not use
+   * (its key policy or IAM policy lacks the EBS grants): starting it goes pending, then stopped with
+   * StateReason Client.InternalError.
+   */
+  unusableVolumeKey(instanceId: string, keyArn: string): void;
 }
 
 export function createScenarios(w: World, onChange: () => void): Scenarios {
@@ -43,6 +49,13 @@ export function createScenarios(w: World, onChange: () => void): Scenarios {
           .slice(-24)
           .toLowerCase()}`;
       }
+      onChange();
+    },
+    unusableVolumeKey(instanceId, keyArn) {
+      const found = w.ec2.instances.get(instanceId);
+      if (!found) throw new Error(`no EC2 instance ${instanceId}`);
+      found.volumeKmsKeyId = keyArn;
+      w.ec2.deniedVolumeKeys.add(keyArn);
       onChange();
     },
     noDefaultVpc(region = w.recoveryRegion) {

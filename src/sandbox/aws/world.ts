@@ -107,6 +107,10 @@ export interface Ec2Instance {
   az: string;
   tags: Record<string, string>;
   privateIp: string;
+  /** Customer-managed KMS key of its encrypted EBS volumes (none: unencrypted or AWS managed key). */
+  volumeKmsKeyId?: string;
+  /** Why it last stopped when not by a StopInstances call (StateReason), e.g. Client.InternalError. */
+  stateReason?: { code: string; message: string };
   /** Subnet launched in (none given: the default VPC's default subnet of its Availability Zone). */
   subnetId?: string;
   /** RunInstances' idempotency token, the reservation it created and that request's parameters (canonical JSON). */
@@ -246,6 +250,8 @@ export interface World {
     launchTemplates: LaunchTemplate[];
     /** Regions whose default VPC was deleted: a launch naming no subnet is refused there (VPCIdNotSpecified). */
     noDefaultVpc: Set<string>;
+    /** KMS keys (ARNs) the caller may not use for EBS (key policy or IAM): its instances cannot start. */
+    deniedVolumeKeys: Set<string>;
   };
   readonly s3: { buckets: Map<string, S3Bucket> };
   readonly dynamodb: { replicas: Map<string, TableReplica>; pending: PendingWrite[] };
