@@ -89,6 +89,14 @@ describe('policyStatementsForPlan on the example plan', () => {
     ]);
   });
 
+  it('lets readiness read the Capacity Reservations the plan names (no resource-level permissions)', () => {
+    // Act
+    const describe = statement(statements, 'Ec2Describe');
+
+    // Assert
+    expect(describe.actions).toContain('ec2:DescribeCapacityReservations');
+  });
+
   it('scopes Aurora switchover and failover to the global cluster and its two clusters', () => {
     // Act
     const switchover = statement(statements, 'AuroraSwitchoverPaymentsPaymentsDb');

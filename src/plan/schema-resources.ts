@@ -82,6 +82,12 @@ export const ec2 = z
       .optional()
       .describe('launch template in the primary Region, for failback launches'),
     desiredCapacity: z.number().int().positive().default(1),
+    capacityReservationIds: z
+      .array(z.string().regex(/^cr-[0-9a-f]+$/, 'expected a Capacity Reservation ID such as "cr-0a1b2c3d"'))
+      .default([])
+      .describe(
+        'On-Demand Capacity Reservations in the recovery Region for the instances a failover launches',
+      ),
     copyTag: z
       .strictObject({ key: z.string().min(1), value: z.string().min(1) })
       .describe('tag that marks AMI and EBS snapshot copies in the recovery Region'),

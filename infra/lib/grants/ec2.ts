@@ -150,4 +150,5 @@ export const EC2_DESCRIBE_ACTIONS = [
   'ec2:DescribeSnapshots',
   'ec2:DescribeLaunchTemplates',
   'ec2:DescribeLaunchTemplateVersions',
+  'ec2:DescribeCapacityReservations',
 ] as const;

@@ -1,4 +1,5 @@
 import {
+  DescribeCapacityReservationsCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeLaunchTemplatesCommand,
@@ -33,6 +34,13 @@ export function createEc2Checker(clients: AwsClients): Checker<'ec2'> {
           snapshotCopy(resource, service, ctx, ec2),
         ),
         guard(base(resource, 'capacity'), capacitySubject(resource), () => capacity(resource, ctx, ec2)),
+        resource.capacityReservationIds.length > 0
+          ? guard(
+              base(resource, 'capacity reservations'),
+              `Capacity Reservations ${resource.capacityReservationIds.join(', ')}`,
+              () => reservations(resource, ctx, ec2),
+            )
+          : Promise.resolve([]),
       ]);
       return sections.flat();
     },
@@ -232,5 +240,46 @@ async function capacity(resource: Ec2, ctx: CheckContext, ec2: RegionClients): P
     measured,
     target,
     reason: `${resource.id}: ${usable.length} standby instance(s) ready to serve`,
+  };
+}
+
+/** Instances a failover launches: the desired capacity beyond the standbys it starts. */
+const toLaunch = (resource: Ec2) =>
+  Math.max(
+    0,
+    resource.desiredCapacity - Math.min(resource.standbyInstances.length, resource.desiredCapacity),
+  );
+
+/**
+ * The plan's On-Demand Capacity Reservations in the recovery Region: only active ones count, with their
+ * AvailableInstanceCount, against the instances a failover launches (DescribeCapacityReservations).
+ */
+async function reservations(resource: Ec2, ctx: CheckContext, ec2: RegionClients): Promise<Check> {
+  const b = base(resource, 'capacity reservations');
+  const ids = resource.capacityReservationIds;
+  const out = await awsCall(ctx, 'ec2:DescribeCapacityReservations', (abortSignal) =>
+    ec2.ec2.send(new DescribeCapacityReservationsCommand({ CapacityReservationIds: [...ids] }), {
+      abortSignal,
+    }),
+  );
+  const found = out.CapacityReservations ?? [];
+  const active = found.filter((c) => c.State === 'active');
+  const available = active.reduce((sum, c) => sum + (c.AvailableInstanceCount ?? 0), 0);
+  const needed = toLaunch(resource);
+  const inactive = found
+    .filter((c) => c.State !== 'active')
+    .map((c) => `${c.CapacityReservationId} ${c.State}`);
+  const note = inactive.length > 0 ? `; not active: ${inactive.join(', ')}` : '';
+  const numbers = `${available} instance(s) available in active reservations, ${needed} to launch`;
+  const measured = count(available);
+  const target = count(needed);
+  if (available >= needed)
+    return { ...b, verdict: 'ready', measured, target, reason: `${resource.id}: ${numbers}${note}` };
+  return {
+    ...b,
+    verdict: available === 0 ? 'not_ready' : 'degraded',
+    measured,
+    target,
+    reason: `${resource.id}: ${numbers}${note}`,
   };
 }

@@ -1,4 +1,6 @@
 import type {
+  DescribeCapacityReservationsCommandInput,
+  DescribeCapacityReservationsCommandOutput,
   DescribeInstancesCommandInput,
   DescribeInstancesCommandOutput,
   Instance,
@@ -184,6 +186,53 @@ export function registerEc2(registry: Registry): void {
             ReservationId: i.reservationId ?? `r-${i.id.slice(2)}`,
             OwnerId: world.account,
             Instances: [instanceShape(i)],
+          })),
+        };
+      },
+    )
+    .on<DescribeCapacityReservationsCommandInput, DescribeCapacityReservationsCommandOutput>(
+      'ec2:DescribeCapacityReservations',
+      (input, { world, region }) => {
+        // By id: one unknown id fails the call (InvalidCapacityReservationId.NotFound, EC2 error codes).
+        const inRegion = world.ec2.capacityReservations.filter((c) => c.region === region);
+        const listed = input.CapacityReservationIds?.length
+          ? input.CapacityReservationIds.map((id) => {
+              const found = inRegion.find((c) => c.id === id);
+              if (!found)
+                throw awsError(
+                  'ec2',
+                  'InvalidCapacityReservationId.NotFound',
+                  `The capacity reservation ID '${id}' does not exist`,
+                );
+              return found;
+            })
+          : inRegion;
+        const found = listed.filter((c) =>
+          matchFilters(
+            input.Filters,
+            {},
+            (n) =>
+              ({
+                state: c.state,
+                'instance-type': c.instanceType,
+                'availability-zone': c.az,
+                'owner-id': world.account,
+              })[n],
+          ),
+        );
+        return {
+          CapacityReservations: found.map((c) => ({
+            CapacityReservationId: c.id,
+            OwnerId: world.account,
+            InstanceType: c.instanceType,
+            InstancePlatform: 'Linux/UNIX',
+            AvailabilityZone: c.az,
+            Tenancy: 'default',
+            TotalInstanceCount: c.totalInstanceCount,
+            AvailableInstanceCount: c.availableInstanceCount,
+            State: c.state,
+            InstanceMatchCriteria: 'open',
+            EndDateType: 'unlimited',
           })),
         };
       },

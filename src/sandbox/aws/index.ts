@@ -120,6 +120,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
       launchTemplates: [],
       noDefaultVpc: new Set(),
       deniedVolumeKeys: new Set(),
+      capacityReservations: [],
     },
     s3: { buckets: new Map() },
     dynamodb: { replicas: new Map(), pending: [] },

@@ -1,5 +1,5 @@
 import { resolveInstanceRef } from './rds-shapes.js';
-import { emitChange, rkey, type World } from './world.js';
+import { type CapacityReservation, emitChange, rkey, type World } from './world.js';
 
 /**
  * Account states a real AWS account can be in that the seeded world is not: set up through this API (the
@@ -22,6 +22,8 @@ export interface Scenarios {
    * StateReason Client.InternalError.
    */
   unusableVolumeKey(instanceId: string, keyArn: string): void;
+  /** An On-Demand Capacity Reservation the account holds (or held: expired, cancelled). */
+  capacityReservation(reservation: CapacityReservation): void;
 }
 
 export function createScenarios(w: World, onChange: () => void): Scenarios {
@@ -56,6 +58,13 @@ export function createScenarios(w: World, onChange: () => void): Scenarios {
       if (!found) throw new Error(`no EC2 instance ${instanceId}`);
       found.volumeKmsKeyId = keyArn;
       w.ec2.deniedVolumeKeys.add(keyArn);
+      onChange();
+    },
+    capacityReservation(reservation) {
+      w.ec2.capacityReservations = [
+        ...w.ec2.capacityReservations.filter((c) => c.id !== reservation.id),
+        { ...reservation },
+      ];
       onChange();
     },
     noDefaultVpc(region = w.recoveryRegion) {

@@ -135,6 +135,16 @@ export interface Ec2Snapshot {
   description: string;
   tags: Record<string, string>;
 }
+/** An On-Demand Capacity Reservation (DescribeCapacityReservations). */
+export interface CapacityReservation {
+  id: string;
+  region: string;
+  instanceType: string;
+  az: string;
+  totalInstanceCount: number;
+  availableInstanceCount: number;
+  state: 'active' | 'expired' | 'cancelled' | 'pending' | 'failed';
+}
 export interface LaunchTemplate {
   id: string;
   name: string;
@@ -252,6 +262,7 @@ export interface World {
     noDefaultVpc: Set<string>;
     /** KMS keys (ARNs) the caller may not use for EBS (key policy or IAM): its instances cannot start. */
     deniedVolumeKeys: Set<string>;
+    capacityReservations: CapacityReservation[];
   };
   readonly s3: { buckets: Map<string, S3Bucket> };
   readonly dynamodb: { replicas: Map<string, TableReplica>; pending: PendingWrite[] };
