@@ -5,6 +5,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
@@ -19,6 +20,7 @@ export interface RegionClients {
   readonly cloudwatch: CloudWatchClient;
   readonly sns: SNSClient;
   readonly sqs: SQSClient;
+  readonly serviceQuotas: ServiceQuotasClient;
   /** Route 53 is a global service whose control plane lives in us-east-1. */
   readonly route53: Route53Client;
 }
@@ -47,6 +49,7 @@ export type AnyClient =
   | CloudWatchClient
   | SNSClient
   | SQSClient
+  | ServiceQuotasClient
   | Route53Client;
 
 /**
@@ -80,6 +83,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
           cloudwatch: track(new CloudWatchClient(c), region),
           sns: track(new SNSClient(c), region),
           sqs: track(new SQSClient(c), region),
+          serviceQuotas: track(new ServiceQuotasClient(c), region),
           route53: track(new Route53Client({ ...c, region: 'us-east-1' }), 'us-east-1'),
         };
         cache.set(region, clients);

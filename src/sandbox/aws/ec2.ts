@@ -19,6 +19,7 @@ import { DURATIONS } from './durations.js';
 import { matchFilters, registerEc2Images, tagList, templateOf, templateVersion } from './ec2-images.js';
 import { awsError } from './errors.js';
 import type { Registry } from './registry.js';
+import { INSTANCE_VCPUS, isStandard, vcpuQuota, vcpusInUse } from './service-quotas.js';
 import { AZ, type Ec2Instance, emitChange, nextId, type World } from './world.js';
 
 const STATE_CODE: Readonly<Record<Ec2Instance['state'], number>> = {
@@ -308,6 +309,16 @@ export function registerEc2(registry: Registry): void {
             'No default VPC for this user. Specify a subnet (SubnetId) or a launch template with one.',
           );
         const count = Math.max(input.MinCount ?? 1, Math.min(input.MaxCount ?? 1, 100));
+        // The standard On-Demand vCPU quota (L-1216C47A) counts running and pending instances' vCPUs; a launch
+        // beyond it fails with VcpuLimitExceeded (EC2 API error codes; On-Demand Instance quotas).
+        const type = input.InstanceType ?? version?.instanceType ?? 'm1.small';
+        const quota = vcpuQuota(world, region);
+        if (isStandard(type) && vcpusInUse(world, region) + count * (INSTANCE_VCPUS[type] ?? 2) > quota)
+          throw awsError(
+            'ec2',
+            'VcpuLimitExceeded',
+            `You have requested more vCPU capacity than your current vCPU limit of ${quota} allows for the instance bucket that the specified instance type belongs to. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
+          );
         const tags = Object.fromEntries(
           (input.TagSpecifications ?? [])
             .filter((s) => s.ResourceType === 'instance' || !s.ResourceType)
@@ -321,7 +332,7 @@ export function registerEc2(registry: Registry): void {
             region,
             state: 'pending',
             // RunInstances InstanceType: "Default: m1.small" when neither the call nor a launch template names one.
-            type: input.InstanceType ?? version?.instanceType ?? 'm1.small',
+            type,
             imageId,
             launchTime: now,
             az: AZ(region, n),

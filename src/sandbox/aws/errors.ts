@@ -6,6 +6,7 @@ import * as ec2 from '@aws-sdk/client-ec2';
 import * as rds from '@aws-sdk/client-rds';
 import * as route53 from '@aws-sdk/client-route-53';
 import * as s3 from '@aws-sdk/client-s3';
+import * as servicequotas from '@aws-sdk/client-service-quotas';
 import * as sns from '@aws-sdk/client-sns';
 import * as sqs from '@aws-sdk/client-sqs';
 
@@ -19,6 +20,7 @@ export type ServiceKey =
   | 'cloudwatch'
   | 'sns'
   | 'sqs'
+  | 'servicequotas'
   | 'route53';
 
 export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
@@ -30,6 +32,7 @@ export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   CloudWatchClient: 'cloudwatch',
   SNSClient: 'sns',
   SQSClient: 'sqs',
+  ServiceQuotasClient: 'servicequotas',
   Route53Client: 'route53',
 };
 
@@ -50,6 +53,7 @@ const MODULES: Readonly<Record<ServiceKey, { base: ExceptionClass; ns: Record<st
   cloudwatch: { base: cloudwatch.CloudWatchServiceException, ns: cloudwatch },
   sns: { base: sns.SNSServiceException, ns: sns },
   sqs: { base: sqs.SQSServiceException, ns: sqs },
+  servicequotas: { base: servicequotas.ServiceQuotasServiceException, ns: servicequotas },
   route53: { base: route53.Route53ServiceException, ns: route53 },
 };
 
@@ -63,6 +67,7 @@ export const THROTTLING: Readonly<Record<ServiceKey, { name: string; status: num
   cloudwatch: { name: 'Throttling', status: 400 },
   sns: { name: 'ThrottledException', status: 400 },
   sqs: { name: 'RequestThrottled', status: 400 },
+  servicequotas: { name: 'TooManyRequestsException', status: 400 },
   route53: { name: 'ThrottlingException', status: 400 },
 };
 

@@ -21,6 +21,7 @@ import { registerRoute53 } from './route53.js';
 import { advanceS3, registerS3 } from './s3.js';
 import { createScenarios, type Scenarios } from './scenarios.js';
 import { seedWorld } from './seed.js';
+import { registerServiceQuotas } from './service-quotas.js';
 import { takeSnapshot, type WorldSnapshot } from './snapshot.js';
 import { SnsModel } from './sns.js';
 import { registerSns } from './sns-handlers.js';
@@ -121,6 +122,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
       noDefaultVpc: new Set(),
       deniedVolumeKeys: new Set(),
       capacityReservations: [],
+      vcpuQuota: new Map(),
     },
     s3: { buckets: new Map() },
     dynamodb: { replicas: new Map(), pending: [] },
@@ -166,6 +168,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   registerRdsOps(registry);
   registerRdsPitr(registry);
   registerEc2(registry);
+  registerServiceQuotas(registry);
   registerS3(registry);
   registerDynamoDb(registry);
   registerDynamoDbStreams(registry);

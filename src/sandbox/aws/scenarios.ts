@@ -24,6 +24,8 @@ export interface Scenarios {
   unusableVolumeKey(instanceId: string, keyArn: string): void;
   /** An On-Demand Capacity Reservation the account holds (or held: expired, cancelled). */
   capacityReservation(reservation: CapacityReservation): void;
+  /** The applied standard On-Demand vCPU quota (L-1216C47A) of the Region, in vCPUs. */
+  vcpuQuota(vcpus: number, region?: string): void;
 }
 
 export function createScenarios(w: World, onChange: () => void): Scenarios {
@@ -65,6 +67,10 @@ export function createScenarios(w: World, onChange: () => void): Scenarios {
         ...w.ec2.capacityReservations.filter((c) => c.id !== reservation.id),
         { ...reservation },
       ];
+      onChange();
+    },
+    vcpuQuota(vcpus, region = w.recoveryRegion) {
+      w.ec2.vcpuQuota.set(region, vcpus);
       onChange();
     },
     noDefaultVpc(region = w.recoveryRegion) {

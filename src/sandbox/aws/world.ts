@@ -263,6 +263,8 @@ export interface World {
     /** KMS keys (ARNs) the caller may not use for EBS (key policy or IAM): its instances cannot start. */
     deniedVolumeKeys: Set<string>;
     capacityReservations: CapacityReservation[];
+    /** Applied value of the standard On-Demand vCPU quota (L-1216C47A) per Region; absent: the default. */
+    vcpuQuota: Map<string, number>;
   };
   readonly s3: { buckets: Map<string, S3Bucket> };
   readonly dynamodb: { replicas: Map<string, TableReplica>; pending: PendingWrite[] };
