@@ -90,6 +90,25 @@ describe('policyStatementsForPlan on the example plan', () => {
     ]);
   });
 
+  it('lets readiness read the Capacity Reservations the plan names (no resource-level permissions)', () => {
+    // Act
+    const describe = statement(statements, 'Ec2Describe');
+
+    // Assert
+    expect(describe.actions).toContain('ec2:DescribeCapacityReservations');
+    expect(describe.actions).toContain('ec2:DescribeInstanceTypes');
+  });
+
+  it("grants GetServiceQuota on the recovery Region's standard On-Demand vCPU quota only", () => {
+    // Act
+    const quota = statements.filter((s) => s.actions.includes('servicequotas:GetServiceQuota'));
+
+    // Assert
+    expect(quota.flatMap((s) => s.resources)).toEqual([
+      'arn:aws:servicequotas:us-west-2:123456789012:ec2/L-1216C47A',
+    ]);
+  });
+
   it('scopes Aurora switchover and failover to the global cluster and its two clusters', () => {
     // Act
     const switchover = statement(statements, 'AuroraSwitchoverPaymentsPaymentsDb');

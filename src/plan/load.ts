@@ -10,6 +10,7 @@ import {
   STEP_RESOURCE_KIND,
   type Step,
 } from './schema.js';
+import { hasLaunchParameters } from './schema-resources.js';
 
 export interface PlanProblem {
   readonly file: string;
@@ -203,6 +204,14 @@ function crossCheck(parsed: ParsedPlan): { path: PathKey[]; message: string }[] 
                 path: [...stepPath, 'resource'],
                 message: `expected a ${wanted} resource for a ${s.kind} step; "${s.resource}" is ${actual}`,
               });
+            } else if (which === 'failover' && s.kind === 'ec2' && s.action === 'launch-from-ami') {
+              const at = svc.resources.findIndex((r) => r.id === s.resource);
+              const r = svc.resources[at];
+              if (r?.kind === 'ec2' && !hasLaunchParameters(r))
+                problems.push({
+                  path: [...base, 'resources', at],
+                  message: `expected a launchTemplate or instanceType, subnetId and securityGroupIds: step "${s.id}" launches ${r.id} in ${svc.recoveryRegion}, and RunInstances without them defaults to m1.small in the default VPC, or fails where there is none`,
+                });
             }
           }
         });

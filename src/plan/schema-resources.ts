@@ -61,10 +61,33 @@ export const ec2 = z
     primaryInstances: z.array(z.string().regex(/^i-[0-9a-f]+$/, 'expected an EC2 instance ID')).default([]),
     standbyInstances: z.array(z.string().regex(/^i-[0-9a-f]+$/, 'expected an EC2 instance ID')).default([]),
     launchTemplate: launchTemplate.optional().describe('launch template in the recovery Region'),
+    instanceType: z
+      .string()
+      .regex(/^[a-z0-9-]+\.[a-z0-9]+$/, 'expected an instance type such as "m6i.large"')
+      .optional()
+      .describe(
+        'recovery-Region launches without a launchTemplate: instance type (with subnetId, securityGroupIds)',
+      ),
+    subnetId: z
+      .string()
+      .regex(/^subnet-[0-9a-f]+$/, 'expected a subnet ID such as "subnet-0a1b2c3d"')
+      .optional()
+      .describe('recovery-Region launches without a launchTemplate: subnet to launch in'),
+    securityGroupIds: z
+      .array(z.string().regex(/^sg-[0-9a-f]+$/, 'expected a security group ID such as "sg-0a1b2c3d"'))
+      .min(1)
+      .optional()
+      .describe('recovery-Region launches without a launchTemplate: security groups of the instances'),
     primaryLaunchTemplate: launchTemplate
       .optional()
       .describe('launch template in the primary Region, for failback launches'),
     desiredCapacity: z.number().int().positive().default(1),
+    capacityReservationIds: z
+      .array(z.string().regex(/^cr-[0-9a-f]+$/, 'expected a Capacity Reservation ID such as "cr-0a1b2c3d"'))
+      .default([])
+      .describe(
+        'On-Demand Capacity Reservations in the recovery Region for the instances a failover launches',
+      ),
     copyTag: z
       .strictObject({ key: z.string().min(1), value: z.string().min(1) })
       .describe('tag that marks AMI and EBS snapshot copies in the recovery Region'),
@@ -77,14 +100,39 @@ export const ec2 = z
       ),
   })
   .superRefine((value, ctx) => {
-    if (value.standbyInstances.length === 0 && !value.launchTemplate) {
+    const named = LAUNCH_FIELDS.filter((f) => value[f] !== undefined);
+    if (named.length > 0 && named.length < LAUNCH_FIELDS.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: [named[0] ?? 'instanceType'],
+        message: `expected ${LAUNCH_FIELDS.join(', ')} together (explicit launch parameters); missing ${LAUNCH_FIELDS.filter((f) => value[f] === undefined).join(', ')}`,
+      });
+    if (value.standbyInstances.length === 0 && !value.launchTemplate && named.length === 0) {
       ctx.addIssue({
         code: 'custom',
         path: ['standbyInstances'],
-        message: 'expected standbyInstances or a launchTemplate in the recovery Region',
+        message:
+          'expected standbyInstances, a launchTemplate or instanceType, subnetId and securityGroupIds in the recovery Region',
       });
     }
   });
+
+/** The explicit launch parameters of an ec2 resource without a launch template (all or none). */
+export const LAUNCH_FIELDS = ['instanceType', 'subnetId', 'securityGroupIds'] as const;
+
+/**
+ * Whether a recovery-Region launch of this resource names what it launches: a launch template, or instance
+ * type, subnet and security groups. Without them RunInstances defaults to m1.small in the default VPC, or fails
+ * where there is none (RunInstances API reference): the plan refuses a launch step on such a resource.
+ */
+export function hasLaunchParameters(r: {
+  launchTemplate?: unknown;
+  instanceType?: string;
+  subnetId?: string;
+  securityGroupIds?: readonly string[];
+}): boolean {
+  return r.launchTemplate !== undefined || LAUNCH_FIELDS.every((f) => r[f] !== undefined);
+}
 
 export const s3Bucket = z.strictObject({
   ...resourceBase,

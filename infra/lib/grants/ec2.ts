@@ -120,8 +120,15 @@ export function ec2Statements(ctx: ResourceContext<'ec2'>): PolicyStatementSpec[
     ...(launches(ctx.failbackSteps) && r.primaryLaunchTemplate ? [s.primaryRegion] : []),
   ];
   if (launchRegions.length === 0) return out;
-  if (launchRegions.includes(s.recoveryRegion))
+  if (launchRegions.includes(s.recoveryRegion)) {
     out.push(...launchStatements(ctx, s.recoveryRegion, r.launchTemplate, 'Ec2'));
+    // Readiness reads the recovery Region's standard On-Demand vCPU quota (L-1216C47A).
+    out.push({
+      sid: sid(ctx, 'Ec2VcpuQuota'),
+      actions: ['servicequotas:GetServiceQuota'],
+      resources: [`arn:${s.partition}:servicequotas:${s.recoveryRegion}:${s.account}:ec2/L-1216C47A`],
+    });
+  }
   if (launchRegions.includes(s.primaryRegion))
     out.push(...launchStatements(ctx, s.primaryRegion, r.primaryLaunchTemplate, 'Ec2Failback'));
 
@@ -150,4 +157,6 @@ export const EC2_DESCRIBE_ACTIONS = [
   'ec2:DescribeSnapshots',
   'ec2:DescribeLaunchTemplates',
   'ec2:DescribeLaunchTemplateVersions',
+  'ec2:DescribeCapacityReservations',
+  'ec2:DescribeInstanceTypes',
 ] as const;

@@ -6,6 +6,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
 import { S3Client } from '@aws-sdk/client-s3';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
@@ -20,6 +21,7 @@ export interface RegionClients {
   readonly cloudwatch: CloudWatchClient;
   readonly sns: SNSClient;
   readonly sqs: SQSClient;
+  readonly serviceQuotas: ServiceQuotasClient;
   /** Route 53 is a global service whose control plane lives in us-east-1. */
   readonly route53: Route53Client;
 }
@@ -53,6 +55,7 @@ export type AnyClient =
   | CloudWatchClient
   | SNSClient
   | SQSClient
+  | ServiceQuotasClient
   | Route53Client
   | Route53RecoveryClusterClient;
 
@@ -88,6 +91,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
           cloudwatch: track(new CloudWatchClient(c), region),
           sns: track(new SNSClient(c), region),
           sqs: track(new SQSClient(c), region),
+          serviceQuotas: track(new ServiceQuotasClient(c), region),
           route53: track(new Route53Client({ ...c, region: 'us-east-1' }), 'us-east-1'),
         };
         cache.set(region, clients);

@@ -1,9 +1,13 @@
 import {
+  DescribeCapacityReservationsCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
+  DescribeInstanceTypesCommand,
   DescribeLaunchTemplatesCommand,
+  DescribeLaunchTemplateVersionsCommand,
   DescribeSnapshotsCommand,
 } from '@aws-sdk/client-ec2';
+import { GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import { byInstanceIds } from '../../adapters/aws/ec2-ids.js';
 import type { ResourceOf } from '../../plan/schema.js';
@@ -33,6 +37,18 @@ export function createEc2Checker(clients: AwsClients): Checker<'ec2'> {
           snapshotCopy(resource, service, ctx, ec2),
         ),
         guard(base(resource, 'capacity'), capacitySubject(resource), () => capacity(resource, ctx, ec2)),
+        resource.capacityReservationIds.length > 0
+          ? guard(
+              base(resource, 'capacity reservations'),
+              `Capacity Reservations ${resource.capacityReservationIds.join(', ')}`,
+              () => reservations(resource, ctx, ec2),
+            )
+          : Promise.resolve([]),
+        (resource.launchTemplate || resource.instanceType) && toLaunch(resource) > 0
+          ? guard(base(resource, 'vCPU quota'), `vCPU quota ${VCPU_QUOTA}`, () =>
+              vcpuQuota(resource, ctx, ec2),
+            )
+          : Promise.resolve([]),
       ]);
       return sections.flat();
     },
@@ -232,5 +248,132 @@ async function capacity(resource: Ec2, ctx: CheckContext, ec2: RegionClients): P
     measured,
     target,
     reason: `${resource.id}: ${usable.length} standby instance(s) ready to serve`,
+  };
+}
+
+/** Instances a failover launches: the desired capacity beyond the standbys it starts. */
+const toLaunch = (resource: Ec2) =>
+  Math.max(
+    0,
+    resource.desiredCapacity - Math.min(resource.standbyInstances.length, resource.desiredCapacity),
+  );
+
+/**
+ * The plan's On-Demand Capacity Reservations in the recovery Region: only active ones count, with their
+ * AvailableInstanceCount, against the instances a failover launches (DescribeCapacityReservations).
+ */
+async function reservations(resource: Ec2, ctx: CheckContext, ec2: RegionClients): Promise<Check> {
+  const b = base(resource, 'capacity reservations');
+  const ids = resource.capacityReservationIds;
+  const out = await awsCall(ctx, 'ec2:DescribeCapacityReservations', (abortSignal) =>
+    ec2.ec2.send(new DescribeCapacityReservationsCommand({ CapacityReservationIds: [...ids] }), {
+      abortSignal,
+    }),
+  );
+  const found = out.CapacityReservations ?? [];
+  const active = found.filter((c) => c.State === 'active');
+  const available = active.reduce((sum, c) => sum + (c.AvailableInstanceCount ?? 0), 0);
+  const needed = toLaunch(resource);
+  const inactive = found
+    .filter((c) => c.State !== 'active')
+    .map((c) => `${c.CapacityReservationId} ${c.State}`);
+  const note = inactive.length > 0 ? `; not active: ${inactive.join(', ')}` : '';
+  const numbers = `${available} instance(s) available in active reservations, ${needed} to launch`;
+  const measured = count(available);
+  const target = count(needed);
+  if (available >= needed)
+    return { ...b, verdict: 'ready', measured, target, reason: `${resource.id}: ${numbers}${note}` };
+  return {
+    ...b,
+    verdict: available === 0 ? 'not_ready' : 'degraded',
+    measured,
+    target,
+    reason: `${resource.id}: ${numbers}${note}`,
+  };
+}
+
+/** "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances" (Service Quotas, ec2), in vCPUs. */
+export const VCPU_QUOTA = 'L-1216C47A';
+const STANDARD = /^[acdhimrtz]/;
+
+async function vcpusOf(ctx: CheckContext, ec2: RegionClients, types: string[]): Promise<Map<string, number>> {
+  if (types.length === 0) return new Map();
+  const out = await awsCall(ctx, 'ec2:DescribeInstanceTypes', (abortSignal) =>
+    ec2.ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: types as never[] }), { abortSignal }),
+  );
+  return new Map(
+    (out.InstanceTypes ?? []).map((t) => [String(t.InstanceType), t.VCpuInfo?.DefaultVCpus ?? Number.NaN]),
+  );
+}
+
+/** The instance type a failover launches: the plan's, or the recovery Region launch template version's. */
+async function launchType(resource: Ec2, ctx: CheckContext, ec2: RegionClients): Promise<string | undefined> {
+  if (resource.instanceType) return resource.instanceType;
+  const lt = resource.launchTemplate;
+  if (!lt) return undefined;
+  const out = await awsCall(ctx, 'ec2:DescribeLaunchTemplateVersions', (abortSignal) =>
+    ec2.ec2.send(
+      new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: lt.id, Versions: [lt.version] }),
+      { abortSignal },
+    ),
+  );
+  return out.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.InstanceType;
+}
+
+/**
+ * The standard On-Demand vCPU quota of the recovery Region (GetServiceQuota) against the vCPUs the
+ * running and pending standard instances already use plus those the failover's launches need.
+ */
+async function vcpuQuota(resource: Ec2, ctx: CheckContext, ec2: RegionClients): Promise<Check> {
+  const b = base(resource, 'vCPU quota');
+  const type = await launchType(resource, ctx, ec2);
+  if (!type)
+    return { ...b, verdict: 'unknown', reason: `${resource.id}: the launch template names no instance type` };
+  if (!STANDARD.test(type))
+    return {
+      ...b,
+      verdict: 'unknown',
+      reason: `${resource.id}: ${type} is not counted by ${VCPU_QUOTA}; its quota is not measured`,
+    };
+  const quota = await awsCall(ctx, 'servicequotas:GetServiceQuota', (abortSignal) =>
+    ec2.serviceQuotas.send(new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode: VCPU_QUOTA }), {
+      abortSignal,
+    }),
+  );
+  const limit = quota.Quota?.Value;
+  const out = await awsCall(ctx, 'ec2:DescribeInstances', (abortSignal) =>
+    ec2.ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [{ Name: 'instance-state-name', Values: ['pending', 'running'] }],
+      }),
+      { abortSignal },
+    ),
+  );
+  const live = (out.Reservations ?? [])
+    .flatMap((r) => r.Instances ?? [])
+    .map((i) => String(i.InstanceType ?? ''))
+    .filter((t) => STANDARD.test(t));
+  const vcpus = await vcpusOf(ctx, ec2, [...new Set([type, ...live])]);
+  const per = vcpus.get(type) ?? Number.NaN;
+  const used = live.reduce((sum, t) => sum + (vcpus.get(t) ?? Number.NaN), 0);
+  if (limit === undefined || Number.isNaN(per) || Number.isNaN(used))
+    return {
+      ...b,
+      verdict: 'unknown',
+      reason: `${resource.id}: vCPU quota or instance vCPUs not measurable`,
+    };
+  const needed = toLaunch(resource) * per;
+  const available = Math.max(0, limit - used);
+  const numbers = `${available} of ${limit} vCPUs free in the recovery Region (${used} in use), ${needed} needed for ${toLaunch(resource)} ${type}`;
+  const measured = count(available);
+  const target = count(needed);
+  if (available >= needed)
+    return { ...b, verdict: 'ready', measured, target, reason: `${resource.id}: ${numbers}` };
+  return {
+    ...b,
+    verdict: available >= per ? 'degraded' : 'not_ready',
+    measured,
+    target,
+    reason: `${resource.id}: ${numbers}`,
   };
 }

@@ -89,10 +89,27 @@ async function primaryTemplate(ctx: Ctx, id: string): Promise<Precondition> {
   }
 }
 
-function runInput(ctx: Ctx, count: number, imageId: string | undefined): RunInstancesCommandInput {
+/**
+ * What a launch of this step names besides the AMI: the launch template, or (failover, no template) the plan's
+ * instance type, subnet and security groups. Undefined when it names neither: RunInstances would then default
+ * to m1.small in the default VPC, or fail where there is none, so the step does not launch.
+ */
+function launchParameters(ctx: Ctx): Partial<RunInstancesCommandInput> | undefined {
   const lt = template(ctx);
+  if (lt) return { LaunchTemplate: { LaunchTemplateId: lt.id, Version: lt.version } };
+  const r = res(ctx);
+  if (ctx.kind === 'failover' && r.instanceType && r.subnetId && r.securityGroupIds)
+    return {
+      InstanceType: r.instanceType as RunInstancesCommandInput['InstanceType'],
+      SubnetId: r.subnetId,
+      SecurityGroupIds: [...r.securityGroupIds],
+    };
+  return undefined;
+}
+
+function runInput(ctx: Ctx, count: number, imageId: string | undefined): RunInstancesCommandInput {
   return {
-    ...(lt ? { LaunchTemplate: { LaunchTemplateId: lt.id, Version: lt.version } } : {}),
+    ...launchParameters(ctx),
     ...(imageId ? { ImageId: imageId } : {}),
     MinCount: count,
     MaxCount: count,
@@ -126,7 +143,8 @@ async function observe(ctx: Ctx): Promise<Observation> {
   const own = ids.length > 0 ? await describe(ctx, byInstanceIds(ids)) : [];
   const ours = action === 'start-instances' ? [] : await launched(ctx);
   const lt = template(ctx);
-  const needLaunch = action === 'launch-from-ami' || (action === 'set-capacity' && lt !== undefined);
+  const params = launchParameters(ctx);
+  const needLaunch = action === 'launch-from-ami' || (action === 'set-capacity' && params !== undefined);
   const failback = ctx.kind === 'failback';
   const image = needLaunch && !failback ? await newestCopy(ctx) : undefined;
   const ltCheck = needLaunch && failback && lt ? await primaryTemplate(ctx, lt.id) : undefined;
@@ -178,6 +196,20 @@ async function observe(ctx: Ctx): Promise<Observation> {
       : []),
   ];
   if (running >= want) return { state: 'done', summary, facts, preconditions };
+  // Started by this attempt, then stopped by EC2 itself: Client.InternalError is what an instance whose
+  // encrypted EBS volumes use a KMS key the caller cannot use shows (EC2 launch troubleshooting). Starting it
+  // again would fail the same way: the step fails (the runbook pauses) with the reason.
+  const refused =
+    ctx.record?.state === 'intent' && ctx.record.calledAtMs !== undefined
+      ? own.filter((i) => i.State?.Name === 'stopped' && i.StateReason?.Code === 'Client.InternalError')
+      : [];
+  if (refused.length > 0)
+    return {
+      state: 'failed',
+      summary: `${refused.map((i) => i.InstanceId).join(', ')} stopped right after starting in ${ctx.targetRegion}: ${refused[0]?.StateReason?.Message ?? 'Client.InternalError'}. Their encrypted EBS volumes' KMS key is likely not usable by Lifeboat's role: list it in volumeKmsKeyArns of ${r.id} (and deploy the policy), check the key policy, then retry the step`,
+      facts,
+      preconditions,
+    };
   if (running + pending >= want) return { state: 'in-progress', summary, facts, preconditions };
   if (ctx.record?.calledAtMs !== undefined && pending > 0)
     return { state: 'in-progress', summary, facts, preconditions };
@@ -185,6 +217,13 @@ async function observe(ctx: Ctx): Promise<Observation> {
     return {
       state: 'blocked',
       summary: `${summary}; waiting for ${stopping.length} stopping`,
+      facts,
+      preconditions,
+    };
+  if (needLaunch && !params)
+    return {
+      state: 'failed',
+      summary: `${r.id} names no launch template and no instanceType, subnetId and securityGroupIds for ${ctx.targetRegion}: RunInstances would launch m1.small in the default VPC, or fail where there is none. Add them to the DR plan`,
       facts,
       preconditions,
     };
@@ -218,7 +257,7 @@ function plan(ctx: Ctx, observation: Observation | undefined): PlannedCall[] {
   }
   const already = ctx.step.action === 'set-capacity' ? Math.min(startable(ctx).length, r.desiredCapacity) : 0;
   const count = r.desiredCapacity - already;
-  if (ctx.step.action !== 'start-instances' && count > 0 && (template(ctx) || image))
+  if (ctx.step.action !== 'start-instances' && count > 0 && launchParameters(ctx) && (template(ctx) || image))
     calls.push({ client: 'ec2', command: 'RunInstances', region, input: { ...runInput(ctx, count, image) } });
   return calls;
 }
@@ -259,7 +298,7 @@ export const ec2Executor: StepExecutor<Ec2Step> = {
     const ours = (await launched(ctx)).length;
     const first = pinnedLaunch(ctx);
     const count = first ? (ours > 0 ? 0 : first.count) : r.desiredCapacity - live0 - toStart.length - ours;
-    if (count > 0) {
+    if (count > 0 && launchParameters(ctx)) {
       const seen = first ? first.image : observation.facts?.image;
       const image = typeof seen === 'string' ? seen : undefined;
       const out = await ctx.aws.call('ec2:RunInstances', (abortSignal) =>

@@ -196,6 +196,7 @@ export function registerEc2Images(registry: Registry): void {
             LaunchTemplateData: {
               ImageId: v.imageId,
               InstanceType: v.instanceType as Instance['InstanceType'],
+              ...(v.subnetId ? { NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: v.subnetId }] } : {}),
             },
           })),
         };

@@ -1,4 +1,6 @@
 import type {
+  DescribeCapacityReservationsCommandInput,
+  DescribeCapacityReservationsCommandOutput,
   DescribeInstancesCommandInput,
   DescribeInstancesCommandOutput,
   Instance,
@@ -17,6 +19,7 @@ import { DURATIONS } from './durations.js';
 import { matchFilters, registerEc2Images, tagList, templateOf, templateVersion } from './ec2-images.js';
 import { awsError } from './errors.js';
 import type { Registry } from './registry.js';
+import { INSTANCE_VCPUS, isStandard, vcpuQuota, vcpusInUse } from './service-quotas.js';
 import { AZ, type Ec2Instance, emitChange, nextId, type World } from './world.js';
 
 const STATE_CODE: Readonly<Record<Ec2Instance['state'], number>> = {
@@ -37,6 +40,7 @@ function instanceShape(i: Ec2Instance): Instance {
     LaunchTime: new Date(i.launchTime),
     Placement: { AvailabilityZone: i.az, Tenancy: 'default' },
     PrivateIpAddress: i.privateIp,
+    ...(i.subnetId ? { SubnetId: i.subnetId } : {}),
     ...(i.state === 'running'
       ? { PublicIpAddress: `198.51.100.${(Number(i.id.slice(-2).replace(/\D/g, '')) % 200) + 20}` }
       : {}),
@@ -46,10 +50,12 @@ function instanceShape(i: Ec2Instance): Instance {
     Monitoring: { State: 'disabled' },
     ...(i.state === 'stopped'
       ? {
-          StateReason: {
-            Code: 'Client.UserInitiatedShutdown',
-            Message: 'Client.UserInitiatedShutdown: User initiated shutdown',
-          },
+          StateReason: i.stateReason
+            ? { Code: i.stateReason.code, Message: i.stateReason.message }
+            : {
+                Code: 'Client.UserInitiatedShutdown',
+                Message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+              },
         }
       : {}),
   };
@@ -126,9 +132,22 @@ function changeStates(w: World, instances: readonly Ec2Instance[], move: StateMo
         'IncorrectInstanceState',
         `The instance '${i.id}' is not in a state from which it can be ${move.verb}.`,
       );
-  return instances.map((i) =>
-    i.state === move.from ? transition(w, i, move.via, move.to, move.durationMs) : unchanged(i),
-  );
+  return instances.map((i) => {
+    if (i.state !== move.from) return unchanged(i);
+    delete i.stateReason;
+    // An instance whose encrypted EBS volumes use a KMS key the caller cannot use goes pending, then stopped:
+    // StateReason Client.InternalError (Troubleshoot Amazon EC2 instance launch issues: "Instance terminates
+    // immediately"; EBS encryption requirements: the key policy). Stricter than AWS on timing: it stops after
+    // the usual pending time.
+    if (move === START && i.volumeKmsKeyId && w.ec2.deniedVolumeKeys.has(i.volumeKmsKeyId)) {
+      i.stateReason = {
+        code: 'Client.InternalError',
+        message: 'Client.InternalError: Client error on launch',
+      };
+      return transition(w, i, 'pending', 'stopped', move.durationMs);
+    }
+    return transition(w, i, move.via, move.to, move.durationMs);
+  });
 }
 
 function instancesById(w: World, region: string, ids: string[] | undefined): Ec2Instance[] {
@@ -168,6 +187,53 @@ export function registerEc2(registry: Registry): void {
             ReservationId: i.reservationId ?? `r-${i.id.slice(2)}`,
             OwnerId: world.account,
             Instances: [instanceShape(i)],
+          })),
+        };
+      },
+    )
+    .on<DescribeCapacityReservationsCommandInput, DescribeCapacityReservationsCommandOutput>(
+      'ec2:DescribeCapacityReservations',
+      (input, { world, region }) => {
+        // By id: one unknown id fails the call (InvalidCapacityReservationId.NotFound, EC2 error codes).
+        const inRegion = world.ec2.capacityReservations.filter((c) => c.region === region);
+        const listed = input.CapacityReservationIds?.length
+          ? input.CapacityReservationIds.map((id) => {
+              const found = inRegion.find((c) => c.id === id);
+              if (!found)
+                throw awsError(
+                  'ec2',
+                  'InvalidCapacityReservationId.NotFound',
+                  `The capacity reservation ID '${id}' does not exist`,
+                );
+              return found;
+            })
+          : inRegion;
+        const found = listed.filter((c) =>
+          matchFilters(
+            input.Filters,
+            {},
+            (n) =>
+              ({
+                state: c.state,
+                'instance-type': c.instanceType,
+                'availability-zone': c.az,
+                'owner-id': world.account,
+              })[n],
+          ),
+        );
+        return {
+          CapacityReservations: found.map((c) => ({
+            CapacityReservationId: c.id,
+            OwnerId: world.account,
+            InstanceType: c.instanceType,
+            InstancePlatform: 'Linux/UNIX',
+            AvailabilityZone: c.az,
+            Tenancy: 'default',
+            TotalInstanceCount: c.totalInstanceCount,
+            AvailableInstanceCount: c.availableInstanceCount,
+            State: c.state,
+            InstanceMatchCriteria: 'open',
+            EndDateType: 'unlimited',
           })),
         };
       },
@@ -231,7 +297,28 @@ export function registerEc2(registry: Registry): void {
           throw awsError('ec2', 'MissingParameter', 'The request must contain the parameter ImageId');
         if (!world.ec2.images.some((img) => img.id === imageId && img.region === region))
           throw awsError('ec2', 'InvalidAMIID.NotFound', `The image id '[${imageId}]' does not exist`);
+        // Without a subnet (its own, a network interface's or the launch template's), EC2 launches into the
+        // default VPC's default subnet; a Region without a default VPC refuses the launch (RunInstances API
+        // reference, SubnetId; error codes: VPCIdNotSpecified).
+        const subnetId =
+          input.SubnetId ?? input.NetworkInterfaces?.find((n) => n.SubnetId)?.SubnetId ?? version?.subnetId;
+        if (!subnetId && world.ec2.noDefaultVpc.has(region))
+          throw awsError(
+            'ec2',
+            'VPCIdNotSpecified',
+            'No default VPC for this user. Specify a subnet (SubnetId) or a launch template with one.',
+          );
         const count = Math.max(input.MinCount ?? 1, Math.min(input.MaxCount ?? 1, 100));
+        // The standard On-Demand vCPU quota (L-1216C47A) counts running and pending instances' vCPUs; a launch
+        // beyond it fails with VcpuLimitExceeded (EC2 API error codes; On-Demand Instance quotas).
+        const type = input.InstanceType ?? version?.instanceType ?? 'm1.small';
+        const quota = vcpuQuota(world, region);
+        if (isStandard(type) && vcpusInUse(world, region) + count * (INSTANCE_VCPUS[type] ?? 2) > quota)
+          throw awsError(
+            'ec2',
+            'VcpuLimitExceeded',
+            `You have requested more vCPU capacity than your current vCPU limit of ${quota} allows for the instance bucket that the specified instance type belongs to. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
+          );
         const tags = Object.fromEntries(
           (input.TagSpecifications ?? [])
             .filter((s) => s.ResourceType === 'instance' || !s.ResourceType)
@@ -244,13 +331,15 @@ export function registerEc2(registry: Registry): void {
             id: nextId(world, 'i-'),
             region,
             state: 'pending',
-            type: input.InstanceType ?? version?.instanceType ?? 'm6i.large',
+            // RunInstances InstanceType: "Default: m1.small" when neither the call nor a launch template names one.
+            type,
             imageId,
             launchTime: now,
             az: AZ(region, n),
             tags,
             privateIp: `10.1.${10 + (world.ec2.instances.size % 200)}.${10 + n}`,
             reservationId,
+            ...(subnetId ? { subnetId } : {}),
             ...(token !== undefined ? { clientToken: token, launchRequest: request } : {}),
           };
           world.ec2.instances.set(i.id, i);

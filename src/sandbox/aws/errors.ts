@@ -7,6 +7,7 @@ import * as rds from '@aws-sdk/client-rds';
 import * as route53 from '@aws-sdk/client-route-53';
 import * as arc from '@aws-sdk/client-route53-recovery-cluster';
 import * as s3 from '@aws-sdk/client-s3';
+import * as servicequotas from '@aws-sdk/client-service-quotas';
 import * as sns from '@aws-sdk/client-sns';
 import * as sqs from '@aws-sdk/client-sqs';
 
@@ -20,6 +21,7 @@ export type ServiceKey =
   | 'cloudwatch'
   | 'sns'
   | 'sqs'
+  | 'servicequotas'
   | 'route53'
   | 'route53-recovery-cluster';
 
@@ -32,6 +34,7 @@ export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   CloudWatchClient: 'cloudwatch',
   SNSClient: 'sns',
   SQSClient: 'sqs',
+  ServiceQuotasClient: 'servicequotas',
   Route53Client: 'route53',
   Route53RecoveryClusterClient: 'route53-recovery-cluster',
 };
@@ -53,6 +56,7 @@ const MODULES: Readonly<Record<ServiceKey, { base: ExceptionClass; ns: Record<st
   cloudwatch: { base: cloudwatch.CloudWatchServiceException, ns: cloudwatch },
   sns: { base: sns.SNSServiceException, ns: sns },
   sqs: { base: sqs.SQSServiceException, ns: sqs },
+  servicequotas: { base: servicequotas.ServiceQuotasServiceException, ns: servicequotas },
   route53: { base: route53.Route53ServiceException, ns: route53 },
   'route53-recovery-cluster': { base: arc.Route53RecoveryClusterServiceException, ns: arc },
 };
@@ -67,6 +71,7 @@ export const THROTTLING: Readonly<Record<ServiceKey, { name: string; status: num
   cloudwatch: { name: 'Throttling', status: 400 },
   sns: { name: 'ThrottledException', status: 400 },
   sqs: { name: 'RequestThrottled', status: 400 },
+  servicequotas: { name: 'TooManyRequestsException', status: 400 },
   route53: { name: 'ThrottlingException', status: 400 },
   'route53-recovery-cluster': { name: 'ThrottlingException', status: 429 },
 };

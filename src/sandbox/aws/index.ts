@@ -22,6 +22,7 @@ import { registerRoute53 } from './route53.js';
 import { advanceS3, registerS3 } from './s3.js';
 import { createScenarios, type Scenarios } from './scenarios.js';
 import { seedWorld } from './seed.js';
+import { registerServiceQuotas } from './service-quotas.js';
 import { takeSnapshot, type WorldSnapshot } from './snapshot.js';
 import { SnsModel } from './sns.js';
 import { registerSns } from './sns-handlers.js';
@@ -114,7 +115,16 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
       snapshots: [],
       automatedBackups: [],
     },
-    ec2: { instances: new Map(), images: [], snapshots: [], launchTemplates: [] },
+    ec2: {
+      instances: new Map(),
+      images: [],
+      snapshots: [],
+      launchTemplates: [],
+      noDefaultVpc: new Set(),
+      deniedVolumeKeys: new Set(),
+      capacityReservations: [],
+      vcpuQuota: new Map(),
+    },
     s3: { buckets: new Map() },
     dynamodb: { replicas: new Map(), pending: [] },
     route53: { healthChecks: new Map(), zones: new Map(), changes: new Map() },
@@ -160,6 +170,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   registerRdsOps(registry);
   registerRdsPitr(registry);
   registerEc2(registry);
+  registerServiceQuotas(registry);
   registerS3(registry);
   registerDynamoDb(registry);
   registerDynamoDbStreams(registry);

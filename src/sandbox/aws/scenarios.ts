@@ -1,5 +1,5 @@
 import { resolveInstanceRef } from './rds-shapes.js';
-import { emitChange, rkey, type World } from './world.js';
+import { type CapacityReservation, emitChange, rkey, type World } from './world.js';
 
 /**
  * Account states a real AWS account can be in that the seeded world is not: set up through this API (the
@@ -14,6 +14,18 @@ export interface Scenarios {
    * AWS Backup recovery points (SnapshotType awsbackup, ids `awsbackup:job-…`) in every Region.
    */
   backedUpByAwsBackup(sourceId: string): void;
+  /** The Region's default VPC was deleted (or never existed): RunInstances naming no subnet fails there. */
+  noDefaultVpc(region?: string): void;
+  /**
+   * The instance's EBS volumes are encrypted with this customer-managed KMS key, which the caller may not use
+   * (its key policy or IAM policy lacks the EBS grants): starting it goes pending, then stopped with
+   * StateReason Client.InternalError.
+   */
+  unusableVolumeKey(instanceId: string, keyArn: string): void;
+  /** An On-Demand Capacity Reservation the account holds (or held: expired, cancelled). */
+  capacityReservation(reservation: CapacityReservation): void;
+  /** The applied standard On-Demand vCPU quota (L-1216C47A) of the Region, in vCPUs. */
+  vcpuQuota(vcpus: number, region?: string): void;
 }
 
 export function createScenarios(w: World, onChange: () => void): Scenarios {
@@ -41,6 +53,28 @@ export function createScenarios(w: World, onChange: () => void): Scenarios {
           .slice(-24)
           .toLowerCase()}`;
       }
+      onChange();
+    },
+    unusableVolumeKey(instanceId, keyArn) {
+      const found = w.ec2.instances.get(instanceId);
+      if (!found) throw new Error(`no EC2 instance ${instanceId}`);
+      found.volumeKmsKeyId = keyArn;
+      w.ec2.deniedVolumeKeys.add(keyArn);
+      onChange();
+    },
+    capacityReservation(reservation) {
+      w.ec2.capacityReservations = [
+        ...w.ec2.capacityReservations.filter((c) => c.id !== reservation.id),
+        { ...reservation },
+      ];
+      onChange();
+    },
+    vcpuQuota(vcpus, region = w.recoveryRegion) {
+      w.ec2.vcpuQuota.set(region, vcpus);
+      onChange();
+    },
+    noDefaultVpc(region = w.recoveryRegion) {
+      w.ec2.noDefaultVpc.add(region);
       onChange();
     },
   };

@@ -108,6 +108,12 @@ export interface Ec2Instance {
   az: string;
   tags: Record<string, string>;
   privateIp: string;
+  /** Customer-managed KMS key of its encrypted EBS volumes (none: unencrypted or AWS managed key). */
+  volumeKmsKeyId?: string;
+  /** Why it last stopped when not by a StopInstances call (StateReason), e.g. Client.InternalError. */
+  stateReason?: { code: string; message: string };
+  /** Subnet launched in (none given: the default VPC's default subnet of its Availability Zone). */
+  subnetId?: string;
   /** RunInstances' idempotency token, the reservation it created and that request's parameters (canonical JSON). */
   clientToken?: string;
   reservationId?: string;
@@ -130,12 +136,22 @@ export interface Ec2Snapshot {
   description: string;
   tags: Record<string, string>;
 }
+/** An On-Demand Capacity Reservation (DescribeCapacityReservations). */
+export interface CapacityReservation {
+  id: string;
+  region: string;
+  instanceType: string;
+  az: string;
+  totalInstanceCount: number;
+  availableInstanceCount: number;
+  state: 'active' | 'expired' | 'cancelled' | 'pending' | 'failed';
+}
 export interface LaunchTemplate {
   id: string;
   name: string;
   region: string;
   createdAt: number;
-  versions: { number: number; imageId: string; instanceType: string; createdAt: number }[];
+  versions: { number: number; imageId: string; instanceType: string; subnetId?: string; createdAt: number }[];
   defaultVersion: number;
 }
 
@@ -263,6 +279,13 @@ export interface World {
     images: Ec2Image[];
     snapshots: Ec2Snapshot[];
     launchTemplates: LaunchTemplate[];
+    /** Regions whose default VPC was deleted: a launch naming no subnet is refused there (VPCIdNotSpecified). */
+    noDefaultVpc: Set<string>;
+    /** KMS keys (ARNs) the caller may not use for EBS (key policy or IAM): its instances cannot start. */
+    deniedVolumeKeys: Set<string>;
+    capacityReservations: CapacityReservation[];
+    /** Applied value of the standard On-Demand vCPU quota (L-1216C47A) per Region; absent: the default. */
+    vcpuQuota: Map<string, number>;
   };
   readonly s3: { buckets: Map<string, S3Bucket> };
   readonly dynamodb: { replicas: Map<string, TableReplica>; pending: PendingWrite[] };
