@@ -59,9 +59,15 @@ function compositeShape(w: World, a: Alarm & { type: 'CompositeAlarm' }): SdkCom
   return { ...alarmFields(w, a), AlarmRule: a.rule };
 }
 
-/** Datapoints per period bucket, sampled at the bucket's start, middle and end (never after `now`), and at `now` for the current period. */
-function buckets(series: Series, start: number, end: number, periodS: number, now: number) {
-  const p = periodS * 1000;
+/**
+ * Datapoints per period bucket, sampled at the bucket's start, middle and end (never after `now`), and at `now`
+ * for the current period. A period is simulated time (a 60 s period at scale 2000 is 30 ms of clock), as every
+ * other simulated duration: measured in clock time, one "1-minute" period would hold hours of simulated
+ * history, so a value that changed simulated hours ago would still show in the newest period and a wait for a
+ * steady minute (Route 53's HealthCheckStatus back to Minimum 1) would last up to a clock minute.
+ */
+function buckets(w: World, series: Series, start: number, end: number, periodS: number, now: number) {
+  const p = Math.max(1, w.time.toClock(periodS * 1000));
   const out: { at: number; values: number[] }[] = [];
   let first = Math.floor(start / p) * p;
   if (Math.floor((end - first) / p) > 1440) first = end - 1440 * p;
@@ -115,7 +121,7 @@ export function registerCloudWatch(registry: Registry, cw: CloudWatchState): voi
           const m = q.MetricStat.Metric;
           const series = findSeries(world, region, m?.Namespace, m?.MetricName, m?.Dimensions);
           const points = series
-            ? buckets(series, start, end, q.MetricStat.Period ?? 60, world.time.now())
+            ? buckets(world, series, start, end, q.MetricStat.Period ?? 60, world.time.now())
             : [];
           if (input.ScanBy !== 'TimestampAscending') points.reverse();
           return {
@@ -135,7 +141,7 @@ export function registerCloudWatch(registry: Registry, cw: CloudWatchState): voi
         const series = findSeries(world, region, input.Namespace, input.MetricName, input.Dimensions);
         const start = input.StartTime?.getTime() ?? 0;
         const end = input.EndTime?.getTime() ?? world.time.now();
-        const points = series ? buckets(series, start, end, input.Period ?? 60, world.time.now()) : [];
+        const points = series ? buckets(world, series, start, end, input.Period ?? 60, world.time.now()) : [];
         const datapoints: Datapoint[] = points.map((b) => ({
           Timestamp: new Date(b.at),
           ...(series ? { Unit: input.Unit ?? series.unit } : {}),
