@@ -100,11 +100,18 @@ function mockAws(now: number) {
       })),
     };
   });
-  dynamodb
-    .on(DescribeTableCommand)
-    .callsFake(
-      later({ Table: { Replicas: [{ RegionName: 'us-west-2', ReplicaStatus: 'ACTIVE' as const }] } }),
-    );
+  dynamodb.on(DescribeTableCommand).callsFake(
+    // Read through either Region (the checker reads the recovery Region's replica): both replicas listed.
+    later({
+      Table: {
+        TableStatus: 'ACTIVE' as const,
+        Replicas: ['us-east-1', 'us-west-2'].map((RegionName) => ({
+          RegionName,
+          ReplicaStatus: 'ACTIVE' as const,
+        })),
+      },
+    }),
+  );
   dynamodb.on(DescribeContinuousBackupsCommand).callsFake(
     later({
       ContinuousBackupsDescription: {
