@@ -1,4 +1,5 @@
 import type { AuditEventInput, AuditLog, JsonObject } from '../audit/types.js';
+import type { ApprovalRecord } from '../domain/records.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -74,4 +75,64 @@ export async function auditOutcome(
     );
     return false;
   }
+}
+
+/** The approval store as an audited approval needs it (src/adapters/store). */
+export interface AuditedApprovalStore {
+  record(approval: ApprovalRecord): Promise<boolean>;
+  markAudited(executionId: string, userId: string, atMs: number): Promise<boolean>;
+}
+
+export interface AuditedApproval {
+  readonly decision: 'approve' | 'drill-approve';
+  readonly actor: string;
+  readonly service: string;
+  readonly executionId: string;
+  readonly planHash: string;
+  /** This person's recorded decision, when the click re-runs one (its intent and item are already written). */
+  readonly decided?: Pick<ApprovalRecord, 'outcomeAuditedAtMs'>;
+  readonly intentDetails: JsonObject;
+  readonly outcomeDetails: JsonObject;
+  readonly now: () => number;
+}
+
+/**
+ * One approval, audited before it counts: the intent (throws `DecisionNotAuditedError` if refused), the approval
+ * item, then the `approval.granted` outcome, noted on the item so a re-click appends none. A re-click by a
+ * recorded approver re-runs only what is missing. `lost`: another click of the same person recorded it first;
+ * `unaudited`: it is recorded under its intent but its outcome is not in the log yet, so it must not count.
+ */
+export async function recordAuditedApproval(
+  audit: Pick<AuditLog, 'append'>,
+  approvals: AuditedApprovalStore,
+  a: AuditedApproval,
+): Promise<'audited' | 'unaudited' | 'lost'> {
+  if (!a.decided) {
+    await auditIntent(audit, {
+      decision: a.decision,
+      actor: a.actor,
+      service: a.service,
+      executionId: a.executionId,
+      details: a.intentDetails,
+    });
+    const first = await approvals.record({
+      executionId: a.executionId,
+      userId: a.actor,
+      decision: 'approve',
+      atMs: a.now(),
+      planHash: a.planHash,
+    });
+    if (!first) return 'lost';
+  }
+  if (a.decided?.outcomeAuditedAtMs !== undefined) return 'audited';
+  const audited = await auditOutcome(audit, {
+    type: 'approval.granted',
+    actor: a.actor,
+    service: a.service,
+    executionId: a.executionId,
+    details: { requestId: a.executionId, ...a.outcomeDetails },
+  });
+  // Without the note, a re-click appends the entry again: harmless (readers count people, not entries).
+  if (audited) await approvals.markAudited(a.executionId, a.actor, a.now()).catch(() => false);
+  return audited ? 'audited' : 'unaudited';
 }

@@ -3,7 +3,7 @@ import { ConflictError } from '../adapters/store/versioned.js';
 import type { ExecutionRecord } from '../domain/records.js';
 import { failoverRefusal } from '../state/gate.js';
 import { authorityOf } from './approvers.js';
-import { auditIntent, auditOutcome } from './decision-audit.js';
+import { auditIntent, auditOutcome, recordAuditedApproval } from './decision-audit.js';
 import { createMeasure } from './measure.js';
 import {
   approvalsNeeded,
@@ -366,36 +366,19 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       }
       // Measuring can take a while: an approval that would land after the deadline is refused, never late.
       if (isExpired(req, clock.now())) return refusedApproval(EXPIRED_WHILE_MEASURING, userId, pending, id);
-      if (!rerun) {
-        await auditIntent(audit, {
-          decision: 'approve',
-          actor: userId,
-          service: req.service,
-          executionId: id,
-          details: { planHash: req.planHash, digest: req.digest },
-        });
-        const first = await stores.approvals.record({
-          executionId: id,
-          userId,
-          decision: 'approve',
-          atMs: now,
-          planHash: req.planHash,
-        });
-        if (!first) return { kind: 'lost', ...(await withCurrent(id)) };
-      }
-      // The outcome entry, unless an earlier click already appended it (noted on the approval item).
-      let audited = decided?.outcomeAuditedAtMs !== undefined;
-      if (!audited) {
-        audited = await auditOutcome(audit, {
-          type: 'approval.granted',
-          actor: userId,
-          service: req.service,
-          executionId: id,
-          details: { requestId: id, planHash: req.planHash, digest: req.digest, ...(rerun ? { rerun } : {}) },
-        });
-        // Without the note, a re-click appends the entry again: harmless (readers count people, not entries).
-        if (audited) await stores.approvals.markAudited(id, userId, clock.now()).catch(() => false);
-      }
+      const outcome = await recordAuditedApproval(audit, stores.approvals, {
+        decision: 'approve',
+        actor: userId,
+        service: req.service,
+        executionId: id,
+        planHash: req.planHash,
+        ...(decided ? { decided } : {}),
+        intentDetails: { planHash: req.planHash, digest: req.digest },
+        outcomeDetails: { planHash: req.planHash, digest: req.digest, ...(rerun ? { rerun } : {}) },
+        now: () => clock.now(),
+      });
+      if (outcome === 'lost') return { kind: 'lost', ...(await withCurrent(id)) };
+      const audited = outcome === 'audited';
       const approvers = countApprovals(req, await stores.approvals.list(id));
       const shown = preconditions ? { preconditions } : {};
       const needed = req.approvalsRequired;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApprovalStore } from '../adapters/store/index.js';
 import { type ApproverDirectory, authorityOf } from '../approval/approvers.js';
-import { auditIntent, auditOutcome } from '../approval/decision-audit.js';
+import { auditIntent, auditOutcome, recordAuditedApproval } from '../approval/decision-audit.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
 import type { Plan } from '../plan/load.js';
@@ -193,35 +193,20 @@ export function createDrillRequests(deps: DrillRequestsDeps) {
       const decided = (await deps.approvals.list(id)).find((a) => a.userId === userId);
       if (decided && decided.decision !== 'approve')
         return refuse(userId, 'You already declined this drill request.', 'already-decided', drill);
-      if (!decided) {
-        await auditIntent(audit, {
-          decision: 'drill-approve',
-          actor: userId,
-          service: drill.service,
-          executionId: id,
-          details: { kind: 'drill', planHash: drill.planHash },
-        });
-        const first = await deps.approvals.record({
-          executionId: id,
-          userId,
-          decision: 'approve',
-          atMs: now(),
-          planHash: drill.planHash,
-        });
-        if (!first)
-          return refuse(userId, 'You already decided on this drill request.', 'already-decided', drill);
-      }
-      let audited = decided?.outcomeAuditedAtMs !== undefined;
-      if (!audited) {
-        audited = await auditOutcome(audit, {
-          type: 'approval.granted',
-          actor: userId,
-          service: drill.service,
-          executionId: id,
-          details: { requestId: id, kind: 'drill', ...(decided ? { rerun: true } : {}) },
-        });
-        if (audited) await deps.approvals.markAudited(id, userId, now()).catch(() => false);
-      }
+      const outcome = await recordAuditedApproval(audit, deps.approvals, {
+        decision: 'drill-approve',
+        actor: userId,
+        service: drill.service,
+        executionId: id,
+        planHash: drill.planHash,
+        ...(decided ? { decided } : {}),
+        intentDetails: { kind: 'drill', planHash: drill.planHash },
+        outcomeDetails: { kind: 'drill', ...(decided ? { rerun: true } : {}) },
+        now,
+      });
+      if (outcome === 'lost')
+        return refuse(userId, 'You already decided on this drill request.', 'already-decided', drill);
+      const audited = outcome === 'audited';
       if (!audited)
         return {
           kind: 'refused',
