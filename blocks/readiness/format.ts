@@ -1,5 +1,5 @@
 import type { ServiceReadiness } from '../../src/readiness/engine.js';
-import { formatDuration, formatMeasure } from '../../src/readiness/format.js';
+import { formatDuration, formatMeasure, utcText } from '../../src/readiness/format.js';
 import type { Check, Verdict } from '../../src/readiness/types.js';
 import { escapeText } from '../escape.js';
 import { simulatedDrillTimings } from '../simulated.js';
@@ -18,13 +18,7 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   not_ready: 'Not ready',
 };
 
-/** "2026-12-07 01:05:48 UTC": the one plain-text time style (fallback text, files), the `<!date>` fallback too. */
-export function utcText(epochMs: number): string {
-  return new Date(epochMs)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, ' UTC');
-}
+export { utcText };
 
 /**
  * The one time style of every card: Slack's date token, shown in each reader's own time zone, with the
