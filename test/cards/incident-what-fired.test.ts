@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { incidentCard } from '../../blocks/alarms/incident.js';
 import type { AlarmEvent } from '../../src/alarms/cloudwatch.js';
 import { applyNotices, openIncident } from '../../src/alarms/incident-state.js';
+import { validateBlocks } from '../../src/sandbox/slack/blockkit.js';
 
 const T0 = Date.UTC(2026, 11, 6, 21, 0, 0);
 const event = (name: string, state: AlarmEvent['state'], atMs: number, reason: string): AlarmEvent => ({
@@ -33,6 +34,7 @@ describe('incident card: what fired', () => {
       { id: 'm3', event: event('payments-db-down', 'INSUFFICIENT_DATA', T0 + 120_000, 'Insufficient Data') },
     ]).next;
     const card = incidentCard({ incident });
+    expect(validateBlocks(card.blocks, 'message')).toEqual([]);
     const summary = card.blocks.find((b) => b.block_id === 'incident_summary');
     const s = text(summary);
     expect(s).toContain('payments-db-down');
