@@ -48,6 +48,7 @@ export const BlockId = {
   failoverDeclineReason: 'failover_decline_reason',
   incidentHeader: 'incident_header',
   incidentSummary: 'incident_summary',
+  incidentAlarms: 'incident_alarms',
   incidentCounters: 'incident_counters',
   incidentActions: 'incident_actions',
   drillCard: 'drill_card',

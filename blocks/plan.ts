@@ -2,6 +2,7 @@ import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { Plan } from '../src/plan/load.js';
 import type { Resource, RunbookEntry, Service, Step } from '../src/plan/schema.js';
 import { formatDuration } from '../src/readiness/format.js';
+import { defaultFailback, failbackOrderText } from '../src/runbook/stages.js';
 import { escapeText, truncate } from './escape.js';
 import type { Message } from './help.js';
 
@@ -141,9 +142,13 @@ export function planServiceMessage(plan: Plan, name: string): Message {
     return `• ${match}${a.autoRequestFailover ? ' — raises a failover request automatically' : ''}`;
   });
   const failover = describeRunbook(s.runbook.failover, plan.defaults.stepEstimate);
+  // Without `runbook.failback`, the steps the engine will run: derived from the failover's by `defaultFailback`.
   const failback = s.runbook.failback
     ? describeRunbook(s.runbook.failback, plan.defaults.stepEstimate)
-    : ['_Not defined: failback runs the failover steps in reverse order._'];
+    : [
+        `_Not written in the plan: derived from the failover steps, ${failbackOrderText()}, then health checks and notice:_`,
+        ...describeRunbook(defaultFailback({ ...s, name }), plan.defaults.stepEstimate),
+      ];
   const lines = [
     '*Resources*',
     ...resources,

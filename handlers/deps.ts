@@ -8,6 +8,7 @@ import type { DrillHandlerDeps } from './commands/drill.js';
 import type { FailbackHandlerDeps } from './commands/failback.js';
 import type { FailoverHandlerDeps } from './commands/failover.js';
 import type { Subcommand } from './commands/subcommand.js';
+import type { AppHomeSources } from './events/app-home.js';
 
 /** What the Slack listeners receive from the composition root (ports arrive by closure, not import). */
 export interface HandlerDeps {
@@ -29,4 +30,6 @@ export interface HandlerDeps {
   readonly drills?: DrillHandlerDeps;
   /** Failback readiness card: Run setup steps, Re-check, Request failback. */
   readonly failback?: FailbackHandlerDeps;
+  /** App Home besides readiness: open incidents, requests awaiting the viewer's approval, last drills. */
+  readonly home?: AppHomeSources;
 }

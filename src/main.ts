@@ -14,6 +14,7 @@ import { autoRequestFailover } from './alarms/auto-request.js';
 import { RECEIPT_RETENTION_MS } from './alarms/receipts.js';
 import { createSnsEndpoint } from './alarms/sns-endpoint.js';
 import { type AlarmSystem, createAlarmSystem } from './alarms/system.js';
+import { awaitingApprovalOf } from './approval/awaiting.js';
 import type { FailoverFeature } from './approval/index.js';
 import { companionWriterId, createDynamoAuditLog } from './audit/index.js';
 import type { TamperWatch } from './audit/tamper-watch.js';
@@ -355,6 +356,11 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
         });
       },
       incidents: { acknowledge: (incidentId, userId) => alarms.acknowledge(incidentId, userId) },
+      home: {
+        openIncidents: () => alarms.listOpenIncidents(),
+        awaitingApproval: (userId) => awaitingApprovalOf(ops.failover, getPlan(), userId),
+        drills: (service) => ops.drills.standing(service),
+      },
     });
     // Socket Mode has no HTTP request to refuse: the installation check runs as global middleware.
     let installation: Installation | undefined;

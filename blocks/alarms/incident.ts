@@ -33,15 +33,28 @@ const MAX_ALARM_LINES = 15;
 
 const title = (i: IncidentRecord) => (i.unrouted ? 'unrouted alarms' : i.service);
 
-function alarmLines(incident: IncidentRecord): string {
-  const entries = Object.entries(incident.alarms).sort(
-    ([, a], [, b]) => order(a.state) - order(b.state) || a.changedAtMs - b.changedAtMs,
+/** When an alarm fired: first reached ALARM in this incident (older records: its latest change). */
+const firedAt = (a: IncidentRecord['alarms'][string]) => a.firedAtMs ?? a.changedAtMs;
+
+/** The listed alarms in the order they fired (ties by name, so the card is stable). */
+function firingOrder(incident: IncidentRecord): [string, IncidentRecord['alarms'][string]][] {
+  return Object.entries(incident.alarms).sort(
+    ([na, a], [nb, b]) => firedAt(a) - firedAt(b) || (na < nb ? -1 : na > nb ? 1 : 0),
   );
+}
+
+/** Every alarm that fired, in the order it fired, with where it is now: "fired <when> · now *OK* since <when>". */
+function alarmLines(incident: IncidentRecord): string {
+  const entries = firingOrder(incident);
   const lines = entries.slice(0, MAX_ALARM_LINES).map(([name, a]) => {
     const d = incident.alarmDetails?.[name];
     const where = d?.region ? ` in ${escapeText(d.region)}` : '';
     const repeats = a.count > 1 ? ` · ${a.count} notifications` : '';
-    return `${STATE_EMOJI[a.state]} \`${escapeText(truncate(name, 120))}\`${where}: *${a.state}* since ${slackDate(a.changedAtMs)}${repeats}`;
+    const now =
+      a.changedAtMs === firedAt(a) && a.state === 'ALARM'
+        ? 'now *ALARM*'
+        : `now *${a.state}* since ${slackDate(a.changedAtMs)}`;
+    return `${STATE_EMOJI[a.state]} \`${escapeText(truncate(name, 120))}\`${where}: fired ${slackDate(firedAt(a))} · ${now}${repeats}`;
   });
   const { total } = alarmCounts(incident);
   const latest = incident.latestAlarm;
@@ -53,11 +66,10 @@ function alarmLines(incident: IncidentRecord): string {
     lines.push(`…and ${total - Math.min(entries.length, MAX_ALARM_LINES)} more alarms`);
   return lines.join('\n');
 }
-const order = (s: AlarmState) => (s === 'ALARM' ? 0 : s === 'INSUFFICIENT_DATA' ? 1 : 2);
 
-/** The alarm that opened the incident: earliest to reach ALARM. */
+/** The alarm that opened the incident: the first to fire. */
 function firstAlarm(incident: IncidentRecord): string | undefined {
-  return Object.entries(incident.alarms).sort(([, a], [, b]) => a.changedAtMs - b.changedAtMs)[0]?.[0];
+  return firingOrder(incident)[0]?.[0];
 }
 
 export function incidentCard(view: IncidentCardView): Message {
@@ -90,8 +102,14 @@ export function incidentCard(view: IncidentCardView): Message {
       ],
     });
   }
+  // Why it fired, never a later change's reason ("Insufficient Data"); records from before `firedReason` fall
+  // back to the reason only while the alarm is still in ALARM.
+  const firstState = first ? incident.alarms[first]?.state : undefined;
+  const why = detail?.firedReason ?? (firstState === 'ALARM' ? detail?.reason : undefined);
+  const firstNow =
+    firstState && firstState !== 'ALARM' ? `\n*Now:* ${STATE_EMOJI[firstState]} *${firstState}*` : '';
   const what = first
-    ? `*What fired:* \`${escapeText(truncate(first, 200))}\`${detail?.region ? ` in ${escapeText(detail.region)}` : ''} (detected by ${detectedBy})${detail?.watching ? `\n*Watching:* ${escapeText(truncate(detail.watching, 400))}` : ''}${detail?.reason ? `\n*Why:* ${escapeText(truncate(detail.reason, 700))}` : ''}`
+    ? `*What fired:* \`${escapeText(truncate(first, 200))}\`${detail?.region ? ` in ${escapeText(detail.region)}` : ''} (detected by ${detectedBy})${detail?.watching ? `\n*Watching:* ${escapeText(truncate(detail.watching, 400))}` : ''}${why ? `\n*Why it fired:* ${escapeText(truncate(why, 700))}` : ''}${firstNow}`
     : `(detected by ${detectedBy})`;
   const since = resolved
     ? `*Opened* ${slackDate(incident.openedAtMs)} · *resolved* ${slackDate(incident.resolvedAtMs ?? incident.openedAtMs)}`
@@ -103,6 +121,7 @@ export function incidentCard(view: IncidentCardView): Message {
   });
   blocks.push({
     type: 'section',
+    block_id: BlockId.incidentAlarms,
     text: { type: 'mrkdwn', text: truncate(alarmLines(incident) || 'No alarm is tracked.', 3_000) },
   });
   blocks.push({

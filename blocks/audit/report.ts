@@ -1,7 +1,15 @@
 import type { KnownBlock } from '@slack/types';
-import { drillsLine, formatMeasured, operationLine, readinessLine } from '../../src/audit/report/format.js';
+import {
+  drillsLine,
+  findingLine,
+  formatMeasured,
+  operationLine,
+  readinessLine,
+} from '../../src/audit/report/format.js';
 import type { ComplianceReport, ServiceReport } from '../../src/audit/report/types.js';
+import { formatDuration } from '../../src/readiness/format.js';
 import { escapeText, truncate } from '../escape.js';
+import { slackDate, utcText } from '../readiness/format.js';
 import type { AuditMessage } from './messages.js';
 
 /** Slack allows 50 blocks per message: header + context + 2 per service + the overflow note. */
@@ -10,6 +18,8 @@ const MAX_OPERATIONS = 5;
 const MAX_FINDINGS = 5;
 
 const mention = (id: string) => (/^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeText(id));
+/** Every time in the reader's own time zone (Slack's date token). */
+const when = (iso: string) => slackDate(Date.parse(iso));
 
 function serviceText(s: ServiceReport): string {
   const lines = [
@@ -17,21 +27,23 @@ function serviceText(s: ServiceReport): string {
     `• ${escapeText(drillsLine(s))}`,
     `• ${escapeText(formatMeasured('RTO', s.rto, s.targets?.rtoMs))}`,
     `• ${escapeText(formatMeasured('RPO', s.rpo, s.targets?.rpoMs))}`,
-    `• ${escapeText(readinessLine(s))}`,
+    `• ${readinessLine(s, when)}`,
   ];
   if (s.operations.length === 0) lines.push('• Failovers/failbacks: none in this period');
   for (const op of s.operations.slice(0, MAX_OPERATIONS)) {
-    lines.push(`• ${operationLine({ ...op, requestId: escapeText(op.requestId) }, mention)}`);
+    lines.push(`• ${operationLine({ ...op, requestId: escapeText(op.requestId) }, mention, when)}`);
   }
   if (s.operations.length > MAX_OPERATIONS)
     lines.push(`• …and ${s.operations.length - MAX_OPERATIONS} more in the attached file`);
   lines.push(
     s.openFindings.length === 0
-      ? '• Open findings: none recorded'
+      ? '• Open findings: none (no failed drill, declined or open request, or drill finding)'
       : `• Open findings: ${s.openFindings.length}`,
   );
   for (const f of s.openFindings.slice(0, MAX_FINDINGS))
-    lines.push(`   ◦ ${escapeText(truncate(f.title, 150))}`);
+    lines.push(`   ◦ ${findingLine({ ...f, title: truncate(f.title, 200) }, mention, when, escapeText)}`);
+  if (s.openFindings.length > MAX_FINDINGS)
+    lines.push(`   ◦ …and ${s.openFindings.length - MAX_FINDINGS} more in the attached file`);
   return truncate(lines.join('\n'), 3000);
 }
 
@@ -45,7 +57,7 @@ export function reportMessage(report: ComplianceReport, fileNote: string): Audit
       elements: [
         {
           type: 'mrkdwn',
-          text: escapeText(`${report.from} to ${report.to} · ${report.entries} audit entries · ${fileNote}`),
+          text: `${when(report.from)} to ${when(report.to)} (${formatDuration(Date.parse(report.to) - Date.parse(report.from))}) · ${report.entries} audit entries · ${escapeText(fileNote)}`,
         },
       ],
     },
@@ -65,6 +77,23 @@ export function reportMessage(report: ComplianceReport, fileNote: string): Audit
   }
   if (report.services.length === 0)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'No services to report on.' } });
-  const text = `DR compliance report ${report.from} to ${report.to}: ${report.services.map((s) => `${s.service} ${drillsLine(s).toLowerCase()}`).join('; ')}`;
-  return { text: truncate(text, 3000), blocks };
+  const text = `DR compliance report ${utcText(Date.parse(report.from))} to ${utcText(Date.parse(report.to))}: ${report.services.map((s) => `${s.service} ${drillsLine(s).toLowerCase()}`).join('; ')}`;
+  return { text: truncate(escapeText(text), 3000), blocks };
+}
+
+/** Shown at once while `/dr report` reads the audit log; replaced by the report. */
+export function reportBuildingMessage(fromMs: number, toMs: number): AuditMessage {
+  const span = formatDuration(toMs - fromMs);
+  return {
+    text: `Building the compliance report over the last ${span}, ${utcText(fromMs)} to ${utcText(toMs)}…`,
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `:hourglass_flowing_sand: Building the compliance report over the last ${span}, ${slackDate(fromMs)} to ${slackDate(toMs)}…`,
+        },
+      },
+    ],
+  };
 }

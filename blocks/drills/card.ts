@@ -1,5 +1,6 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { type Timeline, wallTimeline } from '../../src/domain/timeline.js';
+import { overTarget } from '../../src/drills/results.js';
 import type { Drill, DrillState, DrillStepRecord } from '../../src/drills/types.js';
 import { formatDuration } from '../../src/readiness/format.js';
 import { escapeText, truncate } from '../escape.js';
@@ -37,9 +38,10 @@ function stepLine(s: DrillStepRecord, now: number, timeline: Timeline): string {
   if (s.rtoMs !== undefined) figures.push(`ready in ${formatDuration(s.rtoMs)}`);
   else if (s.startedAtMs !== undefined && s.state === 'intent')
     figures.push(`for ${formatDuration(Math.max(0, timeline.elapsed(s.startedAtMs, now)))}`);
+  const late = s.state === 'ready' && overTarget(s);
   if (s.rpoMs !== undefined)
     figures.push(
-      `data ${formatDuration(s.rpoMs)} old${s.rpoTargetMs !== undefined ? ` (target ${formatDuration(s.rpoTargetMs)})` : ''}`,
+      `data ${formatDuration(s.rpoMs)} old${s.rpoTargetMs !== undefined ? ` (target ${formatDuration(s.rpoTargetMs)}${late ? ', *over it*' : ''})` : ''}`,
     );
   const cleaned =
     s.cleanedAtMs !== undefined ? ' · cleaned up' : s.cleanupStartedAtMs !== undefined ? ' · deleting' : '';
@@ -50,7 +52,8 @@ function stepLine(s: DrillStepRecord, now: number, timeline: Timeline): string {
     s.cleanupError && s.cleanedAtMs === undefined
       ? `\n      ↳ :warning: cleanup: ${escapeText(truncate(s.cleanupError, 300))}`
       : '';
-  return `${STEP_EMOJI[s.state]} \`${escapeText(s.resourceId)}\` ${escapeText(s.kind)}${figures.length ? ` — ${figures.join(', ')}` : ''}${cleaned}${detail}${error}${cleanupError}`;
+  // A copy that came up with data older than its target fails the drill: its row says so, as the result does.
+  return `${late ? STEP_EMOJI.failed : STEP_EMOJI[s.state]} \`${escapeText(s.resourceId)}\` ${escapeText(s.kind)}${figures.length ? ` — ${figures.join(', ')}` : ''}${cleaned}${detail}${error}${cleanupError}`;
 }
 
 function actions(drill: Drill): ActionsBlock | undefined {
@@ -109,7 +112,14 @@ export function drillCard(drill: Drill, now: number, timeline: Timeline = wallTi
     drill.state !== 'expired' &&
     steps.length > 0
   ) {
-    blocks.push(section(steps.map((x) => stepLine(x, now, timeline)).join('\n')));
+    const rows = steps.map((x) => stepLine(x, now, timeline));
+    // The drill's own time to ready is judged too: a row for it, so no failed drill shows only ✅ rows.
+    const r = drill.result;
+    if (r)
+      rows.push(
+        `${r.rtoMs > r.rtoTargetMs ? STEP_EMOJI.failed : STEP_EMOJI.ready} time to ready ${formatDuration(r.rtoMs)} (RTO target ${formatDuration(r.rtoTargetMs)}${r.rtoMs > r.rtoTargetMs ? ', *over it*' : ''})`,
+      );
+    blocks.push(section(rows.join('\n')));
     if (timeline.note) blocks.push(context(simulatedDurations(timeline.note)));
   }
   const r = drill.result;

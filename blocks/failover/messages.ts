@@ -43,10 +43,18 @@ export function busyMessage(
   );
 }
 
-export function requestPostedMessage(service: string, where: string, what: Move = 'failover'): Message {
+/** The requester's confirmation; with the card's permalink (chat.getPermalink) it links to the request itself. */
+export function requestPostedMessage(
+  service: string,
+  where: string,
+  what: Move = 'failover',
+  permalink?: string,
+): Message {
+  const link =
+    permalink && /^https?:\/\/[^\s|<>]+$/.test(permalink) ? ` (<${permalink}|open the request>)` : '';
   return plainMessage(
     `${capital(what)} of ${service} requested.`,
-    `:white_check_mark: ${capital(what)} of *${escapeText(service)}* requested and posted in <#${escapeText(where)}>. A different approver must approve it.`,
+    `:white_check_mark: ${capital(what)} of *${escapeText(service)}* requested and posted in <#${escapeText(where)}>${link}. A different approver must approve it.`,
   );
 }
 
@@ -140,4 +148,49 @@ export function skipProposedMessage(stepId: string): Message {
 
 export function decisionMessage(decision: string): Message {
   return plainMessage(`${decision} recorded.`, `:white_check_mark: ${escapeText(decision)} recorded.`);
+}
+
+/** What a channel-level progress line reports. */
+export type ProgressEvent =
+  | { readonly kind: 'started'; readonly requestedBy: string }
+  | { readonly kind: 'completed' }
+  | { readonly kind: 'aborted' }
+  | { readonly kind: 'paused'; readonly stepId: string; readonly error?: string };
+
+/**
+ * The thread reply also sent to the channel (`reply_broadcast`) when a failover or failback starts, completes,
+ * pauses or is aborted: "payments now runs in us-west-2". The thread keeps every detail; the channel hears
+ * the moments that change where the service runs.
+ */
+export function progressBroadcast(
+  move: Move,
+  service: string,
+  toRegion: string,
+  event: ProgressEvent,
+): Message {
+  const s = escapeText(service);
+  const to = escapeText(toRegion);
+  const noun = capital(move);
+  switch (event.kind) {
+    case 'started':
+      return plainMessage(
+        `${noun} of ${service} to ${toRegion} started.`,
+        `:arrows_counterclockwise: *${noun} of ${s} to ${to} started*, requested by ${who(event.requestedBy)} and approved. Progress is in this thread.`,
+      );
+    case 'completed':
+      return plainMessage(
+        `${service} now runs in ${toRegion} (${move} completed).`,
+        `:white_check_mark: *${s} now runs in ${to}*: the ${move} completed.`,
+      );
+    case 'aborted':
+      return plainMessage(
+        `${noun} of ${service} to ${toRegion} aborted part-way.`,
+        `:warning: *${noun} of ${s} to ${to} aborted part-way*: a partial ${move}. \`/dr status ${s}\` shows which resources moved.`,
+      );
+    case 'paused':
+      return plainMessage(
+        `${noun} of ${service} paused: step ${event.stepId} failed.`,
+        `:double_vertical_bar: *${noun} of ${s} to ${to} paused*: step \`${escapeText(event.stepId)}\` failed${event.error ? ` (${escapeText(truncate(event.error, 300))})` : ''}. An approver decides in this thread: retry, skip or abort.`,
+      );
+  }
 }

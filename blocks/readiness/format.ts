@@ -1,5 +1,5 @@
 import type { ServiceReadiness } from '../../src/readiness/engine.js';
-import { formatDuration, formatMeasure } from '../../src/readiness/format.js';
+import { formatDuration, formatMeasure, utcText } from '../../src/readiness/format.js';
 import type { Check, Verdict } from '../../src/readiness/types.js';
 import { escapeText } from '../escape.js';
 import { simulatedDrillTimings } from '../simulated.js';
@@ -18,13 +18,14 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   not_ready: 'Not ready',
 };
 
-/** Slack date token (shown in the reader's time zone) with a UTC fallback for clients that cannot render it. */
+export { utcText };
+
+/**
+ * The one time style of every card: Slack's date token, shown in each reader's own time zone, with the
+ * UTC text as the fallback for clients that cannot render it.
+ */
 export function slackDate(epochMs: number): string {
-  const fallback = new Date(epochMs)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, ' UTC');
-  return `<!date^${Math.floor(epochMs / 1_000)}^{date_short_pretty} at {time_secs}|${fallback}>`;
+  return `<!date^${Math.floor(epochMs / 1_000)}^{date_short_pretty} at {time_secs}|${utcText(epochMs)}>`;
 }
 
 /** "RPO ≈ 84.2 s / target 60 s" with a marker when missed or incomplete. */
@@ -45,10 +46,21 @@ export function rtoLine(result: ServiceReadiness): string {
   return `${VERDICT_EMOJI[verdict]} RTO ≈ ${formatDuration(estimate.ms)} / target ${formatDuration(targetMs)}${measured}`;
 }
 
-/** "replication lag: 84.2 s / 60 s" (escaped). */
+/** Failure kinds a check that could not measure carries as its "measured" text (src/readiness/aws/call.ts). */
+const COULD_NOT_MEASURE = new Set(['access denied', 'throttled', 'timeout', 'network', 'other']);
+
+/**
+ * "replication lag: 84.2 s (target 60 s)", "replica: ACTIVE (expected ACTIVE)" (escaped): every value labelled.
+ * A check that could not measure says *unknown*, the word the legend uses, with why when known.
+ */
 export function checkFigure(check: Check): string {
-  const measured = check.measured ? formatMeasure(check.measured) : '—';
-  const target = check.target ? ` / ${formatMeasure(check.target)}` : '';
+  const raw = check.measured ? formatMeasure(check.measured) : undefined;
+  const measured =
+    check.verdict === 'unknown' && (raw === undefined || COULD_NOT_MEASURE.has(raw))
+      ? `unknown${raw && raw !== 'other' ? ` (${raw})` : ''}`
+      : (raw ?? 'not measured');
+  const numeric = check.target !== undefined && !('text' in check.target);
+  const target = check.target ? ` (${numeric ? 'target' : 'expected'} ${formatMeasure(check.target)})` : '';
   const tag = check.source === 'canary' || check.source === 'metric' ? check.source : undefined;
   const source = tag && !check.name.includes(tag) ? ` (${tag})` : '';
   return escapeText(`${check.name}${source}: ${measured}${target}`);

@@ -3,9 +3,11 @@ import type { Message } from './service.js';
 
 /** Shown at once while the checks run; replaced by the card. */
 export function checkingMessage(service?: string): Message {
-  const what = service ? `*${escapeText(service)}*` : 'every service';
-  const text = `:hourglass_flowing_sand: Checking readiness of ${what}…`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  // The fallback text is plain (notifications, screen readers): no mrkdwn there.
+  const name = service ? escapeText(service) : undefined;
+  const text = `Checking readiness of ${name ?? 'every service'}…`;
+  const mrkdwn = `:hourglass_flowing_sand: Checking readiness of ${name ? `*${name}*` : 'every service'}…`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn } }] };
 }
 
 export function unknownServiceMessage(service: string, known: readonly string[]): Message {

@@ -1,7 +1,7 @@
 import { splitResources } from '../../src/state/transitions.js';
 import type { MoveInfo, OperatingState, ServiceStateRecord } from '../../src/state/types.js';
 import { escapeText, truncate } from '../escape.js';
-import { slackDate } from './format.js';
+import { slackDate, utcText } from './format.js';
 
 /** Where a service runs now, as mrkdwn (escaped): one line, then drift and a partial move's resources. */
 
@@ -81,7 +81,7 @@ export function offersFailover(op: OperatingState | undefined): boolean {
 export function plainOperating(op: OperatingState): string {
   if (!op.known) return `State unknown: ${op.reason}`;
   const s = op.state;
-  const at = new Date(s.sinceMs).toISOString().slice(0, 16).replace('T', ' ');
+  const at = utcText(s.sinceMs);
   const region = s.phase === 'normal-in-primary' ? s.primaryRegion : s.recoveryRegion;
   const what: Record<ServiceStateRecord['phase'], string> = {
     'normal-in-primary': `Running in ${region}`,
@@ -90,5 +90,5 @@ export function plainOperating(op: OperatingState): string {
     'failing-over': `Failing over to ${s.recoveryRegion}`,
     'failing-back': `Failing back to ${s.primaryRegion}`,
   };
-  return `${what[s.phase]} since ${at} UTC`;
+  return `${what[s.phase]} since ${at}`;
 }

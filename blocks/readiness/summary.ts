@@ -26,7 +26,7 @@ export function serviceCardText(result: ServiceReadiness): string {
   return lines.join('\n');
 }
 
-function tally(results: readonly ServiceReadiness[]): string {
+export function tally(results: readonly ServiceReadiness[]): string {
   const counts = new Map<string, number>();
   for (const r of results) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
   return (['not_ready', 'unknown', 'degraded', 'ready'] as const)

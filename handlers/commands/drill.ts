@@ -26,7 +26,8 @@ export function makeDrillCommand(deps: DrillHandlerDeps): Subcommand {
     const outcome = await deps.drills.requests.request({
       service,
       requestedBy: ctx.userId,
-      reason: words.join(' ') || 'Scheduled recovery drill',
+      // Started by a person: never labelled "scheduled" (Lifeboat schedules no drill; the digest says when one is due).
+      reason: words.join(' ') || 'No reason given (requested with /dr drill)',
       channel: ctx.channelId,
     });
     if (outcome.kind === 'refused') {

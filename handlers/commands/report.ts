@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KnownBlock } from '@slack/types';
 import type { AuditMessage } from '../../blocks/audit/messages.js';
-import { reportMessage } from '../../blocks/audit/report.js';
+import { reportBuildingMessage, reportMessage } from '../../blocks/audit/report.js';
 import { escapeText } from '../../blocks/escape.js';
 import { dayOf } from '../../src/audit/chain.js';
 import { parseFlags } from '../../src/audit/flags.js';
@@ -47,12 +47,7 @@ export function makeReportCommand(deps: ReportCommandDeps): Subcommand {
     const period = (parsed.values.period as number | undefined) ?? DEFAULT_PERIOD_MS;
     const service = parsed.values.service as string | undefined;
     const range = { from: now - period, to: now, ...(service ? { service } : {}) };
-    await reply(
-      ctx,
-      plain(
-        `Building the compliance report from ${new Date(range.from).toISOString()} to ${new Date(now).toISOString()}…`,
-      ),
-    );
+    await reply(ctx, reportBuildingMessage(range.from, now));
     let dir: string | undefined;
     try {
       const accumulator = createReportAccumulator(deps.getPlan(), range);

@@ -6,7 +6,12 @@ export function register(app: App, deps: HandlerDeps): void {
   if (deps.readiness) {
     app.event(
       'app_home_opened',
-      makeAppHomeOpened({ readiness: deps.readiness, getPlan: deps.getPlan, logger: deps.logger }),
+      makeAppHomeOpened({
+        readiness: deps.readiness,
+        getPlan: deps.getPlan,
+        logger: deps.logger,
+        ...(deps.home ?? {}),
+      }),
     );
   }
 }

@@ -4,7 +4,7 @@ import {
   resolvedLine,
   transitionLine,
 } from '../../blocks/alarms/incident.js';
-import { outcomeLine } from '../../blocks/alarms/outcome.js';
+import { mergeMoves, moveOf, outcomeText, sameMoves } from '../../blocks/alarms/outcome.js';
 import { escapeText } from '../../blocks/escape.js';
 import { offersFailover } from '../../blocks/readiness/operating.js';
 import { serviceCardText } from '../../blocks/readiness/summary.js';
@@ -75,7 +75,8 @@ export function createIncidentSlack(deps: IncidentSlackDeps): IncidentSlack {
         operating = latest.operating;
       } else readiness = 'checking';
     }
-    const outcome = operating ? outcomeLine(operating, incident.openedAtMs) : undefined;
+    // Every failover or failback since the incident opened: recorded ones (a resolved card keeps them) and the current one.
+    const outcome = outcomeText(mergeMoves(incident.moves, moveOf(operating, incident.openedAtMs)));
     return incidentCard({
       incident,
       ...(service?.description ? { serviceDescription: service.description } : {}),
@@ -188,7 +189,10 @@ export function createIncidentSlack(deps: IncidentSlackDeps): IncidentSlack {
       asking.delete(incident.id);
       measured.set(incident.id, outcome);
       const latest = await deps.incidents.get(incident.id);
-      if (latest) refreshCard(latest);
+      if (!latest) return;
+      refreshCard(latest);
+      if ('failed' in outcome) return;
+      await recordMove(latest, outcome);
     };
     track(
       readiness.check(incident.service).then(done, (error: unknown) => {
@@ -197,6 +201,18 @@ export function createIncidentSlack(deps: IncidentSlackDeps): IncidentSlack {
       }),
     );
   };
+
+  /** Keeps the failover or failback the measurement shows on the record, so the card still tells it once resolved. */
+  async function recordMove(incident: IncidentRecord & Versioned, read: ServiceReadiness) {
+    const moves = mergeMoves(incident.moves, moveOf(read.operating, incident.openedAtMs));
+    if (sameMoves(incident.moves, moves)) return;
+    try {
+      await deps.incidents.transition(incident.id, incident.version, { ...incident, moves });
+    } catch (error) {
+      // Another writer moved the record on: the next measurement records the move again.
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
 
   return {
     changed(incident, transitions) {

@@ -6,7 +6,7 @@ import {
   MAX_LISTED_ALARMS,
   MAX_SUMMARISED_ALARMS,
 } from '../domain/incident-summary.js';
-import type { AlarmState, IncidentRecord } from '../domain/records.js';
+import type { AlarmState, IncidentAlarmDetail, IncidentRecord } from '../domain/records.js';
 import type { AlarmEvent } from './cloudwatch.js';
 
 /**
@@ -42,9 +42,15 @@ export interface Applied {
 /** Ids remembered on the record so re-applying after a crash is a no-op. */
 export const RECENT_IDS = 300;
 
-const detail = (event: AlarmEvent) => ({
+const detail = (event: AlarmEvent, previous?: IncidentAlarmDetail): IncidentAlarmDetail => ({
   kind: event.kind,
   reason: event.reason.slice(0, 500),
+  // Why it fired stays what the first ALARM said; later changes only update `reason`.
+  ...(previous?.firedReason !== undefined
+    ? { firedReason: previous.firedReason }
+    : event.state === 'ALARM'
+      ? { firedReason: event.reason.slice(0, 500) }
+      : {}),
   watching: event.watching.slice(0, 300),
   ...(event.region ? { region: event.region } : {}),
   ...(event.arn ? { arn: event.arn } : {}),
@@ -65,7 +71,14 @@ export function openIncident(args: {
     state: 'open',
     openedAtMs: event.changedAtMs,
     channel: args.channel,
-    alarms: { [event.name]: { state: event.state, changedAtMs: event.changedAtMs, count: 1 } },
+    alarms: {
+      [event.name]: {
+        state: event.state,
+        changedAtMs: event.changedAtMs,
+        count: 1,
+        ...(event.state === 'ALARM' ? { firedAtMs: event.changedAtMs } : {}),
+      },
+    },
     detectedBy: event.kind === 'probe' ? 'probe' : 'alarm',
     ...(args.unrouted ? { unrouted: true } : {}),
     notifications: 1,
@@ -134,7 +147,12 @@ export function applyNotices(incident: IncidentRecord, notices: readonly Notice[
       // Only alarms that reach ALARM join the incident; an OK from an unrelated alarm just counts.
       if (event.state !== 'ALARM') continue;
       if (listedCount < MAX_LISTED_ALARMS) {
-        alarms[event.name] = { state: 'ALARM', changedAtMs: event.changedAtMs, count: 1 };
+        alarms[event.name] = {
+          state: 'ALARM',
+          changedAtMs: event.changedAtMs,
+          count: 1,
+          firedAtMs: event.changedAtMs,
+        };
         details[event.name] = detail(event);
         listedCount++;
       } else if (summarisedCount < MAX_SUMMARISED_ALARMS) {
@@ -153,8 +171,14 @@ export function applyNotices(incident: IncidentRecord, notices: readonly Notice[
       alarms[event.name] = { ...current, count };
       continue;
     }
-    alarms[event.name] = { state: event.state, changedAtMs: event.changedAtMs, count };
-    details[event.name] = detail(event);
+    const firedAtMs = current.firedAtMs ?? (event.state === 'ALARM' ? event.changedAtMs : undefined);
+    alarms[event.name] = {
+      state: event.state,
+      changedAtMs: event.changedAtMs,
+      count,
+      ...(firedAtMs !== undefined ? { firedAtMs } : {}),
+    };
+    details[event.name] = detail(event, details[event.name]);
     transition(event, current.state);
     if (event.state === 'OK' && allOk(alarms, summarised)) {
       resolvedAtMs = event.changedAtMs;

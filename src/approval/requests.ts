@@ -473,6 +473,17 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
 
     incidentResolved,
 
+    /** Requests still awaiting approval (one per service at most: the slot), not past their deadline. */
+    async pending(): Promise<{ readonly execution: Execution; readonly request: FailoverRequest }[]> {
+      const open: { readonly execution: Execution; readonly request: FailoverRequest }[] = [];
+      for (const slot of await requests.slots()) {
+        const { execution, request } = await load(slot.executionId);
+        if (execution?.state === 'pendingApproval' && request && !isExpired(request, clock.now()))
+          open.push({ execution, request });
+      }
+      return open;
+    },
+
     /** Frees the service once its execution has finished (called on every change the runner reports). */
     async releaseIfFinished(execution: ExecutionRecord): Promise<void> {
       if (TERMINAL_STATES.has(execution.state)) await requests.release(execution.service, execution.id);

@@ -1,4 +1,10 @@
-import { notifyStepMessage, outcomeDm, stepFailedMessage } from '../../blocks/failover/messages.js';
+import {
+  notifyStepMessage,
+  outcomeDm,
+  type ProgressEvent,
+  progressBroadcast,
+  stepFailedMessage,
+} from '../../blocks/failover/messages.js';
 import type { Plan } from '../plan/load.js';
 import { entrySteps, runbookEntries } from '../runbook/stages.js';
 import { describeState } from './policy.js';
@@ -33,6 +39,25 @@ export function createProgressActions(deps: FailoverSlackDeps, kit: SlackKit) {
         );
       }
       const thread = request?.threadTs ?? request?.messageTs;
+      /** A thread reply also shown in the channel (reply_broadcast), once per moment across replicas. */
+      const broadcast = (key: string, event: ProgressEvent) => {
+        const service = deps.getPlan().services[execution.service];
+        if (!request || !thread || !service) return Promise.resolve();
+        const move = what(execution);
+        const to = move === 'failback' ? service.primaryRegion : service.recoveryRegion;
+        const said = progressBroadcast(move, execution.service, to, event);
+        return tellOnce(`${id}:broadcast:${key}`, 'channel progress line', () =>
+          deps.client.chat.postMessage({
+            channel: request.channel,
+            thread_ts: thread,
+            reply_broadcast: true,
+            text: said.text,
+            blocks: said.blocks,
+          }),
+        );
+      };
+      const moving = ['running', 'pausedByFailedStep', 'completed', 'aborted'].includes(execution.state);
+      if (moving) await broadcast('started', { kind: 'started', requestedBy: execution.requestedBy });
       // A notify step that succeeded posts the plan's message in the thread once per step (not per
       // attempt: a retried step says it once), however many replicas report the change.
       for (const step of notifySteps(deps.getPlan(), execution)) {
@@ -50,6 +75,11 @@ export function createProgressActions(deps: FailoverSlackDeps, kit: SlackKit) {
       for (const [stepId, step] of Object.entries(execution.steps)) {
         if (step.state !== 'failed') continue;
         const attempt = `${stepId}:${step.attempts}`;
+        await broadcast(`paused:${attempt}`, {
+          kind: 'paused',
+          stepId,
+          ...(step.error !== undefined ? { error: step.error } : {}),
+        });
         if (request && thread) {
           const reply = stepFailedMessage(stepId, step.error, step.attempts, what(execution));
           await tellOnce(`${id}:reply:failed:${attempt}`, 'failure reply', () =>
@@ -73,6 +103,7 @@ export function createProgressActions(deps: FailoverSlackDeps, kit: SlackKit) {
       }
       if (execution.state === 'completed' || execution.state === 'aborted') {
         const completed = execution.state === 'completed';
+        await broadcast('finished', { kind: completed ? 'completed' : 'aborted' });
         inBackground(
           tellOnce(`${id}:notice:finished`, 'stakeholder notice', () =>
             notice(

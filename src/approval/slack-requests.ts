@@ -9,6 +9,16 @@ export function createRequestActions(deps: FailoverSlackDeps, kit: SlackKit) {
   const { requests, cards } = deps;
   const { safely, notice, where } = kit;
 
+  /** The card's permalink (chat.getPermalink), or undefined: the confirmation then names the channel only. */
+  const permalinkOf = async (channel: string, ts: string, requestId: string): Promise<string | undefined> => {
+    try {
+      return (await deps.client.chat.getPermalink({ channel, message_ts: ts })).permalink;
+    } catch (error) {
+      deps.logger.warn({ err: error, requestId }, 'could not get the permalink of the request card');
+      return undefined;
+    }
+  };
+
   const afterCreate = async (outcome: CreateOutcome, requester: string): Promise<Message> => {
     if (outcome.kind === 'refused') return refusalMessage(outcome.refusal.message);
     if (outcome.kind === 'busy')
@@ -22,7 +32,9 @@ export function createRequestActions(deps: FailoverSlackDeps, kit: SlackKit) {
           : {}),
       });
     const { request, execution } = outcome;
-    await cards.post(request.id);
+    const ts = await cards.post(request.id);
+    // "Posted in #payments" links to the card itself (in the channel or the incident thread).
+    const permalink = ts ? await permalinkOf(request.channel, ts, request.id) : undefined;
     void safely('stakeholder notice', () =>
       notice(
         'requested',
@@ -30,7 +42,7 @@ export function createRequestActions(deps: FailoverSlackDeps, kit: SlackKit) {
         `${title(execution)} of ${request.service} requested by ${requester}: ${request.reason}`,
       ),
     );
-    return requestPostedMessage(request.service, request.channel, kindOf(request));
+    return requestPostedMessage(request.service, request.channel, kindOf(request), permalink);
   };
 
   return {

@@ -81,7 +81,16 @@ export interface IncidentRecord {
   /** The parent message of the incident thread, once posted. */
   readonly threadTs?: string;
   readonly alarms: Readonly<
-    Record<string, { readonly state: AlarmState; readonly changedAtMs: number; readonly count: number }>
+    Record<
+      string,
+      {
+        readonly state: AlarmState;
+        readonly changedAtMs: number;
+        readonly count: number;
+        /** When it first reached ALARM in this incident (absent on records written before it was kept). */
+        readonly firedAtMs?: number;
+      }
+    >
   >;
   /** Alarm ingress (src/alarms): how it was detected, routing, counters, acknowledgement, card details. */
   readonly detectedBy?: 'alarm' | 'probe';
@@ -105,6 +114,20 @@ export interface IncidentRecord {
   readonly overflow?: IncidentOverflow;
   /** The latest alarm to change state (listed or not), for the card. */
   readonly latestAlarm?: { readonly name: string; readonly state: AlarmState; readonly atMs: number };
+  /** Failovers and failbacks of the service since the incident opened, as last seen (the card's "What was done"). */
+  readonly moves?: readonly IncidentMove[];
+}
+
+/** A failover or failback as an incident card tells it (blocks/alarms/outcome.ts). */
+export interface IncidentMove {
+  readonly executionId: string;
+  readonly kind: 'failover' | 'failback';
+  readonly outcome: 'in-progress' | 'paused' | 'completed' | 'aborted';
+  readonly service: string;
+  /** The Region it moves the service to. */
+  readonly to: string;
+  readonly startedAtMs?: number;
+  readonly finishedAtMs?: number;
 }
 
 export interface IncidentOverflow {
@@ -117,6 +140,8 @@ export interface IncidentOverflow {
 export interface IncidentAlarmDetail {
   readonly kind: 'metric' | 'metric-math' | 'composite' | 'probe';
   readonly reason: string;
+  /** Why it first reached ALARM: `reason` follows later changes (e.g. "Insufficient Data"). */
+  readonly firedReason?: string;
   readonly watching: string;
   readonly region?: string;
   readonly arn?: string;

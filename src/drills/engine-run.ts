@@ -1,6 +1,6 @@
 import { type DrillEngineDeps, type EngineKit, failureText } from './engine-shared.js';
 import { stepsOf, withStep } from './record.js';
-import { judge, measureStep, resultRecord, rpoTargetFor } from './results.js';
+import { heartbeatEvery, judge, measureStep, resultRecord, rpoTargetFor } from './results.js';
 import type { Progress } from './steps/index.js';
 import { errorName } from './steps/types.js';
 import type { DrillStepRecord } from './types.js';
@@ -62,7 +62,15 @@ export function createRunPhase(deps: DrillEngineDeps, kit: EngineKit) {
       if (progress.state === 'ready') {
         const plan = deps.getPlan();
         const service = plan.services[d.service];
-        const target = service ? rpoTargetFor(s.kind, service, plan.defaults.backupInterval) : undefined;
+        const everyMs = service ? heartbeatEvery(service, s.resourceId, plan.checkInterval) : undefined;
+        // Only a read of the canary's heartbeat ages with the canary's cadence; any other object is data.
+        const heartbeat =
+          everyMs !== undefined && progress.heartbeat === true
+            ? { everyMs, nowMs: now(), timeline }
+            : undefined;
+        const target = service
+          ? rpoTargetFor(s.kind, service, plan.defaults.backupInterval, heartbeat)
+          : undefined;
         const { error: _e, ...clean } = next;
         return withStep(d, { ...clean, state: 'ready', ...measureStep(next, now(), target, timeline) });
       }

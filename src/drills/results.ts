@@ -4,15 +4,39 @@ import { formatDuration } from '../readiness/format.js';
 import type { DrillResultRecord } from './store.js';
 import type { DrillRecord, DrillResult, DrillStepKind, DrillStepRecord } from './types.js';
 
-/** Replicated data is judged against the service RPO; data restored from a snapshot against the backup interval. */
+/**
+ * The data age a drill step's copy is judged against, on the drill's timeline:
+ * - a snapshot restore (Aurora, RDS): the backup interval — a snapshot is as old as the schedule makes it;
+ * - a replicated read (S3, DynamoDB): the service RPO; when what it reads is the readiness canary's heartbeat,
+ *   the RPO plus the time between heartbeats (`heartbeatEveryMs`, a clock duration): the canary writes one at
+ *   most every max(canary interval, checkInterval), so a heartbeat that old loses no data. That cadence is
+ *   reckoned on the timeline like the age itself (the sandbox's 60x: 5 minutes of clock are 5 simulated hours).
+ */
 export function rpoTargetFor(
   kind: DrillStepKind,
   service: Service,
   defaultBackupMs: number,
+  heartbeat?: { readonly everyMs: number; readonly nowMs: number; readonly timeline: Timeline },
 ): number | undefined {
-  if (kind === 'read-s3' || kind === 'read-dynamodb') return service.rpo;
+  if (kind === 'read-s3' || kind === 'read-dynamodb')
+    return heartbeat
+      ? service.rpo +
+          Math.max(0, heartbeat.timeline.elapsed(heartbeat.nowMs - heartbeat.everyMs, heartbeat.nowMs))
+      : service.rpo;
   if (kind === 'restore-aurora' || kind === 'restore-rds') return service.backupInterval ?? defaultBackupMs;
   return undefined;
+}
+
+/** How often the readiness canary writes a heartbeat to a resource, when it has one (a clock duration). */
+export function heartbeatEvery(
+  service: Service,
+  resourceId: string,
+  checkIntervalMs: number,
+): number | undefined {
+  const r = service.resources.find((x) => x.id === resourceId);
+  if (!r || (r.kind !== 's3-bucket' && r.kind !== 'dynamodb-global-table') || !r.canary?.enabled)
+    return undefined;
+  return Math.max(r.canary.interval, checkIntervalMs);
 }
 
 /**
@@ -45,6 +69,10 @@ export function measureStep(
  * data age within the RPO target, and each restored copy within its own target. Step figures are already on
  * the timeline; the drill's time to ready is reckoned on it too, and carries its note when not wall-clock time.
  */
+/** Whether a ready step's copy is older than its own target: the drill card marks that row, the result says why. */
+export const overTarget = (s: Pick<DrillStepRecord, 'rpoMs' | 'rpoTargetMs'>): boolean =>
+  s.rpoMs !== undefined && s.rpoTargetMs !== undefined && s.rpoMs > s.rpoTargetMs;
+
 export function judge(
   drill: DrillRecord,
   service: Service,
@@ -53,31 +81,30 @@ export function judge(
 ): DrillResult {
   const steps = drill.order.map((id) => drill.steps[id]).filter((s): s is DrillStepRecord => s !== undefined);
   const rtoMs = Math.max(0, timeline.elapsed(drill.startedAtMs ?? endedAtMs, drill.readyAtMs ?? endedAtMs));
+  // The drill's RPO: the replicated copy whose data is oldest, against that copy's own target.
   const replicated = steps
-    .filter((s) => s.kind === 'read-s3' || s.kind === 'read-dynamodb')
-    .map((s) => s.rpoMs)
-    .filter((v): v is number => v !== undefined);
-  const rpoMs = replicated.length > 0 ? Math.max(...replicated) : undefined;
+    .filter((s) => (s.kind === 'read-s3' || s.kind === 'read-dynamodb') && s.rpoMs !== undefined)
+    .sort((a, b) => (b.rpoMs ?? 0) - (a.rpoMs ?? 0));
+  const worst = replicated[0];
+  const rpoMs = worst?.rpoMs;
   const reasons: string[] = [];
   for (const s of steps) {
     if (s.state !== 'ready') reasons.push(`${s.resourceId} did not come up${s.error ? `: ${s.error}` : ''}`);
-    else if (s.rpoMs !== undefined && s.rpoTargetMs !== undefined && s.rpoMs > s.rpoTargetMs)
+    else if (overTarget(s))
       reasons.push(
-        `${s.resourceId}: data ${formatDuration(s.rpoMs)} old, over its ${formatDuration(s.rpoTargetMs)} target`,
+        `${s.resourceId}: data ${formatDuration(s.rpoMs ?? 0)} old, over its ${formatDuration(s.rpoTargetMs ?? 0)} target`,
       );
   }
   if (rtoMs > service.rto)
     reasons.push(
       `time to ready ${formatDuration(rtoMs)} is over the RTO target ${formatDuration(service.rto)}`,
     );
-  if (rpoMs !== undefined && rpoMs > service.rpo)
-    reasons.push(`data age ${formatDuration(rpoMs)} is over the RPO target ${formatDuration(service.rpo)}`);
   return {
     passed: reasons.length === 0,
     rtoMs,
     ...(rpoMs !== undefined ? { rpoMs } : {}),
     rtoTargetMs: service.rto,
-    rpoTargetMs: service.rpo,
+    rpoTargetMs: worst?.rpoTargetMs ?? service.rpo,
     reasons,
     ...(timeline.note ? { timeNote: timeline.note } : {}),
   };

@@ -11,6 +11,14 @@ export function formatDuration(ms: number): string {
   return `${trim(ms / 86_400_000)} d`;
 }
 
+/** "2026-12-07 01:05:48 UTC": the one plain-text time style (fallback text, files, the `<!date>` fallback). */
+export function utcText(epochMs: number): string {
+  return new Date(epochMs)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+}
+
 function trim(value: number): string {
   const rounded = Math.round(value * 10) / 10;
   return Number.isInteger(rounded) ? String(rounded) : rounded.toFixed(1);

@@ -44,6 +44,15 @@ const TIER: Readonly<Record<Step['kind'], number | undefined>> = {
   notify: undefined,
 };
 const TIERS = [0, 1, 2] as const;
+/** What each tier moves, in the order a derived failback runs them (for the words people read). */
+const TIER_NAME: Readonly<Record<(typeof TIERS)[number], string>> = {
+  0: 'data',
+  1: 'compute',
+  2: 'traffic (DNS)',
+};
+
+/** "data, then compute, then traffic (DNS)": the order `defaultFailback` runs resource steps in, from its tiers. */
+export const failbackOrderText = (): string => TIERS.map((t) => TIER_NAME[t]).join(', then ');
 
 /**
  * The failback a plan without `runbook.failback` gets: the failover's resource steps in dependency order

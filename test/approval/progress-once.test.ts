@@ -16,13 +16,25 @@ const unused = (what: string) => () => Promise.reject(new Error(`${what} is not 
 
 /** What the Slack Web API and the stakeholder topics received, shared by every replica of a test. */
 function recorder() {
-  const posts: { channel: string; thread_ts?: string; text?: string; blocks?: unknown }[] = [];
+  const posts: {
+    channel: string;
+    thread_ts?: string;
+    reply_broadcast?: boolean;
+    text?: string;
+    blocks?: unknown;
+  }[] = [];
   const dmsOpened: string[] = [];
   const notices: StakeholderNotice[] = [];
   let failNextDm = false;
   const client = {
     chat: {
-      postMessage: async (args: { channel: string; thread_ts?: string; text?: string; blocks?: unknown }) => {
+      postMessage: async (args: {
+        channel: string;
+        thread_ts?: string;
+        reply_broadcast?: boolean;
+        text?: string;
+        blocks?: unknown;
+      }) => {
         if (args.channel.startsWith('D') && failNextDm) {
           failNextDm = false;
           throw new Error('ratelimited');
@@ -49,7 +61,9 @@ function recorder() {
     failNextDm: () => {
       failNextDm = true;
     },
-    replies: () => posts.filter((p) => p.thread_ts !== undefined),
+    /** Thread replies that stay in the thread (the channel-level progress lines are `broadcasts`). */
+    replies: () => posts.filter((p) => p.thread_ts !== undefined && !p.reply_broadcast),
+    broadcasts: () => posts.filter((p) => p.thread_ts !== undefined && p.reply_broadcast === true),
     dms: () => posts.filter((p) => p.channel.startsWith('D')),
   };
 }
@@ -166,6 +180,13 @@ describe('progress messages of an execution reported by several replicas', () =>
     expect(sent.replies()[0]?.text).toContain('promote');
     expect(sent.dms()).toHaveLength(1);
     expect(sent.dmsOpened).toEqual(['U0ALICE']);
+    // The channel hears the start, the pause and the completion once each (reply_broadcast in the card's thread).
+    expect(sent.broadcasts().map((b) => b.text)).toEqual([
+      'Failover of accounts to us-west-2 started.',
+      'Failover of accounts paused: step promote failed.',
+      'accounts now runs in us-west-2 (failover completed).',
+    ]);
+    expect(new Set(sent.broadcasts().map((b) => b.thread_ts)).size).toBe(1);
   });
 
   it('retries an outcome DM that failed on the next change, on whichever replica reports it', async () => {

@@ -60,7 +60,7 @@ describe('/dr status', () => {
     expect(responses).toHaveLength(2);
     expect(responses[0]).toMatchObject({
       response_type: 'ephemeral',
-      text: expect.stringContaining('Checking readiness of *payments*'),
+      text: expect.stringContaining('Checking readiness of payments'),
     });
     expect(responses[1]).toMatchObject({
       response_type: 'ephemeral',

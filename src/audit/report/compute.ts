@@ -29,6 +29,7 @@ interface Request {
   approvers: string[];
   outcome: Operation['outcome'];
   executionId?: string;
+  declinedBy?: string;
 }
 
 interface ServiceState {
@@ -54,6 +55,8 @@ export function createReportAccumulator(
   const requests = new Map<string, Request>();
   const byExecution = new Map<string, Request>();
   let entries = 0;
+  /** When the log shows Lifeboat running first in the period: the start of the time readiness was observed. */
+  let firstAt: number | undefined;
   const state = (name: string): ServiceState => {
     const found = services.get(name) ?? { drills: [], readiness: undefined, findings: new Map() };
     services.set(name, found);
@@ -82,7 +85,7 @@ export function createReportAccumulator(
     if (!s.readiness) {
       // The first transition tells the state before it.
       const before = from !== undefined ? from === 'ready' : !ready;
-      s.readiness = { ready: before, since: period.from, readyMs: 0, regressions: 0 };
+      s.readiness = { ready: before, since: observedFrom(), readyMs: 0, regressions: 0 };
     }
     const r = s.readiness;
     if (r.ready === ready) return;
@@ -93,9 +96,13 @@ export function createReportAccumulator(
     r.since = at;
   }
 
+  const observedFrom = () => Math.max(period.from, firstAt ?? period.from);
+
   return {
     add(entry) {
       entries++;
+      const entryAt = Date.parse(entry.at);
+      if (Number.isFinite(entryAt) && (firstAt === undefined || entryAt < firstAt)) firstAt = entryAt;
       const service = entry.service;
       if (service === undefined || (period.service !== undefined && service !== period.service)) return;
       const s = state(service);
@@ -125,7 +132,9 @@ export function createReportAccumulator(
         case 'request.declined':
         case 'request.expired': {
           const r = requestOf(entry);
-          if (r) r.outcome = entry.type === 'request.declined' ? 'declined' : 'expired';
+          if (!r) return;
+          r.outcome = entry.type === 'request.declined' ? 'declined' : 'expired';
+          if (entry.type === 'request.declined') r.declinedBy = entry.actor;
           return;
         }
         case 'execution.started':
@@ -197,15 +206,18 @@ export function createReportAccumulator(
             (r): r is Request & { kind: OperationKind } =>
               r.service === name && (r.kind === 'failover' || r.kind === 'failback'),
           )
-          .map(({ kind, requestId, requestedAt, requester, approvers, outcome, executionId }) => ({
-            kind,
-            requestId,
-            requestedAt,
-            requester,
-            approvers,
-            outcome,
-            ...(executionId ? { executionId } : {}),
-          }));
+          .map(
+            ({ kind, requestId, requestedAt, requester, approvers, outcome, executionId, declinedBy }) => ({
+              kind,
+              requestId,
+              requestedAt,
+              requester,
+              approvers,
+              outcome,
+              ...(executionId ? { executionId } : {}),
+              ...(declinedBy ? { declinedBy } : {}),
+            }),
+          );
         const rto = measured(
           s.drills.map((d) => ({ ms: d.rtoMs, timeNote: d.timeNote })),
           targets?.rtoMs,
@@ -215,7 +227,8 @@ export function createReportAccumulator(
           targets?.rpoMs,
         );
         const r = s.readiness;
-        const span = period.to - period.from;
+        const from = observedFrom();
+        const span = period.to - from;
         const readyMs = r ? r.readyMs + (r.ready ? period.to - r.since : 0) : 0;
         reports.push({
           service: name,
@@ -228,11 +241,13 @@ export function createReportAccumulator(
                 readiness: {
                   uptimePct: Math.round((readyMs / span) * 10_000) / 100,
                   regressions: r.regressions,
+                  observedFrom: new Date(from).toISOString(),
+                  observedMs: span,
                 },
               }
             : {}),
           operations,
-          openFindings: [...s.findings.values()],
+          openFindings: [...s.findings.values(), ...derivedFindings(s.drills, operations)],
         });
       }
       return {
@@ -267,4 +282,40 @@ function measured(
     ...(latest.timeNote ? { latestNote: latest.timeNote } : {}),
     ...(target !== undefined ? { withinTarget: worst.ms <= target } : {}),
   };
+}
+
+/**
+ * What the period leaves to look at besides drill findings: a failed drill no later drill passed, a declined
+ * request, a request still awaiting approval or running at the end of the period.
+ */
+function derivedFindings(drills: readonly DrillRun[], operations: readonly Operation[]): Finding[] {
+  const found: Finding[] = [];
+  const lastPass = drills.reduce((at, d) => (d.outcome === 'passed' && d.at > at ? d.at : at), '');
+  for (const d of drills)
+    if (d.outcome === 'failed' && d.at > lastPass)
+      found.push({
+        id: `drill-failed:${d.at}`,
+        kind: 'drill-failed',
+        title: `Drill failed${d.reason ? `: ${d.reason}` : ''}; no drill passed since`,
+        at: d.at,
+      });
+  for (const op of operations) {
+    if (op.outcome === 'declined')
+      found.push({
+        id: `request-declined:${op.requestId}`,
+        kind: 'request-declined',
+        title: `${op.kind} request ${op.requestId} declined`,
+        at: op.requestedAt,
+        ...(op.declinedBy ? { actor: op.declinedBy } : {}),
+      });
+    else if (op.outcome === 'awaiting approval' || op.outcome === 'in progress')
+      found.push({
+        id: `request-open:${op.requestId}`,
+        kind: 'request-open',
+        title: `${op.kind} request ${op.requestId} still ${op.outcome} at the end of the period`,
+        at: op.requestedAt,
+        actor: op.requester,
+      });
+  }
+  return found;
 }

@@ -1,4 +1,8 @@
-import type { Measured, Operation, ServiceReport } from './types.js';
+import { formatDuration as humanDuration } from '../../readiness/format.js';
+import type { Finding, Measured, Operation, ServiceReport } from './types.js';
+
+/** How a renderer writes a time (ISO text from the audit log): Slack's date token, or UTC text in the file. */
+export type TimeText = (iso: string) => string;
 
 /** Text pieces shared by the Slack and Markdown renderings of the compliance report. */
 
@@ -49,15 +53,51 @@ export function drillsLine(report: ServiceReport): string {
   return `Drills: ${report.drills.length} run (${passed} passed, ${failed} failed)`;
 }
 
-export function readinessLine(report: ServiceReport): string {
-  if (!report.readiness)
-    return 'Readiness: no readiness changes recorded in this period, so no uptime figure';
-  const n = report.readiness.regressions;
-  return `Readiness: ${report.readiness.uptimePct}% of the period ready (${n} regression${n === 1 ? '' : 's'})`;
+/** "ready 99.2% of the 14 min observed since <when> (1 regression)": what was measured, over which time. */
+export function readinessLine(report: ServiceReport, time: TimeText): string {
+  const r = report.readiness;
+  if (!r) return 'Readiness: no readiness changes recorded in this period, so no uptime figure';
+  const n = r.regressions;
+  const over =
+    r.observedMs !== undefined && r.observedFrom !== undefined
+      ? ` of the ${humanDuration(r.observedMs)} observed since ${time(r.observedFrom)}`
+      : ' of the period';
+  return `Readiness: ready ${r.uptimePct}%${over} (${n} regression${n === 1 ? '' : 's'})`;
 }
 
-/** One operation as plain text; `user` renders a user id (e.g. as a Slack mention). */
-export function operationLine(op: Operation, user: (id: string) => string): string {
-  const approvers = op.approvers.length > 0 ? op.approvers.map(user).join(', ') : 'no approvals recorded';
-  return `${op.kind} ${op.requestId} requested ${op.requestedAt} by ${user(op.requester)}, approved by ${approvers}: ${op.outcome}`;
+const OUTCOME: Record<Operation['outcome'], string> = {
+  completed: 'completed',
+  aborted: 'aborted part-way',
+  declined: 'declined',
+  expired: 'expired without enough approvals',
+  'in progress': 'still running',
+  'awaiting approval': 'awaiting approval',
+};
+
+/**
+ * One operation as text: "failover r1 requested by @alice <when>, approved by @bob: completed", or
+ * "…: declined by @carol". `user` renders a user id (e.g. as a Slack mention), `time` a time.
+ */
+export function operationLine(op: Operation, user: (id: string) => string, time: TimeText): string {
+  const approved = op.approvers.length > 0 ? `, approved by ${op.approvers.map(user).join(', ')}` : '';
+  const outcome =
+    op.outcome === 'declined' && op.declinedBy ? `declined by ${user(op.declinedBy)}` : OUTCOME[op.outcome];
+  return `${op.kind} ${op.requestId} requested by ${user(op.requester)} ${time(op.requestedAt)}${approved}: ${outcome}`;
+}
+
+/** One finding: its title, who it names and when; `escape` renders text from users and AWS. */
+export function findingLine(
+  f: Finding,
+  user: (id: string) => string,
+  time: TimeText,
+  escape: (text: string) => string,
+): string {
+  const who =
+    f.actor === undefined
+      ? ''
+      : f.kind === 'request-declined'
+        ? ` by ${user(f.actor)}`
+        : ` (${user(f.actor)})`;
+  const severity = f.severity ? ` [${escape(f.severity)}]` : '';
+  return `${escape(f.title)}${who}${severity}, ${time(f.at)}`;
 }

@@ -17,6 +17,8 @@ export interface Operation {
   readonly approvers: readonly string[];
   readonly outcome: OperationOutcome;
   readonly executionId?: string;
+  /** Who declined it, when it was declined. */
+  readonly declinedBy?: string;
 }
 
 export interface DrillRun {
@@ -44,9 +46,14 @@ export interface Measured {
 
 export interface Finding {
   readonly id: string;
+  /** What it is: a drill's own finding, a failed drill, a declined request, a request still open at the end. */
+  readonly kind?: 'drill-finding' | 'drill-failed' | 'request-declined' | 'request-open';
+  /** Plain text (user and AWS text inside, escaped by each renderer). */
   readonly title: string;
   readonly severity?: string;
   readonly at: string;
+  /** The person the finding names (the decliner, the requester), rendered as a mention in Slack. */
+  readonly actor?: string;
 }
 
 export interface ServiceReport {
@@ -56,10 +63,22 @@ export interface ServiceReport {
   readonly drills: readonly DrillRun[];
   readonly rto?: Measured;
   readonly rpo?: Measured;
-  /** Undefined when no readiness transition was recorded in the period. */
-  readonly readiness?: { readonly uptimePct: number; readonly regressions: number };
+  /**
+   * Undefined when no readiness transition was recorded in the period. Ready time is counted over the time
+   * observed: from the first audit entry of the period (Lifeboat was running then) to its end, never over
+   * time before Lifeboat kept a log.
+   */
+  readonly readiness?: {
+    readonly uptimePct: number;
+    readonly regressions: number;
+    readonly observedFrom?: string;
+    readonly observedMs?: number;
+  };
   readonly operations: readonly Operation[];
-  /** Findings recorded in the period and not resolved in it. */
+  /**
+   * Findings open at the end of the period: drill findings recorded and not resolved, failed drills, declined
+   * requests and requests still awaiting approval or running.
+   */
   readonly openFindings: readonly Finding[];
 }
 

@@ -135,7 +135,14 @@ export const readS3: DrillStepExecutor = {
     );
     await got.Body?.transformToByteArray();
     const scope = token ? ` among the first ${pages * 1000} keys` : '';
-    return { state: 'ready', dataAtMs: newest.at, detail: `read ${newest.key}${scope}` };
+    const canary = (ctx.resource as ResourceOf<'s3-bucket'>).canary;
+    const heartbeat = canary?.enabled === true && newest.key.startsWith(canary.keyPrefix);
+    return {
+      state: 'ready',
+      dataAtMs: newest.at,
+      detail: `read ${newest.key}${heartbeat ? ' (the canary heartbeat)' : ''}${scope}`,
+      ...(heartbeat ? { heartbeat } : {}),
+    };
   },
   cleanup: async () => ({ gone: true }),
 };
@@ -183,7 +190,7 @@ export const readDynamoDb: DrillStepExecutor = {
         state: 'ready',
         detail: 'table ACTIVE; no canary heartbeat replicated yet, data age not measured',
       };
-    return { state: 'ready', dataAtMs: at, detail: 'read the newest canary heartbeat' };
+    return { state: 'ready', dataAtMs: at, heartbeat: true, detail: 'read the newest canary heartbeat' };
   },
   cleanup: async () => ({ gone: true }),
 };

@@ -23,6 +23,8 @@ export interface Progress {
   readonly source?: string;
   /** When the newest data in the recovered copy was written. */
   readonly dataAtMs?: number;
+  /** The newest data read is the readiness canary's heartbeat (written on a cadence), not application data. */
+  readonly heartbeat?: boolean;
   /** Identifiers AWS assigned (EC2 instance ids). */
   readonly created?: readonly string[];
   readonly error?: string;
