@@ -11,7 +11,13 @@ import { loadPlanFile } from '../src/plan/load.js';
 import { SANDBOX_BOT, workspaceForPlan } from '../src/sandbox/people.js';
 import { type SlackEmulator, startSlackEmulator } from '../src/sandbox/slack/index.js';
 import { type ChildHandle, spawnScript, spawnTsx } from './alarms-ipc.js';
-import { parentsPerIncident, roundTripParts, stormResults } from './alarms-report.js';
+import {
+  cardResult,
+  parentsPerIncident,
+  roundTripParts,
+  startResults,
+  stormResults,
+} from './alarms-report.js';
 import type { UnitsReport } from './dynamo-units.js';
 import { unitsByPrefix, unitsResults } from './dynamo-units-report.js';
 import type { BenchResult } from './types.js';
@@ -123,6 +129,40 @@ async function sampleHelp(
   return out;
 }
 
+/** Alarm → card samples without a storm: rounds over the five services, each an ALARM that opens an incident. */
+const CARD_ROUNDS = 4;
+
+/**
+ * An alarm published to `POST /sns` until its card (the incident's parent message) is in the emulator's
+ * channel, one at a time with no storm: each sample is an ALARM that opens a new incident, then an OK that
+ * resolves it (not timed) so the service's next ALARM opens another.
+ */
+async function alarmToCard(
+  emulator: SlackEmulator,
+  storm: ChildHandle,
+  channels: readonly string[],
+  channelOf: (service: string) => string,
+): Promise<number[]> {
+  const out: number[] = [];
+  const parents = (channel: string) =>
+    emulator.messages(channel).filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts).length;
+  for (let i = 0; i < CARD_ROUNDS * 5; i++) {
+    const k = i % 5;
+    // The service's channel, from the first sample's answer (alarm k belongs to service k mod 5).
+    const counted = new Map<string, number>();
+    for (const c of channels) counted.set(c, parents(c));
+    const sent = await storm.request('single', { k, state: 'ALARM' });
+    const channel = channelOf(String(sent.service));
+    const before = counted.get(channel) ?? 0;
+    const deadline = Date.now() + 15_000;
+    while (parents(channel) === before && Date.now() < deadline) await sleep(5);
+    out.push(Date.now() - Number(sent.at));
+    await storm.request('single', { k, state: 'OK' });
+    await sleep(1_200);
+  }
+  return out;
+}
+
 /** Warms the target up, then takes `samples` idle round trips 20 ms apart. */
 async function idleLatencies(emulator: SlackEmulator, samples: number): Promise<number[]> {
   await sampleHelp(emulator, (n) => n >= WARMUP, 20);
@@ -160,6 +200,7 @@ export default async function run(): Promise<BenchResult[]> {
     );
     slack.setBotUrl(`${String(bare.ready.url)}/slack/events`);
     const bareLatencies = await idleLatencies(slack, IDLE_SAMPLES);
+    const bareIdle = await bare.request('report');
     await bare.close();
 
     const bot = await start(
@@ -187,6 +228,14 @@ export default async function run(): Promise<BenchResult[]> {
     await bot.request('measure');
     const lifeboatIdle = await idleLatencies(slack, IDLE_SAMPLES);
     const idleReport = await bot.request('report');
+    // Alarm to card without a storm (issue 19: p99 ≤ 1 s), before the storm so nothing queues ahead of it.
+    const serviceChannels = Object.values(plan.services).flatMap((s) => (s.channel ? [s.channel] : []));
+    const cardLatencies = await alarmToCard(slack, storm, serviceChannels, (service) => {
+      const channel = plan.services[service]?.channel;
+      if (!channel) throw new Error(`no channel for ${service}`);
+      return channel;
+    });
+    await bot.request('idle');
 
     await bot.request('measure');
     await dynamo.request('counts');
@@ -244,7 +293,17 @@ export default async function run(): Promise<BenchResult[]> {
       idle: lifeboatIdle,
       storm: stormLatencies,
     });
-    return [...results, ...unitsResults('alarms storm', dynamoUnits)];
+    return [
+      ...startResults({
+        botReadyMs: Number(bot.ready.readyMs),
+        bareReadyMs: Number(bare.ready.readyMs),
+        botIdleRssMb: Number(idleReport.rssMb),
+        bareIdleRssMb: Number(bareIdle.rssMb),
+      }),
+      cardResult(cardLatencies),
+      ...results,
+      ...unitsResults('alarms storm', dynamoUnits),
+    ];
   } finally {
     for (const child of children.reverse()) await child.close().catch(() => undefined);
     await slack.close();
