@@ -21,9 +21,14 @@ async function main(args: BareArgs): Promise<void> {
     address(): AddressInfo | string | null;
   };
   const address = server.address() as AddressInfo;
-  serveLines({ url: `http://127.0.0.1:${address.port}` }, {}, async () => {
-    await app.stop();
-  });
+  const rssMb = () => Math.round((process.memoryUsage.rss() / 1_048_576) * 10) / 10;
+  serveLines(
+    { url: `http://127.0.0.1:${address.port}`, readyMs: Math.round(performance.now()), rssMb: rssMb() },
+    { report: async () => ({ rssMb: rssMb() }) },
+    async () => {
+      await app.stop();
+    },
+  );
 }
 
 const raw = process.argv[2];

@@ -8,7 +8,7 @@ import { type Json, serveLines } from './alarms-ipc.js';
  * The storm generator, in its own process: the sandbox's simulated SNS, which RSA-signs every
  * notification and POSTs it to the bot's /sns (retrying as SNS does). Usage:
  * `tsx bench/alarms-storm.ts <plan.yml> <certificate.pem to write>`; then requests
- * `subscribe { url }` and `storm { count, seconds }` (answers the published MessageIds).
+ * `subscribe { url }`, `single { k, state }` and `storm { count, seconds }` (answers the published MessageIds).
  */
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:lifeboat-alarms';
@@ -68,6 +68,15 @@ async function main(planPath: string, pemPath: string): Promise<void> {
     async subscribe(args) {
       for (const topic of plan.alarmTopics) await cloud.subscribeHttp(topic, String(args.url));
       return { subscribed: plan.alarmTopics.length };
+    },
+    /** One notification of alarm `k` (its service is `k` mod 5) in `state`, for the no-storm latency. */
+    async single(args) {
+      const k = Number(args.k);
+      const at = Date.now();
+      const { subject, message } = notification(k, args.state === 'OK' ? 7 : 0, at);
+      const id = cloud.publish(TOPIC, message, subject);
+      await cloud.tick();
+      return { id, at, service: STORM_SERVICES[k % STORM_SERVICES.length] ?? '' };
     },
     async storm(args) {
       const count = Number(args.count);

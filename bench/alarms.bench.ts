@@ -11,7 +11,15 @@ import { loadPlanFile } from '../src/plan/load.js';
 import { SANDBOX_BOT, workspaceForPlan } from '../src/sandbox/people.js';
 import { type SlackEmulator, startSlackEmulator } from '../src/sandbox/slack/index.js';
 import { type ChildHandle, spawnScript, spawnTsx } from './alarms-ipc.js';
-import { parentsPerIncident, roundTripParts, stormResults } from './alarms-report.js';
+import {
+  cardResult,
+  parentsPerIncident,
+  roundTripParts,
+  startResults,
+  stormResults,
+} from './alarms-report.js';
+import type { UnitsReport } from './dynamo-units.js';
+import { unitsByPrefix, unitsResults } from './dynamo-units-report.js';
 import type { BenchResult } from './types.js';
 
 /**
@@ -51,21 +59,37 @@ function stormSize(): { count: number; seconds: number } {
  * answers `{ cmd: 'counts' }` lines with them (and resets them), so the run shows what the storm
  * costs in DynamoDB calls.
  */
+const UNITS_MODULE = new URL('./dynamo-units.ts', import.meta.url).href;
 const DYNALITE = `import dynalite from 'dynalite';
 import { createInterface } from 'node:readline';
+import { createUnitsAccount } from ${JSON.stringify(UNITS_MODULE)};
 const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 let counts = {};
+const units = createUnitsAccount();
 let cpu = process.cpuUsage();
 let since = performance.now();
-server.prependListener('request', (req) => {
+server.prependListener('request', (req, res) => {
   const op = String(req.headers['x-amz-target'] ?? '').split('.').pop();
   const chunks = [];
+  const answer = [];
   req.on('data', (c) => chunks.push(c));
+  const write = res.write.bind(res);
+  const end = res.end.bind(res);
+  res.write = (c, ...rest) => { if (c && typeof c !== 'function') answer.push(Buffer.from(c)); return write(c, ...rest); };
+  res.end = (c, ...rest) => { if (c && typeof c !== 'function') answer.push(Buffer.from(c)); return end(c, ...rest); };
   req.on('end', () => {
     // What the call is about: the first key's partition prefix (ALARMMSG, INCIDENT, AUDIT, ...).
-    const prefix = /"pk":\\{"S":"([A-Z_]+)/.exec(Buffer.concat(chunks).toString())?.[1] ?? '-';
+    const body = Buffer.concat(chunks).toString();
+    const prefix = /"pk":\\{"S":"([A-Z_]+)/.exec(body)?.[1] ?? '-';
     const key = op + ' ' + prefix;
     counts[key] = (counts[key] ?? 0) + 1;
+    // DynamoDB's units per partition key and second (bench/dynamo-units.ts), once the answer is written.
+    res.once('finish', () => {
+      try {
+        const text = Buffer.concat(answer).toString();
+        units.record(op, JSON.parse(body), text ? JSON.parse(text) : {}, Date.now());
+      } catch {}
+    });
   });
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify(server.address()) + '\\n'));
@@ -74,7 +98,7 @@ lines.on('line', (line) => {
   const msg = JSON.parse(line);
   const used = process.cpuUsage(cpu);
   const cpuShare = Math.round((used.user + used.system) / 10 / (performance.now() - since)) / 100;
-  process.stdout.write(JSON.stringify({ id: msg.id, counts, cpuShare }) + '\\n');
+  process.stdout.write(JSON.stringify({ id: msg.id, counts, cpuShare, units: units.report() }) + '\\n');
   counts = {};
   cpu = process.cpuUsage();
   since = performance.now();
@@ -101,6 +125,40 @@ async function sampleHelp(
       spans?.push([performance.timeOrigin + started, performance.timeOrigin + ended]);
     }
     await sleep(everyMs);
+  }
+  return out;
+}
+
+/** Alarm → card samples without a storm: rounds over the five services, each an ALARM that opens an incident. */
+const CARD_ROUNDS = 4;
+
+/**
+ * An alarm published to `POST /sns` until its card (the incident's parent message) is in the emulator's
+ * channel, one at a time with no storm: each sample is an ALARM that opens a new incident, then an OK that
+ * resolves it (not timed) so the service's next ALARM opens another.
+ */
+async function alarmToCard(
+  emulator: SlackEmulator,
+  storm: ChildHandle,
+  channels: readonly string[],
+  channelOf: (service: string) => string,
+): Promise<number[]> {
+  const out: number[] = [];
+  const parents = (channel: string) =>
+    emulator.messages(channel).filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts).length;
+  for (let i = 0; i < CARD_ROUNDS * 5; i++) {
+    const k = i % 5;
+    // The service's channel, from the first sample's answer (alarm k belongs to service k mod 5).
+    const counted = new Map<string, number>();
+    for (const c of channels) counted.set(c, parents(c));
+    const sent = await storm.request('single', { k, state: 'ALARM' });
+    const channel = channelOf(String(sent.service));
+    const before = counted.get(channel) ?? 0;
+    const deadline = Date.now() + 15_000;
+    while (parents(channel) === before && Date.now() < deadline) await sleep(5);
+    out.push(Date.now() - Number(sent.at));
+    await storm.request('single', { k, state: 'OK' });
+    await sleep(1_200);
   }
   return out;
 }
@@ -142,6 +200,7 @@ export default async function run(): Promise<BenchResult[]> {
     );
     slack.setBotUrl(`${String(bare.ready.url)}/slack/events`);
     const bareLatencies = await idleLatencies(slack, IDLE_SAMPLES);
+    const bareIdle = await bare.request('report');
     await bare.close();
 
     const bot = await start(
@@ -169,6 +228,14 @@ export default async function run(): Promise<BenchResult[]> {
     await bot.request('measure');
     const lifeboatIdle = await idleLatencies(slack, IDLE_SAMPLES);
     const idleReport = await bot.request('report');
+    // Alarm to card without a storm (issue 19: p99 ≤ 1 s), before the storm so nothing queues ahead of it.
+    const serviceChannels = Object.values(plan.services).flatMap((s) => (s.channel ? [s.channel] : []));
+    const cardLatencies = await alarmToCard(slack, storm, serviceChannels, (service) => {
+      const channel = plan.services[service]?.channel;
+      if (!channel) throw new Error(`no channel for ${service}`);
+      return channel;
+    });
+    await bot.request('idle');
 
     await bot.request('measure');
     await dynamo.request('counts');
@@ -187,12 +254,14 @@ export default async function run(): Promise<BenchResult[]> {
     const botReport = await bot.request('report');
     await bot.request('idle');
     const dynamoCalls = await dynamo.request('counts');
+    const dynamoUnits = dynamoCalls.units as UnitsReport;
     process.stderr.write(
       `alarms bench: generator published in ${String(sent.publishedMs)} ms (max ${String(sent.maxBehindMs)} ms behind schedule, CPU ${String(sent.cpuShare)} of a core)\n` +
         `alarms bench: bot during the storm ${JSON.stringify({ ...botReport, id: undefined, slackRequestSpans: undefined })}\n` +
         `alarms bench: slowest /dr help round trips during the storm, ms before the bot's request event / in the bot / after its answer: ${JSON.stringify(roundTripParts(stormSpans, botReport.slackRequestSpans as [number, number][]))}\n` +
         `alarms bench: bot idle ${JSON.stringify({ ...idleReport, id: undefined, slackRequestSpans: undefined })}\n` +
         `alarms bench: DynamoDB calls for the storm (until applied) ${JSON.stringify(dynamoCalls.counts)}, dynalite CPU ${String(dynamoCalls.cpuShare)} of a core\n` +
+        `alarms bench: DynamoDB ${unitsByPrefix(dynamoUnits)}\n` +
         `alarms bench: emulator process loop delay p99 ${(here.percentile(99) / 1e6).toFixed(1)} ms, max ${(here.max / 1e6).toFixed(1)} ms; ` +
         `load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after the storm (${cpus().length} CPUs)\n`,
     );
@@ -211,7 +280,7 @@ export default async function run(): Promise<BenchResult[]> {
     documents.destroy();
 
     const channels = [...Object.values(plan.services).map((s) => s.channel), plan.slack.unroutedChannel];
-    return stormResults({
+    const results = stormResults({
       count,
       seconds,
       lost,
@@ -224,6 +293,17 @@ export default async function run(): Promise<BenchResult[]> {
       idle: lifeboatIdle,
       storm: stormLatencies,
     });
+    return [
+      ...startResults({
+        botReadyMs: Number(bot.ready.readyMs),
+        bareReadyMs: Number(bare.ready.readyMs),
+        botIdleRssMb: Number(idleReport.rssMb),
+        bareIdleRssMb: Number(bareIdle.rssMb),
+      }),
+      cardResult(cardLatencies),
+      ...results,
+      ...unitsResults('alarms storm', dynamoUnits),
+    ];
   } finally {
     for (const child of children.reverse()) await child.close().catch(() => undefined);
     await slack.close();

@@ -27,7 +27,23 @@ export interface ReceivedDetails {
 }
 
 const MAX_BATCH = 500;
+/**
+ * A batch entry's notifications take at most this many bytes (as JSON). One chain is one DynamoDB
+ * partition key: at about four batch entries a second, 64 KB each is ~256 write units a second, half of
+ * DynamoDB's 1,000 per partition with room to spare, and far under its 400 KB item limit. Without it, 500
+ * notifications with long alarm names made one entry of ~190 KB (docs/alarms.md, Benchmark).
+ */
+const MAX_BATCH_BYTES = 60 * 1024;
 const BATCH_PAUSE_MS = 250;
+
+const summary = (d: ReceivedDetails) => ({
+  messageId: d.messageId,
+  source: d.source,
+  alarm: d.alarm,
+  state: d.state,
+  service: d.service,
+  ...(d.unrouted ? { unrouted: true } : {}),
+});
 
 export function createAlarmAudit(audit: AuditLog, logger: Logger): AlarmAudit {
   const buffer: (
@@ -50,7 +66,12 @@ export function createAlarmAudit(audit: AuditLog, logger: Logger): AlarmAudit {
         await append(next.event);
         continue;
       }
-      const end = buffer.findIndex((b, i) => b.kind !== 'received' || i >= MAX_BATCH);
+      let bytes = 0;
+      const end = buffer.findIndex((b, i) => {
+        if (b.kind !== 'received' || i >= MAX_BATCH) return true;
+        bytes += Buffer.byteLength(JSON.stringify(summary(b.details)), 'utf8') + 1;
+        return i > 0 && bytes > MAX_BATCH_BYTES;
+      });
       const batch = buffer.splice(0, end === -1 ? buffer.length : end) as { details: ReceivedDetails }[];
       if (batch.length === 1 && batch[0]) {
         const d = batch[0].details;
@@ -70,14 +91,7 @@ export function createAlarmAudit(audit: AuditLog, logger: Logger): AlarmAudit {
           details: {
             batch: true,
             count: batch.length,
-            notifications: batch.map(({ details: d }) => ({
-              messageId: d.messageId,
-              source: d.source,
-              alarm: d.alarm,
-              state: d.state,
-              service: d.service,
-              ...(d.unrouted ? { unrouted: true } : {}),
-            })),
+            notifications: batch.map(({ details: d }) => summary(d)),
           },
         });
       }

@@ -9,6 +9,7 @@ import { escapeText } from '../../blocks/escape.js';
 import { offersFailover } from '../../blocks/readiness/operating.js';
 import { serviceCardText } from '../../blocks/readiness/summary.js';
 import type { SlackOutbox } from '../adapters/slack/outbox.js';
+import { realTimer, type Timer } from '../adapters/slack/timer.js';
 import { ConflictError, type Versioned, type VersionedStore } from '../adapters/store/versioned.js';
 import type { Clock } from '../domain/clock.js';
 import type { IncidentRecord } from '../domain/records.js';
@@ -43,11 +44,16 @@ export interface IncidentSlackDeps {
   readonly instanceId: string;
   /** How long a parent claim holds before another replica may post instead (default 60 s). */
   readonly parentClaimMs?: number;
+  /** Least time between the starts of two card measurements of one service (default 5 s). */
+  readonly remeasureGapMs?: number;
+  readonly timer?: Timer;
 }
 
 export function createIncidentSlack(deps: IncidentSlackDeps): IncidentSlack {
   const log = deps.logger.child({ component: 'incident-slack' });
   const claimMs = deps.parentClaimMs ?? 60_000;
+  const remeasureGapMs = deps.remeasureGapMs ?? 5_000;
+  const timer = deps.timer ?? realTimer;
   const work = new Set<Promise<unknown>>();
   const posting = new Map<string, Promise<string | undefined>>();
   const waitingLines = new Map<string, string[]>();
@@ -175,31 +181,67 @@ export function createIncidentSlack(deps: IncidentSlackDeps): IncidentSlack {
   }
 
   /**
+   * Card measurements per service: at most one in flight and one pending. An alarm change or a state change
+   * while one runs marks it `again`; one more run follows, starting at least `remeasureGapMs` after the
+   * previous one started, for every incident that asked meanwhile. A storm's hundreds of alarm changes then
+   * cost a few measurements per service, not one each (each reads the operating state and the last move and
+   * calls AWS), while `/dr status` still never reuses a measurement older than the latest alarm: the cache is
+   * dropped at once on every change (`invalidate`), only the card's own run is coalesced.
+   */
+  const runs = new Map<string, { waiting: Set<string>; again: boolean; startedAt: number }>();
+  const lastStart = new Map<string, number>();
+  const never = new AbortController().signal;
+
+  const runFor = (service: string, waiting: Set<string>) => {
+    const readiness = deps.readiness;
+    if (!readiness) return;
+    const run = { waiting, again: false, startedAt: timer.now() };
+    runs.set(service, run);
+    track(
+      (async () => {
+        const gap = (lastStart.get(service) ?? Number.NEGATIVE_INFINITY) + remeasureGapMs - timer.now();
+        if (gap > 0) await timer.sleep(gap, never);
+        lastStart.set(service, timer.now());
+        // Changes until now are covered by this run; later ones mark it `again`.
+        run.again = false;
+        const outcome = await readiness.check(service).then(
+          (result): ServiceReadiness | { readonly failed: string } => result,
+          (error: unknown) => {
+            log.warn({ err: error, service }, 'readiness for the incident card failed');
+            return { failed: error instanceof Error ? error.message : String(error) };
+          },
+        );
+        runs.delete(service);
+        if (run.again) runFor(service, new Set(run.waiting));
+        for (const id of run.waiting) {
+          if (!run.again) asking.delete(id);
+          measured.set(id, outcome);
+          const latest = await deps.incidents.get(id);
+          if (!latest) continue;
+          refreshCard(latest);
+          if (!('failed' in outcome))
+            await recordMove(latest, outcome).catch((error: unknown) =>
+              log.warn({ err: error, incident: id }, 'could not record the move on the incident'),
+            );
+        }
+      })(),
+    );
+  };
+
+  /**
    * Measures readiness for the card: once when the incident opens, and again whenever the picture changed
    * (`again`: an alarm changed state, or the service's operating state moved), with the cache dropped first so
-   * the card never shows a measurement older than the latest alarm. The card then shows the result, or
-   * "could not measure" with the reason.
+   * the card never keeps a measurement older than the latest alarm once the next run is done. The card then
+   * shows the result, or "could not measure" with the reason.
    */
   const askReadiness = (incident: IncidentRecord, again: boolean) => {
     if (incident.unrouted || !deps.readiness) return;
-    const readiness = deps.readiness;
-    if (again) readiness.invalidate(incident.service);
+    if (again) deps.readiness.invalidate(incident.service);
     asking.add(incident.id);
-    const done = async (outcome: ServiceReadiness | { readonly failed: string }) => {
-      asking.delete(incident.id);
-      measured.set(incident.id, outcome);
-      const latest = await deps.incidents.get(incident.id);
-      if (!latest) return;
-      refreshCard(latest);
-      if ('failed' in outcome) return;
-      await recordMove(latest, outcome);
-    };
-    track(
-      readiness.check(incident.service).then(done, (error: unknown) => {
-        log.warn({ err: error, service: incident.service }, 'readiness for the incident card failed');
-        return done({ failed: error instanceof Error ? error.message : String(error) });
-      }),
-    );
+    const running = runs.get(incident.service);
+    if (!running) return runFor(incident.service, new Set([incident.id]));
+    running.waiting.add(incident.id);
+    if (again) running.again = true;
   };
 
   /** Keeps the failover or failback the measurement shows on the record, so the card still tells it once resolved. */

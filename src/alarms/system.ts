@@ -51,6 +51,8 @@ export interface AlarmSystemOptions {
   /** How often to sweep for pending receipts (default 60 s; 0 = only at start). */
   readonly sweepIntervalMs?: number;
   readonly parentClaimMs?: number;
+  /** Least time between the starts of two readiness measurements of one service for its incident card (default 5 s). */
+  readonly remeasureGapMs?: number;
   /** How long `findIncidentThread` waits for the parent message of an incident just opened (default 10 s). */
   readonly threadWaitMs?: number;
   readonly sqs?: {
@@ -150,6 +152,8 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
     logger: deps.logger,
     instanceId: deps.instanceId,
     ...(options.parentClaimMs !== undefined ? { parentClaimMs: options.parentClaimMs } : {}),
+    ...(options.remeasureGapMs !== undefined ? { remeasureGapMs: options.remeasureGapMs } : {}),
+    ...(options.timer ? { timer: options.timer } : {}),
   });
   const pipeline = createPipeline({
     getPlan: deps.getPlan,

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { OutboundMessage, SlackOutbox } from '../../src/adapters/slack/outbox-types.js';
+import type { Timer } from '../../src/adapters/slack/timer.js';
 import type { Versioned, VersionedStore } from '../../src/adapters/store/versioned.js';
 import { createIncidentSlack } from '../../src/alarms/incident-slack.js';
 import { manualClock } from '../../src/domain/clock.js';
@@ -74,5 +75,78 @@ describe('incident card readiness section', () => {
     const card = JSON.stringify(shown.get('1.0')?.blocks ?? []);
     expect(card).not.toContain('Checking readiness');
     expect(card).toContain('Could not measure readiness: AccessDenied');
+  });
+
+  it('coalesces the card re-measure per service during an alarm storm, and still shows a run started after the last alarm', async () => {
+    // Arrange: a measurement that stays in flight until the test lets it finish
+    const incident: IncidentRecord & Versioned = {
+      id: 'inc-2',
+      service: 'payments',
+      state: 'open',
+      openedAtMs: clock.now(),
+      channel: 'C0PAYMENTS',
+      alarms: { 'payments-writer-down': { state: 'ALARM', changedAtMs: clock.now(), count: 1 } },
+      version: 1,
+    };
+    const { outbox, shown } = fakeOutbox();
+    const finish: ((error: Error) => void)[] = [];
+    let invalidated = 0;
+    const readiness: ReadinessService = {
+      check: () => new Promise((_resolve, reject) => finish.push(reject)),
+      checkAll: () => Promise.reject(new Error('unused')),
+      peek: () => undefined,
+      invalidate: () => {
+        invalidated++;
+      },
+    };
+    let t = 0;
+    const timer: Timer = {
+      now: () => t,
+      sleep: async (ms) => {
+        t += ms;
+      },
+    };
+    const slack = createIncidentSlack({
+      outbox,
+      incidents: incidentStore(incident),
+      getPlan: () => plan,
+      readiness,
+      clock,
+      logger: pino({ level: 'silent' }),
+      instanceId: 'replica-a',
+      remeasureGapMs: 5_000,
+      timer,
+    });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+    // Act: the incident opens, then 50 alarm changes arrive while the first measurement runs
+    slack.changed(incident, []);
+    await settle();
+    for (let i = 0; i < 50; i++) {
+      const to = i % 2 === 0 ? 'OK' : 'ALARM';
+      slack.changed(incident, [
+        {
+          alarm: 'payments-writer-down',
+          from: to === 'OK' ? 'ALARM' : 'OK',
+          to,
+          atMs: clock.now(),
+          reason: 'flap',
+        },
+      ]);
+    }
+    await settle();
+    finish.shift()?.(new Error('measured before the storm'));
+    await settle();
+
+    // Assert: the cache was dropped at every change (so /dr status never reuses an older measurement), but the
+    // card started one more measurement for all 50 changes, at least the gap after the first
+    expect(invalidated).toBeGreaterThanOrEqual(50);
+    expect(finish).toHaveLength(1);
+    expect(t).toBeGreaterThanOrEqual(5_000);
+    finish.shift()?.(new Error('measured after the last alarm'));
+    await slack.idle();
+    expect(finish).toHaveLength(0);
+    const card = JSON.stringify(shown.get('1.0')?.blocks ?? []);
+    expect(card).toContain('measured after the last alarm');
   });
 });
