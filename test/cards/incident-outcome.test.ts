@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { OutboundMessage, SlackOutbox } from '../../src/adapters/slack/outbox-types.js';
-import type { Versioned, VersionedStore } from '../../src/adapters/store/versioned.js';
+import { ConflictError, type Versioned, type VersionedStore } from '../../src/adapters/store/versioned.js';
 import { createIncidentSlack } from '../../src/alarms/incident-slack.js';
 import { manualClock } from '../../src/domain/clock.js';
 import type { IncidentRecord } from '../../src/domain/records.js';
@@ -36,7 +36,9 @@ function incidentStore(incident: IncidentRecord & Versioned) {
   const box = { current: incident };
   const store = {
     get: async () => box.current,
-    transition: async (_id: string, _v: number, next: IncidentRecord) => {
+    // Conditional on the version, as the DynamoDB store is: a stale writer gets the current record back.
+    transition: async (_id: string, version: number, next: IncidentRecord) => {
+      if (version !== box.current.version) throw new ConflictError('version moved', box.current);
       box.current = { ...next, version: box.current.version + 1 };
       return box.current;
     },
