@@ -46,32 +46,33 @@ async function observeHealthCheck(ctx: Ctx): Promise<Observation> {
   ];
   if (failover) {
     // Already failing (e.g. the primary Region is down): Route 53 already answers with the secondary.
-    // Inverted and reported unhealthy within the newest minute ("changing"): nothing flips it back, so the
-    // inversion has taken effect (the metric has 1-minute periods).
-    if (status.healthy === false || (inverted && status.healthy === 'changing'))
+    // Reported both healthy and unhealthy within the newest minute ("changing") is not done: which came
+    // last is unknown (an inverted check whose endpoint failed is healthy again and routes to the primary),
+    // so the step waits for a whole minute of unhealthy (the metric has 1-minute periods).
+    if (status.healthy === false)
       return {
         state: 'done',
         summary: `primary health check ${id} is failing: traffic goes to the secondary`,
         facts,
         preconditions,
       };
-    if (inverted)
+    if (inverted || status.healthy === 'changing')
       return {
         state: 'in-progress',
-        summary: `${observed}; waiting for Route 53 to report it unhealthy`,
+        summary: `${observed}; waiting for Route 53 to report it unhealthy for a whole minute`,
         facts,
         preconditions,
       };
     return { state: 'not-started', summary: observed, facts, preconditions };
   }
-  // Not inverted and reported healthy within the newest minute ("changing", after being unhealthy while
-  // inverted): the restore has taken effect, as on failover.
-  if (!inverted && (status.healthy === true || status.healthy === 'changing'))
+  // Done only when Route 53 reports it healthy for the whole newest minute: "changing" (both values within
+  // the minute) may end unhealthy, with DNS still answering with the recovery Region.
+  if (!inverted && status.healthy === true)
     return { state: 'done', summary: `${observed}: traffic returns to the primary`, facts, preconditions };
   if (!inverted)
     return {
       state: 'in-progress',
-      summary: `${observed}; waiting for it to report healthy`,
+      summary: `${observed}; waiting for Route 53 to report it healthy for a whole minute`,
       facts,
       preconditions,
     };
