@@ -7,7 +7,7 @@ import {
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
 import { ROUTE53_METRICS_REGION, routedHealth } from '../../adapters/aws/route53-health.js';
-import { recordNameKey, sameRecordName } from '../../adapters/aws/route53-names.js';
+import { recordAnswer, sameRecordName } from '../../adapters/aws/route53-names.js';
 import type { ResourceOf, Step } from '../../plan/schema.js';
 import type { PlannedCall, Precondition } from '../types.js';
 import type { Facts, Observation, StepContext, StepExecutor } from './types.js';
@@ -101,17 +101,7 @@ async function records(ctx: Ctx) {
   };
 }
 
-/**
- * What a record answers, comparable across records: an alias record's target (alias records have no
- * ResourceRecords), else its sorted values. Empty when the record is missing.
- */
-const values = (s: ResourceRecordSet | undefined) =>
-  s?.AliasTarget
-    ? `alias ${recordNameKey(s.AliasTarget.DNSName ?? '')} (${s.AliasTarget.HostedZoneId ?? ''})`
-    : (s?.ResourceRecords ?? [])
-        .map((v) => v.Value ?? '')
-        .sort()
-        .join(',');
+const values = recordAnswer;
 
 /** The PRIMARY record pointed where the SECONDARY points: its alias target, or its values and TTL. */
 function pointedAt(primary: ResourceRecordSet, secondary: ResourceRecordSet): ResourceRecordSet {
