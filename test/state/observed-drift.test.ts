@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { UpdateRoutingControlStatesCommand } from '@aws-sdk/client-route53-recovery-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceStatusMessage } from '../../blocks/readiness/service.js';
@@ -120,4 +120,40 @@ describe('recorded versus observed: DNS and compute, one direction per run (simu
     expect(read.operating.state.drift?.text).toMatch(/no instance running in us-east-1/);
     expect(await drifts('payments')).toEqual(['["dns"]', '["compute"]']);
   }, 60_000);
+
+  it('after a failover, measures protection and readiness to fail back only: no forward check, no read made twice', async () => {
+    await bot.aws
+      .forRegion('us-east-1')
+      .ec2.send(new StartInstancesCommand({ InstanceIds: ['i-0a1b2c3d4e5f60001'] }));
+    const created = await bot.failover.requests.create({
+      service: 'payments',
+      mode: 'planned',
+      reason: 'planned move',
+      requestedBy: 'U0ALICE',
+      source: 'slack',
+      where: { channel: 'C0PAYMENTS' },
+    });
+    if (created.kind !== 'created') throw new Error(JSON.stringify(created));
+    await bot.failover.requests.approve(created.request.id, 'U0BOB', created.request.digest);
+    const done = await bot.runner.run(created.request.id);
+    expect(done.state, done.lastError).toBe('completed');
+    await bot.readiness.check('payments', { fresh: true });
+    calls.length = 0;
+    const read = await bot.readiness.check('payments', { fresh: true });
+    expect(read.direction).toBe('failback');
+    const counts = new Map<string, number>();
+    for (const c of calls) {
+      const key = `${c.service}:${c.operation}@${c.region}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    // The forward checks' reads (AMI copies, vCPU quota, capacity reservations) are not made.
+    expect(counts.get('ec2:DescribeImages@us-west-2')).toBeUndefined();
+    expect(counts.get('servicequotas:GetServiceQuota@us-west-2')).toBeUndefined();
+    expect(counts.get('rds:DescribeGlobalClusters@us-west-2')).toBe(1);
+    expect(counts.get('dynamodb:DescribeTable@us-west-2')).toBe(1);
+    // Compute in the recovery Region: the instances Lifeboat launched for payments (one tag-filtered read).
+    expect(counts.get('ec2:DescribeInstances@us-west-2')).toBe(1);
+    if (!read.operating?.known) throw new Error('state unknown');
+    expect(read.operating.state.drift).toBeUndefined();
+  }, 120_000);
 });
