@@ -1,5 +1,10 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { GetHealthCheckCommand, Route53Client } from '@aws-sdk/client-route-53';
+import {
+  GetChangeCommand,
+  GetHealthCheckCommand,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/adapters/aws/clients.js';
@@ -25,6 +30,8 @@ const metric = (min: number, max: number) => {
 
 function ctx(
   kind: 'failover' | 'failback',
+  action: 'fail-health-check' | 'update-record' = 'fail-health-check',
+  record?: StepContext['record'],
 ): StepContext<Parameters<typeof route53Executor.observe>[0]['step']> {
   const plan = examplePlan();
   const service = plan.services.payments;
@@ -33,7 +40,7 @@ function ctx(
   if (!resource) throw new Error('no route53 resource');
   const clients = { forRegion: () => ({ route53, cloudwatch }) } as unknown as AwsClients;
   return {
-    step: { id: 'flip-dns', kind: 'route53', resource: resource.id, action: 'fail-health-check' },
+    step: { id: 'flip-dns', kind: 'route53', resource: resource.id, action },
     service: { ...service, name: 'payments' },
     resource,
     kind,
@@ -41,7 +48,7 @@ function ctx(
     sourceRegion: kind === 'failover' ? 'us-east-1' : 'us-west-2',
     targetRegion: kind === 'failover' ? 'us-west-2' : 'us-east-1',
     executionId: 'e-1',
-    record: undefined,
+    record,
     clients,
     aws: { call: (_action, fn) => fn(new AbortController().signal) },
     now: () => Date.now(),
@@ -104,5 +111,64 @@ describe('fail-health-check waits until Route 53 has settled on the new routing'
     const observed = await route53Executor.observe(ctx('failover'));
     // Assert
     expect(observed.state).toBe('in-progress');
+  });
+});
+
+describe('update-record never reports done while its change may still be PENDING', () => {
+  beforeEach(() => {
+    r53Mock.reset();
+    cwMock.reset();
+  });
+
+  const pointed = {
+    ResourceRecordSets: [
+      {
+        Name: 'api.payments.example.com.',
+        Type: 'A' as const,
+        Failover: 'PRIMARY' as const,
+        TTL: 60,
+        ResourceRecords: [{ Value: '10.2.0.10' }],
+      },
+      {
+        Name: 'api.payments.example.com.',
+        Type: 'A' as const,
+        Failover: 'SECONDARY' as const,
+        TTL: 60,
+        ResourceRecords: [{ Value: '10.2.0.10' }],
+      },
+    ],
+  };
+
+  it('the call was made but its change id was lost: fails with the reason (the runbook pauses), not done', async () => {
+    // Prepare: an intent recorded, the answer (and so the change id) lost in a crash.
+    r53Mock.on(ListResourceRecordSetsCommand).resolves(pointed);
+    const record = { state: 'intent' as const, attempts: 1, observed: { primaryValues: '10.1.0.10' } };
+    // Act
+    const observed = await route53Executor.observe(ctx('failover', 'update-record', record));
+    // Assert
+    expect(observed.state).toBe('failed');
+    expect(observed.summary).toMatch(/cannot confirm Route 53 applied it everywhere \(INSYNC\).*Skip/);
+  });
+
+  it('with its change id: in progress while PENDING, done once INSYNC', async () => {
+    // Prepare
+    r53Mock.on(ListResourceRecordSetsCommand).resolves(pointed);
+    r53Mock
+      .on(GetChangeCommand)
+      .resolvesOnce({ ChangeInfo: { Id: 'C1', Status: 'PENDING', SubmittedAt: new Date() } })
+      .resolves({ ChangeInfo: { Id: 'C1', Status: 'INSYNC', SubmittedAt: new Date() } });
+    const record = { state: 'intent' as const, attempts: 1, calledAtMs: 1, observed: { changeId: 'C1' } };
+    // Act
+    const first = await route53Executor.observe(ctx('failover', 'update-record', record));
+    const second = await route53Executor.observe(ctx('failover', 'update-record', record));
+    // Assert
+    expect(first.state).toBe('in-progress');
+    expect(second.state).toBe('done');
+  });
+
+  it('nothing called by this step (already pointed, e.g. by hand): done', async () => {
+    r53Mock.on(ListResourceRecordSetsCommand).resolves(pointed);
+    const observed = await route53Executor.observe(ctx('failover', 'update-record', undefined));
+    expect(observed.state).toBe('done');
   });
 });

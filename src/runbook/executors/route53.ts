@@ -156,20 +156,33 @@ async function observeRecord(ctx: Ctx): Promise<Observation> {
       preconditions,
     };
   const changed = await changePending(ctx);
-  if (changed) return { state: 'in-progress', summary: changed, facts, preconditions };
+  if (changed) return { ...changed, facts, preconditions };
   return { state: 'done', summary: `PRIMARY now answers ${values(primary)}`, facts, preconditions };
 }
 
-/** The change this step made, while Route 53 has not applied it everywhere (undefined once INSYNC or none). */
-async function changePending(ctx: Ctx): Promise<string | undefined> {
+/**
+ * The change this step made, while Route 53 has not applied it everywhere: in-progress until GetChange says
+ * INSYNC (undefined then, or when the step never called). When this step did call (an intent, or an earlier
+ * attempt) but its change id was not recorded (a crash or a timeout before the answer), INSYNC cannot be
+ * confirmed: the step fails, so the runbook pauses and a person checks DNS and skips or aborts — it never
+ * reports done while the change may still be PENDING.
+ */
+async function changePending(ctx: Ctx): Promise<Pick<Observation, 'state' | 'summary'> | undefined> {
   const changeId = ctx.record?.observed?.changeId;
-  if (typeof changeId !== 'string') return undefined;
+  if (typeof changeId !== 'string') {
+    const called = ctx.record !== undefined && (ctx.record.state === 'intent' || ctx.record.attempts > 0);
+    if (!called) return undefined;
+    return {
+      state: 'failed',
+      summary: `the record already answers the new values, but the id of the change this step sent was not recorded (the call's answer was lost), so Lifeboat cannot confirm Route 53 applied it everywhere (INSYNC): check that resolvers answer the new values (dig ${res(ctx).recordName} ${res(ctx).recordType}), then Skip this step, or Abort`,
+    };
+  }
   const change = await ctx.aws.call('route53:GetChange', (abortSignal) =>
     r53(ctx).send(new GetChangeCommand({ Id: changeId }), { abortSignal }),
   );
   return change.ChangeInfo?.Status === 'INSYNC'
     ? undefined
-    : `change ${changeId} ${change.ChangeInfo?.Status ?? 'unknown'}`;
+    : { state: 'in-progress', summary: `change ${changeId} ${change.ChangeInfo?.Status ?? 'unknown'}` };
 }
 
 /**
@@ -208,7 +221,7 @@ async function observeRecordBack(ctx: Ctx): Promise<Observation> {
       preconditions,
     };
   const changed = await changePending(ctx);
-  if (changed) return { state: 'in-progress', summary: changed, facts, preconditions };
+  if (changed) return { ...changed, facts, preconditions };
   return { state: 'done', summary: `PRIMARY answers ${values(primary)} again`, facts, preconditions };
 }
 
