@@ -49,6 +49,7 @@ import type { RunbookRunner } from './runbook/index.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { wireScheduler } from './scheduler/wire.js';
 import { createDirectedReadiness } from './state/directed.js';
+import { makeObserver } from './state/observe.js';
 import type { OperatingState } from './state/types.js';
 
 export type { SnsTrust } from './compose/sns-trust.js';
@@ -175,6 +176,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
         clock,
         lastMove: createMoveStore(state.documents, state.tableName).last,
       }),
+      observe: makeObserver({ aws, getPlan, now: () => clock.now() }),
       state: serviceState,
       getPlan,
       clock,

@@ -1,4 +1,4 @@
-import type { Resource, Service } from '../plan/schema.js';
+import type { Resource, ResourceOf, Service } from '../plan/schema.js';
 import {
   DRILL_PREFIX,
   type DrillIsolation,
@@ -140,4 +140,68 @@ export function drillIsolation(
     level: 'partial',
     text: `Partly isolated: ${parts.join('; ')}. The account's defaults in ${region} are used for the ${defaults.join(', ')}.`,
   };
+}
+
+/**
+ * Where a drill instance of this ec2 resource is launched, as RunInstances parameters: the plan's drill subnet
+ * (and its security groups; without them the subnet's VPC default group), else the resource's launch template
+ * in the recovery Region, else its explicit launch parameters (instance type, subnet, security groups) — as
+ * the failover's launch step does. Without any of them RunInstances would launch into the Region's default VPC,
+ * or fail where there is none (`VPCIdNotSpecified`, RunInstances API reference): the drill is refused.
+ */
+export function drillLaunchPlacement(
+  service: Service & { readonly name?: string },
+  resource: ResourceOf<'ec2'>,
+  settings: DrillSettings = drillSettingsOf(service),
+):
+  | {
+      readonly input: {
+        readonly SubnetId?: string;
+        readonly SecurityGroupIds?: string[];
+        readonly LaunchTemplate?: { readonly LaunchTemplateId: string; readonly Version: string };
+        readonly InstanceType?: string;
+      };
+      readonly text: string;
+    }
+  | { readonly refusal: string } {
+  if (settings.subnetId)
+    return {
+      input: {
+        SubnetId: settings.subnetId,
+        ...(settings.securityGroupIds ? { SecurityGroupIds: [...settings.securityGroupIds] } : {}),
+      },
+      text: `drill subnet ${settings.subnetId}`,
+    };
+  if (resource.launchTemplate)
+    return {
+      input: {
+        LaunchTemplate: {
+          LaunchTemplateId: resource.launchTemplate.id,
+          Version: resource.launchTemplate.version,
+        },
+      },
+      text: `launch template ${resource.launchTemplate.id}`,
+    };
+  if (resource.subnetId && resource.securityGroupIds)
+    return {
+      input: {
+        SubnetId: resource.subnetId,
+        SecurityGroupIds: [...resource.securityGroupIds],
+        ...(resource.instanceType ? { InstanceType: resource.instanceType } : {}),
+      },
+      text: `subnet ${resource.subnetId}`,
+    };
+  return {
+    refusal: `A drill of ${service.name ?? 'this service'} would launch ${resource.id} into the default VPC of ${service.recoveryRegion} (or fail where it has none): the plan names no drill subnet (drill.subnetId, drill.securityGroupIds), no launchTemplate and no subnetId/securityGroupIds for ${resource.id}. Add one of them to the DR plan, then request the drill again.`,
+  };
+}
+
+/** The first refusal of a drill's launches (ec2 resources without a placement), or undefined. */
+export function drillLaunchRefusal(service: Service & { readonly name?: string }): string | undefined {
+  for (const r of service.resources) {
+    if (r.kind !== 'ec2') continue;
+    const placement = drillLaunchPlacement(service, r);
+    if ('refusal' in placement) return placement.refusal;
+  }
+  return undefined;
 }

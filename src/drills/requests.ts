@@ -5,7 +5,7 @@ import { auditIntent, auditOutcome, recordAuditedApproval } from '../approval/de
 import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
 import type { Plan } from '../plan/load.js';
-import { drillIsolation, drillSteps } from './plan.js';
+import { drillIsolation, drillLaunchRefusal, drillSteps } from './plan.js';
 import { updateDrill } from './record.js';
 import type { DrillSlot, DrillStores } from './store.js';
 import { type Drill, type DrillRecord, FINAL_DRILL_STATES } from './types.js';
@@ -107,6 +107,8 @@ export function createDrillRequests(deps: DrillRequestsDeps) {
           undefined,
           true,
         );
+      const placement = drillLaunchRefusal({ ...service, name: input.service });
+      if (placement) return refuse(input.requestedBy, placement, 'no-drill-placement');
       const id = newId();
       const holder = await stores.claim({ service: input.service, drillId: id, claimedAtMs: now() }, isStale);
       if (holder) {

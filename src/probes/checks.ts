@@ -1,4 +1,5 @@
-import { GetHealthCheckStatusCommand, type Route53Client } from '@aws-sdk/client-route-53';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { routedHealth } from '../adapters/aws/route53-health.js';
 import { formatDuration } from '../readiness/format.js';
 import type { HttpGet, ProbeOutcome } from './types.js';
 
@@ -38,29 +39,32 @@ export async function probeHttp(
 }
 
 /**
- * Route 53's view of the primary endpoint: healthy when more than half of the health checkers
- * report Success (the readiness checker's rule). A failed API call says nothing about the endpoint:
- * it is inconclusive.
+ * What Route 53 routes on for the primary endpoint: its own decision, the `HealthCheckStatus` metric (in
+ * us-east-1 only; after `Inverted` and after AWS's rule that a check is healthy when more than 18% of its
+ * checkers report healthy), read by `routedHealth`. Per-checker strings (GetHealthCheckStatus) are not read:
+ * they are each checker's view before Inverted, and AWS says that API is not for production use. A failed
+ * read, no datapoint, or a status that flipped within the newest minute says nothing sure: inconclusive.
  */
 export async function probeHealthCheck(
-  route53: Route53Client,
+  cloudwatch: CloudWatchClient,
   healthCheckId: string,
   timeoutMs: number,
+  now: number,
 ): Promise<ProbeOutcome> {
   try {
-    const out = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }), {
-      abortSignal: AbortSignal.timeout(timeoutMs),
-    });
-    const observations = out.HealthCheckObservations ?? [];
-    const healthy = observations.filter((o) => o.StatusReport?.Status?.startsWith('Success')).length;
-    const figure = `Route 53 health check ${healthCheckId}: ${healthy} of ${observations.length} checkers healthy`;
-    return { ok: observations.length > 0 && healthy * 2 > observations.length, detail: figure };
+    const status = await routedHealth(cloudwatch, healthCheckId, now, (_action, fn) =>
+      fn(AbortSignal.timeout(timeoutMs)),
+    );
+    const detail = `Route 53 health check ${healthCheckId}: ${status.text}`;
+    if (status.healthy === true) return { ok: true, detail };
+    if (status.healthy === false) return { ok: false, detail };
+    return { ok: false, inconclusive: true, detail };
   } catch (error) {
     const name = error instanceof Error ? error.name : 'Error';
     return {
       ok: false,
       inconclusive: true,
-      detail: `Route 53 health check ${healthCheckId} could not be read (${name})`,
+      detail: `Route 53 health check ${healthCheckId}: its HealthCheckStatus metric could not be read (${name})`,
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { AuditLog, JsonObject } from '../audit/types.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
@@ -11,8 +11,8 @@ import type { HttpGet, ProbeIncidentRef, ProbeIncidents, ProbeOutcome, ProbeStat
 export interface ProbeDeps {
   readonly getPlan: () => Plan;
   readonly http: HttpGet;
-  /** Route 53 client (its control plane is us-east-1 wherever the bot runs). */
-  readonly route53: () => Route53Client;
+  /** CloudWatch in us-east-1, where Route 53 publishes HealthCheckStatus (ROUTE53_METRICS_REGION). */
+  readonly cloudwatch: () => CloudWatchClient;
   readonly state: StateStore<ProbeState>;
   readonly incidents: ProbeIncidents;
   readonly audit: Pick<AuditLog, 'append'>;
@@ -40,7 +40,7 @@ async function observe(
   const resource = deps.getPlan().services[service]?.resources.find((r) => r.id === probe.route53);
   if (resource?.kind !== 'route53')
     return { ok: false, inconclusive: true, detail: 'no such route53 resource' };
-  return probeHealthCheck(deps.route53(), resource.primaryHealthCheckId, probe.timeout);
+  return probeHealthCheck(deps.cloudwatch(), resource.primaryHealthCheckId, probe.timeout, deps.now());
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ResourceKind, ResourceOf, Service } from '../plan/schema.js';
+import type { Observed } from '../state/observed.js';
 
 /**
  * How ready one thing is to fail over.
@@ -33,6 +34,11 @@ export interface Check {
   readonly freshness?: boolean;
   /** Where the figure came from. */
   readonly source?: 'api' | 'metric' | 'canary';
+  /**
+   * What the same read shows about where the service runs (the database writer, DNS), compared with the
+   * recorded operating state without another call (src/state/observed.ts).
+   */
+  readonly observed?: Observed;
 }
 
 export type NamedService = Service & { readonly name: string };

@@ -1,5 +1,5 @@
 /** The scheduler's public surface: what the composition root calls. */
-import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { probeIncidentMessage, probeResolvedMessage } from '../../blocks/scheduler/probe.js';
 import type { ArchiveOptions } from '../audit/index.js';
@@ -41,7 +41,8 @@ export interface LifeboatSchedulerDeps {
   readonly logger: Logger;
   readonly probes: {
     readonly http: HttpGet;
-    readonly route53: () => Route53Client;
+    /** CloudWatch in us-east-1, where Route 53 publishes its health checks' HealthCheckStatus. */
+    readonly cloudwatch: () => CloudWatchClient;
     /** The alarm module's incident threads; without them, probe incidents are posted as plain messages. */
     readonly incidents?: ProbeIncidents;
   };
@@ -118,7 +119,7 @@ export function lifeboatJobs(deps: LifeboatSchedulerDeps): JobDefinition[] {
     ...probeJobs({
       getPlan,
       http: deps.probes.http,
-      route53: deps.probes.route53,
+      cloudwatch: deps.probes.cloudwatch,
       state: storage.state<ProbeState>('PROBE'),
       incidents: deps.probes.incidents ?? postingProbeIncidents(getPlan, post),
       audit,

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../adapters/aws/clients.js';
+import { ROUTE53_METRICS_REGION } from '../adapters/aws/route53-health.js';
 import type { SlackOutbox } from '../adapters/slack/outbox.js';
 import type { Stores } from '../adapters/store/index.js';
 import type { AuditLog } from '../audit/types.js';
@@ -63,7 +64,7 @@ export function wireScheduler(w: SchedulerWiring): Scheduler & { close(graceMs: 
     logger: w.logger,
     probes: {
       http: w.probeHttp ?? fetchGet,
-      route53: () => w.aws.forRegion('us-east-1').route53,
+      cloudwatch: () => w.aws.forRegion(ROUTE53_METRICS_REGION).cloudwatch,
       incidents: probeIncidentsFromAlarms(w.alarms),
     },
     ...(w.auditArchive ? { auditArchive: w.auditArchive } : {}),

@@ -8,6 +8,7 @@ import { type ReadinessService, sortWorstFirst } from '../readiness/service.js';
 import type { Check, Verdict } from '../readiness/types.js';
 import { worst } from '../readiness/verdict.js';
 import { runbookEntries } from '../runbook/stages.js';
+import type { Observed } from './observed.js';
 import type { StateRecorder } from './recorder.js';
 import type { OperatingState } from './types.js';
 
@@ -16,6 +17,15 @@ export interface DirectedReadinessDeps {
   readonly forward: ReadinessService;
   /** Replication back to the primary Region and where the data is written (read through the recovery Region). */
   readonly failback: (service: string) => Promise<FailbackReadiness>;
+  /**
+   * What AWS shows beyond the run's own reads (src/state/observe.ts): compute running on the recorded side and,
+   * when `dns`, which Region DNS answers with.
+   */
+  readonly observe: (
+    service: string,
+    recorded: 'primary' | 'recovery',
+    dns: boolean,
+  ) => Promise<readonly Observed[]>;
   readonly state: Pick<StateRecorder, 'read' | 'onProtection' | 'onObserved'>;
   readonly getPlan: () => Plan;
   readonly clock: Clock;
@@ -107,10 +117,18 @@ export function createDirectedReadiness(deps: DirectedReadinessDeps): ReadinessS
     };
   };
 
-  /** Compares what AWS shows with the record; a failure to compare never fails the readiness answer. */
-  const observe = async (name: string, f: FailbackReadiness | undefined) => {
-    if (!f?.servingObserved || f.serving === 'unknown') return;
-    await deps.state.onObserved(name, f.serving, f.servingReason).catch(() => undefined);
+  /**
+   * Compares what AWS shows with the record: what this run's reads already showed (`seen`) plus the reads only
+   * the comparison needs. A failure to compare never fails the readiness answer.
+   */
+  const compare = async (
+    name: string,
+    recorded: 'primary' | 'recovery',
+    seen: readonly Observed[],
+    dns: boolean,
+  ) => {
+    const more = await deps.observe(name, recorded, dns).catch(() => []);
+    await deps.state.onObserved(name, [...seen, ...more]).catch(() => undefined);
   };
 
   const measure = async (name: string, fresh: boolean): Promise<ServiceReadiness> => {
@@ -122,8 +140,13 @@ export function createDirectedReadiness(deps: DirectedReadinessDeps): ReadinessS
         operating.state.phase === 'failing-back');
     if (inRecovery) {
       const f = await deps.failback(name);
-      await observe(name, f);
       if (operating.state.phase !== 'failing-back') {
+        // Where the data is written comes with the failback check; DNS and compute need reads of their own.
+        const writer: Observed[] =
+          f.servingObserved && f.serving !== 'unknown'
+            ? [{ facet: 'writer', side: f.serving, text: f.servingReason }]
+            : [];
+        await compare(name, 'recovery', writer, true);
         const text = f.ready
           ? `replication back to ${f.primaryRegion} caught up: failback possible`
           : `no replication back to ${f.primaryRegion} yet`;
@@ -131,11 +154,15 @@ export function createDirectedReadiness(deps: DirectedReadinessDeps): ReadinessS
       }
       return { ...(await backwards(name, f)), operating: await deps.state.read(name) };
     }
-    const [forward, f] = await Promise.all([
-      deps.forward.check(name, { fresh }),
-      operating.known ? deps.failback(name).catch(() => undefined) : Promise.resolve(undefined),
-    ]);
-    await observe(name, f);
+    // Only the direction that applies is measured: the forward checks' own reads show the writer and DNS.
+    const forward = await deps.forward.check(name, { fresh });
+    if (operating.known && operating.state.phase === 'normal-in-primary')
+      await compare(
+        name,
+        'primary',
+        forward.checks.flatMap((c) => (c.observed ? [c.observed] : [])),
+        false,
+      );
     const latest = operating.known ? await deps.state.read(name) : operating;
     return {
       ...forward,

@@ -4,8 +4,9 @@ import type { Clock } from '../domain/clock.js';
 import type { ExecutionRecord } from '../domain/records.js';
 import type { Plan } from '../plan/load.js';
 import { allSteps, routeFor } from '../runbook/stages.js';
+import type { Observed } from './observed.js';
 import { type MovingStep, splitResources, stateAfter, stateWithProtection } from './transitions.js';
-import type { Drift, OperatingState, ServiceStateRecord } from './types.js';
+import type { Drift, DriftFacet, OperatingState, ServiceStateRecord } from './types.js';
 
 export interface StateRecorderDeps {
   readonly store: ServiceStateStore;
@@ -109,32 +110,39 @@ export function createStateRecorder(deps: StateRecorderDeps) {
     },
 
     /**
-     * What AWS shows (where the service's data is written) compared with the record. A difference is kept on
-     * the item as drift and audited once; the recorded phase is never changed by it. Agreement clears it.
+     * What AWS shows (the database writer, which Region DNS answers with, compute running) compared with the
+     * record. A difference is kept on the item as drift and audited once (again only when what differs
+     * changes); the recorded phase is never changed by it. A facet not observed this time keeps its earlier
+     * note; agreement on every noted facet clears it.
      */
-    async onObserved(
-      service: string,
-      observed: 'primary' | 'recovery',
-      why: string,
-    ): Promise<Drift | undefined> {
+    async onObserved(service: string, observations: readonly Observed[]): Promise<Drift | undefined> {
+      if (observations.length === 0) {
+        const read = await store.read(service);
+        return read.known ? read.state.drift : undefined;
+      }
       let found: Drift | undefined;
       const written = await store.update(service, (prev) => {
         if (!prev) return undefined;
-        const drift = driftOf(prev, observed, why, clock.now());
+        const drift = driftOf(prev, observations, clock.now());
         found = drift;
         if (!drift) return prev.drift ? withoutDrift(prev, clock.now()) : undefined;
-        if (prev.drift?.observed === drift.observed) {
+        if (driftKey(prev.drift) === driftKey(drift)) {
           found = prev.drift;
           return undefined;
         }
         return { ...prev, drift, updatedAtMs: clock.now() };
       });
-      if (written?.after.drift && written.after.drift !== written.before?.drift)
+      if (written?.after.drift && driftKey(written.after.drift) !== driftKey(written.before?.drift))
         await audit.append({
           type: 'state.drift',
           actor: 'lifeboat',
           service,
-          details: { recorded: written.after.phase, observed, text: written.after.drift.text },
+          details: {
+            recorded: written.after.phase,
+            observed: written.after.drift.observed,
+            facets: (written.after.drift.facets ?? []).map((f) => f.facet),
+            text: written.after.drift.text,
+          },
         });
       return found;
     },
@@ -184,23 +192,61 @@ const withoutDrift = (s: ServiceStateRecord, now: number): ServiceStateRecord =>
   return { ...rest, updatedAtMs: now };
 };
 
-/** Where the record says the data is written, compared with AWS. Undefined when they agree. */
+/** What a drift note says differs (the side and which facets): the same key is not audited again. */
+const driftKey = (d: Drift | undefined) =>
+  d ? JSON.stringify([d.observed, (d.facets ?? []).map((f) => f.facet).sort()]) : '';
+
+const DO: Record<'writer' | 'dns' | 'compute', (s: ServiceStateRecord, other: string) => string> = {
+  writer: (s, other) =>
+    s.phase === 'normal-in-primary'
+      ? `Someone may have failed over by hand (data is written in ${other}). Check the databases and DNS; if the service did move, run /dr failback when ready, or move it back by hand.`
+      : `Someone may have failed back by hand (data is written in ${other}). Check the databases and DNS before any failover or failback.`,
+  dns: (s, other) =>
+    s.phase === 'normal-in-primary'
+      ? `DNS sends traffic to ${other}: Route 53 failed over on its own (the primary's health check failed) or someone changed the routing by hand. If ${s.primaryRegion} is impaired, request a failover so data and compute follow; else restore the health check or routing controls.`
+      : `DNS sends traffic to ${other} while the service runs in ${s.recoveryRegion}: someone changed the routing by hand, or a health check or routing control flipped back. Check the health checks and routing controls before anything else.`,
+  compute: (s) =>
+    `Compute is not running where the service runs: start or launch the instances in ${s.phase === 'normal-in-primary' ? s.primaryRegion : s.recoveryRegion} (or find who stopped them).`,
+};
+
+/**
+ * What AWS shows compared with the record, facet by facet (writer, dns: the side AWS shows; compute: how many
+ * instances run on the recorded side). Undefined when they agree. During a failover or failback in flight
+ * nothing is drift: the resources list already says which moved. Facets not observed this time keep the
+ * earlier note.
+ */
 export function driftOf(
   s: ServiceStateRecord,
-  observed: 'primary' | 'recovery',
-  why: string,
+  observations: readonly Observed[],
   now: number,
 ): Drift | undefined {
-  const observedRegion = observed === 'primary' ? s.primaryRegion : s.recoveryRegion;
-  if (s.phase === 'failing-over' || s.phase === 'failing-back') {
-    // A partial move: the record lists which resources moved; AWS showing either side is expected.
-    return undefined;
-  }
-  const recorded = s.phase === 'normal-in-primary' ? 'primary' : 'recovery';
-  if (recorded === observed) return undefined;
-  const text =
-    observed === 'recovery'
-      ? `Recorded: running in ${s.primaryRegion}; AWS shows data written in ${observedRegion} (${why}). Someone may have failed over by hand. Check the databases and DNS; if the service did move, run /dr failback when ready, or move it back by hand.`
-      : `Recorded: running in ${s.recoveryRegion}; AWS shows data written in ${observedRegion} (${why}). Someone may have failed back by hand. Check the databases and DNS before any failover or failback.`;
-  return { detectedAtMs: now, observed, text };
+  if (s.phase === 'failing-over' || s.phase === 'failing-back') return undefined;
+  const recorded: 'primary' | 'recovery' = s.phase === 'normal-in-primary' ? 'primary' : 'recovery';
+  const otherSide = recorded === 'primary' ? 'recovery' : 'primary';
+  const regionOf = (side: 'primary' | 'recovery') =>
+    side === 'primary' ? s.primaryRegion : s.recoveryRegion;
+  const afterFailback = s.move?.kind === 'failback' && s.move.outcome === 'completed';
+  const differs = observations.filter((o) =>
+    o.facet === 'compute'
+      ? o.side === recorded && o.running === 0
+      : o.side !== recorded && !(o.weak && afterFailback),
+  );
+  const seen = new Set(observations.map((o) => o.facet));
+  const kept = (s.drift?.facets ?? []).filter((f) => !seen.has(f.facet));
+  // One entry per facet (e.g. both the routing controls and Route 53's health check say where DNS answers).
+  const facets: DriftFacet[] = [
+    ...kept,
+    ...(['writer', 'dns', 'compute'] as const).flatMap((facet) => {
+      const texts = differs.filter((o) => o.facet === facet).map((o) => o.text);
+      return texts.length > 0 ? [{ facet, text: texts.join('; ') }] : [];
+    }),
+  ];
+  if (facets.length === 0) return undefined;
+  const observed = otherSide;
+  const kinds = [...new Set(facets.map((f) => f.facet))];
+  const text = [
+    `Recorded: running in ${regionOf(recorded)}; AWS shows: ${facets.map((f) => f.text).join('; ')}.`,
+    ...kinds.map((k) => DO[k](s, regionOf(observed))),
+  ].join(' ');
+  return { detectedAtMs: s.drift?.detectedAtMs ?? now, observed, facets, text };
 }

@@ -40,8 +40,16 @@ export interface MoveInfo {
 /** What AWS showed that differs from the record (never applied to the record by itself). */
 export interface Drift {
   readonly detectedAtMs: number;
-  /** Where AWS shows the service's data written. */
+  /** The side AWS shows the service on (for compute missing where recorded: the other side). */
   readonly observed: 'primary' | 'recovery';
+  /** Each facet that differs (writer, dns, compute) with what was read; older items may lack it. */
+  readonly facets?: readonly DriftFacet[];
+  /** What differs and what to do, in plain words. */
+  readonly text: string;
+}
+
+export interface DriftFacet {
+  readonly facet: 'writer' | 'dns' | 'compute';
   readonly text: string;
 }
 

@@ -63,6 +63,8 @@ export interface World {
   readonly cloud: SimulatedCloud;
   readonly slack: SlackEmulator;
   readonly clock: ReturnType<typeof offsetClock>;
+  /** The shared embedded DynamoDB (table `lifeboat`), for tests that write items by hand. */
+  readonly dynamoEndpoint: string;
   /** A bot replica; `runbook` tunes its engine (e.g. a short takeover sweep). */
   start(plan: Plan, runbook?: { readonly sweepIntervalMs?: number }): Promise<Lifeboat>;
   close(): Promise<void>;
@@ -85,6 +87,7 @@ export async function startWorld(plan: Plan): Promise<World> {
     cloud,
     slack,
     clock,
+    dynamoEndpoint: dynamo.endpoint,
     async start(p, runbook = {}) {
       const config = parseConfig(
         { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: '0' },

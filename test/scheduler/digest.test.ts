@@ -32,7 +32,7 @@ function replica(storage: SchedulerStorage, name: string, shared: ReturnType<typ
     logger: silentLogger(),
     probes: {
       http: fetchGet,
-      route53: () => {
+      cloudwatch: () => {
         throw new Error('not used');
       },
     },

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetHealthCheckStatusCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -37,7 +38,7 @@ function probeSetup(plan: Plan, probeId: string, clock: Clock) {
   const deps = {
     getPlan: () => plan,
     http: fetchGet,
-    route53: () => new Route53Client({ region: 'us-east-1' }),
+    cloudwatch: () => new CloudWatchClient({ region: 'us-east-1' }),
     state: createMemoryStateStore<ProbeState>(),
     incidents,
     audit,
@@ -48,6 +49,7 @@ function probeSetup(plan: Plan, probeId: string, clock: Clock) {
 }
 
 const route53Mock = mockClient(Route53Client);
+const cloudwatchMock = mockClient(CloudWatchClient);
 
 describe('outside-in HTTP probe', () => {
   let server: Server;
@@ -122,6 +124,7 @@ describe('outside-in HTTP probe', () => {
 describe('Route 53 health check probe', () => {
   beforeEach(() => {
     route53Mock.reset();
+    cloudwatchMock.reset();
   });
 
   const setup = () => probeSetup(schedulerPlan(), 'dns', manualClock());
@@ -135,29 +138,83 @@ describe('Route 53 health check probe', () => {
     })),
   });
 
-  it('opens an incident when most checkers see the primary endpoint fail', async () => {
+  /** Route 53's own decision in the newest minute, as its HealthCheckStatus metric shows it. */
+  const routed = (min: number, max: number) => {
+    const at = [new Date(Date.now() - 60_000)];
+    return {
+      MetricDataResults: [
+        { Id: 'minimum', Values: [min], Timestamps: at },
+        { Id: 'maximum', Values: [max], Timestamps: at },
+      ],
+    };
+  };
+
+  it('opens an incident when Route 53 routes away from the primary (HealthCheckStatus 0)', async () => {
     // Prepare
     const { incidents, run } = setup();
-    route53Mock.on(GetHealthCheckStatusCommand).resolves(observations(2, 8));
+    cloudwatchMock.on(GetMetricDataCommand).resolves(routed(0, 0));
     // Act
     for (let i = 0; i < 3; i++) await run();
     // Assert
-    expect(route53Mock).toHaveReceivedCommandWith(GetHealthCheckStatusCommand, {
-      HealthCheckId: 'hc-payments-use1',
+    expect(cloudwatchMock).toHaveReceivedCommandWith(GetMetricDataCommand, {
+      MetricDataQueries: expect.arrayContaining([
+        expect.objectContaining({
+          MetricStat: expect.objectContaining({
+            Metric: {
+              Namespace: 'AWS/Route53',
+              MetricName: 'HealthCheckStatus',
+              Dimensions: [{ Name: 'HealthCheckId', Value: 'hc-payments-use1' }],
+            },
+          }),
+        }),
+      ]),
     });
     expect(incidents.calls).toEqual([
       expect.objectContaining({
         kind: 'open',
-        detail: 'Route 53 health check hc-payments-use1: 2 of 8 checkers healthy',
+        detail: 'Route 53 health check hc-payments-use1: Route 53 reports hc-payments-use1 unhealthy',
       }),
     ]);
   });
 
-  it('treats a failing Route 53 API as inconclusive, not as an outage', async () => {
+  it('judges by what Route 53 routes, not by per-checker strings: an inverted check is unhealthy though every checker reports Success', async () => {
+    // Prepare: each checker still sees the endpoint up (GetHealthCheckStatus lists views before Inverted).
+    const { incidents, run } = setup();
+    route53Mock.on(GetHealthCheckStatusCommand).resolves(observations(8, 8));
+    cloudwatchMock.on(GetMetricDataCommand).resolves(routed(0, 0));
+    // Act
+    for (let i = 0; i < 3; i++) await run();
+    // Assert
+    expect(incidents.calls.map((c) => c.kind)).toEqual(['open']);
+    expect(route53Mock).not.toHaveReceivedCommand(GetHealthCheckStatusCommand);
+  });
+
+  it('does not open an incident while Route 53 reports the check healthy, even when most checkers fail (AWS: healthy above 18%)', async () => {
+    // Prepare: 2 of 8 checkers (25%) healthy: Route 53 still calls it healthy and routes to the primary.
+    const { incidents, run } = setup();
+    route53Mock.on(GetHealthCheckStatusCommand).resolves(observations(2, 8));
+    cloudwatchMock.on(GetMetricDataCommand).resolves(routed(1, 1));
+    // Act
+    for (let i = 0; i < 5; i++) await run();
+    // Assert
+    expect(incidents.calls).toEqual([]);
+  });
+
+  it('treats a status that flipped within the newest minute, or no datapoint, as inconclusive', async () => {
     // Prepare
     const { incidents, run } = setup();
-    route53Mock
-      .on(GetHealthCheckStatusCommand)
+    cloudwatchMock.on(GetMetricDataCommand).resolvesOnce(routed(0, 1)).resolves({ MetricDataResults: [] });
+    // Act
+    for (let i = 0; i < 5; i++) await run();
+    // Assert
+    expect(incidents.calls).toEqual([]);
+  });
+
+  it('treats an unreadable metric as inconclusive, not as an outage', async () => {
+    // Prepare
+    const { incidents, run } = setup();
+    cloudwatchMock
+      .on(GetMetricDataCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
     // Act
     for (let i = 0; i < 5; i++) await run();

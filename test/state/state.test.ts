@@ -208,15 +208,19 @@ describe('operating state (SERVICESTATE#<service>, embedded dynalite)', () => {
   it('records drift between the record and AWS, audits it once, and never changes the phase', async () => {
     const r = recorder();
     const before = audited.filter((e) => e.type === 'state.drift').length;
-    const drift = await r.onObserved('payments', 'recovery', 'writer is payments-usw2');
+    const drift = await r.onObserved('payments', [
+      { facet: 'writer', side: 'recovery', text: 'writer is payments-usw2' },
+    ]);
     expect(drift?.text).toMatch(/failed over by hand/);
-    await r.onObserved('payments', 'recovery', 'writer is payments-usw2');
+    await r.onObserved('payments', [{ facet: 'writer', side: 'recovery', text: 'writer is payments-usw2' }]);
     expect(audited.filter((e) => e.type === 'state.drift').length).toBe(before + 1);
     const read = await r.read('payments');
     expect(read.known && read.state.phase).toBe('normal-in-primary');
     expect(read.known && read.state.drift?.observed).toBe('recovery');
     // AWS agrees again: the drift note goes.
-    expect(await r.onObserved('payments', 'primary', 'writer is payments-use1')).toBeUndefined();
+    expect(
+      await r.onObserved('payments', [{ facet: 'writer', side: 'primary', text: 'writer is payments-use1' }]),
+    ).toBeUndefined();
     const again = await r.read('payments');
     expect(again.known && again.state.drift).toBeUndefined();
   });

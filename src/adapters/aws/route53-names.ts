@@ -1,3 +1,5 @@
+import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
+
 /**
  * Record names as Route 53 compares them: it stores letters in lowercase, returns characters other than
  * a-z, 0-9, hyphen and underscore as `\ooo` octal escapes (`*.example.com.` comes back `\052.example.com.`),
@@ -13,3 +15,15 @@ export function recordNameKey(name: string): string {
 
 export const sameRecordName = (a: string | undefined, b: string): boolean =>
   a !== undefined && recordNameKey(a) === recordNameKey(b);
+
+/**
+ * What a record answers, comparable across records: an alias record's target (alias records have no
+ * ResourceRecords), else its sorted values. Empty when the record is missing.
+ */
+export const recordAnswer = (s: ResourceRecordSet | undefined): string =>
+  s?.AliasTarget
+    ? `alias ${recordNameKey(s.AliasTarget.DNSName ?? '')} (${s.AliasTarget.HostedZoneId ?? ''})`
+    : (s?.ResourceRecords ?? [])
+        .map((v) => v.Value ?? '')
+        .sort()
+        .join(',');

@@ -1,12 +1,15 @@
 import { DescribeTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
+  type _InstanceType,
   DescribeImagesCommand,
   DescribeInstancesCommand,
+  DescribeLaunchTemplateVersionsCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { ResourceOf } from '../../plan/schema.js';
+import { drillLaunchPlacement } from '../plan.js';
 import { DRILL_TAG } from '../types.js';
 import { type DrillStepExecutor, type Progress, type StepContext, tags } from './types.js';
 
@@ -23,6 +26,27 @@ async function drillInstances(ctx: StepContext) {
     { abortSignal: ctx.signal() },
   );
   return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
+}
+
+/**
+ * Why a launch from this launch template version would land in the default VPC (its data names no subnet in a
+ * network interface), or undefined when it names one. RunInstances takes the subnet from the template; without
+ * one it uses the default VPC, or fails with VPCIdNotSpecified where there is none.
+ */
+async function templateWithoutSubnet(
+  ctx: StepContext,
+  lt: { readonly LaunchTemplateId: string; readonly Version: string },
+): Promise<string | undefined> {
+  const out = await ctx.clients.ec2.send(
+    new DescribeLaunchTemplateVersionsCommand({
+      LaunchTemplateId: lt.LaunchTemplateId,
+      Versions: [lt.Version],
+    }),
+    { abortSignal: ctx.signal() },
+  );
+  const data = out.LaunchTemplateVersions?.[0]?.LaunchTemplateData;
+  if (data?.NetworkInterfaces?.some((n) => n.SubnetId)) return undefined;
+  return `launch template ${lt.LaunchTemplateId} (version ${lt.Version}) names no subnet, so the drill instance would launch into the default VPC of ${ctx.step.region} (or fail where it has none): set drill.subnetId (and drill.securityGroupIds) for ${ctx.service.name} in the DR plan, or a subnet in the launch template`;
 }
 
 /**
@@ -69,15 +93,23 @@ export const launchEc2: DrillStepExecutor = {
       };
     }
     const name = ctx.step.names[0] ?? '';
+    // Never the default VPC: the drill subnet, the launch template or the resource's launch parameters.
+    const placement = drillLaunchPlacement(ctx.service, resource, ctx.settings);
+    if ('refusal' in placement) return { state: 'failed', error: placement.refusal };
+    const { InstanceType: planType, ...where } = placement.input;
+    if (where.LaunchTemplate) {
+      const unplaced = await templateWithoutSubnet(ctx, where.LaunchTemplate);
+      if (unplaced) return { state: 'failed', error: unplaced };
+    }
+    const type = ctx.settings.instanceType ?? planType ?? (where.LaunchTemplate ? undefined : 't3.micro');
     const out = await ctx.clients.ec2.send(
       new RunInstancesCommand({
         ImageId: ctx.step.source,
         MinCount: 1,
         MaxCount: 1,
-        InstanceType: (ctx.settings.instanceType ?? 't3.micro') as 't3.micro',
+        ...(type ? { InstanceType: type as _InstanceType } : {}),
         ClientToken: `${ctx.drillId}-${ctx.step.id}`.slice(0, 64),
-        ...(ctx.settings.subnetId ? { SubnetId: ctx.settings.subnetId } : {}),
-        ...(ctx.settings.securityGroupIds ? { SecurityGroupIds: [...ctx.settings.securityGroupIds] } : {}),
+        ...where,
         TagSpecifications: [
           { ResourceType: 'instance', Tags: tags(ctx.drillId, name) },
           { ResourceType: 'volume', Tags: tags(ctx.drillId, name) },

@@ -2,6 +2,7 @@ import { GetRoutingControlStateCommand } from '@aws-sdk/client-route53-recovery-
 import type { ArcEndpoint } from '../../adapters/aws/arc-endpoints.js';
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import type { ResourceOf } from '../../plan/schema.js';
+import { dnsFromRoutingControls } from '../../state/observed.js';
 import { text } from '../format.js';
 import type { Check, Checker } from '../types.js';
 import { AwsCallError, awsCall, type CheckBase, failedCheck } from './call.js';
@@ -101,6 +102,17 @@ function statesCheck(resource: Arc, results: readonly Result[]): Check {
       reason: `${resource.id}: routing control states could not be read from any cluster endpoint`,
     };
   const measured = text(`primary ${answer.primary ?? '?'}, recovery ${answer.recovery ?? '?'}`);
+  const seen = dnsFromRoutingControls(resource.id, answer);
+  return { ...judgeStates(b, resource, answer, measured, target), ...(seen ? { observed: seen } : {}) };
+}
+
+function judgeStates(
+  b: CheckBase,
+  resource: Arc,
+  answer: { primary?: string; recovery?: string },
+  measured: Check['measured'],
+  target: Check['target'],
+): Check {
   if (answer.primary === 'On' && answer.recovery === 'Off')
     return {
       ...b,

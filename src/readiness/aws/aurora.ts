@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import type { ResourceOf } from '../../plan/schema.js';
+import type { Observed } from '../../state/observed.js';
 import { formatDuration, ms, text } from '../format.js';
 import type { Check, CheckContext, Checker, NamedService, Verdict } from '../types.js';
 import { freshnessVerdict } from '../verdict.js';
@@ -57,7 +58,11 @@ export function createAuroraChecker(clients: AwsClients): Checker<'aurora-global
         guard(
           base(resource, 'global cluster'),
           `global cluster ${resource.globalClusterIdentifier}`,
-          async () => membership(resource, await globalCluster),
+          async () => {
+            const global = await globalCluster;
+            const seen = writerSide(resource, global);
+            return { ...membership(resource, global), ...(seen ? { observed: seen } : {}) };
+          },
         ),
         guard(base(resource, 'recovery cluster'), `recovery cluster ${recovery.resourceName}`, async () =>
           recoveryCluster(resource, await cluster, await globalCluster.catch(() => undefined)),
@@ -73,6 +78,19 @@ export function createAuroraChecker(clients: AwsClients): Checker<'aurora-global
 
 function base(resource: Aurora, name: string, freshness = false): CheckBase {
   return { resourceId: resource.id, kind: resource.kind, name, ...(freshness ? { freshness } : {}) };
+}
+
+/** Where the global cluster is written: the plan's primary or recovery cluster (else nothing to say). */
+function writerSide(resource: Aurora, global: GlobalCluster | undefined): Observed | undefined {
+  const writer = global?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn;
+  const side =
+    writer === resource.primaryClusterArn
+      ? 'primary'
+      : writer === resource.recoveryClusterArn
+        ? 'recovery'
+        : undefined;
+  if (!side || !writer) return undefined;
+  return { facet: 'writer', side, text: `${resource.id}: the writer is ${parseArn(writer).resourceName}` };
 }
 
 function membership(resource: Aurora, global: GlobalCluster | undefined): Check {

@@ -1,6 +1,7 @@
 import { type DBInstance, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import type { ResourceOf } from '../../plan/schema.js';
+import type { Observed } from '../../state/observed.js';
 import { ms, text } from '../format.js';
 import type { Check, Checker, Verdict } from '../types.js';
 import { awsCall, type CheckBase, guard } from './call.js';
@@ -59,7 +60,11 @@ export function createRdsChecker(clients: AwsClients): Checker<'rds-instance'> {
       replica.catch(() => undefined);
       const replicaName = `replica ${resource.replicaInstance}`;
       const sections = await Promise.all([
-        guard(base(resource, 'replica'), replicaName, async () => replicaState(resource, await replica)),
+        guard(base(resource, 'replica'), replicaName, async () => {
+          const found = await replica;
+          const seen = writerSide(resource, found);
+          return { ...replicaState(resource, found), ...(seen ? { observed: seen } : {}) };
+        }),
         guard(base(resource, 'encryption'), replicaName, async () => encryption(resource, await replica)),
         guard(base(resource, 'replica lag', true), 'ReplicaLag metric', async () => {
           const points = await latestMetrics(ctx, recovery.cloudwatch, [
@@ -102,6 +107,28 @@ export function createRdsChecker(clients: AwsClients): Checker<'rds-instance'> {
 
 function base(resource: RdsInstance, name: string, freshness = false): CheckBase {
   return { resourceId: resource.id, kind: resource.kind, name, ...(freshness ? { freshness } : {}) };
+}
+
+/**
+ * Where the data is written, as the recovery replica shows it: still a replica of the primary (written in the
+ * primary Region), or standalone (promoted: written in the recovery Region; also what a completed failback
+ * leaves behind until the replica is rebuilt, hence weak). A replica of something else says nothing.
+ */
+function writerSide(resource: RdsInstance, replica: DBInstance | undefined): Observed | undefined {
+  if (!replica) return undefined;
+  if (replicatesFrom(replica, resource.primaryInstance))
+    return {
+      facet: 'writer',
+      side: 'primary',
+      text: `${resource.id}: ${resource.replicaInstance} is a read replica of ${resource.primaryInstance}`,
+    };
+  if (replica.ReadReplicaSourceDBInstanceIdentifier) return undefined;
+  return {
+    facet: 'writer',
+    side: 'recovery',
+    weak: true,
+    text: `${resource.id}: ${resource.replicaInstance} is standalone (promoted)`,
+  };
 }
 
 function replicaState(resource: RdsInstance, replica: DBInstance | undefined): Check {

@@ -7,10 +7,12 @@ import {
 } from '@aws-sdk/client-route-53';
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import { ROUTE53_METRICS_REGION, routedHealth } from '../../adapters/aws/route53-health.js';
-import { sameRecordName } from '../../adapters/aws/route53-names.js';
+import { recordAnswer, sameRecordName } from '../../adapters/aws/route53-names.js';
 import type { ResourceOf } from '../../plan/schema.js';
+import { entrySteps, runbookEntries } from '../../runbook/stages.js';
+import { dnsFromHealth, dnsFromRecords, type Observed } from '../../state/observed.js';
 import { text } from '../format.js';
-import type { Check, CheckContext, Checker } from '../types.js';
+import type { Check, CheckContext, Checker, NamedService } from '../types.js';
 import { awsCall, type CheckBase, guard } from './call.js';
 
 type Dns = ResourceOf<'route53'>;
@@ -24,10 +26,11 @@ export function createRoute53Checker(clients: AwsClients): Checker<'route53'> {
   return {
     async check(resource, service, ctx) {
       const route53 = clients.forRegion(service.primaryRegion).route53;
+      const byRecord = movesByRecord(service, resource.id);
       const cloudwatch = clients.forRegion(ROUTE53_METRICS_REGION).cloudwatch;
       const healthChecks: Promise<Check[]>[] = [
         guard(base(resource, 'primary health check'), `health check ${resource.primaryHealthCheckId}`, () =>
-          health(resource, cloudwatch, route53, ctx, resource.primaryHealthCheckId, 'primary'),
+          health(resource, cloudwatch, route53, ctx, resource.primaryHealthCheckId, 'primary', !byRecord),
         ),
       ];
       const recoveryId = resource.recoveryHealthCheckId;
@@ -41,7 +44,7 @@ export function createRoute53Checker(clients: AwsClients): Checker<'route53'> {
       const sections = await Promise.all([
         ...healthChecks,
         guard(base(resource, 'failover records'), `hosted zone ${resource.hostedZoneId}`, () =>
-          records(resource, route53, ctx),
+          records(resource, route53, ctx, byRecord),
         ),
       ]);
       return sections.flat();
@@ -60,11 +63,25 @@ async function health(
   ctx: CheckContext,
   healthCheckId: string,
   side: 'primary' | 'recovery',
+  observeDns = false,
 ): Promise<Check> {
-  const b = base(resource, `${side} health check`);
   const status = await routedHealth(cloudwatch, healthCheckId, ctx.now, (action, fn) =>
     awsCall(ctx, action, fn),
   );
+  const check = await judgeHealth(resource, route53, ctx, healthCheckId, side, status);
+  const seen = observeDns ? dnsFromHealth(resource.id, healthCheckId, status.healthy) : undefined;
+  return seen ? { ...check, observed: seen } : check;
+}
+
+async function judgeHealth(
+  resource: Dns,
+  route53: Route53Client,
+  ctx: CheckContext,
+  healthCheckId: string,
+  side: 'primary' | 'recovery',
+  status: Awaited<ReturnType<typeof routedHealth>>,
+): Promise<Check> {
+  const b = base(resource, `${side} health check`);
   const target = text('healthy');
   if (status.healthy === undefined) {
     return {
@@ -118,7 +135,36 @@ async function health(
   };
 }
 
-async function records(resource: Dns, route53: Route53Client, ctx: CheckContext): Promise<Check> {
+/**
+ * Whether the service's failover runbook moves this resource's traffic by pointing the PRIMARY record at the
+ * SECONDARY's values (update-record): then the records, not the health check, say which Region DNS answers.
+ */
+export function movesByRecord(service: NamedService, resourceId: string): boolean {
+  return entrySteps(runbookEntries(service, 'failover')).some(
+    (s) => s.kind === 'route53' && s.resource === resourceId && s.action === 'update-record',
+  );
+}
+
+async function records(
+  resource: Dns,
+  route53: Route53Client,
+  ctx: CheckContext,
+  observeDns: boolean,
+): Promise<Check> {
+  const check = await judgeRecords(resource, route53, ctx);
+  return check.records && observeDns
+    ? withObserved(check.check, dnsFromRecords(resource.id, check.records.primary, check.records.secondary))
+    : check.check;
+}
+
+const withObserved = (check: Check, seen: Observed | undefined): Check =>
+  seen ? { ...check, observed: seen } : check;
+
+async function judgeRecords(
+  resource: Dns,
+  route53: Route53Client,
+  ctx: CheckContext,
+): Promise<{ check: Check; records?: { primary: string; secondary: string } }> {
   const b = base(resource, 'failover records');
   const out = await awsCall(ctx, 'route53:ListResourceRecordSets', (abortSignal) =>
     route53.send(
@@ -138,33 +184,42 @@ async function records(resource: Dns, route53: Route53Client, ctx: CheckContext)
   const secondary = sets.find((r) => r.Failover === 'SECONDARY');
   const name = `${resource.recordName} ${resource.recordType}`;
   const target = text('PRIMARY + SECONDARY');
+  const answers = { primary: recordAnswer(primary), secondary: recordAnswer(secondary) };
   if (!primary || !secondary) {
     const missing = [primary ? undefined : 'PRIMARY', secondary ? undefined : 'SECONDARY']
       .filter(Boolean)
       .join(' and ');
     return {
-      ...b,
-      verdict: 'not_ready',
-      measured: text(`${missing} missing`),
-      target,
-      reason: `${resource.id}: ${name} has no ${missing} failover record`,
+      check: {
+        ...b,
+        verdict: 'not_ready',
+        measured: text(`${missing} missing`),
+        target,
+        reason: `${resource.id}: ${name} has no ${missing} failover record`,
+      },
     };
   }
   if (!evaluatesHealth(primary)) {
     return {
-      ...b,
-      verdict: 'degraded',
-      measured: text('PRIMARY without health check'),
-      target,
-      reason: `${resource.id}: the PRIMARY record of ${name} has no health check, so Route 53 will not fail over on its own`,
+      check: {
+        ...b,
+        verdict: 'degraded',
+        measured: text('PRIMARY without health check'),
+        target,
+        reason: `${resource.id}: the PRIMARY record of ${name} has no health check, so Route 53 will not fail over on its own`,
+      },
+      records: answers,
     };
   }
   return {
-    ...b,
-    verdict: 'ready',
-    measured: text('PRIMARY + SECONDARY'),
-    target,
-    reason: `${resource.id}: ${name} has PRIMARY and SECONDARY failover records`,
+    check: {
+      ...b,
+      verdict: 'ready',
+      measured: text('PRIMARY + SECONDARY'),
+      target,
+      reason: `${resource.id}: ${name} has PRIMARY and SECONDARY failover records`,
+    },
+    records: answers,
   };
 }
 

@@ -7,7 +7,7 @@ import {
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
 import { ROUTE53_METRICS_REGION, routedHealth } from '../../adapters/aws/route53-health.js';
-import { recordNameKey, sameRecordName } from '../../adapters/aws/route53-names.js';
+import { recordAnswer, sameRecordName } from '../../adapters/aws/route53-names.js';
 import type { ResourceOf, Step } from '../../plan/schema.js';
 import type { PlannedCall, Precondition } from '../types.js';
 import type { Facts, Observation, StepContext, StepExecutor } from './types.js';
@@ -46,32 +46,33 @@ async function observeHealthCheck(ctx: Ctx): Promise<Observation> {
   ];
   if (failover) {
     // Already failing (e.g. the primary Region is down): Route 53 already answers with the secondary.
-    // Inverted and reported unhealthy within the newest minute ("changing"): nothing flips it back, so the
-    // inversion has taken effect (the metric has 1-minute periods).
-    if (status.healthy === false || (inverted && status.healthy === 'changing'))
+    // Reported both healthy and unhealthy within the newest minute ("changing") is not done: which came
+    // last is unknown (an inverted check whose endpoint failed is healthy again and routes to the primary),
+    // so the step waits for a whole minute of unhealthy (the metric has 1-minute periods).
+    if (status.healthy === false)
       return {
         state: 'done',
         summary: `primary health check ${id} is failing: traffic goes to the secondary`,
         facts,
         preconditions,
       };
-    if (inverted)
+    if (inverted || status.healthy === 'changing')
       return {
         state: 'in-progress',
-        summary: `${observed}; waiting for Route 53 to report it unhealthy`,
+        summary: `${observed}; waiting for Route 53 to report it unhealthy for a whole minute`,
         facts,
         preconditions,
       };
     return { state: 'not-started', summary: observed, facts, preconditions };
   }
-  // Not inverted and reported healthy within the newest minute ("changing", after being unhealthy while
-  // inverted): the restore has taken effect, as on failover.
-  if (!inverted && (status.healthy === true || status.healthy === 'changing'))
+  // Done only when Route 53 reports it healthy for the whole newest minute: "changing" (both values within
+  // the minute) may end unhealthy, with DNS still answering with the recovery Region.
+  if (!inverted && status.healthy === true)
     return { state: 'done', summary: `${observed}: traffic returns to the primary`, facts, preconditions };
   if (!inverted)
     return {
       state: 'in-progress',
-      summary: `${observed}; waiting for it to report healthy`,
+      summary: `${observed}; waiting for Route 53 to report it healthy for a whole minute`,
       facts,
       preconditions,
     };
@@ -100,17 +101,7 @@ async function records(ctx: Ctx) {
   };
 }
 
-/**
- * What a record answers, comparable across records: an alias record's target (alias records have no
- * ResourceRecords), else its sorted values. Empty when the record is missing.
- */
-const values = (s: ResourceRecordSet | undefined) =>
-  s?.AliasTarget
-    ? `alias ${recordNameKey(s.AliasTarget.DNSName ?? '')} (${s.AliasTarget.HostedZoneId ?? ''})`
-    : (s?.ResourceRecords ?? [])
-        .map((v) => v.Value ?? '')
-        .sort()
-        .join(',');
+const values = recordAnswer;
 
 /** The PRIMARY record pointed where the SECONDARY points: its alias target, or its values and TTL. */
 function pointedAt(primary: ResourceRecordSet, secondary: ResourceRecordSet): ResourceRecordSet {
@@ -165,20 +156,33 @@ async function observeRecord(ctx: Ctx): Promise<Observation> {
       preconditions,
     };
   const changed = await changePending(ctx);
-  if (changed) return { state: 'in-progress', summary: changed, facts, preconditions };
+  if (changed) return { ...changed, facts, preconditions };
   return { state: 'done', summary: `PRIMARY now answers ${values(primary)}`, facts, preconditions };
 }
 
-/** The change this step made, while Route 53 has not applied it everywhere (undefined once INSYNC or none). */
-async function changePending(ctx: Ctx): Promise<string | undefined> {
+/**
+ * The change this step made, while Route 53 has not applied it everywhere: in-progress until GetChange says
+ * INSYNC (undefined then, or when the step never called). When this step did call (an intent, or an earlier
+ * attempt) but its change id was not recorded (a crash or a timeout before the answer), INSYNC cannot be
+ * confirmed: the step fails, so the runbook pauses and a person checks DNS and skips or aborts — it never
+ * reports done while the change may still be PENDING.
+ */
+async function changePending(ctx: Ctx): Promise<Pick<Observation, 'state' | 'summary'> | undefined> {
   const changeId = ctx.record?.observed?.changeId;
-  if (typeof changeId !== 'string') return undefined;
+  if (typeof changeId !== 'string') {
+    const called = ctx.record !== undefined && (ctx.record.state === 'intent' || ctx.record.attempts > 0);
+    if (!called) return undefined;
+    return {
+      state: 'failed',
+      summary: `the record already answers the new values, but the id of the change this step sent was not recorded (the call's answer was lost), so Lifeboat cannot confirm Route 53 applied it everywhere (INSYNC): check that resolvers answer the new values (dig ${res(ctx).recordName} ${res(ctx).recordType}), then Skip this step, or Abort`,
+    };
+  }
   const change = await ctx.aws.call('route53:GetChange', (abortSignal) =>
     r53(ctx).send(new GetChangeCommand({ Id: changeId }), { abortSignal }),
   );
   return change.ChangeInfo?.Status === 'INSYNC'
     ? undefined
-    : `change ${changeId} ${change.ChangeInfo?.Status ?? 'unknown'}`;
+    : { state: 'in-progress', summary: `change ${changeId} ${change.ChangeInfo?.Status ?? 'unknown'}` };
 }
 
 /**
@@ -217,7 +221,7 @@ async function observeRecordBack(ctx: Ctx): Promise<Observation> {
       preconditions,
     };
   const changed = await changePending(ctx);
-  if (changed) return { state: 'in-progress', summary: changed, facts, preconditions };
+  if (changed) return { ...changed, facts, preconditions };
   return { state: 'done', summary: `PRIMARY answers ${values(primary)} again`, facts, preconditions };
 }
 

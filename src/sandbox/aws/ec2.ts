@@ -319,6 +319,21 @@ export function registerEc2(registry: Registry): void {
             'VcpuLimitExceeded',
             `You have requested more vCPU capacity than your current vCPU limit of ${quota} allows for the instance bucket that the specified instance type belongs to. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
           );
+        // Capacity is per Availability Zone and instance type, and one RunInstances call places all its
+        // instances in one AZ: the subnet's (or the requested Placement's), else the Region's first. A pool
+        // without capacity refuses the whole launch (HTTP 500, a server error the SDK retries); nothing is
+        // launched (troubleshooting-launch: insufficient instance capacity).
+        const az =
+          input.Placement?.AvailabilityZone ??
+          (subnetId ? world.ec2.subnetAz.get(subnetId) : undefined) ??
+          AZ(region, 0);
+        if (world.ec2.noCapacity.has(`${az}|${type}`))
+          throw awsError(
+            'ec2',
+            'InsufficientInstanceCapacity',
+            `We currently do not have sufficient ${type} capacity in the Availability Zone you requested (${az}). Our system will be working on provisioning additional capacity. You can currently get ${type} capacity by not specifying an Availability Zone in your request or choosing a different Availability Zone.`,
+            500,
+          );
         const tags = Object.fromEntries(
           (input.TagSpecifications ?? [])
             .filter((s) => s.ResourceType === 'instance' || !s.ResourceType)
@@ -335,7 +350,7 @@ export function registerEc2(registry: Registry): void {
             type,
             imageId,
             launchTime: now,
-            az: AZ(region, n),
+            az,
             tags,
             privateIp: `10.1.${10 + (world.ec2.instances.size % 200)}.${10 + n}`,
             reservationId,

@@ -124,6 +124,8 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
       deniedVolumeKeys: new Set(),
       capacityReservations: [],
       vcpuQuota: new Map(),
+      subnetAz: new Map(),
+      noCapacity: new Set(),
     },
     s3: { buckets: new Map() },
     dynamodb: { replicas: new Map(), pending: [] },

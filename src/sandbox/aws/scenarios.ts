@@ -26,6 +26,13 @@ export interface Scenarios {
   capacityReservation(reservation: CapacityReservation): void;
   /** The applied standard On-Demand vCPU quota (L-1216C47A) of the Region, in vCPUs. */
   vcpuQuota(vcpus: number, region?: string): void;
+  /** The subnet lives in this Availability Zone (e.g. `us-west-2b`): launches into it are placed there. */
+  subnet(subnetId: string, availabilityZone: string): void;
+  /**
+   * EC2 has no On-Demand capacity of this instance type in this Availability Zone (`available: false`), or has
+   * again (`true`): RunInstances placed there fails with InsufficientInstanceCapacity.
+   */
+  instanceCapacity(availabilityZone: string, instanceType: string, available: boolean): void;
 }
 
 export function createScenarios(w: World, onChange: () => void): Scenarios {
@@ -71,6 +78,16 @@ export function createScenarios(w: World, onChange: () => void): Scenarios {
     },
     vcpuQuota(vcpus, region = w.recoveryRegion) {
       w.ec2.vcpuQuota.set(region, vcpus);
+      onChange();
+    },
+    subnet(subnetId, availabilityZone) {
+      w.ec2.subnetAz.set(subnetId, availabilityZone);
+      onChange();
+    },
+    instanceCapacity(availabilityZone, instanceType, available) {
+      const key = `${availabilityZone}|${instanceType}`;
+      if (available) w.ec2.noCapacity.delete(key);
+      else w.ec2.noCapacity.add(key);
       onChange();
     },
     noDefaultVpc(region = w.recoveryRegion) {

@@ -286,6 +286,10 @@ export interface World {
     capacityReservations: CapacityReservation[];
     /** Applied value of the standard On-Demand vCPU quota (L-1216C47A) per Region; absent: the default. */
     vcpuQuota: Map<string, number>;
+    /** Subnet id to its Availability Zone (a subnet lives in one AZ); unlisted subnets: the Region's first AZ. */
+    subnetAz: Map<string, string>;
+    /** `<az>|<instance type>` pools without On-Demand capacity: RunInstances there fails InsufficientInstanceCapacity. */
+    noCapacity: Set<string>;
   };
   readonly s3: { buckets: Map<string, S3Bucket> };
   readonly dynamodb: { replicas: Map<string, TableReplica>; pending: PendingWrite[] };
