@@ -20,6 +20,7 @@ const ui = {
 const lookup = {
   userName: (id) => ui.data?.users.find((u) => u.id === id)?.name ?? id ?? 'unknown',
   channelName: (id) => ui.data?.channels.find((c) => c.id === id)?.name ?? id,
+  usergroupHandle: (id) => ui.data?.usergroups.find((g) => g.id === id)?.handle,
   users: () => (ui.data?.users ?? []).filter((u) => !u.isBot),
 };
 
