@@ -9,7 +9,7 @@ import { fetchGet } from '../probes/checks.js';
 import { createSimulatedCloud, type SimulatedCloud } from './aws/index.js';
 import { panelRoutes, panelScript, sandboxProbeUrl } from './panel.js';
 import { SANDBOX_BOT, workspaceForPlan } from './people.js';
-import { beginWorld, saveWorld, type WorldStart } from './saved-world.js';
+import { beginWorld, consumeSavedWorld, saveWorld, type WorldStart } from './saved-world.js';
 import { type EmulatorOptions, type SlackEmulator, startSlackEmulator } from './slack/index.js';
 import { pinnedSnsTrust } from './sns-trust.js';
 
@@ -127,6 +127,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     closers.push(() => bot.close(2_000));
     slack.setBotUrl(`${bot.url}/slack/events`);
     for (const topic of plan.alarmTopics) await cloud.subscribeHttp(topic, `${bot.url}/sns`);
+    if (dataDir && saved) await consumeSavedWorld(dataDir);
 
     const world =
       start === undefined || start.kind === 'kept'

@@ -6,7 +6,7 @@ import type { SavedWorkspace } from './slack/index.js';
 /**
  * The sandbox is one world: the bot's state (embedded DynamoDB under `<dataDir>/dynamodb`), the workspace's
  * messages and the simulated cloud are kept together or reset together. The workspace and cloud are saved in
- * one file when the sandbox stops; a start that continues the world consumes it, so a crash (nothing saved)
+ * one file when the sandbox stops; a running sandbox that continued the world has consumed it, so a crash (nothing saved)
  * makes the next continued start a fresh one rather than a bot remembering a world that is gone.
  */
 export interface SavedWorld {
@@ -45,8 +45,12 @@ export async function beginWorld(dataDir: string, keep: boolean): Promise<WorldS
     await wipe(dataDir);
     return { kind: 'fresh', why: 'nothing-saved' };
   }
-  await rm(join(dataDir, WORLD_FILE), { force: true });
   return { kind: 'kept', saved };
+}
+
+/** Once the continued world runs, its saved copy is consumed (a start that failed leaves it for the next try). */
+export async function consumeSavedWorld(dataDir: string): Promise<void> {
+  await rm(join(dataDir, WORLD_FILE), { force: true });
 }
 
 /** Saves the workspace and the cloud next to the bot's state (atomically: written aside, then renamed). */
