@@ -72,4 +72,27 @@ describe('the emulator renders mrkdwn as Slack does', () => {
     expect(await post('a &lt;b&gt; &amp; c')).toBe('a <b> & c');
     expect(await post('<!here> <!channel>')).toBe('@here @channel');
   });
+
+  it('follows a thread to its newest reply, like Slack', async () => {
+    const client = webClient(emulator);
+    const parent = await client.chat.postMessage({ channel: INCIDENTS, text: 'long thread parent' });
+    const threadTs = parent.ts ?? '';
+    for (let i = 1; i <= 30; i++)
+      await client.chat.postMessage({ channel: INCIDENTS, thread_ts: threadTs, text: `reply number ${i}` });
+    const message = page
+      .getByTestId('message-list')
+      .getByTestId('message')
+      .filter({ hasText: 'long thread parent' });
+    await message.getByTestId('replies').click();
+    await page.getByTestId('thread-list').getByText('reply number 30').waitFor();
+
+    await client.chat.postMessage({ channel: INCIDENTS, thread_ts: threadTs, text: 'the newest reply' });
+    await page.getByTestId('thread-list').getByText('the newest reply').waitFor();
+
+    const atBottom = () =>
+      page
+        .getByTestId('thread-list')
+        .evaluate((list) => list.scrollTop + list.clientHeight >= list.scrollHeight - 2);
+    await expect.poll(atBottom).toBe(true);
+  });
 });

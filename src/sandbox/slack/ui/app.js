@@ -125,9 +125,16 @@ function renderThread() {
   const pane = $('thread-pane');
   pane.classList.toggle('hidden', !ui.thread);
   if (!ui.thread) return;
-  const list = clear($('thread-list'));
+  const list = $('thread-list');
+  const before = { thread: list.dataset.thread, count: Number(list.dataset.count ?? 0), top: list.scrollTop };
+  clear(list);
   const inThread = ui.messages.filter((m) => m.ts === ui.thread || m.thread_ts === ui.thread);
   for (const m of inThread) list.append(renderMessage(m, app, { inThread: true }));
+  list.dataset.thread = ui.thread;
+  list.dataset.count = String(inThread.length);
+  // Like Slack: a thread opens at its latest reply and follows new ones; an edit leaves the reader where they were.
+  const grew = before.thread !== ui.thread || inThread.length > before.count;
+  list.scrollTop = grew ? list.scrollHeight : before.top;
 }
 
 async function loadMessages() {
