@@ -151,7 +151,7 @@ export function panelScript(plan: Plan): string {
     '.sbx-panel button.sbx-danger{border-color:#ef4444;background:#7f1d1d;color:#fee2e2}',
     '.sbx-panel select{width:100%;padding:3px;border-radius:5px;font-size:12px}',
     '.sbx-list{margin:2px 0 0;padding-left:16px;word-break:break-word}',
-  ].join('\n');
+  ].join(' ');
   document.head.append(css);
   const el = (tag, attrs, text) => { const e = document.createElement(tag); Object.assign(e, attrs || {}); if (text) e.textContent = text; return e; };
   const fault = async (body) => {

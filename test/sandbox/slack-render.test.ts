@@ -50,6 +50,26 @@ describe('the emulator renders mrkdwn as Slack does', () => {
     expect(await post('`:book:`')).toBe(':book:');
   });
 
+  it('shows emoji in plain_text (headers, buttons) unless emoji is false', async () => {
+    await webClient(emulator).chat.postMessage({
+      channel: INCIDENTS,
+      text: 'fallback',
+      blocks: [
+        {
+          type: 'header',
+          text: { type: 'plain_text', text: ':rotating_light: Incident: hdr1', emoji: true },
+        },
+        { type: 'header', text: { type: 'plain_text', text: ':book: literal hdr2', emoji: false } },
+      ],
+    });
+    const message = page.getByTestId('message').filter({ hasText: 'hdr1' });
+    await message.waitFor();
+    expect(await message.locator('.bk-header').allTextContents()).toEqual([
+      '🚨 Incident: hdr1',
+      ':book: literal hdr2',
+    ]);
+  });
+
   it('formats <!date^…> tokens in the reader’s time zone and falls back on a bad token string', async () => {
     // 2014-02-18 06:39:42 UTC
     expect(await post('<!date^1392705582^{date_num} {time_secs}|fallback>')).toBe('2014-02-18 6:39:42 AM');

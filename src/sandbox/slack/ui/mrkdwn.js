@@ -4,18 +4,12 @@
 // are fetched); codes Slack does not know stay as text.
 import { formatDate } from './dates.js';
 import { h } from './dom.js';
-import { EMOJI } from './emoji-data.js';
+import { emojify } from './emoji.js';
 
 const INLINE = /(`[^`\n]+`)|(<[^<>\n]+>)|(\*[^*\n]+\*)|(_[^_\n]+_)|(~[^~\n]+~)/g;
 
 function decode(text) {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
-function emojify(text) {
-  return text.replace(/:([a-z0-9_+'-]+):/g, (code, name) =>
-    Object.hasOwn(EMOJI, name) ? EMOJI[name] : code,
-  );
 }
 
 function safeHref(url) {
