@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../../blocks/ids.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { SHOTS, slash, startBrowserSandbox } from './browser.js';
+import { expectRendered, SHOTS, slash, startBrowserSandbox, submitModal } from './browser.js';
 
 /**
  * Failback and a drill in a real browser against the whole sandbox: payments fails over during a us-east-1
@@ -62,7 +62,7 @@ describe('failback and drill golden path in the browser', () => {
       .toContain('What unplanned failover would do');
     await page.getByTestId(`radio-${ActionId.failoverMode}-unplanned`).check();
     await page.getByTestId(`input-${ActionId.failoverReason}`).fill('us-east-1 outage');
-    await page.getByTestId('modal-submit').click();
+    await submitModal(page);
 
     await as('U0BOB', 'payments');
     await openIncidentThread();
@@ -77,6 +77,7 @@ describe('failback and drill golden path in the browser', () => {
     expect(
       sandbox.cloud.snapshot().rds.globalClusters.find((g) => g.id === 'payments-global')?.writer,
     ).toContain(':us-west-2:');
+    await expectRendered(page, 'the completed failover');
   }, 160_000);
 
   it('says payments runs in us-west-2 on /dr status, the incident card and the panel; refuses a second failover', async () => {
@@ -104,6 +105,7 @@ describe('failback and drill golden path in the browser', () => {
         timeout: 30_000,
       })
       .toBe(0);
+    await expectRendered(page, '/dr status in the recovery Region');
     await page.screenshot({ path: `${SHOTS}/30a-status-in-recovery.png` });
 
     await slash(page, '/dr failover payments');
@@ -128,6 +130,7 @@ describe('failback and drill golden path in the browser', () => {
     expect(text).toContain('PutBucketReplication');
     expect(await failbackCard().getAttribute('data-ephemeral')).toBe('true');
     expect(await button(failbackCard(), ActionId.failbackRequest).count()).toBe(0);
+    await expectRendered(page, 'failback refused');
     await page.screenshot({ path: `${SHOTS}/30-failback-not-ready.png` });
   }, 60_000);
 
@@ -147,6 +150,7 @@ describe('failback and drill golden path in the browser', () => {
     const text = (await failbackCard().textContent()) ?? '';
     expect(text).toContain('payments-receipts-usw2 replicates back to payments-receipts-use1');
     expect(text).toContain('Setup approved by');
+    await expectRendered(page, 'failback ready');
     await page.screenshot({ path: `${SHOTS}/31-failback-ready.png` });
   }, 100_000);
 
@@ -160,8 +164,9 @@ describe('failback and drill golden path in the browser', () => {
     await page
       .getByTestId(`input-${ActionId.failbackReason}`)
       .fill('us-east-1 is back; replication caught up');
+    await expectRendered(page, 'the failback modal');
     await page.screenshot({ path: `${SHOTS}/32-failback-modal.png` });
-    await page.getByTestId('modal-submit').click();
+    await submitModal(page);
 
     await as('U0BOB', 'payments');
     await expect
@@ -183,6 +188,7 @@ describe('failback and drill golden path in the browser', () => {
     const done = (await failbackRequest().textContent()) ?? '';
     expect(done).toContain('promote-db');
     expect(done).toContain('flip-dns');
+    await expectRendered(page, 'the completed failback');
     await page.screenshot({ path: `${SHOTS}/33-failback-completed.png` });
   }, 160_000);
 
@@ -207,6 +213,7 @@ describe('failback and drill golden path in the browser', () => {
       .last();
     await expect.poll(() => status.count(), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await button(status, ActionId.readinessRequestFailover).count()).toBe(1);
+    await expectRendered(page, '/dr status at home again');
     await page.screenshot({ path: `${SHOTS}/33a-status-home-again.png` });
   }, 60_000);
 
@@ -225,6 +232,7 @@ describe('failback and drill golden path in the browser', () => {
     const result = (await card.textContent()) ?? '';
     expect(result).toMatch(/RTO .+ \(target 30 min\)/);
     expect(await button(card, ActionId.drillCleanup).count()).toBe(1);
+    await expectRendered(page, 'the drill result');
     await page.screenshot({ path: `${SHOTS}/34-drill-result.png` });
 
     await slash(page, '/dr status accounts');
@@ -234,6 +242,7 @@ describe('failback and drill golden path in the browser', () => {
       .last();
     await expect.poll(() => status.count(), { timeout: 30_000 }).toBe(1);
     expect(await status.textContent()).toMatch(/Last drill: (passed|failed)/);
+    await expectRendered(page, '/dr status with the last drill');
     await page.screenshot({ path: `${SHOTS}/35-status-last-drill.png` });
   }, 160_000);
 });
