@@ -91,6 +91,7 @@ describe('failover golden path in the browser', () => {
     expect(await card.textContent()).toContain('flip-dns');
     expect(await card.textContent()).toContain('tell-stakeholders');
     await expectRendered(page, 'the completed failover');
+    await card.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: README_SHOTS.failoverCompleted });
   }, 100_000);
 
