@@ -58,7 +58,7 @@ describe('failback and drill golden path in the browser', () => {
     await button(incidentCard(), ActionId.readinessRequestFailover).click();
     const modal = page.getByTestId('modal');
     await expect
-      .poll(() => modal.textContent(), { timeout: 20_000 })
+      .poll(() => modal.textContent(), { timeout: 60_000 })
       .toContain('What unplanned failover would do');
     await page.getByTestId(`radio-${ActionId.failoverMode}-unplanned`).check();
     await page.getByTestId(`input-${ActionId.failoverReason}`).fill('us-east-1 outage');
@@ -157,7 +157,7 @@ describe('failback and drill golden path in the browser', () => {
   it('requests the planned failback with the exact plan, and Bob approves it', async () => {
     await button(failbackCard(), ActionId.failbackRequest).click();
     const modal = page.getByTestId('modal');
-    await expect.poll(() => modal.textContent(), { timeout: 20_000 }).toContain('What the failback would do');
+    await expect.poll(() => modal.textContent(), { timeout: 60_000 }).toContain('What the failback would do');
     const plan = (await modal.textContent()) ?? '';
     expect(plan).toContain('Switch over Aurora global cluster payments-global');
     expect(plan).toContain('Set ARC routing controls: primary On, recovery Off (traffic to us-east-1)');
