@@ -20,9 +20,19 @@ describe('failback and drill golden path in the browser', () => {
     page.getByTestId('message').filter({ has: page.getByTestId(testId) });
   const button = (within: Locator, actionId: string) => within.getByTestId(`button-${actionId}`);
   const incidentCard = () => messageWith(`button-${ActionId.incidentAcknowledge}`).first();
+  /** The card is edited while alarms arrive: click its replies again until the thread is open. */
   const openIncidentThread = async () => {
-    await incidentCard().getByTestId('replies').click();
-    await expect.poll(() => page.getByTestId('thread-pane').isVisible()).toBe(true);
+    const pane = page.getByTestId('thread-pane');
+    await expect
+      .poll(
+        async () => {
+          if (!(await pane.isVisible()))
+            await incidentCard().getByTestId('replies').click({ timeout: 5_000 });
+          return pane.isVisible();
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(true);
   };
   const as = async (user: string, channel: string) => {
     await page.getByTestId('user-switcher').selectOption(user);

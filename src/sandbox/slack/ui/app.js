@@ -88,7 +88,9 @@ function renderSidebar() {
 }
 
 function renderMain() {
-  const list = clear($('message-list'));
+  const list = $('message-list');
+  const before = { key: list.dataset.key, count: Number(list.dataset.count ?? 0), top: list.scrollTop };
+  clear(list);
   const isHome = ui.current.kind === 'home';
   $('composer-form').classList.toggle('hidden', isHome);
   if (isHome) {
@@ -116,9 +118,15 @@ function renderMain() {
   const top = ui.messages.filter((m) => isTopLevel(m) && !(m.ephemeral && m.thread_ts));
   if (top.length === 0) list.append(h('div', { class: 'empty' }, 'No messages yet.'));
   for (const m of top) list.append(renderMessage(m, app));
-  for (const n of ui.notices.filter((x) => !x.channel || x.channel === ui.current.id))
-    list.append(renderNotice(n));
-  list.scrollTop = list.scrollHeight;
+  const notices = ui.notices.filter((x) => !x.channel || x.channel === ui.current.id);
+  for (const n of notices) list.append(renderNotice(n));
+  // Like Slack: a channel opens at its latest message and follows new ones; an edit in place (a card updated
+  // while alarms arrive) leaves the reader where they were.
+  const key = `${ui.me}:${ui.current.id}`;
+  const count = top.length + notices.length;
+  list.scrollTop = before.key !== key || count > before.count ? list.scrollHeight : before.top;
+  list.dataset.key = key;
+  list.dataset.count = String(count);
 }
 
 function renderThread() {
