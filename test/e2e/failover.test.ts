@@ -91,8 +91,8 @@ describe('failover golden path in the browser', () => {
     expect(await card.textContent()).toContain('flip-dns');
     expect(await card.textContent()).toContain('tell-stakeholders');
     await expectRendered(page, 'the completed failover');
-    await card.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: README_SHOTS.failoverCompleted });
+    // The card itself: the thread keeps following the alarms' replies, so a page shot may not show it.
+    await card.screenshot({ path: README_SHOTS.failoverCompleted });
   }, 100_000);
 
   it('says afterwards on /dr status that payments runs in us-west-2', async () => {
