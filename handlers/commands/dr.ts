@@ -6,6 +6,7 @@ import {
   type SubcommandName,
   usageMessage,
 } from '../../blocks/help.js';
+import { didYouMean } from '../../src/domain/did-you-mean.js';
 import type { HandlerDeps } from '../deps.js';
 import { planCommand } from './plan.js';
 
@@ -47,7 +48,9 @@ export function makeDrCommand(deps: HandlerDeps) {
     if (name === '' || name === 'help') {
       await ack({ response_type: 'ephemeral', ...helpMessage(available) });
     } else if (!isSubcommand(name)) {
-      await ack({ response_type: 'ephemeral', ...usageMessage(`Unknown subcommand "${name}".`) });
+      const meant = didYouMean(name, SUBCOMMANDS);
+      const hint = meant ? ` Did you mean /dr ${meant}?` : '';
+      await ack({ response_type: 'ephemeral', ...usageMessage(`Unknown subcommand "${name}".${hint}`) });
     } else if (name === 'plan') {
       await ack({ response_type: 'ephemeral', ...planCommand(deps.getPlan(), args) });
     } else {

@@ -9,5 +9,6 @@ await runMain(async () => {
   stopOnSignals(
     () => lifeboat.close(),
     (msg) => lifeboat.logger.info(msg),
+    'Lifeboat stopped.',
   );
-});
+}, 'npm run bot');

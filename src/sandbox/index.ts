@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { plainOperating } from '../../blocks/readiness/operating.js';
 import { parseConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -8,6 +9,7 @@ import { fetchGet } from '../probes/checks.js';
 import { createSimulatedCloud, type SimulatedCloud } from './aws/index.js';
 import { panelRoutes, panelScript, sandboxProbeUrl } from './panel.js';
 import { SANDBOX_BOT, workspaceForPlan } from './people.js';
+import { beginWorld, consumeSavedWorld, saveWorld, type WorldStart } from './saved-world.js';
 import { type EmulatorOptions, type SlackEmulator, startSlackEmulator } from './slack/index.js';
 import { pinnedSnsTrust } from './sns-trust.js';
 
@@ -16,8 +18,13 @@ export interface SandboxOptions {
   readonly planPath?: string;
   /** Port of the emulator's UI (default 0: the OS chooses). The bot always takes a free port. */
   readonly port?: number;
-  /** Keep Lifeboat's state on disk here (npm start); in memory when absent (tests). */
+  /**
+   * Keep the world on disk here (npm start): the bot's state, and when the sandbox stops the workspace's
+   * messages and the simulated cloud. In memory when absent (tests).
+   */
   readonly dataDir?: string;
+  /** Continue the world saved in `dataDir` (`npm start -- --keep`); by default the world starts fresh. */
+  readonly keep?: boolean;
   /** Simulated seconds per real second (default 60: a 5-minute promotion takes 5 s). */
   readonly timeScale?: number;
   readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -33,6 +40,8 @@ export interface Sandbox {
   readonly slack: SlackEmulator;
   readonly cloud: SimulatedCloud;
   readonly bot: Lifeboat;
+  /** Whether this is a fresh world or the saved one continued (and why it is fresh). */
+  readonly world: WorldStart['kind'] | 'nothing-saved';
   close(): Promise<void>;
 }
 
@@ -47,8 +56,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const close of closers.reverse()) await close().catch(() => undefined);
   };
   try {
+    const start = options.dataDir ? await beginWorld(options.dataDir, options.keep === true) : undefined;
+    const saved = start?.kind === 'kept' ? start.saved : undefined;
+    // AWS kept working while the sandbox was stopped: operations in progress then must have completed.
+    if (saved) await sleep(Math.max(0, saved.cloud.settledAt - Date.now()));
     let bot: Lifeboat | undefined;
-    const cloud = await createSimulatedCloud({ plan, timeScale: options.timeScale ?? 60 });
+    const cloud = await createSimulatedCloud({
+      plan,
+      timeScale: options.timeScale ?? 60,
+      ...(saved ? { restore: saved.cloud } : {}),
+    });
     closers.push(() => cloud.close());
 
     const signingSecret = randomBytes(16).toString('hex');
@@ -72,8 +89,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ),
       ),
       uiExtensionScript: panelScript(plan),
+      ...(saved ? { restore: saved.workspace } : {}),
     });
     closers.push(() => slack.close());
+    const dataDir = options.dataDir;
+    // Runs after the bot has stopped (closers run in reverse): the world is saved as the bot left it.
+    if (dataDir) closers.push(() => saveWorld(dataDir, { workspace: slack.save(), cloud: cloud.save() }));
 
     const config = parseConfig(
       {
@@ -106,8 +127,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     closers.push(() => bot.close(2_000));
     slack.setBotUrl(`${bot.url}/slack/events`);
     for (const topic of plan.alarmTopics) await cloud.subscribeHttp(topic, `${bot.url}/sns`);
+    if (dataDir && saved) await consumeSavedWorld(dataDir);
 
-    return { url: slack.url, plan, slack, cloud, bot, close: closeAll };
+    const world =
+      start === undefined || start.kind === 'kept'
+        ? (start?.kind ?? 'fresh')
+        : start.why === 'default'
+          ? 'fresh'
+          : 'nothing-saved';
+    return { url: slack.url, plan, slack, cloud, bot, world, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -130,66 +130,106 @@ export function panelScript(plan: Plan): string {
   const resources = ${JSON.stringify(resources)};
   const panel = document.createElement('aside');
   panel.dataset.testid = 'aws-panel';
+  panel.className = 'sbx-panel';
   const host = (window.slackEmulator && window.slackEmulator.panel) || document.body;
-  panel.style.cssText = host === document.body
-    ? 'position:fixed;right:12px;bottom:12px;width:300px;max-height:45vh;overflow:auto;background:#fff;border:1px solid #d0d0d0;border-radius:8px;padding:10px;z-index:50;font:12px/1.4 system-ui,sans-serif'
-    : 'margin:8px;padding:8px;border-top:1px solid rgba(255,255,255,.2);font:12px/1.4 system-ui,sans-serif';
+  if (host === document.body) panel.classList.add('sbx-floating');
+  const css = document.createElement('style');
+  css.textContent = [
+    '.sbx-panel{margin:12px 4px 4px;padding:10px 8px 4px;border-top:1px solid rgba(255,255,255,.2);font:12px/1.45 system-ui,sans-serif}',
+    '.sbx-floating{position:fixed;right:12px;bottom:12px;width:320px;max-height:60vh;overflow:auto;background:#1f2a37;color:#cbd5e1;border-radius:8px;z-index:50}',
+    '.sbx-panel h3{font-size:11px;text-transform:uppercase;letter-spacing:.05em;opacity:.75;margin:10px 0 6px}',
+    '.sbx-panel h3:first-child{margin-top:0}',
+    '.sbx-row{margin:0 0 8px}',
+    '.sbx-line{display:flex;justify-content:space-between;align-items:center;gap:6px}',
+    '.sbx-name{font-weight:600;color:#fff}',
+    '.sbx-note{opacity:.75;font-size:11px;margin-top:2px}',
+    '.sbx-pill{border-radius:9px;padding:0 7px;font-size:11px;white-space:nowrap}',
+    '.sbx-up{background:#14532d;color:#bbf7d0}.sbx-down{background:#7f1d1d;color:#fecaca}',
+    '.sbx-grid{display:grid;grid-template-columns:1fr 1fr;gap:4px;margin-top:4px}',
+    '.sbx-panel button{padding:4px 6px;border-radius:5px;border:1px solid #64748b;background:#334155;color:#f1f5f9;cursor:pointer;font-size:12px}',
+    '.sbx-panel button:hover{background:#475569}',
+    '.sbx-panel button.sbx-danger{border-color:#ef4444;background:#7f1d1d;color:#fee2e2}',
+    '.sbx-panel select{width:100%;padding:3px;border-radius:5px;font-size:12px}',
+    '.sbx-list{margin:2px 0 0;padding-left:16px;word-break:break-word}',
+  ].join(' ');
+  document.head.append(css);
   const el = (tag, attrs, text) => { const e = document.createElement(tag); Object.assign(e, attrs || {}); if (text) e.textContent = text; return e; };
   const fault = async (body) => {
     await fetch('/_sandbox/faults', { method: 'POST', headers: { 'content-type': 'application/json', 'x-sandbox-ui': '1' }, body: JSON.stringify(body) });
     refresh();
   };
   const button = (label, testid, body, danger) => {
-    const b = el('button', { type: 'button' }, label);
+    const b = el('button', { type: 'button', className: danger ? 'sbx-danger' : '' }, label);
     b.dataset.testid = testid;
-    b.style.cssText = 'margin:2px;padding:3px 7px;border-radius:4px;border:1px solid ' + (danger ? '#c0392b;color:#c0392b' : '#888') + ';background:#fff;cursor:pointer;font-size:12px';
     b.onclick = () => fault(body);
     return b;
   };
   const status = el('div');
   const controls = el('div');
   const globals = ${JSON.stringify(GLOBAL_CONTROL_PLANE)};
+  const regionPills = new Map();
   for (const region of regions) {
     const alsoDown = Object.keys(globals).filter((s) => globals[s] === region);
-    const label = 'Outage ' + region + (alsoDown.length ? ' (+ ' + alsoDown.join(', ') + ' control plane)' : '');
-    const outage = button(label, 'fault-outage-' + region, { action: 'outage', region, mode: 'impaired' }, true);
+    const pill = el('span', { className: 'sbx-pill sbx-up' }, 'available');
+    regionPills.set(region, pill);
+    const head = el('div', { className: 'sbx-line' });
+    head.append(el('span', { className: 'sbx-name' }, region), pill);
+    const outage = button('Outage', 'fault-outage-' + region, { action: 'outage', region, mode: 'impaired' }, true);
     outage.title = 'Calls to ' + region + ' fail or time out; replication from it stops; its health checks fail';
-    controls.append(outage);
-    controls.append(button('Restore ' + region, 'fault-restore-' + region, { action: 'restore', region }));
+    const grid = el('div', { className: 'sbx-grid' });
+    grid.append(outage, button('Restore', 'fault-restore-' + region, { action: 'restore', region }));
+    const row = el('div', { className: 'sbx-row' });
+    row.append(head);
+    if (alsoDown.length) row.append(el('div', { className: 'sbx-note' }, 'An outage here also takes the ' + alsoDown.join(', ') + ' control plane'));
+    row.append(grid);
+    controls.append(row);
   }
   const select = el('select');
   select.dataset.testid = 'fault-resource';
   for (const r of resources) select.append(el('option', { value: r }, r));
-  const breakButton = el('button', { type: 'button' }, 'Break replication');
+  const breakButton = el('button', { type: 'button', className: 'sbx-danger' }, 'Break replication');
   breakButton.dataset.testid = 'fault-break';
   breakButton.onclick = () => fault({ action: 'break', resourceId: select.value });
   const repairButton = el('button', { type: 'button' }, 'Repair');
   repairButton.dataset.testid = 'fault-repair';
   repairButton.onclick = () => fault({ action: 'repair', resourceId: select.value });
-  const row = el('div'); row.style.margin = '4px 0'; row.append(select, breakButton, repairButton);
-  controls.append(row,
+  const replication = el('div', { className: 'sbx-grid' });
+  replication.append(breakButton, repairButton);
+  const other = el('div', { className: 'sbx-grid' });
+  other.append(
     button('Throttle 30%', 'fault-throttle', { action: 'throttle', rate: 0.3 }),
     button('Heal everything', 'fault-heal', { action: 'heal' }));
   const operating = el('div');
   operating.dataset.testid = 'operating-state';
-  operating.style.cssText = 'margin:4px 0;padding:4px 0;border-bottom:1px solid rgba(128,128,128,.3)';
-  panel.append(el('strong', {}, 'Where services run (Lifeboat)'), operating, el('strong', {}, 'Simulated AWS'), status, controls);
+  panel.append(
+    el('h3', {}, 'Where services run (Lifeboat)'), operating,
+    el('h3', {}, 'Simulated AWS'), controls,
+    el('h3', {}, 'Replication of one resource'), select, replication,
+    el('h3', {}, 'Other faults'), other,
+    el('h3', {}, 'Now'), status);
   host.append(panel);
   async function refresh() {
     try {
       const w = await (await fetch('/_sandbox/world')).json();
       const alarming = w.alarms.filter((a) => a.state === 'ALARM').map((a) => a.name);
+      for (const r of w.regions) {
+        const pill = regionPills.get(r.region);
+        if (pill) { pill.textContent = r.status; pill.className = 'sbx-pill ' + (r.status === 'available' ? 'sbx-up' : 'sbx-down'); }
+      }
+      const list = el('ul', { className: 'sbx-list' });
+      for (const name of alarming) list.append(el('li', {}, name));
       status.replaceChildren(
-        el('div', {}, w.regions.map((r) => r.region + ': ' + r.status).join(' · ')),
-        el('div', {}, 'Faults: ' + (w.faults.outages.length + w.faults.broken.length + w.faults.throttles.length + w.faults.latencies.length + w.faults.failures.length || 'none')),
-        el('div', {}, 'Alarms in ALARM: ' + (alarming.join(', ') || 'none')),
+        el('div', {}, 'Faults active: ' + (w.faults.outages.length + w.faults.broken.length + w.faults.throttles.length + w.faults.latencies.length + w.faults.failures.length || 'none')),
+        el('div', {}, 'Alarms in ALARM: ' + (alarming.length ? '' : 'none')),
+        ...(alarming.length ? [list] : []),
       );
       status.dataset.alarms = alarming.join(',');
     } catch (e) { status.textContent = 'simulated cloud unreachable'; }
     try {
       const s = await (await fetch('/_sandbox/state')).json();
       operating.replaceChildren(...s.services.map((x) => {
-        const line = el('div', {}, x.service + ': ' + x.text);
+        const line = el('div', { className: 'sbx-row' });
+        line.append(el('div', { className: 'sbx-name' }, x.service), el('div', {}, x.text));
         line.dataset.testid = 'operating-' + x.service;
         line.dataset.phase = x.phase || 'unknown';
         return line;

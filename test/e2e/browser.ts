@@ -57,3 +57,54 @@ export async function slash(page: Page, text: string): Promise<void> {
   await page.getByTestId('composer').fill(text);
   await page.getByTestId('composer').press('Enter');
 }
+
+/**
+ * Raw Slack markup that must never reach a reader: every visible text of the page (channel, thread, modal,
+ * App Home, panel) is checked after each step of a story. A `:shortcode:` counts only as a word of its own
+ * (not the colons of an ARN or a time), `*bold*` only between spaces or punctuation.
+ */
+const RAW_MARKUP: readonly { what: string; pattern: RegExp }[] = [
+  { what: 'emoji shortcode', pattern: /(?:^|[\s(])(:[a-z0-9_+-]+:)(?=$|[\s),.;!?])/m },
+  { what: 'date token', pattern: /<!date/ },
+  { what: 'user mention', pattern: /<@U/ },
+  { what: 'escaped <', pattern: /&lt;/ },
+  { what: 'escaped >', pattern: /&gt;/ },
+  { what: 'unrendered bold', pattern: /(?:^|[\s(])(\*[^*\s][^*\n]*\*)(?=$|[\s),.;:!?])/m },
+];
+
+/** Fails, naming the step, the markup and its line, when any visible text shows raw Slack markup. */
+export async function expectRendered(page: Page, step: string): Promise<void> {
+  const text = await page.locator('body').innerText();
+  const found: string[] = [];
+  for (const line of text.split('\n')) {
+    for (const { what, pattern } of RAW_MARKUP) if (pattern.test(line)) found.push(`${what}: ${line.trim()}`);
+  }
+  if (found.length > 0) throw new Error(`after "${step}", raw Slack markup is visible:\n${found.join('\n')}`);
+}
+
+/**
+ * Submits the open modal and waits until it has closed (the bot acked without errors). When it stays open,
+ * the failure says why: the modal's own error texts and the emulator's toasts (e.g. a missed 3 s ack).
+ */
+export async function submitModal(page: Page, timeoutMs = 30_000): Promise<void> {
+  const modal = page.getByTestId('modal');
+  const viewId = await modal.getAttribute('data-view-id');
+  await page.getByTestId('modal-submit').click();
+  const open = page.locator(`[data-testid="modal"][data-view-id="${viewId}"]`);
+  try {
+    await open.waitFor({ state: 'detached', timeout: timeoutMs });
+  } catch {
+    const errors = await page.locator('.modal-error, .bk-error, .toast').allTextContents();
+    throw new Error(
+      `the modal ${viewId} did not close after submit: ${errors.join(' | ') || 'no error shown'}`,
+    );
+  }
+}
+
+/** The README's screenshots, written by the browser tests from the current UI (README.md shows exactly these). */
+export const README_SHOTS = {
+  status: 'docs/screenshots/sandbox-status.png',
+  alarmCard: 'docs/screenshots/sandbox-alarm-card.png',
+  failoverCompleted: 'docs/screenshots/sandbox-failover-completed.png',
+  appHome: 'docs/screenshots/sandbox-app-home.png',
+} as const;

@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../../blocks/ids.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { SHOTS, slash, startBrowserSandbox } from './browser.js';
+import { expectRendered, SHOTS, slash, startBrowserSandbox, submitModal } from './browser.js';
 
 /**
  * Failback and a drill in a real browser against the whole sandbox: payments fails over during a us-east-1
@@ -20,9 +20,19 @@ describe('failback and drill golden path in the browser', () => {
     page.getByTestId('message').filter({ has: page.getByTestId(testId) });
   const button = (within: Locator, actionId: string) => within.getByTestId(`button-${actionId}`);
   const incidentCard = () => messageWith(`button-${ActionId.incidentAcknowledge}`).first();
+  /** The card is edited while alarms arrive: click its replies again until the thread is open. */
   const openIncidentThread = async () => {
-    await incidentCard().getByTestId('replies').click();
-    await expect.poll(() => page.getByTestId('thread-pane').isVisible()).toBe(true);
+    const pane = page.getByTestId('thread-pane');
+    await expect
+      .poll(
+        async () => {
+          if (!(await pane.isVisible()))
+            await incidentCard().getByTestId('replies').click({ timeout: 5_000 });
+          return pane.isVisible();
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(true);
   };
   const as = async (user: string, channel: string) => {
     await page.getByTestId('user-switcher').selectOption(user);
@@ -58,11 +68,11 @@ describe('failback and drill golden path in the browser', () => {
     await button(incidentCard(), ActionId.readinessRequestFailover).click();
     const modal = page.getByTestId('modal');
     await expect
-      .poll(() => modal.textContent(), { timeout: 20_000 })
+      .poll(() => modal.textContent(), { timeout: 60_000 })
       .toContain('What unplanned failover would do');
     await page.getByTestId(`radio-${ActionId.failoverMode}-unplanned`).check();
     await page.getByTestId(`input-${ActionId.failoverReason}`).fill('us-east-1 outage');
-    await page.getByTestId('modal-submit').click();
+    await submitModal(page);
 
     await as('U0BOB', 'payments');
     await openIncidentThread();
@@ -77,6 +87,7 @@ describe('failback and drill golden path in the browser', () => {
     expect(
       sandbox.cloud.snapshot().rds.globalClusters.find((g) => g.id === 'payments-global')?.writer,
     ).toContain(':us-west-2:');
+    await expectRendered(page, 'the completed failover');
   }, 160_000);
 
   it('says payments runs in us-west-2 on /dr status, the incident card and the panel; refuses a second failover', async () => {
@@ -104,6 +115,7 @@ describe('failback and drill golden path in the browser', () => {
         timeout: 30_000,
       })
       .toBe(0);
+    await expectRendered(page, '/dr status in the recovery Region');
     await page.screenshot({ path: `${SHOTS}/30a-status-in-recovery.png` });
 
     await slash(page, '/dr failover payments');
@@ -128,6 +140,7 @@ describe('failback and drill golden path in the browser', () => {
     expect(text).toContain('PutBucketReplication');
     expect(await failbackCard().getAttribute('data-ephemeral')).toBe('true');
     expect(await button(failbackCard(), ActionId.failbackRequest).count()).toBe(0);
+    await expectRendered(page, 'failback refused');
     await page.screenshot({ path: `${SHOTS}/30-failback-not-ready.png` });
   }, 60_000);
 
@@ -147,21 +160,23 @@ describe('failback and drill golden path in the browser', () => {
     const text = (await failbackCard().textContent()) ?? '';
     expect(text).toContain('payments-receipts-usw2 replicates back to payments-receipts-use1');
     expect(text).toContain('Setup approved by');
+    await expectRendered(page, 'failback ready');
     await page.screenshot({ path: `${SHOTS}/31-failback-ready.png` });
   }, 100_000);
 
   it('requests the planned failback with the exact plan, and Bob approves it', async () => {
     await button(failbackCard(), ActionId.failbackRequest).click();
     const modal = page.getByTestId('modal');
-    await expect.poll(() => modal.textContent(), { timeout: 20_000 }).toContain('What the failback would do');
+    await expect.poll(() => modal.textContent(), { timeout: 60_000 }).toContain('What the failback would do');
     const plan = (await modal.textContent()) ?? '';
     expect(plan).toContain('Switch over Aurora global cluster payments-global');
     expect(plan).toContain('Set ARC routing controls: primary On, recovery Off (traffic to us-east-1)');
     await page
       .getByTestId(`input-${ActionId.failbackReason}`)
       .fill('us-east-1 is back; replication caught up');
+    await expectRendered(page, 'the failback modal');
     await page.screenshot({ path: `${SHOTS}/32-failback-modal.png` });
-    await page.getByTestId('modal-submit').click();
+    await submitModal(page);
 
     await as('U0BOB', 'payments');
     await expect
@@ -183,6 +198,7 @@ describe('failback and drill golden path in the browser', () => {
     const done = (await failbackRequest().textContent()) ?? '';
     expect(done).toContain('promote-db');
     expect(done).toContain('flip-dns');
+    await expectRendered(page, 'the completed failback');
     await page.screenshot({ path: `${SHOTS}/33-failback-completed.png` });
   }, 160_000);
 
@@ -207,6 +223,7 @@ describe('failback and drill golden path in the browser', () => {
       .last();
     await expect.poll(() => status.count(), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await button(status, ActionId.readinessRequestFailover).count()).toBe(1);
+    await expectRendered(page, '/dr status at home again');
     await page.screenshot({ path: `${SHOTS}/33a-status-home-again.png` });
   }, 60_000);
 
@@ -225,6 +242,7 @@ describe('failback and drill golden path in the browser', () => {
     const result = (await card.textContent()) ?? '';
     expect(result).toMatch(/RTO .+ \(target 30 min\)/);
     expect(await button(card, ActionId.drillCleanup).count()).toBe(1);
+    await expectRendered(page, 'the drill result');
     await page.screenshot({ path: `${SHOTS}/34-drill-result.png` });
 
     await slash(page, '/dr status accounts');
@@ -234,6 +252,7 @@ describe('failback and drill golden path in the browser', () => {
       .last();
     await expect.poll(() => status.count(), { timeout: 30_000 }).toBe(1);
     expect(await status.textContent()).toMatch(/Last drill: (passed|failed)/);
+    await expectRendered(page, '/dr status with the last drill');
     await page.screenshot({ path: `${SHOTS}/35-status-last-drill.png` });
   }, 160_000);
 });

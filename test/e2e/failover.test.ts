@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../../blocks/ids.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { SHOTS, startBrowserSandbox } from './browser.js';
+import { expectRendered, README_SHOTS, SHOTS, slash, startBrowserSandbox, submitModal } from './browser.js';
 
 /**
  * The failover golden path in a real browser against the whole sandbox: a primary Region outage raises an
@@ -44,7 +44,8 @@ describe('failover golden path in the browser', () => {
 
     const alarmCard = messageWith(`button-${ActionId.incidentAcknowledge}`);
     await expect.poll(() => alarmCard.count(), { timeout: 30_000, interval: 250 }).toBeGreaterThan(0);
-    await page.screenshot({ path: `${SHOTS}/10-failover-alarm-card.png` });
+    await expectRendered(page, 'the alarm card');
+    await page.screenshot({ path: README_SHOTS.alarmCard });
   }, 40_000);
 
   it('lets Alice request an unplanned failover from the alarm card, with the plan of what will be done', async () => {
@@ -53,20 +54,23 @@ describe('failover golden path in the browser', () => {
 
     const modal = page.getByTestId('modal');
     await expect
-      .poll(() => modal.textContent(), { timeout: 20_000 })
+      // The modal measures readiness first; during the outage some of its calls time out, and CI may be loaded.
+      .poll(() => modal.textContent(), { timeout: 60_000 })
       .toContain('What unplanned failover would do');
     expect(await modal.textContent()).toContain('AllowDataLoss');
     await page.getByTestId(`radio-${ActionId.failoverMode}-unplanned`).check();
     await page
       .getByTestId(`input-${ActionId.failoverReason}`)
       .fill('us-east-1 outage: payments writer unreachable');
+    await expectRendered(page, 'the failover request modal');
     await page.screenshot({ path: `${SHOTS}/11-failover-modal.png` });
-    await page.getByTestId('modal-submit').click();
+    await submitModal(page);
     await openIncidentThread();
 
     await expect.poll(() => requestCard().count(), { timeout: 20_000 }).toBe(1);
     expect(await requestCard().textContent()).toContain('Waiting for approval');
-  }, 40_000);
+    await expectRendered(page, 'the failover request');
+  }, 100_000);
 
   it('refuses Alice approving her own request', async () => {
     await approveAs('U0ALICE');
@@ -74,6 +78,7 @@ describe('failover golden path in the browser', () => {
     const refusal = page.getByTestId('message').filter({ hasText: 'You requested this failover' });
     await expect.poll(() => refusal.count(), { timeout: 20_000 }).toBeGreaterThan(0);
     expect(await refusal.first().getAttribute('data-ephemeral')).toBe('true');
+    await expectRendered(page, 'the refused self-approval');
     await page.screenshot({ path: `${SHOTS}/12-failover-self-approval-refused.png` });
   }, 30_000);
 
@@ -85,8 +90,25 @@ describe('failover golden path in the browser', () => {
     // The demo plan moves DNS with ARC routing controls (Route 53's control plane is down with us-east-1)
     expect(await card.textContent()).toContain('flip-dns');
     expect(await card.textContent()).toContain('tell-stakeholders');
-    await page.screenshot({ path: `${SHOTS}/13-failover-completed.png` });
+    await expectRendered(page, 'the completed failover');
+    // The card itself: the thread keeps following the alarms' replies, so a page shot may not show it.
+    await card.screenshot({ path: README_SHOTS.failoverCompleted });
   }, 100_000);
+
+  it('says afterwards on /dr status that payments runs in us-west-2', async () => {
+    await page.getByTestId('thread-close').click();
+    await slash(page, '/dr status payments');
+
+    const status = page
+      .getByTestId('message')
+      .filter({ hasText: 'payments-db', has: page.getByTestId(`button-${ActionId.readinessRecheck}`) })
+      .last();
+    await expect
+      .poll(async () => (await status.textContent()) ?? '', { timeout: 30_000 })
+      .toContain('Running in us-west-2');
+    await expectRendered(page, '/dr status after the failover');
+    await page.screenshot({ path: `${SHOTS}/14-status-after-failover.png` });
+  }, 60_000);
 
   it('leaves payments running in the recovery Region', () => {
     const world = sandbox.cloud.snapshot();

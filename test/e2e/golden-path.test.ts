@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../../blocks/ids.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { SHOTS, slash, startBrowserSandbox } from './browser.js';
+import { expectRendered, README_SHOTS, SHOTS, slash, startBrowserSandbox } from './browser.js';
 
 /**
  * The golden path in a real browser against the whole sandbox (emulated Slack, simulated AWS,
@@ -27,6 +27,7 @@ describe('golden path in the browser', () => {
     const help = page.getByTestId('message').filter({ hasText: 'Lifeboat — disaster recovery from Slack' });
     await expect.poll(() => help.count()).toBe(1);
     expect(await help.getAttribute('data-ephemeral')).toBe('true');
+    await expectRendered(page, '/dr help');
     await page.screenshot({ path: `${SHOTS}/01-help.png` });
   });
 
@@ -39,6 +40,7 @@ describe('golden path in the browser', () => {
     expect(text).toContain('us-east-1');
     expect(text).toContain('promote-db');
     expect(text).toContain('in parallel');
+    await expectRendered(page, '/dr plan payments');
     await page.screenshot({ path: `${SHOTS}/02-plan.png` });
   });
 
@@ -50,7 +52,9 @@ describe('golden path in the browser', () => {
       .filter({ hasText: 'payments-db', has: page.getByTestId('button-readiness_recheck') })
       .last();
     await expect.poll(async () => (await card.textContent()) ?? '', { timeout: 15_000 }).toMatch(/Ready/);
-    await page.screenshot({ path: `${SHOTS}/03-status-ready.png` });
+    await expectRendered(page, '/dr status payments');
+    await card.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: README_SHOTS.status });
 
     await page.getByTestId('fault-resource').selectOption('payments-db');
     await page.getByTestId('fault-break').click();
@@ -63,6 +67,7 @@ describe('golden path in the browser', () => {
         { timeout: 20_000, interval: 1_500 },
       )
       .toMatch(/payments-db: RPO lag [\d.]+ (s|min) exceeds RPO 60 s/);
+    await expectRendered(page, 'status after breaking replication');
     await page.screenshot({ path: `${SHOTS}/04-status-degraded.png` });
     await page.getByTestId('fault-repair').click();
   });
@@ -76,6 +81,7 @@ describe('golden path in the browser', () => {
     const entries = [];
     for await (const e of sandbox.bot.audit.query()) if (e.type === 'command') entries.push(e.actor);
     expect(entries).toEqual(['U0ALICE', 'U0ALICE', 'U0ALICE', 'U0DAVE']);
+    await expectRendered(page, 'a refused failover request');
   });
 
   it('injects a primary Region outage from the panel and the alarm reaches the bot signed', async () => {
@@ -113,6 +119,33 @@ describe('golden path in the browser', () => {
     await expect
       .poll(async () => (await card.textContent()) ?? '', { timeout: 15_000, interval: 250 })
       .toContain('Acknowledged by');
+    await expectRendered(page, 'the acknowledged incident card');
     await page.screenshot({ path: `${SHOTS}/06-incident-acknowledged.png` });
   }, 150_000);
+
+  it('gives the auditor the compliance report', async () => {
+    await page.getByTestId('user-switcher').selectOption('U0AUDITOR');
+    await page.getByTestId('channel-payments').click();
+    await slash(page, '/dr report');
+
+    const report = page.getByTestId('message').filter({ hasText: 'DR compliance report' }).last();
+    await expect.poll(() => report.count(), { timeout: 30_000, interval: 250 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await report.textContent()) ?? '', { timeout: 30_000 })
+      .toContain('payments');
+    await expectRendered(page, '/dr report');
+    await page.screenshot({ path: `${SHOTS}/07-report.png` });
+  }, 60_000);
+
+  it('shows each service on App Home', async () => {
+    await page.getByTestId('user-switcher').selectOption('U0ALICE');
+    await page.getByTestId('app-home').click();
+
+    const home = page.getByTestId('app-home-view');
+    await expect
+      .poll(async () => (await home.textContent()) ?? '', { timeout: 30_000 })
+      .toContain('payments');
+    await expectRendered(page, 'App Home');
+    await page.screenshot({ path: README_SHOTS.appHome });
+  }, 60_000);
 });

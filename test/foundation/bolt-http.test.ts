@@ -49,6 +49,16 @@ describe('the Bolt app over real signed HTTP', () => {
     expect(res.json<{ text: string }>().text).toContain('Unknown subcommand "sink-the-ship"');
   });
 
+  it('suggests the subcommand a typo was probably meant to be', async () => {
+    const res = await postSigned(events, slashCommandBody({ text: 'statsu payments' }), { secret: SECRET });
+
+    const body = res.json<{ text: string }>();
+    expect(body.text).toContain('Unknown subcommand "statsu". Did you mean /dr status?');
+    // Nothing close: no guess.
+    const far = await postSigned(events, slashCommandBody({ text: 'sink-the-ship' }), { secret: SECRET });
+    expect(far.json<{ text: string }>().text).not.toContain('Did you mean');
+  });
+
   it('renders the example plan for /dr plan payments', async () => {
     const res = await postSigned(events, slashCommandBody({ text: 'plan payments' }), { secret: SECRET });
 

@@ -13,6 +13,7 @@ import { advanceDynamoDb, registerDynamoDb } from './dynamodb.js';
 import { registerDynamoDbStreams } from './dynamodb-streams.js';
 import { registerEc2 } from './ec2.js';
 import { createFaults, type Faults } from './faults.js';
+import { restoreCloud, type SavedCloud, saveCloud } from './keep.js';
 import { registerRdsDescribe } from './rds.js';
 import { advanceRds, registerRdsGlobal } from './rds-global.js';
 import { registerRdsOps, startBackup } from './rds-ops.js';
@@ -33,6 +34,7 @@ import { createSimTime, Scheduler, seededRandom, simulatedTimeline } from './tim
 import type { World } from './world.js';
 
 export type { Faults, FaultsSnapshot } from './faults.js';
+export type { SavedCloud } from './keep.js';
 export type { Scenarios } from './scenarios.js';
 export type { WorldSnapshot } from './snapshot.js';
 export { type SigningIdentity, type SnsEnvelope, signSnsMessage, snsStringToSign } from './sns-signing.js';
@@ -57,6 +59,8 @@ export interface SimulatedCloudOptions {
   readonly signatureVersion?: '1' | '2';
   /** Reuse a signing key and certificate instead of generating one. */
   readonly signingIdentity?: SigningIdentity;
+  /** Continue a world saved by `save()` (the sandbox's `--keep`) instead of the freshly seeded one. */
+  readonly restore?: SavedCloud;
 }
 
 export interface SimulatedCloud {
@@ -83,6 +87,8 @@ export interface SimulatedCloud {
   readonly snsEndpoint: string;
   /** Durations in the model's time (scaled since the world was seeded), for the bot's drill and runbook figures. */
   readonly timeline: Timeline;
+  /** The model as plain JSON, to continue it later (`restore`); operations in progress complete first. */
+  save(): SavedCloud;
   close(): Promise<void>;
 }
 
@@ -134,9 +140,10 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
     counters: new Map(),
     aliases: new Map(),
   };
-  const seededAt = time.now();
+  const seededAt = options.restore?.seededAt ?? time.now();
   seedWorld(w, plan);
   const cw: CloudWatchState = { alarms: seedAlarms(w, plan), history: [] };
+  if (options.restore) restoreCloud(w, cw, options.restore);
 
   const identity = options.signingIdentity ?? (await createSigningIdentity(new Date(time.now())));
   const sqs = new SqsModel(w);
@@ -250,6 +257,10 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
         at: m.at,
       })),
     operations: () => registry.operations(),
+    save: () => {
+      advance();
+      return saveCloud(w, cw, seededAt);
+    },
     certificatePem: identity.certificatePem,
     signingCertUrl: server.certUrl,
     snsEndpoint: server.baseUrl,

@@ -85,6 +85,11 @@ export class Scheduler {
   get pending(): number {
     return this.queue.length;
   }
+
+  /** The due time of the last transition waiting, if any. */
+  get lastDue(): number | undefined {
+    return this.queue.length > 0 ? Math.max(...this.queue.map((item) => item.at)) : undefined;
+  }
 }
 
 /** A half-open time interval [from, to); `to` undefined while it lasts. */

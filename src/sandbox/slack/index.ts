@@ -18,6 +18,7 @@ export type {
   EmulatorOptions,
   EmulatorUser,
   RateLimitConfig,
+  SavedWorkspace,
   SlackEmulator,
   StoredFile,
   StoredMessage,
@@ -30,7 +31,7 @@ const POLL_MS = 20;
 /** Starts the Slack workspace emulator: Web API at /api/, signed deliveries to the bot, browser UI at /. */
 export async function startSlackEmulator(options: EmulatorOptions): Promise<SlackEmulator> {
   const clock = options.clock ?? Date.now;
-  const ws = createWorkspace(options, clock);
+  const ws = createWorkspace(options, clock, options.restore);
   let botUrl = options.botUrl;
   const transport = createTransport({
     botUrl: () => botUrl,
@@ -106,6 +107,7 @@ export async function startSlackEmulator(options: EmulatorOptions): Promise<Slac
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
     },
+    save: () => ws.save(),
     close: async () => {
       closed = true;
       transport.abortAll();

@@ -54,6 +54,8 @@ export interface EmulatorOptions {
   /** Bind address (default 127.0.0.1) and port (default 0: the OS chooses). */
   host?: string;
   port?: number;
+  /** Continue a workspace saved by `save()` (channels, messages, files, App Homes). */
+  restore?: SavedWorkspace;
 }
 
 export interface StoredMessage {
@@ -181,5 +183,13 @@ export interface SlackEmulator {
   files(): StoredFile[];
   apiCalls(): ApiCallRecord[];
   waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
+  /** The workspace's lasting content, for `restore` in a later emulator. */
+  save(): SavedWorkspace;
   close(): Promise<void>;
+}
+
+/** A workspace's lasting content as plain JSON. Ephemeral messages, open modals and triggers do not last. */
+export interface SavedWorkspace {
+  readonly version: 1;
+  readonly content: unknown;
 }

@@ -1,7 +1,9 @@
+import { decode, encode } from '../persist.js';
 import type {
   ApiCallRecord,
   EmulatorOptions,
   EmulatorUser,
+  SavedWorkspace,
   StoredFile,
   StoredMessage,
   StoredView,
@@ -70,9 +72,15 @@ export interface Workspace {
   issueTrigger(user: string): string;
   emit(event: UiEvent): void;
   subscribe(listener: (event: UiEvent) => void): () => void;
+  /** What a restarted workspace keeps (`npm start -- --keep`): channels, messages, files, App Homes, id counters. */
+  save(): SavedWorkspace;
 }
 
-export function createWorkspace(options: EmulatorOptions, clock: () => number): Workspace {
+export function createWorkspace(
+  options: EmulatorOptions,
+  clock: () => number,
+  saved?: SavedWorkspace,
+): Workspace {
   const team = options.team ?? { id: 'T0LIFEBOAT', domain: 'lifeboat-sandbox', name: 'Lifeboat Sandbox' };
   const users = new Map<string, EmulatorUser>();
   for (const u of options.users) users.set(u.id, u);
@@ -155,7 +163,27 @@ export function createWorkspace(options: EmulatorOptions, clock: () => number): 
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    save() {
+      const homeIds = new Set(ws.homes.values());
+      return {
+        version: 1,
+        content: encode({
+          channels: ws.channels,
+          messages: ws.messages,
+          files: ws.files,
+          homes: ws.homes,
+          views: new Map([...ws.views].filter(([id]) => homeIds.has(id))),
+          counter,
+          lastMicros,
+        }),
+      };
+    },
   };
+  if (saved)
+    restoreWorkspace(ws, saved, (c, micros) => {
+      counter = c;
+      lastMicros = micros;
+    });
   return ws;
 }
 
@@ -179,4 +207,27 @@ export function userPayload(
 ): { id: string; username: string; name: string; team_id: string } {
   const u = ws.users.get(userId);
   return { id: userId, username: u?.name ?? userId, name: u?.name ?? userId, team_id: ws.team.id };
+}
+
+function restoreWorkspace(
+  ws: Workspace,
+  saved: SavedWorkspace,
+  counters: (counter: number, micros: number) => void,
+) {
+  const content = decode(saved.content) as {
+    channels?: Map<string, Channel>;
+    messages?: Map<string, StoredMessage[]>;
+    files?: Map<string, StoredFile>;
+    homes?: Map<string, string>;
+    views?: Map<string, StoredView>;
+    counter?: number;
+    lastMicros?: number;
+  };
+  // Configured channels keep their configuration; DMs and everything posted come back.
+  for (const [id, channel] of content.channels ?? []) if (!ws.channels.has(id)) ws.channels.set(id, channel);
+  for (const [id, list] of content.messages ?? []) ws.messages.set(id, list);
+  for (const [id, file] of content.files ?? []) ws.files.set(id, file);
+  for (const [user, id] of content.homes ?? []) ws.homes.set(user, id);
+  for (const [id, view] of content.views ?? []) ws.views.set(id, view);
+  counters(content.counter ?? 0, content.lastMicros ?? 0);
 }

@@ -20,6 +20,7 @@ const ui = {
 const lookup = {
   userName: (id) => ui.data?.users.find((u) => u.id === id)?.name ?? id ?? 'unknown',
   channelName: (id) => ui.data?.channels.find((c) => c.id === id)?.name ?? id,
+  usergroupHandle: (id) => ui.data?.usergroups.find((g) => g.id === id)?.handle,
   users: () => (ui.data?.users ?? []).filter((u) => !u.isBot),
 };
 
@@ -87,7 +88,9 @@ function renderSidebar() {
 }
 
 function renderMain() {
-  const list = clear($('message-list'));
+  const list = $('message-list');
+  const before = { key: list.dataset.key, count: Number(list.dataset.count ?? 0), top: list.scrollTop };
+  clear(list);
   const isHome = ui.current.kind === 'home';
   $('composer-form').classList.toggle('hidden', isHome);
   if (isHome) {
@@ -115,18 +118,31 @@ function renderMain() {
   const top = ui.messages.filter((m) => isTopLevel(m) && !(m.ephemeral && m.thread_ts));
   if (top.length === 0) list.append(h('div', { class: 'empty' }, 'No messages yet.'));
   for (const m of top) list.append(renderMessage(m, app));
-  for (const n of ui.notices.filter((x) => !x.channel || x.channel === ui.current.id))
-    list.append(renderNotice(n));
-  list.scrollTop = list.scrollHeight;
+  const notices = ui.notices.filter((x) => !x.channel || x.channel === ui.current.id);
+  for (const n of notices) list.append(renderNotice(n));
+  // Like Slack: a channel opens at its latest message and follows new ones; an edit in place (a card updated
+  // while alarms arrive) leaves the reader where they were.
+  const key = `${ui.me}:${ui.current.id}`;
+  const count = top.length + notices.length;
+  list.scrollTop = before.key !== key || count > before.count ? list.scrollHeight : before.top;
+  list.dataset.key = key;
+  list.dataset.count = String(count);
 }
 
 function renderThread() {
   const pane = $('thread-pane');
   pane.classList.toggle('hidden', !ui.thread);
   if (!ui.thread) return;
-  const list = clear($('thread-list'));
+  const list = $('thread-list');
+  const before = { thread: list.dataset.thread, count: Number(list.dataset.count ?? 0), top: list.scrollTop };
+  clear(list);
   const inThread = ui.messages.filter((m) => m.ts === ui.thread || m.thread_ts === ui.thread);
   for (const m of inThread) list.append(renderMessage(m, app, { inThread: true }));
+  list.dataset.thread = ui.thread;
+  list.dataset.count = String(inThread.length);
+  // Like Slack: a thread opens at its latest reply and follows new ones; an edit leaves the reader where they were.
+  const grew = before.thread !== ui.thread || inThread.length > before.count;
+  list.scrollTop = grew ? list.scrollHeight : before.top;
 }
 
 async function loadMessages() {

@@ -1,4 +1,5 @@
 // Tiny DOM helpers for the emulator UI. Text always goes through text nodes, never innerHTML.
+import { emojify } from './emoji.js';
 
 /** Creates an element: h('div', { class: 'x', 'data-testid': 'y', onclick: fn }, child, 'text'). */
 export function h(tag, attrs = {}, ...children) {
@@ -35,9 +36,10 @@ export async function get(path) {
 }
 
 /** Plain text of a Block Kit text object (plain_text or mrkdwn) or a string. */
+/** The text of a plain_text object as Slack shows it: its :emoji: rendered unless `emoji: false`. */
 export function textOf(obj) {
   if (typeof obj === 'string') return obj;
-  if (obj && typeof obj.text === 'string') return obj.text;
+  if (obj && typeof obj.text === 'string') return obj.emoji === false ? obj.text : emojify(obj.text);
   return '';
 }
 

@@ -1,7 +1,10 @@
 // Renders Slack mrkdwn into DOM nodes: *bold*, _italic_, ~strike~, `code`, ```blocks```, > quotes,
-// <url|label>, <@U..>, <#C..|name>, <!here>, <!subteam^S..|@handle>. Common :emoji: codes become
-// emoji (no images are fetched); unknown codes stay as text.
+// <url|label>, <@U..>, <#C..|name>, <!here>, <!subteam^S..|@handle>, <!date^…|fallback>. :emoji: codes
+// become emoji from Slack's own set (emoji-data.js, generated from the emoji-datasource package; no images
+// are fetched); codes Slack does not know stay as text.
+import { formatDate } from './dates.js';
 import { h } from './dom.js';
+import { emojify } from './emoji.js';
 
 const INLINE = /(`[^`\n]+`)|(<[^<>\n]+>)|(\*[^*\n]+\*)|(_[^_\n]+_)|(~[^~\n]+~)/g;
 
@@ -9,53 +12,22 @@ function decode(text) {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-const EMOJI = {
-  large_green_circle: '🟢',
-  large_yellow_circle: '🟡',
-  large_orange_circle: '🟠',
-  red_circle: '🔴',
-  white_circle: '⚪',
-  large_blue_circle: '🔵',
-  hourglass_flowing_sand: '⏳',
-  hourglass: '⌛',
-  warning: '⚠️',
-  x: '❌',
-  white_check_mark: '✅',
-  heavy_check_mark: '✔️',
-  construction: '🚧',
-  rotating_light: '🚨',
-  lock: '🔒',
-  bell: '🔔',
-  fire: '🔥',
-  lifebuoy: '🛟',
-  ring_buoy: '🛟',
-  arrows_counterclockwise: '🔄',
-  no_entry: '⛔',
-  stopwatch: '⏱️',
-  pause_button: '⏸️',
-  arrow_right: '➡️',
-  leftwards_arrow_with_hook: '↩️',
-  eyes: '👀',
-  test_tube: '🧪',
-  broom: '🧹',
-  page_facing_up: '📄',
-  memo: '📝',
-  information_source: 'ℹ️',
-  large_red_square: '🟥',
-  black_circle: '⚫',
-  radio_button: '🔘',
-  globe_with_meridians: '🌐',
-};
-
-function emojify(text) {
-  return text.replace(/:([a-z0-9_+-]+):/g, (code, name) => EMOJI[name] ?? code);
-}
-
 function safeHref(url) {
   return /^(https?:|mailto:|\/)/i.test(url) ? url : undefined;
 }
 
+function date(inner) {
+  const { text, fallback, link } = formatDate(inner.slice('!date^'.length));
+  const shown = decode(text ?? fallback ?? '');
+  const href = link ? safeHref(decode(link)) : undefined;
+  const attrs = { class: 'date', 'data-fallback': text === undefined ? 'true' : 'false' };
+  return href
+    ? h('a', { ...attrs, href, target: '_blank', rel: 'noopener noreferrer' }, shown)
+    : h('span', attrs, shown);
+}
+
 function angle(inner, lookup) {
+  if (inner.startsWith('!date^')) return date(inner);
   const [target, label] = inner.split('|', 2);
   if (target.startsWith('@')) {
     const id = target.slice(1);
@@ -66,9 +38,10 @@ function angle(inner, lookup) {
     return h('span', { class: 'mention channel-mention' }, `#${label ?? lookup.channelName(id)}`);
   }
   if (target.startsWith('!subteam^')) {
-    return h('span', { class: 'mention' }, label ?? `@${target.slice('!subteam^'.length)}`);
+    const id = target.slice('!subteam^'.length);
+    const handle = lookup.usergroupHandle?.(id);
+    return h('span', { class: 'mention' }, label ?? `@${handle ?? id}`);
   }
-  if (target.startsWith('!date^')) return document.createTextNode(decode(label ?? target));
   if (target.startsWith('!')) return h('span', { class: 'mention' }, `@${target.slice(1)}`);
   const href = safeHref(decode(target));
   const text = decode(label ?? target);
