@@ -170,6 +170,7 @@ function imageFor(settings: DeploySettings): ecs.ContainerImage {
       '!package.json',
       '!package-lock.json',
       '!tsconfig.json',
+      '!tsconfig.build.json',
       '!src/**',
       '!handlers/**',
       '!blocks/**',
