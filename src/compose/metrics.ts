@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
-import { createEmfEmitter } from '../metrics/emf.js';
+import { createEmfEmitter, EMF_BOT } from '../metrics/emf.js';
 import { createMetrics, type MetricSources, type Metrics } from '../metrics/registry.js';
 import type { Lifecycle } from './lifecycle.js';
 
@@ -21,7 +21,7 @@ export function wireMetrics(deps: {
   const metrics = createMetrics(deps.sources);
   if (deps.config.metricsEmf) {
     const emf = createEmfEmitter(metrics, {
-      bot: 'lifeboat',
+      bot: EMF_BOT,
       now: () => deps.clock.now(),
       write: deps.write ?? ((line) => void process.stdout.write(line)),
     });

@@ -11,6 +11,10 @@ import type { Metrics } from './registry.js';
  * Counters are emitted as the increase since the previous flush (CloudWatch sums them), gauges as
  * their value, step durations as the individual observations (a `Values` array). docs/metrics.md.
  */
+/** The CloudWatch namespace and the `Bot` dimension value Lifeboat's documents use (infra/'s alarms name them). */
+export const EMF_NAMESPACE = 'Lifeboat';
+export const EMF_BOT = 'lifeboat';
+
 export interface EmfOptions {
   /** CloudWatch namespace (default `Lifeboat`). */
   readonly namespace?: string;
@@ -46,7 +50,7 @@ interface Document {
 }
 
 export function createEmfEmitter(metrics: Metrics, options: EmfOptions): EmfEmitter {
-  const namespace = options.namespace ?? 'Lifeboat';
+  const namespace = options.namespace ?? EMF_NAMESPACE;
   const previous = new Map<string, number>();
 
   return {

@@ -8,6 +8,10 @@ import { type ReadinessSample, registerReadinessSeries } from './readiness.js';
 /** Where an alarm notification came in: SNS over HTTPS, the SQS queue, or a probe of Lifeboat's own. */
 export type AlarmSource = ReceiptSource;
 
+/** The audit log's writers, each its own chain and append queue (src/main.ts): main, alarms', refusals'. */
+export const AUDIT_WRITERS = ['main', 'alarms', 'refusals'] as const;
+export type AuditWriter = (typeof AUDIT_WRITERS)[number];
+
 /** One step duration observed since the last drain (the Embedded Metric Format emitter reads them). */
 export interface StepObservation {
   readonly kind: string;
@@ -41,7 +45,7 @@ export interface Metrics {
   /** An alarm notification was refused before the pipeline (bad signature, topic not allowed, not an alarm…). */
   alarmRefused(source: AlarmSource, reason: string): void;
   /** An audit append (on the chain of `writer`: main, alarms, refusals) was written, or failed. */
-  auditAppended(writer: string, outcome: 'ok' | 'failed'): void;
+  auditAppended(writer: AuditWriter, outcome: 'ok' | 'failed'): void;
   /** Step durations observed since the last call (for the Embedded Metric Format emitter). */
   drainSteps(): StepObservation[];
   /** `GET /metrics`: Prometheus text exposition. */
