@@ -134,7 +134,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
 
   try {
     // Read on scrape (or EMF flush) only: the sources exist by then. Events are counted from the start.
-    const metrics = wireMetrics({
+    const { metrics, emf } = wireMetrics({
       config,
       clock,
       lifecycle,
@@ -467,6 +467,8 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     // Scheduled jobs start once Slack works; a missed daily slot runs late in the background.
     lifecycle.background('scheduler start', scheduler.start());
     lifecycle.onClose(() => scheduler.close(5_000));
+    // Registered last, so it runs first on close: the final metrics line while the state still answers.
+    if (emf) lifecycle.onClose(() => emf.flush());
     logger.info(
       { url, instanceId, plan: plan.source, planHash: plan.hash, services: Object.keys(plan.services) },
       'Lifeboat is up',

@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { wireMetrics } from '../../src/compose/metrics.js';
+import { parseConfig } from '../../src/config.js';
+import { manualClock } from '../../src/domain/clock.js';
 import { createEmfEmitter, dimensionValue } from '../../src/metrics/emf.js';
 import type { ReadinessSample } from '../../src/metrics/readiness.js';
 import { createMetrics } from '../../src/metrics/registry.js';
@@ -197,6 +200,42 @@ describe('operator metrics: CloudWatch Embedded Metric Format', () => {
     const unit = first.flatMap((d) => d._aws.CloudWatchMetrics[0]?.Metrics ?? []);
     expect(unit.find((m) => m.Name === 'lifeboat_rto_estimate_seconds')?.Unit).toBe('Seconds');
     expect(unit.find((m) => m.Name === 'lifeboat_slack_queue_depth')?.Unit).toBe('Count');
+  });
+
+  it('is written every minute when METRICS_EMF=on (as infra/ sets it), and not at all by default', async () => {
+    // Prepare
+    const env = { SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 's' };
+    const wire = (extra: Record<string, string>) => {
+      const every: { ms: number; task: () => Promise<unknown> }[] = [];
+      const lines: string[] = [];
+      const wired = wireMetrics({
+        config: parseConfig({ ...env, ...extra }),
+        clock: manualClock(1_800_000_000_000),
+        lifecycle: {
+          onClose: () => undefined,
+          background: () => undefined,
+          every: (ms, _what, task) => void every.push({ ms, task }),
+          close: async () => undefined,
+        },
+        sources: { leasesHeld: () => 1 },
+        write: (line) => lines.push(line),
+      });
+      return { wired, every, lines };
+    };
+
+    // Act
+    const on = wire({ METRICS_EMF: 'on' });
+    for (const { task } of on.every) await task();
+    const off = wire({});
+
+    // Assert
+    expect(on.every.map((e) => e.ms)).toEqual([60_000]);
+    expect(on.wired.emf).toBeDefined();
+    expect(on.lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ Bot: 'lifeboat', lifeboat_leases_held: 1 }),
+    );
+    expect(off.every).toEqual([]);
+    expect(off.wired.emf).toBeUndefined();
   });
 
   it('replaces what CloudWatch refuses in a dimension value (non-ASCII, control characters, empty)', () => {
