@@ -1,24 +1,34 @@
 # Lifeboat bot, production image. Built by `cdk deploy` (infra/, ContainerImage.fromAsset) or by hand:
 #   docker build -t lifeboat . && docker run --env-file bot.env -p 3000:3000 lifeboat
 # The DR plan is not baked in: the ECS task writes it from DR_PLAN_YAML (see docs/deploy.md).
-FROM node:22-slim
+# Two stages: the build stage compiles TypeScript (`npm run build`, tsconfig.build.json) with the dev
+# dependencies; the runtime stage has only the runtime dependencies and runs the compiled JavaScript
+# with plain node (no tsx, no TypeScript, no test tooling). docs/operations.md.
 
+FROM node:24-slim AS build
+WORKDIR /build
+COPY package.json package-lock.json ./
+# --ignore-scripts: no install script runs (the `node` dev dependency's would fetch a second Node;
+# the image's own Node 24 compiles).
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY handlers ./handlers
+COPY blocks ./blocks
+RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json
+
+FROM node:24-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000
 WORKDIR /app
-
-# Dependencies first, for layer caching. tsx is a runtime dependency: the bot runs from TypeScript.
+# Runtime dependencies only, for layer caching before the code.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
-
-COPY tsconfig.json ./
-COPY src ./src
-COPY handlers ./handlers
-COPY blocks ./blocks
+COPY --from=build /build/dist ./dist
 
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node_modules/.bin/tsx", "src/cli/bot.ts"]
+CMD ["node", "--enable-source-maps", "dist/src/cli/bot.js"]

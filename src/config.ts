@@ -47,6 +47,7 @@ const envSchema = z.object({
   ),
   LIFEBOAT_DATA_DIR: optionalText.pipe(z.string().default('.lifeboat')),
   DYNAMODB_THREAD: optionalText.pipe(z.enum(['on', 'off'], { message: 'expected on or off' }).default('on')),
+  METRICS_EMF: optionalText.pipe(z.enum(['on', 'off'], { message: 'expected on or off' }).default('off')),
   DR_ALARM_QUEUE_URL: optionalText.pipe(
     z.url({ message: 'expected the SQS queue URL alarms arrive on' }).optional(),
   ),
@@ -181,6 +182,11 @@ export interface Config {
    * requests on the main thread during an alarm storm; `DYNAMODB_THREAD=off` keeps them in-thread.
    */
   readonly dynamoThread: boolean;
+  /**
+   * Write the metrics as CloudWatch Embedded Metric Format lines on stdout every minute
+   * (`METRICS_EMF=on`, which infra/ sets; docs/metrics.md). Off by default: only `GET /metrics`.
+   */
+  readonly metricsEmf: boolean;
 }
 
 /** Every configuration problem at once, one per line. */
@@ -257,6 +263,7 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
       ? { kind: 'dynamodb' }
       : { kind: 'embedded', dataDir: options.memoryState ? undefined : e.LIFEBOAT_DATA_DIR },
     dynamoThread: e.DYNAMODB_THREAD === 'on',
+    metricsEmf: e.METRICS_EMF === 'on',
   });
 }
 

@@ -21,6 +21,7 @@ import type { TamperWatch } from './audit/tamper-watch.js';
 import type { AuditLog } from './audit/types.js';
 import { wireAuditGuard } from './compose/audit-guard.js';
 import { createLifecycle } from './compose/lifecycle.js';
+import { wireMetrics } from './compose/metrics.js';
 import { wireOperations } from './compose/operations.js';
 import { wireServiceState } from './compose/service-state.js';
 import { createSlackParts, resolveInstallation } from './compose/slack.js';
@@ -39,7 +40,6 @@ import { type Installation, installationMiddleware } from './http/installation.j
 import { createRefusalAudit, type RefusalAudit } from './http/refusals.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
-import { createMetrics } from './metrics/registry.js';
 import { loadPlanFile, type Plan } from './plan/load.js';
 import type { HttpGet } from './probes/types.js';
 import { createAwsCheckers } from './readiness/aws/index.js';
@@ -135,7 +135,27 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
   const topics = () => allowedTopics;
 
   try {
-    const state = await openState(config, { logger, clock, lifecycle, instanceId }, options.dynamoEndpoint);
+    // Read on scrape (or EMF flush) only: the sources exist by then. Events are counted from the start.
+    const { metrics, emf } = wireMetrics({
+      config,
+      clock,
+      lifecycle,
+      sources: {
+        outbox: () => alarms.stats().outbox,
+        sqs: () => alarms.stats().sqs,
+        readiness: () =>
+          Object.keys(plan.services).map(
+            (service) => readiness.peek(service) ?? { service, verdict: undefined },
+          ),
+        activeExecutions: () => ops.runner.activeExecutions(),
+        leasesHeld: () => ops.runner.leasesHeld(),
+      },
+    });
+    const state = await openState(
+      config,
+      { logger, clock, lifecycle, instanceId, onAuditAppend: (o) => metrics.auditAppended('main', o) },
+      options.dynamoEndpoint,
+    );
     const { audit } = state;
     const aws = createAwsClients(options.onAwsClient ? { onClient: options.onAwsClient } : {});
     lifecycle.onClose(() => aws.destroy());
@@ -192,6 +212,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       audit: createDynamoAuditLog(state.documents, state.tableName, {
         writerId: companionWriterId(instanceId, 'refusals'),
         clock,
+        onAppend: (o) => metrics.auditAppended('refusals', o),
       }),
       logger,
       now: () => clock.now(),
@@ -211,6 +232,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       audit: createDynamoAuditLog(state.documents, state.tableName, {
         writerId: companionWriterId(instanceId, 'alarms'),
         clock,
+        onAppend: (o) => metrics.auditAppended('alarms', o),
       }),
       readiness,
       chat: slack.outbound.chat,
@@ -237,6 +259,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
             ),
         );
       },
+      onIngested: (source, status) => metrics.alarmIngested(source, status),
       onAlarmRaised: autoRequestFailover({
         request: (input) => {
           if (!operations) throw new Error('failover requests are not wired yet');
@@ -245,14 +268,6 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
         logger,
         track: (work) => void inflight.track(work),
       }),
-    });
-    // Read on scrape only; `ops` is there by then.
-    const metrics = createMetrics({
-      outbox: () => alarms.stats().outbox,
-      readiness: () =>
-        Object.keys(plan.services).map((service) => ({ service, verdict: readiness.peek(service)?.verdict })),
-      activeExecutions: () => ops.runner.activeExecutions(),
-      leasesHeld: () => ops.runner.leasesHeld(),
     });
     const ops = wireOperations({
       onStepFinished: (kind, result, ms) => metrics.stepFinished(kind, result, ms / 1000),
@@ -412,14 +427,16 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
             },
           });
         },
-        onRejected: (r) =>
+        onRejected: (r) => {
+          metrics.alarmRefused('sns-http', r.reason);
           refusals.record({
             type: 'alarm.rejected',
             reason: r.reason,
             status: r.status,
             detail: r.detail,
             topicArn: r.topicArn,
-          }),
+          });
+        },
       }),
       readiness: [
         { name: 'plan', check: async () => void plan.hash },
@@ -458,6 +475,8 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     // Scheduled jobs start once Slack works; a missed daily slot runs late in the background.
     lifecycle.background('scheduler start', scheduler.start());
     lifecycle.onClose(() => scheduler.close(5_000));
+    // Registered last, so it runs first on close: the final metrics line while the state still answers.
+    if (emf) lifecycle.onClose(() => emf.flush());
     logger.info(
       { url, instanceId, plan: plan.source, planHash: plan.hash, services: Object.keys(plan.services) },
       'Lifeboat is up',

@@ -6,7 +6,19 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { EMF_BOT, EMF_NAMESPACE } from '../../src/metrics/emf.js';
+import { AUDIT_WRITERS } from '../../src/metrics/registry.js';
 import type { BotService } from './bot-service.js';
+
+/** One of the bot's own metrics, as its Embedded Metric Format lines publish it (docs/metrics.md). */
+const botMetric = (metricName: string, statistic: string, dimensions: Record<string, string> = {}) =>
+  new cloudwatch.Metric({
+    namespace: EMF_NAMESPACE,
+    metricName,
+    dimensionsMap: { Bot: EMF_BOT, ...dimensions },
+    statistic,
+    period: Duration.minutes(1),
+  });
 
 export interface HealthAlarmsProps {
   readonly bot: BotService;
@@ -16,7 +28,9 @@ export interface HealthAlarmsProps {
 
 /**
  * Alarms on Lifeboat itself, sent to an operators' topic (not to the bot: a dead bot cannot
- * report its own death). No running task, no healthy target, or a burst of 5xx answers.
+ * report its own death). No running task, no healthy target, or a burst of 5xx answers; and from
+ * the bot's own metrics (METRICS_EMF=on): a Slack queue that stays deep, a runbook paused by a
+ * failed step, an audit append that failed. docs/operations.md says what to do for each.
  */
 export class HealthAlarms extends Construct {
   readonly topic: sns.Topic;
@@ -39,6 +53,49 @@ export class HealthAlarms extends Construct {
       }),
       { threshold: 1, comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, missing: 'breach' },
       'Lifeboat has no running task: Slack commands and alarm intake are down.',
+    );
+    this.add(
+      'SlackQueueDepth',
+      botMetric('lifeboat_slack_queue_depth', 'Maximum'),
+      {
+        threshold: 100,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        missing: 'ok',
+      },
+      'The outbound Slack queue has held 100 or more messages for 3 minutes: Slack rate-limits the bot or rejects its calls.',
+    );
+    this.add(
+      'RunbookPaused',
+      botMetric('lifeboat_executions', 'Maximum', { state: 'pausedByFailedStep' }),
+      {
+        threshold: 1,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        missing: 'ok',
+      },
+      'A failover or failback runbook is paused by a failed step and waits for a person to retry, skip or abort it.',
+    );
+    this.add(
+      'AuditAppendFailures',
+      new cloudwatch.MathExpression({
+        // Every writer counts. Alarms cannot use SEARCH, so each writer's series is named; FILL: a
+        // writer with no failure publishes nothing that minute.
+        expression: AUDIT_WRITERS.map((w) => `FILL(${w}, 0)`).join(' + '),
+        usingMetrics: Object.fromEntries(
+          AUDIT_WRITERS.map((writer) => [
+            writer,
+            botMetric('lifeboat_audit_append_failures_total', 'Sum', { writer }),
+          ]),
+        ),
+        label: 'audit append failures',
+        period: Duration.minutes(1),
+      }),
+      {
+        threshold: 1,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        missing: 'ok',
+      },
+      'An audit entry could not be appended: the action it records was held back or reported; the audit log needs attention.',
+      1,
     );
     if (bot.targetGroup) {
       this.add(
@@ -68,13 +125,14 @@ export class HealthAlarms extends Construct {
     metric: cloudwatch.IMetric,
     rule: { threshold: number; comparison: cloudwatch.ComparisonOperator; missing: 'breach' | 'ok' },
     description: string,
+    periods = 3,
   ): void {
     const alarm = new cloudwatch.Alarm(this, id, {
       metric,
       threshold: rule.threshold,
       comparisonOperator: rule.comparison,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 3,
+      evaluationPeriods: periods,
+      datapointsToAlarm: periods,
       treatMissingData:
         rule.missing === 'breach'
           ? cloudwatch.TreatMissingData.BREACHING

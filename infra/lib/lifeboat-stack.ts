@@ -91,6 +91,8 @@ export class LifeboatStack extends Stack {
         PORT: String(CONTAINER_PORT),
         AWS_REGION: settings.region,
         LOG_LEVEL: 'info',
+        // The metrics as CloudWatch metrics (Embedded Metric Format in the logs): the health alarms use them.
+        METRICS_EMF: 'on',
         DR_TABLE: state.table.tableName,
         DR_PLAN: PLAN_PATH,
         DR_PLAN_YAML: props.planText,
@@ -170,6 +172,7 @@ function imageFor(settings: DeploySettings): ecs.ContainerImage {
       '!package.json',
       '!package-lock.json',
       '!tsconfig.json',
+      '!tsconfig.build.json',
       '!src/**',
       '!handlers/**',
       '!blocks/**',

@@ -171,7 +171,7 @@ describe('LifeboatStack for the example plan', () => {
 
   it('alarms an operators topic when no task runs, no target is healthy or targets answer 5xx', () => {
     // Assert
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'ECS/ContainerInsights',
       MetricName: 'RunningTaskCount',
@@ -182,6 +182,55 @@ describe('LifeboatStack for the example plan', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HTTPCode_Target_5XX_Count' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HealthyHostCount' });
+  });
+
+  it("alarms the operators' topic from the bot's own metrics (Embedded Metric Format): Slack queue depth, a paused runbook, audit append failures", () => {
+    // Assert: the bot publishes them (METRICS_EMF=on) under the namespace and dimensions the alarms read.
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({ Environment: Match.arrayWith([{ Name: 'METRICS_EMF', Value: 'on' }]) }),
+      ],
+    });
+    const ops = [{ Ref: Match.stringLikeRegexp('HealthOpsTopic') }];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Lifeboat',
+      MetricName: 'lifeboat_slack_queue_depth',
+      Dimensions: [{ Name: 'Bot', Value: 'lifeboat' }],
+      Statistic: 'Maximum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 100,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: ops,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Lifeboat',
+      MetricName: 'lifeboat_executions',
+      Dimensions: Match.arrayWith([{ Name: 'state', Value: 'pausedByFailedStep' }]),
+      Statistic: 'Maximum',
+      Threshold: 1,
+      AlarmActions: ops,
+    });
+    const failures = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) =>
+      JSON.stringify(a).includes('lifeboat_audit_append_failures_total'),
+    ) as {
+      Properties: {
+        EvaluationPeriods: number;
+        Threshold: number;
+        Metrics: {
+          Expression?: string;
+          MetricStat?: { Metric: { Dimensions: { Name: string; Value: string }[] } };
+        }[];
+      };
+    };
+    expect(failures.Properties.EvaluationPeriods).toBe(1);
+    expect(failures.Properties.Threshold).toBe(1);
+    const writers = failures.Properties.Metrics.flatMap(
+      (m) => m.MetricStat?.Metric.Dimensions.filter((d) => d.Name === 'writer').map((d) => d.Value) ?? [],
+    );
+    expect(writers.sort()).toEqual(['alarms', 'main', 'refusals']);
+    expect(failures.Properties.Metrics.find((m) => m.Expression)?.Expression).toBe(
+      'FILL(main, 0) + FILL(alarms, 0) + FILL(refusals, 0)',
+    );
   });
 
   it('never grants a mutating action on Resource "*" in any identity policy', () => {
@@ -225,7 +274,7 @@ describe('LifeboatStack for a DynamoDB-only plan in Socket Mode', () => {
   it('runs without a load balancer and with the app-level token instead of the signing secret', () => {
     // Assert
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [
         Match.objectLike({

@@ -88,6 +88,8 @@ export interface AlarmSystemDeps {
   readonly onAlarmRaised?: (raised: AlarmRaised) => void;
   /** An incident resolved, after the write; must not block. */
   readonly onIncidentResolved?: (incident: IncidentRecord) => void;
+  /** Told each notification the pipeline took in: recorded, or a duplicate (metrics). */
+  readonly onIngested?: (source: IngestInput['source'], status: IngestResult['status']) => void;
   readonly options?: AlarmSystemOptions;
 }
 
@@ -172,6 +174,12 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
     ...(deps.onAlarmRaised ? { onAlarmRaised: deps.onAlarmRaised } : {}),
     ...(deps.onIncidentResolved ? { onIncidentResolved: deps.onIncidentResolved } : {}),
   });
+  // Every way in (SNS over HTTPS, SQS, probes) goes through here, so each is counted once.
+  const ingest = async (input: IngestInput): Promise<IngestResult> => {
+    const result = await pipeline.ingest(input);
+    deps.onIngested?.(input.source, result.status);
+    return result;
+  };
   const open = createOpenIncidents({
     pointers,
     incidents: deps.incidents,
@@ -213,7 +221,7 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
       return 'rejected';
     }
     try {
-      const result = await pipeline.ingest({
+      const result = await ingest({
         id: decoded.id,
         source: 'sqs',
         message: decoded.message,
@@ -246,7 +254,7 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
 
   return {
     async onNotification(message) {
-      await pipeline.ingest({
+      await ingest({
         id: message.MessageId,
         source: 'sns-http',
         topicArn: message.TopicArn,
@@ -254,11 +262,11 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
         message: message.Message,
       });
     },
-    ingest: (input) => pipeline.ingest(input),
+    ingest,
     handleSqsBody,
     openIncidentFromProbe(signal) {
       try {
-        return pipeline.ingest(probeIngestInput(deps.getPlan(), signal, deps.clock.now()));
+        return ingest(probeIngestInput(deps.getPlan(), signal, deps.clock.now()));
       } catch (error) {
         return Promise.reject(error);
       }

@@ -23,6 +23,8 @@ export interface AuditLogOptions {
   readonly checkpointGraceMs?: number;
   /** Append attempts before giving up under contention (default 25). */
   readonly maxAttempts?: number;
+  /** Told each append's outcome (metrics: audit appends and failures). */
+  readonly onAppend?: (outcome: 'ok' | 'failed') => void;
 }
 
 const byTime = (a: AuditEntry, b: AuditEntry) =>
@@ -137,7 +139,17 @@ export function createAuditLog(store: AuditStore, options: AuditLogOptions): Aud
   }
 
   return {
-    append: (event) => serialise(() => appendNow(event)),
+    append: (event) => {
+      const appended = serialise(() => appendNow(event));
+      if (options.onAppend) {
+        const told = options.onAppend;
+        appended.then(
+          () => told('ok'),
+          () => told('failed'),
+        );
+      }
+      return appended;
+    },
 
     async *query(filter = {}) {
       if (filter.since !== undefined && filter.until !== undefined && filter.since >= filter.until) return;

@@ -34,6 +34,8 @@ export async function openState(
     readonly clock: Clock;
     readonly lifecycle: Lifecycle;
     readonly instanceId: string;
+    /** Told each audit append's outcome on this replica's main chain (metrics). */
+    readonly onAuditAppend?: (outcome: 'ok' | 'failed') => void;
   },
   dynamoEndpoint?: string,
 ): Promise<State> {
@@ -56,7 +58,11 @@ export async function openState(
   lifecycle.onClose(() => documents.destroy());
   const tableName = config.tableName;
   await ensureTable(documents, tableName);
-  const audit = createDynamoAuditLog(documents, tableName, { writerId: deps.instanceId, clock });
+  const audit = createDynamoAuditLog(documents, tableName, {
+    writerId: deps.instanceId,
+    clock,
+    ...(deps.onAuditAppend ? { onAppend: deps.onAuditAppend } : {}),
+  });
   return {
     documents,
     tableName,

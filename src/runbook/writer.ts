@@ -1,6 +1,7 @@
 import { ConflictError } from '../adapters/store/versioned.js';
 import type { ExecutionRecord } from '../domain/records.js';
 import type { Logger } from '../logger.js';
+import { changeLines } from './change-log.js';
 import type { RunbookDeps } from './types.js';
 import { type Execution, RunbookError } from './types.js';
 
@@ -35,13 +36,13 @@ export function createWriter(
   initial: Execution,
 ): ExecutionWriter {
   let current = initial;
+  // Every line about this execution carries its id, service and kind (docs/operations.md's queries).
+  const log = deps.logger.child({ executionId: initial.id, service: initial.service, kind: initial.kind });
   let queue: Promise<unknown> = Promise.resolve();
   let notices: Promise<void> = Promise.resolve();
   const notify = (e: Execution) => {
     notices = notices.then(() =>
-      deps
-        .onChange(e)
-        .catch((error: unknown) => deps.logger.warn({ err: error, execution: e.id }, 'onChange failed')),
+      deps.onChange(e).catch((error: unknown) => log.warn({ err: error }, 'onChange failed')),
     );
   };
   return {
@@ -51,6 +52,7 @@ export function createWriter(
     update(change) {
       const run = queue.then(async () => {
         const next = { ...change(dataOf(current)), updatedAtMs: deps.clock.now() };
+        const before = current;
         try {
           current = await deps.stores.executions.transition(current.id, current.version, next);
         } catch (error) {
@@ -58,6 +60,7 @@ export function createWriter(
             throw new LostControlError(error.current as Execution | undefined);
           throw error;
         }
+        for (const line of changeLines(before, current)) log.info(line.fields, line.msg);
         notify(current);
         return current;
       });

@@ -209,7 +209,7 @@ describe('alarm ingress over SQS, HTTP and several replicas', () => {
     // Act: stop it mid-storm, then start a replacement on the same table and queue
     await first.start();
     await expect
-      .poll(() => first.stats().sqs?.deleted ?? 0, { timeout: 15_000, interval: 20 })
+      .poll(() => first.stats().sqs?.deleted ?? 0, { timeout: 45_000, interval: 20 })
       .toBeGreaterThan(60);
     await first.stop(0);
     const second = h.system({
@@ -219,7 +219,7 @@ describe('alarm ingress over SQS, HTTP and several replicas', () => {
       options: { sqs: SQS_OPTIONS, takeoverMs: 0 },
     });
     await second.start();
-    await expect.poll(() => queueEmpty(queueUrl), { timeout: 30_000, interval: 100 }).toBe(true);
+    await expect.poll(() => queueEmpty(queueUrl), { timeout: 60_000, interval: 100 }).toBe(true);
     await first.idle();
     await second.idle();
 
@@ -237,5 +237,7 @@ describe('alarm ingress over SQS, HTTP and several replicas', () => {
     const noIncident = receipts.filter((r) => r?.outcome === 'no-incident').length;
     expect([...byIncident.values()].reduce((a, b) => a + b, 0) + noIncident).toBe(300);
     expect(second.stats().sqs?.deleted).toBeGreaterThan(0);
-  });
+    // 300 notifications through SQS and DynamoDB: bounded by the events it waits for, not by the
+    // default 30 s, which a loaded 2-core machine exceeded (it failed at 30.1 s with every step healthy).
+  }, 150_000);
 });

@@ -132,14 +132,25 @@ describe('POST /slack/events hardening', () => {
       'x-slack-request-timestamp': now,
       'x-slack-signature': `v0=${'a'.repeat(64)}`,
     };
-    // Eight slow bodies of 1 MiB hold the budget; the ninth is refused at once.
+    // Eight slow bodies of 1 MiB hold the budget; the ninth is refused at once. The server reserves
+    // a body's bytes in its request handler, before any later 'request' listener runs: wait for the
+    // eight to arrive (not for a fixed time, which a loaded machine can exceed).
+    const arrived = new Promise<void>((resolve) => {
+      let n = 0;
+      const onRequest = () => {
+        if (++n < 8) return;
+        server.server.off('request', onRequest);
+        resolve();
+      };
+      server.server.on('request', onRequest);
+    });
     const held = Array.from({ length: 8 }, () => {
       const req = request(url, { method: 'POST', headers });
       req.on('error', () => undefined);
       req.write('x');
       return req;
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await arrived;
     expect(await partial(headers)).toBe(503);
     for (const req of held) req.destroy();
   });

@@ -1,32 +1,36 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createDocumentClient,
-  type EmbeddedDynamo,
-  ensureTable,
-  startEmbeddedDynamo,
-} from '../../src/adapters/store/dynamo.js';
+import { createDocumentClient, ensureTable } from '../../src/adapters/store/dynamo.js';
 import { createThreadedDocumentClient } from '../../src/adapters/store/dynamo-thread.js';
 import { createOnceMarks } from '../../src/adapters/store/once.js';
 import { manualClock } from '../../src/domain/clock.js';
+import { closeSharedDynamoDbLocal, type StateBackend, stateBackends } from '../helpers/dynamodb-local.js';
 
-const TABLE = 'lifeboat-once';
-
-// The same contract with the SDK client in this thread and on the DynamoDB thread (dynamo-thread.ts).
-describe.each([
+afterAll(closeSharedDynamoDbLocal);
+const CLIENTS = [
   ['in this thread', createDocumentClient],
   ['on the DynamoDB thread', createThreadedDocumentClient],
-])('once marks on DynamoDB (embedded dynalite), client %s', (_, createClient) => {
-  let dynamo: EmbeddedDynamo;
+] as const;
+
+// The same contract on dynalite and on DynamoDB Local, with the SDK client in this thread and on the
+// DynamoDB thread (dynamo-thread.ts).
+describe.each(
+  stateBackends.flatMap(([backend, start]) =>
+    CLIENTS.map(
+      ([where, createClient], i) => [backend, where, start, createClient, `lifeboat-once-${i}`] as const,
+    ),
+  ),
+)('once marks on %s, client %s', (_, __, start, createClient, TABLE) => {
+  let dynamo: StateBackend;
   let client: ReturnType<typeof createDocumentClient>;
   const clock = manualClock();
   const replica = () => createOnceMarks(client, TABLE, clock);
 
   beforeAll(async () => {
-    dynamo = await startEmbeddedDynamo();
+    dynamo = await start();
     client = createClient({ endpoint: dynamo.endpoint, region: 'us-west-2' });
     await ensureTable(client, TABLE);
-  });
+  }, 120_000);
   afterAll(async () => {
     client.destroy();
     await dynamo.close();

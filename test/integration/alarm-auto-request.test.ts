@@ -48,7 +48,7 @@ describe('an outage raises a Lifeboat failover request that needs two people', (
   it("posts Lifeboat's request in the accounts incident thread", async () => {
     // Act: wait for the replica-lag alarm's incident and the request it raises
     card = await sandbox.slack.waitFor(() => requestCards(ACCOUNTS)[0], 30_000);
-    parent = await sandbox.slack.waitFor(() => incidentParent(ACCOUNTS), 5_000);
+    parent = await sandbox.slack.waitFor(() => incidentParent(ACCOUNTS), 20_000);
 
     // Assert
     expect(card.thread_ts).toBe(parent.ts);

@@ -109,7 +109,8 @@ describe('drill figures in the sandbox are simulated AWS time, and say so', () =
     const result = measured?.result;
     expect(result?.rtoMs).toBeGreaterThanOrEqual(DURATIONS.restoreInstance);
     expect(result?.rtoMs).toBeLessThanOrEqual(wallMs * SCALE);
-    expect(wallMs).toBeLessThan(DURATIONS.restoreInstance / 10);
+    // Simulated, not wall-clock: more time passed in the model than on the wall (whatever the machine's load).
+    expect(result?.rtoMs).toBeGreaterThan(wallMs);
     expect(measured?.steps['accounts-db']?.rtoMs).toBeGreaterThanOrEqual(DURATIONS.restoreInstance);
     expect(result?.timeNote).toBe(`simulated AWS at ${SCALE}x`);
 

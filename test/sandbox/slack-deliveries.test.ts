@@ -78,7 +78,8 @@ describe('Slack emulator deliveries to the bot', () => {
   beforeEach(async () => {
     answer = async () => ({ status: 200 });
     receiver = await startReceiver((request, index) => answer(request, index));
-    emulator = await startTestEmulator({ botUrl: receiver.url, retryAfterMs: 500 });
+    // Slack's own 3 s: a loaded machine still answers in time; the slow cases below wait for events, not for time.
+    emulator = await startTestEmulator({ botUrl: receiver.url, retryAfterMs: 3_000 });
   });
   afterEach(async () => {
     await emulator.close();
@@ -137,9 +138,10 @@ describe('Slack emulator deliveries to the bot', () => {
   });
 
   it('retries an event with x-slack-retry-num when the receiver is slow', async () => {
-    // Prepare: the first delivery takes longer than retryAfterMs, the retry is answered at once.
+    // Prepare: the first delivery is not answered until the retry arrived (so after retryAfterMs,
+    // however loaded the machine); the retry is answered at once.
     answer = async (_r, i) => {
-      if (i === 0) await sleep(1500);
+      if (i === 0) while (receiver.requests.length < 2) await sleep(20);
       return { status: 200 };
     };
 
@@ -161,13 +163,19 @@ describe('Slack emulator deliveries to the bot', () => {
 
   it('does not retry a slow slash command but reports operation_timeout, as Slack shows the user', async () => {
     // Prepare
+    const resolvers: (() => void)[] = [];
+    const released = new Promise<void>((resolve) => resolvers.push(resolve));
+    const release = () => {
+      for (const resolve of resolvers) resolve();
+    };
     answer = async () => {
-      await sleep(1500);
+      await released; // answered only after the emulator gave up on it
       return { status: 200 };
     };
 
     // Act
     const result = await emulator.sendSlashCommand({ userId: ALICE, channelId: INCIDENTS, text: 'status' });
+    release();
 
     // Assert
     expect(result).toMatchObject({ status: 0, attempts: 1, timedOut: true });

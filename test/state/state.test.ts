@@ -1,17 +1,15 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createDocumentClient,
-  type EmbeddedDynamo,
-  ensureTable,
-  startEmbeddedDynamo,
-} from '../../src/adapters/store/dynamo.js';
+import { createDocumentClient, ensureTable } from '../../src/adapters/store/dynamo.js';
 import { createServiceStateStore, type ServiceStateStore } from '../../src/adapters/store/service-state.js';
 import type { AuditEntry, AuditEventInput } from '../../src/audit/types.js';
 import { manualClock } from '../../src/domain/clock.js';
 import type { ExecutionRecord, StepRecord } from '../../src/domain/records.js';
 import { createStateRecorder } from '../../src/state/recorder.js';
+import { closeSharedDynamoDbLocal, type StateBackend, stateBackends } from '../helpers/dynamodb-local.js';
 import { acceptingStandalonePlan } from '../helpers/plans.js';
+
+afterAll(closeSharedDynamoDbLocal);
 
 const plan = acceptingStandalonePlan();
 const T0 = Date.UTC(2026, 11, 6, 21, 0, 0);
@@ -40,8 +38,8 @@ function execution(over: Partial<ExecutionRecord>): ExecutionRecord {
   };
 }
 
-describe('operating state (SERVICESTATE#<service>, embedded dynalite)', () => {
-  let dynamo: EmbeddedDynamo;
+describe.each(stateBackends)('operating state (SERVICESTATE#<service>) on %s', (_, start) => {
+  let dynamo: StateBackend;
   let client: ReturnType<typeof createDocumentClient>;
   let store: ServiceStateStore;
   const clock = manualClock(T0);
@@ -63,11 +61,11 @@ describe('operating state (SERVICESTATE#<service>, embedded dynalite)', () => {
     });
 
   beforeAll(async () => {
-    dynamo = await startEmbeddedDynamo();
+    dynamo = await start();
     client = createDocumentClient({ endpoint: dynamo.endpoint, region: 'us-east-1' });
     await ensureTable(client, 'state-test');
     store = createServiceStateStore(client, 'state-test', clock);
-  });
+  }, 120_000);
   afterAll(async () => {
     client.destroy();
     await dynamo.close();

@@ -38,14 +38,21 @@ interface Pending {
 }
 
 /**
- * The worker runs this TypeScript module: a small CommonJS bootstrap registers tsx's loader in the
- * thread, then imports the entry (on Node 20, `--import tsx` in a worker's execArgv is not applied
- * before its entry loads).
+ * The worker's entry is this module's sibling. Compiled (`npm run build`, production) it is
+ * `dynamo-worker.js` and the thread imports it as is; run from TypeScript (tsx: the sandbox, tests)
+ * a small CommonJS bootstrap registers tsx's loader in the thread first (`--import tsx` in a worker's
+ * execArgv is not applied before its entry loads). Production never resolves tsx (a dev dependency).
  */
 const BOOTSTRAP = `const { workerData } = require('node:worker_threads');
-import(workerData.tsx)
-  .then((tsx) => { tsx.register(); return import(workerData.entry); })
+(workerData.tsx ? import(workerData.tsx).then((tsx) => tsx.register()) : Promise.resolve())
+  .then(() => import(workerData.entry))
   .catch((error) => setImmediate(() => { throw error; }));`;
+
+/** Where the worker thread starts: the compiled sibling, or the TypeScript one through tsx. */
+export function workerEntry(moduleUrl: string): { readonly entry: string; readonly tsx?: string } {
+  if (moduleUrl.endsWith('.js')) return { entry: new URL('./dynamo-worker.js', moduleUrl).href };
+  return { entry: new URL('./dynamo-worker.ts', moduleUrl).href, tsx: import.meta.resolve('tsx/esm/api') };
+}
 
 /** The SDK's exception class for an error that crossed, so `instanceof` checks keep working. */
 export function rebuildError(error: ThreadError): Error {
@@ -87,11 +94,7 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
 
   function started(): (message: ToThread) => void {
     if (worker && toThread) return toThread;
-    const init: ThreadInit & { tsx: string; entry: string } = {
-      state,
-      tsx: import.meta.resolve('tsx/esm/api'),
-      entry: new URL('./dynamo-worker.ts', import.meta.url).href,
-    };
+    const init: ThreadInit & { tsx?: string; entry: string } = { state, ...workerEntry(import.meta.url) };
     const w = new Worker(BOOTSTRAP, { eval: true, workerData: init });
     w.on('message', (batch: FromThread[]) => {
       for (const message of batch) {

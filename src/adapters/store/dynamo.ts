@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   ResourceInUseException,
   ResourceNotFoundException,
@@ -21,24 +22,37 @@ export interface Keyed {
  * Creates the table if it does not exist and waits until it is ACTIVE. Safe to call from several
  * processes at once. Production tables come from infra/ (with TTL on `expiresAt` and PITR).
  */
-export async function ensureTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+/** Lifeboat's table: string keys `pk`/`sk`, on demand; `stream` adds a NEW_AND_OLD_IMAGES stream (infra/'s table has one). */
+export function tableSpec(
+  tableName: string,
+  options: { readonly stream?: boolean } = {},
+): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    ...(options.stream
+      ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }
+      : {}),
+  };
+}
+
+export async function ensureTable(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  options: { readonly stream?: boolean } = {},
+): Promise<void> {
   // In production the table comes from infra/ and the task role may not create tables: look first.
   if ((await tableStatus(client, tableName)) === 'ACTIVE') return;
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    await client.send(new CreateTableCommand(tableSpec(tableName, options)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
