@@ -85,12 +85,12 @@ export function operationLine(op: Operation, user: (id: string) => string, time:
   return `${op.kind} ${op.requestId} requested by ${user(op.requester)} ${time(op.requestedAt)}${approved}: ${outcome}`;
 }
 
-/** One finding: its title, who it names and when; `escape` renders text from users and AWS. */
+/** One finding: its title, who it names and when; `safe` renders text from users and AWS. */
 export function findingLine(
   f: Finding,
   user: (id: string) => string,
   time: TimeText,
-  escape: (text: string) => string,
+  safe: (text: string) => string,
 ): string {
   const who =
     f.actor === undefined
@@ -98,6 +98,6 @@ export function findingLine(
       : f.kind === 'request-declined'
         ? ` by ${user(f.actor)}`
         : ` (${user(f.actor)})`;
-  const severity = f.severity ? ` [${escape(f.severity)}]` : '';
-  return `${escape(f.title)}${who}${severity}, ${time(f.at)}`;
+  const severity = f.severity ? ` [${safe(f.severity)}]` : '';
+  return `${safe(f.title)}${who}${severity}, ${time(f.at)}`;
 }
