@@ -72,6 +72,9 @@ export function backupArns(
   }
 }
 
+/** The service's AWS Backup restore testing plan (names allow letters, digits and underscores only). */
+export const restoreTestingPlanName = (service: string): string => `lifeboat_${service.replace(/-/g, '_')}`;
+
 const days = (ms: number): number => Math.round(ms / DAY_MS);
 
 /** `dailyAt: "03:30"` as AWS Backup's cron (minute hour, every day). */
