@@ -20,9 +20,16 @@ const synth = (edit?: (text: string) => string) => {
   };
 };
 
+// Synthesized once for the tests that read the example plan's stacks (synth is slow on a loaded machine).
+let example: ReturnType<typeof synth> | undefined;
+const exampleStacks = () => {
+  example ??= synth();
+  return example;
+};
+
 describe('AWS Backup stacks from dr-plan.example.yml', () => {
   it('puts a locked vault per service in each Region, with the plan key or one the stack creates', () => {
-    const { stacks, template } = synth();
+    const { stacks, template } = exampleStacks();
     expect(stacks.map((s) => s.stackName)).toEqual([
       'Lifeboat-backups-us-west-2',
       'Lifeboat-backups-us-east-1',
@@ -48,7 +55,7 @@ describe('AWS Backup stacks from dr-plan.example.yml', () => {
   });
 
   it('schedules the daily backup with lifecycle and a copy to the recovery-Region vault, selecting the plan ARNs', () => {
-    const east = synth().template('us-east-1');
+    const east = exampleStacks().template('us-east-1');
     east.hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: {
         BackupPlanName: 'lifeboat-payments',
@@ -95,7 +102,7 @@ describe('AWS Backup stacks from dr-plan.example.yml', () => {
   });
 
   it('restore-tests the copies in the recovery Region at the drill interval where the plan asks', () => {
-    const west = synth().template('us-west-2');
+    const west = exampleStacks().template('us-west-2');
     west.hasResourceProperties('AWS::Backup::RestoreTestingPlan', {
       RestoreTestingPlanName: 'lifeboat_payments',
       ScheduleExpression: 'cron(0 5 1 */3 ? *)',
@@ -134,7 +141,7 @@ describe('AWS Backup stacks from dr-plan.example.yml', () => {
   });
 
   it('passes cdk-nag AwsSolutions', () => {
-    const { app, stacks } = synth();
+    const { app, stacks } = exampleStacks();
     const errors = stacks.flatMap((stack) =>
       new AwsSolutionsChecks(app)
         .validateScope(stack)
