@@ -8,7 +8,7 @@ import {
 import type { ParsedPlan, ResourceKind } from '../plan/schema.js';
 import { awsCall, type CheckBase, guard } from '../readiness/aws/call.js';
 import { freshnessCheck } from '../readiness/aws/freshness.js';
-import { formatDuration, ms, text } from '../readiness/format.js';
+import { formatDuration, text } from '../readiness/format.js';
 import type { Check, CheckContext, Checker } from '../readiness/types.js';
 import { worst } from '../readiness/verdict.js';
 import {
@@ -277,7 +277,8 @@ async function restoreTest(
     return {
       ...b,
       verdict: stale ? 'degraded' : 'ready',
-      measured: ms(took),
+      // Result, age and measured restore time, shown on the /dr status row even when ready.
+      measured: text(`${job.ValidationStatus ?? job.Status} ${ago} ago, restored in ${formatDuration(took)}`),
       source: 'api',
       reason: `${r.id}: restore test ${ago} ago ${job.ValidationStatus ?? job.Status}, restored in ${formatDuration(took)}${stale ? `; older than the drill interval ${formatDuration(drillInterval)}` : ''}`,
     };
