@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addBackupStacks, restoreTestingCron } from '../lib/backups.js';
 import { EXAMPLE_PLAN, readPlan } from './helpers.js';
 
@@ -20,7 +20,8 @@ const synth = (edit?: (text: string) => string) => {
   };
 };
 
-// Synthesized once for the tests that read the example plan's stacks (synth is slow on a loaded machine).
+// Synthesized once for the tests that read the example plan's stacks: synth takes seconds, and much longer on
+// a loaded machine, so it gets the hook's budget rather than each test's.
 let example: ReturnType<typeof synth> | undefined;
 const exampleStacks = () => {
   example ??= synth();
@@ -28,6 +29,11 @@ const exampleStacks = () => {
 };
 
 describe('AWS Backup stacks from dr-plan.example.yml', () => {
+  beforeAll(() => {
+    exampleStacks().template('us-east-1');
+    exampleStacks().template('us-west-2');
+  }, 180_000);
+
   it('puts a locked vault per service in each Region, with the plan key or one the stack creates', () => {
     const { stacks, template } = exampleStacks();
     expect(stacks.map((s) => s.stackName)).toEqual([
