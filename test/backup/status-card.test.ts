@@ -52,3 +52,33 @@ describe('/dr status shows AWS Backup evidence', () => {
     );
   });
 });
+
+describe('the sandbox fault panel', () => {
+  it('fails the resource backup copy through POST /_sandbox/faults', async () => {
+    const { applyFault } = await import('../../src/sandbox/panel.js');
+    const env = await simulatedCloud();
+    try {
+      applyFault(
+        env.cloud.faults,
+        { action: 'backup-copy-fail', resourceId: 'payments-ledger' },
+        env.cloud.backup,
+      );
+      env.clock.advance(20 * MINUTE);
+      const plan = examplePlan();
+      const engine = createReadinessEngine({
+        checkers: createAwsCheckers(env.aws, { plan: () => plan }),
+        clock: env.clock,
+      });
+      const result = await engine.checkService(exampleService('payments'), {
+        backupInterval: plan.defaults.backupInterval,
+        stepEstimate: plan.defaults.stepEstimate,
+      });
+      expect(
+        result.checks.find((c) => c.resourceId === 'payments-ledger' && c.name === 'AWS Backup copy')
+          ?.verdict,
+      ).toBe('not_ready');
+    } finally {
+      await env.close();
+    }
+  });
+});
