@@ -169,7 +169,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     let alarmsReady: AlarmSystem | undefined;
     const forwardReadiness = createReadinessService({
       engine: createReadinessEngine({
-        checkers: createAwsCheckers(aws, { canary: { clock } }),
+        checkers: createAwsCheckers(aws, { canary: { clock }, plan: getPlan }),
         clock,
         stepDurations: drillDurations,
       }),

@@ -112,6 +112,17 @@ export function digestMessage(model: DigestModel): Message {
   }
   blocks.push({ type: 'divider' });
   blocks.push(
+    ...(model.backupRegressions
+      ? [
+          listSection(
+            'Backup regressions',
+            model.backupRegressions.map(
+              (b) =>
+                `${escapeText(b.service)}${b.resource ? ` \`${escapeText(b.resource)}\`` : ''}: ${escapeText(truncate(b.detail, 300))}`,
+            ),
+          ),
+        ]
+      : []),
     listSection(
       'Drill resources still running',
       model.drillResources?.map(

@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { loadPlanFile } from '../../src/plan/load.js';
+import { addBackupStacks } from '../lib/backups.js';
 import { LifeboatStack } from '../lib/lifeboat-stack.js';
 import { resolveSettings } from '../lib/settings.js';
 
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   const plan = await loadPlanFile(planFile);
   const settings = resolveSettings(plan, (key) => app.node.tryGetContext(key), repoRoot);
   new LifeboatStack(app, settings.stackName, { plan, planText: await readFile(planFile, 'utf8'), settings });
+  // AWS Backup from the plan's backups sections: one stack per Region they name (docs/backups.md).
+  addBackupStacks(app, { plan, prefix: settings.stackName, env: { account: settings.account } });
   app.synth();
 }
 

@@ -2,6 +2,7 @@ import type { ParsedPlan, Resource, ResourceKind, RunbookEntry, Step } from '../
 import { runbookEntries } from '../../src/runbook/stages.js';
 import { arn, partitionOf, type Scope } from './arns.js';
 import { arcStatements } from './grants/arc.js';
+import { backupReadStatements } from './grants/backup.js';
 import { dynamodbStatements } from './grants/dynamodb.js';
 import { EC2_DESCRIBE_ACTIONS, ec2Statements } from './grants/ec2.js';
 import { kmsStatements } from './grants/kms.js';
@@ -102,6 +103,7 @@ export function policyStatementsForPlan(
     });
   }
   if (scopeForGlobal) statements.push(...globalStatements(kinds, scopeForGlobal));
+  if (scopeForGlobal) statements.push(...backupReadStatements(plan, scopeForGlobal.partition));
   if (options.passRoleArns && options.passRoleArns.length > 0) {
     statements.push({
       sid: 'PassReplicationAndInstanceRoles',

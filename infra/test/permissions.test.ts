@@ -87,6 +87,7 @@ describe('policyStatementsForPlan on the example plan', () => {
       'CloudWatchRead',
       'Ec2Describe',
       'DynamoListStreams',
+      'BackupJobsRead', // AWS Backup's list calls have no resource type (infra/lib/grants/backup.ts)
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { planBackups, serviceBackups } from './schema-backups.js';
 import {
   account,
   cronInterval,
@@ -136,6 +137,7 @@ export const service = z.strictObject({
   backupInterval: duration.optional(),
   drillInterval: duration.optional(),
   drill: drill.optional(),
+  backups: serviceBackups.optional().describe('AWS Backup for this service (docs/backups.md)'),
   runbookUrl: z.url().optional(),
   alarms: z.array(alarmRule).default([]),
   probes: z.array(probe).default([]),
@@ -173,6 +175,7 @@ export const plan = z.strictObject({
     })
     .prefault({}),
   alarmTopics: z.array(snsTopicArn).default([]),
+  backups: planBackups.optional().describe("plan-wide defaults of the services' backups sections"),
   services: z
     .record(id, service)
     .refine((s) => Object.keys(s).length > 0, { message: 'expected at least one service' }),

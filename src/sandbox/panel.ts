@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { readBody, sendJson } from '../http/server.js';
 import type { Plan } from '../plan/load.js';
+import type { BackupFaults } from './aws/backup-faults.js';
 import { GLOBAL_CONTROL_PLANE } from './aws/dispatch.js';
 import type { Faults } from './aws/faults.js';
 import type { WorldSnapshot } from './aws/snapshot.js';
@@ -9,6 +10,8 @@ import type { WorldSnapshot } from './aws/snapshot.js';
 /** What the fault panel needs from the simulated cloud. */
 export interface PanelCloud {
   readonly faults: Faults;
+  /** AWS Backup faults (a failed copy job), when the simulated cloud models AWS Backup. */
+  readonly backup?: BackupFaults;
   snapshot(): WorldSnapshot;
 }
 
@@ -30,11 +33,16 @@ const faultRequest = z.discriminatedUnion('action', [
   z.object({ action: z.literal('throttle'), rate: z.number().min(0).max(1) }),
   z.object({ action: z.literal('latency'), ms: z.number().min(0).max(60_000) }),
   z.object({ action: z.literal('heal') }),
+  /** The resource's next AWS Backup copy job fails (started at once): its backup row turns red with the reason. */
+  z.object({ action: z.literal('backup-copy-fail'), resourceId: z.string() }),
 ]);
 export type FaultRequest = z.infer<typeof faultRequest>;
 
-export function applyFault(faults: Faults, request: FaultRequest): void {
+export function applyFault(faults: Faults, request: FaultRequest, backup?: BackupFaults): void {
   switch (request.action) {
+    case 'backup-copy-fail':
+      backup?.failCopyJobs(request.resourceId);
+      return;
     case 'outage':
       faults.regionOutage(request.region, { mode: request.mode });
       return;
@@ -55,6 +63,7 @@ export function applyFault(faults: Faults, request: FaultRequest): void {
       return;
     case 'heal':
       faults.heal();
+      backup?.heal();
       return;
   }
 }
@@ -105,7 +114,7 @@ export function panelRoutes(cloud: PanelCloud, operating?: PanelOperating) {
         sendJson(res, 400, { ok: false, error: 'invalid_fault', detail: parsed.error.issues[0]?.message });
         return true;
       }
-      applyFault(cloud.faults, parsed.data);
+      applyFault(cloud.faults, parsed.data, cloud.backup);
       sendJson(res, 200, { ok: true, faults: cloud.faults.describe() });
       return true;
     }
@@ -193,8 +202,12 @@ export function panelScript(plan: Plan): string {
   const repairButton = el('button', { type: 'button' }, 'Repair');
   repairButton.dataset.testid = 'fault-repair';
   repairButton.onclick = () => fault({ action: 'repair', resourceId: select.value });
+  const copyFail = el('button', { type: 'button' }, 'Fail backup copy');
+  copyFail.dataset.testid = 'fault-backup-copy';
+  copyFail.title = "The resource's next AWS Backup copy to the recovery Region fails (its backup starts now)";
+  copyFail.onclick = () => fault({ action: 'backup-copy-fail', resourceId: select.value });
   const replication = el('div', { className: 'sbx-grid' });
-  replication.append(breakButton, repairButton);
+  replication.append(breakButton, repairButton, copyFail);
   const other = el('div', { className: 'sbx-grid' });
   other.append(
     button('Throttle 30%', 'fault-throttle', { action: 'throttle', rate: 0.3 }),

@@ -27,6 +27,15 @@ export interface DigestSources {
   drillResources?(): Promise<
     readonly { readonly service: string; readonly resource: string; readonly sinceMs: number }[]
   >;
+  /** AWS Backup regressions of the last day (src/backup/digest.ts). */
+  backupRegressions?(): Promise<
+    readonly {
+      readonly service: string;
+      readonly kind: string;
+      readonly resource?: string;
+      readonly detail: string;
+    }[]
+  >;
 }
 
 export type DrillStatus = 'ok' | 'due' | 'overdue';
@@ -53,6 +62,7 @@ export interface DigestModel {
   readonly openIncidents?: Awaited<ReturnType<NonNullable<DigestSources['openIncidents']>>>;
   readonly activeExecutions?: Awaited<ReturnType<NonNullable<DigestSources['activeExecutions']>>>;
   readonly drillResources?: Awaited<ReturnType<NonNullable<DigestSources['drillResources']>>>;
+  readonly backupRegressions?: Awaited<ReturnType<NonNullable<DigestSources['backupRegressions']>>>;
 }
 
 /** A drill counts as "due" this long before its interval runs out. */
@@ -105,13 +115,15 @@ export async function buildDigest(deps: BuildDigestDeps): Promise<DigestModel> {
     ...names.map((n) => plan.services[n]?.drillInterval ?? plan.defaults.drillInterval),
   );
   const since = now - Math.max(longest, DAY_MS);
-  const [facts, results, openIncidents, activeExecutions, drillResources] = await Promise.all([
-    auditFacts(deps.audit, since, now),
-    Promise.all(names.map((n) => deps.readiness(n).catch(() => undefined))),
-    deps.sources.openIncidents?.(),
-    deps.sources.activeExecutions?.(),
-    deps.sources.drillResources?.(),
-  ]);
+  const [facts, results, openIncidents, activeExecutions, drillResources, backupRegressions] =
+    await Promise.all([
+      auditFacts(deps.audit, since, now),
+      Promise.all(names.map((n) => deps.readiness(n).catch(() => undefined))),
+      deps.sources.openIncidents?.(),
+      deps.sources.activeExecutions?.(),
+      deps.sources.drillResources?.(),
+      deps.sources.backupRegressions?.(),
+    ]);
   const services = names.map((name, i): DigestServiceRow => {
     const f = facts.get(name);
     const interval = plan.services[name]?.drillInterval ?? plan.defaults.drillInterval;
@@ -135,5 +147,6 @@ export async function buildDigest(deps: BuildDigestDeps): Promise<DigestModel> {
     ...(openIncidents ? { openIncidents } : {}),
     ...(activeExecutions ? { activeExecutions } : {}),
     ...(drillResources ? { drillResources } : {}),
+    ...(backupRegressions ? { backupRegressions } : {}),
   };
 }

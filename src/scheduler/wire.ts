@@ -4,6 +4,7 @@ import { ROUTE53_METRICS_REGION } from '../adapters/aws/route53-health.js';
 import type { SlackOutbox } from '../adapters/slack/outbox.js';
 import type { Stores } from '../adapters/store/index.js';
 import type { AuditLog } from '../audit/types.js';
+import { backupRegressions } from '../backup/digest.js';
 import type { Clock } from '../domain/clock.js';
 import type { IncidentRecord } from '../domain/records.js';
 import type { Logger } from '../logger.js';
@@ -70,6 +71,10 @@ export function wireScheduler(w: SchedulerWiring): Scheduler & { close(graceMs: 
     ...(w.auditArchive ? { auditArchive: w.auditArchive } : {}),
     digestSources: {
       ...(w.drillResources ? { drillResources: w.drillResources } : {}),
+      // Only plans with a backups section read AWS Backup (and get the section in the digest).
+      ...(Object.values(w.plan.services).some((s) => s.backups)
+        ? { backupRegressions: () => backupRegressions(w.aws, w.plan, w.clock.now()) }
+        : {}),
       ...storeDigestSources({
         executions: w.stores.executions,
         activeExecutionIds: () => createDynamoActiveIndex(w.documents, w.tableName).list(),

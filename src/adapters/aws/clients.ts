@@ -1,3 +1,4 @@
+import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -22,6 +23,8 @@ export interface RegionClients {
   readonly sns: SNSClient;
   readonly sqs: SQSClient;
   readonly serviceQuotas: ServiceQuotasClient;
+  /** AWS Backup (vaults, recovery points, copy and restore jobs) of this Region. */
+  readonly backup: BackupClient;
   /** Route 53 is a global service whose control plane lives in us-east-1. */
   readonly route53: Route53Client;
 }
@@ -56,6 +59,7 @@ export type AnyClient =
   | SNSClient
   | SQSClient
   | ServiceQuotasClient
+  | BackupClient
   | Route53Client
   | Route53RecoveryClusterClient;
 
@@ -92,6 +96,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
           sns: track(new SNSClient(c), region),
           sqs: track(new SQSClient(c), region),
           serviceQuotas: track(new ServiceQuotasClient(c), region),
+          backup: track(new BackupClient(c), region),
           route53: track(new Route53Client({ ...c, region: 'us-east-1' }), 'us-east-1'),
         };
         cache.set(region, clients);

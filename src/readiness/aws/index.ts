@@ -1,5 +1,7 @@
 import type { AwsClients } from '../../adapters/aws/clients.js';
-import type { CheckerRegistry } from '../types.js';
+import { type BackupPlanContext, createAwsBackupChecker } from '../../backup/readiness.js';
+import type { ResourceKind } from '../../plan/schema.js';
+import type { Checker, CheckerRegistry } from '../types.js';
 import { createArcChecker } from './arc.js';
 import { createAuroraChecker } from './aurora.js';
 import { createAuroraBackupChecker, createRdsBackupChecker } from './backups.js';
@@ -14,21 +16,39 @@ import { createS3Checker } from './s3.js';
 export interface AwsCheckerOptions {
   /** Enables the replication canaries of resources whose plan entry has `canary` (they write data). */
   readonly canary?: CanaryOptions;
+  /** The plan (its plan-wide `backups` defaults): enables the AWS Backup rows of services with a backups section. */
+  readonly plan?: () => BackupPlanContext;
 }
 
 /** Every AWS checker, by resource kind, over the clients from AwsClients.forRegion(). */
 export function createAwsCheckers(clients: AwsClients, options: AwsCheckerOptions = {}): CheckerRegistry {
   const canary = options.canary;
+  const plan = options.plan;
+  // AWS Backup rows (src/backup/readiness.ts) for the kinds AWS Backup backs up, when the plan is given.
+  const awsBackup = <K extends ResourceKind>(): Checker<K>[] =>
+    plan ? [createAwsBackupChecker<K>(clients, plan)] : [];
   return {
-    'aurora-global-cluster': [createAuroraChecker(clients), createAuroraBackupChecker(clients)],
-    'rds-instance': [createRdsChecker(clients), createRdsBackupChecker(clients)],
-    ec2: [createEc2Checker(clients)],
+    'aurora-global-cluster': [
+      createAuroraChecker(clients),
+      createAuroraBackupChecker(clients),
+      ...awsBackup<'aurora-global-cluster'>(),
+    ],
+    'rds-instance': [
+      createRdsChecker(clients),
+      createRdsBackupChecker(clients),
+      ...awsBackup<'rds-instance'>(),
+    ],
+    ec2: [createEc2Checker(clients), ...awsBackup<'ec2'>()],
     's3-bucket': canary
-      ? [createS3Checker(clients), createS3CanaryChecker(clients, canary)]
-      : [createS3Checker(clients)],
+      ? [createS3Checker(clients), createS3CanaryChecker(clients, canary), ...awsBackup<'s3-bucket'>()]
+      : [createS3Checker(clients), ...awsBackup<'s3-bucket'>()],
     'dynamodb-global-table': canary
-      ? [createDynamoDbChecker(clients), createDynamoDbCanaryChecker(clients, canary)]
-      : [createDynamoDbChecker(clients)],
+      ? [
+          createDynamoDbChecker(clients),
+          createDynamoDbCanaryChecker(clients, canary),
+          ...awsBackup<'dynamodb-global-table'>(),
+        ]
+      : [createDynamoDbChecker(clients), ...awsBackup<'dynamodb-global-table'>()],
     route53: [createRoute53Checker(clients)],
     'arc-routing-control': [createArcChecker(clients)],
   };

@@ -7,6 +7,9 @@ import { type CloudWatchState, evaluateAlarms } from './alarms-notify.js';
 import { seedAlarms } from './alarms-seed.js';
 import { registerArc } from './arc.js';
 import { attachClient } from './attach.js';
+import { BackupModel } from './backup.js';
+import { type BackupFaults, createBackupFaults } from './backup-faults.js';
+import { registerBackup } from './backup-handlers.js';
 import { registerCloudWatch } from './cloudwatch.js';
 import { createDispatch } from './dispatch.js';
 import { advanceDynamoDb, registerDynamoDb } from './dynamodb.js';
@@ -33,6 +36,7 @@ import { registerSqs, SqsModel } from './sqs.js';
 import { createSimTime, Scheduler, seededRandom, simulatedTimeline } from './time.js';
 import type { World } from './world.js';
 
+export type { BackupFaults } from './backup-faults.js';
 export type { Faults, FaultsSnapshot } from './faults.js';
 export type { SavedCloud } from './keep.js';
 export type { Scenarios } from './scenarios.js';
@@ -67,6 +71,8 @@ export interface SimulatedCloud {
   /** Use as `createAwsClients({ onClient: cloud.attach })`. */
   readonly attach: (client: AnyClient, region: string) => void;
   readonly faults: Faults;
+  /** AWS Backup faults: failed copy jobs, missed backup windows, a vault without lock (backup-faults.ts). */
+  readonly backup: BackupFaults;
   /** Account states that are not faults (nothing heals them): see scenarios.ts. */
   readonly scenarios: Scenarios;
   readonly events: EventEmitter;
@@ -142,6 +148,8 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   };
   const seededAt = options.restore?.seededAt ?? time.now();
   seedWorld(w, plan);
+  const backups = new BackupModel(w, plan);
+  backups.seed();
   const cw: CloudWatchState = { alarms: seedAlarms(w, plan), history: [] };
   if (options.restore) restoreCloud(w, cw, options.restore);
 
@@ -185,6 +193,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   registerDynamoDbStreams(registry);
   registerRoute53(registry);
   registerArc(registry);
+  registerBackup(registry, backups);
   registerCloudWatch(registry, cw);
   registerSns(registry, sns);
   registerSqs(registry, sqs);
@@ -229,6 +238,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   return {
     attach: (client, region) => attachClient(client, region, dispatch),
     faults,
+    backup: createBackupFaults(w, backups, advance),
     scenarios: createScenarios(w, advance),
     events,
     snapshot: () => {
