@@ -32,9 +32,9 @@ describe('/dr status shows AWS Backup evidence', () => {
     env = await simulatedCloud();
     const { text } = await card(env);
 
-    expect(text).toContain('AWS Backup recovery point: 6 h / 24 h');
-    expect(text).toContain('AWS Backup copy: 6 h / 24 h');
-    expect(text).toContain('backup vault lock: locked 7–365d / locked 7–365d');
+    expect(text).toContain('AWS Backup recovery point: 6 h (target 24 h)');
+    expect(text).toContain('AWS Backup copy: 6 h (target 24 h)');
+    expect(text).toContain('backup vault lock: locked 7–365d (expected locked 7–365d)');
     expect(text).toContain('restore test: SUCCESSFUL 2 d ago, restored in 11 min');
   });
 

@@ -167,7 +167,9 @@ export class BackupModel {
           for (const arn of r.arns) this.completedCycle(p, r.id, arn, r.resourceType, at);
       }
       if (p.restoreTesting) this.seedRestoreTesting(p, now);
-      this.w.scheduler.at(now + this.w.time.toClock(18 * HOUR), (at) => this.cycle(p, at));
+      this.w.scheduler.at(now + this.w.time.toClock(18 * HOUR), (at) => this.cycle(p, at), {
+        recurring: true,
+      });
     }
   }
 
@@ -177,7 +179,10 @@ export class BackupModel {
       if (only && only !== '*' && r.id !== only) continue;
       for (const arn of r.arns) this.startBackup(p, r.id, arn, r.resourceType, at);
     }
-    if (!only) this.w.scheduler.at(at + this.w.time.toClock(p.intervalMs), (next) => this.cycle(p, next));
+    if (!only)
+      this.w.scheduler.at(at + this.w.time.toClock(p.intervalMs), (next) => this.cycle(p, next), {
+        recurring: true,
+      });
   }
 
   private startBackup(p: ResolvedBackups, id: string, arn: string, type: ResourceType, at: number): void {

@@ -25,9 +25,16 @@ const MACHINERY = new Set(['time', 'scheduler', 'events', 'random']);
  */
 export function saveCloud(w: World, cw: CloudWatchState, seededAt: number): SavedCloud {
   const now = w.time.now();
-  const settledAt = Math.max(now, w.scheduler.lastDue ?? now);
-  // Transitions schedule follow-ups at their own due times; run until none is left.
-  for (let i = 0; i < 100 && w.scheduler.pending > 0; i++) w.scheduler.runDue(Number.POSITIVE_INFINITY);
+  // Transitions schedule follow-ups at their own due times; run until no operation is left in progress. Only
+  // up to the last one's due time: a recurring schedule (a backup plan's daily rule) re-arms itself for ever
+  // and is not run beyond it (it is re-armed from the plan when the world is continued).
+  let settledAt = now;
+  for (let i = 0; i < 100; i++) {
+    const due = w.scheduler.lastDue;
+    if (due === undefined) break;
+    settledAt = Math.max(settledAt, due);
+    w.scheduler.runDue(due);
+  }
   const state: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(w)) if (!MACHINERY.has(key)) state[key] = encode(value);
   return {

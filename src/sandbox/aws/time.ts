@@ -53,6 +53,8 @@ interface Scheduled {
   readonly at: number;
   readonly seq: number;
   readonly run: (at: number) => void;
+  /** A schedule that re-arms itself for ever (a backup plan's daily rule): not an operation in progress. */
+  readonly recurring: boolean;
 }
 
 /**
@@ -64,8 +66,8 @@ export class Scheduler {
   private queue: Scheduled[] = [];
   private seq = 0;
 
-  at(at: number, run: (at: number) => void): void {
-    this.queue.push({ at, seq: this.seq++, run });
+  at(at: number, run: (at: number) => void, options: { readonly recurring?: boolean } = {}): void {
+    this.queue.push({ at, seq: this.seq++, run, recurring: options.recurring === true });
   }
 
   runDue(now: number): void {
@@ -82,13 +84,15 @@ export class Scheduler {
     }
   }
 
+  /** Operations in progress (recurring schedules are not: they never end). */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.filter((item) => !item.recurring).length;
   }
 
-  /** The due time of the last transition waiting, if any. */
+  /** The due time of the last operation in progress, if any (recurring schedules left out). */
   get lastDue(): number | undefined {
-    return this.queue.length > 0 ? Math.max(...this.queue.map((item) => item.at)) : undefined;
+    const inProgress = this.queue.filter((item) => !item.recurring);
+    return inProgress.length > 0 ? Math.max(...inProgress.map((item) => item.at)) : undefined;
   }
 }
 
