@@ -2,6 +2,7 @@ import type { ParsedPlan, Resource, ResourceKind, RunbookEntry, Step } from '../
 import { runbookEntries } from '../../src/runbook/stages.js';
 import { arn, partitionOf, type Scope } from './arns.js';
 import { arcStatements } from './grants/arc.js';
+import { AUTOSCALING_DESCRIBE_ACTIONS, autoscalingStatements } from './grants/autoscaling.js';
 import { dynamodbStatements } from './grants/dynamodb.js';
 import { EC2_DESCRIBE_ACTIONS, ec2Statements } from './grants/ec2.js';
 import { kmsStatements } from './grants/kms.js';
@@ -143,6 +144,8 @@ function statementsForResource(ctx: {
       return route53Statements({ ...ctx, resource: r });
     case 'arc-routing-control':
       return arcStatements({ ...ctx, resource: r });
+    case 'autoscaling-group':
+      return autoscalingStatements({ ...ctx, resource: r });
   }
 }
 
@@ -157,8 +160,10 @@ function globalStatements(kinds: ReadonlySet<ResourceKind>, scope: Scope): Polic
       resources: ['*'],
     },
   ];
-  if (kinds.has('ec2'))
+  if (kinds.has('ec2') || kinds.has('autoscaling-group'))
     out.push({ sid: 'Ec2Describe', actions: [...EC2_DESCRIBE_ACTIONS], resources: ['*'] });
+  if (kinds.has('autoscaling-group'))
+    out.push({ sid: 'AutoScalingDescribe', actions: [...AUTOSCALING_DESCRIBE_ACTIONS], resources: ['*'] });
   if (kinds.has('dynamodb-global-table')) {
     out.push({ sid: 'DynamoListStreams', actions: ['dynamodb:ListStreams'], resources: ['*'] });
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { autoscalingGroup } from '../kinds/autoscaling/schema.js';
 import { duration, id } from './schema-fields.js';
 
 /** The resources a service is made of, one strict schema per kind. */
@@ -197,10 +198,19 @@ export const arcRoutingControl = z.strictObject({
 
 export const resource = z.discriminatedUnion(
   'kind',
-  [auroraGlobalCluster, rdsInstance, ec2, s3Bucket, dynamodbGlobalTable, route53, arcRoutingControl],
+  [
+    auroraGlobalCluster,
+    rdsInstance,
+    ec2,
+    s3Bucket,
+    dynamodbGlobalTable,
+    route53,
+    arcRoutingControl,
+    autoscalingGroup,
+  ],
   {
     error:
-      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53, arc-routing-control',
+      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53, arc-routing-control, autoscaling-group',
   },
 );
 
@@ -212,4 +222,5 @@ export const RESOURCE_KINDS = [
   'dynamodb-global-table',
   'route53',
   'arc-routing-control',
+  'autoscaling-group',
 ] as const;

@@ -1,3 +1,4 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -22,6 +23,7 @@ export interface RegionClients {
   readonly sns: SNSClient;
   readonly sqs: SQSClient;
   readonly serviceQuotas: ServiceQuotasClient;
+  readonly autoScaling: AutoScalingClient;
   /** Route 53 is a global service whose control plane lives in us-east-1. */
   readonly route53: Route53Client;
 }
@@ -56,6 +58,7 @@ export type AnyClient =
   | SNSClient
   | SQSClient
   | ServiceQuotasClient
+  | AutoScalingClient
   | Route53Client
   | Route53RecoveryClusterClient;
 
@@ -92,6 +95,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
           sns: track(new SNSClient(c), region),
           sqs: track(new SQSClient(c), region),
           serviceQuotas: track(new ServiceQuotasClient(c), region),
+          autoScaling: track(new AutoScalingClient(c), region),
           route53: track(new Route53Client({ ...c, region: 'us-east-1' }), 'us-east-1'),
         };
         cache.set(region, clients);

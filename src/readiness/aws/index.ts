@@ -1,4 +1,5 @@
 import type { AwsClients } from '../../adapters/aws/clients.js';
+import { createAutoscalingChecker } from '../../kinds/autoscaling/checker.js';
 import type { CheckerRegistry } from '../types.js';
 import { createArcChecker } from './arc.js';
 import { createAuroraChecker } from './aurora.js';
@@ -31,5 +32,6 @@ export function createAwsCheckers(clients: AwsClients, options: AwsCheckerOption
       : [createDynamoDbChecker(clients)],
     route53: [createRoute53Checker(clients)],
     'arc-routing-control': [createArcChecker(clients)],
+    'autoscaling-group': [createAutoscalingChecker(clients)],
   };
 }

@@ -1,3 +1,4 @@
+import { autoscalingExecutor } from '../../kinds/autoscaling/executor.js';
 import type { Step } from '../../plan/schema.js';
 import { arcExecutor } from './arc.js';
 import { auroraExecutor } from './aurora.js';
@@ -20,6 +21,7 @@ export const defaultExecutors: ExecutorRegistry = {
   s3: s3Executor,
   route53: route53Executor,
   'arc-routing-control': arcExecutor,
+  'autoscaling-group': autoscalingExecutor,
   wait: waitExecutor,
   verify: verifyExecutor,
   notify: notifyExecutor,

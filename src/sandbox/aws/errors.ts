@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as autoscaling from '@aws-sdk/client-auto-scaling';
 import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as streams from '@aws-sdk/client-dynamodb-streams';
@@ -23,7 +24,8 @@ export type ServiceKey =
   | 'sqs'
   | 'servicequotas'
   | 'route53'
-  | 'route53-recovery-cluster';
+  | 'route53-recovery-cluster'
+  | 'autoscaling';
 
 export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   RDSClient: 'rds',
@@ -37,6 +39,7 @@ export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   ServiceQuotasClient: 'servicequotas',
   Route53Client: 'route53',
   Route53RecoveryClusterClient: 'route53-recovery-cluster',
+  AutoScalingClient: 'autoscaling',
 };
 
 interface ExceptionOptions {
@@ -59,6 +62,7 @@ const MODULES: Readonly<Record<ServiceKey, { base: ExceptionClass; ns: Record<st
   servicequotas: { base: servicequotas.ServiceQuotasServiceException, ns: servicequotas },
   route53: { base: route53.Route53ServiceException, ns: route53 },
   'route53-recovery-cluster': { base: arc.Route53RecoveryClusterServiceException, ns: arc },
+  autoscaling: { base: autoscaling.AutoScalingServiceException, ns: autoscaling },
 };
 
 /** The error code each service uses when it throttles, and its HTTP status. */
@@ -74,6 +78,8 @@ export const THROTTLING: Readonly<Record<ServiceKey, { name: string; status: num
   servicequotas: { name: 'TooManyRequestsException', status: 400 },
   route53: { name: 'ThrottlingException', status: 400 },
   'route53-recovery-cluster': { name: 'ThrottlingException', status: 429 },
+  // Auto Scaling (Query API): Throttling, HTTP 400 (Common Errors).
+  autoscaling: { name: 'Throttling', status: 400 },
 };
 
 export function requestId(): string {

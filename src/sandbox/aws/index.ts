@@ -7,6 +7,8 @@ import { type CloudWatchState, evaluateAlarms } from './alarms-notify.js';
 import { seedAlarms } from './alarms-seed.js';
 import { registerArc } from './arc.js';
 import { attachClient } from './attach.js';
+import { advanceAutoscaling, registerAutoscaling } from './autoscaling.js';
+import { createAutoscalingState } from './autoscaling-state.js';
 import { registerCloudWatch } from './cloudwatch.js';
 import { createDispatch } from './dispatch.js';
 import { advanceDynamoDb, registerDynamoDb } from './dynamodb.js';
@@ -129,6 +131,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
     dynamodb: { replicas: new Map(), pending: [] },
     route53: { healthChecks: new Map(), zones: new Map(), changes: new Map() },
     arc: { controls: new Map(), rules: [] },
+    autoscaling: createAutoscalingState(),
     counters: new Map(),
     aliases: new Map(),
   };
@@ -163,6 +166,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
     w.scheduler.runDue(time.now());
     advanceS3(w);
     advanceDynamoDb(w);
+    advanceAutoscaling(w);
   };
   const registry = new Registry();
   registerRdsDescribe(registry);
@@ -176,6 +180,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   registerDynamoDbStreams(registry);
   registerRoute53(registry);
   registerArc(registry);
+  registerAutoscaling(registry);
   registerCloudWatch(registry, cw);
   registerSns(registry, sns);
   registerSqs(registry, sqs);
