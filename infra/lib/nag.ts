@@ -59,6 +59,11 @@ const WILDCARD_REASONS: readonly { readonly pattern: RegExp; readonly reason: st
       "a table's stream label (its ARN suffix) changes whenever the stream is re-enabled; readiness reads the table's current stream",
   },
   {
+    pattern: /^arn:[^:]+:autoscaling:[^:]+:\d{12}:autoScalingGroup:\*:autoScalingGroupName\/[^*]+$/,
+    reason:
+      "an Auto Scaling group's ARN carries an id generated at creation; the group name, which the plan gives, is exact",
+  },
+  {
     pattern: /^arn:[^:]+:route53:::change\/\*$/,
     reason: 'GetChange is read-only and the change id is returned by the call that made it',
   },

@@ -86,6 +86,7 @@ describe('policyStatementsForPlan on the example plan', () => {
     expect(statements.filter((s) => s.resources.includes('*')).map((s) => s.sid)).toEqual([
       'CloudWatchRead',
       'Ec2Describe',
+      'AutoScalingDescribe',
       'DynamoListStreams',
     ]);
   });

@@ -26,6 +26,11 @@ export interface Scenarios {
   capacityReservation(reservation: CapacityReservation): void;
   /** The applied standard On-Demand vCPU quota (L-1216C47A) of the Region, in vCPUs. */
   vcpuQuota(vcpus: number, region?: string): void;
+  /**
+   * EC2 has no On-Demand capacity for the instance type (all types when none is named) in the Region, or has
+   * it again (`available: true`): Auto Scaling launches there fail with InsufficientInstanceCapacity's message.
+   */
+  capacityShortage(region: string, instanceType?: string, available?: boolean): void;
 }
 
 export function createScenarios(w: World, onChange: () => void): Scenarios {
@@ -71,6 +76,12 @@ export function createScenarios(w: World, onChange: () => void): Scenarios {
     },
     vcpuQuota(vcpus, region = w.recoveryRegion) {
       w.ec2.vcpuQuota.set(region, vcpus);
+      onChange();
+    },
+    capacityShortage(region, instanceType, available = false) {
+      const key = instanceType ? `${region}/${instanceType}` : region;
+      if (available) w.autoscaling.shortages.delete(key);
+      else w.autoscaling.shortages.add(key);
       onChange();
     },
     noDefaultVpc(region = w.recoveryRegion) {
