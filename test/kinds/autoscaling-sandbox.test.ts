@@ -108,23 +108,24 @@ describe('autoscaling-group against the simulated cloud', () => {
   });
 
   it('readiness: group and launch template, capacity against the target, vCPU headroom', async () => {
-    env = await simulatedCloud();
+    const cloud = await simulatedCloud();
+    env = cloud;
     const payments = exampleService('payments');
     const workers = payments.resources.find(
       (r) => r.kind === 'autoscaling-group',
     ) as ResourceOf<'autoscaling-group'>;
-    const check = () => createAutoscalingChecker(env!.aws).check(workers, payments, cloudContext(env!));
+    const check = () => createAutoscalingChecker(cloud.aws).check(workers, payments, cloudContext(cloud));
     expect((await check()).map((c) => [c.name, c.verdict])).toEqual([
       ['group', 'ready'],
       ['capacity', 'ready'],
       ['vCPU quota', 'ready'],
     ]);
-    env.cloud.scenarios.vcpuQuota(6, 'us-west-2');
+    cloud.cloud.scenarios.vcpuQuota(6, 'us-west-2');
     expect((await check()).find((c) => c.name === 'vCPU quota')).toMatchObject({
       verdict: 'degraded',
       reason: expect.stringContaining('8 needed for 4 more m6i.large'),
     });
-    env.cloud.faults.regionOutage('us-east-1');
+    cloud.cloud.faults.regionOutage('us-east-1');
     expect((await check()).find((c) => c.name === 'capacity')).toMatchObject({
       verdict: 'ready',
       reason: expect.stringContaining('target 2 (min'),
