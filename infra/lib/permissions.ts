@@ -5,6 +5,7 @@ import { arcStatements } from './grants/arc.js';
 import { AUTOSCALING_DESCRIBE_ACTIONS, autoscalingStatements } from './grants/autoscaling.js';
 import { dynamodbStatements } from './grants/dynamodb.js';
 import { EC2_DESCRIBE_ACTIONS, ec2Statements } from './grants/ec2.js';
+import { ecsStatements } from './grants/ecs.js';
 import { kmsStatements } from './grants/kms.js';
 import { auroraStatements, rdsInstanceStatements } from './grants/rds.js';
 import { route53Statements } from './grants/route53.js';
@@ -146,6 +147,8 @@ function statementsForResource(ctx: {
       return arcStatements({ ...ctx, resource: r });
     case 'autoscaling-group':
       return autoscalingStatements({ ...ctx, resource: r });
+    case 'ecs-service':
+      return ecsStatements({ ...ctx, resource: r });
   }
 }
 
@@ -164,6 +167,12 @@ function globalStatements(kinds: ReadonlySet<ResourceKind>, scope: Scope): Polic
     out.push({ sid: 'Ec2Describe', actions: [...EC2_DESCRIBE_ACTIONS], resources: ['*'] });
   if (kinds.has('autoscaling-group'))
     out.push({ sid: 'AutoScalingDescribe', actions: [...AUTOSCALING_DESCRIBE_ACTIONS], resources: ['*'] });
+  if (kinds.has('ecs-service'))
+    out.push({
+      sid: 'EcsDescribeTaskDefinitions',
+      actions: ['ecs:DescribeTaskDefinition'],
+      resources: ['*'],
+    });
   if (kinds.has('dynamodb-global-table')) {
     out.push({ sid: 'DynamoListStreams', actions: ['dynamodb:ListStreams'], resources: ['*'] });
   }

@@ -256,6 +256,8 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   cloudwatch: 'cloudwatch',
   sns: 'sns',
   'auto-scaling': 'autoscaling',
+  ecs: 'ecs',
+  ecr: 'ecr',
 };
 /** SDK commands whose IAM action has another name. */
 const IAM_ACTION: Readonly<Record<string, string>> = {
@@ -282,7 +284,7 @@ function commandsSentBy(file: string): string[] {
 }
 
 describe('what the runbook executors and the failback feature send versus what the policy grants', () => {
-  const dirs = ['src/runbook/executors', 'src/failback', 'src/kinds/autoscaling'];
+  const dirs = ['src/runbook/executors', 'src/failback', 'src/kinds/autoscaling', 'src/kinds/ecs'];
   const sent = [
     ...new Set(
       dirs.flatMap((dir) =>
@@ -324,6 +326,7 @@ describe('what the runbook executors and the failback feature send versus what t
         'route53:UpdateHealthCheck',
         'route53-recovery-cluster:UpdateRoutingControlStates',
         'autoscaling:UpdateAutoScalingGroup',
+        'ecs:UpdateService',
       ]),
     );
     expect(sent.filter(isMutating).length).toBeGreaterThanOrEqual(8);

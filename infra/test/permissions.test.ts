@@ -87,6 +87,7 @@ describe('policyStatementsForPlan on the example plan', () => {
       'CloudWatchRead',
       'Ec2Describe',
       'AutoScalingDescribe',
+      'EcsDescribeTaskDefinitions',
       'DynamoListStreams',
     ]);
   });

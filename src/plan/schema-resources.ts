@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { autoscalingGroup } from '../kinds/autoscaling/schema.js';
+import { ecsService } from '../kinds/ecs/schema.js';
 import { duration, id } from './schema-fields.js';
 
 /** The resources a service is made of, one strict schema per kind. */
@@ -207,10 +208,11 @@ export const resource = z.discriminatedUnion(
     route53,
     arcRoutingControl,
     autoscalingGroup,
+    ecsService,
   ],
   {
     error:
-      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53, arc-routing-control, autoscaling-group',
+      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53, arc-routing-control, autoscaling-group, ecs-service',
   },
 );
 
@@ -223,4 +225,5 @@ export const RESOURCE_KINDS = [
   'route53',
   'arc-routing-control',
   'autoscaling-group',
+  'ecs-service',
 ] as const;

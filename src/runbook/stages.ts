@@ -38,6 +38,7 @@ const TIER: Readonly<Record<Step['kind'], number | undefined>> = {
   s3: 0,
   ec2: 1,
   'autoscaling-group': 1,
+  'ecs-service': 1,
   route53: 2,
   'arc-routing-control': 2,
   wait: undefined,

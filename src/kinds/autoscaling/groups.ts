@@ -5,7 +5,7 @@ import {
   DescribeScalingActivitiesCommand,
 } from '@aws-sdk/client-auto-scaling';
 import type { RegionClients } from '../../adapters/aws/clients.js';
-import type { AutoscalingGroup } from './schema.js';
+import type { AutoscalingGroup, Capacity } from './schema.js';
 
 /** Runs one call with an abort signal (the readiness engine's or a runbook step's caller provides it). */
 export type Run = <T>(action: string, call: (abortSignal: AbortSignal) => Promise<T>) => Promise<T>;
@@ -48,7 +48,7 @@ export const inService = (g: AutoScalingGroup): number =>
  * read) a percentage falls back to `min`; undefined when the plan gives none.
  */
 export function targetCapacity(
-  r: AutoscalingGroup,
+  r: { readonly capacity: Capacity },
   otherDesired: number | undefined,
 ): { capacity: number; basis: string } | undefined {
   const { desired, percent, min } = r.capacity;

@@ -13,6 +13,7 @@ const groupName = z
   .max(255)
   .regex(/^[^:]+$/, 'expected an Auto Scaling group name (not an ARN)');
 
+/** A target capacity: absolute, or a percentage of the other Region's (shared by the kinds that scale). */
 export const autoscalingCapacity = z
   .strictObject({
     desired: z.number().int().min(0).optional().describe('absolute target capacity (instances)'),
@@ -57,3 +58,4 @@ export const autoscalingStep = z.strictObject({
 
 export type AutoscalingGroup = z.output<typeof autoscalingGroup>;
 export type AutoscalingStep = z.output<typeof autoscalingStep>;
+export type Capacity = z.output<typeof autoscalingCapacity>;

@@ -1,5 +1,6 @@
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import { createAutoscalingChecker } from '../../kinds/autoscaling/checker.js';
+import { createEcsChecker } from '../../kinds/ecs/checker.js';
 import type { CheckerRegistry } from '../types.js';
 import { createArcChecker } from './arc.js';
 import { createAuroraChecker } from './aurora.js';
@@ -33,5 +34,6 @@ export function createAwsCheckers(clients: AwsClients, options: AwsCheckerOption
     route53: [createRoute53Checker(clients)],
     'arc-routing-control': [createArcChecker(clients)],
     'autoscaling-group': [createAutoscalingChecker(clients)],
+    'ecs-service': [createEcsChecker(clients)],
   };
 }

@@ -1,4 +1,5 @@
 import { autoscalingExecutor } from '../../kinds/autoscaling/executor.js';
+import { ecsExecutor } from '../../kinds/ecs/executor.js';
 import type { Step } from '../../plan/schema.js';
 import { arcExecutor } from './arc.js';
 import { auroraExecutor } from './aurora.js';
@@ -22,6 +23,7 @@ export const defaultExecutors: ExecutorRegistry = {
   route53: route53Executor,
   'arc-routing-control': arcExecutor,
   'autoscaling-group': autoscalingExecutor,
+  'ecs-service': ecsExecutor,
   wait: waitExecutor,
   verify: verifyExecutor,
   notify: notifyExecutor,

@@ -14,6 +14,8 @@ import { createDispatch } from './dispatch.js';
 import { advanceDynamoDb, registerDynamoDb } from './dynamodb.js';
 import { registerDynamoDbStreams } from './dynamodb-streams.js';
 import { registerEc2 } from './ec2.js';
+import { advanceEcs, registerEcs } from './ecs.js';
+import { createEcsState } from './ecs-state.js';
 import { createFaults, type Faults } from './faults.js';
 import { registerRdsDescribe } from './rds.js';
 import { advanceRds, registerRdsGlobal } from './rds-global.js';
@@ -132,6 +134,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
     route53: { healthChecks: new Map(), zones: new Map(), changes: new Map() },
     arc: { controls: new Map(), rules: [] },
     autoscaling: createAutoscalingState(),
+    ecs: createEcsState(),
     counters: new Map(),
     aliases: new Map(),
   };
@@ -167,6 +170,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
     advanceS3(w);
     advanceDynamoDb(w);
     advanceAutoscaling(w);
+    advanceEcs(w);
   };
   const registry = new Registry();
   registerRdsDescribe(registry);
@@ -181,6 +185,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   registerRoute53(registry);
   registerArc(registry);
   registerAutoscaling(registry);
+  registerEcs(registry);
   registerCloudWatch(registry, cw);
   registerSns(registry, sns);
   registerSqs(registry, sqs);

@@ -3,6 +3,7 @@ import type { ParsedPlan, Resource, Service } from '../../plan/schema.js';
 import { linkRoutingControls, seedArc } from './arc.js';
 import { seedDynamoDb, seedEc2, seedRoute53, seedS3 } from './seed-apps.js';
 import { seedAutoscaling } from './seed-autoscaling.js';
+import { seedEcs } from './seed-ecs.js';
 import { rkey, type World } from './world.js';
 
 const HOUR = 3_600_000;
@@ -55,6 +56,8 @@ function aliasesOf(r: Resource): string[] {
       return [r.primaryRoutingControlArn, r.recoveryRoutingControlArn];
     case 'autoscaling-group':
       return [r.primaryGroupName, r.recoveryGroupName];
+    case 'ecs-service':
+      return [r.serviceName];
   }
 }
 
@@ -219,6 +222,9 @@ function seedResource(w: World, name: string, svc: Service, r: Resource): void {
       return;
     case 'autoscaling-group':
       seedAutoscaling(w, svc, r);
+      return;
+    case 'ecs-service':
+      seedEcs(w, svc, r);
       return;
   }
 }
