@@ -31,6 +31,8 @@ export interface Scenarios {
    * it again (`available: true`): Auto Scaling launches there fail with InsufficientInstanceCapacity's message.
    */
   capacityShortage(region: string, instanceType?: string, available?: boolean): void;
+  /** The ECR repository of the Region has none of its images (never replicated there, or deleted). */
+  ecrImagesMissing(region: string, repository: string): void;
 }
 
 export function createScenarios(w: World, onChange: () => void): Scenarios {
@@ -82,6 +84,12 @@ export function createScenarios(w: World, onChange: () => void): Scenarios {
       const key = instanceType ? `${region}/${instanceType}` : region;
       if (available) w.autoscaling.shortages.delete(key);
       else w.autoscaling.shortages.add(key);
+      onChange();
+    },
+    ecrImagesMissing(region, repository) {
+      const repo = w.ecs.repositories.get(rkey(region, repository));
+      if (!repo) throw new Error(`no ECR repository ${repository} in ${region}`);
+      repo.images = [];
       onChange();
     },
     noDefaultVpc(region = w.recoveryRegion) {
