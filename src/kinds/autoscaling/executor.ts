@@ -2,9 +2,11 @@ import { type AutoScalingGroup, UpdateAutoScalingGroupCommand } from '@aws-sdk/c
 import type { Facts, Observation, StepContext, StepExecutor } from '../../runbook/executors/types.js';
 import type { PlannedCall, Precondition } from '../../runbook/types.js';
 import {
+  bounded,
   describeGroup,
   groupNames,
   inService,
+  OTHER_REGION_READ_MS,
   type Run,
   recentActivities,
   targetCapacity,
@@ -33,7 +35,11 @@ function pinnedTarget(ctx: Ctx): { capacity: number; basis: string } | undefined
 /** The other Region's group's desired capacity, for a percentage target; undefined when it cannot be read. */
 async function otherDesired(ctx: Ctx): Promise<{ desired?: number; problem?: string }> {
   try {
-    const g = await describeGroup(run(ctx), ctx.clients.forRegion(ctx.sourceRegion), names(ctx).source);
+    const g = await describeGroup(
+      bounded(run(ctx), OTHER_REGION_READ_MS),
+      ctx.clients.forRegion(ctx.sourceRegion),
+      names(ctx).source,
+    );
     return g ? { desired: g.DesiredCapacity ?? 0 } : { problem: `${names(ctx).source} not found` };
   } catch (error) {
     return { problem: error instanceof Error ? error.message : String(error) };

@@ -5,6 +5,7 @@ import {
   DescribeScalingActivitiesCommand,
 } from '@aws-sdk/client-auto-scaling';
 import type { RegionClients } from '../../adapters/aws/clients.js';
+import { withTimeout } from '../../readiness/errors.js';
 import type { AutoscalingGroup, Capacity } from './schema.js';
 
 /** Runs one call with an abort signal (the readiness engine's or a runbook step's caller provides it). */
@@ -37,6 +38,18 @@ export async function recentActivities(run: Run, clients: RegionClients, name: s
   );
   return out.Activities ?? [];
 }
+
+/**
+ * How long a step waits for the other Region's capacity (a percentage target) before it falls back to the
+ * plan's `min`: that Region is often the impaired one, whose calls time out and are retried by the SDK.
+ */
+export const OTHER_REGION_READ_MS = 3_000;
+
+/** `run` with a shorter budget of its own: the call is abandoned (and its signal aborted) after `ms`. */
+export const bounded =
+  (run: Run, ms: number): Run =>
+  (action, call) =>
+    run(action, (signal) => withTimeout((own) => call(AbortSignal.any([signal, own])), ms));
 
 /** Instances serving: lifecycle state InService and health status Healthy. */
 export const inService = (g: AutoScalingGroup): number =>

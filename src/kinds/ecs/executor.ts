@@ -1,7 +1,7 @@
 import { type Service, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { Facts, Observation, StepContext, StepExecutor } from '../../runbook/executors/types.js';
 import type { PlannedCall, Precondition } from '../../runbook/types.js';
-import { type Run, targetCapacity } from '../autoscaling/groups.js';
+import { bounded, OTHER_REGION_READ_MS, type Run, targetCapacity } from '../autoscaling/groups.js';
 import { type EcsService, type EcsStep, ecsNames } from './schema.js';
 import { describeService, PLACEMENT_FAILURE } from './services.js';
 
@@ -25,7 +25,11 @@ function pinnedTarget(ctx: Ctx): { capacity: number; basis: string } | undefined
 
 async function otherDesired(ctx: Ctx): Promise<{ desired?: number; problem?: string }> {
   try {
-    const s = await describeService(run(ctx), ctx.clients.forRegion(ctx.sourceRegion), names(ctx).source);
+    const s = await describeService(
+      bounded(run(ctx), OTHER_REGION_READ_MS),
+      ctx.clients.forRegion(ctx.sourceRegion),
+      names(ctx).source,
+    );
     return s && s.status === 'ACTIVE'
       ? { desired: s.desiredCount ?? 0 }
       : { problem: `${label(names(ctx).source)} ${s?.status ?? 'not found'}` };
