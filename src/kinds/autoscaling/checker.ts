@@ -5,7 +5,14 @@ import { AwsCallError, awsCall, type CheckBase, guard } from '../../readiness/aw
 import { STANDARD, VCPU_QUOTA, vcpuHeadroom } from '../../readiness/aws/ec2.js';
 import { count, text } from '../../readiness/format.js';
 import type { Check, CheckContext, Checker, NamedService } from '../../readiness/types.js';
-import { describeGroup, inService, type Run, targetCapacity } from './groups.js';
+import {
+  bounded,
+  describeGroup,
+  inService,
+  OTHER_REGION_READ_MS,
+  type Run,
+  targetCapacity,
+} from './groups.js';
 import type { AutoscalingGroup } from './schema.js';
 
 const base = (r: AutoscalingGroup, name: string): CheckBase => ({ resourceId: r.id, kind: r.kind, name });
@@ -130,7 +137,11 @@ async function primaryDesired(
 ): Promise<{ desired?: number; problem?: string }> {
   if (r.capacity.percent === undefined) return {};
   try {
-    const g = await describeGroup(run, clients.forRegion(service.primaryRegion), r.primaryGroupName);
+    const g = await describeGroup(
+      bounded(run, OTHER_REGION_READ_MS),
+      clients.forRegion(service.primaryRegion),
+      r.primaryGroupName,
+    );
     return g ? { desired: g.DesiredCapacity ?? 0 } : { problem: `${r.primaryGroupName} not found` };
   } catch (error) {
     return { problem: error instanceof Error ? error.message : String(error) };
