@@ -4,7 +4,7 @@ import type { AwsClients, RegionClients } from '../../adapters/aws/clients.js';
 import { AwsCallError, awsCall, type CheckBase, guard } from '../../readiness/aws/call.js';
 import { count, text } from '../../readiness/format.js';
 import type { Check, CheckContext, Checker, NamedService } from '../../readiness/types.js';
-import { type Run, targetCapacity } from '../autoscaling/groups.js';
+import { bounded, OTHER_REGION_READ_MS, type Run, targetCapacity } from '../autoscaling/groups.js';
 import { type EcsService, ecsNames } from './schema.js';
 import { describeService } from './services.js';
 
@@ -130,7 +130,7 @@ async function capacityCheck(
   if (r.capacity.percent !== undefined)
     try {
       const p = await describeService(
-        run,
+        bounded(run, OTHER_REGION_READ_MS),
         clients.forRegion(service.primaryRegion),
         ecsNames(r, true).source,
       );
