@@ -84,7 +84,7 @@ describe('autoscaling-group against the simulated cloud', () => {
     const { ctx, executor } = exampleStep(env, 'payments', 'scale-workers', { mode: 'unplanned' });
     const observed = await executor.observe(ctx);
     expect(observed).toMatchObject({ state: 'not-started', facts: { wanted: 2 } });
-    expect(String(observed.facts?.basis)).toContain('could not be read');
+    expect(String(observed.facts?.basis)).toContain('unplanned: the Region left is not read');
   });
 
   it('keeps the target it pinned on its first attempt, and does not call again once called', async () => {

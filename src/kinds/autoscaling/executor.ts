@@ -8,8 +8,10 @@ import {
   inService,
   OTHER_REGION_READ_MS,
   type Run,
+  readsOther,
   recentActivities,
   targetCapacity,
+  UNPLANNED_MIN,
 } from './groups.js';
 import type { AutoscalingGroup, AutoscalingStep } from './schema.js';
 
@@ -81,8 +83,9 @@ async function observe(ctx: Ctx): Promise<Observation> {
     };
   let wanted = pinnedTarget(ctx);
   if (!wanted) {
-    const other = res(ctx).capacity.percent !== undefined ? await otherDesired(ctx) : {};
-    wanted = targetCapacity(res(ctx), other.desired);
+    const reads = readsOther(res(ctx).capacity, ctx.mode);
+    const other = reads ? await otherDesired(ctx) : {};
+    wanted = targetCapacity(res(ctx), other.desired, reads ? undefined : UNPLANNED_MIN);
     if (!wanted)
       return {
         state: 'failed',

@@ -51,6 +51,15 @@ export const bounded =
   (action, call) =>
     run(action, (signal) => withTimeout((own) => call(AbortSignal.any([signal, own])), ms));
 
+/**
+ * Whether the step reads the other Region's capacity: a percentage target does, except in an unplanned
+ * failover or failback with a `min`, which takes the min without reading the Region it leaves (presumed
+ * impaired: its calls would time out, delaying the dry run and the step).
+ */
+export const readsOther = (c: Capacity, mode: string): boolean =>
+  c.percent !== undefined && !(mode === 'unplanned' && c.min !== undefined);
+export const UNPLANNED_MIN = 'unplanned: the Region left is not read';
+
 /** Instances serving: lifecycle state InService and health status Healthy. */
 export const inService = (g: AutoScalingGroup): number =>
   (g.Instances ?? []).filter((i) => i.LifecycleState === 'InService' && i.HealthStatus === 'Healthy').length;
@@ -63,14 +72,13 @@ export const inService = (g: AutoScalingGroup): number =>
 export function targetCapacity(
   r: { readonly capacity: Capacity },
   otherDesired: number | undefined,
+  why = "the other Region's capacity could not be read",
 ): { capacity: number; basis: string } | undefined {
   const { desired, percent, min } = r.capacity;
   if (desired !== undefined) return { capacity: desired, basis: `${desired} (absolute)` };
   if (percent === undefined) return undefined;
   if (otherDesired === undefined)
-    return min === undefined
-      ? undefined
-      : { capacity: min, basis: `${min} (min: the other Region's group could not be read)` };
+    return min === undefined ? undefined : { capacity: min, basis: `${min} (min: ${why})` };
   const scaled = Math.ceil((otherDesired * percent) / 100);
   const capacity = Math.max(scaled, min ?? 0);
   return {

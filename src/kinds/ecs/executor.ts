@@ -1,7 +1,14 @@
 import { type Service, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { Facts, Observation, StepContext, StepExecutor } from '../../runbook/executors/types.js';
 import type { PlannedCall, Precondition } from '../../runbook/types.js';
-import { bounded, OTHER_REGION_READ_MS, type Run, targetCapacity } from '../autoscaling/groups.js';
+import {
+  bounded,
+  OTHER_REGION_READ_MS,
+  type Run,
+  readsOther,
+  targetCapacity,
+  UNPLANNED_MIN,
+} from '../autoscaling/groups.js';
 import { type EcsService, type EcsStep, ecsNames } from './schema.js';
 import { describeService, PLACEMENT_FAILURE } from './services.js';
 
@@ -67,8 +74,9 @@ async function observe(ctx: Ctx): Promise<Observation> {
     };
   let wanted = pinnedTarget(ctx);
   if (!wanted) {
-    const other = res(ctx).capacity.percent !== undefined ? await otherDesired(ctx) : {};
-    wanted = targetCapacity(res(ctx), other.desired);
+    const reads = readsOther(res(ctx).capacity, ctx.mode);
+    const other = reads ? await otherDesired(ctx) : {};
+    wanted = targetCapacity(res(ctx), other.desired, reads ? undefined : UNPLANNED_MIN);
     if (!wanted)
       return {
         state: 'failed',
