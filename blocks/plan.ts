@@ -26,6 +26,10 @@ export function describeResource(r: Resource): string {
       return `Route 53 \`${r.recordName}\` (${r.recordType}, health check \`${r.primaryHealthCheckId}\`)`;
     case 'arc-routing-control':
       return `ARC routing controls on cluster \`${r.clusterArn.split('/').at(-1)}\` (${r.clusterEndpoints.length} Regional endpoints)`;
+    case 'ecs-service':
+      return `ECS service \`${escapeText(r.serviceName)}\` in clusters \`${escapeText(r.primaryCluster)}\` → \`${escapeText(r.recoveryCluster)}\`, target ${r.capacity.desired ?? `${r.capacity.percent}%`}`;
+    case 'autoscaling-group':
+      return `Auto Scaling group \`${escapeText(r.primaryGroupName)}\` → \`${escapeText(r.recoveryGroupName)}\`, target ${r.capacity.desired ?? `${r.capacity.percent}%`}`;
   }
 }
 

@@ -59,6 +59,16 @@ const WILDCARD_REASONS: readonly { readonly pattern: RegExp; readonly reason: st
       "a table's stream label (its ARN suffix) changes whenever the stream is re-enabled; readiness reads the table's current stream",
   },
   {
+    pattern: /^arn:[^:]+:autoscaling:[^:]+:\d{12}:autoScalingGroup:\*:autoScalingGroupName\/[^*]+$/,
+    reason:
+      "an Auto Scaling group's ARN carries an id generated at creation; the group name, which the plan gives, is exact",
+  },
+  {
+    pattern: /^arn:[^:]+:ecr:[^:]+:\d{12}:repository\/\*$/,
+    reason:
+      "readiness reads (DescribeImages only) the recovery Region's repositories the ECS task definition names; the plan does not name them",
+  },
+  {
     pattern: /^arn:[^:]+:route53:::change\/\*$/,
     reason: 'GetChange is read-only and the change id is returned by the call that made it',
   },

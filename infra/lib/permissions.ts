@@ -2,9 +2,11 @@ import type { ParsedPlan, Resource, ResourceKind, RunbookEntry, Step } from '../
 import { runbookEntries } from '../../src/runbook/stages.js';
 import { arn, partitionOf, type Scope } from './arns.js';
 import { arcStatements } from './grants/arc.js';
+import { AUTOSCALING_DESCRIBE_ACTIONS, autoscalingStatements } from './grants/autoscaling.js';
 import { backupReadStatements } from './grants/backup.js';
 import { dynamodbStatements } from './grants/dynamodb.js';
 import { EC2_DESCRIBE_ACTIONS, ec2Statements } from './grants/ec2.js';
+import { ecsStatements } from './grants/ecs.js';
 import { kmsStatements } from './grants/kms.js';
 import { auroraStatements, rdsInstanceStatements } from './grants/rds.js';
 import { route53Statements } from './grants/route53.js';
@@ -145,6 +147,10 @@ function statementsForResource(ctx: {
       return route53Statements({ ...ctx, resource: r });
     case 'arc-routing-control':
       return arcStatements({ ...ctx, resource: r });
+    case 'autoscaling-group':
+      return autoscalingStatements({ ...ctx, resource: r });
+    case 'ecs-service':
+      return ecsStatements({ ...ctx, resource: r });
   }
 }
 
@@ -159,8 +165,16 @@ function globalStatements(kinds: ReadonlySet<ResourceKind>, scope: Scope): Polic
       resources: ['*'],
     },
   ];
-  if (kinds.has('ec2'))
+  if (kinds.has('ec2') || kinds.has('autoscaling-group'))
     out.push({ sid: 'Ec2Describe', actions: [...EC2_DESCRIBE_ACTIONS], resources: ['*'] });
+  if (kinds.has('autoscaling-group'))
+    out.push({ sid: 'AutoScalingDescribe', actions: [...AUTOSCALING_DESCRIBE_ACTIONS], resources: ['*'] });
+  if (kinds.has('ecs-service'))
+    out.push({
+      sid: 'EcsDescribeTaskDefinitions',
+      actions: ['ecs:DescribeTaskDefinition'],
+      resources: ['*'],
+    });
   if (kinds.has('dynamodb-global-table')) {
     out.push({ sid: 'DynamoListStreams', actions: ['dynamodb:ListStreams'], resources: ['*'] });
   }

@@ -255,6 +255,9 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   'route53-recovery-cluster': 'route53-recovery-cluster',
   cloudwatch: 'cloudwatch',
   sns: 'sns',
+  'auto-scaling': 'autoscaling',
+  ecs: 'ecs',
+  ecr: 'ecr',
 };
 /** SDK commands whose IAM action has another name. */
 const IAM_ACTION: Readonly<Record<string, string>> = {
@@ -281,7 +284,7 @@ function commandsSentBy(file: string): string[] {
 }
 
 describe('what the runbook executors and the failback feature send versus what the policy grants', () => {
-  const dirs = ['src/runbook/executors', 'src/failback'];
+  const dirs = ['src/runbook/executors', 'src/failback', 'src/kinds/autoscaling', 'src/kinds/ecs'];
   const sent = [
     ...new Set(
       dirs.flatMap((dir) =>
@@ -322,6 +325,8 @@ describe('what the runbook executors and the failback feature send versus what t
         'route53:ChangeResourceRecordSets',
         'route53:UpdateHealthCheck',
         'route53-recovery-cluster:UpdateRoutingControlStates',
+        'autoscaling:UpdateAutoScalingGroup',
+        'ecs:UpdateService',
       ]),
     );
     expect(sent.filter(isMutating).length).toBeGreaterThanOrEqual(8);

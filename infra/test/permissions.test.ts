@@ -86,6 +86,8 @@ describe('policyStatementsForPlan on the example plan', () => {
     expect(statements.filter((s) => s.resources.includes('*')).map((s) => s.sid)).toEqual([
       'CloudWatchRead',
       'Ec2Describe',
+      'AutoScalingDescribe',
+      'EcsDescribeTaskDefinitions',
       'DynamoListStreams',
       'BackupJobsRead', // AWS Backup's list calls have no resource type (infra/lib/grants/backup.ts)
     ]);

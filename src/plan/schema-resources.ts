@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { autoscalingGroup } from '../kinds/autoscaling/schema.js';
+import { ecsService } from '../kinds/ecs/schema.js';
 import { duration, id } from './schema-fields.js';
 
 /** The resources a service is made of, one strict schema per kind. */
@@ -197,10 +199,20 @@ export const arcRoutingControl = z.strictObject({
 
 export const resource = z.discriminatedUnion(
   'kind',
-  [auroraGlobalCluster, rdsInstance, ec2, s3Bucket, dynamodbGlobalTable, route53, arcRoutingControl],
+  [
+    auroraGlobalCluster,
+    rdsInstance,
+    ec2,
+    s3Bucket,
+    dynamodbGlobalTable,
+    route53,
+    arcRoutingControl,
+    autoscalingGroup,
+    ecsService,
+  ],
   {
     error:
-      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53, arc-routing-control',
+      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53, arc-routing-control, autoscaling-group, ecs-service',
   },
 );
 
@@ -212,4 +224,6 @@ export const RESOURCE_KINDS = [
   'dynamodb-global-table',
   'route53',
   'arc-routing-control',
+  'autoscaling-group',
+  'ecs-service',
 ] as const;

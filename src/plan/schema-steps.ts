@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { autoscalingStep } from '../kinds/autoscaling/schema.js';
+import { ecsStep } from '../kinds/ecs/schema.js';
 import { duration, id } from './schema-fields.js';
 
 /** Runbook steps, parallel groups and the failover/failback runbooks of a service. */
@@ -19,6 +21,8 @@ export const STEP_RESOURCE_KIND = {
   s3: 's3-bucket',
   route53: 'route53',
   'arc-routing-control': 'arc-routing-control',
+  'autoscaling-group': 'autoscaling-group',
+  'ecs-service': 'ecs-service',
   wait: undefined,
   verify: undefined,
   notify: undefined,
@@ -81,6 +85,8 @@ export const step = z.discriminatedUnion(
         .default([])
         .describe('break glass: safety rules this step may override (audited with the step)'),
     }),
+    autoscalingStep,
+    ecsStep,
     z.strictObject({ ...stepBase, kind: z.literal('wait'), duration }),
     z
       .strictObject({

@@ -37,6 +37,8 @@ const TIER: Readonly<Record<Step['kind'], number | undefined>> = {
   'dynamodb-global-table': 0,
   s3: 0,
   ec2: 1,
+  'autoscaling-group': 1,
+  'ecs-service': 1,
   route53: 2,
   'arc-routing-control': 2,
   wait: undefined,

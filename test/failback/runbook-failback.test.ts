@@ -70,7 +70,7 @@ describe('failback runbook against the simulated cloud', () => {
     expect(route.stages.map((s) => s.steps.map((x) => x.id))).toEqual([
       ['promote-db'],
       ['check-ledger', 'check-receipts'],
-      ['start-api'],
+      ['start-api', 'scale-workers', 'scale-web'],
       ['flip-dns'],
       ['tell-stakeholders'],
     ]);
@@ -96,7 +96,7 @@ describe('failback runbook against the simulated cloud', () => {
     expect(route.stages.map((s) => s.steps.map((x) => x.id))).toEqual([
       ['promote-db'],
       ['check-ledger', 'check-receipts'],
-      ['start-api'],
+      ['start-api', 'scale-workers', 'scale-web'],
       ['flip-dns'],
       ['verify-api'],
       ['tell-stakeholders'],

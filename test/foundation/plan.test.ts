@@ -54,10 +54,10 @@ describe('DR plan', () => {
     const line = text.split('\n').findIndex((l) => l.includes('canery')) + 1;
 
     expect(problems).toEqual([
-      expect.objectContaining({ line, column: 9, path: 'services.payments.resources[3].canery' }),
+      expect.objectContaining({ line, column: 9, path: 'services.payments.resources[5].canery' }),
     ]);
     expect(String(new PlanError(problems).message)).toContain(
-      `plan.yml:${line}:9 services.payments.resources[3].canery`,
+      `plan.yml:${line}:9 services.payments.resources[5].canery`,
     );
   });
 

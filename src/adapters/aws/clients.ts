@@ -1,8 +1,11 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
@@ -25,6 +28,9 @@ export interface RegionClients {
   readonly serviceQuotas: ServiceQuotasClient;
   /** AWS Backup (vaults, recovery points, copy and restore jobs) of this Region. */
   readonly backup: BackupClient;
+  readonly autoScaling: AutoScalingClient;
+  readonly ecs: ECSClient;
+  readonly ecr: ECRClient;
   /** Route 53 is a global service whose control plane lives in us-east-1. */
   readonly route53: Route53Client;
 }
@@ -60,6 +66,9 @@ export type AnyClient =
   | SQSClient
   | ServiceQuotasClient
   | BackupClient
+  | AutoScalingClient
+  | ECSClient
+  | ECRClient
   | Route53Client
   | Route53RecoveryClusterClient;
 
@@ -97,6 +106,9 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
           sqs: track(new SQSClient(c), region),
           serviceQuotas: track(new ServiceQuotasClient(c), region),
           backup: track(new BackupClient(c), region),
+          autoScaling: track(new AutoScalingClient(c), region),
+          ecs: track(new ECSClient(c), region),
+          ecr: track(new ECRClient(c), region),
           route53: track(new Route53Client({ ...c, region: 'us-east-1' }), 'us-east-1'),
         };
         cache.set(region, clients);

@@ -294,7 +294,7 @@ async function reservations(resource: Ec2, ctx: CheckContext, ec2: RegionClients
 
 /** "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances" (Service Quotas, ec2), in vCPUs. */
 export const VCPU_QUOTA = 'L-1216C47A';
-const STANDARD = /^[acdhimrtz]/;
+export const STANDARD = /^[acdhimrtz]/;
 
 async function vcpusOf(ctx: CheckContext, ec2: RegionClients, types: string[]): Promise<Map<string, number>> {
   if (types.length === 0) return new Map();
@@ -321,6 +321,40 @@ async function launchType(resource: Ec2, ctx: CheckContext, ec2: RegionClients):
 }
 
 /**
+ * The Region's standard On-Demand vCPU quota (GetServiceQuota), the vCPUs its running and pending standard
+ * instances use, and the vCPUs of one instance of `type` (DescribeInstanceTypes). NaN: not measurable.
+ */
+export async function vcpuHeadroom(
+  ctx: CheckContext,
+  ec2: RegionClients,
+  type: string,
+): Promise<{ limit: number | undefined; used: number; per: number }> {
+  const quota = await awsCall(ctx, 'servicequotas:GetServiceQuota', (abortSignal) =>
+    ec2.serviceQuotas.send(new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode: VCPU_QUOTA }), {
+      abortSignal,
+    }),
+  );
+  const out = await awsCall(ctx, 'ec2:DescribeInstances', (abortSignal) =>
+    ec2.ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [{ Name: 'instance-state-name', Values: ['pending', 'running'] }],
+      }),
+      { abortSignal },
+    ),
+  );
+  const live = (out.Reservations ?? [])
+    .flatMap((r) => r.Instances ?? [])
+    .map((i) => String(i.InstanceType ?? ''))
+    .filter((t) => STANDARD.test(t));
+  const vcpus = await vcpusOf(ctx, ec2, [...new Set([type, ...live])]);
+  return {
+    limit: quota.Quota?.Value,
+    used: live.reduce((sum, t) => sum + (vcpus.get(t) ?? Number.NaN), 0),
+    per: vcpus.get(type) ?? Number.NaN,
+  };
+}
+
+/**
  * The standard On-Demand vCPU quota of the recovery Region (GetServiceQuota) against the vCPUs the
  * running and pending standard instances already use plus those the failover's launches need.
  */
@@ -335,27 +369,7 @@ async function vcpuQuota(resource: Ec2, ctx: CheckContext, ec2: RegionClients): 
       verdict: 'unknown',
       reason: `${resource.id}: ${type} is not counted by ${VCPU_QUOTA}; its quota is not measured`,
     };
-  const quota = await awsCall(ctx, 'servicequotas:GetServiceQuota', (abortSignal) =>
-    ec2.serviceQuotas.send(new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode: VCPU_QUOTA }), {
-      abortSignal,
-    }),
-  );
-  const limit = quota.Quota?.Value;
-  const out = await awsCall(ctx, 'ec2:DescribeInstances', (abortSignal) =>
-    ec2.ec2.send(
-      new DescribeInstancesCommand({
-        Filters: [{ Name: 'instance-state-name', Values: ['pending', 'running'] }],
-      }),
-      { abortSignal },
-    ),
-  );
-  const live = (out.Reservations ?? [])
-    .flatMap((r) => r.Instances ?? [])
-    .map((i) => String(i.InstanceType ?? ''))
-    .filter((t) => STANDARD.test(t));
-  const vcpus = await vcpusOf(ctx, ec2, [...new Set([type, ...live])]);
-  const per = vcpus.get(type) ?? Number.NaN;
-  const used = live.reduce((sum, t) => sum + (vcpus.get(t) ?? Number.NaN), 0);
+  const { limit, used, per } = await vcpuHeadroom(ctx, ec2, type);
   if (limit === undefined || Number.isNaN(per) || Number.isNaN(used))
     return {
       ...b,

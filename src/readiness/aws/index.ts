@@ -1,5 +1,7 @@
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import { type BackupPlanContext, createAwsBackupChecker } from '../../backup/readiness.js';
+import { createAutoscalingChecker } from '../../kinds/autoscaling/checker.js';
+import { createEcsChecker } from '../../kinds/ecs/checker.js';
 import type { ResourceKind } from '../../plan/schema.js';
 import type { Checker, CheckerRegistry } from '../types.js';
 import { createArcChecker } from './arc.js';
@@ -51,5 +53,7 @@ export function createAwsCheckers(clients: AwsClients, options: AwsCheckerOption
       : [createDynamoDbChecker(clients), ...awsBackup<'dynamodb-global-table'>()],
     route53: [createRoute53Checker(clients)],
     'arc-routing-control': [createArcChecker(clients)],
+    'autoscaling-group': [createAutoscalingChecker(clients)],
+    'ecs-service': [createEcsChecker(clients)],
   };
 }

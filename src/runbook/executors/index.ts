@@ -1,3 +1,5 @@
+import { autoscalingExecutor } from '../../kinds/autoscaling/executor.js';
+import { ecsExecutor } from '../../kinds/ecs/executor.js';
 import type { Step } from '../../plan/schema.js';
 import { arcExecutor } from './arc.js';
 import { auroraExecutor } from './aurora.js';
@@ -20,6 +22,8 @@ export const defaultExecutors: ExecutorRegistry = {
   s3: s3Executor,
   route53: route53Executor,
   'arc-routing-control': arcExecutor,
+  'autoscaling-group': autoscalingExecutor,
+  'ecs-service': ecsExecutor,
   wait: waitExecutor,
   verify: verifyExecutor,
   notify: notifyExecutor,

@@ -15,6 +15,7 @@ export const DURATIONS = {
   ec2Pending: 30_000,
   ec2Stopping: 45_000,
   ec2ShuttingDown: 30_000,
+  ecsTaskStart: 60_000,
   healthFlip: 30_000,
   route53Insync: 60_000,
   s3Replication: 10_000,

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import * as autoscaling from '@aws-sdk/client-auto-scaling';
 import * as backup from '@aws-sdk/client-backup';
 import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as streams from '@aws-sdk/client-dynamodb-streams';
 import * as ec2 from '@aws-sdk/client-ec2';
+import * as ecr from '@aws-sdk/client-ecr';
+import * as ecs from '@aws-sdk/client-ecs';
 import * as rds from '@aws-sdk/client-rds';
 import * as route53 from '@aws-sdk/client-route-53';
 import * as arc from '@aws-sdk/client-route53-recovery-cluster';
@@ -25,7 +28,10 @@ export type ServiceKey =
   | 'servicequotas'
   | 'route53'
   | 'route53-recovery-cluster'
-  | 'backup';
+  | 'backup'
+  | 'autoscaling'
+  | 'ecs'
+  | 'ecr';
 
 export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   RDSClient: 'rds',
@@ -40,6 +46,9 @@ export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   Route53Client: 'route53',
   Route53RecoveryClusterClient: 'route53-recovery-cluster',
   BackupClient: 'backup',
+  AutoScalingClient: 'autoscaling',
+  ECSClient: 'ecs',
+  ECRClient: 'ecr',
 };
 
 interface ExceptionOptions {
@@ -63,6 +72,9 @@ const MODULES: Readonly<Record<ServiceKey, { base: ExceptionClass; ns: Record<st
   route53: { base: route53.Route53ServiceException, ns: route53 },
   'route53-recovery-cluster': { base: arc.Route53RecoveryClusterServiceException, ns: arc },
   backup: { base: backup.BackupServiceException, ns: backup },
+  autoscaling: { base: autoscaling.AutoScalingServiceException, ns: autoscaling },
+  ecs: { base: ecs.ECSServiceException, ns: ecs },
+  ecr: { base: ecr.ECRServiceException, ns: ecr },
 };
 
 /** The error code each service uses when it throttles, and its HTTP status. */
@@ -79,6 +91,11 @@ export const THROTTLING: Readonly<Record<ServiceKey, { name: string; status: num
   route53: { name: 'ThrottlingException', status: 400 },
   'route53-recovery-cluster': { name: 'ThrottlingException', status: 429 },
   backup: { name: 'ThrottlingException', status: 400 },
+  // Auto Scaling (Query API): Throttling, HTTP 400 (Common Errors).
+  autoscaling: { name: 'Throttling', status: 400 },
+  // ECS and ECR (JSON APIs): ThrottlingException, HTTP 400.
+  ecs: { name: 'ThrottlingException', status: 400 },
+  ecr: { name: 'ThrottlingException', status: 400 },
 };
 
 export function requestId(): string {

@@ -7,6 +7,8 @@ import { type CloudWatchState, evaluateAlarms } from './alarms-notify.js';
 import { seedAlarms } from './alarms-seed.js';
 import { registerArc } from './arc.js';
 import { attachClient } from './attach.js';
+import { advanceAutoscaling, registerAutoscaling } from './autoscaling.js';
+import { createAutoscalingState } from './autoscaling-state.js';
 import { BackupModel } from './backup.js';
 import { type BackupFaults, createBackupFaults } from './backup-faults.js';
 import { registerBackup } from './backup-handlers.js';
@@ -15,6 +17,8 @@ import { createDispatch } from './dispatch.js';
 import { advanceDynamoDb, registerDynamoDb } from './dynamodb.js';
 import { registerDynamoDbStreams } from './dynamodb-streams.js';
 import { registerEc2 } from './ec2.js';
+import { advanceEcs, registerEcs } from './ecs.js';
+import { createEcsState } from './ecs-state.js';
 import { createFaults, type Faults } from './faults.js';
 import { restoreCloud, type SavedCloud, saveCloud } from './keep.js';
 import { registerRdsDescribe } from './rds.js';
@@ -143,6 +147,8 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
     dynamodb: { replicas: new Map(), pending: [] },
     route53: { healthChecks: new Map(), zones: new Map(), changes: new Map() },
     arc: { controls: new Map(), rules: [] },
+    autoscaling: createAutoscalingState(),
+    ecs: createEcsState(),
     counters: new Map(),
     aliases: new Map(),
   };
@@ -180,6 +186,8 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
     w.scheduler.runDue(time.now());
     advanceS3(w);
     advanceDynamoDb(w);
+    advanceAutoscaling(w);
+    advanceEcs(w);
   };
   const registry = new Registry();
   registerRdsDescribe(registry);
@@ -194,6 +202,8 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   registerRoute53(registry);
   registerArc(registry);
   registerBackup(registry, backups);
+  registerAutoscaling(registry);
+  registerEcs(registry);
   registerCloudWatch(registry, cw);
   registerSns(registry, sns);
   registerSqs(registry, sqs);

@@ -33,6 +33,13 @@ export interface Scenarios {
    * again (`true`): RunInstances placed there fails with InsufficientInstanceCapacity.
    */
   instanceCapacity(availabilityZone: string, instanceType: string, available: boolean): void;
+  /**
+   * EC2 has no On-Demand capacity for the instance type (all types when none is named) in the Region, or has
+   * it again (`available: true`): Auto Scaling launches there fail with InsufficientInstanceCapacity's message.
+   */
+  capacityShortage(region: string, instanceType?: string, available?: boolean): void;
+  /** The ECR repository of the Region has none of its images (never replicated there, or deleted). */
+  ecrImagesMissing(region: string, repository: string): void;
 }
 
 export function createScenarios(w: World, onChange: () => void): Scenarios {
@@ -88,6 +95,18 @@ export function createScenarios(w: World, onChange: () => void): Scenarios {
       const key = `${availabilityZone}|${instanceType}`;
       if (available) w.ec2.noCapacity.delete(key);
       else w.ec2.noCapacity.add(key);
+      onChange();
+    },
+    capacityShortage(region, instanceType, available = false) {
+      const key = instanceType ? `${region}/${instanceType}` : region;
+      if (available) w.autoscaling.shortages.delete(key);
+      else w.autoscaling.shortages.add(key);
+      onChange();
+    },
+    ecrImagesMissing(region, repository) {
+      const repo = w.ecs.repositories.get(rkey(region, repository));
+      if (!repo) throw new Error(`no ECR repository ${repository} in ${region}`);
+      repo.images = [];
       onChange();
     },
     noDefaultVpc(region = w.recoveryRegion) {

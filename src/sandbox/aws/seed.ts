@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ParsedPlan, Resource, Service } from '../../plan/schema.js';
 import { linkRoutingControls, seedArc } from './arc.js';
 import { seedDynamoDb, seedEc2, seedRoute53, seedS3 } from './seed-apps.js';
+import { seedAutoscaling } from './seed-autoscaling.js';
+import { seedEcs } from './seed-ecs.js';
 import { rkey, type World } from './world.js';
 
 const HOUR = 3_600_000;
@@ -52,6 +54,10 @@ function aliasesOf(r: Resource): string[] {
       return [r.primaryHealthCheckId, ...(r.recoveryHealthCheckId ? [r.recoveryHealthCheckId] : [])];
     case 'arc-routing-control':
       return [r.primaryRoutingControlArn, r.recoveryRoutingControlArn];
+    case 'autoscaling-group':
+      return [r.primaryGroupName, r.recoveryGroupName];
+    case 'ecs-service':
+      return [r.serviceName];
   }
 }
 
@@ -213,6 +219,12 @@ function seedResource(w: World, name: string, svc: Service, r: Resource): void {
       return;
     case 'arc-routing-control':
       seedArc(w, svc, r);
+      return;
+    case 'autoscaling-group':
+      seedAutoscaling(w, svc, r);
+      return;
+    case 'ecs-service':
+      seedEcs(w, svc, r);
       return;
   }
 }

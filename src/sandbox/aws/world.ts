@@ -1,4 +1,6 @@
 import type { EventEmitter } from 'node:events';
+import type { AutoscalingState } from './autoscaling-state.js';
+import type { EcsState } from './ecs-state.js';
 import { activeAt, type Interval, type Scheduler, type SimTime } from './time.js';
 
 /** Everything the simulated cloud knows, shared by the per-service handlers. */
@@ -299,6 +301,8 @@ export interface World {
     changes: Map<string, { submittedAt: number; insyncAt: number }>;
   };
   readonly arc: { controls: Map<string, RoutingControl>; rules: SafetyRule[] };
+  readonly autoscaling: AutoscalingState;
+  readonly ecs: EcsState;
   counters: Map<string, number>;
   /** Model id (cluster, instance, bucket, table, health check) to the plan resource id naming it. */
   readonly aliases: Map<string, string>;
