@@ -52,8 +52,10 @@ describe('taking over an execution whose replica died', () => {
     const done = await world.stores.executions.get(execution.id);
     expect(done?.state, done?.lastError).toBe('completed');
     expect(world.mutations().sort()).toEqual([
+      'autoscaling:UpdateAutoScalingGroup',
       'dynamodb:PutItem',
       'ec2:RunInstances',
+      'ecs:UpdateService',
       'rds:SwitchoverGlobalCluster',
       'route53-recovery-cluster:UpdateRoutingControlStates',
       'sns:Publish',
@@ -134,8 +136,10 @@ describe('taking over an execution whose replica died', () => {
     expect(takenAtMs).toBeGreaterThanOrEqual(orphaned?.expiresAtMs ?? Number.POSITIVE_INFINITY);
     expect(done?.state, done?.lastError).toBe('completed');
     expect(world.mutations().sort()).toEqual([
+      'autoscaling:UpdateAutoScalingGroup',
       'dynamodb:PutItem',
       'ec2:RunInstances',
+      'ecs:UpdateService',
       'rds:SwitchoverGlobalCluster',
       'route53-recovery-cluster:UpdateRoutingControlStates',
       'sns:Publish',
@@ -208,8 +212,10 @@ describe('a replica whose lease renewals fail', () => {
     const done = await world.stores.executions.get(execution.id);
     expect(done?.state, done?.lastError).toBe('completed');
     expect(world.mutations().sort()).toEqual([
+      'autoscaling:UpdateAutoScalingGroup',
       'dynamodb:PutItem',
       'ec2:RunInstances',
+      'ecs:UpdateService',
       'rds:SwitchoverGlobalCluster',
       'route53-recovery-cluster:UpdateRoutingControlStates',
       'sns:Publish',

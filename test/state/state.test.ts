@@ -129,10 +129,15 @@ describe.each(stateBackends)('operating state (SERVICESTATE#<service>) on %s', (
 
     // Completed: running in the recovery Region, not protected yet.
     const all = Object.fromEntries(
-      ['promote-db', 'start-api', 'check-ledger', 'check-receipts', 'flip-dns'].map((id) => [
-        id,
-        done(T0 + 200_000),
-      ]),
+      [
+        'promote-db',
+        'start-api',
+        'scale-workers',
+        'scale-web',
+        'check-ledger',
+        'check-receipts',
+        'flip-dns',
+      ].map((id) => [id, done(T0 + 200_000)]),
     );
     clock.set(T0 + 252_000);
     await r.onExecution(
