@@ -1,11 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as autoscaling from '@aws-sdk/client-auto-scaling';
+import * as backup from '@aws-sdk/client-backup';
 import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as ec2 from '@aws-sdk/client-ec2';
+import * as ecr from '@aws-sdk/client-ecr';
+import * as ecs from '@aws-sdk/client-ecs';
 import * as rds from '@aws-sdk/client-rds';
 import * as route53 from '@aws-sdk/client-route-53';
 import * as s3 from '@aws-sdk/client-s3';
+import * as servicequotas from '@aws-sdk/client-service-quotas';
 import * as sns from '@aws-sdk/client-sns';
 import type { AwsClients, RegionClients } from '../../src/adapters/aws/clients.js';
 
@@ -27,6 +32,11 @@ const MODULES: Record<string, [Record<string, unknown>, keyof RegionClients]> = 
   route53: [route53, 'route53'],
   cloudwatch: [cloudwatch, 'cloudwatch'],
   sns: [sns, 'sns'],
+  servicequotas: [servicequotas, 'serviceQuotas'],
+  backup: [backup, 'backup'],
+  autoscaling: [autoscaling, 'autoScaling'],
+  ecs: [ecs, 'ecs'],
+  ecr: [ecr, 'ecr'],
 };
 
 /**

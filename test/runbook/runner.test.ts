@@ -14,13 +14,15 @@ describe('runbook runner against the simulated cloud', () => {
     // Assert
     expect(done.state).toBe('completed');
     expect(world.mutations().sort()).toEqual([
+      'autoscaling:UpdateAutoScalingGroup',
       'dynamodb:PutItem',
       'ec2:RunInstances',
+      'ecs:UpdateService',
       'rds:SwitchoverGlobalCluster',
       'route53-recovery-cluster:UpdateRoutingControlStates',
       'sns:Publish',
     ]);
-    expect(Object.values(done.steps).map((s) => s.state)).toEqual(Array(6).fill('succeeded'));
+    expect(Object.values(done.steps).map((s) => s.state)).toEqual(Array(8).fill('succeeded'));
     const entries = await world.auditEntries();
     const types = entries.filter((e) => e.details.stepId === 'promote-db').map((e) => e.type);
     expect(types).toEqual(['step.intent', 'step.outcome']);
@@ -150,6 +152,8 @@ describe('runbook runner against the simulated cloud', () => {
       'payments-api': ['moved', 'us-west-2'],
       'payments-ledger': ['moved', 'us-west-2'],
       'payments-receipts': ['moved', 'us-west-2'],
+      'payments-web': ['moved', 'us-west-2'],
+      'payments-workers': ['moved', 'us-west-2'],
       'payments-routing': ['unchanged', 'us-east-1'],
     });
     expect(aborted.abortSummary?.text).toContain("payments-routing: still in us-east-1's hands");

@@ -66,8 +66,10 @@ describe('runbook crash recovery (a real child process killed with SIGKILL)', ()
     expect(killedAt).toEqual(['SwitchoverGlobalCluster', 'RunInstances']);
     expect(done.state, done.lastError).toBe('completed');
     expect(world.mutations().sort()).toEqual([
+      'autoscaling:UpdateAutoScalingGroup',
       'dynamodb:PutItem',
       'ec2:RunInstances',
+      'ecs:UpdateService',
       'rds:SwitchoverGlobalCluster',
       'route53-recovery-cluster:UpdateRoutingControlStates',
       'sns:Publish',
