@@ -16,6 +16,8 @@ describe('runbook dry run', () => {
     expect(plan.steps.map((s) => [s.id, s.parallelGroup])).toEqual([
       ['promote-db', undefined],
       ['start-api', 1],
+      ['scale-workers', 1],
+      ['scale-web', 1],
       ['check-ledger', 1],
       ['check-receipts', 1],
       ['flip-dns', undefined],
@@ -24,6 +26,8 @@ describe('runbook dry run', () => {
     expect(plan.steps.flatMap((s) => s.calls.map((c) => `${c.client}:${c.command}`))).toEqual([
       'rds:SwitchoverGlobalCluster',
       'ec2:RunInstances',
+      'autoscaling:UpdateAutoScalingGroup',
+      'ecs:UpdateService',
       'dynamodb:PutItem',
       'route53-recovery-cluster:UpdateRoutingControlStates',
       'sns:Publish',

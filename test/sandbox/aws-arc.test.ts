@@ -101,7 +101,7 @@ describe('ARC routing control in the simulated cloud', () => {
       file: 'plan.yml',
       line,
       column: 36,
-      path: 'services.payments.resources[5].recoveryRoutingControlArn',
+      path: 'services.payments.resources[7].recoveryRoutingControlArn',
     });
     expect((error as PlanError).problems[0]?.message).toContain('expected a routing control ARN');
   });
