@@ -3,13 +3,15 @@ import type { Facts, Observation, StepContext, StepExecutor } from '../../runboo
 import type { PlannedCall, Precondition } from '../../runbook/types.js';
 import {
   bounded,
+  calledThisAttempt,
   describeGroup,
   groupNames,
   inService,
   OTHER_REGION_READ_MS,
-  type Run,
+  pinnedTarget,
   readsOther,
   recentActivities,
+  stepRun,
   targetCapacity,
   UNPLANNED_MIN,
 } from './groups.js';
@@ -19,20 +21,8 @@ type Ctx = StepContext<AutoscalingStep>;
 
 const res = (ctx: Ctx) => ctx.resource as AutoscalingGroup;
 const names = (ctx: Ctx) => groupNames(res(ctx), ctx.kind === 'failover');
-const run =
-  (ctx: Ctx): Run =>
-  (action, call) =>
-    ctx.aws.call(action, call);
-/** The update was sent by this attempt (its intent and the call's return are recorded). */
-const called = (ctx: Ctx) => ctx.record?.state === 'intent' && ctx.record.calledAtMs !== undefined;
-
-/** The target this step pinned on its first attempt: retries and restarts keep it whatever changed since. */
-function pinnedTarget(ctx: Ctx): { capacity: number; basis: string } | undefined {
-  const o = ctx.record?.observed;
-  return typeof o?.wanted === 'number'
-    ? { capacity: o.wanted, basis: typeof o.basis === 'string' ? o.basis : String(o.wanted) }
-    : undefined;
-}
+const run = stepRun;
+const called = calledThisAttempt;
 
 /** The other Region's group's desired capacity, for a percentage target; undefined when it cannot be read. */
 async function otherDesired(ctx: Ctx): Promise<{ desired?: number; problem?: string }> {

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import type { RegionClients } from '../../adapters/aws/clients.js';
 import { withTimeout } from '../../readiness/errors.js';
+import type { StepContext } from '../../runbook/executors/types.js';
 import type { AutoscalingGroup, Capacity } from './schema.js';
 
 /** Runs one call with an abort signal (the readiness engine's or a runbook step's caller provides it). */
@@ -92,4 +93,24 @@ export function groupNames(r: AutoscalingGroup, toRecovery: boolean): { target: 
   return toRecovery
     ? { target: r.recoveryGroupName, source: r.primaryGroupName }
     : { target: r.primaryGroupName, source: r.recoveryGroupName };
+}
+
+/** The step's AWS caller as a `Run` (the readers above take one). */
+export const stepRun =
+  (ctx: Pick<StepContext, 'aws'>): Run =>
+  (action, call) =>
+    ctx.aws.call(action, call);
+
+/** The scaling call was sent by this attempt (its intent and the call's return are recorded). */
+export const calledThisAttempt = (ctx: Pick<StepContext, 'record'>): boolean =>
+  ctx.record?.state === 'intent' && ctx.record.calledAtMs !== undefined;
+
+/** The target the step pinned on its first attempt: retries and restarts keep it whatever changed since. */
+export function pinnedTarget(
+  ctx: Pick<StepContext, 'record'>,
+): { capacity: number; basis: string } | undefined {
+  const o = ctx.record?.observed;
+  return typeof o?.wanted === 'number'
+    ? { capacity: o.wanted, basis: typeof o.basis === 'string' ? o.basis : String(o.wanted) }
+    : undefined;
 }

@@ -3,9 +3,11 @@ import type { Facts, Observation, StepContext, StepExecutor } from '../../runboo
 import type { PlannedCall, Precondition } from '../../runbook/types.js';
 import {
   bounded,
+  calledThisAttempt,
   OTHER_REGION_READ_MS,
-  type Run,
+  pinnedTarget,
   readsOther,
+  stepRun,
   targetCapacity,
   UNPLANNED_MIN,
 } from '../autoscaling/groups.js';
@@ -16,19 +18,9 @@ type Ctx = StepContext<EcsStep>;
 
 const res = (ctx: Ctx) => ctx.resource as EcsService;
 const names = (ctx: Ctx) => ecsNames(res(ctx), ctx.kind === 'failover');
-const run =
-  (ctx: Ctx): Run =>
-  (action, call) =>
-    ctx.aws.call(action, call);
-const called = (ctx: Ctx) => ctx.record?.state === 'intent' && ctx.record.calledAtMs !== undefined;
+const run = stepRun;
+const called = calledThisAttempt;
 const label = (w: { cluster: string; service: string }) => `${w.cluster}/${w.service}`;
-
-function pinnedTarget(ctx: Ctx): { capacity: number; basis: string } | undefined {
-  const o = ctx.record?.observed;
-  return typeof o?.wanted === 'number'
-    ? { capacity: o.wanted, basis: typeof o.basis === 'string' ? o.basis : String(o.wanted) }
-    : undefined;
-}
 
 async function otherDesired(ctx: Ctx): Promise<{ desired?: number; problem?: string }> {
   try {
