@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -108,3 +108,20 @@ export const README_SHOTS = {
   failoverCompleted: 'docs/screenshots/sandbox-failover-completed.png',
   appHome: 'docs/screenshots/sandbox-app-home.png',
 } as const;
+
+/**
+ * A screenshot of one element (a card) for the docs. The emulator re-renders a message's node when its thread
+ * gets a reply, so an element can be replaced while Playwright waits for it to be stable: the shot is taken
+ * again of the locator's current element. Only the picture is retried; no assertion depends on it.
+ */
+export async function elementShot(element: Locator, path: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await element.screenshot({ path, timeout: 10_000 });
+      return;
+    } catch (error) {
+      const replaced = error instanceof Error && /not attached|not stable|detached/i.test(error.message);
+      if (!replaced || attempt >= 5) throw error;
+    }
+  }
+}

@@ -2,7 +2,15 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../../blocks/ids.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { expectRendered, README_SHOTS, SHOTS, slash, startBrowserSandbox, submitModal } from './browser.js';
+import {
+  elementShot,
+  expectRendered,
+  README_SHOTS,
+  SHOTS,
+  slash,
+  startBrowserSandbox,
+  submitModal,
+} from './browser.js';
 
 /**
  * The failover golden path in a real browser against the whole sandbox: a primary Region outage raises an
@@ -92,7 +100,7 @@ describe('failover golden path in the browser', () => {
     expect(await card.textContent()).toContain('tell-stakeholders');
     await expectRendered(page, 'the completed failover');
     // The card itself: the thread keeps following the alarms' replies, so a page shot may not show it.
-    await card.screenshot({ path: README_SHOTS.failoverCompleted });
+    await elementShot(card, README_SHOTS.failoverCompleted);
   }, 100_000);
 
   it('says afterwards on /dr status that payments runs in us-west-2', async () => {
