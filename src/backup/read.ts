@@ -59,6 +59,27 @@ function newest<T>(items: readonly T[], at: (item: T) => number | undefined): T 
   return best;
 }
 
+/** What both recovery point listings answer of a point (by resource, and by vault). */
+interface ListedPoint {
+  readonly RecoveryPointArn?: string;
+  readonly CreationDate?: Date;
+  readonly Status?: string;
+  readonly EncryptionKeyArn?: string;
+}
+
+/** The newest usable point of a listing, with its ARN and date; undefined when none. */
+function newestUsable<P extends ListedPoint>(
+  points: readonly P[],
+): (P & { readonly RecoveryPointArn: string; readonly CreationDate: Date }) | undefined {
+  const best = newest(
+    points.filter((p) => USABLE.has(p.Status ?? '')),
+    (p) => p.CreationDate?.getTime(),
+  );
+  return best?.RecoveryPointArn && best.CreationDate
+    ? { ...best, RecoveryPointArn: best.RecoveryPointArn, CreationDate: best.CreationDate }
+    : undefined;
+}
+
 /** The newest usable recovery point of a resource in the client's Region (its own backups, not copies). */
 export async function newestRecoveryPoint(
   client: BackupClient,
@@ -77,11 +98,8 @@ export async function newestRecoveryPoint(
     );
     return { items: out.RecoveryPoints ?? [], ...(out.NextToken ? { next: out.NextToken } : {}) };
   });
-  const best = newest(
-    points.filter((p) => USABLE.has(p.Status ?? '')),
-    (p) => p.CreationDate?.getTime(),
-  );
-  if (!best?.RecoveryPointArn || !best.CreationDate) return undefined;
+  const best = newestUsable(points);
+  if (!best) return undefined;
   return {
     arn: best.RecoveryPointArn,
     createdAt: best.CreationDate.getTime(),
@@ -111,11 +129,8 @@ export async function newestInVault(
     );
     return { items: out.RecoveryPoints ?? [], ...(out.NextToken ? { next: out.NextToken } : {}) };
   });
-  const best = newest(
-    points.filter((p) => USABLE.has(p.Status ?? '')),
-    (p) => p.CreationDate?.getTime(),
-  );
-  if (!best?.RecoveryPointArn || !best.CreationDate) return undefined;
+  const best = newestUsable(points);
+  if (!best) return undefined;
   return {
     arn: best.RecoveryPointArn,
     createdAt: best.CreationDate.getTime(),
