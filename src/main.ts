@@ -1,120 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import type { App } from '@slack/bolt';
-import { HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
-import { makeAuditCommand } from '../handlers/commands/audit.js';
-import { makeDrillCommand } from '../handlers/commands/drill.js';
-import { makeFailbackCommand } from '../handlers/commands/failback.js';
-import { makeFailoverCommand } from '../handlers/commands/failover.js';
-import { makeReportCommand } from '../handlers/commands/report.js';
-import { makeStatusCommand } from '../handlers/commands/status.js';
-import { register } from '../handlers/index.js';
-import { type AwsClientOptions, type AwsClients, createAwsClients } from './adapters/aws/clients.js';
-import type { Stores } from './adapters/store/index.js';
-import { autoRequestFailover } from './alarms/auto-request.js';
-import { RECEIPT_RETENTION_MS } from './alarms/receipts.js';
-import { createSnsEndpoint } from './alarms/sns-endpoint.js';
-import { type AlarmSystem, createAlarmSystem } from './alarms/system.js';
-import { awaitingApprovalOf } from './approval/awaiting.js';
-import type { FailoverFeature } from './approval/index.js';
+import { SocketModeReceiver } from '@slack/bolt';
+import { createAwsClients } from './adapters/aws/clients.js';
+import type { AlarmSystem } from './alarms/system.js';
 import { companionWriterId, createDynamoAuditLog } from './audit/index.js';
-import type { TamperWatch } from './audit/tamper-watch.js';
-import type { AuditLog } from './audit/types.js';
+import { wireAlarms } from './compose/alarms.js';
 import { wireAuditGuard } from './compose/audit-guard.js';
+import { wireCommands } from './compose/commands.js';
+import { wireHttp } from './compose/http.js';
 import { createLifecycle } from './compose/lifecycle.js';
 import { wireMetrics } from './compose/metrics.js';
-import { wireOperations } from './compose/operations.js';
-import { wireServiceState } from './compose/service-state.js';
+import { type Operations, wireOperations } from './compose/operations.js';
+import { DEFAULT_TAKEOVER_SWEEP_MS, type Lifeboat, type LifeboatOptions } from './compose/options.js';
+import { wireReadiness } from './compose/readiness.js';
 import { createSlackParts, resolveInstallation } from './compose/slack.js';
-import { AWS_SNS_TRUST, alarmTopicsOf, type SnsTrust, snsVerifier } from './compose/sns-trust.js';
+import { AWS_SNS_TRUST, alarmTopicsOf } from './compose/sns-trust.js';
 import { openState } from './compose/state.js';
-import type { Config } from './config.js';
-import { type Clock, systemClock } from './domain/clock.js';
+import { systemClock } from './domain/clock.js';
 import { createInFlight } from './domain/inflight.js';
-import type { Timeline } from './domain/timeline.js';
-import type { DrillFeature } from './drills/feature.js';
 import { createMeasuredDurations } from './drills/measured.js';
 import { createDrillStores } from './drills/store.js';
-import { makeFailbackCheck } from './failback/feature.js';
-import { createMoveStore } from './failback/moves.js';
 import { type Installation, installationMiddleware } from './http/installation.js';
-import { createRefusalAudit, type RefusalAudit } from './http/refusals.js';
-import { createHttpServer } from './http/server.js';
-import { createLogger, type Logger } from './logger.js';
-import { loadPlanFile, type Plan } from './plan/load.js';
-import type { HttpGet } from './probes/types.js';
-import { createAwsCheckers } from './readiness/aws/index.js';
-import { createReadinessEngine } from './readiness/engine.js';
-import { createReadinessService, type ReadinessService } from './readiness/service.js';
-import type { RunbookRunner } from './runbook/index.js';
-import type { Scheduler } from './scheduler/scheduler.js';
+import { createRefusalAudit } from './http/refusals.js';
+import { createLogger } from './logger.js';
+import { loadPlanFile } from './plan/load.js';
 import { wireScheduler } from './scheduler/wire.js';
-import { createDirectedReadiness } from './state/directed.js';
-import { makeObserver } from './state/observe.js';
-import type { OperatingState } from './state/types.js';
 
+export type { Lifeboat, LifeboatOptions } from './compose/options.js';
+export { DEFAULT_TAKEOVER_SWEEP_MS } from './compose/options.js';
 export type { SnsTrust } from './compose/sns-trust.js';
-
-/** How often a replica looks for executions no replica drives (their lease expired). */
-export const DEFAULT_TAKEOVER_SWEEP_MS = 15_000;
-
-export interface LifeboatOptions {
-  readonly config: Config;
-  /** An already loaded plan; otherwise the file at config.planPath is loaded. */
-  readonly plan?: Plan;
-  readonly logger?: Logger;
-  readonly clock?: Clock;
-  /** How drill and runbook durations are reckoned (default: the clock; the sandbox: its simulated AWS time, labelled). */
-  readonly timeline?: Timeline;
-  /** Lets the sandbox put its simulated cloud behind the real SDK clients. */
-  readonly onAwsClient?: AwsClientOptions['onClient'];
-  /** Which certificates sign SNS messages Lifeboat accepts (default: SNS's own; the sandbox's its own). */
-  readonly snsTrust?: SnsTrust;
-  /** Use this DynamoDB endpoint (e.g. one dynalite shared by several replicas in a test) instead of config.state. */
-  readonly dynamoEndpoint?: string;
-  /** Drill tuning (the sandbox polls faster because its cloud runs faster). */
-  readonly drills?: {
-    readonly pollIntervalMs?: number;
-    readonly cleanupAfterMs?: number;
-    readonly sweepIntervalMs?: number;
-  };
-  /** Runbook engine tuning (the sandbox polls faster because its cloud runs faster). */
-  readonly runbook?: {
-    readonly pollIntervalMs?: number;
-    /** How often executions whose lease expired are taken over (default 15 s). */
-    readonly sweepIntervalMs?: number;
-  };
-  /** HTTP for outside-in probes (the sandbox answers its probe URLs from the simulated cloud). */
-  readonly probeHttp?: HttpGet;
-}
-
-export interface Lifeboat {
-  /** Base URL of the HTTP server (POST /slack/events, POST /sns, GET /healthz, GET /readyz). */
-  readonly url: string;
-  readonly app: App;
-  readonly plan: Plan;
-  readonly stores: Stores;
-  readonly aws: AwsClients;
-  readonly audit: AuditLog;
-  readonly readiness: ReadinessService;
-  /** Where each service runs now (src/state/), or why that is unknown. */
-  operatingState(service: string): Promise<OperatingState>;
-  /** Alarm ingress: receipts, incidents, the outbound Slack queue, SQS polling. */
-  readonly alarms: AlarmSystem;
-  /** Failover requests: `slack.requestFromAlarm`, `slack.expireDue`, the request state machine. */
-  readonly failover: FailoverFeature;
-  readonly runner: RunbookRunner;
-  /** Drills: requests, engine, results, `listDrillResources()` for the daily digest. */
-  readonly drills: DrillFeature;
-  /** Scheduled jobs: readiness check, daily digest, audit seal, probes (`status()` for `/dr status`). */
-  readonly scheduler: Scheduler;
-  /** The audit tamper watch on the state table's stream (off on embedded dynalite). */
-  readonly tamperWatch: TamperWatch;
-  readonly logger: Logger;
-  /** Refused anonymous requests, audited as per-minute aggregates (`flush()` writes the window now). */
-  readonly refusals: RefusalAudit;
-  /** Stops accepting requests, waits for in-flight work (up to `graceMs`), then releases everything. */
-  close(graceMs?: number): Promise<void>;
-}
 
 /**
  * The composition root: the only place that builds config-dependent objects and wires them
@@ -167,44 +80,18 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       .refresh()
       .catch((error: unknown) => logger.warn({ err: error }, 'could not load drill results'));
     let alarmsReady: AlarmSystem | undefined;
-    const forwardReadiness = createReadinessService({
-      engine: createReadinessEngine({
-        checkers: createAwsCheckers(aws, { canary: { clock }, plan: getPlan }),
-        clock,
-        stepDurations: drillDurations,
-      }),
-      getPlan,
-      clock,
-    });
-    // Where each service runs now (src/state/): a change drops that service's cached readiness.
-    const serviceState = wireServiceState({
+    const { readiness, serviceState } = await wireReadiness({
       state,
+      aws,
       getPlan,
       clock,
-      onChanged: (service) => {
-        readiness.invalidate(service);
-        // The open incident's card shows the outcome and measures again (once the alarm system exists).
+      logger,
+      stepDurations: drillDurations,
+      // The open incident's card shows the outcome and measures again (once the alarm system exists).
+      onServiceChanged: (service) => {
         if (alarmsReady) void alarmsReady.refreshService(service).catch(() => undefined);
       },
     });
-    // Readiness in the direction that applies now: to fail over, or (running in the recovery Region) to fail back.
-    const readiness: ReadinessService = createDirectedReadiness({
-      forward: forwardReadiness,
-      failback: makeFailbackCheck({
-        aws,
-        getPlan,
-        clock,
-        lastMove: createMoveStore(state.documents, state.tableName).last,
-      }),
-      observe: makeObserver({ aws, getPlan, now: () => clock.now() }),
-      state: serviceState,
-      getPlan,
-      clock,
-      stepDurations: drillDurations,
-    });
-    await serviceState
-      .initialise()
-      .catch((error: unknown) => logger.warn({ err: error }, 'could not initialise the operating state'));
 
     // Refused anonymous requests: counted per reason per minute on their own audit chain and
     // append queue, so a flood never delays an approval's, a command's or an alarm's entry.
@@ -219,55 +106,22 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     });
     lifecycle.onClose(() => refusals.close());
     const slack = createSlackParts(config, logger);
-    let operations: ReturnType<typeof wireOperations> | undefined;
-    const alarms = createAlarmSystem({
-      logger,
-      clock,
-      getPlan,
-      documents: state.documents,
-      tableName: state.tableName,
-      incidents: state.stores.incidents,
-      // Alarm entries go to their own chain and append queue: a command's entry then never waits
-      // behind a storm's (docs/alarms.md, Benchmark).
-      audit: createDynamoAuditLog(state.documents, state.tableName, {
-        writerId: companionWriterId(instanceId, 'alarms'),
-        clock,
-        onAppend: (o) => metrics.auditAppended('alarms', o),
-      }),
+    let operations: Operations | undefined;
+    const alarms = wireAlarms({
+      config,
+      state,
+      aws,
       readiness,
       chat: slack.outbound.chat,
-      aws,
-      ...(config.alarms.queueUrl ? { queueUrl: config.alarms.queueUrl } : {}),
-      // SQS keeps messages for days, so an envelope there is only as fresh as the queue allows.
-      verifyEnvelope: snsVerifier(trust, clock, {
-        maxAgeMs: RECEIPT_RETENTION_MS,
-        allowedTopics: topics,
-        acceptSha1: config.alarms.acceptSha1,
-      }),
-      allowedTopics: topics,
-      rawDelivery: config.alarms.rawDelivery,
+      metrics,
+      trust,
+      topics,
+      getPlan,
+      clock,
+      logger,
+      inflight,
       instanceId,
-      // Rules with autoRequestFailover: Lifeboat itself requests the failover.
-      // An incident resolved: the failover request it raised itself goes stale (a person's is noted).
-      onIncidentResolved: (incident) => {
-        if (!operations) return;
-        void inflight.track(
-          operations.failover.slack
-            .incidentResolved(incident.service, incident.id)
-            .catch((error: unknown) =>
-              logger.warn({ err: error, service: incident.service }, 'could not mark the request stale'),
-            ),
-        );
-      },
-      onIngested: (source, status) => metrics.alarmIngested(source, status),
-      onAlarmRaised: autoRequestFailover({
-        request: (input) => {
-          if (!operations) throw new Error('failover requests are not wired yet');
-          return operations.failover.slack.requestFromAlarm(input);
-        },
-        logger,
-        track: (work) => void inflight.track(work),
-      }),
+      failover: () => operations?.failover,
     });
     const ops = wireOperations({
       onStepFinished: (kind, result, ms) => metrics.stepFinished(kind, result, ms / 1000),
@@ -335,49 +189,17 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       lifecycle,
     });
 
-    register(slack.app, {
-      logger,
-      getPlan,
-      inflight,
+    wireCommands(slack.app, {
+      audit,
+      auditGuard,
       readiness,
-      subcommands: {
-        status: makeStatusCommand({
-          readiness,
-          getPlan,
-          logger,
-          schedule: () => scheduler.status(),
-          drills: (service) => ops.drills.standing(service),
-        }),
-        audit: makeAuditCommand({
-          audit,
-          getPlan,
-          logger,
-          clock,
-          ...(auditGuard.archive ? { archive: auditGuard.archive } : {}),
-          tamperWatch: () => auditGuard.watch.status(),
-        }),
-        report: makeReportCommand({ audit, getPlan, logger, clock }),
-        failover: makeFailoverCommand(ops.failoverHandlers),
-        drill: makeDrillCommand(ops.drillHandlers),
-        failback: makeFailbackCommand(ops.failbackHandlers),
-      },
-      failover: ops.failoverHandlers,
-      drills: ops.drillHandlers,
-      failback: ops.failbackHandlers,
-      recordCommand: async ({ userId, channelId, text }) => {
-        await audit.append({
-          type: 'command',
-          actor: userId,
-          channel: channelId,
-          details: { text: `/dr ${text}`.trim() },
-        });
-      },
-      incidents: { acknowledge: (incidentId, userId) => alarms.acknowledge(incidentId, userId) },
-      home: {
-        openIncidents: () => alarms.listOpenIncidents(),
-        awaitingApproval: (userId) => awaitingApprovalOf(ops.failover, getPlan(), userId),
-        drills: (service) => ops.drills.standing(service),
-      },
+      scheduler,
+      alarms,
+      ops,
+      getPlan,
+      clock,
+      logger,
+      inflight,
     });
     // Socket Mode has no HTTP request to refuse: the installation check runs as global middleware.
     let installation: Installation | undefined;
@@ -391,66 +213,20 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     await slack.app.init();
     installation = await resolveInstallation(config.slack.installation, slack.app.client, logger);
 
-    const http = createHttpServer({
+    const http = wireHttp({
+      config,
+      plan,
+      state,
+      slack,
+      installation,
+      alarms,
+      audit,
+      refusals,
+      metrics,
+      trust,
+      topics,
+      clock,
       logger,
-      metrics: (req, res) => metrics.handle(req, res),
-      ...(slack.receiver instanceof HTTPReceiver
-        ? {
-            slack: {
-              listener: slack.receiver.requestListener,
-              signingSecret: config.slack.signingSecret ?? '',
-              installation,
-            },
-          }
-        : {}),
-      sns: createSnsEndpoint({
-        logger,
-        verify: snsVerifier(trust, clock, {
-          maxAgeMs: config.alarms.snsMaxAgeMs,
-          allowedTopics: topics,
-          acceptSha1: config.alarms.acceptSha1,
-        }),
-        allowedTopics: topics,
-        confirm: trust.confirm,
-        // Resolves once the notification's receipt is durably written (SNS then gets its 200); a
-        // message that is not a CloudWatch alarm answers 400 and is audited as alarm.rejected.
-        onNotification: (message) => alarms.onNotification(message),
-        // Signed by SNS and from an allowed topic: audited (before confirming) on the main chain.
-        onSubscription: async (event) => {
-          await audit.append({
-            type: 'alarm.subscription',
-            actor: 'aws',
-            details: {
-              action: event.type === 'SubscriptionConfirmation' ? 'confirm' : 'unsubscribed',
-              topicArn: event.topicArn,
-              messageId: event.messageId,
-            },
-          });
-        },
-        onRejected: (r) => {
-          metrics.alarmRefused('sns-http', r.reason);
-          refusals.record({
-            type: 'alarm.rejected',
-            reason: r.reason,
-            status: r.status,
-            detail: r.detail,
-            topicArn: r.topicArn,
-          });
-        },
-      }),
-      readiness: [
-        { name: 'plan', check: async () => void plan.hash },
-        { name: 'dynamodb', check: () => state.checkTable() },
-      ],
-      now: () => clock.now(),
-      onRejected: (r) =>
-        refusals.record({
-          type: 'http.rejected',
-          reason: r.reason,
-          status: r.status,
-          path: r.path,
-          remoteAddress: r.remoteAddress,
-        }),
     });
     const url = await http.listen(config.http.port, config.http.host);
     const { receiver } = slack;
