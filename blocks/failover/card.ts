@@ -86,7 +86,10 @@ function stepLine(step: CardStep, stage: number, now: number, timeline: Timeline
         : ` for ${formatDuration(Math.max(0, timeline.elapsed(started, now)))}`;
   const attempts = r && r.attempts > 1 ? ` (attempt ${r.attempts})` : '';
   const error = state === 'failed' && r?.error ? `\n      ↳ _${escapeText(truncate(r.error, 300))}_` : '';
-  return `${STEP_EMOJI[state]} ${stage}. \`${escapeText(step.id)}\` ${STEP_WORD[state]}${duration}${attempts}${error}`;
+  // A step AWS already showed done at its first look was not called: said so, not shown as a run without a time.
+  const word =
+    state === 'succeeded' && started === undefined ? 'already done (nothing to call)' : STEP_WORD[state];
+  return `${STEP_EMOJI[state]} ${stage}. \`${escapeText(step.id)}\` ${word}${duration}${attempts}${error}`;
 }
 
 /** Approve carries the request's digest: approval is bound to exactly what this card shows. */

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { type CardStep, failoverCard } from '../../blocks/failover/card.js';
 import type { Message } from '../../blocks/failover/format.js';
+import { createEditMemo } from '../adapters/slack/edits.js';
 import type { Stores } from '../adapters/store/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { ExecutionRecord } from '../domain/records.js';
@@ -57,6 +58,7 @@ export function createCards(deps: CardDeps) {
   const running = new Map<string, Promise<void>>();
   const dirty = new Set<string>();
   const lastPreconditions = new Map<string, Preconditions>();
+  const edits = createEditMemo();
 
   /** Who proposed skipping the paused step's current attempt (votes for earlier attempts do not count). */
   const skipProposals = async (execution: ExecutionRecord): Promise<string[]> => {
@@ -99,13 +101,13 @@ export function createCards(deps: CardDeps) {
 
   const update = async (id: string) => {
     const rendered = await render(id);
-    if (!rendered?.request.messageTs) return;
-    await deps.client.chat.update({
-      channel: rendered.request.channel,
-      ts: rendered.request.messageTs,
-      text: rendered.message.text,
-      blocks: rendered.message.blocks,
-    });
+    const ts = rendered?.request.messageTs;
+    if (!rendered || !ts) return;
+    const { channel } = rendered.request;
+    const content = { text: rendered.message.text, blocks: rendered.message.blocks };
+    if (edits.same(channel, ts, content)) return;
+    await deps.client.chat.update({ channel, ts, ...content });
+    edits.sent(channel, ts, content);
   };
 
   return {

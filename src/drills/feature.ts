@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WebClient } from '@slack/web-api';
 import { drillCard } from '../../blocks/drills/card.js';
 import type { AwsClients } from '../adapters/aws/clients.js';
+import { createEditMemo } from '../adapters/slack/edits.js';
 import type { Stores } from '../adapters/store/index.js';
 import type { ApproverDirectory } from '../approval/approvers.js';
 import type { AuditLog } from '../audit/types.js';
@@ -71,13 +72,14 @@ export function createDrillFeature(deps: DrillFeatureDeps): DrillFeature {
   const stores = deps.drillStores ?? createDrillStores(deps.documents, deps.tableName, deps.clock);
   const durations = deps.durations ?? createMeasuredDurations(stores, deps.getPlan);
   const timeline = deps.timeline ?? wallTimeline;
+  const edits = createEditMemo();
   const update = async (drill: Drill) => {
-    if (!drill.messageTs) return;
-    await deps.client.chat.update({
-      channel: drill.channel,
-      ts: drill.messageTs,
-      ...drillCard(drill, deps.clock.now(), timeline),
-    });
+    const ts = drill.messageTs;
+    if (!ts) return;
+    const content = drillCard(drill, deps.clock.now(), timeline);
+    if (edits.same(drill.channel, ts, content)) return;
+    await deps.client.chat.update({ channel: drill.channel, ts, ...content });
+    edits.sent(drill.channel, ts, content);
   };
   const engine = createDrillEngine({
     stores,

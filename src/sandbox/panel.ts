@@ -174,6 +174,7 @@ export function panelScript(plan: Plan): string {
     return b;
   };
   const status = el('div');
+  status.dataset.testid = 'sandbox-now';
   const controls = el('div');
   const globals = ${JSON.stringify(GLOBAL_CONTROL_PLANE)};
   const regionPills = new Map();

@@ -24,6 +24,7 @@ function recorder() {
     blocks?: unknown;
   }[] = [];
   const dmsOpened: string[] = [];
+  const updates: { channel: string; ts: string; text?: string }[] = [];
   const notices: StakeholderNotice[] = [];
   let failNextDm = false;
   const client = {
@@ -42,7 +43,10 @@ function recorder() {
         posts.push(args);
         return { ok: true, ts: `1700000000.${String(posts.length).padStart(6, '0')}` };
       },
-      update: async () => ({ ok: true }),
+      update: async (args: { channel: string; ts: string; text?: string }) => {
+        updates.push(args);
+        return { ok: true };
+      },
     },
     conversations: {
       open: async (args: { users: string }) => {
@@ -53,6 +57,7 @@ function recorder() {
   } as unknown as WebClient;
   return {
     client,
+    updates,
     notices,
     dmsOpened,
     notify: async (notice: StakeholderNotice) => {
@@ -187,6 +192,24 @@ describe('progress messages of an execution reported by several replicas', () =>
       'accounts now runs in us-west-2 (failover completed).',
     ]);
     expect(new Set(sent.broadcasts().map((b) => b.thread_ts)).size).toBe(1);
+  });
+
+  it('edits the card only when what it shows changed (Slack counts every chat.update)', async () => {
+    // Prepare
+    const world = await worlds.start();
+    const sent = recorder();
+    const a = replica(world, sent);
+    const [running] = await postedRequestAndTransitions(world, a);
+    const id = (running as Execution).id;
+
+    // Act: the same stored state is shown three times over
+    await a.cards.refresh(id);
+    await a.cards.refresh(id);
+    await a.cards.refresh(id);
+
+    // Assert
+    expect(sent.updates).toHaveLength(1);
+    expect(sent.updates[0]?.text).toBeDefined();
   });
 
   it('retries an outcome DM that failed on the next change, on whichever replica reports it', async () => {

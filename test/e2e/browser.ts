@@ -110,18 +110,32 @@ export const README_SHOTS = {
 } as const;
 
 /**
- * A screenshot of one element (a card) for the docs. The emulator re-renders a message's node when its thread
- * gets a reply, so an element can be replaced while Playwright waits for it to be stable: the shot is taken
- * again of the locator's current element. Only the picture is retried; no assertion depends on it.
+ * A screenshot of one element (a card) for the docs. The emulator renders a message again when it is updated
+ * (the progress card is edited while its thread follows the alarms), and Playwright's element screenshot
+ * refuses a node replaced while it waits for stability; so the shot is of the page, clipped to the element's
+ * box as it is now. Only the picture is retried; no assertion depends on it.
  */
 export async function elementShot(element: Locator, path: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await element.screenshot({ path, timeout: 10_000 });
-      return;
-    } catch (error) {
-      const replaced = error instanceof Error && /not attached|not stable|detached/i.test(error.message);
-      if (!replaced || attempt >= 5) throw error;
+  const page = element.page();
+  const viewport = page.viewportSize();
+  try {
+    // A card taller than the window is shot whole: the window grows for the shot.
+    const height = (await element.boundingBox({ timeout: 5_000 }))?.height ?? 0;
+    if (viewport && height + 160 > viewport.height)
+      await page.setViewportSize({ width: viewport.width, height: Math.ceil(height + 160) });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await element.scrollIntoViewIfNeeded({ timeout: 5_000 });
+        const clip = await element.boundingBox({ timeout: 5_000 });
+        if (!clip) throw new Error('the element is not attached');
+        await page.screenshot({ path, clip });
+        return;
+      } catch (error) {
+        const replaced = error instanceof Error && /not attached|not stable|detached/i.test(error.message);
+        if (!replaced || attempt >= 5) throw error;
+      }
     }
+  } finally {
+    if (viewport) await page.setViewportSize(viewport);
   }
 }

@@ -53,8 +53,16 @@ describe('failover golden path in the browser', () => {
     const alarmCard = messageWith(`button-${ActionId.incidentAcknowledge}`);
     await expect.poll(() => alarmCard.count(), { timeout: 30_000, interval: 250 }).toBeGreaterThan(0);
     await expectRendered(page, 'the alarm card');
+    // The README's shot shows one moment: the panel lists the alarm the card shows (it polls every
+    // 2 s), and the card's readiness is measured rather than still being checked.
+    await expect
+      .poll(() => page.getByTestId('sandbox-now').getAttribute('data-alarms'), { timeout: 15_000 })
+      .toContain('payments-');
+    await expect
+      .poll(() => alarmCard.first().innerText(), { timeout: 60_000, interval: 250 })
+      .not.toContain('Checking readiness');
     await page.screenshot({ path: README_SHOTS.alarmCard });
-  }, 40_000);
+  }, 120_000);
 
   it('lets Alice request an unplanned failover from the alarm card, with the plan of what will be done', async () => {
     const alarmCard = messageWith(`button-${ActionId.incidentAcknowledge}`).first();

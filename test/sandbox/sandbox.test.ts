@@ -50,4 +50,15 @@ describe('the sandbox: emulated Slack + simulated AWS + embedded DynamoDB + the 
     expect(alarm.Region).toBe('US East (N. Virginia)');
     expect(await entriesOf(sandbox, 'alarm.rejected')).toEqual([]);
   });
+
+  it("the panel's world lists the alarm that fired as in ALARM, as the card says", async () => {
+    const [received] = await entriesOf(sandbox, 'alarm.received');
+    const alarm = JSON.parse(String(received?.details.message)) as { AlarmName: string };
+    const response = await fetch(new URL("/_sandbox/world", sandbox.url));
+    const world = (await response.json()) as {
+      alarms: { name: string; state: string }[];
+    };
+    expect(response.status, JSON.stringify(world).slice(0, 300)).toBe(200);
+    expect(world.alarms.find((a) => a.name === alarm.AlarmName)?.state).toBe('ALARM');
+  });
 });

@@ -75,6 +75,21 @@ describe('the failover progress card on a simulated timeline', () => {
     expect(card).toContain('done in 5 s');
     expect(card).not.toContain('simulated');
   });
+
+  it('says a step AWS showed done at its first look was not called, instead of a run without a time', () => {
+    // Act
+    const card = JSON.stringify(
+      failoverCard({
+        ...model,
+        steps: [
+          { id: 'check-receipts', record: { state: 'succeeded' as const, finishedAtMs: 6_000, attempts: 0 } },
+        ],
+      }).blocks,
+    );
+
+    // Assert
+    expect(card).toContain('`check-receipts` already done (nothing to call)');
+  });
 });
 
 describe('drill figures in the sandbox are simulated AWS time, and say so', () => {

@@ -87,13 +87,35 @@ function renderSidebar() {
   nav.append(...items.filter(Boolean));
 }
 
+/**
+ * Like Slack's client, a message whose content did not change keeps its DOM node (its focus, open menus and
+ * position stay): only new or changed messages are rendered again. Keyed by ts; the signature is everything
+ * the rendering reads (the message, the reader, the highlighted thread).
+ */
+function messageNodes(list, messages, options) {
+  const before = list._rendered ?? new Map();
+  const now = new Map();
+  const nodes = messages.map((m) => {
+    let key = `${m.ts}${m.ephemeral ? ':ephemeral' : ''}`;
+    while (now.has(key)) key += '+';
+    const sig = JSON.stringify([ui.me, app.highlight, m]);
+    const kept = before.get(key);
+    const node = kept && kept.sig === sig ? kept.node : renderMessage(m, app, options);
+    now.set(key, { sig, node });
+    return node;
+  });
+  list._rendered = now;
+  return nodes;
+}
+
 function renderMain() {
   const list = $('message-list');
   const before = { key: list.dataset.key, count: Number(list.dataset.count ?? 0), top: list.scrollTop };
-  clear(list);
   const isHome = ui.current.kind === 'home';
   $('composer-form').classList.toggle('hidden', isHome);
   if (isHome) {
+    clear(list);
+    list._rendered = undefined;
     $('channel-title').textContent = `${app.botName()} · Home`;
     const home = ui.views.home;
     const ctx = {
@@ -116,10 +138,12 @@ function renderMain() {
     ? `Message ${app.botName()}`
     : `Message #${lookup.channelName(ui.current.id)}  (try /dr help)`;
   const top = ui.messages.filter((m) => isTopLevel(m) && !(m.ephemeral && m.thread_ts));
-  if (top.length === 0) list.append(h('div', { class: 'empty' }, 'No messages yet.'));
-  for (const m of top) list.append(renderMessage(m, app));
   const notices = ui.notices.filter((x) => !x.channel || x.channel === ui.current.id);
-  for (const n of notices) list.append(renderNotice(n));
+  list.replaceChildren(
+    ...(top.length === 0 ? [h('div', { class: 'empty' }, 'No messages yet.')] : []),
+    ...messageNodes(list, top, {}),
+    ...notices.map(renderNotice),
+  );
   // Like Slack: a channel opens at its latest message and follows new ones; an edit in place (a card updated
   // while alarms arrive) leaves the reader where they were.
   const key = `${ui.me}:${ui.current.id}`;
@@ -135,9 +159,8 @@ function renderThread() {
   if (!ui.thread) return;
   const list = $('thread-list');
   const before = { thread: list.dataset.thread, count: Number(list.dataset.count ?? 0), top: list.scrollTop };
-  clear(list);
   const inThread = ui.messages.filter((m) => m.ts === ui.thread || m.thread_ts === ui.thread);
-  for (const m of inThread) list.append(renderMessage(m, app, { inThread: true }));
+  list.replaceChildren(...messageNodes(list, inThread, { inThread: true }));
   list.dataset.thread = ui.thread;
   list.dataset.count = String(inThread.length);
   // Like Slack: a thread opens at its latest reply and follows new ones; an edit leaves the reader where they were.
