@@ -54,7 +54,7 @@ describe('the sandbox: emulated Slack + simulated AWS + embedded DynamoDB + the 
   it("the panel's world lists the alarm that fired as in ALARM, as the card says", async () => {
     const [received] = await entriesOf(sandbox, 'alarm.received');
     const alarm = JSON.parse(String(received?.details.message)) as { AlarmName: string };
-    const response = await fetch(new URL("/_sandbox/world", sandbox.url));
+    const response = await fetch(new URL('/_sandbox/world', sandbox.url));
     const world = (await response.json()) as {
       alarms: { name: string; state: string }[];
     };
