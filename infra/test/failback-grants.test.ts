@@ -258,11 +258,13 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   'auto-scaling': 'autoscaling',
   ecs: 'ecs',
   ecr: 'ecr',
+  lambda: 'lambda',
 };
 /** SDK commands whose IAM action has another name. */
 const IAM_ACTION: Readonly<Record<string, string>> = {
   's3:PutBucketReplication': 's3:PutReplicationConfiguration',
   's3:GetBucketReplication': 's3:GetReplicationConfiguration',
+  'lambda:Invoke': 'lambda:InvokeFunction',
 };
 
 /** IAM actions of the AWS SDK commands a source file constructs (`new XCommand(`), by the client it imports them from. */
@@ -284,7 +286,13 @@ function commandsSentBy(file: string): string[] {
 }
 
 describe('what the runbook executors and the failback feature send versus what the policy grants', () => {
-  const dirs = ['src/runbook/executors', 'src/failback', 'src/kinds/autoscaling', 'src/kinds/ecs'];
+  const dirs = [
+    'src/runbook/executors',
+    'src/failback',
+    'src/kinds/autoscaling',
+    'src/kinds/ecs',
+    'src/kinds/lambda',
+  ];
   const sent = [
     ...new Set(
       dirs.flatMap((dir) =>
@@ -327,6 +335,7 @@ describe('what the runbook executors and the failback feature send versus what t
         'route53-recovery-cluster:UpdateRoutingControlStates',
         'autoscaling:UpdateAutoScalingGroup',
         'ecs:UpdateService',
+        'lambda:InvokeFunction',
       ]),
     );
     expect(sent.filter(isMutating).length).toBeGreaterThanOrEqual(8);
