@@ -86,7 +86,13 @@ function stepLine(step: CardStep, stage: number, now: number, timeline: Timeline
         : ` for ${formatDuration(Math.max(0, timeline.elapsed(started, now)))}`;
   const attempts = r && r.attempts > 1 ? ` (attempt ${r.attempts})` : '';
   const error = state === 'failed' && r?.error ? `\n      ↳ _${escapeText(truncate(r.error, 300))}_` : '';
-  return `${STEP_EMOJI[state]} ${stage}. \`${escapeText(step.id)}\` ${STEP_WORD[state]}${duration}${attempts}${error}`;
+  // What a done step reports of its own (a Lambda function's answer), when its executor records one.
+  const result = r?.observed?.result;
+  const answer =
+    state === 'succeeded' && typeof result === 'string' && result !== ''
+      ? `\n      ↳ ${escapeText(truncate(result, 300))}`
+      : '';
+  return `${STEP_EMOJI[state]} ${stage}. \`${escapeText(step.id)}\` ${STEP_WORD[state]}${duration}${attempts}${error}${answer}`;
 }
 
 /** Approve carries the request's digest: approval is bound to exactly what this card shows. */

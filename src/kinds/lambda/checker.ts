@@ -55,7 +55,7 @@ async function checkSide(
     if (!c || c.State === 'Failed' || c.State === 'Pending') verdict = 'not_ready';
     else if (c.State === 'Active' && (c.LastUpdateStatus ?? 'Successful') === 'Successful') verdict = 'ready';
     else verdict = 'degraded';
-    invokable = c?.State === 'Active' || c?.State === 'Inactive';
+    invokable = c?.State === 'Active';
     const why =
       c?.State === 'Inactive'
         ? ': the first invocation fails while Lambda recreates its resources'

@@ -90,7 +90,8 @@ async function observe(ctx: Ctx): Promise<Observation> {
  */
 const REFUSED = new Set(['not_found', 'access_denied', 'throttled']);
 function outcomeUnknown(error: unknown): boolean {
-  if (!(error instanceof AwsCallError)) return true;
+  // Every error of a call is an AwsCallError (the caller wraps them); another one means no call was made.
+  if (!(error instanceof AwsCallError)) return false;
   if (REFUSED.has(error.failure)) return false;
   const status = (error.cause as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
     ?.httpStatusCode;

@@ -84,13 +84,17 @@ export function invocationFacts(
   };
 }
 
-/** One line for a person about a recorded invocation (the runbook card, the step's outcome). */
+/**
+ * One line for a person about a recorded invocation (the runbook card, the step's outcome), short enough that
+ * the card's 300 characters keep what to do next after it: the error message and the excerpt are cut to 150.
+ */
 export function resultText(f: Facts, fn: string, region: string): string {
+  const cut = (v: unknown) => (typeof v === 'string' && v !== '' ? oneLine(v, 150) : undefined);
   const head = `${fn} in ${region} answered ${f.statusCode ?? 'no status'}`;
-  const excerpt = typeof f.excerpt === 'string' && f.excerpt !== '' ? `; payload: ${f.excerpt}` : '';
+  const excerpt = cut(f.excerpt) ? `; payload: ${cut(f.excerpt)}` : '';
   if (!f.functionError) return `${head}${excerpt}`;
-  const what = [f.errorType, f.errorMessage].filter((x) => typeof x === 'string' && x !== '').join(': ');
-  return `${head} with FunctionError ${f.functionError}${what ? ` (${what})` : ''}${what ? '' : excerpt}`;
+  const what = [cut(f.errorType), cut(f.errorMessage)].filter((x) => x !== undefined).join(': ');
+  return `${head} with FunctionError ${f.functionError}${what ? ` (${what})` : excerpt}`;
 }
 
 /**

@@ -128,6 +128,7 @@ async function invoke(
   const previous = key === undefined ? undefined : fn.answers.get(key);
   if (previous !== undefined) {
     fn.invocations.push({ requestId, at: w.time.now(), key, outcome: 'repeat' });
+    emitChange(w, 'lambda-function', fn.name, { region, invocation: 'repeat' });
     return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: blob(previous) };
   }
   const timedOut = fn.behaviour === 'timeout' || fn.runMs > fn.timeoutS * 1000;
