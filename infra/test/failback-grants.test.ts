@@ -10,6 +10,7 @@ import { stepContext } from '../../src/runbook/drive-step.js';
 import { rdsPromoteExecutor } from '../../src/runbook/executors/rds.js';
 import { allSteps, routeFor } from '../../src/runbook/stages.js';
 import { route53DemoPlan } from '../../test/helpers/plans.js';
+import { lambdaPlan } from '../../test/kinds/lambda-fixture.js';
 import { policyStatementsForPlan } from '../lib/permissions.js';
 import { actionsOf, allows, EXAMPLE_PLAN, isMutating, REPO_ROOT, readPlan, statement } from './helpers.js';
 
@@ -316,6 +317,7 @@ describe('what the runbook executors and the failback feature send versus what t
           '        - { id: stop-api, kind: ec2, resource: payments-api, action: stop-recovery }\n',
       ),
     ).plan,
+    lambdaPlan(),
   ];
   const granted = new Set(plans.flatMap((p) => actionsOf(policyStatementsForPlan(p))));
 
