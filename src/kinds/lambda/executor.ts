@@ -84,18 +84,25 @@ async function observe(ctx: Ctx): Promise<Observation> {
 }
 
 /**
- * Lambda refused the request before running the function: the function is not there or not ready, the caller is
- * throttled or not allowed, or the request is invalid (Invoke API reference, errors: 4xx). Anything else (no answer
- * in time, a network error, a 5xx) leaves the outcome unknown.
+ * Lambda refused the request before running the function (Invoke API reference, errors): the function is not
+ * there or not ready, the caller is throttled or not allowed, or the request is invalid. Any other error (no
+ * answer in time, a network error, a 5xx, or a 4xx that may come from a run under way, e.g. EFSIOException)
+ * leaves the outcome unknown: stricter than necessary, never a blind second run.
  */
-const REFUSED = new Set(['not_found', 'access_denied', 'throttled']);
+const REFUSED = new Set([
+  'ResourceNotFoundException',
+  'ResourceConflictException',
+  'ResourceNotReadyException',
+  'TooManyRequestsException',
+  'RequestTooLargeException',
+  'InvalidParameterValueException',
+  'InvalidRequestContentException',
+  'UnsupportedMediaTypeException',
+]);
 function outcomeUnknown(error: unknown): boolean {
   // Every error of a call is an AwsCallError (the caller wraps them); another one means no call was made.
   if (!(error instanceof AwsCallError)) return false;
-  if (REFUSED.has(error.failure)) return false;
-  const status = (error.cause as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
-    ?.httpStatusCode;
-  return !(status !== undefined && status >= 400 && status < 500);
+  return !(error.failure === 'access_denied' || REFUSED.has(error.awsName));
 }
 
 const unknownAdvice = (ctx: Ctx, fn: string) =>
