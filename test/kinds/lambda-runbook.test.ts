@@ -138,3 +138,32 @@ describe('lambda-invoke in a runbook against the simulated cloud', () => {
     expect(ran).toEqual(['shop-cleanup:ok']);
   });
 });
+
+describe('lambda-invoke in a dry run', () => {
+  it('lists the one Invoke in the function’s Region and invokes nothing; a function timeout beyond the step’s is a warning', async () => {
+    const world = await worlds.start({ plan: lambdaPlan() });
+    const r = runner(world);
+
+    const failover = await r.dryRun('shop', 'planned');
+    world.cloud.scenarios.lambdaFunction('us-west-2', 'shop-warm-caches', { timeoutS: 900 });
+    const slow = await r.dryRun('shop', 'planned');
+    const failback = await r.dryRun('shop', 'planned', 'failback');
+
+    expect(failover.steps).toEqual([
+      expect.objectContaining({
+        id: 'warm',
+        action:
+          "Invoke Lambda function shop-warm-caches in us-west-2 synchronously with the execution's context",
+        region: 'us-west-2',
+        timeoutMs: 120_000,
+        calls: [expect.objectContaining({ client: 'lambda', command: 'Invoke', region: 'us-west-2' })],
+      }),
+    ]);
+    expect(failover.warnings).toEqual([]);
+    expect(slow.warnings).toEqual([
+      expect.stringContaining('900 s: a run longer than 120 s pauses the step'),
+    ]);
+    expect(failback.steps).toEqual([expect.objectContaining({ id: 'cleanup', region: 'us-east-1' })]);
+    expect(world.mutations()).toEqual([]);
+  });
+});

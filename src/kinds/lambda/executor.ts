@@ -71,15 +71,20 @@ async function observe(ctx: Ctx): Promise<Observation> {
       summary: `${fn} in ${region} cannot be invoked: ${now.text}`,
       preconditions: [exists],
     };
-  const longer =
-    c.Timeout !== undefined && c.Timeout * 1000 > budgetMs(ctx)
-      ? `; its timeout (${c.Timeout} s) is longer than the step's ${Math.round(budgetMs(ctx) / 1000)} s: a slow run pauses the step with an unknown outcome`
-      : '';
+  const budgetS = Math.round(budgetMs(ctx) / 1000);
+  const fits = c.Timeout === undefined || c.Timeout <= budgetS;
+  const timeout: Precondition = {
+    name: `${fn}'s timeout within the step's ${budgetS} s`,
+    ok: fits,
+    observed: fits
+      ? `${c.Timeout ?? '?'} s`
+      : `${c.Timeout} s: a run longer than ${budgetS} s pauses the step with an unknown outcome; give the step a longer timeout`,
+  };
   return {
     state: 'not-started',
-    summary: `${fn} in ${region}: ${now.text}, timeout ${c.Timeout ?? '?'} s${longer}`,
+    summary: `${fn} in ${region}: ${now.text}, timeout ${c.Timeout ?? '?'} s`,
     facts: { functionName: fn, functionRegion: region, functionTimeoutS: c.Timeout ?? null },
-    preconditions: [exists],
+    preconditions: [exists, timeout],
   };
 }
 
