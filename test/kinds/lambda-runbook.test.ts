@@ -139,6 +139,27 @@ describe('lambda-invoke in a runbook against the simulated cloud', () => {
   });
 });
 
+describe('the sandbox fault panel: function errors', () => {
+  it('makes the resource’s function throw (the step pauses) until Heal everything', async () => {
+    const { applyFault } = await import('../../src/sandbox/panel.js');
+    const world = await worlds.start({ plan: lambdaPlan() });
+    const ran = runs(world);
+    applyFault(world.cloud.faults, { action: 'function-errors', resourceId: 'caches' });
+    const execution = await approved(world);
+    const r = runner(world);
+
+    const paused = await r.run(execution.id);
+    expect(paused.steps.warm?.error).toContain('FunctionError Unhandled');
+    expect(world.cloud.faults.describe().functionErrors).toEqual(['caches']);
+
+    applyFault(world.cloud.faults, { action: 'heal' });
+    await r.decide(execution.id, 'retry', 'U0BOB', { stepId: 'warm', attempt: 1 });
+    await r.idle();
+    expect((await world.stores.executions.get(execution.id))?.state).toBe('completed');
+    expect(ran).toEqual(['shop-warm-caches:error', 'shop-warm-caches:ok']);
+  });
+});
+
 describe('lambda-invoke in a dry run', () => {
   it('lists the one Invoke in the function’s Region and invokes nothing; a function timeout beyond the step’s is a warning', async () => {
     const world = await worlds.start({ plan: lambdaPlan() });

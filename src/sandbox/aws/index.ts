@@ -124,6 +124,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
       throttles: [],
       latencies: [],
       failures: [],
+      functionErrors: new Set(),
     },
     random: seededRandom(options.seed ?? 42),
     rds: {

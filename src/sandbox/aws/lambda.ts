@@ -131,7 +131,11 @@ async function invoke(
     emitChange(w, 'lambda-function', fn.name, { region, invocation: 'repeat' });
     return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: blob(previous) };
   }
-  const timedOut = fn.behaviour === 'timeout' || fn.runMs > fn.timeoutS * 1000;
+  const faulted = w.faults.functionErrors;
+  const resourceId = w.aliases.get(fn.name);
+  const behaviour =
+    faulted?.has(fn.name) || (resourceId !== undefined && faulted?.has(resourceId)) ? 'error' : fn.behaviour;
+  const timedOut = behaviour === 'timeout' || fn.runMs > fn.timeoutS * 1000;
   await w.time.wait(timedOut ? fn.timeoutS * 1000 : fn.runMs);
   const record = (outcome: 'ok' | 'error' | 'timeout') => {
     fn.invocations.push({ requestId, at: w.time.now(), ...(key ? { key } : {}), outcome });
@@ -151,7 +155,7 @@ async function invoke(
       ),
     };
   }
-  if (fn.behaviour === 'error') {
+  if (behaviour === 'error') {
     record('error');
     return {
       StatusCode: 200,

@@ -20,6 +20,8 @@ export interface FaultState {
   throttles: (ScopedRule & { rate: number })[];
   latencies: (ScopedRule & { ms: number })[];
   failures: { operation: string; remaining: number; error: string; region?: string }[];
+  /** Lambda functions (plan resource ids or function names) whose code throws until healed (optional: older saved worlds). */
+  functionErrors?: Set<string>;
 }
 
 export interface GlobalMember {
