@@ -28,6 +28,8 @@ export function describeResource(r: Resource): string {
       return `ARC routing controls on cluster \`${r.clusterArn.split('/').at(-1)}\` (${r.clusterEndpoints.length} Regional endpoints)`;
     case 'ecs-service':
       return `ECS service \`${escapeText(r.serviceName)}\` in clusters \`${escapeText(r.primaryCluster)}\` → \`${escapeText(r.recoveryCluster)}\`, target ${r.capacity.desired ?? `${r.capacity.percent}%`}`;
+    case 'lambda-function':
+      return `Lambda ${[r.recoveryFunction ? `\`${escapeText(r.recoveryFunction)}\` (recovery)` : '', r.primaryFunction ? `\`${escapeText(r.primaryFunction)}\` (primary)` : ''].filter(Boolean).join(', ')}`;
     case 'autoscaling-group':
       return `Auto Scaling group \`${escapeText(r.primaryGroupName)}\` → \`${escapeText(r.recoveryGroupName)}\`, target ${r.capacity.desired ?? `${r.capacity.percent}%`}`;
   }

@@ -89,7 +89,13 @@ function stepLine(step: CardStep, stage: number, now: number, timeline: Timeline
   // A step AWS already showed done at its first look was not called: said so, not shown as a run without a time.
   const word =
     state === 'succeeded' && started === undefined ? 'already done (nothing to call)' : STEP_WORD[state];
-  return `${STEP_EMOJI[state]} ${stage}. \`${escapeText(step.id)}\` ${word}${duration}${attempts}${error}`;
+  // What a done step reports of its own (a Lambda function's answer), when its executor records one.
+  const result = r?.observed?.result;
+  const answer =
+    state === 'succeeded' && typeof result === 'string' && result !== ''
+      ? `\n      ↳ ${escapeText(truncate(result, 300))}`
+      : '';
+  return `${STEP_EMOJI[state]} ${stage}. \`${escapeText(step.id)}\` ${word}${duration}${attempts}${error}${answer}`;
 }
 
 /** Approve carries the request's digest: approval is bound to exactly what this card shows. */

@@ -8,6 +8,7 @@ import { dynamodbStatements } from './grants/dynamodb.js';
 import { EC2_DESCRIBE_ACTIONS, ec2Statements } from './grants/ec2.js';
 import { ecsStatements } from './grants/ecs.js';
 import { kmsStatements } from './grants/kms.js';
+import { lambdaStatements } from './grants/lambda.js';
 import { auroraStatements, rdsInstanceStatements } from './grants/rds.js';
 import { route53Statements } from './grants/route53.js';
 import { s3Statements } from './grants/s3.js';
@@ -151,6 +152,8 @@ function statementsForResource(ctx: {
       return autoscalingStatements({ ...ctx, resource: r });
     case 'ecs-service':
       return ecsStatements({ ...ctx, resource: r });
+    case 'lambda-function':
+      return lambdaStatements({ ...ctx, resource: r });
   }
 }
 

@@ -10,6 +10,7 @@ import { stepContext } from '../../src/runbook/drive-step.js';
 import { rdsPromoteExecutor } from '../../src/runbook/executors/rds.js';
 import { allSteps, routeFor } from '../../src/runbook/stages.js';
 import { route53DemoPlan } from '../../test/helpers/plans.js';
+import { lambdaPlan } from '../../test/kinds/lambda-fixture.js';
 import { policyStatementsForPlan } from '../lib/permissions.js';
 import { actionsOf, allows, EXAMPLE_PLAN, isMutating, REPO_ROOT, readPlan, statement } from './helpers.js';
 
@@ -258,11 +259,13 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   'auto-scaling': 'autoscaling',
   ecs: 'ecs',
   ecr: 'ecr',
+  lambda: 'lambda',
 };
 /** SDK commands whose IAM action has another name. */
 const IAM_ACTION: Readonly<Record<string, string>> = {
   's3:PutBucketReplication': 's3:PutReplicationConfiguration',
   's3:GetBucketReplication': 's3:GetReplicationConfiguration',
+  'lambda:Invoke': 'lambda:InvokeFunction',
 };
 
 /** IAM actions of the AWS SDK commands a source file constructs (`new XCommand(`), by the client it imports them from. */
@@ -284,7 +287,13 @@ function commandsSentBy(file: string): string[] {
 }
 
 describe('what the runbook executors and the failback feature send versus what the policy grants', () => {
-  const dirs = ['src/runbook/executors', 'src/failback', 'src/kinds/autoscaling', 'src/kinds/ecs'];
+  const dirs = [
+    'src/runbook/executors',
+    'src/failback',
+    'src/kinds/autoscaling',
+    'src/kinds/ecs',
+    'src/kinds/lambda',
+  ];
   const sent = [
     ...new Set(
       dirs.flatMap((dir) =>
@@ -308,6 +317,7 @@ describe('what the runbook executors and the failback feature send versus what t
           '        - { id: stop-api, kind: ec2, resource: payments-api, action: stop-recovery }\n',
       ),
     ).plan,
+    lambdaPlan(),
   ];
   const granted = new Set(plans.flatMap((p) => actionsOf(policyStatementsForPlan(p))));
 
@@ -327,6 +337,7 @@ describe('what the runbook executors and the failback feature send versus what t
         'route53-recovery-cluster:UpdateRoutingControlStates',
         'autoscaling:UpdateAutoScalingGroup',
         'ecs:UpdateService',
+        'lambda:InvokeFunction',
       ]),
     );
     expect(sent.filter(isMutating).length).toBeGreaterThanOrEqual(8);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
 import { canonicalJson } from '../domain/canonical-json.js';
+import { lambdaStepProblem } from '../kinds/lambda/schema.js';
 import { backupProblems } from './backups.js';
 import {
   type ParsedPlan,
@@ -207,6 +208,10 @@ function crossCheck(parsed: ParsedPlan): { path: PathKey[]; message: string }[] 
                 path: [...stepPath, 'resource'],
                 message: `expected a ${wanted} resource for a ${s.kind} step; "${s.resource}" is ${actual}`,
               });
+            } else if (s.kind === 'lambda-invoke') {
+              const r = svc.resources.find((x) => x.id === s.resource);
+              const problem = r?.kind === 'lambda-function' ? lambdaStepProblem(r, s, which) : undefined;
+              if (problem) problems.push({ path: [...stepPath, 'resource'], message: problem });
             } else if (which === 'failover' && s.kind === 'ec2' && s.action === 'launch-from-ami') {
               const at = svc.resources.findIndex((r) => r.id === s.resource);
               const r = svc.resources[at];

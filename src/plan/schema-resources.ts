@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { autoscalingGroup } from '../kinds/autoscaling/schema.js';
 import { ecsService } from '../kinds/ecs/schema.js';
+import { lambdaFunction } from '../kinds/lambda/schema.js';
 import { duration, id } from './schema-fields.js';
 
 /** The resources a service is made of, one strict schema per kind. */
@@ -209,10 +210,11 @@ export const resource = z.discriminatedUnion(
     arcRoutingControl,
     autoscalingGroup,
     ecsService,
+    lambdaFunction,
   ],
   {
     error:
-      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53, arc-routing-control, autoscaling-group, ecs-service',
+      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53, arc-routing-control, autoscaling-group, ecs-service, lambda-function',
   },
 );
 
@@ -226,4 +228,5 @@ export const RESOURCE_KINDS = [
   'arc-routing-control',
   'autoscaling-group',
   'ecs-service',
+  'lambda-function',
 ] as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { autoscalingStep } from '../kinds/autoscaling/schema.js';
 import { ecsStep } from '../kinds/ecs/schema.js';
+import { lambdaStep } from '../kinds/lambda/schema.js';
 import { duration, id } from './schema-fields.js';
 
 /** Runbook steps, parallel groups and the failover/failback runbooks of a service. */
@@ -23,6 +24,7 @@ export const STEP_RESOURCE_KIND = {
   'arc-routing-control': 'arc-routing-control',
   'autoscaling-group': 'autoscaling-group',
   'ecs-service': 'ecs-service',
+  'lambda-invoke': 'lambda-function',
   wait: undefined,
   verify: undefined,
   notify: undefined,
@@ -87,6 +89,7 @@ export const step = z.discriminatedUnion(
     }),
     autoscalingStep,
     ecsStep,
+    lambdaStep,
     z.strictObject({ ...stepBase, kind: z.literal('wait'), duration }),
     z
       .strictObject({

@@ -7,7 +7,7 @@ import type { Step } from '../plan/schema.js';
 import { AwsCallError } from '../readiness/aws/call.js';
 import { createCaller, errorText } from './executors/call.js';
 import { type ExecutorRegistry, executorFor } from './executors/index.js';
-import type { Facts, Observation, StepContext } from './executors/types.js';
+import type { Facts, Observation, People, StepContext } from './executors/types.js';
 import { type Route, resourceOf } from './stages.js';
 import type { RunbookKind, RunbookMode } from './types.js';
 import type { ExecutionWriter } from './writer.js';
@@ -31,6 +31,8 @@ export interface StepEnv {
   readonly onStepFinished?: (kind: string, result: 'succeeded' | 'failed', ms: number) => void;
   /** Failback: the completed failover it returns from (see `originFacts`). */
   readonly origin?: ExecutionRecord;
+  /** Who requested and approved the execution (steps that pass it on, e.g. lambda-invoke). */
+  readonly people?: () => Promise<People>;
 }
 
 export type StepResult = 'succeeded' | 'failed' | 'stopped';
@@ -76,7 +78,7 @@ export function originFacts(
 }
 
 export function stepContext(
-  env: Pick<StepEnv, 'route' | 'kind' | 'mode' | 'aws' | 'clock' | 'origin'>,
+  env: Pick<StepEnv, 'route' | 'kind' | 'mode' | 'aws' | 'clock' | 'origin' | 'people'>,
   step: Step,
   executionId: string,
   record: () => StepRecord | undefined,
@@ -86,6 +88,7 @@ export function stepContext(
   const origin = env.kind === 'failback' ? originFacts(env.route.service, step, env.origin) : undefined;
   return {
     ...(origin ? { origin } : {}),
+    ...(env.people ? { people: env.people } : {}),
     step,
     service: env.route.service,
     resource: resourceOf(env.route.service, step),

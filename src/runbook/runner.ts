@@ -126,6 +126,12 @@ export function createRunbookRunner(
       pollIntervalMs: deps.pollIntervalMs ?? 5_000,
       callTimeoutMs: deps.callTimeoutMs ?? 30_000,
       stopped,
+      people: async () => ({
+        requestedBy: loaded.requestedBy,
+        approvedBy: (await deps.stores.approvals.list(executionId))
+          .filter((a) => a.decision === 'approve')
+          .map((a) => a.userId),
+      }),
       ...(deps.onStepFinished ? { onStepFinished: deps.onStepFinished } : {}),
     };
     try {

@@ -41,6 +41,8 @@ const TIER: Readonly<Record<Step['kind'], number | undefined>> = {
   'ecs-service': 1,
   route53: 2,
   'arc-routing-control': 2,
+  // A custom action: a derived failback leaves it out (declare runbook.failback to run a clean-up function).
+  'lambda-invoke': undefined,
   wait: undefined,
   verify: undefined,
   notify: undefined,

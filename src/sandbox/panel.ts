@@ -35,6 +35,8 @@ const faultRequest = z.discriminatedUnion('action', [
   z.object({ action: z.literal('heal') }),
   /** The resource's next AWS Backup copy job fails (started at once): its backup row turns red with the reason. */
   z.object({ action: z.literal('backup-copy-fail'), resourceId: z.string() }),
+  /** A Lambda function resource's code throws until healed: its lambda-invoke step pauses with FunctionError. */
+  z.object({ action: z.literal('function-errors'), resourceId: z.string() }),
 ]);
 export type FaultRequest = z.infer<typeof faultRequest>;
 
@@ -42,6 +44,9 @@ export function applyFault(faults: Faults, request: FaultRequest, backup?: Backu
   switch (request.action) {
     case 'backup-copy-fail':
       backup?.failCopyJobs(request.resourceId);
+      return;
+    case 'function-errors':
+      faults.functionErrors(request.resourceId);
       return;
     case 'outage':
       faults.regionOutage(request.region, { mode: request.mode });
@@ -207,8 +212,12 @@ export function panelScript(plan: Plan): string {
   copyFail.dataset.testid = 'fault-backup-copy';
   copyFail.title = "The resource's next AWS Backup copy to the recovery Region fails (its backup starts now)";
   copyFail.onclick = () => fault({ action: 'backup-copy-fail', resourceId: select.value });
+  const functionErrors = el('button', { type: 'button' }, 'Function errors');
+  functionErrors.dataset.testid = 'fault-function-errors';
+  functionErrors.title = "A Lambda function resource's code throws on every run until healed";
+  functionErrors.onclick = () => fault({ action: 'function-errors', resourceId: select.value });
   const replication = el('div', { className: 'sbx-grid' });
-  replication.append(breakButton, repairButton, copyFail);
+  replication.append(breakButton, repairButton, copyFail, functionErrors);
   const other = el('div', { className: 'sbx-grid' });
   other.append(
     button('Throttle 30%', 'fault-throttle', { action: 'throttle', rate: 0.3 }),
@@ -218,7 +227,7 @@ export function panelScript(plan: Plan): string {
   panel.append(
     el('h3', {}, 'Where services run (Lifeboat)'), operating,
     el('h3', {}, 'Simulated AWS'), controls,
-    el('h3', {}, 'Replication of one resource'), select, replication,
+    el('h3', {}, 'One resource (replication, backup copy, Lambda function)'), select, replication,
     el('h3', {}, 'Other faults'), other,
     el('h3', {}, 'Now'), status);
   host.append(panel);
@@ -233,7 +242,7 @@ export function panelScript(plan: Plan): string {
       const list = el('ul', { className: 'sbx-list' });
       for (const name of alarming) list.append(el('li', {}, name));
       status.replaceChildren(
-        el('div', {}, 'Faults active: ' + (w.faults.outages.length + w.faults.broken.length + w.faults.throttles.length + w.faults.latencies.length + w.faults.failures.length || 'none')),
+        el('div', {}, 'Faults active: ' + (w.faults.outages.length + w.faults.broken.length + w.faults.throttles.length + w.faults.latencies.length + w.faults.failures.length + (w.faults.functionErrors || []).length || 'none')),
         el('div', {}, 'Alarms in ALARM: ' + (alarming.length ? '' : 'none')),
         ...(alarming.length ? [list] : []),
       );

@@ -6,6 +6,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
@@ -31,6 +32,13 @@ export interface RegionClients {
   readonly autoScaling: AutoScalingClient;
   readonly ecs: ECSClient;
   readonly ecr: ECRClient;
+  /** Lambda reads (GetFunction), with the usual retries. */
+  readonly lambda: LambdaClient;
+  /**
+   * Lambda Invoke only: one attempt (a retry after a lost answer would run the function again) and a request
+   * timeout beyond the longest function (15 minutes); the step's own budget aborts it sooner.
+   */
+  readonly lambdaInvoke: LambdaClient;
   /** Route 53 is a global service whose control plane lives in us-east-1. */
   readonly route53: Route53Client;
 }
@@ -69,6 +77,7 @@ export type AnyClient =
   | AutoScalingClient
   | ECSClient
   | ECRClient
+  | LambdaClient
   | Route53Client
   | Route53RecoveryClusterClient;
 
@@ -109,6 +118,15 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
           autoScaling: track(new AutoScalingClient(c), region),
           ecs: track(new ECSClient(c), region),
           ecr: track(new ECRClient(c), region),
+          lambda: track(new LambdaClient(c), region),
+          lambdaInvoke: track(
+            new LambdaClient({
+              ...c,
+              maxAttempts: 1,
+              requestHandler: { requestTimeout: 16 * 60_000, connectionTimeout: 3_000 },
+            }),
+            region,
+          ),
           route53: track(new Route53Client({ ...c, region: 'us-east-1' }), 'us-east-1'),
         };
         cache.set(region, clients);

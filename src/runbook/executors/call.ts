@@ -16,10 +16,10 @@ export class MutationRefusedError extends Error {
 /** Every executor call goes through here: a per-call time budget, and a read-only guard for dry runs. */
 export function createCaller(options: { timeoutMs: number; readOnly: boolean }): AwsCaller {
   return {
-    async call(action, fn) {
+    async call(action, fn, timeoutMs) {
       if (options.readOnly && !READ_ONLY.test(action)) throw new MutationRefusedError(action);
       try {
-        return await withTimeout(fn, options.timeoutMs);
+        return await withTimeout(fn, timeoutMs ?? options.timeoutMs);
       } catch (error) {
         throw error instanceof AwsCallError ? error : new AwsCallError(action, error);
       }

@@ -1,5 +1,6 @@
 import { autoscalingExecutor } from '../../kinds/autoscaling/executor.js';
 import { ecsExecutor } from '../../kinds/ecs/executor.js';
+import { lambdaExecutor } from '../../kinds/lambda/executor.js';
 import type { Step } from '../../plan/schema.js';
 import { arcExecutor } from './arc.js';
 import { auroraExecutor } from './aurora.js';
@@ -24,6 +25,7 @@ export const defaultExecutors: ExecutorRegistry = {
   'arc-routing-control': arcExecutor,
   'autoscaling-group': autoscalingExecutor,
   'ecs-service': ecsExecutor,
+  'lambda-invoke': lambdaExecutor,
   wait: waitExecutor,
   verify: verifyExecutor,
   notify: notifyExecutor,

@@ -22,12 +22,20 @@ export interface Observation {
   readonly preconditions?: readonly Precondition[];
 }
 
-/** Runs one AWS call with a timeout; failures become AwsCallError naming the IAM action. */
+/**
+ * Runs one AWS call with a timeout (the runner's per-call budget, or `timeoutMs` for a call that may take longer,
+ * e.g. a synchronous Lambda invocation); failures become AwsCallError naming the IAM action.
+ */
 export interface AwsCaller {
-  call<T>(action: string, fn: (abortSignal: AbortSignal) => Promise<T>): Promise<T>;
+  call<T>(action: string, fn: (abortSignal: AbortSignal) => Promise<T>, timeoutMs?: number): Promise<T>;
 }
 
 export type NamedService = Service & { readonly name: string };
+
+export interface People {
+  readonly requestedBy: string;
+  readonly approvedBy: readonly string[];
+}
 
 export interface StepContext<S extends Step = Step> {
   readonly step: S;
@@ -48,6 +56,8 @@ export interface StepContext<S extends Step = Step> {
    * PRIMARY record's original values), when the runner was given that failover (`RunbookDeps.origin`).
    */
   readonly origin?: Facts;
+  /** Who asked for the execution and who approved it, read when asked (undefined in a dry run). */
+  readonly people?: () => Promise<People>;
   readonly clients: AwsClients;
   readonly aws: AwsCaller;
   readonly now: () => number;

@@ -7,6 +7,7 @@ import * as streams from '@aws-sdk/client-dynamodb-streams';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as ecr from '@aws-sdk/client-ecr';
 import * as ecs from '@aws-sdk/client-ecs';
+import * as lambda from '@aws-sdk/client-lambda';
 import * as rds from '@aws-sdk/client-rds';
 import * as route53 from '@aws-sdk/client-route-53';
 import * as arc from '@aws-sdk/client-route53-recovery-cluster';
@@ -31,7 +32,8 @@ export type ServiceKey =
   | 'backup'
   | 'autoscaling'
   | 'ecs'
-  | 'ecr';
+  | 'ecr'
+  | 'lambda';
 
 export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   RDSClient: 'rds',
@@ -49,6 +51,7 @@ export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   AutoScalingClient: 'autoscaling',
   ECSClient: 'ecs',
   ECRClient: 'ecr',
+  LambdaClient: 'lambda',
 };
 
 interface ExceptionOptions {
@@ -75,6 +78,7 @@ const MODULES: Readonly<Record<ServiceKey, { base: ExceptionClass; ns: Record<st
   autoscaling: { base: autoscaling.AutoScalingServiceException, ns: autoscaling },
   ecs: { base: ecs.ECSServiceException, ns: ecs },
   ecr: { base: ecr.ECRServiceException, ns: ecr },
+  lambda: { base: lambda.LambdaServiceException, ns: lambda },
 };
 
 /** The error code each service uses when it throttles, and its HTTP status. */
@@ -96,6 +100,8 @@ export const THROTTLING: Readonly<Record<ServiceKey, { name: string; status: num
   // ECS and ECR (JSON APIs): ThrottlingException, HTTP 400.
   ecs: { name: 'ThrottlingException', status: 400 },
   ecr: { name: 'ThrottlingException', status: 400 },
+  // Lambda (REST-JSON): TooManyRequestsException, HTTP 429 (Invoke and GetFunction API references).
+  lambda: { name: 'TooManyRequestsException', status: 429 },
 };
 
 export function requestId(): string {

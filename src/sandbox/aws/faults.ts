@@ -18,6 +18,11 @@ export interface Faults {
   /** Stops replication of one resource (plan resource id, bucket, table, cluster, instance or health check id). */
   breakReplication(resourceId: string): void;
   repairReplication(resourceId: string): void;
+  /**
+   * The code of a Lambda function (its plan resource id, or a function name) throws on every run until healed:
+   * invocations answer FunctionError Unhandled (the function's own failure, not an AWS error).
+   */
+  functionErrors(resourceId: string): void;
   /** Puts an RDS instance into `backing-up` (its backup window) for `durationMs` realistic ms. */
   backingUp(instanceId: string, options?: { region?: string; durationMs?: number }): void;
   /** Clears every fault. */
@@ -31,6 +36,7 @@ export interface FaultsSnapshot {
   throttles: (ScopedRule & { rate: number })[];
   latencies: (ScopedRule & { ms: number })[];
   failures: { operation: string; remaining: number | 'always'; error: string; region?: string }[];
+  functionErrors: string[];
 }
 
 export interface FaultHooks {
@@ -88,6 +94,11 @@ export function createFaults(world: World, hooks: FaultHooks): Faults {
       closeInterval(f.broken, resourceId, world.time.now());
       changed('repairReplication', { resourceId });
     },
+    functionErrors(resourceId) {
+      f.functionErrors ??= new Set();
+      f.functionErrors.add(resourceId);
+      changed('functionErrors', { resourceId });
+    },
     backingUp(instanceId, options = {}) {
       hooks.backingUp(options.region, instanceId, options.durationMs);
       changed('backingUp', { instanceId, ...options });
@@ -100,6 +111,7 @@ export function createFaults(world: World, hooks: FaultHooks): Faults {
       f.throttles = [];
       f.latencies = [];
       f.failures = [];
+      f.functionErrors?.clear();
       changed('heal', {});
     },
     describe() {
@@ -120,6 +132,7 @@ export function createFaults(world: World, hooks: FaultHooks): Faults {
           ...x,
           remaining: Number.isFinite(x.remaining) ? x.remaining : 'always',
         })),
+        functionErrors: [...(f.functionErrors ?? [])],
       };
     },
   };

@@ -21,6 +21,8 @@ import { advanceEcs, registerEcs } from './ecs.js';
 import { createEcsState } from './ecs-state.js';
 import { createFaults, type Faults } from './faults.js';
 import { restoreCloud, type SavedCloud, saveCloud } from './keep.js';
+import { registerLambda } from './lambda.js';
+import { createLambdaState } from './lambda-state.js';
 import { registerRdsDescribe } from './rds.js';
 import { advanceRds, registerRdsGlobal } from './rds-global.js';
 import { registerRdsOps, startBackup } from './rds-ops.js';
@@ -122,6 +124,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
       throttles: [],
       latencies: [],
       failures: [],
+      functionErrors: new Set(),
     },
     random: seededRandom(options.seed ?? 42),
     rds: {
@@ -149,6 +152,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
     arc: { controls: new Map(), rules: [] },
     autoscaling: createAutoscalingState(),
     ecs: createEcsState(),
+    lambda: createLambdaState(),
     counters: new Map(),
     aliases: new Map(),
   };
@@ -204,6 +208,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   registerBackup(registry, backups);
   registerAutoscaling(registry);
   registerEcs(registry);
+  registerLambda(registry);
   registerCloudWatch(registry, cw);
   registerSns(registry, sns);
   registerSqs(registry, sqs);

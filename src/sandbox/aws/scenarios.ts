@@ -1,3 +1,4 @@
+import type { LambdaFunctionModel } from './lambda-state.js';
 import { resolveInstanceRef } from './rds-shapes.js';
 import { type CapacityReservation, emitChange, rkey, type World } from './world.js';
 
@@ -40,7 +41,20 @@ export interface Scenarios {
   capacityShortage(region: string, instanceType?: string, available?: boolean): void;
   /** The ECR repository of the Region has none of its images (never replicated there, or deleted). */
   ecrImagesMissing(region: string, repository: string): void;
+  /**
+   * A Lambda function's state (Pending, Inactive, Failed), last update status, configured timeout (s), reserved
+   * concurrency (0 throttles every invocation), or what its code does when it runs: `error` throws (FunctionError
+   * Unhandled), `timeout` runs past its configured timeout, `ok` answers.
+   */
+  lambdaFunction(region: string, name: string, change: LambdaChange): void;
 }
+
+export type LambdaChange = Partial<
+  Pick<
+    LambdaFunctionModel,
+    'state' | 'lastUpdateStatus' | 'timeoutS' | 'runMs' | 'behaviour' | 'reservedConcurrency'
+  >
+>;
 
 export function createScenarios(w: World, onChange: () => void): Scenarios {
   return {
@@ -107,6 +121,13 @@ export function createScenarios(w: World, onChange: () => void): Scenarios {
       const repo = w.ecs.repositories.get(rkey(region, repository));
       if (!repo) throw new Error(`no ECR repository ${repository} in ${region}`);
       repo.images = [];
+      onChange();
+    },
+    lambdaFunction(region, name, change) {
+      const fn = w.lambda.functions.get(rkey(region, name));
+      if (!fn) throw new Error(`no Lambda function ${name} in ${region}`);
+      Object.assign(fn, change);
+      emitChange(w, 'lambda-function', name, { region, ...change });
       onChange();
     },
     noDefaultVpc(region = w.recoveryRegion) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ParsedPlan, Resource, Service } from '../../plan/schema.js';
 import { linkRoutingControls, seedArc } from './arc.js';
+import { seedLambda } from './lambda.js';
 import { seedDynamoDb, seedEc2, seedRoute53, seedS3 } from './seed-apps.js';
 import { seedAutoscaling } from './seed-autoscaling.js';
 import { seedEcs } from './seed-ecs.js';
@@ -58,6 +59,8 @@ function aliasesOf(r: Resource): string[] {
       return [r.primaryGroupName, r.recoveryGroupName];
     case 'ecs-service':
       return [r.serviceName];
+    case 'lambda-function':
+      return [r.recoveryFunction, r.primaryFunction].filter((n): n is string => n !== undefined);
   }
 }
 
@@ -225,6 +228,9 @@ function seedResource(w: World, name: string, svc: Service, r: Resource): void {
       return;
     case 'ecs-service':
       seedEcs(w, svc, r);
+      return;
+    case 'lambda-function':
+      seedLambda(w, svc, r);
       return;
   }
 }

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { AutoscalingState } from './autoscaling-state.js';
 import type { EcsState } from './ecs-state.js';
+import type { LambdaState } from './lambda-state.js';
 import { activeAt, type Interval, type Scheduler, type SimTime } from './time.js';
 
 /** Everything the simulated cloud knows, shared by the per-service handlers. */
@@ -19,6 +20,8 @@ export interface FaultState {
   throttles: (ScopedRule & { rate: number })[];
   latencies: (ScopedRule & { ms: number })[];
   failures: { operation: string; remaining: number; error: string; region?: string }[];
+  /** Lambda functions (plan resource ids or function names) whose code throws until healed (optional: older saved worlds). */
+  functionErrors?: Set<string>;
 }
 
 export interface GlobalMember {
@@ -303,6 +306,7 @@ export interface World {
   readonly arc: { controls: Map<string, RoutingControl>; rules: SafetyRule[] };
   readonly autoscaling: AutoscalingState;
   readonly ecs: EcsState;
+  readonly lambda: LambdaState;
   counters: Map<string, number>;
   /** Model id (cluster, instance, bucket, table, health check) to the plan resource id naming it. */
   readonly aliases: Map<string, string>;
