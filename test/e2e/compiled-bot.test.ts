@@ -15,7 +15,7 @@ import { examplePlan } from '../runbook/plan.js';
  * only the runtime dependencies (the image's `npm ci --omit=dev`). This test compiles the bot into a
  * scratch folder inside the repository (so node_modules resolves), checks that everything the compiled
  * bot imports is a runtime dependency, then starts it and asks its /healthz.
- * The Docker image build itself is not run here (no Docker engine on the test machine).
+ * The image build itself is `npm run image:check` (docs/operations.md): it needs a Docker engine.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, '.lifeboat', `build-test-${process.pid}`);
