@@ -14,6 +14,7 @@ import * as s3 from '@aws-sdk/client-s3';
 import * as servicequotas from '@aws-sdk/client-service-quotas';
 import * as sns from '@aws-sdk/client-sns';
 import * as sqs from '@aws-sdk/client-sqs';
+import * as sts from '@aws-sdk/client-sts';
 
 /** Service keys, as in IAM action prefixes (`rds:PromoteReadReplica`). */
 export type ServiceKey =
@@ -31,7 +32,8 @@ export type ServiceKey =
   | 'backup'
   | 'autoscaling'
   | 'ecs'
-  | 'ecr';
+  | 'ecr'
+  | 'sts';
 
 export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   RDSClient: 'rds',
@@ -49,6 +51,7 @@ export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   AutoScalingClient: 'autoscaling',
   ECSClient: 'ecs',
   ECRClient: 'ecr',
+  STSClient: 'sts',
 };
 
 interface ExceptionOptions {
@@ -75,6 +78,7 @@ const MODULES: Readonly<Record<ServiceKey, { base: ExceptionClass; ns: Record<st
   autoscaling: { base: autoscaling.AutoScalingServiceException, ns: autoscaling },
   ecs: { base: ecs.ECSServiceException, ns: ecs },
   ecr: { base: ecr.ECRServiceException, ns: ecr },
+  sts: { base: sts.STSServiceException, ns: sts },
 };
 
 /** The error code each service uses when it throttles, and its HTTP status. */
@@ -96,6 +100,8 @@ export const THROTTLING: Readonly<Record<ServiceKey, { name: string; status: num
   // ECS and ECR (JSON APIs): ThrottlingException, HTTP 400.
   ecs: { name: 'ThrottlingException', status: 400 },
   ecr: { name: 'ThrottlingException', status: 400 },
+  // STS (Query API): Throttling, HTTP 400 (Common Errors).
+  sts: { name: 'Throttling', status: 400 },
 };
 
 export function requestId(): string {
