@@ -82,6 +82,27 @@ describe('a service in another account, through its role (sandbox, issue 17)', (
     expect(out.DBInstances?.[0]?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
   }, 60_000);
 
+  it('an outage of us-east-1 (home of the global STS endpoint) does not stop assuming the role in the recovery Region', async () => {
+    const world = await worlds.start({ plan: plan() });
+    world.cloud.faults.regionOutage('us-east-1');
+    const execution = await world.approve('ledger', 'unplanned');
+    const done = await runner(world).run(execution.id);
+    expect(done.state, done.lastError).toBe('completed');
+    const assumed = world.calls.filter((c) => c.service === 'sts' && c.operation === 'AssumeRole');
+    expect(assumed.length).toBeGreaterThan(0);
+    expect(assumed.every((c) => c.region === 'us-west-2' && c.outcome === 'ok')).toBe(true);
+    await world.close();
+    // The recovery Region impaired instead: STS there fails like any service in it, and nothing is promoted.
+    const other = await worlds.start({ plan: plan() });
+    other.cloud.faults.regionOutage('us-west-2');
+    const failed = await runner(other).run((await other.approve('ledger', 'unplanned')).id);
+    expect(failed.state).not.toBe('completed');
+    expect(
+      other.calls.some((c) => c.service === 'sts' && c.region === 'us-west-2' && c.outcome === 'error'),
+    ).toBe(true);
+    expect(other.mutations()).not.toContain('rds:PromoteReadReplica');
+  }, 60_000);
+
   it('a trust policy expecting another external id: a readiness row naming the role, and the runbook stops on the step with the reason', async () => {
     const world = await worlds.start({ plan: plan() });
     world.cloud.iam.setTrust(RECOVERY_ROLE, { principal: botRoleArn(HOME), externalId: 'someone-else' });
