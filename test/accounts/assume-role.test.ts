@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AssumeRoleError, createRoleCredentials, sessionName } from '../../src/adapters/aws/assume-role.js';
 import { createAwsClients } from '../../src/adapters/aws/clients.js';
 import { clientsFor } from '../../src/adapters/aws/roles.js';
+import { parsePlan } from '../../src/plan/load.js';
 
 const ROLE = {
   primary: 'arn:aws:iam::210987654321:role/lifeboat-dr-use1',
@@ -161,5 +162,51 @@ describe('assumed-role clients (issue 17, other accounts)', () => {
   it('names sessions within the RoleSessionName limits', () => {
     expect(sessionName('exec/01H:Z')).toBe('lifeboat-exec-01H-Z');
     expect(sessionName('x'.repeat(100))).toHaveLength(64);
+  });
+});
+
+describe('plan: role (issue 17)', () => {
+  const text = (roleAccount: string) => `version: 1
+account: "123456789012"
+services:
+  ledger:
+    account: "210987654321"
+    role:
+      primary: arn:aws:iam::${roleAccount}:role/dr
+      recovery: arn:aws:iam::210987654321:role/dr
+      externalId: ab
+    primaryRegion: us-east-1
+    recoveryRegion: us-west-2
+    rpo: 5m
+    rto: 30m
+    channel: C0LEDGER01
+    approvers:
+      users: [U0ALICE]
+    resources:
+      - id: t
+        kind: dynamodb-global-table
+        tableName: ledger-table
+    runbook:
+      failover:
+        - id: w
+          kind: wait
+          duration: 1m
+`;
+
+  it('accepts a role per Region in the service account', () => {
+    const plan = parsePlan(text('210987654321'));
+    expect(plan.services.ledger?.role?.externalId).toBe('ab');
+  });
+
+  it('refuses a role of another account, at its line and column', () => {
+    expect(() => parsePlan(text('999999999999'), 'p.yml')).toThrow(
+      /p\.yml:7:\d+.*expected a role in the service's account 210987654321/,
+    );
+  });
+
+  it('refuses an external id with a character STS does not accept', () => {
+    expect(() =>
+      parsePlan(text('210987654321').replace('externalId: ab', 'externalId: "a b"'), 'p.yml'),
+    ).toThrow(/externalId/);
   });
 });

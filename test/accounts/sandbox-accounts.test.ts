@@ -65,7 +65,7 @@ describe('a service in another account, through its role (sandbox, issue 17)', (
     const other = await worlds.start({ plan: plan() });
     other.cloud.faults.regionOutage('us-west-2');
     const failed = await runner(other).run((await other.approve('ledger', 'unplanned')).id);
-    expect(failed.state).not.toBe('completed');
+    expect(failed.state).toBe('pausedByFailedStep');
     expect(
       other.calls.some((c) => c.service === 'sts' && c.region === 'us-west-2' && c.outcome === 'error'),
     ).toBe(true);
@@ -89,7 +89,8 @@ describe('a service in another account, through its role (sandbox, issue 17)', (
 
     const execution = await world.approve('ledger');
     const done = await runner(world).run(execution.id);
-    expect(done.state).not.toBe('completed');
+    // Paused on the step with the reason, for a person to Retry, Skip or Abort.
+    expect(done.state).toBe('pausedByFailedStep');
     expect(done.steps.promote?.state).toBe('failed');
     expect(done.lastError ?? done.steps.promote?.error ?? '').toMatch(
       /cannot assume .*lifeboat-dr-usw2.*AccessDenied/,
