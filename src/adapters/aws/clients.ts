@@ -63,6 +63,8 @@ export interface AwsClientOptions {
   readonly requestTimeoutMs?: number;
   /** Max attempts including the first, with the SDK's adaptive retry mode (throttling-aware). */
   readonly maxAttempts?: number;
+  /** The clock assumed-role credentials expire against (default: the system clock). */
+  readonly now?: () => number;
   /**
    * Called on every new client, e.g. the sandbox attaching its simulated cloud. `assumed` is set on the clients
    * that act as a workload role (their credentials come from STS, not from the default chain).
@@ -115,7 +117,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     }
     return client;
   };
-  const roles = createRoleCredentials(stsFor);
+  const roles = createRoleCredentials(stsFor, options.now);
   const keyOf = (region: string, role?: AssumedRole) =>
     role ? [region, role.roleArn, role.externalId ?? '', role.sessionName].join('\n') : region;
   const build = (region: string, role?: AssumedRole): RegionClients => {
