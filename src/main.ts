@@ -70,7 +70,10 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       options.dynamoEndpoint,
     );
     const { audit } = state;
-    const aws = createAwsClients(options.onAwsClient ? { onClient: options.onAwsClient } : {});
+    const aws = createAwsClients({
+      now: () => clock.now(),
+      ...(options.onAwsClient ? { onClient: options.onAwsClient } : {}),
+    });
     lifecycle.onClose(() => aws.destroy());
 
     // Drill results feed readiness estimates (measured step durations), so they exist first.

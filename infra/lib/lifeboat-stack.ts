@@ -14,6 +14,7 @@ import { acknowledge, acknowledgePlanWildcards } from './nag.js';
 import { policyStatementsForPlan } from './permissions.js';
 import type { DeploySettings } from './settings.js';
 import { StateTable } from './state.js';
+import { planRoleArns, trustPolicy } from './workload-roles.js';
 
 /** Task definitions are limited to 64 KiB; the plan travels in one environment variable. */
 const MAX_PLAN_BYTES = 32 * 1024;
@@ -124,6 +125,13 @@ export class LifeboatStack extends Stack {
         }),
       );
     }
+    // Other accounts (docs/deploy.md): the trust policy each workload role needs, naming this task role.
+    for (const [i, r] of planRoleArns(props.plan).entries()) {
+      new CfnOutput(this, `WorkloadRoleTrust${i + 1}`, {
+        description: `Trust policy to create on ${r.roleArn}`,
+        value: Stack.of(this).toJsonString(trustPolicy(bot.taskRole.roleArn, r.externalId)),
+      });
+    }
     const health = new HealthAlarms(this, 'Health', { bot, key: intake.key, email: settings.alarmEmail });
     // Security alerts (audit tampering) go to the operators' topic too; it is encrypted with the intake key.
     bot.container.addEnvironment('OPS_TOPIC_ARN', health.topic.topicArn);
@@ -153,6 +161,7 @@ export class LifeboatStack extends Stack {
       new CfnOutput(this, 'LoadBalancerDns', { value: bot.loadBalancer.loadBalancerDnsName });
     }
     new CfnOutput(this, 'SlackSecretArn', { value: slackSecret.secretArn });
+    new CfnOutput(this, 'BotRoleArn', { value: bot.taskRole.roleArn });
     new CfnOutput(this, 'StateTableName', { value: state.table.tableName });
     new CfnOutput(this, 'AuditArchiveBucket', { value: archive.bucket.bucketName });
     new CfnOutput(this, 'AlarmTopicArn', { value: intake.topic.topicArn });

@@ -19,6 +19,7 @@ import {
   pascal,
   policyProblems,
 } from './policy-spec.js';
+import { assumeRoleStatements, planOfRole, planWithoutRoles } from './workload-roles.js';
 
 export { DRILL_PREFIX, DRILL_TAG_KEY } from './grants/context.js';
 export type { PolicyStatementSpec } from './policy-spec.js';
@@ -44,6 +45,22 @@ export function policyStatementsForPlan(
   plan: ParsedPlan,
   options: PermissionOptions = {},
 ): PolicyStatementSpec[] {
+  // Resources behind a workload role are granted to that role (workloadRoleStatements); the bot may assume it.
+  const own = statementsFor(planWithoutRoles(plan), options);
+  const assume = assumeRoleStatements(plan);
+  if (assume.length === 0) return own;
+  const result = dedupeStatements([...own, ...assume]);
+  const problems = policyProblems(result);
+  if (problems.length > 0) throw new PolicyInvariantError(problems);
+  return result;
+}
+
+/** What one workload role (docs/deploy.md) needs: the same derivation, over the resources behind it. */
+export function workloadRoleStatements(plan: ParsedPlan, roleArn: string): PolicyStatementSpec[] {
+  return statementsFor(planOfRole(plan, roleArn), {});
+}
+
+function statementsFor(plan: ParsedPlan, options: PermissionOptions): PolicyStatementSpec[] {
   const statements: PolicyStatementSpec[] = [];
   const kinds = new Set<ResourceKind>();
   let scopeForGlobal: Scope | undefined;

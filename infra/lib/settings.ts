@@ -101,8 +101,12 @@ export function resolveSettings(plan: ParsedPlan, context: ContextReader, repoRo
     }
   }
 
+  // Services reached through a role (docs/deploy.md, other accounts) do not decide where the bot runs.
+  const own = services.filter(([, s]) => !s.role);
   const accounts = [
-    ...new Set(services.map(([, s]) => s.account ?? plan.account).filter(Boolean)),
+    ...new Set(
+      (own.length > 0 ? own.map(([, s]) => s.account ?? plan.account) : [plan.account]).filter(Boolean),
+    ),
   ] as string[];
   const account = text(context('account')) ?? (accounts.length === 1 ? accounts[0] : undefined);
   if (!account)

@@ -1,4 +1,5 @@
 import type { AwsClients } from '../adapters/aws/clients.js';
+import { clientsFor } from '../adapters/aws/roles.js';
 import { type ResolvedBackups, resolveAllBackups } from '../plan/backups.js';
 import type { ParsedPlan } from '../plan/schema.js';
 import { classifyAwsError } from '../readiness/aws/call.js';
@@ -28,7 +29,12 @@ export async function backupRegressions(
   now: number,
   call: Call = direct,
 ): Promise<BackupRegression[]> {
-  const all = await Promise.all(resolveAllBackups(plan).map((p) => forService(aws, p, now, call)));
+  // A service behind a role (docs/plan.md, "Other accounts") keeps its vaults in its account: read them as the role.
+  const clients = (p: ResolvedBackups) => {
+    const service = Object.hasOwn(plan.services, p.service) ? plan.services[p.service] : undefined;
+    return service ? clientsFor(aws, service, undefined, 'digest') : aws;
+  };
+  const all = await Promise.all(resolveAllBackups(plan).map((p) => forService(clients(p), p, now, call)));
   return all.flat();
 }
 

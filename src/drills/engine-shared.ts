@@ -1,4 +1,5 @@
 import type { AwsClients } from '../adapters/aws/clients.js';
+import { clientsFor } from '../adapters/aws/roles.js';
 import type { LeaseStore } from '../adapters/store/leases.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
@@ -79,7 +80,7 @@ export function createEngineKit(deps: DrillEngineDeps) {
       service: { ...service, name: drill.service },
       resource,
       step,
-      clients: deps.aws.forRegion(step.region),
+      clients: clientsFor(deps.aws, service, resource, `drill-${drill.id}`).forRegion(step.region),
       settings: deps.settings?.(drill.service) ?? drillSettingsOf(service),
       now,
       signal: () => AbortSignal.timeout(deps.callTimeoutMs ?? 30_000),

@@ -6,6 +6,7 @@ import {
   type ReplicationRule,
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../adapters/aws/clients.js';
+import { clientsFor } from '../adapters/aws/roles.js';
 import type { Resource, ResourceOf, Service } from '../plan/schema.js';
 import { failbackComputeGap } from '../runbook/executors/ec2-failback.js';
 import { entrySteps, runbookEntries } from '../runbook/stages.js';
@@ -232,7 +233,10 @@ export async function checkFailbackReadiness(deps: {
   const observed: ServingRegion[] = [];
   for (const resource of deps.service.resources) {
     try {
-      const out = await checkResource(ctx, resource);
+      const out = await checkResource(
+        { ...ctx, aws: clientsFor(deps.aws, deps.service, resource, 'failback-check') },
+        resource,
+      );
       if (!out) continue;
       items.push(out[0]);
       observed.push(out[1]);

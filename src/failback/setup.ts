@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { PutBucketReplicationCommand, type PutBucketReplicationCommandInput } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../adapters/aws/clients.js';
+import { clientsFor } from '../adapters/aws/roles.js';
 import { ConflictError, type VersionedStore } from '../adapters/store/versioned.js';
 import type { ApproverDirectory } from '../approval/approvers.js';
 import type { AuditLog } from '../audit/types.js';
@@ -117,7 +118,16 @@ export function createFailbackSetup(deps: FailbackSetupDeps) {
         });
         let error: string | undefined;
         try {
-          await call(deps.aws, step, AbortSignal.timeout(deps.callTimeoutMs ?? 30_000));
+          const svc = Object.hasOwn(plan.services, service) ? plan.services[service] : undefined;
+          const aws = svc
+            ? clientsFor(
+                deps.aws,
+                svc,
+                svc.resources.find((r) => r.id === step.resourceId),
+                'failback-setup',
+              )
+            : deps.aws;
+          await call(aws, step, AbortSignal.timeout(deps.callTimeoutMs ?? 30_000));
         } catch (e) {
           error =
             e instanceof Error && /AlreadyExists/.test(e.name)

@@ -13,6 +13,7 @@ import {
   type Step,
 } from './schema.js';
 import { hasLaunchParameters } from './schema-resources.js';
+import { type AccountRole, accountOfRole, roleOf } from './schema-role.js';
 
 export interface PlanProblem {
   readonly file: string;
@@ -151,6 +152,36 @@ export function flattenSteps(entries: readonly RunbookEntry[]): Step[] {
   return entries.flatMap((entry) => ('parallel' in entry ? entry.parallel : [entry]));
 }
 
+/**
+ * A role is assumed in the account of the resources: its ARN's account must be the service's (or the plan's)
+ * account, which infra/ and the ARNs Lifeboat builds use.
+ */
+function roleProblems(
+  svc: ParsedPlan['services'][string],
+  planAccount: string | undefined,
+  base: PathKey[],
+): { path: PathKey[]; message: string }[] {
+  const account = svc.account ?? planAccount;
+  if (!account) return [];
+  const owners: [PathKey[], AccountRole | undefined][] = [
+    [[...base, 'role'], svc.role],
+    ...svc.resources.map((r, i): [PathKey[], AccountRole | undefined] => [
+      [...base, 'resources', i, 'role'],
+      roleOf(r),
+    ]),
+  ];
+  return owners.flatMap(([path, role]) =>
+    role
+      ? (['primary', 'recovery'] as const)
+          .filter((which) => accountOfRole(role[which]) !== account)
+          .map((which) => ({
+            path: [...path, which],
+            message: `expected a role in the service's account ${account}; ${role[which]} is in ${accountOfRole(role[which])}`,
+          }))
+      : [],
+  );
+}
+
 /** Rules that span fields: references between steps and resources, unique ids, distinct Regions. */
 function crossCheck(parsed: ParsedPlan): { path: PathKey[]; message: string }[] {
   const problems: { path: PathKey[]; message: string }[] = [];
@@ -165,6 +196,7 @@ function crossCheck(parsed: ParsedPlan): { path: PathKey[]; message: string }[] 
     if (!svc.account && !parsed.account) {
       problems.push({ path: [...base], message: 'expected account here or at the top of the plan' });
     }
+    problems.push(...roleProblems(svc, parsed.account, base));
     const kinds = new Map<string, string>();
     svc.resources.forEach((r, i) => {
       if (kinds.has(r.id))

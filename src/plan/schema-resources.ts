@@ -3,6 +3,7 @@ import { autoscalingGroup } from '../kinds/autoscaling/schema.js';
 import { ecsService } from '../kinds/ecs/schema.js';
 import { lambdaFunction } from '../kinds/lambda/schema.js';
 import { duration, id } from './schema-fields.js';
+import { accountRole } from './schema-role.js';
 
 /** The resources a service is made of, one strict schema per kind. */
 
@@ -23,6 +24,7 @@ const canary = z.strictObject({
 const resourceBase = {
   id,
   description: z.string().optional(),
+  role: accountRole.optional().describe("this resource's own role to assume, instead of the service's"),
 };
 
 export const auroraGlobalCluster = z.strictObject({

@@ -13,6 +13,7 @@ import {
   snsTopicArn,
 } from './schema-fields.js';
 import { resource } from './schema-resources.js';
+import { accountRole } from './schema-role.js';
 import { runbook, type runbookEntry, type step } from './schema-steps.js';
 
 /**
@@ -125,6 +126,7 @@ export const drill = z.strictObject({
 export const service = z.strictObject({
   description: z.string().optional(),
   account: account.optional(),
+  role: accountRole.optional().describe('IAM role per Region that every call for this service assumes'),
   primaryRegion: region,
   recoveryRegion: region,
   rpo: duration,

@@ -2,7 +2,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { AuditLog, JsonObject } from '../audit/types.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
-import type { Probe } from '../plan/schema.js';
+import type { Probe, Resource, Service } from '../plan/schema.js';
 import type { StateStore } from '../scheduler/types.js';
 import { probeHealthCheck, probeHttp } from './checks.js';
 import { nextProbeState } from './streak.js';
@@ -12,7 +12,8 @@ export interface ProbeDeps {
   readonly getPlan: () => Plan;
   readonly http: HttpGet;
   /** CloudWatch in us-east-1, where Route 53 publishes HealthCheckStatus (ROUTE53_METRICS_REGION). */
-  readonly cloudwatch: () => CloudWatchClient;
+  /** CloudWatch of us-east-1 for the probed service's resource (through its role when the plan names one). */
+  readonly cloudwatch: (service?: Service, resource?: Resource) => CloudWatchClient;
   readonly state: StateStore<ProbeState>;
   readonly incidents: ProbeIncidents;
   readonly audit: Pick<AuditLog, 'append'>;
@@ -37,10 +38,16 @@ async function observe(
 ): Promise<ProbeOutcome> {
   if (probe.url !== undefined)
     return probeHttp(deps.http, probe.url, probe.expectStatus, probe.timeout, signal);
-  const resource = deps.getPlan().services[service]?.resources.find((r) => r.id === probe.route53);
+  const svc = deps.getPlan().services[service];
+  const resource = svc?.resources.find((r) => r.id === probe.route53);
   if (resource?.kind !== 'route53')
     return { ok: false, inconclusive: true, detail: 'no such route53 resource' };
-  return probeHealthCheck(deps.cloudwatch(), resource.primaryHealthCheckId, probe.timeout, deps.now());
+  return probeHealthCheck(
+    deps.cloudwatch(svc, resource),
+    resource.primaryHealthCheckId,
+    probe.timeout,
+    deps.now(),
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { AwsClients } from '../adapters/aws/clients.js';
+import { clientsFor } from '../adapters/aws/roles.js';
 import type { AuditLog, JsonObject } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
 import type { ExecutionRecord, StepRecord } from '../domain/records.js';
@@ -86,12 +87,13 @@ export function stepContext(
   callTimeoutMs: number,
 ): StepContext {
   const origin = env.kind === 'failback' ? originFacts(env.route.service, step, env.origin) : undefined;
+  const resource = resourceOf(env.route.service, step);
   return {
     ...(origin ? { origin } : {}),
     ...(env.people ? { people: env.people } : {}),
     step,
     service: env.route.service,
-    resource: resourceOf(env.route.service, step),
+    resource,
     kind: env.kind,
     mode: env.mode,
     sourceRegion: env.route.sourceRegion,
@@ -100,7 +102,8 @@ export function stepContext(
     get record() {
       return record();
     },
-    clients: env.aws,
+    // A service or resource with a role in the plan acts in its own account, the session named after the execution.
+    clients: clientsFor(env.aws, env.route.service, resource, executionId),
     aws: createCaller({ timeoutMs: callTimeoutMs, readOnly }),
     now: () => env.clock.now(),
   };

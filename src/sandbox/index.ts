@@ -114,7 +114,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       config,
       plan,
       ...(options.logger ? { logger: options.logger } : {}),
-      onAwsClient: (client, region) => cloud.attach(client, region),
+      onAwsClient: (client, region, assumed) => cloud.attach(client, region, assumed),
       // Drill and runbook durations are what the simulated AWS modelled (timeScale times the clock), labelled so.
       timeline: cloud.timeline,
       // The simulated cloud runs timeScale times faster, so the runbook polls it more often.

@@ -7,6 +7,7 @@ import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
+import type { Resource, Service } from '../plan/schema.js';
 import { probeJobs } from '../probes/jobs.js';
 import type { HttpGet, ProbeIncidents, ProbeState } from '../probes/types.js';
 import type { ReadinessService } from '../readiness/service.js';
@@ -42,7 +43,7 @@ export interface LifeboatSchedulerDeps {
   readonly probes: {
     readonly http: HttpGet;
     /** CloudWatch in us-east-1, where Route 53 publishes its health checks' HealthCheckStatus. */
-    readonly cloudwatch: () => CloudWatchClient;
+    readonly cloudwatch: (service?: Service, resource?: Resource) => CloudWatchClient;
     /** The alarm module's incident threads; without them, probe incidents are posted as plain messages. */
     readonly incidents?: ProbeIncidents;
   };

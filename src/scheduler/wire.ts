@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../adapters/aws/clients.js';
+import { clientsFor } from '../adapters/aws/roles.js';
 import { ROUTE53_METRICS_REGION } from '../adapters/aws/route53-health.js';
 import type { SlackOutbox } from '../adapters/slack/outbox.js';
 import type { Stores } from '../adapters/store/index.js';
@@ -65,7 +66,9 @@ export function wireScheduler(w: SchedulerWiring): Scheduler & { close(graceMs: 
     logger: w.logger,
     probes: {
       http: w.probeHttp ?? fetchGet,
-      cloudwatch: () => w.aws.forRegion(ROUTE53_METRICS_REGION).cloudwatch,
+      cloudwatch: (service, resource) =>
+        (service ? clientsFor(w.aws, service, resource, 'probe') : w.aws).forRegion(ROUTE53_METRICS_REGION)
+          .cloudwatch,
       incidents: probeIncidentsFromAlarms(w.alarms),
     },
     ...(w.auditArchive ? { auditArchive: w.auditArchive } : {}),

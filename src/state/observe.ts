@@ -8,6 +8,7 @@ import { GetRoutingControlStateCommand } from '@aws-sdk/client-route53-recovery-
 import { endpointOrder, onAnyEndpoint } from '../adapters/aws/arc-endpoints.js';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import { byInstanceIds } from '../adapters/aws/ec2-ids.js';
+import { clientsFor } from '../adapters/aws/roles.js';
 import { ROUTE53_METRICS_REGION, routedHealth } from '../adapters/aws/route53-health.js';
 import { recordAnswer, sameRecordName } from '../adapters/aws/route53-names.js';
 import type { ResourceOf } from '../plan/schema.js';
@@ -37,11 +38,13 @@ export interface ObserveDeps {
 export async function observeService(deps: ObserveDeps): Promise<Observed[]> {
   const signal = () => AbortSignal.timeout(deps.timeoutMs ?? 10_000);
   const reads = deps.service.resources.map(async (r): Promise<Observed | undefined> => {
+    // Read as the resource's (or the service's) role when the plan names one (src/adapters/aws/roles.ts).
+    const d: ObserveDeps = { ...deps, aws: clientsFor(deps.aws, deps.service, r, 'state') };
     try {
-      if (r.kind === 'ec2') return await compute(deps, r, signal);
-      if (!deps.dns) return undefined;
-      if (r.kind === 'arc-routing-control') return await arc(deps, r, signal);
-      if (r.kind === 'route53') return await route53(deps, r, signal);
+      if (r.kind === 'ec2') return await compute(d, r, signal);
+      if (!d.dns) return undefined;
+      if (r.kind === 'arc-routing-control') return await arc(d, r, signal);
+      if (r.kind === 'route53') return await route53(d, r, signal);
       return undefined;
     } catch {
       return undefined;

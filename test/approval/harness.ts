@@ -98,7 +98,7 @@ export async function startWorld(plan: Plan): Promise<World> {
         plan: p,
         clock,
         logger: createLogger({ level: 'silent' }),
-        onAwsClient: (client, region) => cloud.attach(client, region),
+        onAwsClient: (client, region, assumed) => cloud.attach(client, region, assumed),
         dynamoEndpoint: dynamo.endpoint,
         runbook: { pollIntervalMs: 50, ...runbook },
       });

@@ -91,8 +91,8 @@ export async function startWorld(
   cloud.events.on('call', (c: SimCall) => calls.push(c));
   const aws = createAwsClients({
     maxAttempts: 2,
-    onClient: (client, region) => {
-      cloud.attach(client, region);
+    onClient: (client, region, assumed) => {
+      cloud.attach(client, region, assumed);
       options.onClient?.(client, region);
     },
   });

@@ -14,6 +14,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
+import { type AssumedRole, createRoleCredentials } from './assume-role.js';
 
 /** The SDK v3 clients Lifeboat uses against one Region of the protected workloads. */
 export interface RegionClients {
@@ -47,6 +49,16 @@ export interface RegionClients {
 export interface AwsClients {
   forRegion(region: string): RegionClients;
   /**
+   * The same clients acting as a role of another account (docs/plan.md, "Other accounts"): every client of a
+   * Region gets credentials from STS AssumeRole on that Region's STS endpoint for `role(region)`. The one place
+   * where (role, Region) becomes SDK credentials; `src/adapters/aws/roles.ts` derives the roles from the plan.
+   */
+  assuming(account: string, role: (region: string) => AssumedRole): AwsClients;
+  /** The account whose role these clients assume; undefined for Lifeboat's own credentials. */
+  readonly account?: string;
+  /** Lifeboat's own clients (itself when not assuming a role), e.g. for its own SNS topics. */
+  own(): AwsClients;
+  /**
    * A client for one Regional endpoint of a Route 53 ARC cluster (its data plane), signed for that
    * endpoint's Region. Two attempts only: the caller moves on to the cluster's next endpoint instead.
    */
@@ -59,8 +71,13 @@ export interface AwsClientOptions {
   readonly requestTimeoutMs?: number;
   /** Max attempts including the first, with the SDK's adaptive retry mode (throttling-aware). */
   readonly maxAttempts?: number;
-  /** Called on every new client, e.g. the sandbox attaching its simulated cloud. */
-  readonly onClient?: (client: AnyClient, region: string) => void;
+  /** The clock assumed-role credentials expire against (default: the system clock). */
+  readonly now?: () => number;
+  /**
+   * Called on every new client, e.g. the sandbox attaching its simulated cloud. `assumed` is set on the clients
+   * that act as a workload role (their credentials come from STS, not from the default chain).
+   */
+  readonly onClient?: (client: AnyClient, region: string, assumed?: AssumedRole) => void;
 }
 
 export type AnyClient =
@@ -79,7 +96,8 @@ export type AnyClient =
   | ECRClient
   | LambdaClient
   | Route53Client
-  | Route53RecoveryClusterClient;
+  | Route53RecoveryClusterClient
+  | STSClient;
 
 /**
  * Creates Region-scoped clients with the default credential chain. Endpoint overrides come from
@@ -88,72 +106,112 @@ export type AnyClient =
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const cache = new Map<string, RegionClients>();
   const arc = new Map<string, Route53RecoveryClusterClient>();
+  const sts = new Map<string, STSClient>();
   const common = (region: string) => ({
     region,
     maxAttempts: options.maxAttempts ?? 4,
     retryMode: 'adaptive' as const,
     requestHandler: { requestTimeout: options.requestTimeoutMs ?? 5_000, connectionTimeout: 3_000 },
   });
-  const track = <C extends AnyClient>(client: C, region: string): C => {
-    options.onClient?.(client, region);
+  const track = <C extends AnyClient>(client: C, region: string, assumed?: AssumedRole): C => {
+    options.onClient?.(client, region, assumed);
     return client;
   };
-  return {
-    forRegion(region) {
-      let clients = cache.get(region);
-      if (!clients) {
-        const c = common(region);
-        clients = {
-          region,
-          rds: track(new RDSClient(c), region),
-          ec2: track(new EC2Client(c), region),
-          s3: track(new S3Client(c), region),
-          dynamodb: track(new DynamoDBClient(c), region),
-          dynamodbStreams: track(new DynamoDBStreamsClient(c), region),
-          cloudwatch: track(new CloudWatchClient(c), region),
-          sns: track(new SNSClient(c), region),
-          sqs: track(new SQSClient(c), region),
-          serviceQuotas: track(new ServiceQuotasClient(c), region),
-          backup: track(new BackupClient(c), region),
-          autoScaling: track(new AutoScalingClient(c), region),
-          ecs: track(new ECSClient(c), region),
-          ecr: track(new ECRClient(c), region),
-          lambda: track(new LambdaClient(c), region),
-          lambdaInvoke: track(
-            new LambdaClient({
-              ...c,
-              maxAttempts: 1,
-              requestHandler: { requestTimeout: 16 * 60_000, connectionTimeout: 3_000 },
-            }),
-            region,
-          ),
-          route53: track(new Route53Client({ ...c, region: 'us-east-1' }), 'us-east-1'),
-        };
-        cache.set(region, clients);
-      }
-      return clients;
-    },
-    arcCluster({ region, endpoint }) {
-      const key = `${region} ${endpoint}`;
-      let client = arc.get(key);
-      if (!client) {
-        client = track(
-          new Route53RecoveryClusterClient({ ...common(region), endpoint, maxAttempts: 2 }),
-          region,
-        );
-        arc.set(key, client);
-      }
-      return client;
-    },
-    destroy() {
-      for (const client of arc.values()) client.destroy();
-      arc.clear();
-      for (const clients of cache.values()) {
-        for (const client of Object.values(clients)) {
-          if (typeof client === 'object' && client !== null && 'destroy' in client) client.destroy();
-        }
-      }
-      cache.clear();
-    },
+  // STS with Lifeboat's own credentials, on the Regional endpoint (never the global one, served from us-east-1).
+  const stsFor = (region: string): STSClient => {
+    let client = sts.get(region);
+    if (!client) {
+      client = track(new STSClient({ ...common(region), useGlobalEndpoint: false }), region);
+      sts.set(region, client);
+    }
+    return client;
   };
+  const roles = createRoleCredentials(stsFor, options.now);
+  const keyOf = (region: string, role?: AssumedRole) =>
+    role ? [region, role.roleArn, role.externalId ?? '', role.sessionName].join('\n') : region;
+  const build = (region: string, role?: AssumedRole): RegionClients => {
+    const c = { ...common(region), ...(role ? { credentials: roles.provider(region, role) } : {}) };
+    const t = <C extends AnyClient>(client: C, r = region) => track(client, r, role);
+    return {
+      region,
+      rds: t(new RDSClient(c)),
+      ec2: t(new EC2Client(c)),
+      s3: t(new S3Client(c)),
+      dynamodb: t(new DynamoDBClient(c)),
+      dynamodbStreams: t(new DynamoDBStreamsClient(c)),
+      cloudwatch: t(new CloudWatchClient(c)),
+      sns: t(new SNSClient(c)),
+      sqs: t(new SQSClient(c)),
+      serviceQuotas: t(new ServiceQuotasClient(c)),
+      backup: t(new BackupClient(c)),
+      autoScaling: t(new AutoScalingClient(c)),
+      ecs: t(new ECSClient(c)),
+      ecr: t(new ECRClient(c)),
+      lambda: t(new LambdaClient(c)),
+      lambdaInvoke: t(
+        new LambdaClient({
+          ...c,
+          maxAttempts: 1,
+          requestHandler: { requestTimeout: 16 * 60_000, connectionTimeout: 3_000 },
+        }),
+      ),
+      route53: t(new Route53Client({ ...c, region: 'us-east-1' }), 'us-east-1'),
+    };
+  };
+  const regionClients = (region: string, role?: AssumedRole): RegionClients => {
+    const key = keyOf(region, role);
+    let clients = cache.get(key);
+    if (!clients) {
+      clients = build(region, role);
+      cache.set(key, clients);
+    }
+    return clients;
+  };
+  const arcClient = (
+    endpoint: { readonly region: string; readonly endpoint: string },
+    role?: AssumedRole,
+  ) => {
+    const key = `${keyOf(endpoint.region, role)} ${endpoint.endpoint}`;
+    let client = arc.get(key);
+    if (!client) {
+      client = track(
+        new Route53RecoveryClusterClient({
+          ...common(endpoint.region),
+          endpoint: endpoint.endpoint,
+          maxAttempts: 2,
+          ...(role ? { credentials: roles.provider(endpoint.region, role) } : {}),
+        }),
+        endpoint.region,
+        role,
+      );
+      arc.set(key, client);
+    }
+    return client;
+  };
+  const destroy = () => {
+    for (const client of [...arc.values(), ...sts.values()]) client.destroy();
+    arc.clear();
+    sts.clear();
+    for (const clients of cache.values()) {
+      for (const client of Object.values(clients)) {
+        if (typeof client === 'object' && client !== null && 'destroy' in client) client.destroy();
+      }
+    }
+    cache.clear();
+  };
+  const own: AwsClients = {
+    forRegion: (region) => regionClients(region),
+    assuming: (account, role) => ({
+      account,
+      forRegion: (region) => regionClients(region, role(region)),
+      assuming: own.assuming,
+      own: () => own,
+      arcCluster: (endpoint) => arcClient(endpoint, role(endpoint.region)),
+      destroy,
+    }),
+    own: () => own,
+    arcCluster: (endpoint) => arcClient(endpoint),
+    destroy,
+  };
+  return own;
 }

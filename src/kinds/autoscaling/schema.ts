@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, id } from '../../plan/schema-fields.js';
+import { accountRole } from '../../plan/schema-role.js';
 
 /**
  * EC2 Auto Scaling group: a group per Region, the recovery one scaled up by a failover (and the primary one by a
@@ -42,6 +43,7 @@ export const autoscalingGroup = z.strictObject({
   id,
   description: z.string().optional(),
   kind: z.literal('autoscaling-group'),
+  role: accountRole.optional(),
   primaryGroupName: groupName.describe('the group in the primary Region'),
   recoveryGroupName: groupName.describe('the group in the recovery Region'),
   capacity: autoscalingCapacity,

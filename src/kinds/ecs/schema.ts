@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, id } from '../../plan/schema-fields.js';
+import { accountRole } from '../../plan/schema-role.js';
 import { autoscalingCapacity } from '../autoscaling/schema.js';
 
 /**
@@ -17,6 +18,7 @@ export const ecsService = z.strictObject({
   id,
   description: z.string().optional(),
   kind: z.literal('ecs-service'),
+  role: accountRole.optional(),
   primaryCluster: name.describe('cluster in the primary Region'),
   recoveryCluster: name.describe('cluster in the recovery Region'),
   serviceName: name.describe('the service, named alike in both clusters unless recoveryServiceName is given'),

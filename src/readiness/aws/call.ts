@@ -1,3 +1,4 @@
+import { AssumeRoleError } from '../../adapters/aws/assume-role.js';
 import type { ResourceKind } from '../../plan/schema.js';
 import { formatDuration } from '../format.js';
 import type { Check, CheckContext } from '../types.js';
@@ -98,6 +99,16 @@ export interface CheckBase {
 /** The check an AWS failure turns into: not found is not_ready, everything else we cannot see is unknown. */
 export function failedCheck(base: CheckBase, error: unknown, subject: string): Check {
   const id = base.resourceId;
+  const assume = error instanceof AwsCallError ? error.cause : error;
+  if (assume instanceof AssumeRoleError) {
+    // Not a missing permission of Lifeboat's role: the workload's role refused (or STS could not be reached).
+    return {
+      ...base,
+      verdict: 'unknown',
+      measured: { text: 'role not assumed' },
+      reason: `${id}: ${assume.message}`,
+    };
+  }
   if (!(error instanceof AwsCallError)) {
     const { name, message } = classifyAwsError(error);
     return { ...base, verdict: 'unknown', reason: `${id}: ${base.name} check failed: ${name}: ${message}` };

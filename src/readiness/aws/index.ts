@@ -1,10 +1,11 @@
 import type { AwsClients } from '../../adapters/aws/clients.js';
+import { clientsFor, planRole } from '../../adapters/aws/roles.js';
 import { type BackupPlanContext, createAwsBackupChecker } from '../../backup/readiness.js';
 import { createAutoscalingChecker } from '../../kinds/autoscaling/checker.js';
 import { createEcsChecker } from '../../kinds/ecs/checker.js';
 import { createLambdaChecker } from '../../kinds/lambda/checker.js';
-import type { ResourceKind } from '../../plan/schema.js';
-import type { Checker, CheckerRegistry } from '../types.js';
+import type { Resource, ResourceKind } from '../../plan/schema.js';
+import type { Checker, CheckerRegistry, NamedService } from '../types.js';
 import { createArcChecker } from './arc.js';
 import { createAuroraChecker } from './aurora.js';
 import { createAuroraBackupChecker, createRdsBackupChecker } from './backups.js';
@@ -23,8 +24,45 @@ export interface AwsCheckerOptions {
   readonly plan?: () => BackupPlanContext;
 }
 
-/** Every AWS checker, by resource kind, over the clients from AwsClients.forRegion(). */
+/**
+ * Every AWS checker, by resource kind. A resource whose service (or itself) names a role in the plan is checked
+ * by the same checkers built over clients acting as that role (`clientsFor`), so every kind, including kinds
+ * added later to `checkersOver`, reads the workload's account through its role.
+ */
 export function createAwsCheckers(clients: AwsClients, options: AwsCheckerOptions = {}): CheckerRegistry {
+  const own = checkersOver(clients, options);
+  const scoped = new Map<string, CheckerRegistry>();
+  const registryFor = (resource: Resource, service: NamedService): CheckerRegistry => {
+    const role = planRole(service, resource);
+    if (!role) return own;
+    const key = JSON.stringify([role, service.primaryRegion, service.recoveryRegion]);
+    let registry = scoped.get(key);
+    if (!registry) {
+      registry = checkersOver(clientsFor(clients, service, resource, 'readiness'), options);
+      scoped.set(key, registry);
+    }
+    return registry;
+  };
+  const out: { [K in ResourceKind]?: readonly Checker<K>[] } = {};
+  for (const kind of Object.keys(own) as ResourceKind[]) {
+    const count = own[kind]?.length ?? 0;
+    const wrapped = Array.from(
+      { length: count },
+      (_, i): Checker<ResourceKind> => ({
+        check: (resource, service, ctx) => {
+          const checker = (
+            registryFor(resource, service)[resource.kind] as readonly Checker<ResourceKind>[] | undefined
+          )?.[i];
+          return checker ? checker.check(resource, service, ctx) : Promise.resolve([]);
+        },
+      }),
+    );
+    Object.assign(out, { [kind]: wrapped });
+  }
+  return out;
+}
+
+function checkersOver(clients: AwsClients, options: AwsCheckerOptions): CheckerRegistry {
   const canary = options.canary;
   const plan = options.plan;
   // AWS Backup rows (src/backup/readiness.ts) for the kinds AWS Backup backs up, when the plan is given.

@@ -107,7 +107,9 @@ export const notifyExecutor: StepExecutor<NotifyStep> = {
   async start(ctx) {
     const ids: string[] = [];
     for (const arn of ctx.service.stakeholderTopics) {
-      const sns = ctx.clients.forRegion(regionOfTopic(arn)).sns;
+      // A topic of the workload's account is published to as its role; Lifeboat's own topics with its own credentials.
+      const clients = ctx.clients.account === arn.split(':')[4] ? ctx.clients : ctx.clients.own();
+      const sns = clients.forRegion(regionOfTopic(arn)).sns;
       const out = await ctx.aws.call('sns:Publish', (abortSignal) =>
         sns.send(new PublishCommand({ TopicArn: arn, Subject: subject(ctx), Message: ctx.step.message }), {
           abortSignal,

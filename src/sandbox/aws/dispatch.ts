@@ -74,7 +74,13 @@ export function createDispatch(world: World, registry: Registry, options: Dispat
       if (!registry.has(key)) {
         throw awsError(service, 'UnsupportedOperation', `The sandbox does not simulate ${key}`, 400);
       }
-      const output = await registry.invoke(key, call.input, { world, service, operation, region });
+      const output = await registry.invoke(key, call.input, {
+        world,
+        service,
+        operation,
+        region,
+        ...(call.caller ? { caller: call.caller } : {}),
+      });
       report('ok');
       return output;
     } catch (error) {

@@ -15,6 +15,7 @@ import * as s3 from '@aws-sdk/client-s3';
 import * as servicequotas from '@aws-sdk/client-service-quotas';
 import * as sns from '@aws-sdk/client-sns';
 import * as sqs from '@aws-sdk/client-sqs';
+import * as sts from '@aws-sdk/client-sts';
 
 /** Service keys, as in IAM action prefixes (`rds:PromoteReadReplica`). */
 export type ServiceKey =
@@ -33,7 +34,8 @@ export type ServiceKey =
   | 'autoscaling'
   | 'ecs'
   | 'ecr'
-  | 'lambda';
+  | 'lambda'
+  | 'sts';
 
 export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   RDSClient: 'rds',
@@ -52,6 +54,7 @@ export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   ECSClient: 'ecs',
   ECRClient: 'ecr',
   LambdaClient: 'lambda',
+  STSClient: 'sts',
 };
 
 interface ExceptionOptions {
@@ -79,6 +82,7 @@ const MODULES: Readonly<Record<ServiceKey, { base: ExceptionClass; ns: Record<st
   ecs: { base: ecs.ECSServiceException, ns: ecs },
   ecr: { base: ecr.ECRServiceException, ns: ecr },
   lambda: { base: lambda.LambdaServiceException, ns: lambda },
+  sts: { base: sts.STSServiceException, ns: sts },
 };
 
 /** The error code each service uses when it throttles, and its HTTP status. */
@@ -102,6 +106,8 @@ export const THROTTLING: Readonly<Record<ServiceKey, { name: string; status: num
   ecr: { name: 'ThrottlingException', status: 400 },
   // Lambda (REST-JSON): TooManyRequestsException, HTTP 429 (Invoke and GetFunction API references).
   lambda: { name: 'TooManyRequestsException', status: 429 },
+  // STS (Query API): Throttling, HTTP 400 (Common Errors).
+  sts: { name: 'Throttling', status: 400 },
 };
 
 export function requestId(): string {

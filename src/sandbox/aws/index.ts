@@ -1,14 +1,16 @@
 import { EventEmitter } from 'node:events';
+import type { AssumedRole } from '../../adapters/aws/assume-role.js';
 import type { AnyClient } from '../../adapters/aws/clients.js';
 import { type Clock, systemClock } from '../../domain/clock.js';
 import type { Timeline } from '../../domain/timeline.js';
 import type { ParsedPlan } from '../../plan/schema.js';
+import { accountOfRole } from '../../plan/schema-role.js';
+import { accountWorld, planByAccount, planRoles } from './accounts.js';
 import { type CloudWatchState, evaluateAlarms } from './alarms-notify.js';
 import { seedAlarms } from './alarms-seed.js';
 import { registerArc } from './arc.js';
-import { attachClient } from './attach.js';
+import { attachClient, type Dispatch } from './attach.js';
 import { advanceAutoscaling, registerAutoscaling } from './autoscaling.js';
-import { createAutoscalingState } from './autoscaling-state.js';
 import { BackupModel } from './backup.js';
 import { type BackupFaults, createBackupFaults } from './backup-faults.js';
 import { registerBackup } from './backup-handlers.js';
@@ -18,11 +20,9 @@ import { advanceDynamoDb, registerDynamoDb } from './dynamodb.js';
 import { registerDynamoDbStreams } from './dynamodb-streams.js';
 import { registerEc2 } from './ec2.js';
 import { advanceEcs, registerEcs } from './ecs.js';
-import { createEcsState } from './ecs-state.js';
 import { createFaults, type Faults } from './faults.js';
 import { restoreCloud, type SavedCloud, saveCloud } from './keep.js';
 import { registerLambda } from './lambda.js';
-import { createLambdaState } from './lambda-state.js';
 import { registerRdsDescribe } from './rds.js';
 import { advanceRds, registerRdsGlobal } from './rds-global.js';
 import { registerRdsOps, startBackup } from './rds-ops.js';
@@ -39,6 +39,7 @@ import { registerSns } from './sns-handlers.js';
 import { startSnsServer } from './sns-server.js';
 import { createSigningIdentity, type SigningIdentity } from './sns-signing.js';
 import { registerSqs, SqsModel } from './sqs.js';
+import { registerSts, SandboxIam } from './sts.js';
 import { createSimTime, Scheduler, seededRandom, simulatedTimeline } from './time.js';
 import type { World } from './world.js';
 
@@ -75,7 +76,9 @@ export interface SimulatedCloudOptions {
 
 export interface SimulatedCloud {
   /** Use as `createAwsClients({ onClient: cloud.attach })`. */
-  readonly attach: (client: AnyClient, region: string) => void;
+  readonly attach: (client: AnyClient, region: string, assumed?: AssumedRole) => void;
+  /** IAM roles and STS sessions of the simulated accounts (sts.ts): e.g. edit a role's trust policy. */
+  readonly iam: SandboxIam;
   readonly faults: Faults;
   /** AWS Backup faults: failed copy jobs, missed backup windows, a vault without lock (backup-faults.ts). */
   readonly backup: BackupFaults;
@@ -110,57 +113,41 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   const time = createSimTime(options.clock ?? systemClock, options.timeScale ?? 1);
   const events = new EventEmitter();
   events.setMaxListeners(0);
-  const w: World = {
-    account: plan.account ?? services.find((s) => s.account)?.account ?? '123456789012',
-    primaryRegion: options.primaryRegion ?? services[0]?.primaryRegion ?? 'us-east-1',
-    recoveryRegion: options.recoveryRegion ?? services[0]?.recoveryRegion ?? 'us-west-2',
-    time,
-    scheduler: new Scheduler(),
-    events,
-    faults: {
-      outages: new Map(),
-      outageMode: new Map(),
-      broken: new Map(),
-      throttles: [],
-      latencies: [],
-      failures: [],
-      functionErrors: new Set(),
+  const w: World = accountWorld(
+    {
+      primaryRegion: options.primaryRegion ?? services[0]?.primaryRegion ?? 'us-east-1',
+      recoveryRegion: options.recoveryRegion ?? services[0]?.recoveryRegion ?? 'us-west-2',
+      time,
+      scheduler: new Scheduler(),
+      events,
+      faults: {
+        outages: new Map(),
+        outageMode: new Map(),
+        broken: new Map(),
+        throttles: [],
+        latencies: [],
+        failures: [],
+        functionErrors: new Set(),
+      },
+      random: seededRandom(options.seed ?? 42),
     },
-    random: seededRandom(options.seed ?? 42),
-    rds: {
-      globals: new Map(),
-      clusters: new Map(),
-      instances: new Map(),
-      snapshots: [],
-      automatedBackups: [],
-    },
-    ec2: {
-      instances: new Map(),
-      images: [],
-      snapshots: [],
-      launchTemplates: [],
-      noDefaultVpc: new Set(),
-      deniedVolumeKeys: new Set(),
-      capacityReservations: [],
-      vcpuQuota: new Map(),
-      subnetAz: new Map(),
-      noCapacity: new Set(),
-    },
-    s3: { buckets: new Map() },
-    dynamodb: { replicas: new Map(), pending: [] },
-    route53: { healthChecks: new Map(), zones: new Map(), changes: new Map() },
-    arc: { controls: new Map(), rules: [] },
-    autoscaling: createAutoscalingState(),
-    ecs: createEcsState(),
-    lambda: createLambdaState(),
-    counters: new Map(),
-    aliases: new Map(),
-  };
+    plan.account ?? services.find((s) => s.account)?.account ?? '123456789012',
+  );
   const seededAt = options.restore?.seededAt ?? time.now();
-  seedWorld(w, plan);
-  const backups = new BackupModel(w, plan);
+  // Accounts (accounts.ts): resources of a service or resource with a role in another account live in that
+  // account's world; a plan without roles is the home account's alone, as before.
+  const iam = new SandboxIam(w.account);
+  iam.seed(plan);
+  const parts = planByAccount(plan, w.account);
+  for (const { roleArn } of planRoles(plan)) {
+    const account = accountOfRole(roleArn);
+    if (!parts.has(account)) parts.set(account, { ...plan, services: {} });
+  }
+  const homePlan = parts.get(w.account) ?? plan;
+  seedWorld(w, homePlan);
+  const backups = new BackupModel(w, homePlan);
   backups.seed();
-  const cw: CloudWatchState = { alarms: seedAlarms(w, plan), history: [] };
+  const cw: CloudWatchState = { alarms: seedAlarms(w, homePlan), history: [] };
   if (options.restore) restoreCloud(w, cw, options.restore);
 
   const identity = options.signingIdentity ?? (await createSigningIdentity(new Date(time.now())));
@@ -184,48 +171,94 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   );
   urls = { baseUrl: server.baseUrl, certUrl: server.certUrl };
 
+  const snsOptions = {
+    identity,
+    urls: () => urls,
+    signatureVersion: options.signatureVersion ?? '2',
+    deliveryTimeoutMs: 15_000,
+  } as const;
+  const others = [...parts]
+    .filter(([account]) => account !== w.account)
+    .map(([account, part]) => {
+      const world = accountWorld(w, account);
+      seedWorld(world, part);
+      const model = new BackupModel(world, part);
+      model.seed();
+      const queues = new SqsModel(world);
+      return {
+        world,
+        backups: model,
+        cw: { alarms: seedAlarms(world, part), history: [] } as CloudWatchState,
+        sqs: queues,
+        sns: new SnsModel(world, queues, snsOptions),
+      };
+    });
+  const worlds = [w, ...others.map((o) => o.world)];
   const advance = () => {
     w.scheduler.runDue(time.now());
-    advanceRds(w);
+    for (const x of worlds) advanceRds(x);
     w.scheduler.runDue(time.now());
-    advanceS3(w);
-    advanceDynamoDb(w);
-    advanceAutoscaling(w);
-    advanceEcs(w);
+    for (const x of worlds) {
+      advanceS3(x);
+      advanceDynamoDb(x);
+      advanceAutoscaling(x);
+      advanceEcs(x);
+    }
   };
-  const registry = new Registry();
-  registerRdsDescribe(registry);
-  registerRdsGlobal(registry);
-  registerRdsOps(registry);
-  registerRdsPitr(registry);
-  registerEc2(registry);
-  registerServiceQuotas(registry);
-  registerS3(registry);
-  registerDynamoDb(registry);
-  registerDynamoDbStreams(registry);
-  registerRoute53(registry);
-  registerArc(registry);
-  registerBackup(registry, backups);
-  registerAutoscaling(registry);
-  registerEcs(registry);
-  registerLambda(registry);
-  registerCloudWatch(registry, cw);
-  registerSns(registry, sns);
-  registerSqs(registry, sqs);
-  const dispatch = createDispatch(w, registry, {
-    requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
-    advance,
-  });
+  const registerAll = (
+    registry: Registry,
+    m: { backups: BackupModel; cw: CloudWatchState; sns: SnsModel; sqs: SqsModel },
+  ): Registry => {
+    registerRdsDescribe(registry);
+    registerRdsGlobal(registry);
+    registerRdsOps(registry);
+    registerRdsPitr(registry);
+    registerEc2(registry);
+    registerServiceQuotas(registry);
+    registerS3(registry);
+    registerDynamoDb(registry);
+    registerDynamoDbStreams(registry);
+    registerRoute53(registry);
+    registerArc(registry);
+    registerBackup(registry, m.backups);
+    registerAutoscaling(registry);
+    registerEcs(registry);
+    registerLambda(registry);
+    registerCloudWatch(registry, m.cw);
+    registerSns(registry, m.sns);
+    registerSqs(registry, m.sqs);
+    registerSts(registry, iam);
+    return registry;
+  };
+  const registry = registerAll(new Registry(), { backups, cw, sns, sqs });
+  const dispatchOptions = { requestTimeoutMs: options.requestTimeoutMs ?? 5_000, advance };
+  const dispatchers = new Map<string, Dispatch>([
+    [w.account, createDispatch(w, registry, dispatchOptions)],
+    ...others.map((o): [string, Dispatch] => [
+      o.world.account,
+      createDispatch(o.world, registerAll(new Registry(), o), dispatchOptions),
+    ]),
+  ]);
+  // Each call acts in the account of the credentials it was signed with.
+  const dispatch: Dispatch = async (call) => {
+    const caller = iam.caller(call.service, call.accessKeyId ?? '', time.now());
+    const target = dispatchers.get(caller.account);
+    if (!target) throw new Error(`the sandbox has no account ${caller.account}`);
+    return target({ ...call, caller });
+  };
 
   const notify = (alarmTopics: readonly string[], subject: string, message: string) => {
     for (const arn of alarmTopics) if (sns.topics.has(arn)) sns.publish(arn, message, subject);
   };
   const tick = async () => {
     advance();
-    evaluateAlarms(w, cw, time.now(), (alarm, _old, subject, message) => {
-      const actions = alarm.state.value === 'OK' ? alarm.okActions : alarm.alarmActions;
-      notify(actions, subject, message);
-    });
+    // Alarms of every account notify the home account's topics (cross-account SNS actions).
+    for (const [world, state] of [[w, cw] as const, ...others.map((o) => [o.world, o.cw] as const)]) {
+      evaluateAlarms(world, state, time.now(), (alarm, _old, subject, message) => {
+        const actions = alarm.state.value === 'OK' ? alarm.okActions : alarm.alarmActions;
+        notify(actions, subject, message);
+      });
+    }
     sns.pump();
     await sns.settle();
   };
@@ -251,7 +284,8 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   });
 
   return {
-    attach: (client, region) => attachClient(client, region, dispatch),
+    attach: (client, region, assumed) => attachClient(client, region, dispatch, assumed),
+    iam,
     faults,
     backup: createBackupFaults(w, backups, advance),
     scenarios: createScenarios(w, advance),
@@ -293,6 +327,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
       if (timer) clearInterval(timer);
       await ticking;
       sqs.close();
+      for (const o of others) o.sqs.close();
       await sns.settle();
       await server.close();
     },

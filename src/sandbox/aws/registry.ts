@@ -1,4 +1,5 @@
 import type { ServiceKey } from './errors.js';
+import type { Principal } from './sts.js';
 import type { World } from './world.js';
 
 /** One SDK call as the model sees it. `region` is the Region of the client that sent it. */
@@ -7,6 +8,8 @@ export interface Call {
   readonly service: ServiceKey;
   readonly operation: string;
   readonly region: string;
+  /** Who signed the call (src/sandbox/aws/sts.ts); undefined: the home account's bot session. */
+  readonly caller?: Principal;
 }
 
 /** Output without `$metadata`, which the attachment adds as the SDK's deserializer would. */
