@@ -28,6 +28,10 @@ export function describeResource(r: Resource): string {
       return `ARC routing controls on cluster \`${r.clusterArn.split('/').at(-1)}\` (${r.clusterEndpoints.length} Regional endpoints)`;
     case 'ecs-service':
       return `ECS service \`${escapeText(r.serviceName)}\` in clusters \`${escapeText(r.primaryCluster)}\` → \`${escapeText(r.recoveryCluster)}\`, target ${r.capacity.desired ?? `${r.capacity.percent}%`}`;
+    case 'elasticache-global-datastore':
+      return `ElastiCache global datastore \`${escapeText(r.globalReplicationGroupId)}\` (\`${escapeText(r.primaryReplicationGroupId)}\` → \`${escapeText(r.recoveryReplicationGroupId)}\`)`;
+    case 'docdb-global-cluster':
+      return `DocumentDB global cluster \`${escapeText(r.globalClusterIdentifier)}\``;
     case 'autoscaling-group':
       return `Auto Scaling group \`${escapeText(r.primaryGroupName)}\` → \`${escapeText(r.recoveryGroupName)}\`, target ${r.capacity.desired ?? `${r.capacity.percent}%`}`;
   }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { autoscalingGroup } from '../kinds/autoscaling/schema.js';
+import { docdbGlobalCluster } from '../kinds/docdb/schema.js';
 import { ecsService } from '../kinds/ecs/schema.js';
+import { elasticacheGlobalDatastore } from '../kinds/elasticache/schema.js';
 import { duration, id } from './schema-fields.js';
 
 /** The resources a service is made of, one strict schema per kind. */
@@ -209,10 +211,12 @@ export const resource = z.discriminatedUnion(
     arcRoutingControl,
     autoscalingGroup,
     ecsService,
+    elasticacheGlobalDatastore,
+    docdbGlobalCluster,
   ],
   {
     error:
-      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53, arc-routing-control, autoscaling-group, ecs-service',
+      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53, arc-routing-control, autoscaling-group, ecs-service, elasticache-global-datastore, docdb-global-cluster',
   },
 );
 
@@ -226,4 +230,6 @@ export const RESOURCE_KINDS = [
   'arc-routing-control',
   'autoscaling-group',
   'ecs-service',
+  'elasticache-global-datastore',
+  'docdb-global-cluster',
 ] as const;

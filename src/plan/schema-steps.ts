@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { autoscalingStep } from '../kinds/autoscaling/schema.js';
+import { docdbStep } from '../kinds/docdb/schema.js';
 import { ecsStep } from '../kinds/ecs/schema.js';
+import { elasticacheStep } from '../kinds/elasticache/schema.js';
 import { duration, id } from './schema-fields.js';
 
 /** Runbook steps, parallel groups and the failover/failback runbooks of a service. */
@@ -23,6 +25,8 @@ export const STEP_RESOURCE_KIND = {
   'arc-routing-control': 'arc-routing-control',
   'autoscaling-group': 'autoscaling-group',
   'ecs-service': 'ecs-service',
+  'elasticache-global-datastore': 'elasticache-global-datastore',
+  'docdb-global-cluster': 'docdb-global-cluster',
   wait: undefined,
   verify: undefined,
   notify: undefined,
@@ -87,6 +91,8 @@ export const step = z.discriminatedUnion(
     }),
     autoscalingStep,
     ecsStep,
+    elasticacheStep,
+    docdbStep,
     z.strictObject({ ...stepBase, kind: z.literal('wait'), duration }),
     z
       .strictObject({

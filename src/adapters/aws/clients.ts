@@ -1,11 +1,13 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DocDBClient } from '@aws-sdk/client-docdb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
@@ -31,6 +33,8 @@ export interface RegionClients {
   readonly autoScaling: AutoScalingClient;
   readonly ecs: ECSClient;
   readonly ecr: ECRClient;
+  readonly elasticache: ElastiCacheClient;
+  readonly docdb: DocDBClient;
   /** Route 53 is a global service whose control plane lives in us-east-1. */
   readonly route53: Route53Client;
 }
@@ -69,6 +73,8 @@ export type AnyClient =
   | AutoScalingClient
   | ECSClient
   | ECRClient
+  | ElastiCacheClient
+  | DocDBClient
   | Route53Client
   | Route53RecoveryClusterClient;
 
@@ -109,6 +115,8 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
           autoScaling: track(new AutoScalingClient(c), region),
           ecs: track(new ECSClient(c), region),
           ecr: track(new ECRClient(c), region),
+          elasticache: track(new ElastiCacheClient(c), region),
+          docdb: track(new DocDBClient(c), region),
           route53: track(new Route53Client({ ...c, region: 'us-east-1' }), 'us-east-1'),
         };
         cache.set(region, clients);

@@ -2,6 +2,7 @@ import type { AwsClients } from '../../adapters/aws/clients.js';
 import { type BackupPlanContext, createAwsBackupChecker } from '../../backup/readiness.js';
 import { createAutoscalingChecker } from '../../kinds/autoscaling/checker.js';
 import { createEcsChecker } from '../../kinds/ecs/checker.js';
+import { createElasticacheChecker } from '../../kinds/elasticache/checker.js';
 import type { ResourceKind } from '../../plan/schema.js';
 import type { Checker, CheckerRegistry } from '../types.js';
 import { createArcChecker } from './arc.js';
@@ -55,5 +56,6 @@ export function createAwsCheckers(clients: AwsClients, options: AwsCheckerOption
     'arc-routing-control': [createArcChecker(clients)],
     'autoscaling-group': [createAutoscalingChecker(clients)],
     'ecs-service': [createEcsChecker(clients)],
+    'elasticache-global-datastore': [createElasticacheChecker(clients)],
   };
 }

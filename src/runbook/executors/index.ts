@@ -1,5 +1,7 @@
 import { autoscalingExecutor } from '../../kinds/autoscaling/executor.js';
+import { docdbExecutor } from '../../kinds/docdb/executor.js';
 import { ecsExecutor } from '../../kinds/ecs/executor.js';
+import { elasticacheExecutor } from '../../kinds/elasticache/executor.js';
 import type { Step } from '../../plan/schema.js';
 import { arcExecutor } from './arc.js';
 import { auroraExecutor } from './aurora.js';
@@ -24,6 +26,8 @@ export const defaultExecutors: ExecutorRegistry = {
   'arc-routing-control': arcExecutor,
   'autoscaling-group': autoscalingExecutor,
   'ecs-service': ecsExecutor,
+  'elasticache-global-datastore': elasticacheExecutor,
+  'docdb-global-cluster': docdbExecutor,
   wait: waitExecutor,
   verify: verifyExecutor,
   notify: notifyExecutor,

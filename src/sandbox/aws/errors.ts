@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import * as autoscaling from '@aws-sdk/client-auto-scaling';
 import * as backup from '@aws-sdk/client-backup';
 import * as cloudwatch from '@aws-sdk/client-cloudwatch';
+import * as docdb from '@aws-sdk/client-docdb';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as streams from '@aws-sdk/client-dynamodb-streams';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as ecr from '@aws-sdk/client-ecr';
 import * as ecs from '@aws-sdk/client-ecs';
+import * as elasticache from '@aws-sdk/client-elasticache';
 import * as rds from '@aws-sdk/client-rds';
 import * as route53 from '@aws-sdk/client-route-53';
 import * as arc from '@aws-sdk/client-route53-recovery-cluster';
@@ -31,7 +33,9 @@ export type ServiceKey =
   | 'backup'
   | 'autoscaling'
   | 'ecs'
-  | 'ecr';
+  | 'ecr'
+  | 'elasticache'
+  | 'docdb';
 
 export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   RDSClient: 'rds',
@@ -49,6 +53,8 @@ export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   AutoScalingClient: 'autoscaling',
   ECSClient: 'ecs',
   ECRClient: 'ecr',
+  ElastiCacheClient: 'elasticache',
+  DocDBClient: 'docdb',
 };
 
 interface ExceptionOptions {
@@ -75,6 +81,8 @@ const MODULES: Readonly<Record<ServiceKey, { base: ExceptionClass; ns: Record<st
   autoscaling: { base: autoscaling.AutoScalingServiceException, ns: autoscaling },
   ecs: { base: ecs.ECSServiceException, ns: ecs },
   ecr: { base: ecr.ECRServiceException, ns: ecr },
+  elasticache: { base: elasticache.ElastiCacheServiceException, ns: elasticache },
+  docdb: { base: docdb.DocDBServiceException, ns: docdb },
 };
 
 /** The error code each service uses when it throttles, and its HTTP status. */
@@ -96,6 +104,9 @@ export const THROTTLING: Readonly<Record<ServiceKey, { name: string; status: num
   // ECS and ECR (JSON APIs): ThrottlingException, HTTP 400.
   ecs: { name: 'ThrottlingException', status: 400 },
   ecr: { name: 'ThrottlingException', status: 400 },
+  // ElastiCache and DocumentDB (Query APIs, like RDS): Throttling, HTTP 400 (Common Errors).
+  elasticache: { name: 'Throttling', status: 400 },
+  docdb: { name: 'Throttling', status: 400 },
 };
 
 export function requestId(): string {

@@ -14,11 +14,14 @@ import { type BackupFaults, createBackupFaults } from './backup-faults.js';
 import { registerBackup } from './backup-handlers.js';
 import { registerCloudWatch } from './cloudwatch.js';
 import { createDispatch } from './dispatch.js';
+import { registerDocdb } from './docdb.js';
 import { advanceDynamoDb, registerDynamoDb } from './dynamodb.js';
 import { registerDynamoDbStreams } from './dynamodb-streams.js';
 import { registerEc2 } from './ec2.js';
 import { advanceEcs, registerEcs } from './ecs.js';
 import { createEcsState } from './ecs-state.js';
+import { registerElasticache } from './elasticache.js';
+import { createElasticacheState } from './elasticache-state.js';
 import { createFaults, type Faults } from './faults.js';
 import { restoreCloud, type SavedCloud, saveCloud } from './keep.js';
 import { registerRdsDescribe } from './rds.js';
@@ -149,6 +152,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
     arc: { controls: new Map(), rules: [] },
     autoscaling: createAutoscalingState(),
     ecs: createEcsState(),
+    elasticache: createElasticacheState(),
     counters: new Map(),
     aliases: new Map(),
   };
@@ -204,6 +208,8 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   registerBackup(registry, backups);
   registerAutoscaling(registry);
   registerEcs(registry);
+  registerElasticache(registry);
+  registerDocdb(registry);
   registerCloudWatch(registry, cw);
   registerSns(registry, sns);
   registerSqs(registry, sqs);

@@ -3,7 +3,9 @@ import type { ParsedPlan, Resource, Service } from '../../plan/schema.js';
 import { linkRoutingControls, seedArc } from './arc.js';
 import { seedDynamoDb, seedEc2, seedRoute53, seedS3 } from './seed-apps.js';
 import { seedAutoscaling } from './seed-autoscaling.js';
+import { seedDocdb } from './seed-docdb.js';
 import { seedEcs } from './seed-ecs.js';
+import { seedElasticache } from './seed-elasticache.js';
 import { rkey, type World } from './world.js';
 
 const HOUR = 3_600_000;
@@ -58,6 +60,14 @@ function aliasesOf(r: Resource): string[] {
       return [r.primaryGroupName, r.recoveryGroupName];
     case 'ecs-service':
       return [r.serviceName];
+    case 'elasticache-global-datastore':
+      return [r.globalReplicationGroupId, r.primaryReplicationGroupId, r.recoveryReplicationGroupId];
+    case 'docdb-global-cluster':
+      return [
+        r.globalClusterIdentifier,
+        parseClusterArn(r.primaryClusterArn).id,
+        parseClusterArn(r.recoveryClusterArn).id,
+      ];
   }
 }
 
@@ -225,6 +235,12 @@ function seedResource(w: World, name: string, svc: Service, r: Resource): void {
       return;
     case 'ecs-service':
       seedEcs(w, svc, r);
+      return;
+    case 'elasticache-global-datastore':
+      seedElasticache(w, svc, r);
+      return;
+    case 'docdb-global-cluster':
+      seedDocdb(w, r);
       return;
   }
 }

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { AutoscalingState } from './autoscaling-state.js';
 import type { EcsState } from './ecs-state.js';
+import type { ElasticacheState } from './elasticache-state.js';
 import { activeAt, type Interval, type Scheduler, type SimTime } from './time.js';
 
 /** Everything the simulated cloud knows, shared by the per-service handlers. */
@@ -303,6 +304,7 @@ export interface World {
   readonly arc: { controls: Map<string, RoutingControl>; rules: SafetyRule[] };
   readonly autoscaling: AutoscalingState;
   readonly ecs: EcsState;
+  readonly elasticache: ElasticacheState;
   counters: Map<string, number>;
   /** Model id (cluster, instance, bucket, table, health check) to the plan resource id naming it. */
   readonly aliases: Map<string, string>;
