@@ -258,6 +258,9 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   'auto-scaling': 'autoscaling',
   ecs: 'ecs',
   ecr: 'ecr',
+  elasticache: 'elasticache',
+  // DocumentDB's IAM actions are in the rds namespace (DocumentDB developer guide, identity-based policies).
+  docdb: 'rds',
 };
 /** SDK commands whose IAM action has another name. */
 const IAM_ACTION: Readonly<Record<string, string>> = {
@@ -284,7 +287,14 @@ function commandsSentBy(file: string): string[] {
 }
 
 describe('what the runbook executors and the failback feature send versus what the policy grants', () => {
-  const dirs = ['src/runbook/executors', 'src/failback', 'src/kinds/autoscaling', 'src/kinds/ecs'];
+  const dirs = [
+    'src/runbook/executors',
+    'src/failback',
+    'src/kinds/autoscaling',
+    'src/kinds/ecs',
+    'src/kinds/elasticache',
+    'src/kinds/docdb',
+  ];
   const sent = [
     ...new Set(
       dirs.flatMap((dir) =>
@@ -308,6 +318,8 @@ describe('what the runbook executors and the failback feature send versus what t
           '        - { id: stop-api, kind: ec2, resource: payments-api, action: stop-recovery }\n',
       ),
     ).plan,
+    // The second example plan: ElastiCache global datastore and DocumentDB global cluster steps.
+    readPlan(join(REPO_ROOT, 'examples/dr-plan.datastores.yml')).plan,
   ];
   const granted = new Set(plans.flatMap((p) => actionsOf(policyStatementsForPlan(p))));
 
@@ -327,6 +339,8 @@ describe('what the runbook executors and the failback feature send versus what t
         'route53-recovery-cluster:UpdateRoutingControlStates',
         'autoscaling:UpdateAutoScalingGroup',
         'ecs:UpdateService',
+        'elasticache:FailoverGlobalReplicationGroup',
+        'rds:FailoverGlobalCluster',
       ]),
     );
     expect(sent.filter(isMutating).length).toBeGreaterThanOrEqual(8);
