@@ -1,6 +1,7 @@
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import { type BackupPlanContext, createAwsBackupChecker } from '../../backup/readiness.js';
 import { createAutoscalingChecker } from '../../kinds/autoscaling/checker.js';
+import { createDocdbChecker } from '../../kinds/docdb/checker.js';
 import { createEcsChecker } from '../../kinds/ecs/checker.js';
 import { createElasticacheChecker } from '../../kinds/elasticache/checker.js';
 import type { ResourceKind } from '../../plan/schema.js';
@@ -57,5 +58,6 @@ export function createAwsCheckers(clients: AwsClients, options: AwsCheckerOption
     'autoscaling-group': [createAutoscalingChecker(clients)],
     'ecs-service': [createEcsChecker(clients)],
     'elasticache-global-datastore': [createElasticacheChecker(clients)],
+    'docdb-global-cluster': [createDocdbChecker(clients)],
   };
 }
