@@ -21,7 +21,10 @@ export const docdbGlobalCluster = z.strictObject({
     .string()
     .min(1)
     .max(255)
-    .regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'expected a global cluster identifier'),
+    .regex(
+      /^[A-Za-z][0-9A-Za-z\-:._]*$/,
+      'expected a global cluster identifier (FailoverGlobalCluster API pattern)',
+    ),
   primaryClusterArn: clusterArn,
   recoveryClusterArn: clusterArn,
 });
