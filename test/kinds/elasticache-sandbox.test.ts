@@ -44,6 +44,10 @@ describe('ElastiCache global datastore in the sandbox (second example plan)', ()
       ['replication lag', 'ready'],
     ]);
     expect(checks.find((c) => c.name === 'replication lag')).toMatchObject({ source: 'metric' });
+    expect(checks.find((c) => c.name === 'global datastore')?.observed).toMatchObject({
+      facet: 'writer',
+      side: 'primary',
+    });
   });
 
   it('dry run names FailoverGlobalReplicationGroup with the recovery group, sends nothing', async () => {
@@ -79,6 +83,11 @@ describe('ElastiCache global datastore in the sandbox (second example plan)', ()
     });
     expect(promotions(world, 'ok')).toBe(1);
     expect(done.steps['promote-sessions']?.observed).toMatchObject({ targetRole: 'PRIMARY' });
+    const after = await readiness(world);
+    expect(after.find((c) => c.name === 'global datastore')).toMatchObject({
+      verdict: 'not_ready',
+      observed: { facet: 'writer', side: 'recovery' },
+    });
 
     const back = await runner(world).run((await approvedFailback(world, 'storefront')).id);
     expect(back.state, back.lastError).toBe('completed');

@@ -5,6 +5,7 @@ import { latestMetrics } from '../../readiness/aws/metrics.js';
 import { formatDuration, ms, text } from '../../readiness/format.js';
 import type { Check, CheckContext, Checker, NamedService } from '../../readiness/types.js';
 import { freshnessVerdict } from '../../readiness/verdict.js';
+import type { Observed } from '../../state/observed.js';
 import type { Run } from '../autoscaling/groups.js';
 import { describeDatastore, describeReplicationGroup, memberOf, membersText } from './datastore.js';
 import { datastoreSides, type ElasticacheDatastore } from './schema.js';
@@ -42,9 +43,11 @@ export function createElasticacheChecker(clients: AwsClients): Checker<'elastica
       datastore.catch(() => undefined);
       group.catch(() => undefined);
       const sections = await Promise.all([
-        guard(base(resource, 'global datastore'), `global datastore ${id}`, async () =>
-          membership(resource, await datastore, primary, recovery),
-        ),
+        guard(base(resource, 'global datastore'), `global datastore ${id}`, async () => {
+          const g = await datastore;
+          const seen = writerSide(resource, g, primary, recovery);
+          return { ...membership(resource, g, primary, recovery), ...(seen ? { observed: seen } : {}) };
+        }),
         guard(base(resource, 'engine'), `global datastore ${id}`, async () =>
           engine(resource, await datastore),
         ),
@@ -61,6 +64,24 @@ export function createElasticacheChecker(clients: AwsClients): Checker<'elastica
 }
 
 type Side = { group: string; region: string };
+
+/** Where the cache is written (its PRIMARY member): compared with the recorded operating state (docs/state.md). */
+function writerSide(
+  r: ElasticacheDatastore,
+  g: GlobalReplicationGroup | undefined,
+  primary: Side,
+  recovery: Side,
+): Observed | undefined {
+  const side =
+    memberOf(g, primary)?.Role === 'PRIMARY'
+      ? 'primary'
+      : memberOf(g, recovery)?.Role === 'PRIMARY'
+        ? 'recovery'
+        : undefined;
+  if (!side) return undefined;
+  const group = side === 'primary' ? primary.group : recovery.group;
+  return { facet: 'writer', side, text: `${r.id}: the cache's primary is ${group}` };
+}
 
 function membership(
   r: ElasticacheDatastore,
