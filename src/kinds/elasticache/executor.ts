@@ -117,7 +117,8 @@ export const elasticacheExecutor: StepExecutor<ElasticacheStep> = {
     const { target } = sides(ctx);
     return `Promote ${target.group} in ${target.region} to primary of ElastiCache global datastore ${res(ctx).globalReplicationGroupId} (asynchronous replication: writes not yet replicated are lost)`;
   },
-  irreversible: () => false,
+  // Unplanned: the old primary's Region may hold writes not yet replicated; they are not brought back (as Aurora).
+  irreversible: (ctx) => ctx.mode === 'unplanned',
   observe,
   calls(ctx): PlannedCall[] {
     return [
