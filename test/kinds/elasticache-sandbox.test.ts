@@ -2,7 +2,7 @@ import { DescribeGlobalReplicationGroupsCommand } from '@aws-sdk/client-elastica
 import { describe, expect, it } from 'vitest';
 import { createElasticacheChecker } from '../../src/kinds/elasticache/checker.js';
 import type { ResourceOf } from '../../src/plan/schema.js';
-import { approvedFailback } from '../failback/world.js';
+import { approvedFailback, readinessOf } from '../failback/world.js';
 import { runner, type World, worldPerTest } from '../runbook/world.js';
 import { checkContext, datastoresPlan, storefront } from './datastores-fixture.js';
 
@@ -109,5 +109,23 @@ describe('ElastiCache global datastore in the sandbox (second example plan)', ()
     expect(paused.lastError).toContain('DisassociateGlobalReplicationGroup');
     expect(promotions(world, 'ok')).toBe(0);
     expect((await roles(world)).members['sessions-usw2']).toBe('SECONDARY');
+  });
+});
+
+describe('failback readiness of the datastores', () => {
+  it('after a failover: serving from the recovery Region, the old primaries replicate as secondaries (ready to fail back)', async () => {
+    const world = await worlds.start({ plan: datastoresPlan() });
+    const before = await readinessOf(world, 'storefront');
+    expect(before.items.filter((i) => i.kind !== 'ec2').map((i) => [i.resourceId, i.status])).toEqual([
+      ['storefront-sessions', 'ready'],
+      ['storefront-catalog', 'ready'],
+    ]);
+    const done = await runner(world).run((await world.approve('storefront', 'planned')).id);
+    expect(done.state, done.lastError).toBe('completed');
+    const after = await readinessOf(world, 'storefront');
+    expect(after.items.map((i) => [i.resourceId, i.status, i.text])).toEqual([
+      ['storefront-sessions', 'ready', expect.stringContaining('sessions-use1 replicates as a secondary')],
+      ['storefront-catalog', 'ready', expect.stringContaining('old primary rejoined as a secondary')],
+    ]);
   });
 });
