@@ -108,6 +108,13 @@ describe('elasticache-global-datastore executor (SDK mocked)', () => {
       GlobalReplicationGroups: [datastore('modifying', { use1: 'SECONDARY', usw2: 'PRIMARY' })],
     });
     expect(await executor.observe(ctx)).toMatchObject({ state: 'in-progress' });
+    const settling = datastore('available', { use1: 'SECONDARY', usw2: 'PRIMARY' });
+    ec.on(DescribeGlobalReplicationGroupsCommand).resolves({
+      GlobalReplicationGroups: [
+        { ...settling, Members: settling.Members?.map((m) => ({ ...m, Status: 'associating' })) },
+      ],
+    });
+    expect(await executor.observe(ctx)).toMatchObject({ state: 'in-progress' });
     expect(ec).not.toReceiveCommand(FailoverGlobalReplicationGroupCommand);
   });
 

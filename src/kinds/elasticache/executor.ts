@@ -75,7 +75,8 @@ async function observe(ctx: Ctx): Promise<Observation> {
     };
   if (isSettledPrimary(g, target))
     return { state: 'done', summary: `${target.group} is primary (${where})`, facts, preconditions };
-  if (g.Status !== 'available')
+  if (g.Status !== 'available' || member.Role === 'PRIMARY')
+    // A primary whose membership is not settled yet is the promotion finishing: never promote it again.
     return {
       state: calledThisAttempt(ctx) || member.Role === 'PRIMARY' ? 'in-progress' : 'blocked',
       summary: `waiting for ${id} to be available (${where})`,
