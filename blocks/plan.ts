@@ -30,6 +30,10 @@ export function describeResource(r: Resource): string {
       return `ECS service \`${escapeText(r.serviceName)}\` in clusters \`${escapeText(r.primaryCluster)}\` → \`${escapeText(r.recoveryCluster)}\`, target ${r.capacity.desired ?? `${r.capacity.percent}%`}`;
     case 'lambda-function':
       return `Lambda ${[r.recoveryFunction ? `\`${escapeText(r.recoveryFunction)}\` (recovery)` : '', r.primaryFunction ? `\`${escapeText(r.primaryFunction)}\` (primary)` : ''].filter(Boolean).join(', ')}`;
+    case 'elasticache-global-datastore':
+      return `ElastiCache global datastore \`${escapeText(r.globalReplicationGroupId)}\` (\`${escapeText(r.primaryReplicationGroupId)}\` → \`${escapeText(r.recoveryReplicationGroupId)}\`)`;
+    case 'docdb-global-cluster':
+      return `DocumentDB global cluster \`${escapeText(r.globalClusterIdentifier)}\``;
     case 'autoscaling-group':
       return `Auto Scaling group \`${escapeText(r.primaryGroupName)}\` → \`${escapeText(r.recoveryGroupName)}\`, target ${r.capacity.desired ?? `${r.capacity.percent}%`}`;
   }

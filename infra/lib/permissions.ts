@@ -4,9 +4,11 @@ import { arn, partitionOf, type Scope } from './arns.js';
 import { arcStatements } from './grants/arc.js';
 import { AUTOSCALING_DESCRIBE_ACTIONS, autoscalingStatements } from './grants/autoscaling.js';
 import { backupReadStatements } from './grants/backup.js';
+import { docdbStatements } from './grants/docdb.js';
 import { dynamodbStatements } from './grants/dynamodb.js';
 import { EC2_DESCRIBE_ACTIONS, ec2Statements } from './grants/ec2.js';
 import { ecsStatements } from './grants/ecs.js';
+import { elasticacheStatements } from './grants/elasticache.js';
 import { kmsStatements } from './grants/kms.js';
 import { lambdaStatements } from './grants/lambda.js';
 import { auroraStatements, rdsInstanceStatements } from './grants/rds.js';
@@ -171,6 +173,10 @@ function statementsForResource(ctx: {
       return ecsStatements({ ...ctx, resource: r });
     case 'lambda-function':
       return lambdaStatements({ ...ctx, resource: r });
+    case 'elasticache-global-datastore':
+      return elasticacheStatements({ ...ctx, resource: r });
+    case 'docdb-global-cluster':
+      return docdbStatements({ ...ctx, resource: r });
   }
 }
 

@@ -260,6 +260,9 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   ecs: 'ecs',
   ecr: 'ecr',
   lambda: 'lambda',
+  elasticache: 'elasticache',
+  // DocumentDB's IAM actions are in the rds namespace (DocumentDB developer guide, identity-based policies).
+  docdb: 'rds',
 };
 /** SDK commands whose IAM action has another name. */
 const IAM_ACTION: Readonly<Record<string, string>> = {
@@ -293,6 +296,8 @@ describe('what the runbook executors and the failback feature send versus what t
     'src/kinds/autoscaling',
     'src/kinds/ecs',
     'src/kinds/lambda',
+    'src/kinds/elasticache',
+    'src/kinds/docdb',
   ];
   const sent = [
     ...new Set(
@@ -318,6 +323,8 @@ describe('what the runbook executors and the failback feature send versus what t
       ),
     ).plan,
     lambdaPlan(),
+    // The second example plan: ElastiCache global datastore and DocumentDB global cluster steps.
+    readPlan(join(REPO_ROOT, 'examples/dr-plan.datastores.yml')).plan,
   ];
   const granted = new Set(plans.flatMap((p) => actionsOf(policyStatementsForPlan(p))));
 
@@ -338,6 +345,8 @@ describe('what the runbook executors and the failback feature send versus what t
         'autoscaling:UpdateAutoScalingGroup',
         'ecs:UpdateService',
         'lambda:InvokeFunction',
+        'elasticache:FailoverGlobalReplicationGroup',
+        'rds:FailoverGlobalCluster',
       ]),
     );
     expect(sent.filter(isMutating).length).toBeGreaterThanOrEqual(8);

@@ -7,9 +7,12 @@ import {
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import { clientsFor } from '../adapters/aws/roles.js';
+import { docdbBack } from '../kinds/docdb/failback.js';
+import { elasticacheBack } from '../kinds/elasticache/failback.js';
 import type { Resource, ResourceOf, Service } from '../plan/schema.js';
 import { failbackComputeGap } from '../runbook/executors/ec2-failback.js';
 import { entrySteps, runbookEntries } from '../runbook/stages.js';
+import { globalClusterBack } from './reverse-global.js';
 import { rds } from './reverse-rds.js';
 import type { FailbackReadiness, LastMove, Move, ReverseItem, ServingRegion } from './types.js';
 
@@ -37,34 +40,7 @@ async function aurora(
     .rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: r.globalClusterIdentifier }), {
       abortSignal: ctx.signal(),
     });
-  const members = out.GlobalClusters?.[0]?.GlobalClusterMembers ?? [];
-  const writer = members.find((m) => m.IsWriter)?.DBClusterArn;
-  const serving: ServingRegion =
-    writer === r.recoveryClusterArn ? 'recovery' : writer === r.primaryClusterArn ? 'primary' : 'unknown';
-  const old = members.find((m) => m.DBClusterArn === r.primaryClusterArn);
-  const base = { resourceId: r.id, kind: r.kind };
-  if (!old)
-    return [
-      {
-        ...base,
-        status: 'missing',
-        text: `${r.primaryClusterArn} is no longer in ${r.globalClusterIdentifier}: add a cluster in ${ctx.service.primaryRegion} back as a secondary (not automated)`,
-      },
-      serving,
-    ];
-  const sync = old.SynchronizationStatus ?? 'unknown';
-  if (old.IsWriter)
-    return [{ ...base, status: 'ready', text: `writer is already ${r.primaryClusterArn}` }, serving];
-  return [
-    sync === 'connected'
-      ? {
-          ...base,
-          status: 'ready',
-          text: `old primary rejoined as a secondary and is synchronized (${sync})`,
-        }
-      : { ...base, status: 'catching-up', text: `old primary rejoined as a secondary, ${sync}` },
-    serving,
-  ];
+  return globalClusterBack(r, out.GlobalClusters?.[0]?.GlobalClusterMembers ?? [], ctx.service.primaryRegion);
 }
 
 /** A replication rule from the recovery bucket back to the source bucket. */
@@ -201,6 +177,10 @@ async function checkResource(
       return [await s3(ctx, r), 'unknown'];
     case 'dynamodb-global-table':
       return [await dynamodb(ctx, r), 'unknown'];
+    case 'docdb-global-cluster':
+      return docdbBack(ctx, r);
+    case 'elasticache-global-datastore':
+      return elasticacheBack(ctx, r);
     case 'ec2': {
       const item = ec2(ctx, r);
       return item ? [item, 'unknown'] : undefined;

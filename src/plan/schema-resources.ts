@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { autoscalingGroup } from '../kinds/autoscaling/schema.js';
+import { docdbGlobalCluster } from '../kinds/docdb/schema.js';
 import { ecsService } from '../kinds/ecs/schema.js';
+import { elasticacheGlobalDatastore } from '../kinds/elasticache/schema.js';
 import { lambdaFunction } from '../kinds/lambda/schema.js';
 import { duration, id } from './schema-fields.js';
 import { accountRole } from './schema-role.js';
@@ -213,10 +215,12 @@ export const resource = z.discriminatedUnion(
     autoscalingGroup,
     ecsService,
     lambdaFunction,
+    elasticacheGlobalDatastore,
+    docdbGlobalCluster,
   ],
   {
     error:
-      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53, arc-routing-control, autoscaling-group, ecs-service, lambda-function',
+      'expected kind to be one of aurora-global-cluster, rds-instance, ec2, s3-bucket, dynamodb-global-table, route53, arc-routing-control, autoscaling-group, ecs-service, lambda-function, elasticache-global-datastore, docdb-global-cluster',
   },
 );
 
@@ -231,4 +235,6 @@ export const RESOURCE_KINDS = [
   'autoscaling-group',
   'ecs-service',
   'lambda-function',
+  'elasticache-global-datastore',
+  'docdb-global-cluster',
 ] as const;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { autoscalingStep } from '../kinds/autoscaling/schema.js';
+import { docdbStep } from '../kinds/docdb/schema.js';
 import { ecsStep } from '../kinds/ecs/schema.js';
+import { elasticacheStep } from '../kinds/elasticache/schema.js';
 import { lambdaStep } from '../kinds/lambda/schema.js';
 import { duration, id } from './schema-fields.js';
 
@@ -25,6 +27,8 @@ export const STEP_RESOURCE_KIND = {
   'autoscaling-group': 'autoscaling-group',
   'ecs-service': 'ecs-service',
   'lambda-invoke': 'lambda-function',
+  'elasticache-global-datastore': 'elasticache-global-datastore',
+  'docdb-global-cluster': 'docdb-global-cluster',
   wait: undefined,
   verify: undefined,
   notify: undefined,
@@ -90,6 +94,8 @@ export const step = z.discriminatedUnion(
     autoscalingStep,
     ecsStep,
     lambdaStep,
+    elasticacheStep,
+    docdbStep,
     z.strictObject({ ...stepBase, kind: z.literal('wait'), duration }),
     z
       .strictObject({

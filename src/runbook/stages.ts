@@ -36,6 +36,8 @@ const TIER: Readonly<Record<Step['kind'], number | undefined>> = {
   'rds-promote-replica': 0,
   'dynamodb-global-table': 0,
   s3: 0,
+  'elasticache-global-datastore': 0,
+  'docdb-global-cluster': 0,
   ec2: 1,
   'autoscaling-group': 1,
   'ecs-service': 1,

@@ -1,11 +1,13 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DocDBClient } from '@aws-sdk/client-docdb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
@@ -41,6 +43,8 @@ export interface RegionClients {
    * timeout beyond the longest function (15 minutes); the step's own budget aborts it sooner.
    */
   readonly lambdaInvoke: LambdaClient;
+  readonly elasticache: ElastiCacheClient;
+  readonly docdb: DocDBClient;
   /** Route 53 is a global service whose control plane lives in us-east-1. */
   readonly route53: Route53Client;
 }
@@ -95,6 +99,8 @@ export type AnyClient =
   | ECSClient
   | ECRClient
   | LambdaClient
+  | ElastiCacheClient
+  | DocDBClient
   | Route53Client
   | Route53RecoveryClusterClient
   | STSClient;
@@ -147,6 +153,8 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       autoScaling: t(new AutoScalingClient(c)),
       ecs: t(new ECSClient(c)),
       ecr: t(new ECRClient(c)),
+      elasticache: t(new ElastiCacheClient(c)),
+      docdb: t(new DocDBClient(c)),
       lambda: t(new LambdaClient(c)),
       lambdaInvoke: t(
         new LambdaClient({

@@ -2,7 +2,9 @@ import type { AwsClients } from '../../adapters/aws/clients.js';
 import { clientsFor, planRole } from '../../adapters/aws/roles.js';
 import { type BackupPlanContext, createAwsBackupChecker } from '../../backup/readiness.js';
 import { createAutoscalingChecker } from '../../kinds/autoscaling/checker.js';
+import { createDocdbChecker } from '../../kinds/docdb/checker.js';
 import { createEcsChecker } from '../../kinds/ecs/checker.js';
+import { createElasticacheChecker } from '../../kinds/elasticache/checker.js';
 import { createLambdaChecker } from '../../kinds/lambda/checker.js';
 import type { Resource, ResourceKind } from '../../plan/schema.js';
 import type { Checker, CheckerRegistry, NamedService } from '../types.js';
@@ -95,5 +97,7 @@ function checkersOver(clients: AwsClients, options: AwsCheckerOptions): CheckerR
     'autoscaling-group': [createAutoscalingChecker(clients)],
     'ecs-service': [createEcsChecker(clients)],
     'lambda-function': [createLambdaChecker(clients)],
+    'elasticache-global-datastore': [createElasticacheChecker(clients)],
+    'docdb-global-cluster': [createDocdbChecker(clients)],
   };
 }

@@ -1,5 +1,7 @@
 import { autoscalingExecutor } from '../../kinds/autoscaling/executor.js';
+import { docdbExecutor } from '../../kinds/docdb/executor.js';
 import { ecsExecutor } from '../../kinds/ecs/executor.js';
+import { elasticacheExecutor } from '../../kinds/elasticache/executor.js';
 import { lambdaExecutor } from '../../kinds/lambda/executor.js';
 import type { Step } from '../../plan/schema.js';
 import { arcExecutor } from './arc.js';
@@ -26,6 +28,8 @@ export const defaultExecutors: ExecutorRegistry = {
   'autoscaling-group': autoscalingExecutor,
   'ecs-service': ecsExecutor,
   'lambda-invoke': lambdaExecutor,
+  'elasticache-global-datastore': elasticacheExecutor,
+  'docdb-global-cluster': docdbExecutor,
   wait: waitExecutor,
   verify: verifyExecutor,
   notify: notifyExecutor,

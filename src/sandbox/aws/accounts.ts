@@ -2,6 +2,7 @@ import type { ParsedPlan, Resource, Service } from '../../plan/schema.js';
 import { accountOfRole, roleOf } from '../../plan/schema-role.js';
 import { createAutoscalingState } from './autoscaling-state.js';
 import { createEcsState } from './ecs-state.js';
+import { createElasticacheState } from './elasticache-state.js';
 import { createLambdaState } from './lambda-state.js';
 import type { World } from './world.js';
 
@@ -55,6 +56,7 @@ export function accountWorld(shared: Shared, account: string): World {
     autoscaling: createAutoscalingState(),
     ecs: createEcsState(),
     lambda: createLambdaState(),
+    elasticache: createElasticacheState(),
     counters: new Map(),
     aliases: new Map(),
   };

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import * as autoscaling from '@aws-sdk/client-auto-scaling';
 import * as backup from '@aws-sdk/client-backup';
 import * as cloudwatch from '@aws-sdk/client-cloudwatch';
+import * as docdb from '@aws-sdk/client-docdb';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as streams from '@aws-sdk/client-dynamodb-streams';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as ecr from '@aws-sdk/client-ecr';
 import * as ecs from '@aws-sdk/client-ecs';
+import * as elasticache from '@aws-sdk/client-elasticache';
 import * as lambda from '@aws-sdk/client-lambda';
 import * as rds from '@aws-sdk/client-rds';
 import * as route53 from '@aws-sdk/client-route-53';
@@ -35,7 +37,9 @@ export type ServiceKey =
   | 'ecs'
   | 'ecr'
   | 'lambda'
-  | 'sts';
+  | 'sts'
+  | 'elasticache'
+  | 'docdb';
 
 export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   RDSClient: 'rds',
@@ -55,6 +59,8 @@ export const CLIENT_SERVICE: Readonly<Record<string, ServiceKey>> = {
   ECRClient: 'ecr',
   LambdaClient: 'lambda',
   STSClient: 'sts',
+  ElastiCacheClient: 'elasticache',
+  DocDBClient: 'docdb',
 };
 
 interface ExceptionOptions {
@@ -83,6 +89,8 @@ const MODULES: Readonly<Record<ServiceKey, { base: ExceptionClass; ns: Record<st
   ecr: { base: ecr.ECRServiceException, ns: ecr },
   lambda: { base: lambda.LambdaServiceException, ns: lambda },
   sts: { base: sts.STSServiceException, ns: sts },
+  elasticache: { base: elasticache.ElastiCacheServiceException, ns: elasticache },
+  docdb: { base: docdb.DocDBServiceException, ns: docdb },
 };
 
 /** The error code each service uses when it throttles, and its HTTP status. */
@@ -108,6 +116,9 @@ export const THROTTLING: Readonly<Record<ServiceKey, { name: string; status: num
   lambda: { name: 'TooManyRequestsException', status: 429 },
   // STS (Query API): Throttling, HTTP 400 (Common Errors).
   sts: { name: 'Throttling', status: 400 },
+  // ElastiCache and DocumentDB (Query APIs, like RDS): Throttling, HTTP 400 (Common Errors).
+  elasticache: { name: 'Throttling', status: 400 },
+  docdb: { name: 'Throttling', status: 400 },
 };
 
 export function requestId(): string {

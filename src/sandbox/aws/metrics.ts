@@ -1,5 +1,6 @@
 import type { StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { DURATIONS } from './durations.js';
+import { elasticacheSeries } from './elasticache.js';
 import { replicaImpairedSince, resolveInstanceRef } from './rds-shapes.js';
 import { activeAt } from './time.js';
 import { type HealthCheck, impairedSince, type RoutingControl, regionUp, type World } from './world.js';
@@ -52,6 +53,7 @@ export function endpointUp(w: World, hc: HealthCheck, t: number): boolean {
 export function metricSeries(w: World): Series[] {
   const series: Series[] = [];
   for (const g of w.rds.globals.values()) {
+    if (g.engine === 'docdb') continue; // Aurora's metrics; DocumentDB's are not modelled (FIDELITY.md)
     const writer = g.members.find((m) => m.isWriter);
     for (const m of g.members) {
       if (m.isWriter || !writer) continue;
@@ -197,6 +199,7 @@ export function metricSeries(w: World): Series[] {
         regionUp(w, i.region, t) && activeAt(w.faults.broken.get(i.id), t) === undefined ? 0 : 1,
     });
   }
+  series.push(...elasticacheSeries(w));
   return series;
 }
 

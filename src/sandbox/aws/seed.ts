@@ -4,7 +4,9 @@ import { linkRoutingControls, seedArc } from './arc.js';
 import { seedLambda } from './lambda.js';
 import { seedDynamoDb, seedEc2, seedRoute53, seedS3 } from './seed-apps.js';
 import { seedAutoscaling } from './seed-autoscaling.js';
+import { seedDocdb } from './seed-docdb.js';
 import { seedEcs } from './seed-ecs.js';
+import { seedElasticache } from './seed-elasticache.js';
 import { rkey, type World } from './world.js';
 
 const HOUR = 3_600_000;
@@ -61,6 +63,14 @@ function aliasesOf(r: Resource): string[] {
       return [r.serviceName];
     case 'lambda-function':
       return [r.recoveryFunction, r.primaryFunction].filter((n): n is string => n !== undefined);
+    case 'elasticache-global-datastore':
+      return [r.globalReplicationGroupId, r.primaryReplicationGroupId, r.recoveryReplicationGroupId];
+    case 'docdb-global-cluster':
+      return [
+        r.globalClusterIdentifier,
+        parseClusterArn(r.primaryClusterArn).id,
+        parseClusterArn(r.recoveryClusterArn).id,
+      ];
   }
 }
 
@@ -231,6 +241,12 @@ function seedResource(w: World, name: string, svc: Service, r: Resource): void {
       return;
     case 'lambda-function':
       seedLambda(w, svc, r);
+      return;
+    case 'elasticache-global-datastore':
+      seedElasticache(w, svc, r);
+      return;
+    case 'docdb-global-cluster':
+      seedDocdb(w, r);
       return;
   }
 }

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { AutoscalingState } from './autoscaling-state.js';
 import type { EcsState } from './ecs-state.js';
+import type { ElasticacheState } from './elasticache-state.js';
 import type { LambdaState } from './lambda-state.js';
 import { activeAt, type Interval, type Scheduler, type SimTime } from './time.js';
 
@@ -307,6 +308,7 @@ export interface World {
   readonly autoscaling: AutoscalingState;
   readonly ecs: EcsState;
   readonly lambda: LambdaState;
+  readonly elasticache: ElasticacheState;
   counters: Map<string, number>;
   /** Model id (cluster, instance, bucket, table, health check) to the plan resource id naming it. */
   readonly aliases: Map<string, string>;

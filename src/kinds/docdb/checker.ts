@@ -1,0 +1,49 @@
+import { DescribeDBClustersCommand, DescribeGlobalClustersCommand } from '@aws-sdk/client-docdb';
+import type { AwsClients } from '../../adapters/aws/clients.js';
+import { parseArn } from '../../readiness/aws/arn.js';
+import { awsCall, guard } from '../../readiness/aws/call.js';
+import { base, membership, recoveryCluster, writerSide } from '../../readiness/aws/global-cluster.js';
+import type { Checker } from '../../readiness/types.js';
+
+/**
+ * DocumentDB global cluster, as Aurora's (readiness/aws/global-cluster.ts): the plan's primary writes and the
+ * recovery cluster is a member in sync; the recovery cluster is available, has instances and runs the primary's
+ * engine version. Read through the recovery Region. No replication-lag row: the sandbox does not model
+ * DocumentDB's global-cluster metrics, so none is measured (docs/plan.md).
+ */
+export function createDocdbChecker(clients: AwsClients): Checker<'docdb-global-cluster'> {
+  return {
+    async check(resource, service, ctx) {
+      const recovery = parseArn(resource.recoveryClusterArn);
+      const docdb = clients.forRegion(recovery.region || service.recoveryRegion).docdb;
+      const global = awsCall(ctx, 'rds:DescribeGlobalClusters', (abortSignal) =>
+        docdb.send(
+          new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: resource.globalClusterIdentifier }),
+          { abortSignal },
+        ),
+      ).then((out) => out.GlobalClusters?.[0]);
+      const cluster = awsCall(ctx, 'rds:DescribeDBClusters', (abortSignal) =>
+        docdb.send(new DescribeDBClustersCommand({ DBClusterIdentifier: resource.recoveryClusterArn }), {
+          abortSignal,
+        }),
+      ).then((out) => out.DBClusters?.[0]);
+      global.catch(() => undefined);
+      cluster.catch(() => undefined);
+      const sections = await Promise.all([
+        guard(
+          base(resource, 'global cluster'),
+          `global cluster ${resource.globalClusterIdentifier}`,
+          async () => {
+            const g = await global;
+            const seen = writerSide(resource, g);
+            return { ...membership(resource, g), ...(seen ? { observed: seen } : {}) };
+          },
+        ),
+        guard(base(resource, 'recovery cluster'), `recovery cluster ${recovery.resourceName}`, async () =>
+          recoveryCluster(resource, await cluster, await global.catch(() => undefined), 'DocumentDB'),
+        ),
+      ]);
+      return sections.flat();
+    },
+  };
+}
