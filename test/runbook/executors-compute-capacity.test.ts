@@ -21,8 +21,7 @@ const { ec2 } = mockAll();
 beforeEach(() => ec2.reset());
 
 /** An ec2 resource launched without a launch template, with a preferred subnet and two more in other AZs. */
-const PLAN = parsePlan(
-  `
+const YAML = `
 version: 1
 account: "123456789012"
 services:
@@ -38,12 +37,11 @@ services:
     runbook:
       failover:
         - { id: launch-web, kind: ec2, resource: web, action: launch-from-ami }
-`,
-  'capacity.yml',
-);
+`;
+const PLAN = parsePlan(YAML, 'capacity.yml');
 
-function launchStep() {
-  const route = routeFor(PLAN, 'shop', 'failover');
+function launchStep(plan = PLAN) {
+  const route = routeFor(plan, 'shop', 'failover');
   const found = allSteps(route).find((s) => s.id === 'launch-web');
   if (!found) throw new Error('no step launch-web');
   const env = {
@@ -177,5 +175,20 @@ describe('ec2 launch under InsufficientInstanceCapacity', () => {
         note: expect.stringContaining('subnet-0b, subnet-0c'),
       }),
     ]);
+  });
+
+  it('takes `subnets` alone (no subnetId): its first is the preferred subnet', async () => {
+    // Prepare
+    const plan = parsePlan(
+      YAML.replace('subnetId: subnet-0a, subnets: [subnet-0b, subnet-0c]', 'subnets: [subnet-0c, subnet-0b]'),
+      'capacity.yml',
+    );
+    ec2.on(RunInstancesCommand).resolves({ Instances: [{ InstanceId: 'i-1' }] });
+    const { ctx, executor } = launchStep(plan);
+    // Act
+    await executor.start(ctx, await executor.observe(ctx));
+    // Assert
+    expect(runCalls().map((c) => c.SubnetId)).toEqual(['subnet-0c']);
+    expect(runCalls()[0]?.ClientToken).toBe(clientToken('exec-1', 'launch-web', 'subnet-0c'));
   });
 });
