@@ -119,6 +119,14 @@ export const ec2 = z
         path: [named[0] ?? 'instanceType'],
         message: `expected ${LAUNCH_FIELDS.join(', ')} together (explicit launch parameters); missing ${LAUNCH_FIELDS.filter((f) => value[f] === undefined).join(', ')}`,
       });
+    // A launch template names its own subnet: fallback subnets would be silently unused.
+    if (value.launchTemplate && value.subnets)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['subnets'],
+        message:
+          'subnets are tried by launches without a launchTemplate (instanceType, securityGroupIds); a launch template names its own subnet',
+      });
     if (value.standbyInstances.length === 0 && !value.launchTemplate && named.length === 0) {
       ctx.addIssue({
         code: 'custom',

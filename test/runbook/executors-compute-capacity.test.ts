@@ -191,4 +191,16 @@ describe('ec2 launch under InsufficientInstanceCapacity', () => {
     expect(runCalls().map((c) => c.SubnetId)).toEqual(['subnet-0c']);
     expect(runCalls()[0]?.ClientToken).toBe(clientToken('exec-1', 'launch-web', 'subnet-0c'));
   });
+
+  it('refuses `subnets` on a resource launched from a launch template (they would go unused)', () => {
+    // Prepare
+    const text = YAML.replace(
+      'instanceType: m6i.large, subnetId: subnet-0a, ',
+      'launchTemplate: { id: lt-0bb1 }, ',
+    ).replace('securityGroupIds: [sg-01], ', '');
+    // Act
+    const parse = () => parsePlan(text, 'capacity.yml');
+    // Assert
+    expect(parse).toThrow(/subnets are tried by launches without a launchTemplate/);
+  });
 });
