@@ -80,6 +80,13 @@ export const ec2 = z
       .regex(/^subnet-[0-9a-f]+$/, 'expected a subnet ID such as "subnet-0a1b2c3d"')
       .optional()
       .describe('recovery-Region launches without a launchTemplate: subnet to launch in'),
+    subnets: z
+      .array(z.string().regex(/^subnet-[0-9a-f]+$/, 'expected a subnet ID such as "subnet-0a1b2c3d"'))
+      .min(1)
+      .optional()
+      .describe(
+        'recovery-Region launches without a launchTemplate: subnets (other AZs) in preference order, after subnetId; the next is tried when EC2 has no capacity (InsufficientInstanceCapacity)',
+      ),
     securityGroupIds: z
       .array(z.string().regex(/^sg-[0-9a-f]+$/, 'expected a security group ID such as "sg-0a1b2c3d"'))
       .min(1)
@@ -107,12 +114,23 @@ export const ec2 = z
       ),
   })
   .superRefine((value, ctx) => {
-    const named = LAUNCH_FIELDS.filter((f) => value[f] !== undefined);
+    // `subnets` stands for subnetId when that is not given (its first is then the preferred subnet).
+    const named = LAUNCH_FIELDS.filter(
+      (f) => value[f] !== undefined || (f === 'subnetId' && value.subnets !== undefined),
+    );
     if (named.length > 0 && named.length < LAUNCH_FIELDS.length)
       ctx.addIssue({
         code: 'custom',
         path: [named[0] ?? 'instanceType'],
         message: `expected ${LAUNCH_FIELDS.join(', ')} together (explicit launch parameters); missing ${LAUNCH_FIELDS.filter((f) => value[f] === undefined).join(', ')}`,
+      });
+    // A launch template names its own subnet: fallback subnets would be silently unused.
+    if (value.launchTemplate && value.subnets)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['subnets'],
+        message:
+          'subnets are tried by launches without a launchTemplate (instanceType, securityGroupIds); a launch template names its own subnet',
       });
     if (value.standbyInstances.length === 0 && !value.launchTemplate && named.length === 0) {
       ctx.addIssue({
@@ -136,9 +154,21 @@ export function hasLaunchParameters(r: {
   launchTemplate?: unknown;
   instanceType?: string;
   subnetId?: string;
+  subnets?: readonly string[];
   securityGroupIds?: readonly string[];
 }): boolean {
-  return r.launchTemplate !== undefined || LAUNCH_FIELDS.every((f) => r[f] !== undefined);
+  return (
+    r.launchTemplate !== undefined ||
+    LAUNCH_FIELDS.every((f) => r[f] !== undefined || (f === 'subnetId' && r.subnets !== undefined))
+  );
+}
+
+/**
+ * The subnets a recovery-Region launch without a launch template tries, in preference order: subnetId, then
+ * `subnets` (duplicates dropped). Each is one RunInstances intent; the next is tried on InsufficientInstanceCapacity.
+ */
+export function launchSubnets(r: { subnetId?: string; subnets?: readonly string[] }): string[] {
+  return [...new Set([...(r.subnetId ? [r.subnetId] : []), ...(r.subnets ?? [])])];
 }
 
 export const s3Bucket = z.strictObject({

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
@@ -11,8 +10,10 @@ import {
 } from '@aws-sdk/client-ec2';
 import { byInstanceIds } from '../../adapters/aws/ec2-ids.js';
 import type { ResourceOf, Step } from '../../plan/schema.js';
+import { launchSubnets } from '../../plan/schema-resources.js';
 import type { PlannedCall, Precondition } from '../types.js';
 import { failbackComputeGap } from './ec2-failback.js';
+import { clientToken, launchInTurn, refusedList } from './ec2-launch.js';
 import type { Facts, Observation, StepContext, StepExecutor } from './types.js';
 
 type Ec2Step = Extract<Step, { kind: 'ec2' }>;
@@ -30,10 +31,7 @@ const startable = (ctx: Ctx) =>
 const template = (ctx: Ctx) =>
   ctx.kind === 'failover' ? res(ctx).launchTemplate : res(ctx).primaryLaunchTemplate;
 
-/** Same execution and step, same token: RunInstances retried with it launches nothing new. */
-export function clientToken(executionId: string, stepId: string): string {
-  return `lifeboat-${createHash('sha256').update(`${executionId}/${stepId}`).digest('hex').slice(0, 40)}`;
-}
+export { clientToken } from './ec2-launch.js';
 
 const live = (i: Instance) => i.State?.Name === 'running' || i.State?.Name === 'pending';
 
@@ -90,30 +88,45 @@ async function primaryTemplate(ctx: Ctx, id: string): Promise<Precondition> {
 }
 
 /**
- * What a launch of this step names besides the AMI: the launch template, or (failover, no template) the plan's
- * instance type, subnet and security groups. Undefined when it names neither: RunInstances would then default
- * to m1.small in the default VPC, or fail where there is none, so the step does not launch.
+ * The subnets a launch of this step tries in turn (failover without a launch template: subnetId, then the
+ * plan's `subnets`); empty when a launch template names where to launch.
+ */
+function subnetsOf(ctx: Ctx): string[] {
+  const r = res(ctx);
+  return ctx.kind === 'failover' && !template(ctx) ? launchSubnets(r) : [];
+}
+
+/**
+ * What a launch of this step names besides the AMI and subnet: the launch template, or (failover, no template)
+ * the plan's instance type and security groups, with at least one subnet. Undefined when it names neither:
+ * RunInstances would then default to m1.small in the default VPC, or fail where there is none, so the step
+ * does not launch.
  */
 function launchParameters(ctx: Ctx): Partial<RunInstancesCommandInput> | undefined {
   const lt = template(ctx);
   if (lt) return { LaunchTemplate: { LaunchTemplateId: lt.id, Version: lt.version } };
   const r = res(ctx);
-  if (ctx.kind === 'failover' && r.instanceType && r.subnetId && r.securityGroupIds)
+  if (ctx.kind === 'failover' && r.instanceType && subnetsOf(ctx).length > 0 && r.securityGroupIds)
     return {
       InstanceType: r.instanceType as RunInstancesCommandInput['InstanceType'],
-      SubnetId: r.subnetId,
       SecurityGroupIds: [...r.securityGroupIds],
     };
   return undefined;
 }
 
-function runInput(ctx: Ctx, count: number, imageId: string | undefined): RunInstancesCommandInput {
+function runInput(
+  ctx: Ctx,
+  count: number,
+  imageId: string | undefined,
+  subnetId?: string,
+): RunInstancesCommandInput {
   return {
     ...launchParameters(ctx),
+    ...(subnetId ? { SubnetId: subnetId } : {}),
     ...(imageId ? { ImageId: imageId } : {}),
     MinCount: count,
     MaxCount: count,
-    ClientToken: clientToken(ctx.executionId, ctx.step.id),
+    ClientToken: clientToken(ctx.executionId, ctx.step.id, subnetId),
     TagSpecifications: [
       {
         ResourceType: 'instance',
@@ -162,6 +175,7 @@ async function observe(ctx: Ctx): Promise<Observation> {
     wanted: want,
     stopped,
     launched: ours.map((i) => i.InstanceId).join(','),
+    launchedAz: [...new Set(ours.map((i) => i.Placement?.AvailabilityZone ?? ''))].filter(Boolean).join(','),
     // The first RunInstances input of this step, kept across retries and restarts: the same ClientToken with
     // other parameters is refused (IdempotentParameterMismatch), whatever has changed since.
     image: pinned ? pinned.image : (image?.id ?? null),
@@ -257,9 +271,28 @@ function plan(ctx: Ctx, observation: Observation | undefined): PlannedCall[] {
   }
   const already = ctx.step.action === 'set-capacity' ? Math.min(startable(ctx).length, r.desiredCapacity) : 0;
   const count = r.desiredCapacity - already;
+  const [first, ...fallback] = subnetsOf(ctx);
   if (ctx.step.action !== 'start-instances' && count > 0 && launchParameters(ctx) && (template(ctx) || image))
-    calls.push({ client: 'ec2', command: 'RunInstances', region, input: { ...runInput(ctx, count, image) } });
+    calls.push({
+      client: 'ec2',
+      command: 'RunInstances',
+      region,
+      input: { ...runInput(ctx, count, image, first) },
+      ...(fallback.length > 0
+        ? {
+            note: `on InsufficientInstanceCapacity, then in ${fallback.join(', ')} in turn (another AZ each, own ClientToken)`,
+          }
+        : {}),
+    });
   return calls;
+}
+
+/** ` (then subnet-b, subnet-c if EC2 has no capacity)`: the fallback subnets of a launch, for the dry run. */
+function fallbackText(ctx: Ctx): string {
+  const [first, ...fallback] = subnetsOf(ctx);
+  return first && fallback.length > 0
+    ? ` in ${first}, then ${fallback.join(', ')} in turn if EC2 has no capacity there`
+    : '';
 }
 
 export const ec2Executor: StepExecutor<Ec2Step> = {
@@ -272,8 +305,8 @@ export const ec2Executor: StepExecutor<Ec2Step> = {
     if (ctx.step.action === 'start-instances')
       return `Start ${startable(ctx).join(', ')} in ${ctx.targetRegion}`;
     if (ctx.step.action === 'launch-from-ami')
-      return `Launch ${r.desiredCapacity} instance(s) of ${r.id} in ${ctx.targetRegion} from ${lt ? `launch template ${lt.id}` : 'the newest copied AMI'}`;
-    return `Bring ${r.id} to ${r.desiredCapacity} running instance(s) in ${ctx.targetRegion} (standbys first, then launches)`;
+      return `Launch ${r.desiredCapacity} instance(s) of ${r.id} in ${ctx.targetRegion} from ${lt ? `launch template ${lt.id}` : 'the newest copied AMI'}${fallbackText(ctx)}`;
+    return `Bring ${r.id} to ${r.desiredCapacity} running instance(s) in ${ctx.targetRegion} (standbys first, then launches)${fallbackText(ctx)}`;
   },
   irreversible: () => false,
   observe,
@@ -301,10 +334,18 @@ export const ec2Executor: StepExecutor<Ec2Step> = {
     if (count > 0 && launchParameters(ctx)) {
       const seen = first ? first.image : observation.facts?.image;
       const image = typeof seen === 'string' ? seen : undefined;
-      const out = await ctx.aws.call('ec2:RunInstances', (abortSignal) =>
-        ec2.send(new RunInstancesCommand(runInput(ctx, count, image)), { abortSignal }),
+      // One intent per subnet, each with its own ClientToken; `launched` above (by tag) found none of this
+      // step's instances, whichever subnet an earlier attempt used, so none is launched twice.
+      const { out, subnetId, refusals } = await launchInTurn(subnetsOf(ctx), (subnet) =>
+        ctx.aws.call('ec2:RunInstances', (abortSignal) =>
+          ec2.send(new RunInstancesCommand(runInput(ctx, count, image, subnet)), { abortSignal }),
+        ),
       );
       facts.launched = (out?.Instances ?? []).map((i) => i.InstanceId).join(',');
+      const zones = [...new Set((out?.Instances ?? []).map((i) => i.Placement?.AvailabilityZone ?? ''))];
+      if (zones.some(Boolean)) facts.launchedAz = zones.filter(Boolean).join(',');
+      if (subnetId) facts.launchedSubnet = subnetId;
+      if (refusals.length > 0) facts.refusedAzs = refusedList(refusals);
     }
     return facts;
   },
