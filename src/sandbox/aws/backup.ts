@@ -12,7 +12,13 @@ import {
 } from './backup-shapes.js';
 import { emitChange, nextId, type World } from './world.js';
 
-export { DEFAULT_COPY_FAILURE, RESTORE_DURATION, type ResourceType, restoredArn } from './backup-shapes.js';
+export {
+  DEFAULT_COPY_FAILURE,
+  DEFAULT_RESTORE_FAILURE,
+  RESTORE_DURATION,
+  type ResourceType,
+  restoredArn,
+} from './backup-shapes.js';
 
 /**
  * AWS Backup as the plan's backups sections deploy it (infra/lib/backups.ts): a vault per service and Region
@@ -116,6 +122,8 @@ export class BackupModel {
   /** Faults by plan resource id (or "*"): the next copy jobs fail with this message / backup jobs expire. */
   readonly copyFailures = new Map<string, string>();
   readonly missedWindows = new Set<string>();
+  /** Restore jobs of this plan resource (or "*") fail with this StatusMessage instead of creating it. */
+  readonly restoreFailures = new Map<string, string>();
 
   constructor(
     private readonly w: World,
