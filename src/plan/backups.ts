@@ -24,6 +24,10 @@ export interface ResolvedBackups {
     readonly changeableForDays?: number;
   };
   readonly restoreTesting: boolean;
+  /** Drills restore the newest copied recovery point of each covered resource (AWS Backup restore jobs). */
+  readonly drillRestore: boolean;
+  /** The role AWS Backup assumes to create what a restore job restores (infra/lib/backups.ts names it). */
+  readonly restoreRoleArn: string;
   readonly account: string;
   readonly primaryRegion: string;
   readonly recoveryRegion: string;
@@ -74,6 +78,9 @@ export function backupArns(
 
 /** The service's AWS Backup restore testing plan (names allow letters, digits and underscores only). */
 export const restoreTestingPlanName = (service: string): string => `lifeboat_${service.replace(/-/g, '_')}`;
+
+/** The AWS Backup restore role of a service (IAM role names: at most 64 characters). */
+export const restoreRoleName = (service: string): string => `lifeboat-backup-restore-${service}`.slice(0, 64);
 
 const days = (ms: number): number => Math.round(ms / DAY_MS);
 
@@ -136,6 +143,8 @@ export function resolveBackups(
         }
       : {}),
     restoreTesting: pick('restoreTesting') ?? false,
+    drillRestore: pick('drillRestore') ?? false,
+    restoreRoleArn: `arn:aws:iam::${account}:role/${restoreRoleName(name)}`,
     account,
     primaryRegion: service.primaryRegion,
     recoveryRegion: service.recoveryRegion,
