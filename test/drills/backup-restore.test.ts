@@ -38,12 +38,16 @@ async function approvedDrill(world: DrillWorld): Promise<string> {
 const BACKUP_STEPS = ['payments-db', 'payments-receipts', 'payments-ledger'].map(backupStepId);
 const restoreCalls = (world: DrillWorld) => world.calls.filter((c) => c.operation === 'StartRestoreJob');
 
-describe('drills restore from the newest copied AWS Backup recovery point', () => {
+// Whole drills of a four-resource service on embedded DynamoDB: slow on a loaded machine, not a timing check.
+describe('drills restore from the newest copied AWS Backup recovery point', { timeout: 180_000 }, () => {
   const worlds = drillWorldPerTest();
 
   it('restores each covered resource with one restore job, reads it through its own service, measures it and cleans up', async () => {
     // Prepare
-    const world = await worlds.start({ plan: await planWithDrillRestore() });
+    const world = await worlds.start({
+      plan: await planWithDrillRestore(),
+      engine: { pollIntervalMs: 60_000 },
+    });
     await world.writeRecentData();
     const id = await approvedDrill(world);
     const engine = world.engine();
@@ -100,7 +104,10 @@ describe('drills restore from the newest copied AWS Backup recovery point', () =
 
   it('a failed restore job fails the drill with AWS Backup’s reason', async () => {
     // Prepare
-    const world = await worlds.start({ plan: await planWithDrillRestore() });
+    const world = await worlds.start({
+      plan: await planWithDrillRestore(),
+      engine: { pollIntervalMs: 60_000 },
+    });
     await world.writeRecentData();
     world.cloud.backup.failRestoreJobs(
       'payments-ledger',
@@ -122,7 +129,10 @@ describe('drills restore from the newest copied AWS Backup recovery point', () =
 
   it('starts at most one restore job per step when the driver crashes and another replica takes over', async () => {
     // Prepare: replica A stops (without releasing its lease) right after the restore jobs were started
-    const world = await worlds.start({ plan: await planWithDrillRestore() });
+    const world = await worlds.start({
+      plan: await planWithDrillRestore(),
+      engine: { pollIntervalMs: 60_000 },
+    });
     const id = await approvedDrill(world);
     const a = world.engine('replica-a', {
       sleep: async (ms) => {
