@@ -7,8 +7,12 @@ import {
   type ResolvedBackups,
   resolveAllBackups,
   restoreRoleName,
+  restoreTestingCron,
   restoreTestingPlanName,
 } from '../../src/plan/backups.js';
+
+export { restoreTestingCron };
+
 import type { ParsedPlan } from '../../src/plan/schema.js';
 import { acknowledge } from './nag.js';
 import { pascal } from './policy-spec.js';
@@ -20,8 +24,6 @@ import { pascal } from './policy-spec.js';
  * recovery-Region vault) with a selection of the plan's resource ARNs and the AWS Backup service role; in the
  * recovery Region the restore testing plan and selections where the plan asks for them.
  */
-
-const DAY_MS = 86_400_000;
 
 export interface BackupStacksProps {
   readonly plan: ParsedPlan;
@@ -54,18 +56,6 @@ export function addBackupStacks(app: App, props: BackupStacksProps): BackupRegio
     if (from && to && from !== to) from.addDependency(to, 'the copy action needs the recovery-Region vault');
   }
   return [...stacks.values()];
-}
-
-/**
- * AWS Backup restore testing's cron at the drill interval: the most frequent of daily, weekly and monthly
- * (or every N months) that is not more frequent than the interval asks for.
- */
-export function restoreTestingCron(intervalMs: number): string {
-  const days = intervalMs / DAY_MS;
-  if (days < 7) return 'cron(0 5 * * ? *)';
-  if (days < 30) return 'cron(0 5 ? * MON *)';
-  const months = Math.min(12, Math.floor(days / 30));
-  return months <= 1 ? 'cron(0 5 1 * ? *)' : `cron(0 5 1 */${months} ? *)`;
 }
 
 interface BackupRegionProps extends StackProps {

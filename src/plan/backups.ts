@@ -82,6 +82,26 @@ export const restoreTestingPlanName = (service: string): string => `lifeboat_${s
 /** The AWS Backup restore role of a service (IAM role names: at most 64 characters). */
 export const restoreRoleName = (service: string): string => `lifeboat-backup-restore-${service}`.slice(0, 64);
 
+/**
+ * AWS Backup restore testing's cron at the drill interval: the most frequent of daily, weekly and monthly
+ * (or every N months) that is not more frequent than the interval asks for.
+ */
+export function restoreTestingCron(intervalMs: number): string {
+  const days = intervalMs / DAY_MS;
+  if (days < 7) return 'cron(0 5 * * ? *)';
+  if (days < 30) return 'cron(0 5 ? * MON *)';
+  const months = Math.min(12, Math.floor(days / 30));
+  return months <= 1 ? 'cron(0 5 1 * ? *)' : `cron(0 5 1 */${months} ? *)`;
+}
+
+/** How often the restore testing plan of `restoreTestingCron(intervalMs)` runs (a month counted as 30 days). */
+export function restoreTestingEveryMs(intervalMs: number): number {
+  const days = intervalMs / DAY_MS;
+  if (days < 7) return DAY_MS;
+  if (days < 30) return 7 * DAY_MS;
+  return Math.min(12, Math.max(1, Math.floor(days / 30))) * 30 * DAY_MS;
+}
+
 const days = (ms: number): number => Math.round(ms / DAY_MS);
 
 /** `dailyAt: "03:30"` as AWS Backup's cron (minute hour, every day). */

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type ResolvedBackups, resolveAllBackups, restoreTestingPlanName } from '../../plan/backups.js';
+import { type ResolvedBackups, resolveAllBackups } from '../../plan/backups.js';
 import type { ParsedPlan } from '../../plan/schema.js';
 import {
   BACKUP_DURATION,
   COPY_DURATION,
   FULLY_MANAGED,
-  RESTORE_DURATION,
   type ResourceType,
   recoveryPointArn,
-  restoredArn,
 } from './backup-shapes.js';
 import { emitChange, nextId, type World } from './world.js';
 
@@ -124,12 +122,15 @@ export class BackupModel {
   readonly missedWindows = new Set<string>();
   /** Restore jobs of this plan resource (or "*") fail with this StatusMessage instead of creating it. */
   readonly restoreFailures = new Map<string, string>();
+  /** The service's drill interval: its restore testing plan runs at it (infra/lib/backups.ts). */
+  readonly drillInterval: (service: string) => number;
 
   constructor(
     private readonly w: World,
     plan: ParsedPlan,
   ) {
     this.plans = resolveAllBackups(plan);
+    this.drillInterval = (service) => plan.services[service]?.drillInterval ?? plan.defaults.drillInterval;
   }
 
   vault(region: string, name: string): BackupVault | undefined {
@@ -174,7 +175,6 @@ export class BackupModel {
         for (const r of p.resources)
           for (const arn of r.arns) this.completedCycle(p, r.id, arn, r.resourceType, at);
       }
-      if (p.restoreTesting) this.seedRestoreTesting(p, now);
       this.w.scheduler.at(now + this.w.time.toClock(18 * HOUR), (at) => this.cycle(p, at), {
         recurring: true,
       });
@@ -314,35 +314,6 @@ export class BackupModel {
     };
     this.recoveryPoints.push(rp);
     return rp;
-  }
-
-  private seedRestoreTesting(p: ResolvedBackups, now: number): void {
-    const plan: RestoreTestingPlan = {
-      name: restoreTestingPlanName(p.service),
-      arn: `arn:aws:backup:${p.recoveryRegion}:${p.account}:restore-testing-plan:${restoreTestingPlanName(p.service)}-${p.service.length}`,
-      region: p.recoveryRegion,
-      scheduleExpression: 'cron(0 5 1 * ? *)',
-      createdAt: now - 30 * DAY,
-    };
-    this.testingPlans.push(plan);
-    const testedAt = now - 2 * DAY;
-    for (const r of p.resources) {
-      for (const arn of r.arns) {
-        const rp = this.newestCopy(p, arn, testedAt);
-        if (!rp) continue;
-        const job = this.addRestoreJob({
-          region: p.recoveryRegion,
-          rp,
-          at: testedAt,
-          metadata: {},
-          testingPlanArn: plan.arn,
-        });
-        job.status = 'COMPLETED';
-        job.completedAt = testedAt + RESTORE_DURATION[r.resourceType];
-        job.createdResourceArn = restoredArn(p.recoveryRegion, p.account, r.resourceType, job.id, {});
-        job.validation = 'SUCCESSFUL';
-      }
-    }
   }
 
   newestCopy(

@@ -13,6 +13,7 @@ import { BackupModel } from './backup.js';
 import { type BackupFaults, createBackupFaults } from './backup-faults.js';
 import { registerBackup } from './backup-handlers.js';
 import { registerBackupRestore } from './backup-restore-handlers.js';
+import { seedRestoreTesting } from './backup-testing.js';
 import { registerCloudWatch } from './cloudwatch.js';
 import { createDispatch } from './dispatch.js';
 import { advanceDynamoDb, registerDynamoDb } from './dynamodb.js';
@@ -158,6 +159,8 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   seedWorld(w, plan);
   const backups = new BackupModel(w, plan);
   backups.seed();
+  for (const p of backups.plans)
+    if (p.restoreTesting) seedRestoreTesting(w, backups, p, backups.drillInterval(p.service), time.now());
   const cw: CloudWatchState = { alarms: seedAlarms(w, plan), history: [] };
   if (options.restore) restoreCloud(w, cw, options.restore);
 
