@@ -16,6 +16,8 @@ export interface BackupFaults {
   /** Restore jobs of this plan resource (default: every one) end FAILED with `message` as their StatusMessage. */
   failRestoreJobs(resourceId?: string, message?: string): void;
   heal(): void;
+  /** The service whose backups section covers this plan resource, if any. */
+  serviceOf(resourceId: string): string | undefined;
 }
 
 export function createBackupFaults(w: World, model: BackupModel, onChange: () => void): BackupFaults {
@@ -51,6 +53,9 @@ export function createBackupFaults(w: World, model: BackupModel, onChange: () =>
       model.restoreFailures.set(resourceId ?? '*', message);
       emitChange(w, 'backup-fault', resourceId ?? '*', { fault: 'restore-failure', message });
       onChange();
+    },
+    serviceOf(resourceId) {
+      return model.plans.find((p) => p.resources.some((r) => r.id === resourceId))?.service;
     },
     heal() {
       model.restoreFailures.clear();
