@@ -89,6 +89,7 @@ export function registerBackup(registry: Registry, model: BackupModel): void {
         const found = model.recoveryPoints.filter(
           (rp) =>
             rp.region === region &&
+            rp.account === undefined &&
             rp.vaultName === vault.name &&
             (!input.ByResourceArn || rp.resourceArn === input.ByResourceArn) &&
             (!input.ByResourceType || rp.resourceType === input.ByResourceType) &&
@@ -127,7 +128,7 @@ export function registerBackup(registry: Registry, model: BackupModel): void {
           EncryptionKeyArn: vault.keyArn,
           CreationDate: new Date(vault.createdAt),
           NumberOfRecoveryPoints: model.recoveryPoints.filter(
-            (rp) => rp.region === region && rp.vaultName === vault.name,
+            (rp) => rp.region === region && rp.account === undefined && rp.vaultName === vault.name,
           ).length,
           Locked: lock !== undefined,
           ...(lock?.minRetentionDays !== undefined ? { MinRetentionDays: lock.minRetentionDays } : {}),

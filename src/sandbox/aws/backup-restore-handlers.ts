@@ -33,7 +33,11 @@ export function registerBackupRestore(registry: Registry, model: BackupModel): v
             `Backup vault ${input.BackupVaultName} does not exist in ${region}`,
           );
         const rp = model.recoveryPoints.find(
-          (p) => p.arn === input.RecoveryPointArn && p.region === region && p.vaultName === vault.name,
+          (p) =>
+            p.arn === input.RecoveryPointArn &&
+            p.region === region &&
+            p.account === undefined &&
+            p.vaultName === vault.name,
         );
         if (!rp)
           throw awsError(

@@ -194,7 +194,7 @@ export function restorableRecoveryPoint(
   arn: string | undefined,
   region: string,
 ): RecoveryPoint {
-  const rp = points.find((p) => p.arn === arn && p.region === region);
+  const rp = points.find((p) => p.arn === arn && p.region === region && p.account === undefined);
   if (!rp)
     throw awsError(
       'backup',

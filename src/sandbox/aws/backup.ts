@@ -51,6 +51,8 @@ export interface RecoveryPoint {
   readonly keyArn: string;
   readonly sourceVaultArn?: string;
   readonly deleteAfterDays: number;
+  /** A copy kept in another account's vault (`copy.account`): invisible to this account's calls. */
+  readonly account?: string;
 }
 
 export interface BackupJob {
@@ -311,6 +313,7 @@ export class BackupModel {
       keyArn,
       ...(which === 'recovery' ? { sourceVaultArn: this.vaultArn(p.primaryRegion, p.vaultName) } : {}),
       deleteAfterDays: which === 'primary' ? p.retentionDays : p.copy.retentionDays,
+      ...(which === 'recovery' && p.copy.account !== p.account ? { account: p.copy.account } : {}),
     };
     this.recoveryPoints.push(rp);
     return rp;
@@ -325,6 +328,7 @@ export class BackupModel {
       .filter(
         (rp) =>
           rp.region === p.recoveryRegion &&
+          rp.account === undefined &&
           rp.resourceArn === resourceArn &&
           rp.status === 'COMPLETED' &&
           (rp.completedAt ?? rp.createdAt) <= before,
