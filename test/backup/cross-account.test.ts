@@ -44,7 +44,9 @@ describe('AWS Backup copies to another account', () => {
     expect(own.RecoveryPoints ?? []).toEqual([]);
     const copy = checks.find((c) => c.name === 'AWS Backup copy');
     expect(copy?.verdict).toBe('ready');
-    expect(copy?.reason).toMatch(/newest completed copy job to account 210987654321 started 5.9 h within backup interval 24 h/);
+    expect(copy?.reason).toMatch(
+      /newest completed copy job to account 210987654321 started 5.9 h within backup interval 24 h/,
+    );
     expect(copy?.reason).toContain('is not read: Lifeboat has no role in that account');
   });
 });
