@@ -3,7 +3,16 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { type ResolvedBackups, resolveAllBackups, restoreTestingPlanName } from '../../src/plan/backups.js';
+import {
+  type ResolvedBackups,
+  resolveAllBackups,
+  restoreRoleName,
+  restoreTestingCron,
+  restoreTestingPlanName,
+} from '../../src/plan/backups.js';
+
+export { restoreTestingCron };
+
 import type { ParsedPlan } from '../../src/plan/schema.js';
 import { acknowledge } from './nag.js';
 import { pascal } from './policy-spec.js';
@@ -15,8 +24,6 @@ import { pascal } from './policy-spec.js';
  * recovery-Region vault) with a selection of the plan's resource ARNs and the AWS Backup service role; in the
  * recovery Region the restore testing plan and selections where the plan asks for them.
  */
-
-const DAY_MS = 86_400_000;
 
 export interface BackupStacksProps {
   readonly plan: ParsedPlan;
@@ -51,18 +58,6 @@ export function addBackupStacks(app: App, props: BackupStacksProps): BackupRegio
   return [...stacks.values()];
 }
 
-/**
- * AWS Backup restore testing's cron at the drill interval: the most frequent of daily, weekly and monthly
- * (or every N months) that is not more frequent than the interval asks for.
- */
-export function restoreTestingCron(intervalMs: number): string {
-  const days = intervalMs / DAY_MS;
-  if (days < 7) return 'cron(0 5 * * ? *)';
-  if (days < 30) return 'cron(0 5 ? * MON *)';
-  const months = Math.min(12, Math.floor(days / 30));
-  return months <= 1 ? 'cron(0 5 1 * ? *)' : `cron(0 5 1 */${months} ? *)`;
-}
-
 interface BackupRegionProps extends StackProps {
   readonly region: string;
   readonly backups: readonly ResolvedBackups[];
@@ -84,8 +79,18 @@ export class BackupRegionStack extends Stack {
       const name = pascal(p.service);
       const vault = this.vault(p, which, name);
       if (which === 'primary') this.plan(p, vault, name);
-      if (which === 'recovery' && p.restoreTesting)
-        this.restoreTesting(p, vault, name, props.drillInterval(p.service));
+      // The restore role (named: drills pass it to StartRestoreJob, src/drills/steps/backup-restore.ts).
+      const restoreRole =
+        which === 'recovery' && (p.restoreTesting || p.drillRestore)
+          ? this.serviceRole(
+              `${name}RestoreRole`,
+              'restore',
+              new Set(p.resources.map((r) => r.resourceType)),
+              restoreRoleName(p.service),
+            )
+          : undefined;
+      if (restoreRole && p.restoreTesting)
+        this.restoreTesting(p, vault, name, props.drillInterval(p.service), restoreRole);
     }
   }
 
@@ -116,7 +121,12 @@ export class BackupRegionStack extends Stack {
   }
 
   /** The AWS Backup service role, with AWS's service-role policies for the backups and restores it runs. */
-  private serviceRole(id: string, kind: 'backup' | 'restore', types: ReadonlySet<string>): iam.Role {
+  private serviceRole(
+    id: string,
+    kind: 'backup' | 'restore',
+    types: ReadonlySet<string>,
+    roleName?: string,
+  ): iam.Role {
     const managed =
       kind === 'backup'
         ? [
@@ -129,6 +139,7 @@ export class BackupRegionStack extends Stack {
           ];
     const role = new iam.Role(this, id, {
       assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+      ...(roleName ? { roleName } : {}),
       description: `Lifeboat: AWS Backup ${kind}s of the DR plan's resources`,
       managedPolicies: managed.map((m) => iam.ManagedPolicy.fromAwsManagedPolicyName(`service-role/${m}`)),
     });
@@ -185,10 +196,10 @@ export class BackupRegionStack extends Stack {
     vault: backup.CfnBackupVault,
     name: string,
     interval: number,
+    role: iam.Role,
   ): void {
     const planName = restoreTestingPlanName(p.service);
     const types = new Set(p.resources.map((r) => r.resourceType));
-    const role = this.serviceRole(`${name}RestoreRole`, 'restore', types);
     const plan = new backup.CfnRestoreTestingPlan(this, `${name}RestoreTestingPlan`, {
       restoreTestingPlanName: planName,
       scheduleExpression: restoreTestingCron(interval),

@@ -3,7 +3,7 @@ import { runbookEntries } from '../../src/runbook/stages.js';
 import { arn, partitionOf, type Scope } from './arns.js';
 import { arcStatements } from './grants/arc.js';
 import { AUTOSCALING_DESCRIBE_ACTIONS, autoscalingStatements } from './grants/autoscaling.js';
-import { backupReadStatements } from './grants/backup.js';
+import { backupDrillRestoreStatements, backupReadStatements } from './grants/backup.js';
 import { docdbStatements } from './grants/docdb.js';
 import { dynamodbStatements } from './grants/dynamodb.js';
 import { EC2_DESCRIBE_ACTIONS, ec2Statements } from './grants/ec2.js';
@@ -126,6 +126,7 @@ function statementsFor(plan: ParsedPlan, options: PermissionOptions): PolicyStat
   }
   if (scopeForGlobal) statements.push(...globalStatements(kinds, scopeForGlobal));
   if (scopeForGlobal) statements.push(...backupReadStatements(plan, scopeForGlobal.partition));
+  if (scopeForGlobal) statements.push(...backupDrillRestoreStatements(plan, scopeForGlobal.partition));
   if (options.passRoleArns && options.passRoleArns.length > 0) {
     statements.push({
       sid: 'PassReplicationAndInstanceRoles',

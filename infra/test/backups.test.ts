@@ -117,6 +117,7 @@ describe('AWS Backup stacks from dr-plan.example.yml', () => {
         SelectionWindowDays: 90,
       }),
     });
+    west.hasResourceProperties('AWS::IAM::Role', { RoleName: 'lifeboat-backup-restore-payments' });
     west.hasResourceProperties('AWS::Backup::RestoreTestingSelection', {
       ProtectedResourceType: 'DynamoDB',
       ProtectedResourceArns: ['arn:aws:dynamodb:us-east-1:123456789012:table/payments-ledger'],
@@ -172,5 +173,32 @@ describe('the bot reads AWS Backup with least privilege', () => {
     ]);
     const actions = statements.flatMap((s) => s.actions).filter((a) => a.startsWith('backup:'));
     expect(actions.every((a) => /^backup:(Describe|List)/.test(a))).toBe(true);
+  });
+
+  it('lets drills restore (drillRestore) from the recovery vault with the named restore role and delete only drill resources', async () => {
+    const { policyStatementsForPlan } = await import('../lib/permissions.js');
+    const { plan } = readPlan(EXAMPLE_PLAN, (t) =>
+      t.replace('      restoreTesting: true\n', '      restoreTesting: true\n      drillRestore: true\n'),
+    );
+    const statements = policyStatementsForPlan(plan);
+    const restore = statements.find((s) => s.sid === 'BackupDrillRestore');
+    expect(restore?.actions).toEqual(['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob']);
+    expect(restore?.resources).toContain(
+      'arn:aws:backup:us-west-2:123456789012:backup-vault:lifeboat-payments',
+    );
+    expect(restore?.resources.every((r) => r.includes(':us-west-2:'))).toBe(true);
+    const pass = statements.find((s) => s.sid === 'BackupDrillPassRestoreRole');
+    expect(pass?.resources).toEqual(['arn:aws:iam::123456789012:role/lifeboat-backup-restore-payments']);
+    expect(pass?.conditions).toEqual({ StringEquals: { 'iam:PassedToService': ['backup.amazonaws.com'] } });
+    for (const sid of [
+      'BackupDrillRestoredTables',
+      'BackupDrillRestoredBuckets',
+      'BackupDrillRestoredDatabases',
+    ])
+      for (const r of statements.find((s) => s.sid === sid)?.resources ?? [])
+        expect(r).toContain('lifeboat-drill-');
+    expect(
+      policyStatementsForPlan(readPlan(EXAMPLE_PLAN).plan).some((s) => s.sid === 'BackupDrillRestore'),
+    ).toBe(false);
   });
 });

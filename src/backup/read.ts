@@ -146,6 +146,7 @@ export async function latestCopyJob(
   call: Call,
   resourceArn: string,
   since: number,
+  state?: 'COMPLETED',
 ): Promise<CopyJob | undefined> {
   const jobs = await pages(async (token) => {
     const out = await call('backup:ListCopyJobs', (abortSignal) =>
@@ -153,6 +154,7 @@ export async function latestCopyJob(
         new ListCopyJobsCommand({
           ByResourceArn: resourceArn,
           ByCreatedAfter: new Date(since),
+          ...(state ? { ByState: state } : {}),
           ...(token ? { NextToken: token } : {}),
         }),
         { abortSignal },

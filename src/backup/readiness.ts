@@ -159,6 +159,7 @@ async function copyPoint(
           reason: `${r.id}: copy job to ${p.recoveryRegion} ${job.State}: ${job.StatusMessage ?? 'no status message'}`,
         };
     }
+    if (p.copy.account !== p.account) return crossAccountCopy(b, clients, p, r, ctx);
     const target = clients.forRegion(p.recoveryRegion).backup;
     const found = await Promise.all(
       r.arns.map((arn) => newestInVault(target, readCall(ctx), p.vaultName, arn)),
@@ -166,6 +167,46 @@ async function copyPoint(
     const where = `in ${p.recoveryRegion}`;
     return pointCheck(b, where, found, r.arns, p.kmsKeys.recovery, true, p.intervalMs, ctx);
   });
+}
+
+/**
+ * A copy to another account (`copy.account`): its recovery point lives in that account's vault, which Lifeboat
+ * cannot read without a role there. What this account can read is the copy jobs in the primary Region: the
+ * newest COMPLETED one per ARN (within ten intervals) is judged by when it started, and the row says that the
+ * copy itself (its vault, key and recovery point) was not read.
+ */
+async function crossAccountCopy(
+  b: CheckBase,
+  clients: AwsClients,
+  p: ResolvedBackups,
+  r: BackedUpResource,
+  ctx: CheckContext,
+): Promise<Check> {
+  const source = clients.forRegion(p.primaryRegion).backup;
+  const since = ctx.now - 10 * p.intervalMs;
+  const jobs = await Promise.all(
+    r.arns.map((arn) => latestCopyJob(source, readCall(ctx), arn, since, 'COMPLETED')),
+  );
+  const unread = `the copy in account ${p.copy.account} (vault ${p.vaultName} in ${p.recoveryRegion}) is not read: Lifeboat has no role in that account`;
+  const missing = jobs.findIndex((j) => j?.CreationDate === undefined);
+  if (missing >= 0)
+    return {
+      ...b,
+      verdict: 'not_ready',
+      measured: text('none'),
+      reason: `${r.id}: no completed copy job of ${r.arns[missing]} to account ${p.copy.account} in ${p.recoveryRegion}; ${unread}`,
+    };
+  const oldest = Math.min(...jobs.map((j) => j?.CreationDate?.getTime() ?? 0));
+  const check = freshnessCheck(
+    b,
+    `newest completed copy job to account ${p.copy.account} started`,
+    Math.max(0, ctx.now - oldest),
+    p.intervalMs,
+    'backup interval',
+    'api',
+    false,
+  );
+  return { ...check, reason: `${check.reason}; ${unread}` };
 }
 
 async function vaultLocks(

@@ -1,3 +1,4 @@
+import { resolveBackups } from '../plan/backups.js';
 import { type DrillEngineDeps, type EngineKit, failureText } from './engine-shared.js';
 import { stepsOf, withStep } from './record.js';
 import { heartbeatEvery, judge, measureStep, resultRecord, rpoTargetFor } from './results.js';
@@ -68,8 +69,12 @@ export function createRunPhase(deps: DrillEngineDeps, kit: EngineKit) {
           everyMs !== undefined && progress.heartbeat === true
             ? { everyMs, nowMs: now(), timeline }
             : undefined;
+        // A recovery point is due every backup interval of the service's AWS Backup schedule.
+        const backupEvery =
+          service && s.kind === 'restore-backup' ? resolveBackups(plan, d.service, service) : undefined;
         const target = service
-          ? rpoTargetFor(s.kind, service, plan.defaults.backupInterval, heartbeat)
+          ? (backupEvery?.intervalMs ??
+            rpoTargetFor(s.kind, service, plan.defaults.backupInterval, heartbeat))
           : undefined;
         const { error: _e, ...clean } = next;
         return withStep(d, { ...clean, state: 'ready', ...measureStep(next, now(), target, timeline) });

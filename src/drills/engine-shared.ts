@@ -5,6 +5,7 @@ import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
 import { type Timeline, wallTimeline } from '../domain/timeline.js';
 import type { Logger } from '../logger.js';
+import { resolveBackups } from '../plan/backups.js';
 import type { Plan } from '../plan/load.js';
 import { drillSettingsOf } from './plan.js';
 import { updateDrill } from './record.js';
@@ -75,7 +76,9 @@ export function createEngineKit(deps: DrillEngineDeps) {
     const service = Object.hasOwn(plan.services, drill.service) ? plan.services[drill.service] : undefined;
     const resource = service?.resources.find((r) => r.id === step.resourceId);
     if (!service || !resource) return undefined;
+    const backups = resolveBackups(plan, drill.service, service);
     return {
+      ...(backups ? { backups } : {}),
       drillId: drill.id,
       service: { ...service, name: drill.service },
       resource,

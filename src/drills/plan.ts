@@ -1,3 +1,4 @@
+import type { ResolvedBackups } from '../plan/backups.js';
 import type { Resource, ResourceOf, Service } from '../plan/schema.js';
 import {
   DRILL_PREFIX,
@@ -50,14 +51,25 @@ export function namesFor(kind: DrillStepKind, drillId: string, resourceId: strin
     case 'restore-rds':
     case 'launch-ec2':
       return [drillName(drillId, resourceId)];
+    case 'restore-backup':
+      return [drillName(drillId, resourceId, 'bk')];
     case 'read-s3':
     case 'read-dynamodb':
       return [];
   }
 }
 
-/** One step per resource a drill can recover without disruption (Route 53 is left alone: it serves production). */
-export function drillSteps(service: Service, drillId: string): DrillStepRecord[] {
+/** AWS Backup resource types a drill restores from a recovery point (EC2: see docs/drills.md). */
+export const BACKUP_RESTORE_TYPES: ReadonlySet<string> = new Set(['Aurora', 'RDS', 'DynamoDB', 'S3']);
+
+/** Step id of a resource's restore from AWS Backup (next to the resource's own step, which keeps its id). */
+export const backupStepId = (resourceId: string) => `${resourceId}~backup`;
+
+/**
+ * One step per resource a drill can recover without disruption (Route 53 is left alone: it serves production),
+ * plus, when the service's backups ask for it (`drillRestore`), an AWS Backup restore per covered resource.
+ */
+export function drillSteps(service: Service, drillId: string, backups?: ResolvedBackups): DrillStepRecord[] {
   const steps: DrillStepRecord[] = [];
   for (const resource of service.resources) {
     const kind = KIND_OF[resource.kind];
@@ -71,12 +83,24 @@ export function drillSteps(service: Service, drillId: string): DrillStepRecord[]
       names: namesFor(kind, drillId, resource.id),
     });
   }
+  if (backups?.drillRestore)
+    for (const covered of backups.resources) {
+      if (!BACKUP_RESTORE_TYPES.has(covered.resourceType)) continue;
+      steps.push({
+        id: backupStepId(covered.id),
+        kind: 'restore-backup',
+        resourceId: covered.id,
+        region: service.recoveryRegion,
+        state: 'pending',
+        names: namesFor('restore-backup', drillId, covered.id),
+      });
+    }
   return steps;
 }
 
 /** Whether a step creates anything (and so has something to clean up). */
 export const createsResources = (kind: DrillStepKind) =>
-  kind === 'restore-aurora' || kind === 'restore-rds' || kind === 'launch-ec2';
+  kind === 'restore-aurora' || kind === 'restore-rds' || kind === 'launch-ec2' || kind === 'restore-backup';
 
 /** The drill settings of a service from its plan `drill:` section (empty: the account's defaults). */
 export function drillSettingsOf(service: Service): DrillSettings {

@@ -4,6 +4,7 @@ import { type ApproverDirectory, authorityOf } from '../approval/approvers.js';
 import { auditIntent, auditOutcome, recordAuditedApproval } from '../approval/decision-audit.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
+import { resolveBackups } from '../plan/backups.js';
 import type { Plan } from '../plan/load.js';
 import { drillIsolation, drillLaunchRefusal, drillSteps } from './plan.js';
 import { updateDrill } from './record.js';
@@ -115,7 +116,7 @@ export function createDrillRequests(deps: DrillRequestsDeps) {
         const drill = await stores.drills.get(holder.drillId);
         return { kind: 'busy', ...(drill ? { drill } : {}) };
       }
-      const steps = drillSteps(service, id);
+      const steps = drillSteps(service, id, resolveBackups(plan, input.service, service));
       const approvalsRequired = drillApprovalsNeeded(plan, input.service);
       await audit.append({
         type: 'request.created',

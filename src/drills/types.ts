@@ -10,7 +10,14 @@ export const DRILL_PREFIX = 'lifeboat-drill-';
 /** Tag key on everything a drill creates; the value is the drill id. */
 export const DRILL_TAG = 'lifeboat:drill';
 
-export type DrillStepKind = 'restore-aurora' | 'restore-rds' | 'launch-ec2' | 'read-s3' | 'read-dynamodb';
+export type DrillStepKind =
+  | 'restore-aurora'
+  | 'restore-rds'
+  | 'launch-ec2'
+  | 'read-s3'
+  | 'read-dynamodb'
+  /** An AWS Backup restore job from the newest copied recovery point in the recovery Region. */
+  | 'restore-backup';
 
 /**
  * pendingApproval → running → awaitingCleanup → cleaningUp → finished; declined/expired end a request.

@@ -24,6 +24,10 @@ export interface ResolvedBackups {
     readonly changeableForDays?: number;
   };
   readonly restoreTesting: boolean;
+  /** Drills restore the newest copied recovery point of each covered resource (AWS Backup restore jobs). */
+  readonly drillRestore: boolean;
+  /** The role AWS Backup assumes to create what a restore job restores (infra/lib/backups.ts names it). */
+  readonly restoreRoleArn: string;
   readonly account: string;
   readonly primaryRegion: string;
   readonly recoveryRegion: string;
@@ -74,6 +78,29 @@ export function backupArns(
 
 /** The service's AWS Backup restore testing plan (names allow letters, digits and underscores only). */
 export const restoreTestingPlanName = (service: string): string => `lifeboat_${service.replace(/-/g, '_')}`;
+
+/** The AWS Backup restore role of a service (IAM role names: at most 64 characters). */
+export const restoreRoleName = (service: string): string => `lifeboat-backup-restore-${service}`.slice(0, 64);
+
+/**
+ * AWS Backup restore testing's cron at the drill interval: the most frequent of daily, weekly and monthly
+ * (or every N months) that is not more frequent than the interval asks for.
+ */
+export function restoreTestingCron(intervalMs: number): string {
+  const days = intervalMs / DAY_MS;
+  if (days < 7) return 'cron(0 5 * * ? *)';
+  if (days < 30) return 'cron(0 5 ? * MON *)';
+  const months = Math.min(12, Math.floor(days / 30));
+  return months <= 1 ? 'cron(0 5 1 * ? *)' : `cron(0 5 1 */${months} ? *)`;
+}
+
+/** How often the restore testing plan of `restoreTestingCron(intervalMs)` runs (a month counted as 30 days). */
+export function restoreTestingEveryMs(intervalMs: number): number {
+  const days = intervalMs / DAY_MS;
+  if (days < 7) return DAY_MS;
+  if (days < 30) return 7 * DAY_MS;
+  return Math.min(12, Math.max(1, Math.floor(days / 30))) * 30 * DAY_MS;
+}
 
 const days = (ms: number): number => Math.round(ms / DAY_MS);
 
@@ -136,6 +163,8 @@ export function resolveBackups(
         }
       : {}),
     restoreTesting: pick('restoreTesting') ?? false,
+    drillRestore: pick('drillRestore') ?? false,
+    restoreRoleArn: `arn:aws:iam::${account}:role/${restoreRoleName(name)}`,
     account,
     primaryRegion: service.primaryRegion,
     recoveryRegion: service.recoveryRegion,

@@ -95,6 +95,10 @@ const backupFields = {
   kmsKeys: kmsKeys.optional(),
   vaultLock: vaultLock.optional(),
   restoreTesting: z.boolean().optional().describe('an AWS Backup restore testing plan at the drill interval'),
+  drillRestore: z
+    .boolean()
+    .optional()
+    .describe('drills also restore the newest copied recovery point in the recovery Region (docs/drills.md)'),
 };
 
 export const planBackups = z.strictObject(backupFields);

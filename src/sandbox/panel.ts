@@ -37,6 +37,10 @@ const faultRequest = z.discriminatedUnion('action', [
   z.object({ action: z.literal('backup-copy-fail'), resourceId: z.string() }),
   /** A Lambda function resource's code throws until healed: its lambda-invoke step pauses with FunctionError. */
   z.object({ action: z.literal('function-errors'), resourceId: z.string() }),
+  /** The resource's next AWS Backup job misses its start window (started at once): EXPIRED, no recovery point. */
+  z.object({ action: z.literal('backup-window-miss'), resourceId: z.string() }),
+  /** The recovery-Region vault of the service backing the resource up has no Vault Lock. */
+  z.object({ action: z.literal('backup-vault-unlock'), resourceId: z.string() }),
 ]);
 export type FaultRequest = z.infer<typeof faultRequest>;
 
@@ -48,6 +52,14 @@ export function applyFault(faults: Faults, request: FaultRequest, backup?: Backu
     case 'function-errors':
       faults.functionErrors(request.resourceId);
       return;
+    case 'backup-window-miss':
+      backup?.missBackupWindow(request.resourceId);
+      return;
+    case 'backup-vault-unlock': {
+      const service = backup?.serviceOf(request.resourceId);
+      if (service) backup?.unlockVault(service);
+      return;
+    }
     case 'outage':
       faults.regionOutage(request.region, { mode: request.mode });
       return;
@@ -216,8 +228,16 @@ export function panelScript(plan: Plan): string {
   functionErrors.dataset.testid = 'fault-function-errors';
   functionErrors.title = "A Lambda function resource's code throws on every run until healed";
   functionErrors.onclick = () => fault({ action: 'function-errors', resourceId: select.value });
+  const windowMiss = el('button', { type: 'button' }, 'Miss backup window');
+  windowMiss.dataset.testid = 'fault-backup-window';
+  windowMiss.title = "The resource's next AWS Backup job does not start within its window (EXPIRED, no recovery point)";
+  windowMiss.onclick = () => fault({ action: 'backup-window-miss', resourceId: select.value });
+  const unlock = el('button', { type: 'button' }, 'Unlock backup vault');
+  unlock.dataset.testid = 'fault-backup-unlock';
+  unlock.title = "The recovery-Region AWS Backup vault of the resource's service has no Vault Lock";
+  unlock.onclick = () => fault({ action: 'backup-vault-unlock', resourceId: select.value });
   const replication = el('div', { className: 'sbx-grid' });
-  replication.append(breakButton, repairButton, copyFail, functionErrors);
+  replication.append(breakButton, repairButton, copyFail, windowMiss, unlock, functionErrors);
   const other = el('div', { className: 'sbx-grid' });
   other.append(
     button('Throttle 30%', 'fault-throttle', { action: 'throttle', rate: 0.3 }),

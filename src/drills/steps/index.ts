@@ -1,4 +1,5 @@
 import type { DrillStepKind } from '../types.js';
+import { restoreBackup } from './backup-restore.js';
 import { launchEc2, readDynamoDb, readS3 } from './compute-data.js';
 import { restoreAurora, restoreRds } from './databases.js';
 import type { DrillStepExecutor } from './types.js';
@@ -14,4 +15,5 @@ export const defaultDrillExecutors: DrillExecutors = {
   'launch-ec2': launchEc2,
   'read-s3': readS3,
   'read-dynamodb': readDynamoDb,
+  'restore-backup': restoreBackup,
 };

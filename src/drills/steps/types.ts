@@ -1,4 +1,5 @@
 import type { RegionClients } from '../../adapters/aws/clients.js';
+import type { ResolvedBackups } from '../../plan/backups.js';
 import type { Resource, Service } from '../../plan/schema.js';
 import type { DrillSettings, DrillStepRecord } from '../types.js';
 
@@ -10,6 +11,8 @@ export interface StepContext {
   /** Clients of the recovery Region: a drill never calls the primary Region. */
   readonly clients: RegionClients;
   readonly settings: DrillSettings;
+  /** The service's AWS Backup settings (vault, restore role), when it has a `backups` section. */
+  readonly backups?: ResolvedBackups;
   readonly now: () => number;
   /** Budget of one AWS call. */
   readonly signal: () => AbortSignal;

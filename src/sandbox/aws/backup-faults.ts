@@ -1,4 +1,4 @@
-import { type BackupModel, DEFAULT_COPY_FAILURE } from './backup.js';
+import { type BackupModel, DEFAULT_COPY_FAILURE, DEFAULT_RESTORE_FAILURE } from './backup.js';
 import { emitChange, type World } from './world.js';
 
 /**
@@ -13,7 +13,11 @@ export interface BackupFaults {
   missBackupWindow(resourceId?: string): void;
   /** The service's vault in `region` (default: the recovery Region) has no Vault Lock. */
   unlockVault(service: string, region?: string): void;
+  /** Restore jobs of this plan resource (default: every one) end FAILED with `message` as their StatusMessage. */
+  failRestoreJobs(resourceId?: string, message?: string): void;
   heal(): void;
+  /** The service whose backups section covers this plan resource, if any. */
+  serviceOf(resourceId: string): string | undefined;
 }
 
 export function createBackupFaults(w: World, model: BackupModel, onChange: () => void): BackupFaults {
@@ -45,7 +49,16 @@ export function createBackupFaults(w: World, model: BackupModel, onChange: () =>
       emitChange(w, 'backup-fault', vault.arn, { fault: 'unlocked-vault' });
       onChange();
     },
+    failRestoreJobs(resourceId, message = DEFAULT_RESTORE_FAILURE) {
+      model.restoreFailures.set(resourceId ?? '*', message);
+      emitChange(w, 'backup-fault', resourceId ?? '*', { fault: 'restore-failure', message });
+      onChange();
+    },
+    serviceOf(resourceId) {
+      return model.plans.find((p) => p.resources.some((r) => r.id === resourceId))?.service;
+    },
     heal() {
+      model.restoreFailures.clear();
       model.copyFailures.clear();
       model.missedWindows.clear();
       onChange();

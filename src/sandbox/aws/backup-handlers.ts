@@ -16,13 +16,11 @@ import type {
   ListRestoreTestingPlansCommandInput,
   ListRestoreTestingPlansCommandOutput,
   RestoreJobsListMember,
-  StartRestoreJobCommandInput,
-  StartRestoreJobCommandOutput,
 } from '@aws-sdk/client-backup';
-import { type BackupModel, RESTORE_DURATION, type RestoreJob, restoredArn } from './backup.js';
+import type { BackupModel, RestoreJob } from './backup.js';
 import { awsError } from './errors.js';
 import type { Registry } from './registry.js';
-import { emitChange, type World } from './world.js';
+import type { World } from './world.js';
 
 /** AWS Backup's API over the model (FIDELITY.md, "AWS Backup"). Lists are in creation order, unsorted. */
 
@@ -40,7 +38,7 @@ const inRange = (t: number, after?: Date, before?: Date) =>
 
 const notFound = (message: string) => awsError('backup', 'ResourceNotFoundException', message, 400);
 
-function restoreShape(world: World, job: RestoreJob): RestoreJobsListMember {
+export function restoreShape(world: World, job: RestoreJob): RestoreJobsListMember {
   return {
     AccountId: world.account,
     RestoreJobId: job.id,
@@ -91,6 +89,7 @@ export function registerBackup(registry: Registry, model: BackupModel): void {
         const found = model.recoveryPoints.filter(
           (rp) =>
             rp.region === region &&
+            rp.account === undefined &&
             rp.vaultName === vault.name &&
             (!input.ByResourceArn || rp.resourceArn === input.ByResourceArn) &&
             (!input.ByResourceType || rp.resourceType === input.ByResourceType) &&
@@ -129,7 +128,7 @@ export function registerBackup(registry: Registry, model: BackupModel): void {
           EncryptionKeyArn: vault.keyArn,
           CreationDate: new Date(vault.createdAt),
           NumberOfRecoveryPoints: model.recoveryPoints.filter(
-            (rp) => rp.region === region && rp.vaultName === vault.name,
+            (rp) => rp.region === region && rp.account === undefined && rp.vaultName === vault.name,
           ).length,
           Locked: lock !== undefined,
           ...(lock?.minRetentionDays !== undefined ? { MinRetentionDays: lock.minRetentionDays } : {}),
@@ -196,48 +195,6 @@ export function registerBackup(registry: Registry, model: BackupModel): void {
         ...next,
       };
     })
-    .on<StartRestoreJobCommandInput, StartRestoreJobCommandOutput>(
-      'backup:StartRestoreJob',
-      (input, { world, region }) => {
-        if (!input.Metadata || Object.keys(input.Metadata).length === 0)
-          throw awsError('backup', 'MissingParameterValueException', 'Metadata is required', 400);
-        const token = input.IdempotencyToken;
-        const again = token
-          ? model.restoreJobs.find((j) => j.token === token && j.region === region)
-          : undefined;
-        if (again) {
-          if (again.recoveryPointArn !== input.RecoveryPointArn)
-            throw awsError(
-              'backup',
-              'InvalidRequestException',
-              'IdempotencyToken reused with other parameters',
-            );
-          return { RestoreJobId: again.id };
-        }
-        const rp = model.recoveryPoints.find((p) => p.arn === input.RecoveryPointArn && p.region === region);
-        if (!rp) throw notFound(`Recovery point ${input.RecoveryPointArn} not found in ${region}`);
-        if (rp.status !== 'COMPLETED')
-          throw awsError('backup', 'InvalidRequestException', `Recovery point is ${rp.status}`);
-        const now = world.time.now();
-        const job = model.addRestoreJob({
-          region,
-          rp,
-          at: now,
-          metadata: input.Metadata,
-          ...(token ? { token } : {}),
-        });
-        world.scheduler.at(now + world.time.toClock(60_000), () => {
-          if (job.status === 'PENDING') job.status = 'RUNNING';
-        });
-        world.scheduler.at(now + world.time.toClock(RESTORE_DURATION[rp.resourceType]), (end) => {
-          job.status = 'COMPLETED';
-          job.completedAt = end;
-          job.createdResourceArn = restoredArn(region, world.account, rp.resourceType, job.id, job.metadata);
-          emitChange(world, 'restore-job', job.id, { status: job.status, created: job.createdResourceArn });
-        });
-        return { RestoreJobId: job.id };
-      },
-    )
     .on<DescribeRestoreJobCommandInput, DescribeRestoreJobCommandOutput>(
       'backup:DescribeRestoreJob',
       (input, { world, region }) => {

@@ -35,6 +35,9 @@ export const FULLY_MANAGED: ReadonlySet<ResourceType> = new Set(['S3', 'DynamoDB
 export const DEFAULT_COPY_FAILURE =
   'Copy job failed because the destination backup vault key is not accessible: kms:CreateGrant denied';
 
+export const DEFAULT_RESTORE_FAILURE =
+  'Restore job failed: access denied when AWS Backup assumed the restore role to create the resource';
+
 /** Recovery point ARNs as AWS Backup names them per resource type (ListRecoveryPointsByResource examples). */
 export function recoveryPointArn(region: string, account: string, type: ResourceType, uuid: string): string {
   const short = uuid.replace(/-/g, '').slice(0, 24).toLowerCase();

@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { type ResolvedBackups, resolveAllBackups, restoreTestingPlanName } from '../../plan/backups.js';
+import { type ResolvedBackups, resolveAllBackups } from '../../plan/backups.js';
 import type { ParsedPlan } from '../../plan/schema.js';
 import {
   BACKUP_DURATION,
   COPY_DURATION,
   FULLY_MANAGED,
-  RESTORE_DURATION,
   type ResourceType,
   recoveryPointArn,
-  restoredArn,
 } from './backup-shapes.js';
 import { emitChange, nextId, type World } from './world.js';
 
-export { DEFAULT_COPY_FAILURE, RESTORE_DURATION, type ResourceType, restoredArn } from './backup-shapes.js';
+export {
+  DEFAULT_COPY_FAILURE,
+  DEFAULT_RESTORE_FAILURE,
+  RESTORE_DURATION,
+  type ResourceType,
+  restoredArn,
+} from './backup-shapes.js';
 
 /**
  * AWS Backup as the plan's backups sections deploy it (infra/lib/backups.ts): a vault per service and Region
@@ -47,6 +51,8 @@ export interface RecoveryPoint {
   readonly keyArn: string;
   readonly sourceVaultArn?: string;
   readonly deleteAfterDays: number;
+  /** A copy kept in another account's vault (`copy.account`): invisible to this account's calls. */
+  readonly account?: string;
 }
 
 export interface BackupJob {
@@ -116,12 +122,17 @@ export class BackupModel {
   /** Faults by plan resource id (or "*"): the next copy jobs fail with this message / backup jobs expire. */
   readonly copyFailures = new Map<string, string>();
   readonly missedWindows = new Set<string>();
+  /** Restore jobs of this plan resource (or "*") fail with this StatusMessage instead of creating it. */
+  readonly restoreFailures = new Map<string, string>();
+  /** The service's drill interval: its restore testing plan runs at it (infra/lib/backups.ts). */
+  readonly drillInterval: (service: string) => number;
 
   constructor(
     private readonly w: World,
     plan: ParsedPlan,
   ) {
     this.plans = resolveAllBackups(plan);
+    this.drillInterval = (service) => plan.services[service]?.drillInterval ?? plan.defaults.drillInterval;
   }
 
   vault(region: string, name: string): BackupVault | undefined {
@@ -166,7 +177,6 @@ export class BackupModel {
         for (const r of p.resources)
           for (const arn of r.arns) this.completedCycle(p, r.id, arn, r.resourceType, at);
       }
-      if (p.restoreTesting) this.seedRestoreTesting(p, now);
       this.w.scheduler.at(now + this.w.time.toClock(18 * HOUR), (at) => this.cycle(p, at), {
         recurring: true,
       });
@@ -303,38 +313,10 @@ export class BackupModel {
       keyArn,
       ...(which === 'recovery' ? { sourceVaultArn: this.vaultArn(p.primaryRegion, p.vaultName) } : {}),
       deleteAfterDays: which === 'primary' ? p.retentionDays : p.copy.retentionDays,
+      ...(which === 'recovery' && p.copy.account !== p.account ? { account: p.copy.account } : {}),
     };
     this.recoveryPoints.push(rp);
     return rp;
-  }
-
-  private seedRestoreTesting(p: ResolvedBackups, now: number): void {
-    const plan: RestoreTestingPlan = {
-      name: restoreTestingPlanName(p.service),
-      arn: `arn:aws:backup:${p.recoveryRegion}:${p.account}:restore-testing-plan:${restoreTestingPlanName(p.service)}-${p.service.length}`,
-      region: p.recoveryRegion,
-      scheduleExpression: 'cron(0 5 1 * ? *)',
-      createdAt: now - 30 * DAY,
-    };
-    this.testingPlans.push(plan);
-    const testedAt = now - 2 * DAY;
-    for (const r of p.resources) {
-      for (const arn of r.arns) {
-        const rp = this.newestCopy(p, arn, testedAt);
-        if (!rp) continue;
-        const job = this.addRestoreJob({
-          region: p.recoveryRegion,
-          rp,
-          at: testedAt,
-          metadata: {},
-          testingPlanArn: plan.arn,
-        });
-        job.status = 'COMPLETED';
-        job.completedAt = testedAt + RESTORE_DURATION[r.resourceType];
-        job.createdResourceArn = restoredArn(p.recoveryRegion, p.account, r.resourceType, job.id, {});
-        job.validation = 'SUCCESSFUL';
-      }
-    }
   }
 
   newestCopy(
@@ -346,6 +328,7 @@ export class BackupModel {
       .filter(
         (rp) =>
           rp.region === p.recoveryRegion &&
+          rp.account === undefined &&
           rp.resourceArn === resourceArn &&
           rp.status === 'COMPLETED' &&
           (rp.completedAt ?? rp.createdAt) <= before,

@@ -25,5 +25,6 @@ export const DURATIONS = {
   dynamodbReplication: 1_000,
   dynamodbReplicaCreate: 600_000,
   dynamodbReplicaDelete: 300_000,
+  deleteTable: 60_000,
   snsRetryDelay: 20_000,
 } as const;

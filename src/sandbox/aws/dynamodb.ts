@@ -2,6 +2,8 @@ import type {
   AttributeValue,
   DeleteItemCommandInput,
   DeleteItemCommandOutput,
+  DeleteTableCommandInput,
+  DeleteTableCommandOutput,
   DescribeContinuousBackupsCommandInput,
   DescribeContinuousBackupsCommandOutput,
   DescribeTableCommandInput,
@@ -173,6 +175,23 @@ export function registerDynamoDb(registry: Registry): void {
       (input, { world, region }) => ({
         Table: tableShape(world, replicaOf(world, region, input.TableName)),
       }),
+    )
+    .on<DeleteTableCommandInput, DeleteTableCommandOutput>(
+      'dynamodb:DeleteTable',
+      (input, { world, region }) => {
+        // DeleteTable (API reference): the table is DELETING, then gone; a DELETING table cannot be deleted again.
+        const t = replicaOf(world, region, input.TableName);
+        if (t.status === 'DELETING')
+          throw awsError('dynamodb', 'ResourceInUseException', `Table is being deleted: ${t.name}`);
+        t.status = 'DELETING';
+        emitChange(world, 'dynamodb-table', t.name, { region, to: 'DELETING' });
+        const now = world.time.now();
+        world.scheduler.at(now + world.time.toClock(DURATIONS.deleteTable), () => {
+          if (world.dynamodb.replicas.get(rkey(region, t.name)) === t)
+            world.dynamodb.replicas.delete(rkey(region, t.name));
+        });
+        return { TableDescription: tableShape(world, t) };
+      },
     )
     .on<DescribeContinuousBackupsCommandInput, DescribeContinuousBackupsCommandOutput>(
       'dynamodb:DescribeContinuousBackups',

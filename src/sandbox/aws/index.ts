@@ -14,6 +14,8 @@ import { advanceAutoscaling, registerAutoscaling } from './autoscaling.js';
 import { BackupModel } from './backup.js';
 import { type BackupFaults, createBackupFaults } from './backup-faults.js';
 import { registerBackup } from './backup-handlers.js';
+import { registerBackupRestore } from './backup-restore-handlers.js';
+import { seedRestoreTesting } from './backup-testing.js';
 import { registerCloudWatch } from './cloudwatch.js';
 import { createDispatch } from './dispatch.js';
 import { registerDocdb } from './docdb.js';
@@ -32,6 +34,7 @@ import { registerRdsPitr } from './rds-pitr.js';
 import { Registry } from './registry.js';
 import { registerRoute53 } from './route53.js';
 import { advanceS3, registerS3 } from './s3.js';
+import { registerS3Deletes } from './s3-deletes.js';
 import { createScenarios, type Scenarios } from './scenarios.js';
 import { seedWorld } from './seed.js';
 import { registerServiceQuotas } from './service-quotas.js';
@@ -149,6 +152,8 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   seedWorld(w, homePlan);
   const backups = new BackupModel(w, homePlan);
   backups.seed();
+  for (const p of backups.plans)
+    if (p.restoreTesting) seedRestoreTesting(w, backups, p, backups.drillInterval(p.service), time.now());
   const cw: CloudWatchState = { alarms: seedAlarms(w, homePlan), history: [] };
   if (options.restore) restoreCloud(w, cw, options.restore);
 
@@ -218,11 +223,13 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
     registerEc2(registry);
     registerServiceQuotas(registry);
     registerS3(registry);
+    registerS3Deletes(registry);
     registerDynamoDb(registry);
     registerDynamoDbStreams(registry);
     registerRoute53(registry);
     registerArc(registry);
     registerBackup(registry, m.backups);
+    registerBackupRestore(registry, m.backups);
     registerAutoscaling(registry);
     registerEcs(registry);
     registerLambda(registry);

@@ -31,7 +31,7 @@ import {
   type World,
 } from './world.js';
 
-function bucketOf(w: World, name: string | undefined): S3Bucket {
+export function bucketOf(w: World, name: string | undefined): S3Bucket {
   const bucket = name ? w.s3.buckets.get(name) : undefined;
   if (!bucket) throw awsError('s3', 'NoSuchBucket', 'The specified bucket does not exist', 404);
   // The bucket's own Region answers, whichever client Region sent the request.
