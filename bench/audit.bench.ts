@@ -1,10 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type AttributeValue, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, ensureTable } from '../src/adapters/store/dynamo.js';
@@ -12,6 +9,7 @@ import { type ChainTip, dayOf, nextEntry } from '../src/audit/chain.js';
 import { auditKeys, createDynamoAuditStore, entryItem } from '../src/audit/dynamo-store.js';
 import { writeExport } from '../src/audit/export.js';
 import { createAuditLog } from '../src/audit/log.js';
+import { startDynaliteProcess, stopDynaliteProcess } from './dynalite-process.js';
 import type { BenchResult } from './types.js';
 
 /** `LIFEBOAT_AUDIT_ENTRIES=1000000` for the million-entry figure (issue 19: ≤ 15 s each, RSS growth ≤ 64 MB). */
@@ -22,28 +20,6 @@ const TIME_TARGET_MS = MILLION ? 15_000 : 5_000;
 const RSS_TARGET_MB = MILLION ? 64 : 50;
 const label = ENTRIES >= 1_000_000 ? `${ENTRIES / 1_000_000}M` : `${ENTRIES / 1000}k`;
 const START = Date.UTC(2026, 10, 20, 0, 0, 0);
-
-/**
- * dynalite (in memory) in a child process on 127.0.0.1: the figures then measure Lifeboat's process
- * alone, as they would against DynamoDB, and the database work runs on the other core.
- */
-async function startDynaliteProcess(): Promise<{ endpoint: string; child: ChildProcess }> {
-  const script = `import dynalite from 'dynalite';
-const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify(server.address()) + '\\n'));
-process.stdin.on('end', () => server.close(() => process.exit(0)));
-process.stdin.resume();`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const [chunk] = (await Promise.race([
-    once(child.stdout as NodeJS.ReadableStream, 'data'),
-    once(child, 'exit'),
-  ])) as [Buffer];
-  const { port } = JSON.parse(String(chunk)) as { port: number };
-  return { endpoint: `http://127.0.0.1:${port}`, child };
-}
 
 /** Writes valid chained entries straight to the table with BatchWrite (25 items per call, a few in flight). */
 async function seed(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
@@ -269,8 +245,7 @@ export default async function run(): Promise<BenchResult[]> {
     ];
   } finally {
     client.destroy();
-    dynamo.child.stdin?.end();
-    await once(dynamo.child, 'exit');
+    await stopDynaliteProcess(dynamo);
     await rm(dir, { recursive: true, force: true });
   }
 }
