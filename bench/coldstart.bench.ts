@@ -52,15 +52,25 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** CPU time a process has used, in ms (Linux /proc, clock ticks of 10 ms): wall time under load is mostly waiting. */
+const cpuMs = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+
 const vmRssMb = (pid: number) => {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
   return line ? Number(line[1]) / 1024 : Number.NaN;
 };
 
-async function coldStart(
-  dir: string,
-  env: Record<string, string>,
-): Promise<{ readyMs: number; rssMb: number }> {
+interface Start {
+  readonly readyMs: number;
+  readonly cpuMs: number;
+  readonly rssMb: number;
+}
+
+async function coldStart(dir: string, env: Record<string, string>): Promise<Start> {
   const port = await freePort();
   const nodeArgs = (process.env.LIFEBOAT_BENCH_BOT_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const started = performance.now();
@@ -72,17 +82,20 @@ async function coldStart(
   const exited = once(bot, 'exit');
   try {
     let readyMs = Number.NaN;
+    let cpu = Number.NaN;
     while (Number.isNaN(readyMs) && performance.now() - started < 120_000) {
       if (bot.exitCode !== null) throw new Error(`the bot exited (${bot.exitCode})`);
       const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
         (r) => r.ok,
         () => false,
       );
-      if (ok) readyMs = performance.now() - started;
-      else await new Promise((resolve) => setTimeout(resolve, 10));
+      if (ok) {
+        readyMs = performance.now() - started;
+        cpu = cpuMs(bot.pid ?? 0);
+      } else await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await new Promise((resolve) => setTimeout(resolve, 5_000));
-    return { readyMs, rssMb: vmRssMb(bot.pid ?? 0) };
+    return { readyMs, cpuMs: cpu, rssMb: vmRssMb(bot.pid ?? 0) };
   } finally {
     bot.kill('SIGINT');
     await exited;
@@ -113,12 +126,12 @@ export default async function run(): Promise<BenchResult[]> {
     AWS_REGION: 'us-east-1',
     LOG_LEVEL: 'warn',
   };
-  const runs: { readyMs: number; rssMb: number }[] = [];
+  const runs: Start[] = [];
   try {
     for (let i = 0; i < RUNS; i++) {
       const r = await coldStart(dir, env);
       process.stderr.write(
-        `cold start ${i + 1}: ready ${Math.round(r.readyMs)} ms, idle RSS ${r.rssMb.toFixed(1)} MB; load average ${loadavg()
+        `cold start ${i + 1}: ready ${Math.round(r.readyMs)} ms (CPU ${r.cpuMs} ms), idle RSS ${r.rssMb.toFixed(1)} MB; load average ${loadavg()
           .map((l) => l.toFixed(1))
           .join(' ')}\n`,
       );
@@ -132,6 +145,7 @@ export default async function run(): Promise<BenchResult[]> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
   const ready = median(runs.map((r) => r.readyMs));
   const rss = median(runs.map((r) => r.rssMb));
+  const cpu = median(runs.map((r) => r.cpuMs));
   return [
     {
       name: `cold start: node dist/src/cli/bot.js to GET /readyz 200, median of ${runs.length}`,
@@ -141,6 +155,16 @@ export default async function run(): Promise<BenchResult[]> {
       ratio: ready / 1_500,
       target: '≤ 1.5 s',
       pass: ready <= 1_500,
+    },
+    {
+      // Under load the wall time is mostly waiting for a core; the process's CPU to ready is its own cost.
+      name: 'cold start: CPU the bot process used until ready (informational)',
+      value: cpu,
+      unit: 'ms',
+      baseline: 1_500,
+      ratio: cpu / 1_500,
+      target: 'informational',
+      pass: true,
     },
     {
       name: 'idle RSS of the compiled bot, 5 s after ready (no simulated cloud in its process)',
