@@ -1,16 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type AttributeValue, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, ensureTable } from '../src/adapters/store/dynamo.js';
 import { type ChainTip, dayOf, nextEntry } from '../src/audit/chain.js';
 import { auditKeys, createDynamoAuditStore, entryItem } from '../src/audit/dynamo-store.js';
 import { writeExport } from '../src/audit/export.js';
 import { createAuditLog } from '../src/audit/log.js';
+import { startDynaliteProcess, stopDynaliteProcess } from './dynalite-process.js';
 import type { BenchResult } from './types.js';
 
 /** `LIFEBOAT_AUDIT_ENTRIES=1000000` for the million-entry figure (issue 19: ≤ 15 s each, RSS growth ≤ 64 MB). */
@@ -21,28 +20,6 @@ const TIME_TARGET_MS = MILLION ? 15_000 : 5_000;
 const RSS_TARGET_MB = MILLION ? 64 : 50;
 const label = ENTRIES >= 1_000_000 ? `${ENTRIES / 1_000_000}M` : `${ENTRIES / 1000}k`;
 const START = Date.UTC(2026, 10, 20, 0, 0, 0);
-
-/**
- * dynalite (in memory) in a child process on 127.0.0.1: the figures then measure Lifeboat's process
- * alone, as they would against DynamoDB, and the database work runs on the other core.
- */
-async function startDynaliteProcess(): Promise<{ endpoint: string; child: ChildProcess }> {
-  const script = `import dynalite from 'dynalite';
-const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify(server.address()) + '\\n'));
-process.stdin.on('end', () => server.close(() => process.exit(0)));
-process.stdin.resume();`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const [chunk] = (await Promise.race([
-    once(child.stdout as NodeJS.ReadableStream, 'data'),
-    once(child, 'exit'),
-  ])) as [Buffer];
-  const { port } = JSON.parse(String(chunk)) as { port: number };
-  return { endpoint: `http://127.0.0.1:${port}`, child };
-}
 
 /** Writes valid chained entries straight to the table with BatchWrite (25 items per call, a few in flight). */
 async function seed(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
@@ -94,8 +71,8 @@ async function seed(client: DynamoDBDocumentClient, tableName: string): Promise<
 }
 
 /**
- * The lower bound of one run: every chain's items read with the same client, page size and
- * concurrency as the export, and thrown away (no parsing, merging, hashing or writing). What the
+ * The lower bound of one run: every chain's items read with the same client, table-level Query, page
+ * size and concurrency as the export, and thrown away (no decoding, parsing, merging, hashing or writing). What the
  * export and verify add over it is Lifeboat's own work; the rest is the SDK and the database.
  */
 async function rawRead(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
@@ -103,13 +80,13 @@ async function rawRead(client: DynamoDBDocumentClient, tableName: string): Promi
   const counts = await Promise.all(
     Array.from({ length: SHARDS }, async (_, shard) => {
       let n = 0;
-      let start: Record<string, unknown> | undefined;
+      let start: Record<string, AttributeValue> | undefined;
       do {
         const page = await client.send(
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': auditKeys.chain(day, shard) },
+            ExpressionAttributeValues: { ':pk': { S: auditKeys.chain(day, shard) } },
             Limit: 500,
             ConsistentRead: true,
             ExclusiveStartKey: start,
@@ -144,14 +121,14 @@ interface Measured<T> {
   readonly value: T;
 }
 
-/** Runs `task`, sampling RSS every 20 ms: wall time, peak RSS growth over the value at start, CPU used. */
+/** Runs `task`, sampling RSS every 50 ms (sampling costs CPU of its own): wall time, peak RSS growth over the value at start, CPU used. */
 async function measure<T>(dbPid: number, task: () => Promise<T>): Promise<Measured<T>> {
   global.gc?.();
   const before = process.memoryUsage.rss();
   let peak = before;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
-  }, 20);
+  }, 50);
   const started = performance.now();
   const cpu = process.cpuUsage();
   const dbCpu = processCpuMs(dbPid);
@@ -233,8 +210,9 @@ export default async function run(): Promise<BenchResult[]> {
       target: 'informational',
       pass: true,
     });
+    const perEntry = (m: Measured<unknown>) => ((m.cpuMs * 1000) / ENTRIES).toFixed(1);
     process.stderr.write(
-      `audit bench: CPU ms (this process / dynalite): raw read ${Math.round(raw.cpuMs)} / ${raw.dbCpuMs}, export ${Math.round(exported.cpuMs)} / ${exported.dbCpuMs}, again ${Math.round(again.cpuMs)} / ${again.dbCpuMs}, verify ${Math.round(verified.cpuMs)} / ${verified.dbCpuMs}; load average ${loadavg()
+      `audit bench: CPU ms (this process / dynalite): raw read ${Math.round(raw.cpuMs)} / ${raw.dbCpuMs}, export ${Math.round(exported.cpuMs)} / ${exported.dbCpuMs}, again ${Math.round(again.cpuMs)} / ${again.dbCpuMs}, verify ${Math.round(verified.cpuMs)} / ${verified.dbCpuMs}; CPU µs per entry (this process): raw ${perEntry(raw)}, export ${perEntry(exported)}, again ${perEntry(again)}, verify ${perEntry(verified)}; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}\n`,
     );
@@ -267,8 +245,7 @@ export default async function run(): Promise<BenchResult[]> {
     ];
   } finally {
     client.destroy();
-    dynamo.child.stdin?.end();
-    await once(dynamo.child, 'exit');
+    await stopDynaliteProcess(dynamo);
     await rm(dir, { recursive: true, force: true });
   }
 }

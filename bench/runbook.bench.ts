@@ -11,6 +11,7 @@ import { parsePlan } from '../src/plan/load.js';
 import { createRunbookRunner } from '../src/runbook/index.js';
 import { DURATIONS } from '../src/sandbox/aws/durations.js';
 import { createSimulatedCloud } from '../src/sandbox/aws/index.js';
+import { approvalRun, MIN_ROUND_TRIPS } from './approval-start.js';
 import type { BenchResult } from './types.js';
 
 const TIME_SCALE = 300;
@@ -78,6 +79,7 @@ export default async function run(): Promise<BenchResult[]> {
   }
   const median = [...overheads].sort((a, b) => a - b)[Math.floor(overheads.length / 2)] ?? Number.NaN;
   return [
+    ...(await approvalFigures()),
     {
       name: `runbook: payments failover (7 steps), overhead beyond ${Math.round(criticalMs)} ms of simulated operations`,
       value: Math.round(median),
@@ -87,5 +89,43 @@ export default async function run(): Promise<BenchResult[]> {
       target: '≤ 1 s of orchestration overhead',
       pass: median <= 1_000,
     },
+  ];
+}
+
+/** Issue 19: the second approval click to the runbook's first mutating AWS call, p50/p99 of several runs. */
+async function approvalFigures(): Promise<BenchResult[]> {
+  const runs = [];
+  for (let i = 0; i < Number(process.env.LIFEBOAT_APPROVAL_RUNS ?? 5); i++) {
+    const run = await approvalRun();
+    process.stderr.write(`approval run ${i + 1}: ${JSON.stringify(run)}\n`);
+    runs.push(run);
+  }
+  const pick = (xs: number[], q: number) =>
+    [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? Number.NaN;
+  const ms = runs.map((r) => r.ms);
+  const bound = pick(
+    runs.map((r) => r.lowerBoundMs),
+    0.5,
+  );
+  const p50 = pick(ms, 0.5);
+  const p99 = pick(ms, 0.99);
+  process.stderr.write(
+    `approval: DynamoDB requests per run ${runs.map((r) => r.dynamoRequests).join(', ')}; Slack calls ${runs.map((r) => r.slackCalls).join(', ')}; fresh readiness ${runs.map((r) => Math.round(r.readinessMs)).join(', ')} ms; DynamoDB round trip ${runs.map((r) => r.roundTripMs.toFixed(1)).join(', ')} ms; load ${runs.map((r) => r.load.toFixed(1)).join(', ')}\n`,
+  );
+  const figure = (name: string, value: number): BenchResult => ({
+    name,
+    value: Math.round(value),
+    unit: 'ms',
+    baseline: Math.round(bound),
+    ratio: value / bound,
+    target: '≤ 300 ms',
+    pass: value <= 300,
+  });
+  return [
+    figure(
+      `approval: second click to first mutating call, p50 of ${runs.length} (baseline: fresh readiness + ${MIN_ROUND_TRIPS} DynamoDB round trips, same runs)`,
+      p50,
+    ),
+    figure(`approval: second click to first mutating call, p99 of ${runs.length}`, p99),
   ];
 }

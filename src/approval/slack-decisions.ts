@@ -70,8 +70,10 @@ export function createDecisionActions(deps: FailoverSlackDeps, kit: SlackKit) {
           return approvalRecordedMessage(outcome.approvers.length, outcome.needed);
         case 'approved': {
           const { execution } = outcome;
-          await cards.refresh(execution.id, outcome.preconditions);
+          // Audited and approved: the runbook starts now; the card edit (a Slack round trip) is not on
+          // the path to its first AWS call. Card edits are serialised per request and render the latest record.
           startRunbook(execution);
+          await cards.refresh(execution.id, outcome.preconditions);
           void safely('stakeholder notice', () =>
             notice(
               'approved',

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { writeIf } from '../adapters/store/ops.js';
 import type { ChainTip } from './chain.js';
+import { queryItems } from './dynamo-read.js';
 import {
   type AuditStore,
   parseCheckpoint,
@@ -104,7 +105,7 @@ export function createDynamoAuditStore(client: DynamoDBDocumentClient, tableName
     },
     async *readChain(day, shard, filter = {}) {
       const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':pk': auditKeys.chain(day, shard) };
+      const values: Record<string, string> = { ':pk': auditKeys.chain(day, shard) };
       const filters: string[] = [];
       if (filter.since !== undefined) {
         names['#at'] = 'at';
@@ -121,17 +122,22 @@ export function createDynamoAuditStore(client: DynamoDBDocumentClient, tableName
         values[':service'] = filter.service;
         filters.push('#service = :service');
       }
-      const items = pages({
-        KeyConditionExpression: 'pk = :pk',
+      const items = queryItems(client, {
+        tableName,
+        keyCondition: 'pk = :pk',
         // Pages of at most PAGE_ITEMS keep memory flat when several chains are merged.
-        Limit: PAGE_ITEMS,
-        ExpressionAttributeValues: values,
-        ConsistentRead: true,
-        ...(filters.length > 0
-          ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
-          : {}),
+        limit: PAGE_ITEMS,
+        values,
+        consistent: true,
+        ...(filters.length > 0 ? { filter: filters.join(' AND '), names } : {}),
       });
-      for await (const item of items) {
+      for await (const read of items) {
+        if (!('item' in read)) {
+          const at = { day, shard, seq: Number(read.sk.slice(4)) };
+          yield { at, problem: `entry ${day}/${shard}/${at.seq} is unreadable: ${read.problem}` };
+          continue;
+        }
+        const { item } = read;
         const at = { day, shard, seq: Number(String(item.sk).slice(4)) };
         const parsed = parseEntry(item);
         yield (

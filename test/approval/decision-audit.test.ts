@@ -222,3 +222,58 @@ describe('what the requester is told', () => {
     expect(dm).not.toContain('&lt;@');
   });
 });
+
+describe('the approval that completes the quorum hands over to the runbook first', () => {
+  const worlds = drillWorldPerTest();
+
+  it('starts the runbook before the Slack card is edited (the edit is not on the path to the first AWS call)', async () => {
+    // Prepare: a card edit that takes a while (a Slack round trip), a runner that records when it is handed the execution
+    const w = await worlds.start();
+    const { requests, create } = flow(w);
+    const order: string[] = [];
+    const cards = {
+      refresh: async () => {
+        order.push('card edit sent');
+        await new Promise((resolve) => setImmediate(resolve));
+        order.push('card edited');
+      },
+      post: async () => undefined,
+    } as unknown as Cards;
+    const client = {
+      conversations: { open: async ({ users }: { users: string }) => ({ channel: { id: `D-${users}` } }) },
+      chat: { postMessage: async () => ({ ok: true, ts: '1.1' }) },
+    } as unknown as WebClient;
+    const deps: FailoverSlackDeps = {
+      client,
+      requests,
+      cards,
+      runner: {
+        track: async () => {
+          order.push('runbook handed over');
+        },
+        run: async () => undefined,
+        decide: async () => undefined,
+        dryRun: () => Promise.reject(new Error('not used')),
+      },
+      approvers: planApprovers,
+      audit: w.audit,
+      notify: async () => undefined,
+      getPlan: () => w.plan,
+      logger: w.logger,
+      inflight: createInFlight(),
+      once: w.stores.once,
+      skipVotes: w.stores.approvals,
+      clock: w.clock,
+    };
+    const actions = createDecisionActions(deps, createSlackKit(deps));
+    const request = await create();
+
+    // Act
+    await actions.approve({ executionId: request.id, digest: request.digest, userId: 'U0BOB' });
+
+    // Assert: approved (audited before), and the runbook had it before the card edit finished
+    expect((await w.stores.executions.get(request.id))?.state).toBe('approved');
+    expect(order.indexOf('runbook handed over')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('runbook handed over')).toBeLessThan(order.indexOf('card edited'));
+  });
+});

@@ -3,6 +3,7 @@ import {
   ConditionalCheckFailedException,
   ListTablesCommand,
   ResourceNotFoundException,
+  QueryCommand as TableQueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +44,18 @@ describe('DocumentClient on the DynamoDB thread', () => {
 
     expect(out.Item).toEqual(Item);
     expect(out.$metadata.httpStatusCode).toBe(200);
+  });
+
+  it('carries the table-level Query (the audit bulk read) and returns its attribute values as they are', async () => {
+    await client.send(new PutCommand({ TableName, Item: { pk: 'T#AV', sk: 'A', n: 7, s: 'x' } }));
+    const out = await client.send(
+      new TableQueryCommand({
+        TableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'T#AV' } },
+      }),
+    );
+    expect(out.Items).toEqual([{ pk: { S: 'T#AV' }, sk: { S: 'A' }, n: { N: '7' }, s: { S: 'x' } }]);
   });
 
   it('rejects with the SDK exception class and its fields, so instanceof checks hold', async () => {

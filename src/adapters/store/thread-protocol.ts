@@ -20,6 +20,8 @@ export const THREAD_COMMANDS = {
   TransactGetCommand: items.TransactGetCommand,
   TransactWriteCommand: items.TransactWriteCommand,
   UpdateCommand: items.UpdateCommand,
+  // The table-level Query: the audit log's bulk read decodes attribute values itself (src/audit/dynamo-read.ts).
+  TableQueryCommand: table.QueryCommand,
   CreateTableCommand: table.CreateTableCommand,
   DeleteTableCommand: table.DeleteTableCommand,
   DescribeTableCommand: table.DescribeTableCommand,

@@ -1,0 +1,129 @@
+import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
+import { ActionId } from '../blocks/ids.js';
+import { startSandbox } from '../src/sandbox/index.js';
+import type { StoredMessage } from '../src/sandbox/slack/types.js';
+
+/**
+ * Issue 19: the second approval click to the runbook's first mutating AWS call. Each run starts the
+ * sandbox (bot, Slack emulator, simulated AWS, dynalite) in this process with a us-east-1 outage;
+ * Alice approves the accounts failover the outage raised, then Bob's click is timed until the first
+ * call of the runbook's planned mutating commands reaches the simulated cloud. Counted in the same
+ * window: the DynamoDB requests dynalite received (round trips on the critical path), the Slack API
+ * calls, the AWS calls. The same run's lower bound: a fresh readiness check of the service (what
+ * approval must measure) plus MIN_ROUND_TRIPS sequential DynamoDB round trips at the median measured
+ * round-trip time (docs/runbook.md lists them).
+ */
+export const MIN_ROUND_TRIPS = 12;
+const ACCOUNTS = 'C0ACCOUNTS';
+
+export interface ApprovalRun {
+  readonly ms: number;
+  readonly ackMs: number;
+  readonly dynamoRequests: number;
+  readonly slackCalls: number;
+  readonly awsCalls: number;
+  readonly readinessMs: number;
+  readonly roundTripMs: number;
+  readonly lowerBoundMs: number;
+  readonly mutating: string;
+  readonly load: number;
+}
+
+/** Counts the HTTP requests the in-process servers (dynalite, the Slack emulator) receive. */
+function countServerRequests() {
+  const http = createRequire(import.meta.url)('node:http') as typeof import('node:http');
+  const seen: { at: number; dynamo: boolean; url: string }[] = [];
+  const emit = http.Server.prototype.emit;
+  const counting = function (this: import('node:http').Server, event: string, ...args: unknown[]) {
+    if (event === 'request') {
+      const req = args[0] as import('node:http').IncomingMessage;
+      seen.push({
+        at: performance.now(),
+        dynamo: req.headers['x-amz-target'] !== undefined,
+        url: req.url ?? '',
+      });
+    }
+    return (emit as (this: unknown, event: string, ...a: unknown[]) => boolean).call(this, event, ...args);
+  };
+  http.Server.prototype.emit = counting as typeof emit;
+  return { seen, restore: () => Object.assign(http.Server.prototype, { emit }) };
+}
+
+const median = (xs: readonly number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+export async function approvalRun(): Promise<ApprovalRun> {
+  const sandbox = await startSandbox({ logLevel: 'silent', timeScale: 120 });
+  const counter = countServerRequests();
+  try {
+    const { bot, cloud, slack } = sandbox;
+    cloud.faults.regionOutage('us-east-1');
+    const planned = new Set(
+      (await bot.runner.plannedCalls('accounts', 'unplanned', 'failover'))
+        .map((c) => c.command)
+        .filter((c) => !/^(Describe|Get|List)/.test(c)),
+    );
+    const hasApprove = (m: StoredMessage) =>
+      JSON.stringify(m.blocks ?? []).includes(`"${ActionId.failoverApprove}"`);
+    const card = await slack.waitFor(() => slack.messages(ACCOUNTS).find(hasApprove), 90_000);
+    const approve = (userId: string) =>
+      slack.clickButton({
+        userId,
+        channelId: ACCOUNTS,
+        messageTs: card.ts,
+        actionId: ActionId.failoverApprove,
+      });
+    const first = await approve('U0ALICE');
+    if (first.status !== 200) throw new Error(`Alice's approval answered ${first.status}`);
+    const aws: { at: number; op: string }[] = [];
+    cloud.events.on('call', (c: { operation: string; service: string }) =>
+      aws.push({ at: performance.now(), op: `${c.service}:${c.operation}` }),
+    );
+    // The start's readiness scans and Alice's measurement finish first (no AWS call for 1 s, at most
+    // 30 s): a scan running beside the click doubled or tripled the figure in traced runs.
+    const quietSince = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    while (performance.now() - quietSince < 30_000 && performance.now() - (aws.at(-1)?.at ?? 0) < 1_000)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = performance.now();
+    const answered = await approve('U0BOB');
+    const ackMs = performance.now() - started;
+    if (answered.status !== 200) throw new Error(`Bob's approval answered ${answered.status}`);
+    let mutating: (typeof aws)[number] | undefined;
+    while (!mutating && performance.now() - started < 60_000) {
+      mutating = aws.find((c) => c.at >= started && planned.has(c.op.split(':')[1] ?? ''));
+      if (!mutating) await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    if (!mutating) throw new Error('no mutating call within 60 s of the second approval');
+    const window = (at: number) => at >= started && at <= (mutating?.at ?? 0);
+    const inWindow = counter.seen.filter((r) => window(r.at));
+
+    // The same run's lower bound: what approval must measure, and the DynamoDB round-trip time now.
+    const r0 = performance.now();
+    await bot.readiness.check('accounts', { fresh: true });
+    const readinessMs = performance.now() - r0;
+    const trips: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const t = performance.now();
+      await bot.stores.executions.get('bench-round-trip');
+      trips.push(performance.now() - t);
+    }
+    const roundTripMs = median(trips);
+    return {
+      ms: mutating.at - started,
+      ackMs,
+      dynamoRequests: inWindow.filter((r) => r.dynamo).length,
+      slackCalls: inWindow.filter((r) => r.url.startsWith('/api/')).length,
+      awsCalls: aws.filter((c) => window(c.at)).length,
+      readinessMs,
+      roundTripMs,
+      lowerBoundMs: readinessMs + MIN_ROUND_TRIPS * roundTripMs,
+      mutating: mutating.op,
+      load: loadavg()[0] ?? 0,
+    };
+  } finally {
+    counter.restore();
+    await sandbox.close();
+  }
+}
