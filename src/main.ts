@@ -251,6 +251,17 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       // An incident resolved: the failover request it raised itself goes stale (a person's is noted).
       onIncidentResolved: (incident) => {
         if (!operations) return;
+        // Recovery reports waiting for the service's health alarms get their actual recovery time.
+        void inflight.track(
+          operations.reports
+            .incidentResolved(incident)
+            .catch((error: unknown) =>
+              logger.warn(
+                { err: error, service: incident.service },
+                'could not complete the recovery report',
+              ),
+            ),
+        );
         void inflight.track(
           operations.failover.slack
             .incidentResolved(incident.service, incident.id)

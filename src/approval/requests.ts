@@ -374,7 +374,15 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
         planHash: req.planHash,
         ...(decided ? { decided } : {}),
         intentDetails: { planHash: req.planHash, digest: req.digest },
-        outcomeDetails: { planHash: req.planHash, digest: req.digest, ...(rerun ? { rerun } : {}) },
+        outcomeDetails: {
+          planHash: req.planHash,
+          digest: req.digest,
+          ...(rerun ? { rerun } : {}),
+          // The data-loss window measured now: the recovery report's figure for an unplanned failover.
+          ...(preconditions?.lagMs !== undefined
+            ? { lagMs: preconditions.lagMs, lagMeasuredAtMs: preconditions.checkedAt }
+            : {}),
+        },
         now: () => clock.now(),
       });
       if (outcome === 'lost') return { kind: 'lost', ...(await withCurrent(id)) };
