@@ -45,6 +45,7 @@ import type { HttpGet } from './probes/types.js';
 import { createAwsCheckers } from './readiness/aws/index.js';
 import { createReadinessEngine } from './readiness/engine.js';
 import { createReadinessService, type ReadinessService } from './readiness/service.js';
+import { createReportStore } from './report/store.js';
 import type { RunbookRunner } from './runbook/index.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { wireScheduler } from './scheduler/wire.js';
@@ -367,7 +368,13 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
           ...(auditGuard.archive ? { archive: auditGuard.archive } : {}),
           tamperWatch: () => auditGuard.watch.status(),
         }),
-        report: makeReportCommand({ audit, getPlan, logger, clock }),
+        report: makeReportCommand({
+          audit,
+          getPlan,
+          logger,
+          clock,
+          recoveryReports: createReportStore(state.documents, state.tableName),
+        }),
         failover: makeFailoverCommand(ops.failoverHandlers),
         drill: makeDrillCommand(ops.drillHandlers),
         failback: makeFailbackCommand(ops.failbackHandlers),

@@ -1,5 +1,6 @@
 import { escapeMarkdown } from '../audit/report/markdown.js';
 import { formatDuration, utcText } from '../readiness/format.js';
+import { type ListedRecoveryReport, listedLine } from './listing.js';
 import type { HealthAtFinish, RecoveryReport } from './types.js';
 
 /** ARC's definition of actual recovery time, quoted in every report (the API reference, AbbreviatedExecution). */
@@ -117,4 +118,13 @@ export function recoveryReportMarkdown(r: RecoveryReport): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The `/dr report` file's section listing the period's recovery reports. */
+export function recoveryListingMarkdown(listed: readonly ListedRecoveryReport[]): string {
+  const lines = ['## Recovery reports', ''];
+  if (listed.length === 0) lines.push('None in this period: no failover or failback finished.');
+  for (const r of listed)
+    lines.push(`- ${md(listedLine(r))} (execution ${code(r.executionId)}, SHA-256 ${r.sha256})`);
+  return `${lines.join('\n')}\n`;
 }

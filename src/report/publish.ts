@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { AuditLog } from '../audit/types.js';
 import type { Clock } from '../domain/clock.js';
 import type { ApprovalRecord, ExecutionRecord, IncidentRecord } from '../domain/records.js';
@@ -7,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import { allSteps, routeFor } from '../runbook/stages.js';
 import { buildRecoveryReport, type ReportRoute } from './build.js';
+import { sha256 } from './hash.js';
 import { recoveryLine, recoveryReportMarkdown, reportFilename } from './markdown.js';
 import type { ReportStore } from './store.js';
 import type { HealthAtFinish, RecoveryReport } from './types.js';
@@ -43,8 +43,6 @@ export interface RecoveryReportsDeps {
   /** Escapes text for Slack mrkdwn (blocks/escape.ts in production). */
   readonly escape: (text: string) => string;
 }
-
-export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 const FINISHED = new Set<ExecutionRecord['state']>(['completed', 'aborted']);
 
