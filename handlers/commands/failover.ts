@@ -1,7 +1,9 @@
+import { orderedDryRunMessage } from '../../blocks/failover/dry-run.js';
 import type { Message } from '../../blocks/failover/format.js';
 import { refusalMessage, unknownServiceMessage, usageMessage } from '../../blocks/failover/messages.js';
 import {
   type ApproverDirectory,
+  bothDryRuns,
   dryRunAnswer,
   type FailoverSlack,
   openRequestModal,
@@ -11,6 +13,7 @@ import type { AuditLog } from '../../src/audit/types.js';
 import type { InFlight } from '../../src/domain/inflight.js';
 import type { Logger } from '../../src/logger.js';
 import type { Plan } from '../../src/plan/load.js';
+import { recoveryOrder, waitsFor } from '../../src/plan/order.js';
 import type { ReadinessService } from '../../src/readiness/service.js';
 import { failoverRefusal } from '../../src/state/gate.js';
 import type { OperatingState } from '../../src/state/types.js';
@@ -58,6 +61,33 @@ export async function refuseRequester(
   );
 }
 
+/**
+ * `/dr failover <service> <service>… --dry-run`: the order several services would fail over in (`after:` in the
+ * plan) and each one's dry-run. One request for several services is not available yet: without `--dry-run` the
+ * answer names the order to request them in, one by one.
+ */
+async function orderedAnswer(
+  deps: FailoverHandlerDeps,
+  words: readonly string[],
+  dryRun: boolean,
+): Promise<Message> {
+  const plan = deps.getPlan();
+  const order = recoveryOrder(plan, words);
+  if (!dryRun)
+    return refusalMessage(
+      `One request for several services is not available yet. Request them one at a time, in this order (each after the services its plan entry names in \`after\`): ${order.map((s) => `\`${s}\``).join(', then ')}. See the whole order with \`/dr failover ${words.join(' ')} --dry-run\`.`,
+    );
+  return orderedDryRunMessage(
+    await Promise.all(
+      order.map(async (service) => ({
+        service,
+        after: waitsFor(plan, order, service),
+        dryRuns: await bothDryRuns(deps, service),
+      })),
+    ),
+  );
+}
+
 /** `/dr failover <service> [--dry-run]`: the request modal, or the dry-run (ephemeral, changes nothing). */
 export function makeFailoverCommand(deps: FailoverHandlerDeps): Subcommand {
   return async (ctx) => {
@@ -66,12 +96,16 @@ export function makeFailoverCommand(deps: FailoverHandlerDeps): Subcommand {
     const dryRun = ctx.args.includes('--dry-run');
     const words = ctx.args.filter((a) => a !== '--dry-run');
     const service = words[0];
-    if (
-      service === undefined ||
-      words.length > 1 ||
-      ctx.args.some((a) => a.startsWith('--') && a !== '--dry-run')
-    ) {
+    if (service === undefined || ctx.args.some((a) => a.startsWith('--') && a !== '--dry-run')) {
       await ctx.respond({ response_type: 'ephemeral', ...usageMessage(services) });
+      return;
+    }
+    if (words.length > 1) {
+      const unknown = words.find((w) => !Object.hasOwn(plan.services, w));
+      const answer = unknown
+        ? unknownServiceMessage(unknown, services)
+        : await orderedAnswer(deps, words, dryRun);
+      await ctx.respond({ response_type: 'ephemeral', ...answer });
       return;
     }
     if (!Object.hasOwn(plan.services, service)) {
