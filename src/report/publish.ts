@@ -88,10 +88,18 @@ export function createRecoveryReports(deps: RecoveryReportsDeps) {
     return alarming.length === 0 ? { kind: 'ok-at-finish' } : { kind: 'pending', alarms: alarming };
   };
 
+  /** The request an execution belongs to: its own, or for a later service of a request for several, the request's. */
+  const requestIdOf = (e: ExecutionRecord) => e.group?.id ?? e.id;
+
+  /** The execution's entries, and the request's approvals when the request was made for several services. */
   const auditOf = async (e: ExecutionRecord) => {
     const entries = [];
     for await (const entry of deps.audit.query({ since: e.createdAtMs, service: e.service }))
       if (entry.executionId === e.id) entries.push(entry);
+    const lead = e.group && e.group.index > 0 ? e.group.services[0] : undefined;
+    if (lead)
+      for await (const entry of deps.audit.query({ since: e.createdAtMs, service: lead }))
+        if (entry.type === 'approval.granted' && entry.executionId === requestIdOf(e)) entries.push(entry);
     return entries;
   };
 
@@ -100,7 +108,7 @@ export function createRecoveryReports(deps: RecoveryReportsDeps) {
     const report = buildRecoveryReport({
       execution: e,
       route: routeOf(e),
-      approvals: await deps.approvals.list(e.id),
+      approvals: await deps.approvals.list(requestIdOf(e)),
       audit: await auditOf(e),
       health,
       timeline,
@@ -154,7 +162,7 @@ export function createRecoveryReports(deps: RecoveryReportsDeps) {
       .catch((error: unknown) =>
         logger.error({ err: error, executionId: e.id }, 'the recovery report could not be audited'),
       );
-    const where = await deps.thread(e.id);
+    const where = await deps.thread(requestIdOf(e));
     if (!where) {
       logger.warn({ executionId: e.id }, 'no request thread to post the recovery report in');
       return report;

@@ -108,6 +108,18 @@ describe('one failover request for several services', () => {
     expect((await entries('approval.granted')).map((e) => e.actor)).toEqual(['U0BOB']);
   }, 90_000);
 
+  it('gives each service its recovery report, naming the one approval', async () => {
+    const files = await world.slack.waitFor(() => {
+      const found = world.slack.files().filter((f) => f.completed && f.name.startsWith('lifeboat-recovery-'));
+      return found.length === 2 ? found : undefined;
+    }, 20_000);
+    expect(files.map((f) => f.name.split('-')[2]).sort()).toEqual(['accounts', 'payments']);
+    for (const f of files) expect(f.content.toString('utf8')).toContain('- Approved by `U0BOB`');
+    expect((await entries('report.recovery')).map((e) => e.executionId).sort()).toEqual(
+      [request.id, `${request.id}.1`].sort(),
+    );
+  });
+
   it('answers a replayed approval with the current state and changes nothing', async () => {
     const before = await bot.stores.executions.get(request.id);
     const out = await bot.failover.requests.approve(request.id, 'U0BOB', request.digest);
