@@ -62,21 +62,30 @@ export async function refuseRequester(
 }
 
 /**
- * `/dr failover <service> <service>… --dry-run`: the order several services would fail over in (`after:` in the
- * plan) and each one's dry-run. One request for several services is not available yet: without `--dry-run` the
- * answer names the order to request them in, one by one.
+ * `/dr failover <service> <service>…`: one request for several services, run in `after:` order under one approval
+ * (the requester must be an approver of each); with `--dry-run`, the order and each one's dry-run.
  */
 async function orderedAnswer(
   deps: FailoverHandlerDeps,
+  ctx: Parameters<Subcommand>[0],
   words: readonly string[],
   dryRun: boolean,
-): Promise<Message> {
+): Promise<Message | undefined> {
   const plan = deps.getPlan();
   const order = recoveryOrder(plan, words);
-  if (!dryRun)
-    return refusalMessage(
-      `One request for several services is not available yet. Request them one at a time, in this order (each after the services its plan entry names in \`after\`): ${order.map((s) => `\`${s}\``).join(', then ')}. See the whole order with \`/dr failover ${words.join(' ')} --dry-run\`.`,
-    );
+  if (!dryRun) {
+    for (const service of order) {
+      const refusal = await refuseRequester(deps, service, ctx.userId, ctx.channelId);
+      if (refusal) return refusal;
+    }
+    await openRequestModal(deps, ctx.client, {
+      service: order[0] as string,
+      services: order,
+      channel: ctx.channelId,
+      triggerId: ctx.triggerId,
+    });
+    return undefined;
+  }
   return orderedDryRunMessage(
     await Promise.all(
       order.map(async (service) => ({
@@ -104,8 +113,8 @@ export function makeFailoverCommand(deps: FailoverHandlerDeps): Subcommand {
       const unknown = words.find((w) => !Object.hasOwn(plan.services, w));
       const answer = unknown
         ? unknownServiceMessage(unknown, services)
-        : await orderedAnswer(deps, words, dryRun);
-      await ctx.respond({ response_type: 'ephemeral', ...answer });
+        : await orderedAnswer(deps, ctx, words, dryRun);
+      if (answer) await ctx.respond({ response_type: 'ephemeral', ...answer });
       return;
     }
     if (!Object.hasOwn(plan.services, service)) {

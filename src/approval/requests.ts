@@ -243,6 +243,20 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
   return {
     load,
 
+    /**
+     * The request an execution is shown under: its own, or for a later service of a request for several, the
+     * request's (same channel, thread and card) as that service's. Only for telling people: approving or declining
+     * goes through `load`, which knows no request for such an execution (an Approve button naming it is refused).
+     */
+    async shownUnder(executionId: string): Promise<FailoverRequest | undefined> {
+      const own = await requests.get(executionId);
+      if (own) return own;
+      const execution = await stores.executions.get(executionId);
+      if (!execution?.group || execution.group.index === 0) return undefined;
+      const lead = await requests.get(execution.group.id);
+      return lead ? { ...lead, id: executionId, service: execution.service } : undefined;
+    },
+
     /** Claims the service, audits `request.created`, then writes the request and the pending execution. */
     async create(input: NewRequest): Promise<CreateOutcome> {
       if (input.services && new Set(input.services).size > 1)

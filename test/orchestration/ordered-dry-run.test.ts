@@ -14,8 +14,19 @@ const plan = parsePlan(yaml);
 
 function command() {
   const dryRuns: string[] = [];
+  const audited: { type: string; actor: string; service?: string }[] = [];
   const deps = {
     getPlan: () => plan,
+    approvers: {
+      isApprover: async (p: typeof plan, service: string, user: string) =>
+        p.services[service]?.approvers.users.includes(user) ?? false,
+    },
+    audit: {
+      append: async (e: { type: string; actor: string; service?: string }) =>
+        void audited.push({ type: e.type, actor: e.actor, ...(e.service ? { service: e.service } : {}) }),
+    },
+    readiness: { check: async () => Promise.reject(new Error('not measured in this test')) },
+    logger: { warn: () => undefined },
     runner: {
       dryRun: async (service: string, mode: FailoverMode): Promise<DryRunView> => {
         dryRuns.push(`${service}:${mode}`);
@@ -30,7 +41,7 @@ function command() {
       },
     },
   } as unknown as FailoverHandlerDeps;
-  return { run: makeFailoverCommand(deps), dryRuns };
+  return { run: makeFailoverCommand(deps), dryRuns, audited };
 }
 
 describe('/dr failover with several services', () => {
@@ -74,14 +85,42 @@ describe('/dr failover with several services', () => {
     expect(dryRuns).toEqual([]);
   });
 
-  it('without --dry-run, says a request for several services is not available and gives the order', async () => {
-    const { run, dryRuns } = command();
-    const { ctx, responses } = commandContext({} as WebClient, 'U0ALICE', ['payments', 'accounts']);
+  it('without --dry-run, refuses a requester who is not an approver of every service, naming it', async () => {
+    const { run, dryRuns, audited } = command();
+    const { ctx, responses } = commandContext({} as WebClient, 'U0CAROL', ['payments', 'accounts']);
 
     await run(ctx);
 
-    expect(responses[0]?.text).toContain('One request for several services is not available yet');
-    expect(responses[0]?.text).toContain('`accounts`, then `payments`');
+    expect(responses[0]?.text).toContain('You are not an approver of accounts');
+    expect(audited).toEqual([{ type: 'auth.refused', actor: 'U0CAROL', service: 'accounts' }]);
     expect(dryRuns).toEqual([]);
+  });
+
+  it('without --dry-run, opens one request modal for all the services, in order', async () => {
+    const { run } = command();
+    const views: { metadata: string; text: string }[] = [];
+    const client = {
+      views: {
+        open: async ({ view }: { view: { private_metadata: string } }) => {
+          views.push({ metadata: view.private_metadata, text: '' });
+          return { view: { id: 'V1' } };
+        },
+        update: async ({ view }: { view: { private_metadata: string; blocks: unknown[] } }) => {
+          views.push({ metadata: view.private_metadata, text: JSON.stringify(view.blocks) });
+          return {};
+        },
+      },
+    } as unknown as WebClient;
+    const { ctx, responses } = commandContext(client, 'U0ALICE', ['payments', 'accounts']);
+
+    await run(ctx);
+
+    expect(responses).toEqual([]);
+    expect(JSON.parse(views.at(-1)?.metadata ?? '{}')).toEqual({
+      service: 'accounts',
+      channel: 'C0PAYMENTS',
+      services: ['accounts', 'payments'],
+    });
+    expect(views.at(-1)?.text).toContain('One request for 2 services');
   });
 });
