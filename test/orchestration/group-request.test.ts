@@ -12,10 +12,7 @@ import { startWorld, type World } from '../approval/harness.js';
  * call made once.
  */
 describe('one failover request for several services', () => {
-  const yaml = readFileSync('dr-plan.example.yml', 'utf8').replace(
-    '    runbookUrl: https://wiki.example.com/runbooks/payments\n',
-    '    runbookUrl: https://wiki.example.com/runbooks/payments\n    after: [accounts]\n',
-  );
+  const yaml = readFileSync('dr-plan.example.yml', 'utf8');
   const plan: Plan = parsePlan(yaml);
   let world: World;
   let bot: Lifeboat;
@@ -83,6 +80,12 @@ describe('one failover request for several services', () => {
     expect(out.kind === 'refused' && out.refusal.message).toContain('not an approver of accounts');
     expect((await entries('auth.refused')).some((e) => e.actor === 'U0CAROL')).toBe(true);
     expect(await state(request.id)).toBe('pendingApproval');
+  });
+
+  it('refuses an approval naming a later service execution instead of the request', async () => {
+    const out = await bot.failover.requests.approve(`${request.id}.1`, 'U0BOB', request.digest);
+    expect(out.kind === 'refused' && out.refusal.code).toBe('unknown-request');
+    expect(await state(`${request.id}.1`)).toBe('pendingApproval');
   });
 
   it('refuses an approval bound to other parameters (an altered or replayed button)', async () => {

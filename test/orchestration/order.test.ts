@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { PlanError, parsePlan } from '../../src/plan/load.js';
 import { recoveryOrder, waitsFor } from '../../src/plan/order.js';
 
-const example = readFileSync('dr-plan.example.yml', 'utf8');
+// The example plan without its own `after:` line, so each test writes the one it needs.
+const example = readFileSync('dr-plan.example.yml', 'utf8').replace(/^ {4}after: .*\n/m, '');
 const PAYMENTS_AT = '    runbookUrl: https://wiki.example.com/runbooks/payments\n';
 const ACCOUNTS_AT = '    channel: C0ACCOUNTS\n';
 

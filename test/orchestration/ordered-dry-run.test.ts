@@ -6,10 +6,7 @@ import type { DryRunView, FailoverMode } from '../../src/approval/types.js';
 import { parsePlan } from '../../src/plan/load.js';
 import { commandContext } from '../audit/fake-slack.js';
 
-const yaml = readFileSync('dr-plan.example.yml', 'utf8').replace(
-  '    runbookUrl: https://wiki.example.com/runbooks/payments\n',
-  '    runbookUrl: https://wiki.example.com/runbooks/payments\n    after: [accounts]\n',
-);
+const yaml = readFileSync('dr-plan.example.yml', 'utf8');
 const plan = parsePlan(yaml);
 
 function command() {
