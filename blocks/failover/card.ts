@@ -172,7 +172,7 @@ function actions(model: FailoverCardModel): ActionsBlock | undefined {
           text:
             what === 'failback'
               ? `Planned failback of *${s}* to its primary Region. Replication back is re-checked before your approval counts.`
-              : `${MODE_TITLE[request.mode]} of *${s}* to the recovery Region. Preconditions are re-checked before your approval counts.`,
+              : `${MODE_TITLE[request.mode]} of *${model.group ? model.group.map((l) => escapeText(l.service)).join(', then ') : s}* to the recovery Region. Preconditions are re-checked before your approval counts.`,
           ok: 'Approve',
         }),
         button('Decline', ActionId.failoverDecline, request.id, 'danger'),
