@@ -1,5 +1,6 @@
 import type { ExecutionRecord } from '../domain/records.js';
 import type { Plan } from '../plan/load.js';
+import { sequenceId } from '../runbook/sequence.js';
 import { type ApproverDirectory, type Authority, authorityOf } from './approvers.js';
 import type { FailoverRequest } from './types.js';
 
