@@ -11,8 +11,7 @@ import type { FailoverRequest } from './types.js';
  */
 
 /** The id of the execution that runs the request's `index`-th service. */
-export const memberId = (groupId: string, index: number): string =>
-  index === 0 ? groupId : `${groupId}.${index}`;
+export const memberId = (groupId: string, index: number): string => sequenceId({ id: groupId }, index);
 
 /** The services a request moves: several for a group request, else its one service. */
 export const servicesOf = (request: Pick<FailoverRequest, 'service' | 'services'>): readonly string[] =>
