@@ -19,7 +19,7 @@ const USAGE: Record<SubcommandName, { usage: string; what: string }> = {
     what: 'measured readiness: replication lag, backups, standby capacity, RPO/RTO estimates',
   },
   failover: {
-    usage: '/dr failover <service> [--dry-run]',
+    usage: '/dr failover <service> [<service>…] [--dry-run]',
     what: 'request a failover to the recovery Region (needs a second approver)',
   },
   failback: { usage: '/dr failback <service>', what: 'return a failed-over service to its primary Region' },

@@ -23,6 +23,7 @@ import { type Installation, installationMiddleware } from './http/installation.j
 import { createRefusalAudit } from './http/refusals.js';
 import { createLogger } from './logger.js';
 import { loadPlanFile } from './plan/load.js';
+import { createReportStore } from './report/store.js';
 import { wireScheduler } from './scheduler/wire.js';
 
 export type { Lifeboat, LifeboatOptions } from './compose/options.js';
@@ -124,7 +125,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       logger,
       inflight,
       instanceId,
-      failover: () => operations?.failover,
+      operations: () => operations,
     });
     const ops = wireOperations({
       onStepFinished: (kind, result, ms) => metrics.stepFinished(kind, result, ms / 1000),
@@ -203,6 +204,7 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
       clock,
       logger,
       inflight,
+      recoveryReports: createReportStore(state.documents, state.tableName),
     });
     // Socket Mode has no HTTP request to refuse: the installation check runs as global middleware.
     let installation: Installation | undefined;

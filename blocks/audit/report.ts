@@ -8,14 +8,16 @@ import {
 } from '../../src/audit/report/format.js';
 import type { ComplianceReport, ServiceReport } from '../../src/audit/report/types.js';
 import { formatDuration } from '../../src/readiness/format.js';
+import { type ListedRecoveryReport, listedLine } from '../../src/report/listing.js';
 import { escapeText, truncate } from '../escape.js';
 import { slackDate, utcText } from '../readiness/format.js';
 import type { AuditMessage } from './messages.js';
 
-/** Slack allows 50 blocks per message: header + context + 2 per service + the overflow note. */
+/** Slack allows 50 blocks per message: header + context + 2 per service + the overflow note + 2 for recovery reports. */
 const MAX_SERVICES = 22;
 const MAX_OPERATIONS = 5;
 const MAX_FINDINGS = 5;
+const MAX_RECOVERIES = 10;
 
 const mention = (id: string) => (/^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeText(id));
 /** Every time in the reader's own time zone (Slack's date token). */
@@ -48,7 +50,11 @@ function serviceText(s: ServiceReport): string {
 }
 
 /** `/dr report`: one section per service, the full detail in the attached Markdown file. */
-export function reportMessage(report: ComplianceReport, fileNote: string): AuditMessage {
+export function reportMessage(
+  report: ComplianceReport,
+  fileNote: string,
+  recoveries: readonly ListedRecoveryReport[] = [],
+): AuditMessage {
   const shown = report.services.slice(0, MAX_SERVICES);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'DR compliance report', emoji: false } },
@@ -77,8 +83,22 @@ export function reportMessage(report: ComplianceReport, fileNote: string): Audit
   }
   if (report.services.length === 0)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'No services to report on.' } });
+  blocks.push(
+    { type: 'divider' },
+    { type: 'section', text: { type: 'mrkdwn', text: recoveriesText(recoveries) } },
+  );
   const text = `DR compliance report ${utcText(Date.parse(report.from))} to ${utcText(Date.parse(report.to))}: ${report.services.map((s) => `${s.service} ${drillsLine(s).toLowerCase()}`).join('; ')}`;
   return { text: truncate(escapeText(text), 3000), blocks };
+}
+
+/** The period's recovery reports (src/report/), newest first; each one's file was posted in its request thread. */
+function recoveriesText(recoveries: readonly ListedRecoveryReport[]): string {
+  const lines = ['*Recovery reports*'];
+  if (recoveries.length === 0) lines.push('• None in this period: no failover or failback finished.');
+  for (const r of recoveries.slice(0, MAX_RECOVERIES)) lines.push(`• ${escapeText(listedLine(r))}`);
+  if (recoveries.length > MAX_RECOVERIES)
+    lines.push(`• …and ${recoveries.length - MAX_RECOVERIES} more in the attached file`);
+  return truncate(lines.join('\n'), 3000);
 }
 
 /** Shown at once while `/dr report` reads the audit log; replaced by the report. */

@@ -17,6 +17,16 @@ export interface CardStep {
   readonly record?: StepRecord;
 }
 
+/** One service of a request for several, as the card lists them. */
+export interface GroupLine {
+  readonly service: string;
+  readonly state: ExecutionRecord['state'];
+  /** The service whose steps and buttons the card shows. */
+  readonly current: boolean;
+  /** Not started because the service before it has not completed. */
+  readonly waitingFor?: string;
+}
+
 /** Everything the request/progress card shows: the request, who approved, and each step's progress. */
 export interface FailoverCardModel {
   readonly request: FailoverRequest;
@@ -43,6 +53,32 @@ export interface FailoverCardModel {
   readonly timeline?: Timeline;
   /** Approvers who proposed skipping the paused step's current attempt (it needs a second one to confirm). */
   readonly skipProposedBy?: readonly string[];
+  /** A request for several services: each one in the order they run (`request` is then the one shown now). */
+  readonly group?: readonly GroupLine[];
+}
+
+const GROUP_STATE: Record<ExecutionRecord['state'], string> = {
+  pendingApproval: 'not started',
+  approved: 'starting',
+  running: 'running',
+  pausedByFailedStep: 'paused: a step failed',
+  completed: 'completed',
+  aborted: 'aborted',
+  declined: 'declined',
+  expired: 'expired',
+};
+
+/** "Services, in order": one line each, the one shown marked, a waiting one saying what it waits for. */
+function groupText(lines: readonly GroupLine[]): string {
+  return fitSection([
+    '*One request for several services*, in the order they run (each after those it recovers `after`); one approval covers them all:',
+    ...lines.map(
+      (l, i) =>
+        `${i + 1}. ${l.current ? '*' : ''}${escapeText(l.service)}${l.current ? '*' : ''}: ${
+          l.waitingFor ? `waiting for ${escapeText(l.waitingFor)} to complete` : GROUP_STATE[l.state]
+        }`,
+    ),
+  ]);
 }
 
 const STATE_LINE: Record<ExecutionRecord['state'], string> = {
@@ -145,7 +181,7 @@ function actions(model: FailoverCardModel): ActionsBlock | undefined {
           text:
             what === 'failback'
               ? `Planned failback of *${s}* to its primary Region. Replication back is re-checked before your approval counts.`
-              : `${MODE_TITLE[request.mode]} of *${s}* to the recovery Region. Preconditions are re-checked before your approval counts.`,
+              : `${MODE_TITLE[request.mode]} of *${model.group ? model.group.map((l) => escapeText(l.service)).join(', then ') : s}* to the recovery Region. Preconditions are re-checked before your approval counts.`,
           ok: 'Approve',
         }),
         button('Decline', ActionId.failoverDecline, request.id, 'danger'),
@@ -199,6 +235,7 @@ export function failoverCard(model: FailoverCardModel): Message {
     ),
     context(status.join(' · ')),
   ];
+  if (model.group) blocks.push(section(groupText(model.group)));
   if (execution.staleBecause)
     blocks.push(
       context(

@@ -12,8 +12,8 @@ export function refusalMessage(message: string): Message {
 
 export function usageMessage(services: readonly string[]): Message {
   return plainMessage(
-    'Usage: /dr failover <service> [--dry-run]',
-    `Usage: \`/dr failover <service> [--dry-run]\`. Services: ${services.map((s) => `\`${escapeText(s)}\``).join(', ')}`,
+    'Usage: /dr failover <service> [<service>…] [--dry-run]',
+    `Usage: \`/dr failover <service> [<service>…] [--dry-run]\` (several services: one request, in the plan's \`after\` order). Services: ${services.map((s) => `\`${escapeText(s)}\``).join(', ')}`,
   );
 }
 

@@ -12,6 +12,8 @@ import { MODE_SUMMARY, MODE_TITLE, modeExplanation } from './format.js';
 /** Where the modal came from; travels in private_metadata (Slack returns it untouched, we still re-check). */
 export interface RequestModalMetadata {
   readonly service: string;
+  /** A request for several services: all of them in the order they run (`service` is the first). */
+  readonly services?: readonly string[];
   /** Channel to answer in (the command's or the card's channel). */
   readonly channel: string;
 }
@@ -76,6 +78,17 @@ export function requestModal(model: RequestModalModel): ModalView {
       }\nNeeds ${needed} from a different approver of ${s}; the request expires after ${formatDuration(model.requestTtlMs)}.`,
     ),
     context(measured),
+    ...(model.metadata.services && model.metadata.services.length > 1
+      ? [
+          section(
+            `*One request for ${model.metadata.services.length} services*, run in this order (each after those it recovers \`after\`): ${model.metadata.services
+              .map((x) => `\`${escapeText(x)}\``)
+              .join(
+                ', then ',
+              )}. One approval covers them all, from an approver of every one of them. Readiness and dry-runs below are of ${s}, the first; \`/dr failover ${model.metadata.services.map(escapeText).join(' ')} --dry-run\` shows each.`,
+          ),
+        ]
+      : []),
     {
       type: 'input',
       block_id: BlockId.failoverMode,

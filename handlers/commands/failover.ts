@@ -1,7 +1,9 @@
+import { orderedDryRunMessage } from '../../blocks/failover/dry-run.js';
 import type { Message } from '../../blocks/failover/format.js';
 import { refusalMessage, unknownServiceMessage, usageMessage } from '../../blocks/failover/messages.js';
 import {
   type ApproverDirectory,
+  bothDryRuns,
   dryRunAnswer,
   type FailoverSlack,
   openRequestModal,
@@ -11,6 +13,7 @@ import type { AuditLog } from '../../src/audit/types.js';
 import type { InFlight } from '../../src/domain/inflight.js';
 import type { Logger } from '../../src/logger.js';
 import type { Plan } from '../../src/plan/load.js';
+import { recoveryOrder, waitsFor } from '../../src/plan/order.js';
 import type { ReadinessService } from '../../src/readiness/service.js';
 import { failoverRefusal } from '../../src/state/gate.js';
 import type { OperatingState } from '../../src/state/types.js';
@@ -58,6 +61,42 @@ export async function refuseRequester(
   );
 }
 
+/**
+ * `/dr failover <service> <service>…`: one request for several services, run in `after:` order under one approval
+ * (the requester must be an approver of each); with `--dry-run`, the order and each one's dry-run.
+ */
+async function orderedAnswer(
+  deps: FailoverHandlerDeps,
+  ctx: Parameters<Subcommand>[0],
+  words: readonly string[],
+  dryRun: boolean,
+): Promise<Message | undefined> {
+  const plan = deps.getPlan();
+  const order = recoveryOrder(plan, words);
+  if (!dryRun) {
+    for (const service of order) {
+      const refusal = await refuseRequester(deps, service, ctx.userId, ctx.channelId);
+      if (refusal) return refusal;
+    }
+    await openRequestModal(deps, ctx.client, {
+      service: order[0] as string,
+      services: order,
+      channel: ctx.channelId,
+      triggerId: ctx.triggerId,
+    });
+    return undefined;
+  }
+  return orderedDryRunMessage(
+    await Promise.all(
+      order.map(async (service) => ({
+        service,
+        after: waitsFor(plan, order, service),
+        dryRuns: await bothDryRuns(deps, service),
+      })),
+    ),
+  );
+}
+
 /** `/dr failover <service> [--dry-run]`: the request modal, or the dry-run (ephemeral, changes nothing). */
 export function makeFailoverCommand(deps: FailoverHandlerDeps): Subcommand {
   return async (ctx) => {
@@ -66,12 +105,16 @@ export function makeFailoverCommand(deps: FailoverHandlerDeps): Subcommand {
     const dryRun = ctx.args.includes('--dry-run');
     const words = ctx.args.filter((a) => a !== '--dry-run');
     const service = words[0];
-    if (
-      service === undefined ||
-      words.length > 1 ||
-      ctx.args.some((a) => a.startsWith('--') && a !== '--dry-run')
-    ) {
+    if (service === undefined || ctx.args.some((a) => a.startsWith('--') && a !== '--dry-run')) {
       await ctx.respond({ response_type: 'ephemeral', ...usageMessage(services) });
+      return;
+    }
+    if (words.length > 1) {
+      const unknown = words.find((w) => !Object.hasOwn(plan.services, w));
+      const answer = unknown
+        ? unknownServiceMessage(unknown, services)
+        : await orderedAnswer(deps, ctx, words, dryRun);
+      if (answer) await ctx.respond({ response_type: 'ephemeral', ...answer });
       return;
     }
     if (!Object.hasOwn(plan.services, service)) {

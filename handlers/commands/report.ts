@@ -10,10 +10,13 @@ import { parseFlags } from '../../src/audit/flags.js';
 import { createReportAccumulator } from '../../src/audit/report/compute.js';
 import { reportMarkdown } from '../../src/audit/report/markdown.js';
 import { uploadToUser } from '../../src/audit/slack.js';
-import type { AuditLog } from '../../src/audit/types.js';
+import type { AuditEntry, AuditLog } from '../../src/audit/types.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { Logger } from '../../src/logger.js';
 import type { Plan } from '../../src/plan/load.js';
+import { checkArchive, listRecoveryReports } from '../../src/report/listing.js';
+import { recoveryListingMarkdown } from '../../src/report/markdown.js';
+import type { ReportStore } from '../../src/report/store.js';
 import { authoriseAuditReader } from './audit.js';
 import type { Subcommand, SubcommandContext } from './subcommand.js';
 
@@ -22,6 +25,8 @@ export interface ReportCommandDeps {
   readonly getPlan: () => Plan;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** The recovery reports' archive: each listed report's body is hashed again against its audit entry. */
+  readonly recoveryReports?: Pick<ReportStore, 'get'>;
   /** Where the Markdown file is staged before upload (default: the OS temp directory). */
   readonly tmpDir?: string;
 }
@@ -51,14 +56,18 @@ export function makeReportCommand(deps: ReportCommandDeps): Subcommand {
     let dir: string | undefined;
     try {
       const accumulator = createReportAccumulator(deps.getPlan(), range);
+      const recoveryEntries: AuditEntry[] = [];
       for await (const entry of deps.audit.query({
         since: range.from,
         until: range.to,
         ...(service ? { service } : {}),
       })) {
         accumulator.add(entry);
+        if (entry.type === 'report.recovery') recoveryEntries.push(entry);
       }
       const report = accumulator.finish();
+      const listed = listRecoveryReports(recoveryEntries);
+      const recoveries = deps.recoveryReports ? await checkArchive(listed, deps.recoveryReports) : listed;
       await deps.audit.append({
         type: 'report.generated',
         actor: ctx.userId,
@@ -73,7 +82,7 @@ export function makeReportCommand(deps: ReportCommandDeps): Subcommand {
       dir = await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'lifeboat-report-'));
       const filename = `lifeboat-compliance-${dayOf(range.from)}-to-${dayOf(now)}.md`;
       const path = join(dir, filename);
-      await writeFile(path, reportMarkdown(report), 'utf8');
+      await writeFile(path, `${reportMarkdown(report)}\n${recoveryListingMarkdown(recoveries)}`, 'utf8');
       let fileNote = `full report ${filename} sent to you in a direct message`;
       try {
         await uploadToUser(ctx.client, ctx.userId, {
@@ -86,7 +95,7 @@ export function makeReportCommand(deps: ReportCommandDeps): Subcommand {
         deps.logger.warn({ err: error }, 'compliance report upload failed');
         fileNote = `the Markdown file could not be uploaded (${error instanceof Error ? error.message : String(error)})`;
       }
-      await reply(ctx, reportMessage(report, fileNote), true);
+      await reply(ctx, reportMessage(report, fileNote, recoveries), true);
     } catch (error) {
       deps.logger.error({ err: error, userId: ctx.userId }, 'compliance report failed');
       await reply(

@@ -9,8 +9,12 @@ type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 export function parseMetadata(text: string): RequestModalMetadata | undefined {
   try {
     const value = JSON.parse(text) as Partial<RequestModalMetadata>;
+    const services =
+      Array.isArray(value.services) && value.services.every((s) => typeof s === 'string')
+        ? { services: value.services }
+        : {};
     return typeof value.service === 'string' && typeof value.channel === 'string'
-      ? { service: value.service, channel: value.channel }
+      ? { service: value.service, channel: value.channel, ...services }
       : undefined;
   } catch {
     return undefined;
@@ -44,6 +48,7 @@ export function makeRequestSubmission(deps: FailoverHandlerDeps) {
     const work = (async () => {
       const message = await deps.slack.submitRequest({
         service: metadata.service,
+        ...(metadata.services ? { services: metadata.services } : {}),
         mode: mode as FailoverMode,
         reason,
         userId,

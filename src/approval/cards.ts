@@ -9,6 +9,7 @@ import type { Timeline } from '../domain/timeline.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import { runbookEntries } from '../runbook/stages.js';
+import { focusOf, groupLines, groupMembers } from './group-card.js';
 import { countApprovals } from './policy.js';
 import { acceptanceNotes, type Preconditions } from './preconditions.js';
 import { skipVoteKey } from './skip-votes.js';
@@ -69,13 +70,20 @@ export function createCards(deps: CardDeps) {
     return votes.map((v) => v.userId).filter((u) => u !== execution.requestedBy);
   };
 
-  const render = async (id: string): Promise<{ request: FailoverRequest; message: Message } | undefined> => {
-    const [execution, request, approvals] = await Promise.all([
+  const render = async (
+    asked: string,
+  ): Promise<{ request: FailoverRequest; message: Message } | undefined> => {
+    // A later service of a request for several is shown on the request's one card.
+    const id = (await deps.stores.executions.get(asked))?.group?.id ?? asked;
+    const [lead, request, approvals] = await Promise.all([
       deps.stores.executions.get(id),
       deps.requests.get(id),
       deps.stores.approvals.list(id),
     ]);
-    if (!execution || !request) return undefined;
+    if (!lead || !request) return undefined;
+    const members = await groupMembers(deps.stores, lead);
+    // The card follows the service that runs now (or is paused, or ended the sequence): its steps and buttons.
+    const execution = focusOf(lead, members);
     const decline = approvals.find((a) => a.decision === 'decline');
     const skipProposedBy = await skipProposals(execution);
     const preconditions = lastPreconditions.get(id);
@@ -83,8 +91,9 @@ export function createCards(deps: CardDeps) {
     const service = plan.services[request.service];
     const planNotes = service && kindOf(request) === 'failover' ? acceptanceNotes(service) : [];
     const message = failoverCard({
-      request,
+      request: execution.id === id ? request : { ...request, id: execution.id, service: execution.service },
       execution,
+      ...(members.length > 1 ? { group: groupLines(members, execution) } : {}),
       approvers: countApprovals(request, approvals),
       ...(decline && execution.state === 'declined'
         ? { declined: { by: decline.userId, ...(decline.reason ? { reason: decline.reason } : {}) } }

@@ -22,7 +22,7 @@ import { createRequestStore } from './store.js';
 import type { FindIncidentThread, RunnerPort } from './types.js';
 
 export { type ApproverDirectory, createApproverDirectory } from './approvers.js';
-export { dryRunAnswer, openRequestModal } from './modal.js';
+export { bothDryRuns, dryRunAnswer, openRequestModal } from './modal.js';
 export { createStakeholderNotifier, type NotifyStakeholders } from './notify.js';
 export * from './policy.js';
 export { evaluatePreconditions, type Preconditions } from './preconditions.js';

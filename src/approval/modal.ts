@@ -42,12 +42,22 @@ export async function dryRunAnswer(deps: ModalDeps, service: string): Promise<Me
 export async function openRequestModal(
   deps: ModalDeps,
   client: WebClient,
-  args: { readonly service: string; readonly channel: string; readonly triggerId: string },
+  args: {
+    readonly service: string;
+    /** A request for several services, in the order they run (`service` is the first). */
+    readonly services?: readonly string[];
+    readonly channel: string;
+    readonly triggerId: string;
+  },
 ): Promise<void> {
   const plan = deps.getPlan();
   const service = plan.services[args.service];
   if (!service) throw new Error(`unknown service ${args.service}`);
-  const metadata = { service: args.service, channel: args.channel };
+  const metadata = {
+    service: args.service,
+    channel: args.channel,
+    ...(args.services && args.services.length > 1 ? { services: args.services } : {}),
+  };
   const opened = await client.views.open({ trigger_id: args.triggerId, view: loadingModal(metadata) });
   const viewId = opened.view?.id;
   if (!viewId) throw new Error('Slack did not return the opened view');
@@ -79,7 +89,9 @@ export async function openRequestModal(
         }
       : { readinessError: readiness.error }),
     dryRuns,
-    approvalsRequired: approvalsNeeded(plan, args.service, 'someone'),
+    approvalsRequired: Math.max(
+      ...(args.services ?? [args.service]).map((s) => approvalsNeeded(plan, s, 'someone')),
+    ),
     requestTtlMs: plan.defaults.requestTtl,
     metadata,
   });

@@ -34,6 +34,8 @@ export interface FailoverRequestsDeps {
 
 export interface NewRequest {
   readonly service: string;
+  /** Several services under one request and one approval (failover only), run in `after:` order. */
+  readonly services?: readonly string[];
   /** Default failover. A failback is planned only (RPO 0). */
   readonly kind?: RequestKind;
   readonly mode: FailoverMode;
@@ -108,6 +110,8 @@ export function requestDigest(r: Omit<FailoverRequest, 'digest' | 'messageTs'>):
   const bound = {
     id: r.id,
     service: r.service,
+    // Bound only for requests of several services, so other digests stay as they were.
+    ...(r.services ? { services: r.services } : {}),
     // Bound only for failbacks, so failover digests stay as they were.
     ...(r.kind === 'failback' ? { kind: r.kind } : {}),
     mode: r.mode,

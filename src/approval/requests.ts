@@ -4,6 +4,8 @@ import type { ExecutionRecord } from '../domain/records.js';
 import { failoverRefusal } from '../state/gate.js';
 import { authorityOf } from './approvers.js';
 import { auditIntent, auditOutcome, recordAuditedApproval } from './decision-audit.js';
+import { authorityForAll, memberIds, servicesOf } from './group.js';
+import { createGroupRequest } from './group-requests.js';
 import { createMeasure } from './measure.js';
 import {
   approvalsNeeded,
@@ -13,7 +15,7 @@ import {
   isExpired,
   type Refusal,
 } from './policy.js';
-import { acceptedStandalone } from './preconditions.js';
+import { acceptedStandalone, type Preconditions } from './preconditions.js';
 import {
   type ApproveOutcome,
   type CreateOutcome,
@@ -59,6 +61,11 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
     const execution = await stores.executions.get(holder.executionId);
     if (!execution) return clock.now() - holder.claimedAtMs > ORPHAN_SLOT_MS;
     if (TERMINAL_STATES.has(execution.state)) return true;
+    // A service of a request for several: stale once the request's own execution is no longer going anywhere.
+    if (execution.group && execution.group.index > 0) {
+      const lead = await stores.executions.get(execution.group.id);
+      return !lead || (TERMINAL_STATES.has(lead.state) && lead.state !== 'completed');
+    }
     const request = await requests.get(holder.executionId);
     return execution.state === 'pendingApproval' && request !== undefined && isExpired(request, clock.now());
   };
@@ -68,7 +75,23 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
     const next: ExecutionRecord = { ...stripVersion(execution), state, updatedAtMs: clock.now() };
     const written = await stores.executions.transition(execution.id, execution.version, next);
     await requests.release(execution.service, execution.id).catch(() => false);
+    if (execution.group) await finishMembers(execution.group, state);
     return written;
+  };
+
+  /** The other services of a declined or expired request for several: the same end, their slots freed. */
+  const finishMembers = async (group: NonNullable<Execution['group']>, state: 'declined' | 'expired') => {
+    const ids = memberIds({ id: group.id, service: group.services[0] ?? '', services: group.services });
+    for (const id of ids.slice(1)) {
+      const member = await stores.executions.get(id);
+      if (member?.state !== 'pendingApproval') continue;
+      await stores.executions
+        .transition(id, member.version, { ...stripVersion(member), state, updatedAtMs: clock.now() })
+        .catch((error: unknown) => {
+          if (!(error instanceof ConflictError)) throw error;
+        });
+      await requests.release(member.service, id).catch(() => false);
+    }
   };
 
   const expireOne = async (execution: Execution): Promise<Execution | undefined> => {
@@ -198,11 +221,50 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
     return { execution, request, verdict, expiredNow };
   };
 
+  /**
+   * The approval-time preconditions of every service of the request: one failing service refuses the approval.
+   * For several services each line names its service; the lag is the largest measured (the data-loss window).
+   */
+  const measureAll = async (req: FailoverRequest): Promise<Preconditions> => {
+    const services = servicesOf(req);
+    if (services.length === 1) return measure(req);
+    const each = await Promise.all(
+      services.map(async (service) => ({ service, p: await measure({ ...req, service }) })),
+    );
+    const lags = each.flatMap(({ p }) => (p.lagMs === undefined ? [] : [p.lagMs]));
+    return {
+      ok: each.every(({ p }) => p.ok),
+      checkedAt: Math.min(...each.map(({ p }) => p.checkedAt)),
+      ...(lags.length === each.length ? { lagMs: Math.max(...lags) } : {}),
+      lines: each.flatMap(({ service, p }) => p.lines.map((l) => ({ ...l, text: `${service}: ${l.text}` }))),
+    };
+  };
+
   return {
     load,
 
+    /**
+     * The request an execution is shown under: its own, or for a later service of a request for several, the
+     * request's (same channel, thread and card) as that service's. Only for telling people: approving or declining
+     * goes through `load`, which knows no request for such an execution (an Approve button naming it is refused).
+     */
+    async shownUnder(executionId: string): Promise<FailoverRequest | undefined> {
+      const own = await requests.get(executionId);
+      if (own) return own;
+      const execution = await stores.executions.get(executionId);
+      if (!execution?.group || execution.group.index === 0) return undefined;
+      const lead = await requests.get(execution.group.id);
+      return lead ? { ...lead, id: executionId, service: execution.service } : undefined;
+    },
+
     /** Claims the service, audits `request.created`, then writes the request and the pending execution. */
     async create(input: NewRequest): Promise<CreateOutcome> {
+      if (input.services && new Set(input.services).size > 1)
+        return createGroupRequest(
+          deps,
+          { newId, isStale, alreadyFailedOver },
+          { ...input, services: input.services },
+        );
       const plan = deps.getPlan();
       const kind = input.kind ?? 'failover';
       if (kind === 'failback' && input.mode !== 'planned')
@@ -307,15 +369,16 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       const { execution, request } = await load(id);
       const plan = deps.getPlan();
       const now = clock.now();
-      const authority = request
-        ? await authorityOf(deps.approvers, plan, request.service, userId)
-        : { kind: 'not-approver' as const };
+      // Authorised for EVERY service of the request; a refusal names the first one the person is not an approver of.
+      const { authority, service: judged } = request
+        ? await authorityForAll(deps.approvers, plan, servicesOf(request), userId)
+        : { authority: { kind: 'not-approver' as const }, service: '' };
       const decided = request
         ? (await stores.approvals.list(id)).find((a) => a.userId === userId)
         : undefined;
       const verdict = checkApproval({
         execution,
-        request,
+        request: request && judged !== request.service ? { ...request, service: judged } : request,
         userId,
         isApprover: authority.kind === 'approver',
         ...(authority.kind === 'lookup-failed' ? { lookupFailed: authority } : {}),
@@ -327,7 +390,8 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       if (!verdict.ok) return refusedApproval(verdict, userId, execution, id);
       const req = request as FailoverRequest;
       const pending = execution as Execution;
-      const inRecovery = kindOf(req) === 'failover' ? await alreadyFailedOver(req.service) : undefined;
+      const inRecovery =
+        kindOf(req) === 'failover' ? await firstRefusal(servicesOf(req), alreadyFailedOver) : undefined;
       if (inRecovery) {
         await refused(inRecovery, userId, pending, id);
         return { kind: 'refused', refusal: inRecovery, execution: pending };
@@ -350,7 +414,7 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
         return { kind: 'refused', refusal: stale, execution: written ?? pending };
       }
       const rerun = decided !== undefined;
-      const preconditions = rerun ? undefined : await measure(req);
+      const preconditions = rerun ? undefined : await measureAll(req);
       if (preconditions && !preconditions.ok) {
         const refusal: Refusal = {
           ok: false,
@@ -374,7 +438,15 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
         planHash: req.planHash,
         ...(decided ? { decided } : {}),
         intentDetails: { planHash: req.planHash, digest: req.digest },
-        outcomeDetails: { planHash: req.planHash, digest: req.digest, ...(rerun ? { rerun } : {}) },
+        outcomeDetails: {
+          planHash: req.planHash,
+          digest: req.digest,
+          ...(rerun ? { rerun } : {}),
+          // The data-loss window measured now: the recovery report's figure for an unplanned failover.
+          ...(preconditions?.lagMs !== undefined
+            ? { lagMs: preconditions.lagMs, lagMeasuredAtMs: preconditions.checkedAt }
+            : {}),
+        },
         now: () => clock.now(),
       });
       if (outcome === 'lost') return { kind: 'lost', ...(await withCurrent(id)) };
@@ -497,6 +569,18 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
 }
 
 export type FailoverRequests = ReturnType<typeof createFailoverRequests>;
+
+/** The first refusal among the services, in order. */
+async function firstRefusal(
+  services: readonly string[],
+  check: (service: string) => Promise<Refusal | undefined>,
+): Promise<Refusal | undefined> {
+  for (const service of services) {
+    const refusal = await check(service);
+    if (refusal) return refusal;
+  }
+  return undefined;
+}
 
 function stripVersion(execution: Execution): ExecutionRecord {
   const {

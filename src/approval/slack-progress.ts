@@ -28,8 +28,8 @@ export function createProgressActions(deps: FailoverSlackDeps, kit: SlackKit) {
      */
     async onChange(execution: Execution): Promise<void> {
       await safely('slot release', () => requests.releaseIfFinished(execution));
-      await cards.refresh(execution.id);
-      const { request } = await requests.load(execution.id);
+      await cards.refresh(execution.group?.id ?? execution.id);
+      const request = await requests.shownUnder(execution.id);
       const id = execution.id;
       if (execution.state === 'running') {
         inBackground(

@@ -49,6 +49,8 @@ export function createRequestActions(deps: FailoverSlackDeps, kit: SlackKit) {
     /** A person's request from the modal; their authority is checked again here (the modal proves nothing). */
     async submitRequest(input: {
       readonly service: string;
+      /** Several services under one request (failover only): the person must be an approver of each. */
+      readonly services?: readonly string[];
       /** Default failover; a failback must be planned. */
       readonly kind?: RequestKind;
       readonly mode: FailoverMode;
@@ -57,19 +59,21 @@ export function createRequestActions(deps: FailoverSlackDeps, kit: SlackKit) {
     }): Promise<Message> {
       const plan = deps.getPlan();
       const kind = input.kind ?? 'failover';
-      if (!(await deps.approvers.isApprover(plan, input.service, input.userId))) {
+      for (const service of input.services ?? [input.service]) {
+        if (await deps.approvers.isApprover(plan, service, input.userId)) continue;
         await deps.audit.append({
           type: 'auth.refused',
           actor: input.userId,
-          service: input.service,
+          service,
           details: { action: `request ${kind}`, reason: 'not an approver of the service' },
         });
         return refusalMessage(
-          `You are not an approver of ${input.service} in the DR plan, so you cannot request its ${kind}.`,
+          `You are not an approver of ${service} in the DR plan, so you cannot request its ${kind}.`,
         );
       }
       const outcome = await requests.create({
         service: input.service,
+        ...(input.services ? { services: input.services } : {}),
         ...(kind === 'failback' ? { kind } : {}),
         mode: input.mode,
         reason: input.reason,

@@ -21,6 +21,11 @@ export interface FailoverRequest {
   /** Same id as the execution. */
   readonly id: string;
   readonly service: string;
+  /**
+   * A request for several services: all of them, in the order they run (`after:` in the plan); `service` is the
+   * first. One approval covers them all, and only from someone authorised for every one (src/approval/group.ts).
+   */
+  readonly services?: readonly string[];
   /** Absent on failover requests (and on those stored before failback existed). */
   readonly kind?: RequestKind;
   readonly mode: FailoverMode;

@@ -53,6 +53,8 @@ export const AUDIT_EVENT_TYPES = [
   'probe.failed',
   'probe.recovered',
   'report.generated',
+  // A recovery report archived (REPORT#<execution>): its SHA-256 here makes the stored body tamper-evident.
+  'report.recovery',
   'audit.exported',
   'audit.verified',
   'audit.checkpointed',

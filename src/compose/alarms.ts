@@ -2,7 +2,6 @@ import type { AwsClients } from '../adapters/aws/clients.js';
 import { autoRequestFailover } from '../alarms/auto-request.js';
 import { RECEIPT_RETENTION_MS } from '../alarms/receipts.js';
 import { type AlarmSystem, type AlarmSystemDeps, createAlarmSystem } from '../alarms/system.js';
-import type { FailoverFeature } from '../approval/index.js';
 import { companionWriterId, createDynamoAuditLog } from '../audit/index.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
@@ -11,12 +10,13 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { Plan } from '../plan/load.js';
 import type { ReadinessService } from '../readiness/service.js';
+import type { Operations } from './operations.js';
 import { type SnsTrust, snsVerifier } from './sns-trust.js';
 import type { State } from './state.js';
 
 /**
  * Alarm ingress (receipts, incidents, the outbound Slack queue, SQS polling) on its own audit chain.
- * `failover` is read when an alarm needs it: the failover feature is built after the alarm system.
+ * `operations` is read when an alarm needs it: the failover feature is built after the alarm system.
  */
 export function wireAlarms(deps: {
   readonly config: Config;
@@ -32,7 +32,8 @@ export function wireAlarms(deps: {
   readonly logger: Logger;
   readonly inflight: InFlight;
   readonly instanceId: string;
-  readonly failover: () => FailoverFeature | undefined;
+  /** The failover feature and recovery reports, built after the alarm system (undefined until then). */
+  readonly operations: () => Pick<Operations, 'failover' | 'reports'> | undefined;
 }): AlarmSystem {
   const { config, state, clock, logger, metrics, inflight } = deps;
   return createAlarmSystem({
@@ -64,8 +65,17 @@ export function wireAlarms(deps: {
     instanceId: deps.instanceId,
     // An incident resolved: the failover request it raised itself goes stale (a person's is noted).
     onIncidentResolved: (incident) => {
-      const failover = deps.failover();
-      if (!failover) return;
+      const ops = deps.operations();
+      if (!ops) return;
+      // Recovery reports waiting for the service's health alarms get their actual recovery time.
+      void inflight.track(
+        ops.reports
+          .incidentResolved(incident)
+          .catch((error: unknown) =>
+            logger.warn({ err: error, service: incident.service }, 'could not complete the recovery report'),
+          ),
+      );
+      const failover = ops.failover;
       void inflight.track(
         failover.slack
           .incidentResolved(incident.service, incident.id)
@@ -78,9 +88,9 @@ export function wireAlarms(deps: {
     // Rules with autoRequestFailover: Lifeboat itself requests the failover.
     onAlarmRaised: autoRequestFailover({
       request: (input) => {
-        const failover = deps.failover();
-        if (!failover) throw new Error('failover requests are not wired yet');
-        return failover.slack.requestFromAlarm(input);
+        const ops = deps.operations();
+        if (!ops) throw new Error('failover requests are not wired yet');
+        return ops.failover.slack.requestFromAlarm(input);
       },
       logger,
       track: (work) => void inflight.track(work),

@@ -14,6 +14,7 @@ import type { InFlight } from '../domain/inflight.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import type { ReadinessService } from '../readiness/service.js';
+import type { createReportStore } from '../report/store.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { AuditGuard } from './audit-guard.js';
 import type { Operations } from './operations.js';
@@ -32,6 +33,8 @@ export function wireCommands(
     readonly clock: Clock;
     readonly logger: Logger;
     readonly inflight: InFlight;
+    /** Stored recovery reports, listed by `/dr report`. */
+    readonly recoveryReports: ReturnType<typeof createReportStore>;
   },
 ): void {
   const { audit, auditGuard, readiness, scheduler, alarms, ops, getPlan, clock, logger } = deps;
@@ -56,7 +59,7 @@ export function wireCommands(
         ...(auditGuard.archive ? { archive: auditGuard.archive } : {}),
         tamperWatch: () => auditGuard.watch.status(),
       }),
-      report: makeReportCommand({ audit, getPlan, logger, clock }),
+      report: makeReportCommand({ audit, getPlan, logger, clock, recoveryReports: deps.recoveryReports }),
       failover: makeFailoverCommand(ops.failoverHandlers),
       drill: makeDrillCommand(ops.drillHandlers),
       failback: makeFailbackCommand(ops.failbackHandlers),

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { escapeText } from '../../blocks/escape.js';
 import type { FailbackHandlerDeps } from '../../handlers/commands/failback.js';
 import type { FailoverHandlerDeps } from '../../handlers/commands/failover.js';
 import type { AwsClients } from '../adapters/aws/clients.js';
@@ -14,6 +15,8 @@ import { createFailbackFeature } from '../failback/feature.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 import type { ReadinessService } from '../readiness/service.js';
+import { createRecoveryReports, type RecoveryReports } from '../report/publish.js';
+import { createReportStore } from '../report/store.js';
 import { createDynamoActiveIndex, createRunbookRunner, type RunbookRunner } from '../runbook/index.js';
 import type { StateRecorder } from '../state/recorder.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -25,7 +28,7 @@ export interface OperationsDeps {
   readonly readiness: ReadinessService;
   /** The operating state of each service: the engine reports every execution change to it. */
   readonly serviceState: StateRecorder;
-  readonly alarms: Pick<AlarmSystem, 'findIncidentThread'>;
+  readonly alarms: Pick<AlarmSystem, 'findIncidentThread' | 'listOpenIncidents'>;
   readonly client: WebClient;
   readonly getPlan: () => Plan;
   readonly clock: Clock;
@@ -50,6 +53,8 @@ export interface Operations {
   readonly failover: FailoverFeature;
   readonly runner: RunbookRunner;
   readonly drills: DrillFeature;
+  /** Recovery reports of finished executions (src/report/); `incidentResolved` completes those waiting for alarms. */
+  readonly reports: RecoveryReports;
   readonly failoverHandlers: FailoverHandlerDeps;
   readonly failbackHandlers: FailbackHandlerDeps;
   readonly drillHandlers: { readonly drills: DrillFeature; readonly getPlan: () => Plan };
@@ -91,6 +96,38 @@ export function wireOperations(deps: OperationsDeps): Operations {
     // Requests are posted in the service's open incident thread, if any.
     findIncidentThread: (service) => deps.alarms.findIncidentThread(service),
   });
+  const reports = createRecoveryReports({
+    store: createReportStore(state.documents, state.tableName),
+    approvals: state.stores.approvals,
+    executions: state.stores.executions,
+    thread: async (executionId) => {
+      const { request } = await failover.requests.load(executionId);
+      if (!request) return undefined;
+      const threadTs = request.threadTs ?? request.messageTs;
+      return { channel: request.channel, ...(threadTs ? { threadTs } : {}) };
+    },
+    openIncident: async (service) =>
+      (await deps.alarms.listOpenIncidents()).find((incident) => incident.service === service),
+    post: async (where, file) => {
+      const common = {
+        content: file.content,
+        filename: file.filename,
+        title: file.title,
+        initial_comment: file.comment,
+      };
+      await deps.client.files.uploadV2(
+        where.threadTs
+          ? { ...common, channel_id: where.channel, thread_ts: where.threadTs }
+          : { ...common, channel_id: where.channel },
+      );
+    },
+    audit: state.audit,
+    getPlan,
+    clock,
+    ...(deps.timeline ? { timeline: deps.timeline } : {}),
+    logger,
+    escape: escapeText,
+  });
   const engine = createRunbookRunner({
     stores: state.stores,
     aws,
@@ -110,6 +147,14 @@ export function wireOperations(deps: OperationsDeps): Operations {
           logger.warn({ err: error, service: execution.service }, 'could not record the operating state'),
         );
       await failover.slack.onChange(execution);
+      // A finished failover or failback: its recovery report, without holding the runbook up.
+      track(
+        reports
+          .onExecution(execution)
+          .catch((error: unknown) =>
+            logger.warn({ err: error, executionId: execution.id }, 'recovery report failed'),
+          ),
+      );
     },
     origin: failback.origin,
     ...(deps.timeline ? { timeline: deps.timeline } : {}),
@@ -142,6 +187,7 @@ export function wireOperations(deps: OperationsDeps): Operations {
     failover,
     runner: engine,
     drills,
+    reports,
     failoverHandlers: {
       ...slackSide,
       readiness: deps.readiness,

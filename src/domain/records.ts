@@ -56,6 +56,12 @@ export interface ExecutionRecord {
    */
   readonly incidentResolvedAtMs?: number;
   readonly staleBecause?: string;
+  /**
+   * One request for several services (src/approval/group.ts): the request's services in the order they run, and
+   * this execution's place. Index 0 is the request's own execution (id = the request id); member `i` is
+   * `<requestId>.<i>`, approved by the engine once member `i - 1` completed.
+   */
+  readonly group?: { readonly id: string; readonly services: readonly string[]; readonly index: number };
   readonly abortSummary?: {
     readonly text: string;
     readonly resources: readonly {

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { lambdaStepProblem } from '../kinds/lambda/schema.js';
 import { backupProblems } from './backups.js';
+import { afterProblems } from './order.js';
 import {
   type ParsedPlan,
   plan as planSchema,
@@ -108,14 +109,16 @@ export function parsePlan(text: string, file = 'dr-plan.yml'): Plan {
   if (!result.success) {
     throw new PlanError(result.error.issues.flatMap((issue) => toProblems(issue, file, locate)));
   }
-  const crossProblems = [...crossCheck(result.data), ...backupProblems(result.data)].map(
-    ({ path, message }) => ({
-      file,
-      ...locate(path),
-      path: formatPath(path),
-      message,
-    }),
-  );
+  const crossProblems = [
+    ...crossCheck(result.data),
+    ...backupProblems(result.data),
+    ...afterProblems(result.data),
+  ].map(({ path, message }) => ({
+    file,
+    ...locate(path),
+    path: formatPath(path),
+    message,
+  }));
   if (crossProblems.length > 0) throw new PlanError(crossProblems);
 
   return Object.freeze({ ...result.data, hash: planHash(result.data), source: file });

@@ -141,6 +141,10 @@ export const service = z.strictObject({
   drill: drill.optional(),
   backups: serviceBackups.optional().describe('AWS Backup for this service (docs/backups.md)'),
   runbookUrl: z.url().optional(),
+  after: z
+    .array(id)
+    .optional()
+    .describe('services this one recovers after: a failover starts it once they completed (docs/plan.md)'),
   alarms: z.array(alarmRule).default([]),
   probes: z.array(probe).default([]),
   resources: z.array(resource).min(1),

@@ -6,6 +6,7 @@ import { driveStep, type StepEnv } from './drive-step.js';
 import { dryRun } from './dry-run.js';
 import { defaultExecutors, type ExecutorRegistry } from './executors/index.js';
 import { executionLeaseName, holdExecutionLease } from './lease.js';
+import { abortRest, approveNext, waitingFor } from './sequence.js';
 import { allSteps, routeFor } from './stages.js';
 import type {
   Decision,
@@ -105,6 +106,8 @@ export function createRunbookRunner(
   async function drive(executionId: string, stopped: () => boolean): Promise<Execution> {
     const loaded = await load(deps, executionId);
     if (!DRIVABLE.has(loaded.state)) return loaded;
+    // A later service of a request for several waits until the one before it completed.
+    if (await waitingFor(deps, loaded)) return loaded;
     const plan = deps.getPlan();
     const kind = runbookKind(loaded);
     const mode = runbookMode(loaded);
@@ -157,6 +160,9 @@ export function createRunbookRunner(
             planHash: plan.hash,
             sourceRegion: route.sourceRegion,
             targetRegion: route.targetRegion,
+            ...(loaded.group
+              ? { group: loaded.group.id, services: [...loaded.group.services], position: loaded.group.index }
+              : {}),
           },
         });
       }
@@ -184,6 +190,8 @@ export function createRunbookRunner(
         if (failed) return await pause(writer, failed.id);
         if (results.includes('stopped')) return writer.current;
       }
+      // The next service of the request is approved (and listed) before this one completes: see sequence.ts.
+      const next = await approveNext(deps, index, writer.current);
       const done = await writer.update((e) => ({
         ...e,
         state: 'completed',
@@ -205,6 +213,7 @@ export function createRunbookRunner(
         },
       });
       await index.remove(executionId);
+      if (next) background(run(next));
       return done;
     } finally {
       await writer.flush();
@@ -230,6 +239,7 @@ export function createRunbookRunner(
     const saved = await decideExecution({ deps, executors, index }, executionId, choice, userId, bound);
     if (choice !== 'abort') background(run(executionId));
     await deps.onChange(saved).catch((error: unknown) => logger.warn({ err: error }, 'onChange failed'));
+    if (choice === 'abort') await abortRest(deps, index, saved, userId);
     return saved;
   }
 

@@ -71,7 +71,19 @@ export interface StoredMessage {
   blocks?: unknown[];
   attachments?: unknown[];
   metadata?: unknown;
-  files?: { id: string; name: string; title: string }[];
+  /**
+   * The files shared with the message. Text files carry Slack's `preview` (their first lines),
+   * `preview_is_truncated`, `lines` and `lines_more`, which Slack shows under the file name.
+   */
+  files?: {
+    id: string;
+    name: string;
+    title: string;
+    preview?: string;
+    preview_is_truncated?: boolean;
+    lines?: number;
+    lines_more?: number;
+  }[];
   edited?: { user: string; ts: string };
   /** For ephemeral messages: the only user who sees it. */
   ephemeralFor?: string;

@@ -21,6 +21,31 @@ export function mimeType(name: string): string {
   return mimeTypes[extname(name).toLowerCase()] ?? 'application/octet-stream';
 }
 
+/** How many lines of a text file its preview shows. Slack's documentation gives no figure; a short excerpt, as Slack shows. */
+export const PREVIEW_LINES = 8;
+
+/**
+ * The preview fields Slack's file object has for text files (`preview`, `preview_is_truncated`, `lines`,
+ * `lines_more`: the File type of @slack/web-api's FilesInfoResponse); none for other types.
+ */
+export function textPreview(f: Pick<StoredFile, 'name' | 'content'>): {
+  preview?: string;
+  preview_is_truncated?: boolean;
+  lines?: number;
+  lines_more?: number;
+} {
+  const type = mimeType(f.name);
+  if (!type.startsWith('text/') && type !== 'application/json') return {};
+  const all = f.content.toString('utf8').replace(/\n$/, '').split('\n');
+  const shown = all.slice(0, PREVIEW_LINES);
+  return {
+    preview: shown.join('\n'),
+    preview_is_truncated: all.length > shown.length,
+    lines: all.length,
+    lines_more: all.length - shown.length,
+  };
+}
+
 export function fileInfo(ctx: ApiContext, f: StoredFile): Record<string, unknown> {
   const url = `${ctx.baseUrl}_ui/files/${f.id}`;
   return {
@@ -37,6 +62,7 @@ export function fileInfo(ctx: ApiContext, f: StoredFile): Record<string, unknown
     url_private_download: url,
     permalink: f.channel ? permalink(ctx, f.channel, f.thread_ts ?? '0.0') : url,
     channels: f.channel ? [f.channel] : [],
+    ...textPreview(f),
   };
 }
 
@@ -86,7 +112,7 @@ const complete: ApiMethod = (ctx, params) => {
   if (channel) {
     postMessage(ctx.ws, channel, content, {
       threadTs,
-      files: files.map(({ file, title }) => ({ id: file.id, name: file.name, title })),
+      files: files.map(({ file, title }) => ({ id: file.id, name: file.name, title, ...textPreview(file) })),
     });
   }
   for (const { file, title } of files) {

@@ -30,16 +30,28 @@ function attachments(m, ctx) {
 }
 
 function files(m) {
+  // As Slack shows a shared text file: its name, then a preview of its first lines.
   return (m.files ?? []).map((f) =>
     h(
-      'a',
-      {
-        class: 'file',
-        href: `/_ui/files/${encodeURIComponent(f.id)}`,
-        'data-testid': 'file',
-        download: f.name,
-      },
-      `File: ${f.title || f.name}`,
+      'div',
+      { class: 'file-share', 'data-testid': 'file-share' },
+      h(
+        'a',
+        {
+          class: 'file',
+          href: `/_ui/files/${encodeURIComponent(f.id)}`,
+          'data-testid': 'file',
+          download: f.name,
+        },
+        `File: ${f.title || f.name}`,
+      ),
+      f.preview
+        ? h(
+            'pre',
+            { class: 'file-preview', 'data-testid': 'file-preview' },
+            f.preview_is_truncated ? `${f.preview}\n… ${f.lines_more} more lines` : f.preview,
+          )
+        : null,
     ),
   );
 }
