@@ -37,6 +37,7 @@ import { registerSns } from './sns-handlers.js';
 import { startSnsServer } from './sns-server.js';
 import { createSigningIdentity, type SigningIdentity } from './sns-signing.js';
 import { registerSqs, SqsModel } from './sqs.js';
+import { createRequestRates } from './throttle.js';
 import { createSimTime, Scheduler, seededRandom, simulatedTimeline } from './time.js';
 import type { World } from './world.js';
 
@@ -67,6 +68,12 @@ export interface SimulatedCloudOptions {
   readonly signatureVersion?: '1' | '2';
   /** Reuse a signing key and certificate instead of generating one. */
   readonly signingIdentity?: SigningIdentity;
+  /**
+   * AWS's documented per-API request rates, as token buckets per account, Region and API (throttle.ts,
+   * FIDELITY.md): `aws` (default) refuses requests past them with each service's throttling error; `off`
+   * only for tests that measure something else.
+   */
+  readonly apiRates?: 'aws' | 'off';
   /** Continue a world saved by `save()` (the sandbox's `--keep`) instead of the freshly seeded one. */
   readonly restore?: SavedCloud;
 }
@@ -89,6 +96,8 @@ export interface SimulatedCloud {
   tick(): Promise<void>;
   /** Messages published to a topic, oldest first. */
   published(topicArn: string): { messageId: string; subject?: string; message: string; at: number }[];
+  /** Requests refused for exceeding AWS's request rates so far, by bucket (`rds:*`, `ec2:DescribeInstances`, …). */
+  throttled(): ReadonlyMap<string, number>;
   /** The `service:Operation`s the model answers. */
   operations(): string[];
   readonly certificatePem: string;
@@ -207,9 +216,11 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
   registerCloudWatch(registry, cw);
   registerSns(registry, sns);
   registerSqs(registry, sqs);
+  const rates = options.apiRates === 'off' ? undefined : createRequestRates(() => time.now());
   const dispatch = createDispatch(w, registry, {
     requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
     advance,
+    ...(rates ? { rates } : {}),
   });
 
   const notify = (alarmTopics: readonly string[], subject: string, message: string) => {
@@ -276,6 +287,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
         message: m.message,
         at: m.at,
       })),
+    throttled: () => rates?.throttled() ?? new Map(),
     operations: () => registry.operations(),
     save: () => {
       advance();
