@@ -1,11 +1,7 @@
 import { type CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeImagesCommand, DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, type RDSClient } from '@aws-sdk/client-rds';
-import {
-  GetHealthCheckStatusCommand,
-  ListHealthChecksCommand,
-  type Route53Client,
-} from '@aws-sdk/client-route-53';
+import { GetHealthCheckStatusCommand, type Route53Client } from '@aws-sdk/client-route-53';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../src/adapters/aws/clients.js';
 import { systemClock } from '../../src/domain/clock.js';
