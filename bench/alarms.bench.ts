@@ -18,7 +18,7 @@ import {
   startResults,
   stormResults,
 } from './alarms-report.js';
-import { stormShape, writeStormPlan } from './alarms-shape.js';
+import { channelId, stormShape, writeStormPlan } from './alarms-shape.js';
 import type { UnitsReport } from './dynamo-units.js';
 import { unitsByPrefix, unitsResults } from './dynamo-units-report.js';
 import type { BenchResult } from './types.js';
@@ -114,7 +114,7 @@ async function sampleHelp(
   const out: number[] = [];
   for (let n = 0; !stop(n); n++) {
     const started = performance.now();
-    const res = await emulator.sendSlashCommand({ userId: 'U0ALICE', channelId: 'C0ORDERS', text: 'help' });
+    const res = await emulator.sendSlashCommand({ userId: 'U0ALICE', channelId: channelId(0), text: 'help' });
     const ended = performance.now();
     if (res.status === 200) {
       out.push(ended - started);
