@@ -58,6 +58,12 @@ export function parentsPerIncident(messages: readonly StoredMessage[]): Map<stri
 export interface StormFigures {
   readonly count: number;
   readonly seconds: number;
+  /** Distinct alarms, services and channels of the storm (alarms-shape.ts). */
+  readonly alarms: number;
+  readonly services: number;
+  readonly channels: number;
+  /** The bot's RSS after the storm minus its RSS idle before it, MB. */
+  readonly rssGrowthMb: number;
   readonly lost: number;
   readonly pending: number;
   readonly snsGaveUp: number;
@@ -95,7 +101,7 @@ export function stormResults(f: StormFigures): BenchResult[] {
   const [b50, b99] = [percentile(f.bare, 50), percentile(f.bare, 99)];
   const [i50, i99] = [percentile(f.idle, 50), percentile(f.idle, 99)];
   const [s50, s99] = [percentile(f.storm, 50), percentile(f.storm, 99)];
-  const label = `${f.count.toLocaleString('en')} alarms in ${f.seconds} s`;
+  const label = `${f.count.toLocaleString('en')} notifications in ${f.seconds} s over ${f.alarms.toLocaleString('en')} alarms, ${f.services} services, ${f.channels} channels`;
   return [
     row(
       `alarms: notifications lost (${label})`,
@@ -114,6 +120,15 @@ export function stormResults(f: StormFigures): BenchResult[] {
       f.snsGaveUp / f.count,
       '0 given up (SNS stops after 3 retries)',
       f.snsGaveUp === 0,
+    ),
+    row(
+      'alarms: bot RSS after the storm minus idle before it',
+      f.rssGrowthMb,
+      'MB',
+      150,
+      f.rssGrowthMb / 150,
+      '≤ 150 MB',
+      f.rssGrowthMb <= 150,
     ),
     row(
       'alarms: Slack 429 responses during the storm',

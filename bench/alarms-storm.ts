@@ -8,18 +8,24 @@ import { type Json, serveLines } from './alarms-ipc.js';
  * The storm generator, in its own process: the sandbox's simulated SNS, which RSA-signs every
  * notification and POSTs it to the bot's /sns (retrying as SNS does). Usage:
  * `tsx bench/alarms-storm.ts <plan.yml> <certificate.pem to write>`; then requests
- * `subscribe { url }`, `single { k, state }` and `storm { count, seconds }` (answers the published MessageIds).
+ * `subscribe { url }`, `single { k, state }` and `storm { count, seconds, alarms }` (answers the published MessageIds).
  */
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:lifeboat-alarms';
-const STORM_SERVICES = ['orders', 'billing', 'search', 'profile', 'catalog'];
-const ALARMS = 50;
 
 const cwTime = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
 
-/** Alarm `k`'s n-th notification: mostly ALARM (repeats included), OK now and then. */
-function notification(k: number, n: number, at: number): { subject: string; message: string } {
-  const service = STORM_SERVICES[k % STORM_SERVICES.length];
+/**
+ * Alarm `k`'s n-th notification (alarm k belongs to the plan's service k mod the number of services): mostly
+ * ALARM (repeats included), OK now and then, so incidents flap between open and resolved.
+ */
+function notification(
+  services: readonly string[],
+  k: number,
+  n: number,
+  at: number,
+): { subject: string; message: string } {
+  const service = services[k % services.length];
   const name = `storm-${service}-${k}`;
   const state = n % 10 < 7 ? 'ALARM' : 'OK';
   const message = JSON.stringify({
@@ -49,6 +55,7 @@ function notification(k: number, n: number, at: number): { subject: string; mess
 
 async function main(planPath: string, pemPath: string): Promise<void> {
   const plan = await loadPlanFile(planPath);
+  const services = Object.keys(plan.services);
   const cloud = await createSimulatedCloud({ plan, timeScale: 60 });
   await writeFile(pemPath, cloud.certificatePem, { mode: 0o600 });
 
@@ -69,20 +76,21 @@ async function main(planPath: string, pemPath: string): Promise<void> {
       for (const topic of plan.alarmTopics) await cloud.subscribeHttp(topic, String(args.url));
       return { subscribed: plan.alarmTopics.length };
     },
-    /** One notification of alarm `k` (its service is `k` mod 5) in `state`, for the no-storm latency. */
+    /** One notification of alarm `k` (its service: the plan's `k` mod services) in `state`, for the no-storm latency. */
     async single(args) {
       const k = Number(args.k);
       const at = Date.now();
-      const { subject, message } = notification(k, args.state === 'OK' ? 7 : 0, at);
+      const { subject, message } = notification(services, k, args.state === 'OK' ? 7 : 0, at);
       const id = cloud.publish(TOPIC, message, subject);
       await cloud.tick();
-      return { id, at, service: STORM_SERVICES[k % STORM_SERVICES.length] ?? '' };
+      return { id, at, service: services[k % services.length] ?? '' };
     },
     async storm(args) {
       const count = Number(args.count);
       const seconds = Number(args.seconds);
+      const alarms = Number(args.alarms);
       const ids: string[] = [];
-      const perAlarm = new Array<number>(ALARMS).fill(0);
+      const perAlarm = new Array<number>(alarms).fill(0);
       const started = Date.now();
       const cpu = process.cpuUsage();
       let behindMs = 0;
@@ -91,10 +99,10 @@ async function main(planPath: string, pemPath: string): Promise<void> {
         const wait = dueAt - Date.now();
         if (wait > 2) await sleep(wait);
         else behindMs = Math.max(behindMs, -wait);
-        const k = i % ALARMS;
+        const k = i % alarms;
         const n = perAlarm[k] ?? 0;
         perAlarm[k] = n + 1;
-        const { subject, message } = notification(k, n, Date.now() + n);
+        const { subject, message } = notification(services, k, n, Date.now() + n);
         ids.push(cloud.publish(TOPIC, message, subject));
       }
       const publishedMs = Date.now() - started;

@@ -18,6 +18,7 @@ import {
   startResults,
   stormResults,
 } from './alarms-report.js';
+import { channelId, stormShape, writeStormPlan } from './alarms-shape.js';
 import type { UnitsReport } from './dynamo-units.js';
 import { unitsByPrefix, unitsResults } from './dynamo-units-report.js';
 import type { BenchResult } from './types.js';
@@ -31,12 +32,13 @@ import type { BenchResult } from './types.js';
  * - `alarms-bot.ts`: Lifeboat (`startLifeboat`) alone; `alarms-bare.ts`: the bare Bolt baseline;
  * - dynalite, which the bot writes to and this process reads the receipts from at the end.
  *
- * Default: 10,000 notifications in 60 s over 50 alarms of 5 services.
- * `LIFEBOAT_ALARM_STORM=2000/15` runs 2,000 in 15 s. `LIFEBOAT_BENCH_BOT_NODE_ARGS` (e.g.
+ * Shape (alarms-shape.ts): default, a regional outage at a tenth (10,000 notifications in 60 s over 200
+ * alarms of 20 services in 5 channels); `LIFEBOAT_ALARM_SHAPE=regional` the whole (100,000 in 10 minutes over
+ * 2,000 alarms, 200 services, 50 channels). `LIFEBOAT_ALARM_STORM=2000/15` sets the count and duration alone.
+ * `LIFEBOAT_BENCH_BOT_NODE_ARGS` (e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to the bot's process only.
  */
 
-const PLAN = 'bench/alarms-plan.yml';
 const TABLE = 'lifeboat';
 const WARMUP = 30;
 const IDLE_SAMPLES = 1_000;
@@ -47,12 +49,6 @@ const IDLE_SAMPLES = 1_000;
 const INFRA_NICE = 10;
 /** `LIFEBOAT_BENCH_DIAG=1`: the bot also runs a stall watcher and a DynamoDB probe (extra CPU). */
 const DIAGNOSTICS = process.env.LIFEBOAT_BENCH_DIAG === '1';
-
-function stormSize(): { count: number; seconds: number } {
-  const spec = process.env.LIFEBOAT_ALARM_STORM ?? process.argv.find((a) => /^\d+\/\d+$/.test(a));
-  const [count, seconds] = (spec ?? '10000/60').split('/').map(Number);
-  return { count: count || 10_000, seconds: seconds || 60 };
-}
 
 /**
  * dynalite in its own process. It counts the requests it serves by operation (x-amz-target) and
@@ -118,7 +114,7 @@ async function sampleHelp(
   const out: number[] = [];
   for (let n = 0; !stop(n); n++) {
     const started = performance.now();
-    const res = await emulator.sendSlashCommand({ userId: 'U0ALICE', channelId: 'C0ORDERS', text: 'help' });
+    const res = await emulator.sendSlashCommand({ userId: 'U0ALICE', channelId: channelId(0), text: 'help' });
     const ended = performance.now();
     if (res.status === 200) {
       out.push(ended - started);
@@ -170,9 +166,11 @@ async function idleLatencies(emulator: SlackEmulator, samples: number): Promise<
 }
 
 export default async function run(): Promise<BenchResult[]> {
-  const { count, seconds } = stormSize();
-  const plan = await loadPlanFile(PLAN);
+  const shape = stormShape();
+  const { count, seconds } = shape;
   const dir = await mkdtemp(join(tmpdir(), 'lifeboat-alarm-bench-'));
+  const PLAN = await writeStormPlan(dir, shape);
+  const plan = await loadPlanFile(PLAN);
   const children: ChildHandle[] = [];
   const start = async (child: Promise<ChildHandle>) => {
     const handle = await child;
@@ -246,7 +244,7 @@ export default async function run(): Promise<BenchResult[]> {
     let storming = true;
     const stormSpans: [number, number][] = [];
     const during = sampleHelp(slack, () => !storming, 50, stormSpans);
-    const sent = await storm.request('storm', { count, seconds });
+    const sent = await storm.request('storm', { count, seconds, alarms: shape.alarms });
     storming = false;
     const stormLatencies = await during;
     here.disable();
@@ -283,6 +281,10 @@ export default async function run(): Promise<BenchResult[]> {
     const results = stormResults({
       count,
       seconds,
+      alarms: shape.alarms,
+      services: shape.services,
+      channels: shape.channels,
+      rssGrowthMb: Number(botReport.rssMb) - Number(idleReport.rssMb),
       lost,
       pending,
       snsGaveUp: Number(sent.gaveUp),

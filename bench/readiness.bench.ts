@@ -27,6 +27,7 @@ import { createAwsClients } from '../src/adapters/aws/clients.js';
 import { parsePlan } from '../src/plan/load.js';
 import { createAwsCheckers } from '../src/readiness/aws/index.js';
 import { createReadinessEngine } from '../src/readiness/engine.js';
+import { runOrgReadiness } from './readiness-org.js';
 import type { BenchResult } from './types.js';
 
 const RESOURCES = 1_000;
@@ -188,10 +189,16 @@ function mockAws(now: number) {
 }
 
 /**
- * Readiness of 1,000 resources against mocked AWS answering after 50 ms each: wall time against the lower
- * bound (calls × latency / concurrency) and against a serial run (computed: calls × latency).
+ * Readiness of 1,000 resources against mocked AWS answering after 50 ms each, without request rates: wall time
+ * against the lower bound (calls × latency / concurrency) and against a serial run (computed: calls × latency).
+ * Then readiness at organisation scale against the simulated cloud with AWS's request rates (readiness-org.ts).
  */
 export default async function run(): Promise<BenchResult[]> {
+  const unthrottled = await runMocked();
+  return [...unthrottled, ...(await runOrgReadiness())];
+}
+
+async function runMocked(): Promise<BenchResult[]> {
   const plan = parsePlan(planYaml(), 'bench-plan.yml');
   const service = plan.services.bench;
   if (!service) throw new Error('bench plan has no service');

@@ -2,6 +2,7 @@ import type { Dispatch, SdkCall } from './attach.js';
 import { awsError, throttlingError, timeoutError, unavailableError } from './errors.js';
 import { matchesScope } from './faults.js';
 import type { Registry } from './registry.js';
+import type { RequestRates } from './throttle.js';
 import { regionUp, type World } from './world.js';
 
 export interface DispatchOptions {
@@ -9,6 +10,8 @@ export interface DispatchOptions {
   readonly requestTimeoutMs: number;
   /** Brings the model up to date (due transitions, replication) before each call. */
   readonly advance: () => void;
+  /** AWS's documented request rates (throttle.ts); absent: no rate limits (tests of other behaviour only). */
+  readonly rates?: RequestRates;
 }
 
 /**
@@ -27,6 +30,7 @@ export function createDispatch(world: World, registry: Registry, options: Dispat
   return async (call: SdkCall) => {
     const { service, operation, region } = call;
     const key = `${service}:${operation}`;
+    let rateLimited = false;
     const report = (outcome: string, error?: Error) =>
       world.events.emit('call', {
         service,
@@ -35,6 +39,7 @@ export function createDispatch(world: World, registry: Registry, options: Dispat
         outcome,
         input: call.input,
         ...(error ? { error: error.name } : {}),
+        ...(rateLimited ? { rateLimited } : {}),
         at: world.time.now(),
       });
     try {
@@ -60,6 +65,10 @@ export function createDispatch(world: World, registry: Registry, options: Dispat
           throw timeoutError(options.requestTimeoutMs);
         }
         throw unavailableError(service, outageRegion);
+      }
+      if (options.rates && !options.rates.admit(call, world.account, outageRegion)) {
+        rateLimited = true;
+        throw throttlingError(service);
       }
       const throttle = f.throttles.find((r) => matchesScope(r, service, region));
       if (throttle && world.random() < throttle.rate) throw throttlingError(service);

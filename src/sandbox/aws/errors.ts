@@ -104,7 +104,8 @@ export const THROTTLING: Readonly<Record<ServiceKey, { name: string; status: num
   sns: { name: 'ThrottledException', status: 400 },
   sqs: { name: 'RequestThrottled', status: 400 },
   servicequotas: { name: 'TooManyRequestsException', status: 400 },
-  route53: { name: 'ThrottlingException', status: 400 },
+  // Route 53: Code `Throttling`, HTTP 400 (Developer Guide, throttling API requests).
+  route53: { name: 'Throttling', status: 400 },
   'route53-recovery-cluster': { name: 'ThrottlingException', status: 429 },
   backup: { name: 'ThrottlingException', status: 400 },
   // Auto Scaling (Query API): Throttling, HTTP 400 (Common Errors).

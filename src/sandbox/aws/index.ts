@@ -45,6 +45,7 @@ import { startSnsServer } from './sns-server.js';
 import { createSigningIdentity, type SigningIdentity } from './sns-signing.js';
 import { registerSqs, SqsModel } from './sqs.js';
 import { registerSts, SandboxIam } from './sts.js';
+import { createRequestRates } from './throttle.js';
 import { createSimTime, Scheduler, seededRandom, simulatedTimeline } from './time.js';
 import type { World } from './world.js';
 
@@ -75,6 +76,12 @@ export interface SimulatedCloudOptions {
   readonly signatureVersion?: '1' | '2';
   /** Reuse a signing key and certificate instead of generating one. */
   readonly signingIdentity?: SigningIdentity;
+  /**
+   * AWS's documented per-API request rates, as token buckets per account, Region and API (throttle.ts,
+   * FIDELITY.md): `aws` (default) refuses requests past them with each service's throttling error; `off`
+   * only for tests that measure something else.
+   */
+  readonly apiRates?: 'aws' | 'off';
   /** Continue a world saved by `save()` (the sandbox's `--keep`) instead of the freshly seeded one. */
   readonly restore?: SavedCloud;
 }
@@ -99,6 +106,8 @@ export interface SimulatedCloud {
   tick(): Promise<void>;
   /** Messages published to a topic, oldest first. */
   published(topicArn: string): { messageId: string; subject?: string; message: string; at: number }[];
+  /** Requests refused for exceeding AWS's request rates so far, by bucket (`rds:*`, `ec2:DescribeInstances`, …). */
+  throttled(): ReadonlyMap<string, number>;
   /** The `service:Operation`s the model answers. */
   operations(): string[];
   readonly certificatePem: string;
@@ -242,7 +251,12 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
     return registry;
   };
   const registry = registerAll(new Registry(), { backups, cw, sns, sqs });
-  const dispatchOptions = { requestTimeoutMs: options.requestTimeoutMs ?? 5_000, advance };
+  const rates = options.apiRates === 'off' ? undefined : createRequestRates(() => time.now());
+  const dispatchOptions = {
+    requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
+    advance,
+    ...(rates ? { rates } : {}),
+  };
   const dispatchers = new Map<string, Dispatch>([
     [w.account, createDispatch(w, registry, dispatchOptions)],
     ...others.map((o): [string, Dispatch] => [
@@ -326,6 +340,7 @@ export async function createSimulatedCloud(options: SimulatedCloudOptions): Prom
         message: m.message,
         at: m.at,
       })),
+    throttled: () => rates?.throttled() ?? new Map(),
     operations: () => registry.operations(),
     save: () => {
       advance();
