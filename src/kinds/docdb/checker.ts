@@ -1,8 +1,8 @@
 import { DescribeDBClustersCommand, DescribeGlobalClustersCommand } from '@aws-sdk/client-docdb';
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import { parseArn } from '../../readiness/aws/arn.js';
-import { awsCall, guard } from '../../readiness/aws/call.js';
-import { base, membership, recoveryCluster, writerSide } from '../../readiness/aws/global-cluster.js';
+import { awsCall } from '../../readiness/aws/call.js';
+import { globalClusterRows } from '../../readiness/aws/global-cluster.js';
 import type { Checker } from '../../readiness/types.js';
 
 /**
@@ -27,22 +27,7 @@ export function createDocdbChecker(clients: AwsClients): Checker<'docdb-global-c
           abortSignal,
         }),
       ).then((out) => out.DBClusters?.[0]);
-      global.catch(() => undefined);
-      cluster.catch(() => undefined);
-      const sections = await Promise.all([
-        guard(
-          base(resource, 'global cluster'),
-          `global cluster ${resource.globalClusterIdentifier}`,
-          async () => {
-            const g = await global;
-            const seen = writerSide(resource, g);
-            return { ...membership(resource, g), ...(seen ? { observed: seen } : {}) };
-          },
-        ),
-        guard(base(resource, 'recovery cluster'), `recovery cluster ${recovery.resourceName}`, async () =>
-          recoveryCluster(resource, await cluster, await global.catch(() => undefined), 'DocumentDB'),
-        ),
-      ]);
+      const sections = await Promise.all(globalClusterRows(resource, { global, cluster }, 'DocumentDB'));
       return sections.flat();
     },
   };

@@ -6,7 +6,7 @@ import type { Check, CheckContext, Checker, NamedService } from '../types.js';
 import { freshnessVerdict } from '../verdict.js';
 import { parseArn } from './arn.js';
 import { awsCall, guard } from './call.js';
-import { base, membership, recoveryCluster, writerSide } from './global-cluster.js';
+import { base, globalClusterRows } from './global-cluster.js';
 import { latestMetrics } from './metrics.js';
 
 type Aurora = ResourceOf<'aurora-global-cluster'>;
@@ -34,22 +34,8 @@ export function createAuroraChecker(clients: AwsClients): Checker<'aurora-global
           abortSignal,
         }),
       ).then((out) => out.DBClusters?.[0]);
-      // Both promises are awaited inside guards; avoid unhandled rejections while the other one runs.
-      globalCluster.catch(() => undefined);
-      cluster.catch(() => undefined);
       const sections = await Promise.all([
-        guard(
-          base(resource, 'global cluster'),
-          `global cluster ${resource.globalClusterIdentifier}`,
-          async () => {
-            const global = await globalCluster;
-            const seen = writerSide(resource, global);
-            return { ...membership(resource, global), ...(seen ? { observed: seen } : {}) };
-          },
-        ),
-        guard(base(resource, 'recovery cluster'), `recovery cluster ${recovery.resourceName}`, async () =>
-          recoveryCluster(resource, await cluster, await globalCluster.catch(() => undefined)),
-        ),
+        ...globalClusterRows(resource, { global: globalCluster, cluster }),
         guard(base(resource, 'replication lag', true), 'replication lag metric', () =>
           lag(resource, service, ctx, clients, recovery),
         ),

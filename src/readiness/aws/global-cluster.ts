@@ -4,7 +4,7 @@ import type { Observed } from '../../state/observed.js';
 import { text } from '../format.js';
 import type { Check, Verdict } from '../types.js';
 import { majorVersion, parseArn } from './arn.js';
-import type { CheckBase } from './call.js';
+import { type CheckBase, guard } from './call.js';
 
 /**
  * Readiness rows shared by the global cluster kinds with the RDS global-cluster shape (Aurora, DocumentDB): the
@@ -169,4 +169,38 @@ export function recoveryCluster(
     target: text('available'),
     reason: `${id}: recovery cluster ${name} available${version ? `, engine ${version}` : ''}`,
   };
+}
+
+/**
+ * The global cluster and recovery cluster rows from the two describe calls (already started, so they run
+ * together); each is awaited inside its own guard, so one failing read marks only its row unknown.
+ */
+export function globalClusterRows(
+  resource: GlobalClusterResource,
+  reads: {
+    readonly global: Promise<GlobalClusterView | undefined>;
+    readonly cluster: Promise<ClusterView | undefined>;
+  },
+  engine?: string,
+): Promise<Check[]>[] {
+  // Both promises are awaited inside guards; avoid unhandled rejections while the other one runs.
+  reads.global.catch(() => undefined);
+  reads.cluster.catch(() => undefined);
+  return [
+    guard(
+      base(resource, 'global cluster'),
+      `global cluster ${resource.globalClusterIdentifier}`,
+      async () => {
+        const global = await reads.global;
+        const seen = writerSide(resource, global);
+        return { ...membership(resource, global), ...(seen ? { observed: seen } : {}) };
+      },
+    ),
+    guard(
+      base(resource, 'recovery cluster'),
+      `recovery cluster ${parseArn(resource.recoveryClusterArn).resourceName}`,
+      async () =>
+        recoveryCluster(resource, await reads.cluster, await reads.global.catch(() => undefined), engine),
+    ),
+  ];
 }
