@@ -119,22 +119,31 @@ export async function elementShot(element: Locator, path: string): Promise<void>
   const page = element.page();
   const viewport = page.viewportSize();
   try {
-    // A card taller than the window is shot whole: the window grows for the shot.
+    // A card taller than the window is shot whole: the window grows for the shot (its pane grows with it).
     const height = (await element.boundingBox({ timeout: 5_000 }))?.height ?? 0;
-    if (viewport && height + 160 > viewport.height)
-      await page.setViewportSize({ width: viewport.width, height: Math.ceil(height + 160) });
-    for (let attempt = 1; ; attempt++) {
+    if (viewport && height + 400 > viewport.height)
+      await page.setViewportSize({ width: viewport.width, height: Math.ceil(height + 400) });
+    for (let attempt = 1; attempt <= 5; attempt++) {
       try {
         await element.scrollIntoViewIfNeeded({ timeout: 5_000 });
-        const clip = await element.boundingBox({ timeout: 5_000 });
-        if (!clip) throw new Error('the element is not attached');
-        await page.screenshot({ path, clip });
+        const box = await element.boundingBox({ timeout: 5_000 });
+        const size = page.viewportSize();
+        if (!box || !size) continue;
+        // Only what the window shows can be clipped (a page screenshot is of the viewport).
+        const x = Math.max(0, box.x);
+        const y = Math.max(0, box.y);
+        const width = Math.min(box.x + box.width, size.width) - x;
+        const clipHeight = Math.min(box.y + box.height, size.height) - y;
+        if (width <= 0 || clipHeight <= 0) continue;
+        await page.screenshot({ path, clip: { x, y, width, height: clipHeight } });
         return;
       } catch (error) {
         const replaced = error instanceof Error && /not attached|not stable|detached/i.test(error.message);
-        if (!replaced || attempt >= 5) throw error;
+        if (!replaced) throw error;
       }
     }
+    // The picture is documentation, not an assertion: the whole window rather than no picture.
+    await page.screenshot({ path });
   } finally {
     if (viewport) await page.setViewportSize(viewport);
   }
