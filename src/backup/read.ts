@@ -99,14 +99,7 @@ export async function newestRecoveryPoint(
     return { items: out.RecoveryPoints ?? [], ...(out.NextToken ? { next: out.NextToken } : {}) };
   });
   const best = newestUsable(points);
-  if (!best) return undefined;
-  return {
-    arn: best.RecoveryPointArn,
-    createdAt: best.CreationDate.getTime(),
-    ...(best.EncryptionKeyArn ? { keyArn: best.EncryptionKeyArn } : {}),
-    encrypted: best.EncryptionKeyArn !== undefined,
-    ...(best.BackupVaultName ? { vaultName: best.BackupVaultName } : {}),
-  };
+  return best && seenOf(best, best.EncryptionKeyArn !== undefined, best.BackupVaultName);
 }
 
 /** The newest usable recovery point of a resource in a vault (in the recovery Region: its copies). */
@@ -130,13 +123,21 @@ export async function newestInVault(
     return { items: out.RecoveryPoints ?? [], ...(out.NextToken ? { next: out.NextToken } : {}) };
   });
   const best = newestUsable(points);
-  if (!best) return undefined;
+  return best && seenOf(best, best.IsEncrypted ?? best.EncryptionKeyArn !== undefined, vaultName);
+}
+
+/** What readiness keeps of a recovery point either listing picked. */
+function seenOf(
+  point: { RecoveryPointArn: string; CreationDate: Date; EncryptionKeyArn?: string | undefined },
+  encrypted: boolean,
+  vaultName: string | undefined,
+): RecoveryPointSeen {
   return {
-    arn: best.RecoveryPointArn,
-    createdAt: best.CreationDate.getTime(),
-    ...(best.EncryptionKeyArn ? { keyArn: best.EncryptionKeyArn } : {}),
-    encrypted: best.IsEncrypted ?? best.EncryptionKeyArn !== undefined,
-    vaultName,
+    arn: point.RecoveryPointArn,
+    createdAt: point.CreationDate.getTime(),
+    ...(point.EncryptionKeyArn ? { keyArn: point.EncryptionKeyArn } : {}),
+    encrypted,
+    ...(vaultName ? { vaultName } : {}),
   };
 }
 
