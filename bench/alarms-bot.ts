@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, Server, type ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -6,6 +6,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../src/adapters/store/dynamo.js';
 import type { AuditLog } from '../src/audit/types.js';
 import { parseConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
 import { startLifeboat } from '../src/main.js';
 import { loadPlanFile } from '../src/plan/load.js';
 import { createSimulatedCloud } from '../src/sandbox/aws/index.js';
@@ -144,9 +145,14 @@ async function main(args: BotArgs): Promise<void> {
     },
     { memoryState: true },
   );
+  // `LIFEBOAT_BENCH_BOT_LOG=<file>`: the bot's warnings and errors go there (stdout carries the bench's lines).
+  const logFile = process.env.LIFEBOAT_BENCH_BOT_LOG;
   const bot = await startLifeboat({
     config,
     plan,
+    ...(logFile
+      ? { logger: createLogger({ level: 'warn', destination: createWriteStream(logFile, { flags: 'a' }) }) }
+      : {}),
     dynamoEndpoint: args.dynamoEndpoint,
     onAwsClient: (client, region) => cloud.attach(client, region),
     snsTrust: pinnedSnsTrust(args.certUrl, pem),
