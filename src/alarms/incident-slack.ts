@@ -49,11 +49,15 @@ export interface IncidentSlackDeps {
   readonly timer?: Timer;
 }
 
+/** Store failures (not conflicts) tolerated, with backoff, while storing a posted card's ts. */
+const STORE_RETRIES = 6;
+
 export function createIncidentSlack(deps: IncidentSlackDeps): IncidentSlack {
   const log = deps.logger.child({ component: 'incident-slack' });
   const claimMs = deps.parentClaimMs ?? 60_000;
   const remeasureGapMs = deps.remeasureGapMs ?? 5_000;
   const timer = deps.timer ?? realTimer;
+  const never = new AbortController().signal;
   const work = new Set<Promise<unknown>>();
   const posting = new Map<string, Promise<string | undefined>>();
   const waitingLines = new Map<string, string[]>();
@@ -111,9 +115,18 @@ export function createIncidentSlack(deps: IncidentSlackDeps): IncidentSlack {
     for (const line of lines) track(deps.outbox.reply(incident.channel, ts, line));
   };
 
-  /** Posts the parent if this replica wins the claim; resolves with the thread ts if known. */
+  /**
+   * Cards this replica posted whose ts is not yet on the record. A store call that fails after the post (a
+   * timeout under load; the write may even have applied) must never make the next change post a second card:
+   * the ts is kept here and stored on a later attempt. Entries leave once the record holds a ts.
+   */
+  const postedTs = new Map<string, string>();
+
+  /** Posts the parent if this replica wins the claim (or already posted it); resolves with the thread ts if known. */
   async function ensureParent(start: IncidentRecord & Versioned): Promise<string | undefined> {
     let incident = start;
+    const already = postedTs.get(incident.id);
+    if (already) return storeThreadTs(incident.id, already);
     for (let attempt = 0; attempt < 10; attempt++) {
       if (incident.threadTs) return incident.threadTs;
       const claim = incident.parentClaim;
@@ -134,20 +147,43 @@ export function createIncidentSlack(deps: IncidentSlackDeps): IncidentSlack {
       }
     }
     const ts = await deps.outbox.post(incident.channel, render(incident));
+    postedTs.set(incident.id, ts);
+    return storeThreadTs(incident.id, ts);
+  }
+
+  /**
+   * Stores the posted card's ts on the record: retries conflicts at once and failures with backoff; if the
+   * store stays unavailable, keeps the ts in `postedTs` for the next change to store, and still answers it so
+   * the thread lines go under the one card.
+   */
+  async function storeThreadTs(id: string, ts: string): Promise<string> {
+    let failures = 0;
     for (let attempt = 0; attempt < 50; attempt++) {
-      const latest = await deps.incidents.get(incident.id);
-      if (!latest) return ts;
-      if (latest.threadTs) return latest.threadTs;
       try {
+        const latest = await deps.incidents.get(id);
+        if (!latest || latest.threadTs) {
+          postedTs.delete(id);
+          return latest?.threadTs ?? ts;
+        }
         const { parentClaim: _claim, ...rest } = latest;
         await deps.incidents.transition(latest.id, latest.version, { ...rest, threadTs: ts });
+        postedTs.delete(id);
         log.info({ incident: latest.id, channel: latest.channel, ts }, 'incident thread opened');
         return ts;
       } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
+        if (error instanceof ConflictError) continue;
+        if (++failures > STORE_RETRIES) {
+          log.warn(
+            { err: error, incident: id, ts },
+            'could not store the card ts yet; the next change stores it',
+          );
+          return ts;
+        }
+        await timer.sleep(Math.min(5_000, 100 * 2 ** failures), never);
       }
     }
-    throw new Error(`could not store the thread ts of incident ${incident.id}`);
+    log.warn({ incident: id, ts }, 'could not store the card ts under contention; the next change stores it');
+    return ts;
   }
 
   async function recheck(id: string): Promise<void> {
@@ -190,7 +226,6 @@ export function createIncidentSlack(deps: IncidentSlackDeps): IncidentSlack {
    */
   const runs = new Map<string, { waiting: Set<string>; again: boolean; startedAt: number }>();
   const lastStart = new Map<string, number>();
-  const never = new AbortController().signal;
 
   const runFor = (service: string, waiting: Set<string>) => {
     const readiness = deps.readiness;
