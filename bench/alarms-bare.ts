@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
+import { ActionId } from '../blocks/ids.js';
 import { serveLines } from './alarms-ipc.js';
 
 /**
  * The alarm-storm benchmark's baseline, in its own process like the bot: a bare Bolt app that only
- * acks `/dr` with a short ephemeral text, behind the same emulator. Usage:
+ * acks `/dr` with a short ephemeral text and an Approve click, behind the same emulator. Usage:
  * `tsx bench/alarms-bare.ts '<json { apiUrl, botToken, signingSecret }>'`.
  */
 interface BareArgs {
@@ -17,6 +18,7 @@ async function main(args: BareArgs): Promise<void> {
   const receiver = new HTTPReceiver({ signingSecret: args.signingSecret, endpoints: '/slack/events' });
   const app = new App({ token: args.botToken, receiver, clientOptions: { slackApiUrl: args.apiUrl } });
   app.command('/dr', async ({ ack }) => ack({ response_type: 'ephemeral', text: 'help' }));
+  app.action(ActionId.failoverApprove, async ({ ack }) => ack());
   const server = (await app.start({ port: 0, host: '127.0.0.1' })) as {
     address(): AddressInfo | string | null;
   };

@@ -18,7 +18,8 @@ import {
   startResults,
   stormResults,
 } from './alarms-report.js';
-import { channelId, stormShape, writeStormPlan } from './alarms-shape.js';
+import { approveClick, idleLatencies, sampleClicks, sampleHelp } from './alarms-samplers.js';
+import { stormShape, writeStormPlan } from './alarms-shape.js';
 import type { UnitsReport } from './dynamo-units.js';
 import { unitsByPrefix, unitsResults } from './dynamo-units-report.js';
 import type { BenchResult } from './types.js';
@@ -40,7 +41,6 @@ import type { BenchResult } from './types.js';
  */
 
 const TABLE = 'lifeboat';
-const WARMUP = 30;
 const IDLE_SAMPLES = 1_000;
 /**
  * The storm generator and dynalite stand for SNS and DynamoDB, which run on other machines: they
@@ -101,30 +101,6 @@ lines.on('line', (line) => {
 });
 lines.on('close', () => server.close(() => process.exit(0)));`;
 
-/**
- * Times `/dr help` round trips (delivery, ack, answer) through the emulator, every `everyMs`, until
- * `stop`; `spans` (if given) gets each one's start and end as epoch ms, to match with the bot's.
- */
-async function sampleHelp(
-  emulator: SlackEmulator,
-  stop: (n: number) => boolean,
-  everyMs: number,
-  spans?: [number, number][],
-) {
-  const out: number[] = [];
-  for (let n = 0; !stop(n); n++) {
-    const started = performance.now();
-    const res = await emulator.sendSlashCommand({ userId: 'U0ALICE', channelId: channelId(0), text: 'help' });
-    const ended = performance.now();
-    if (res.status === 200) {
-      out.push(ended - started);
-      spans?.push([performance.timeOrigin + started, performance.timeOrigin + ended]);
-    }
-    await sleep(everyMs);
-  }
-  return out;
-}
-
 /** Alarm → card samples without a storm: rounds over the five services, each an ALARM that opens an incident. */
 const CARD_ROUNDS = 4;
 
@@ -159,12 +135,6 @@ async function alarmToCard(
   return out;
 }
 
-/** Warms the target up, then takes `samples` idle round trips 20 ms apart. */
-async function idleLatencies(emulator: SlackEmulator, samples: number): Promise<number[]> {
-  await sampleHelp(emulator, (n) => n >= WARMUP, 20);
-  return sampleHelp(emulator, (n) => n >= samples, 20);
-}
-
 export default async function run(): Promise<BenchResult[]> {
   const shape = stormShape();
   const { count, seconds } = shape;
@@ -197,7 +167,8 @@ export default async function run(): Promise<BenchResult[]> {
       spawnTsx('alarms-bare.ts', [JSON.stringify({ apiUrl: slack.apiUrl, botToken, signingSecret })]),
     );
     slack.setBotUrl(`${String(bare.ready.url)}/slack/events`);
-    const bareLatencies = await idleLatencies(slack, IDLE_SAMPLES);
+    const click = await approveClick(slack, botToken);
+    const bareLatencies = await idleLatencies(slack, IDLE_SAMPLES, click);
     const bareIdle = await bare.request('report');
     await bare.close();
 
@@ -224,7 +195,7 @@ export default async function run(): Promise<BenchResult[]> {
     slack.setBotUrl(`${botUrl}/slack/events`);
     await storm.request('subscribe', { url: `${botUrl}/sns` });
     await bot.request('measure');
-    const lifeboatIdle = await idleLatencies(slack, IDLE_SAMPLES);
+    const lifeboatIdle = await idleLatencies(slack, IDLE_SAMPLES, click);
     const idleReport = await bot.request('report');
     // Alarm to card without a storm (issue 19: p99 ≤ 1 s), before the storm so nothing queues ahead of it.
     const serviceChannels = Object.values(plan.services).flatMap((s) => (s.channel ? [s.channel] : []));
@@ -244,9 +215,11 @@ export default async function run(): Promise<BenchResult[]> {
     let storming = true;
     const stormSpans: [number, number][] = [];
     const during = sampleHelp(slack, () => !storming, 50, stormSpans);
+    const clicksDuring = sampleClicks(click, () => !storming, 50);
     const sent = await storm.request('storm', { count, seconds, alarms: shape.alarms });
     storming = false;
     const stormLatencies = await during;
+    const stormClicks = await clicksDuring;
     here.disable();
     const loadAfter = loadavg()[0] ?? 0;
     const botReport = await bot.request('report');
@@ -277,7 +250,11 @@ export default async function run(): Promise<BenchResult[]> {
     }
     documents.destroy();
 
-    const channels = [...Object.values(plan.services).map((s) => s.channel), plan.slack.unroutedChannel];
+    // Each channel once: services share channels (20 services in 5), and a channel listed four times had
+    // every card counted four times ("4 parents per incident" in the 2026-12-07 runs; bench/alarms-report.ts).
+    const channels = [
+      ...new Set([...Object.values(plan.services).map((s) => s.channel), plan.slack.unroutedChannel]),
+    ];
     const results = stormResults({
       count,
       seconds,
@@ -291,9 +268,10 @@ export default async function run(): Promise<BenchResult[]> {
       snsFailedAttempts: Number(sent.failedAttempts),
       calls: slack.apiCalls(),
       parents: parentsPerIncident(channels.flatMap((c) => (c ? slack.messages(c) : []))),
-      bare: bareLatencies,
-      idle: lifeboatIdle,
+      bare: bareLatencies.help,
+      idle: lifeboatIdle.help,
       storm: stormLatencies,
+      clicks: { bare: bareLatencies.click, idle: lifeboatIdle.click, storm: stormClicks },
     });
     return [
       ...startResults({
