@@ -61,6 +61,22 @@ export function parentsPerIncident(messages: readonly StoredMessage[]): Map<stri
   return out;
 }
 
+/** The notification count each incident's card shows (the last edit the emulator holds), by incident id. */
+export function cardCounts(messages: readonly StoredMessage[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of messages) {
+    if (m.thread_ts !== undefined && m.thread_ts !== m.ts) continue;
+    const found = /(\d+) notification\(s\) · incident `([^`]+)`/.exec(JSON.stringify(m.blocks ?? []));
+    if (found?.[2]) out.set(found[2], Number(found[1]));
+  }
+  return out;
+}
+
+/** Incidents whose card shows another notification count than their record once idle: the thread stopped updating. */
+export function cardsBehind(cards: StormFigures['cards']): string[] {
+  return [...cards.shown].filter(([id, n]) => cards.stored.get(id) !== n).map(([id]) => id);
+}
+
 export interface StormFigures {
   readonly count: number;
   readonly seconds: number;
@@ -76,6 +92,8 @@ export interface StormFigures {
   readonly snsFailedAttempts: number;
   readonly calls: readonly ApiCallRecord[];
   readonly parents: Map<string, number>;
+  /** Notification counts per incident: on its card once idle, and on its record in the store. */
+  readonly cards: { readonly shown: Map<string, number>; readonly stored: Map<string, number> };
   /** `/dr help` round trips, ms: the bare Bolt app idle, Lifeboat idle, Lifeboat during the storm. */
   readonly bare: readonly number[];
   readonly idle: readonly number[];
@@ -110,6 +128,7 @@ export function stormResults(f: StormFigures): BenchResult[] {
   const peakPosts = Math.max(0, ...[...posts.values()].map((t) => peak(t, 60_000)));
   const postLimit = limits.postMessagePerChannelPerSec * 60;
   const maxParents = Math.max(0, ...f.parents.values());
+  const behind = cardsBehind(f.cards);
   const [b50, b99] = [percentile(f.bare, 50), percentile(f.bare, 99)];
   const [i50, i99] = [percentile(f.idle, 50), percentile(f.idle, 99)];
   const [s50, s99] = [percentile(f.storm, 50), percentile(f.storm, 99)];
@@ -180,6 +199,15 @@ export function stormResults(f: StormFigures): BenchResult[] {
       maxParents,
       '1',
       maxParents === 1,
+    ),
+    row(
+      `alarms: incident cards not showing their record's notification count once idle (of ${f.cards.shown.size})${behind.length > 0 ? `, e.g. ${behind.slice(0, 3).join(', ')}` : ''}`,
+      behind.length,
+      'cards',
+      0,
+      behind.length / Math.max(1, f.cards.shown.size),
+      '0 (every card updated to the end)',
+      behind.length === 0 && f.cards.shown.size > 0,
     ),
     row(
       `/dr help round trip p50, Lifeboat idle vs idle bare Bolt (${f.idle.length}/${f.bare.length} samples)`,

@@ -4,6 +4,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../src/adapters/store/dynamo.js';
 import { createReceiptStore } from '../src/alarms/receipts.js';
 import { systemClock } from '../src/domain/clock.js';
@@ -12,6 +13,7 @@ import { SANDBOX_BOT, workspaceForPlan } from '../src/sandbox/people.js';
 import { type SlackEmulator, startSlackEmulator } from '../src/sandbox/slack/index.js';
 import { type ChildHandle, spawnScript, spawnTsx } from './alarms-ipc.js';
 import {
+  cardCounts,
   cardResult,
   parentsPerIncident,
   roundTripParts,
@@ -248,13 +250,25 @@ export default async function run(): Promise<BenchResult[]> {
       lost += got.filter((r) => r?.status !== 'applied').length;
       pending += got.filter((r) => r?.status === 'pending').length;
     }
-    documents.destroy();
-
     // Each channel once: services share channels (20 services in 5), and a channel listed four times had
     // every card counted four times ("4 parents per incident" in the 2026-12-07 runs; bench/alarms-report.ts).
     const channels = [
       ...new Set([...Object.values(plan.services).map((s) => s.channel), plan.slack.unroutedChannel]),
     ];
+    const messages = channels.flatMap((c) => (c ? slack.messages(c) : []));
+    // Every incident's card, once everything is applied and shown, counts what its record counts.
+    const stored = new Map<string, number>();
+    for (const id of cardCounts(messages).keys()) {
+      const got = await documents.send(
+        new GetCommand({
+          TableName: TABLE,
+          Key: { pk: `INCIDENT#${id}`, sk: 'INCIDENT' },
+          ConsistentRead: true,
+        }),
+      );
+      stored.set(id, Number(got.Item?.notifications ?? Number.NaN));
+    }
+    documents.destroy();
     const results = stormResults({
       count,
       seconds,
@@ -267,7 +281,8 @@ export default async function run(): Promise<BenchResult[]> {
       snsGaveUp: Number(sent.gaveUp),
       snsFailedAttempts: Number(sent.failedAttempts),
       calls: slack.apiCalls(),
-      parents: parentsPerIncident(channels.flatMap((c) => (c ? slack.messages(c) : []))),
+      parents: parentsPerIncident(messages),
+      cards: { shown: cardCounts(messages), stored },
       bare: bareLatencies.help,
       idle: lifeboatIdle.help,
       storm: stormLatencies,
