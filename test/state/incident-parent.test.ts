@@ -95,44 +95,33 @@ function slackFor(store: VersionedStore<IncidentRecord>, outbox: SlackOutbox) {
 }
 
 describe('the incident parent message', () => {
-  it('is posted once when storing its ts times out, and the next change reuses it', async () => {
-    const { store, faults, current } = flakyStore(opened());
-    const { outbox, posts, replies } = recordingOutbox();
-    const slack = slackFor(store, outbox);
+  // The claim write applies synchronously in changed(); the fault then hits storing the ts after the post.
+  it.each([
+    ['every try at storing its ts times out', 'failWrites', 100, undefined],
+    ['storing its ts applies but its answer is lost', 'lostAcks', 1, '1.0'],
+    ['the store cannot be read for a long outage', 'failGets', 1_000, undefined],
+  ] as const)(
+    'is posted once when %s, and the next change stores and reuses its ts',
+    async (_what, fault, times, stored) => {
+      const { store, faults, current } = flakyStore(opened());
+      const { outbox, posts, replies } = recordingOutbox();
+      const slack = slackFor(store, outbox);
 
-    slack.changed(opened(), []);
-    // The claim write applied synchronously; every try at storing the ts after the post times out.
-    faults.failWrites = 100;
-    await slack.idle();
-    faults.failWrites = 0;
-    slack.changed({ ...current() }, [
-      { alarm: 'payments-writer-down', from: 'ALARM', to: 'OK', atMs: 1, reason: 'recovered' },
-    ]);
-    await slack.idle();
+      slack.changed(opened(), []);
+      faults[fault] = times;
+      await slack.idle();
+      expect(current().threadTs).toBe(stored);
+      faults[fault] = 0;
+      slack.changed({ ...current() }, [
+        { alarm: 'payments-writer-down', from: 'ALARM', to: 'OK', atMs: 1, reason: 'recovered' },
+      ]);
+      await slack.idle();
 
-    expect(posts).toHaveLength(1);
-    expect(current().threadTs).toBe('1.0');
-    expect(replies.map((r) => r.ts)).toEqual(['1.0']);
-  });
-
-  it('is posted once when storing its ts applies but its answer is lost', async () => {
-    const { store, faults, current } = flakyStore(opened());
-    const { outbox, posts, replies } = recordingOutbox();
-    const slack = slackFor(store, outbox);
-
-    slack.changed(opened(), []);
-    // The claim write applied synchronously; the ts write after the post applies, its answer times out.
-    faults.lostAcks = 1;
-    await slack.idle();
-    slack.changed({ ...current() }, [
-      { alarm: 'payments-writer-down', from: 'ALARM', to: 'OK', atMs: 1, reason: 'recovered' },
-    ]);
-    await slack.idle();
-
-    expect(posts).toHaveLength(1);
-    expect(current().threadTs).toBe('1.0');
-    expect(replies.map((r) => r.ts)).toEqual(['1.0']);
-  });
+      expect(posts).toHaveLength(1);
+      expect(current().threadTs).toBe('1.0');
+      expect(replies.map((r) => r.ts)).toEqual(['1.0']);
+    },
+  );
 
   it('is posted once when reading the record after the post fails, and its ts is stored when the store answers again', async () => {
     const { store, faults, current } = flakyStore(opened());
@@ -148,26 +137,5 @@ describe('the incident parent message', () => {
 
     expect(posts).toHaveLength(1);
     expect(current().threadTs).toBe('1.0');
-  });
-
-  it('keeps the posted ts through a long store outage and stores it on the next change', async () => {
-    const { store, faults, current } = flakyStore(opened());
-    const { outbox, posts, replies } = recordingOutbox();
-    const slack = slackFor(store, outbox);
-
-    slack.changed(opened(), []);
-    faults.failGets = 1_000;
-    await slack.idle();
-    expect(current().threadTs).toBeUndefined();
-
-    faults.failGets = 0;
-    slack.changed({ ...current() }, [
-      { alarm: 'payments-writer-down', from: 'ALARM', to: 'OK', atMs: 1, reason: 'recovered' },
-    ]);
-    await slack.idle();
-
-    expect(posts).toHaveLength(1);
-    expect(current().threadTs).toBe('1.0');
-    expect(replies.map((r) => r.ts)).toEqual(['1.0']);
   });
 });
