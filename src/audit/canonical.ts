@@ -25,11 +25,11 @@ const member = (key: string, value: unknown): string =>
 /**
  * The text an entry's hash is taken of: exactly canonicalJson({ v, day, shard, seq, at, type, actor,
  * service, executionId, channel, details, writer, prevHash }), written with the members already in
- * canonical (UTF-16 code unit) key order instead of building and sorting an object per entry, which
- * was most of verify's own CPU per entry (docs/audit.md, "A million entries"). Each value still goes
- * through canonicalJson, so any value (null, a number, nested details) serialises as before; byte
- * equality with the generic form is tested over varied entries in test/audit/canonical-entry.test.ts.
- * The keys are fixed identifiers, so they need no escaping.
+ * canonical (UTF-16 code unit) key order. Building and sorting that object per entry, then a Hash
+ * object per entry, was about half of verify's own CPU per entry (docs/audit.md, "Own CPU per entry").
+ * Each value still goes through canonicalJson, so any value (null, a number, nested details)
+ * serialises as before; byte equality with the generic form is tested over varied entries in
+ * test/audit/canonical-entry.test.ts. The keys are fixed identifiers, so they need no escaping.
  */
 export function entryHashInput(entry: Omit<AuditEntry, 'id' | 'hash'>): string {
   const text =

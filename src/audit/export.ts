@@ -33,7 +33,7 @@ const CHUNK_CHARS = 64 * 1024;
  * Streams entries into a file in bounded memory (it waits for the file stream to drain), hashing
  * what it writes. CSV gets a header row even when empty; JSON Lines is empty when there are no entries.
  * Rows go to the file and the hash in chunks of ~64 KB, not one write per row: a write and a hash update
- * per entry were a fifth of the export's own CPU (docs/audit.md, "A million entries"); the bytes and
+ * per entry were a fifth of the export's own CPU (docs/audit.md, "Own CPU per entry"); the bytes and
  * their SHA-256 are the same.
  */
 export async function writeExport(
