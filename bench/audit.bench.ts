@@ -231,7 +231,9 @@ export default async function run(): Promise<BenchResult[]> {
     const against = `Lifeboat against the raw read of this run: export ${(exported.ms / raw.ms).toFixed(2)}x, verify ${(verified.ms / raw.ms).toFixed(2)}x (wall); this process's CPU ${(exported.cpuMs / raw.cpuMs).toFixed(2)}x, ${(verified.cpuMs / raw.cpuMs).toFixed(2)}x`;
     const rawSummary = `the raw read alone took ${(raw.ms / 1000).toFixed(1)} s wall and ${(raw.dbCpuMs / 1000).toFixed(1)} s of dynalite's CPU (${us(raw.dbCpuMs).toFixed(1)} µs per entry) against the ${TIME_TARGET_MS / 1000} s target`;
     if (raw.dbCpuMs > TIME_TARGET_MS)
-      process.stderr.write(`audit bench: dynalite (the stand-in DB) is the bound: ${rawSummary}. ${against}\n`);
+      process.stderr.write(
+        `audit bench: dynalite (the stand-in DB) is the bound: ${rawSummary}. ${against}\n`,
+      );
     else if (raw.ms > TIME_TARGET_MS)
       process.stderr.write(`audit bench: the machine's load is the bound: ${rawSummary}. ${against}\n`);
     else process.stderr.write(`audit bench: ${against}\n`);
