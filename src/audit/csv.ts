@@ -38,21 +38,10 @@ export const CSV_COLUMNS = [
 
 export const csvHeader = (): string => csvRow(CSV_COLUMNS);
 
+/**
+ * One entry's record: csvRow() of the CSV_COLUMNS cells, written out without the cell array (this runs
+ * per exported entry). shard and seq are integers, which csvCell writes as they are.
+ */
 export function entryCsvRow(entry: AuditEntry): string {
-  return csvRow([
-    entry.id,
-    entry.at,
-    entry.type,
-    entry.actor,
-    entry.service,
-    entry.executionId,
-    entry.channel,
-    JSON.stringify(entry.details),
-    entry.writer,
-    entry.day,
-    entry.shard,
-    entry.seq,
-    entry.prevHash,
-    entry.hash,
-  ]);
+  return `${csvCell(entry.id)},${csvCell(entry.at)},${csvCell(entry.type)},${csvCell(entry.actor)},${csvCell(entry.service)},${csvCell(entry.executionId)},${csvCell(entry.channel)},${csvCell(JSON.stringify(entry.details))},${csvCell(entry.writer)},${csvCell(entry.day)},${entry.shard},${entry.seq},${csvCell(entry.prevHash)},${csvCell(entry.hash)}\r\n`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextEntry } from '../../src/audit/chain.js';
-import { csvCell, csvRow, entryCsvRow } from '../../src/audit/csv.js';
+import { CSV_COLUMNS, csvCell, csvRow, entryCsvRow } from '../../src/audit/csv.js';
 
 describe('CSV cells', () => {
   it.each([
@@ -49,5 +49,27 @@ describe('CSV cells', () => {
     expect(row).toContain(",'=1+1,'@svc,,,");
     expect(row).toContain('"{""a"":""b,c""}"');
     expect(row.endsWith('\r\n')).toBe(true);
+  });
+
+  it('writes an entry row as csvRow of CSV_COLUMNS, for entries with and without optional fields', () => {
+    const odd = ['', 'plain', '=x', 'a,b', 'say "hi"', 'line\nbreak', '-1', '\tT', 'é😀'];
+    for (const [i, text] of odd.entries()) {
+      const entry = nextEntry(
+        undefined,
+        {
+          type: 'command',
+          actor: `${text}A`,
+          ...(i % 2 ? { service: text } : {}),
+          ...(i % 3 ? { executionId: text } : {}),
+          ...(i % 4 ? { channel: text } : {}),
+          details: { text, n: i },
+        },
+        { day: '2026-11-21', shard: i, now: Date.UTC(2026, 10, 21), writer: text },
+      );
+      const cells = CSV_COLUMNS.map((column) =>
+        column === 'details' ? JSON.stringify(entry.details) : entry[column],
+      );
+      expect(entryCsvRow(entry)).toBe(csvRow(cells));
+    }
   });
 });
