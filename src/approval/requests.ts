@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../adapters/store/versioned.js';
-import type { ExecutionRecord } from '../domain/records.js';
+import type { ApprovalRecord, ExecutionRecord } from '../domain/records.js';
 import { failoverRefusal } from '../state/gate.js';
 import { authorityOf } from './approvers.js';
-import { auditIntent, auditOutcome, recordAuditedApproval } from './decision-audit.js';
+import { auditApprovalOutcome, auditIntent, auditOutcome, recordApprovalItem } from './decision-audit.js';
 import { authorityForAll, memberIds, servicesOf } from './group.js';
 import { createGroupRequest } from './group-requests.js';
 import { createMeasure } from './measure.js';
@@ -240,6 +240,68 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
     };
   };
 
+  /**
+   * What refuses an authorised approval besides the policy, read together: a service already running in its
+   * recovery Region, or an automatic request whose incident resolved (stale, even if not applied to it yet).
+   */
+  const gate = async (req: FailoverRequest, userId: string, pending: Execution) => {
+    const stale = async () =>
+      req.source === 'alarm' && req.incidentId && deps.incidentOpen
+        ? !(await deps.incidentOpen(req.incidentId))
+        : false;
+    const [inRecovery, isStaleNow] = await Promise.all([
+      kindOf(req) === 'failover' ? firstRefusal(servicesOf(req), alreadyFailedOver) : undefined,
+      stale(),
+    ]);
+    if (inRecovery) {
+      await refused(inRecovery, userId, pending, req.id);
+      return { kind: 'refused' as const, refusal: inRecovery, execution: pending };
+    }
+    if (!isStaleNow || !req.incidentId) return undefined;
+    const refusal: Refusal = {
+      ok: false,
+      code: 'stale',
+      auditType: 'approval.refused',
+      message: `This request is stale: the incident that raised it (${req.incidentId}) resolved, so it can no longer be approved. Request a failover again if one is still needed.`,
+    };
+    await refused(refusal, userId, pending, req.id);
+    const written = await incidentResolved(req.service, req.incidentId);
+    return { kind: 'refused' as const, refusal, execution: written ?? pending };
+  };
+
+  /** A recorded approval: counted with the others, and the last one needed moves the execution to `approved`. */
+  const settle = async (
+    req: FailoverRequest,
+    pending: Execution,
+    o: {
+      readonly audited: boolean;
+      readonly rerun: boolean;
+      readonly recorded: readonly ApprovalRecord[];
+      readonly preconditions: Preconditions | undefined;
+    },
+  ): Promise<ApproveOutcome> => {
+    const approvers = countApprovals(req, o.recorded);
+    const shown = o.preconditions ? { preconditions: o.preconditions } : {};
+    const needed = req.approvalsRequired;
+    // Until its outcome is audited, an approval does not move the request on: the next click completes it.
+    if (!o.audited) return { kind: 'unaudited', execution: pending, approvers, needed };
+    if (approvers.length < needed)
+      return o.rerun
+        ? { kind: 'already', execution: pending, approvers, needed }
+        : { kind: 'recorded', execution: pending, approvers, needed, ...shown };
+    try {
+      const written = await stores.executions.transition(req.id, pending.version, {
+        ...stripVersion(pending),
+        state: 'approved',
+        updatedAtMs: clock.now(),
+      });
+      return { kind: 'approved', execution: written, approvers, ...shown };
+    } catch (error) {
+      if (error instanceof ConflictError) return { kind: 'lost', ...(await withCurrent(req.id)) };
+      throw error;
+    }
+  };
+
   return {
     load,
 
@@ -366,16 +428,15 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
      * approval is already recorded re-runs the rest (outcome entry, transition) instead of being refused.
      */
     async approve(id: string, userId: string, digest: string | undefined): Promise<ApproveOutcome> {
-      const { execution, request } = await load(id);
+      // The request and the decisions recorded on it do not depend on each other: read together.
+      const [{ execution, request }, decisions] = await Promise.all([load(id), stores.approvals.list(id)]);
       const plan = deps.getPlan();
       const now = clock.now();
       // Authorised for EVERY service of the request; a refusal names the first one the person is not an approver of.
       const { authority, service: judged } = request
         ? await authorityForAll(deps.approvers, plan, servicesOf(request), userId)
         : { authority: { kind: 'not-approver' as const }, service: '' };
-      const decided = request
-        ? (await stores.approvals.list(id)).find((a) => a.userId === userId)
-        : undefined;
+      const decided = request ? decisions.find((a) => a.userId === userId) : undefined;
       const verdict = checkApproval({
         execution,
         request: request && judged !== request.service ? { ...request, service: judged } : request,
@@ -390,31 +451,35 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       if (!verdict.ok) return refusedApproval(verdict, userId, execution, id);
       const req = request as FailoverRequest;
       const pending = execution as Execution;
-      const inRecovery =
-        kindOf(req) === 'failover' ? await firstRefusal(servicesOf(req), alreadyFailedOver) : undefined;
-      if (inRecovery) {
-        await refused(inRecovery, userId, pending, id);
-        return { kind: 'refused', refusal: inRecovery, execution: pending };
-      }
-      // An automatic request whose incident resolved is stale, even if the resolution was not applied to it yet.
-      if (
-        req.source === 'alarm' &&
-        req.incidentId &&
-        deps.incidentOpen &&
-        !(await deps.incidentOpen(req.incidentId))
-      ) {
-        const stale: Refusal = {
-          ok: false,
-          code: 'stale',
-          auditType: 'approval.refused',
-          message: `This request is stale: the incident that raised it (${req.incidentId}) resolved, so it can no longer be approved. Request a failover again if one is still needed.`,
-        };
-        await refused(stale, userId, pending, id);
-        const written = await incidentResolved(req.service, req.incidentId);
-        return { kind: 'refused', refusal: stale, execution: written ?? pending };
-      }
       const rerun = decided !== undefined;
-      const preconditions = rerun ? undefined : await measureAll(req);
+      // The fresh measurement is most of an approval's time, so it starts once the person is known to be an approver
+      // and runs beside the remaining checks and the intent's audit entry. Only its result lets the approval count,
+      // and nothing is written that depends on it before it is in (docs/runbook.md, issue 19).
+      const measuring = rerun ? undefined : measureAll(req);
+      // Never rejects (a failed measurement refuses); the handler keeps a refusal below from leaving it unhandled.
+      void measuring?.catch(() => undefined);
+      const gated = await gate(req, userId, pending);
+      if (gated) return gated;
+      const approval = {
+        decision: 'approve' as const,
+        actor: userId,
+        service: req.service,
+        executionId: id,
+        planHash: req.planHash,
+        ...(decided ? { decided } : {}),
+        intentDetails: { planHash: req.planHash, digest: req.digest },
+        now: () => clock.now(),
+      };
+      // The intent precedes the approval item, as always; measured refusals below follow an audited intent.
+      if (!rerun)
+        await auditIntent(audit, {
+          decision: 'approve',
+          actor: userId,
+          service: req.service,
+          executionId: id,
+          details: approval.intentDetails,
+        });
+      const preconditions = await measuring;
       if (preconditions && !preconditions.ok) {
         const refusal: Refusal = {
           ok: false,
@@ -430,14 +495,8 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
       }
       // Measuring can take a while: an approval that would land after the deadline is refused, never late.
       if (isExpired(req, clock.now())) return refusedApproval(EXPIRED_WHILE_MEASURING, userId, pending, id);
-      const outcome = await recordAuditedApproval(audit, stores.approvals, {
-        decision: 'approve',
-        actor: userId,
-        service: req.service,
-        executionId: id,
-        planHash: req.planHash,
-        ...(decided ? { decided } : {}),
-        intentDetails: { planHash: req.planHash, digest: req.digest },
+      const outcome = {
+        ...approval,
         outcomeDetails: {
           planHash: req.planHash,
           digest: req.digest,
@@ -447,29 +506,18 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
             ? { lagMs: preconditions.lagMs, lagMeasuredAtMs: preconditions.checkedAt }
             : {}),
         },
-        now: () => clock.now(),
-      });
-      if (outcome === 'lost') return { kind: 'lost', ...(await withCurrent(id)) };
-      const audited = outcome === 'audited';
-      const approvers = countApprovals(req, await stores.approvals.list(id));
-      const shown = preconditions ? { preconditions } : {};
-      const needed = req.approvalsRequired;
-      // Until its outcome is audited, an approval does not move the request on: the next click completes it.
-      if (!audited) return { kind: 'unaudited', execution: pending, approvers, needed };
-      if (approvers.length < needed)
-        return rerun
-          ? { kind: 'already', execution: pending, approvers, needed }
-          : { kind: 'recorded', execution: pending, approvers, needed, ...shown };
+      };
+      if ((await recordApprovalItem(audit, stores.approvals, outcome, true)) === 'lost')
+        return { kind: 'lost', ...(await withCurrent(id)) };
+      // Our item is written: re-read beside the outcome entry, so of two approvers clicking at once one sees both.
+      const [{ audited, noted }, recorded] = await Promise.all([
+        auditApprovalOutcome(audit, stores.approvals, outcome),
+        stores.approvals.list(id),
+      ]);
       try {
-        const written = await stores.executions.transition(id, pending.version, {
-          ...stripVersion(pending),
-          state: 'approved',
-          updatedAtMs: clock.now(),
-        });
-        return { kind: 'approved', execution: written, approvers, ...shown };
-      } catch (error) {
-        if (error instanceof ConflictError) return { kind: 'lost', ...(await withCurrent(id)) };
-        throw error;
+        return await settle(req, pending, { audited, rerun, recorded, preconditions });
+      } finally {
+        await noted;
       }
     },
 
