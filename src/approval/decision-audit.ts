@@ -96,6 +96,20 @@ export interface AuditedApproval {
   readonly now: () => number;
 }
 
+/** An approval's `decision.intent`; throws `DecisionNotAuditedError` (and nothing may take effect) if refused. */
+export function auditApprovalIntent(
+  audit: Pick<AuditLog, 'append'>,
+  a: Pick<AuditedApproval, 'decision' | 'actor' | 'service' | 'executionId' | 'intentDetails'>,
+): Promise<void> {
+  return auditIntent(audit, {
+    decision: a.decision,
+    actor: a.actor,
+    service: a.service,
+    executionId: a.executionId,
+    details: a.intentDetails,
+  });
+}
+
 /**
  * The first half of an audited approval: its intent (throws `DecisionNotAuditedError` if refused; skipped when
  * `intentAudited`, the caller having appended it already), then the approval item. `lost`: another click of the
@@ -108,14 +122,7 @@ export async function recordApprovalItem(
   intentAudited = false,
 ): Promise<'recorded' | 'lost'> {
   if (a.decided) return 'recorded';
-  if (!intentAudited)
-    await auditIntent(audit, {
-      decision: a.decision,
-      actor: a.actor,
-      service: a.service,
-      executionId: a.executionId,
-      details: a.intentDetails,
-    });
+  if (!intentAudited) await auditApprovalIntent(audit, a);
   const first = await approvals.record({
     executionId: a.executionId,
     userId: a.actor,
