@@ -39,21 +39,28 @@ export interface ApprovalRun {
   readonly load: number;
 }
 
-/** Counts the HTTP requests the in-process servers (dynalite, the Slack emulator) receive. */
-function countServerRequests() {
+/**
+ * Counts the HTTP requests the in-process servers (dynalite, the Slack emulator) receive. While `hold.ms` > 0 each
+ * DynamoDB request reaches dynalite that much later: every sequential round trip on a path then costs `hold.ms`
+ * more, so (figure with − figure without) / `hold.ms` is the path's depth in round trips, whatever the load.
+ */
+function countServerRequests(hold: { ms: number }) {
   const http = createRequire(import.meta.url)('node:http') as typeof import('node:http');
   const seen: { at: number; dynamo: boolean; url: string }[] = [];
   const emit = http.Server.prototype.emit;
   const counting = function (this: import('node:http').Server, event: string, ...args: unknown[]) {
+    const pass = () =>
+      (emit as (this: unknown, event: string, ...a: unknown[]) => boolean).call(this, event, ...args);
     if (event === 'request') {
       const req = args[0] as import('node:http').IncomingMessage;
-      seen.push({
-        at: performance.now(),
-        dynamo: req.headers['x-amz-target'] !== undefined,
-        url: req.url ?? '',
-      });
+      const dynamo = req.headers['x-amz-target'] !== undefined;
+      seen.push({ at: performance.now(), dynamo, url: req.url ?? '' });
+      if (dynamo && hold.ms > 0) {
+        setTimeout(pass, hold.ms);
+        return true;
+      }
     }
-    return (emit as (this: unknown, event: string, ...a: unknown[]) => boolean).call(this, event, ...args);
+    return pass();
   };
   http.Server.prototype.emit = counting as typeof emit;
   return { seen, restore: () => Object.assign(http.Server.prototype, { emit }) };
@@ -62,9 +69,11 @@ function countServerRequests() {
 const median = (xs: readonly number[]) =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
-export async function approvalRun(): Promise<ApprovalRun> {
+/** `dynamoDelayMs`: each DynamoDB request from the second click to the mutating call is held that long (depth). */
+export async function approvalRun(options: { readonly dynamoDelayMs?: number } = {}): Promise<ApprovalRun> {
   const sandbox = await startSandbox({ logLevel: 'silent', timeScale: 120 });
-  const counter = countServerRequests();
+  const hold = { ms: 0 };
+  const counter = countServerRequests(hold);
   try {
     const { bot, cloud, slack } = sandbox;
     cloud.faults.regionOutage('us-east-1');
@@ -105,6 +114,7 @@ export async function approvalRun(): Promise<ApprovalRun> {
         span.to = performance.now();
       });
     };
+    hold.ms = options.dynamoDelayMs ?? 0;
     const started = performance.now();
     const answered = await approve('U0BOB');
     const ackMs = performance.now() - started;
@@ -114,6 +124,7 @@ export async function approvalRun(): Promise<ApprovalRun> {
       mutating = aws.find((c) => c.at >= started && planned.has(c.op.split(':')[1] ?? ''));
       if (!mutating) await new Promise((resolve) => setTimeout(resolve, 2));
     }
+    hold.ms = 0;
     if (!mutating) throw new Error('no mutating call within 60 s of the second approval');
     const window = (at: number) => at >= started && at <= (mutating?.at ?? 0);
     const inWindow = counter.seen.filter((r) => window(r.at));
