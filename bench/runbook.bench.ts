@@ -110,7 +110,7 @@ async function approvalFigures(): Promise<BenchResult[]> {
   const p50 = pick(ms, 0.5);
   const p99 = pick(ms, 0.99);
   process.stderr.write(
-    `approval: DynamoDB requests per run ${runs.map((r) => r.dynamoRequests).join(', ')}; Slack calls ${runs.map((r) => r.slackCalls).join(', ')}; fresh readiness ${runs.map((r) => Math.round(r.readinessMs)).join(', ')} ms; DynamoDB round trip ${runs.map((r) => r.roundTripMs.toFixed(1)).join(', ')} ms; load ${runs.map((r) => r.load.toFixed(1)).join(', ')}\n`,
+    `approval: DynamoDB requests per run ${runs.map((r) => r.dynamoRequests).join(', ')}; Slack calls ${runs.map((r) => r.slackCalls).join(', ')}; before/during/after the approval's measurement ${runs.map((r) => r.dynamoSplit.join('/')).join(', ')}; the approval's measurement ${runs.map((r) => Math.round(r.measureMs)).join(', ')} ms, the rest ${runs.map((r) => Math.round(r.outsideMs)).join(', ')} ms; fresh readiness ${runs.map((r) => Math.round(r.readinessMs)).join(', ')} ms; DynamoDB round trip ${runs.map((r) => r.roundTripMs.toFixed(1)).join(', ')} ms; load ${runs.map((r) => r.load.toFixed(1)).join(', ')}\n`,
   );
   const figure = (name: string, value: number): BenchResult => ({
     name,

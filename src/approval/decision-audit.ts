@@ -96,6 +96,67 @@ export interface AuditedApproval {
   readonly now: () => number;
 }
 
+/** An approval's `decision.intent`; throws `DecisionNotAuditedError` (and nothing may take effect) if refused. */
+export function auditApprovalIntent(
+  audit: Pick<AuditLog, 'append'>,
+  a: Pick<AuditedApproval, 'decision' | 'actor' | 'service' | 'executionId' | 'intentDetails'>,
+): Promise<void> {
+  return auditIntent(audit, {
+    decision: a.decision,
+    actor: a.actor,
+    service: a.service,
+    executionId: a.executionId,
+    details: a.intentDetails,
+  });
+}
+
+/**
+ * The first half of an audited approval: its intent (throws `DecisionNotAuditedError` if refused; skipped when
+ * `intentAudited`, the caller having appended it already), then the approval item. `lost`: another click of the
+ * same person recorded it first. Nothing to do for a re-click by a recorded approver (`decided`).
+ */
+export async function recordApprovalItem(
+  audit: Pick<AuditLog, 'append'>,
+  approvals: AuditedApprovalStore,
+  a: AuditedApproval,
+  intentAudited = false,
+): Promise<'recorded' | 'lost'> {
+  if (a.decided) return 'recorded';
+  if (!intentAudited) await auditApprovalIntent(audit, a);
+  const first = await approvals.record({
+    executionId: a.executionId,
+    userId: a.actor,
+    decision: 'approve',
+    atMs: a.now(),
+    planHash: a.planHash,
+  });
+  return first ? 'recorded' : 'lost';
+}
+
+/**
+ * The second half: the `approval.granted` outcome, unless a re-click finds it in the log already. `noted` settles
+ * once the outcome is noted on the item (so a re-click appends none); the caller need not wait for it before acting
+ * on the approval, and without the note a re-click appends the entry again: harmless (readers count people).
+ */
+export async function auditApprovalOutcome(
+  audit: Pick<AuditLog, 'append'>,
+  approvals: AuditedApprovalStore,
+  a: AuditedApproval,
+): Promise<{ readonly audited: boolean; readonly noted: Promise<unknown> }> {
+  if (a.decided?.outcomeAuditedAtMs !== undefined) return { audited: true, noted: Promise.resolve() };
+  const audited = await auditOutcome(audit, {
+    type: 'approval.granted',
+    actor: a.actor,
+    service: a.service,
+    executionId: a.executionId,
+    details: { requestId: a.executionId, ...a.outcomeDetails },
+  });
+  const noted = audited
+    ? approvals.markAudited(a.executionId, a.actor, a.now()).catch(() => false)
+    : Promise.resolve();
+  return { audited, noted };
+}
+
 /**
  * One approval, audited before it counts: the intent (throws `DecisionNotAuditedError` if refused), the approval
  * item, then the `approval.granted` outcome, noted on the item so a re-click appends none. A re-click by a
@@ -107,32 +168,8 @@ export async function recordAuditedApproval(
   approvals: AuditedApprovalStore,
   a: AuditedApproval,
 ): Promise<'audited' | 'unaudited' | 'lost'> {
-  if (!a.decided) {
-    await auditIntent(audit, {
-      decision: a.decision,
-      actor: a.actor,
-      service: a.service,
-      executionId: a.executionId,
-      details: a.intentDetails,
-    });
-    const first = await approvals.record({
-      executionId: a.executionId,
-      userId: a.actor,
-      decision: 'approve',
-      atMs: a.now(),
-      planHash: a.planHash,
-    });
-    if (!first) return 'lost';
-  }
-  if (a.decided?.outcomeAuditedAtMs !== undefined) return 'audited';
-  const audited = await auditOutcome(audit, {
-    type: 'approval.granted',
-    actor: a.actor,
-    service: a.service,
-    executionId: a.executionId,
-    details: { requestId: a.executionId, ...a.outcomeDetails },
-  });
-  // Without the note, a re-click appends the entry again: harmless (readers count people, not entries).
-  if (audited) await approvals.markAudited(a.executionId, a.actor, a.now()).catch(() => false);
+  if ((await recordApprovalItem(audit, approvals, a)) === 'lost') return 'lost';
+  const { audited, noted } = await auditApprovalOutcome(audit, approvals, a);
+  await noted;
   return audited ? 'audited' : 'unaudited';
 }

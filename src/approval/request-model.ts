@@ -3,6 +3,7 @@ import type { Stores } from '../adapters/store/index.js';
 import type { AuditLog } from '../audit/types.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { Clock } from '../domain/clock.js';
+import type { ExecutionRecord } from '../domain/records.js';
 import type { Plan } from '../plan/load.js';
 import type { ReadinessService } from '../readiness/service.js';
 import type { OperatingState } from '../state/types.js';
@@ -122,4 +123,16 @@ export function requestDigest(r: Omit<FailoverRequest, 'digest' | 'messageTs'>):
     .update(canonicalJson({ ...bound, planHash: r.planHash, deadlineMs: r.deadlineMs }))
     .digest('hex')
     .slice(0, 32);
+}
+
+/** What is written back: never the version (the store sets it) nor an expiry. */
+export function stripVersion(execution: Execution): ExecutionRecord {
+  const {
+    version: _version,
+    expiresAtMs: _expires,
+    ...rest
+  } = execution as Execution & {
+    expiresAtMs?: number;
+  };
+  return rest;
 }

@@ -2,19 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../adapters/store/versioned.js';
 import type { ExecutionRecord } from '../domain/records.js';
 import { failoverRefusal } from '../state/gate.js';
+import { createApprove } from './approve.js';
 import { authorityOf } from './approvers.js';
-import { auditIntent, auditOutcome, recordAuditedApproval } from './decision-audit.js';
-import { authorityForAll, memberIds, servicesOf } from './group.js';
+import { auditIntent, auditOutcome } from './decision-audit.js';
+import { memberIds, servicesOf } from './group.js';
 import { createGroupRequest } from './group-requests.js';
 import { createMeasure } from './measure.js';
-import {
-  approvalsNeeded,
-  checkApproval,
-  checkDecline,
-  countApprovals,
-  isExpired,
-  type Refusal,
-} from './policy.js';
+import { approvalsNeeded, checkDecline, isExpired, type Refusal } from './policy.js';
 import { acceptedStandalone, type Preconditions } from './preconditions.js';
 import {
   type ApproveOutcome,
@@ -23,19 +17,12 @@ import {
   type FailoverRequestsDeps,
   type NewRequest,
   requestDigest,
+  stripVersion,
 } from './request-model.js';
 import type { ServiceSlot } from './store.js';
-import { type Execution, type FailoverRequest, kindOf, TERMINAL_STATES } from './types.js';
+import { type Execution, type FailoverRequest, TERMINAL_STATES } from './types.js';
 
 export * from './request-model.js';
-
-const EXPIRED_WHILE_MEASURING: Refusal = {
-  ok: false,
-  code: 'expired',
-  auditType: 'approval.refused',
-  message:
-    'This request expired while its preconditions were being measured, so your approval was not recorded; nothing was done. Request a new failover if needed.',
-};
 
 /** A slot held by a missing execution is only taken over after this long (its creator may still be writing it). */
 const ORPHAN_SLOT_MS = 60_000;
@@ -240,6 +227,16 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
     };
   };
 
+  const approve = createApprove(deps, {
+    load,
+    measureAll,
+    refused,
+    refusedApproval,
+    alreadyFailedOver,
+    incidentResolved,
+    withCurrent,
+  });
+
   return {
     load,
 
@@ -362,116 +359,9 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
 
     /**
      * One approval, audited before it counts: `decision.intent`, then the approval item, then `approval.granted`;
-     * the last approval needed moves the execution to `approved` by a conditional write. A click by someone whose
-     * approval is already recorded re-runs the rest (outcome entry, transition) instead of being refused.
+     * the last approval needed moves the execution to `approved` by a conditional write (src/approval/approve.ts).
      */
-    async approve(id: string, userId: string, digest: string | undefined): Promise<ApproveOutcome> {
-      const { execution, request } = await load(id);
-      const plan = deps.getPlan();
-      const now = clock.now();
-      // Authorised for EVERY service of the request; a refusal names the first one the person is not an approver of.
-      const { authority, service: judged } = request
-        ? await authorityForAll(deps.approvers, plan, servicesOf(request), userId)
-        : { authority: { kind: 'not-approver' as const }, service: '' };
-      const decided = request
-        ? (await stores.approvals.list(id)).find((a) => a.userId === userId)
-        : undefined;
-      const verdict = checkApproval({
-        execution,
-        request: request && judged !== request.service ? { ...request, service: judged } : request,
-        userId,
-        isApprover: authority.kind === 'approver',
-        ...(authority.kind === 'lookup-failed' ? { lookupFailed: authority } : {}),
-        planHash: plan.hash,
-        now,
-        digest,
-        ...(decided ? { decided } : {}),
-      });
-      if (!verdict.ok) return refusedApproval(verdict, userId, execution, id);
-      const req = request as FailoverRequest;
-      const pending = execution as Execution;
-      const inRecovery =
-        kindOf(req) === 'failover' ? await firstRefusal(servicesOf(req), alreadyFailedOver) : undefined;
-      if (inRecovery) {
-        await refused(inRecovery, userId, pending, id);
-        return { kind: 'refused', refusal: inRecovery, execution: pending };
-      }
-      // An automatic request whose incident resolved is stale, even if the resolution was not applied to it yet.
-      if (
-        req.source === 'alarm' &&
-        req.incidentId &&
-        deps.incidentOpen &&
-        !(await deps.incidentOpen(req.incidentId))
-      ) {
-        const stale: Refusal = {
-          ok: false,
-          code: 'stale',
-          auditType: 'approval.refused',
-          message: `This request is stale: the incident that raised it (${req.incidentId}) resolved, so it can no longer be approved. Request a failover again if one is still needed.`,
-        };
-        await refused(stale, userId, pending, id);
-        const written = await incidentResolved(req.service, req.incidentId);
-        return { kind: 'refused', refusal: stale, execution: written ?? pending };
-      }
-      const rerun = decided !== undefined;
-      const preconditions = rerun ? undefined : await measureAll(req);
-      if (preconditions && !preconditions.ok) {
-        const refusal: Refusal = {
-          ok: false,
-          code: 'preconditions',
-          auditType: 'approval.refused',
-          message: `Preconditions are not met, so this approval was not recorded:\n${preconditions.lines
-            .filter((l) => l.status === 'fail')
-            .map((l) => `• ${l.text}`)
-            .join('\n')}`,
-        };
-        await refused(refusal, userId, pending, id);
-        return { kind: 'refused', refusal, execution: pending, preconditions };
-      }
-      // Measuring can take a while: an approval that would land after the deadline is refused, never late.
-      if (isExpired(req, clock.now())) return refusedApproval(EXPIRED_WHILE_MEASURING, userId, pending, id);
-      const outcome = await recordAuditedApproval(audit, stores.approvals, {
-        decision: 'approve',
-        actor: userId,
-        service: req.service,
-        executionId: id,
-        planHash: req.planHash,
-        ...(decided ? { decided } : {}),
-        intentDetails: { planHash: req.planHash, digest: req.digest },
-        outcomeDetails: {
-          planHash: req.planHash,
-          digest: req.digest,
-          ...(rerun ? { rerun } : {}),
-          // The data-loss window measured now: the recovery report's figure for an unplanned failover.
-          ...(preconditions?.lagMs !== undefined
-            ? { lagMs: preconditions.lagMs, lagMeasuredAtMs: preconditions.checkedAt }
-            : {}),
-        },
-        now: () => clock.now(),
-      });
-      if (outcome === 'lost') return { kind: 'lost', ...(await withCurrent(id)) };
-      const audited = outcome === 'audited';
-      const approvers = countApprovals(req, await stores.approvals.list(id));
-      const shown = preconditions ? { preconditions } : {};
-      const needed = req.approvalsRequired;
-      // Until its outcome is audited, an approval does not move the request on: the next click completes it.
-      if (!audited) return { kind: 'unaudited', execution: pending, approvers, needed };
-      if (approvers.length < needed)
-        return rerun
-          ? { kind: 'already', execution: pending, approvers, needed }
-          : { kind: 'recorded', execution: pending, approvers, needed, ...shown };
-      try {
-        const written = await stores.executions.transition(id, pending.version, {
-          ...stripVersion(pending),
-          state: 'approved',
-          updatedAtMs: clock.now(),
-        });
-        return { kind: 'approved', execution: written, approvers, ...shown };
-      } catch (error) {
-        if (error instanceof ConflictError) return { kind: 'lost', ...(await withCurrent(id)) };
-        throw error;
-      }
-    },
+    approve,
 
     /** Before the decline modal opens: the same checks as `decline`, audited when refused. */
     async precheckDecline(
@@ -569,26 +459,3 @@ export function createFailoverRequests(deps: FailoverRequestsDeps) {
 }
 
 export type FailoverRequests = ReturnType<typeof createFailoverRequests>;
-
-/** The first refusal among the services, in order. */
-async function firstRefusal(
-  services: readonly string[],
-  check: (service: string) => Promise<Refusal | undefined>,
-): Promise<Refusal | undefined> {
-  for (const service of services) {
-    const refusal = await check(service);
-    if (refusal) return refusal;
-  }
-  return undefined;
-}
-
-function stripVersion(execution: Execution): ExecutionRecord {
-  const {
-    version: _version,
-    expiresAtMs: _expires,
-    ...rest
-  } = execution as Execution & {
-    expiresAtMs?: number;
-  };
-  return rest;
-}

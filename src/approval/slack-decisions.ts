@@ -30,9 +30,15 @@ export function createDecisionActions(deps: FailoverSlackDeps, kit: SlackKit) {
     );
 
   const startRunbook = (execution: Execution) => {
+    // Listed as active beside the runbook's lease and first read (it awaits the listing before marking the
+    // execution running), so a failure before driving still leaves it to the takeover sweep.
     const work = (async () => {
-      await deps.runner.track(execution.id);
-      await deps.runner.run(execution.id);
+      const [tracked, ran] = await Promise.allSettled([
+        deps.runner.track(execution.id),
+        deps.runner.run(execution.id),
+      ]);
+      if (tracked.status === 'rejected') throw tracked.reason;
+      if (ran.status === 'rejected') throw ran.reason;
     })().catch(async (error: unknown) => {
       logger.error({ err: error, executionId: execution.id }, 'the runbook could not be driven');
       await cards.refresh(execution.id);

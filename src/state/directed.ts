@@ -128,7 +128,10 @@ export function createDirectedReadiness(deps: DirectedReadinessDeps): ReadinessS
     dns: boolean,
   ) => {
     const more = await deps.observe(name, recorded, dns).catch(() => []);
-    await deps.state.onObserved(name, [...seen, ...more]).catch(() => undefined);
+    const observations = [...seen, ...more];
+    // With nothing observed the recorder only reads the record back (to return its drift, unused here): a
+    // round trip on every check of a service whose reads showed nothing, e.g. its primary Region in an outage.
+    if (observations.length > 0) await deps.state.onObserved(name, observations).catch(() => undefined);
   };
 
   const measure = async (name: string, fresh: boolean): Promise<ServiceReadiness> => {
