@@ -22,13 +22,14 @@ import type * as STS from '@aws-sdk/client-sts';
 const require = createRequire(import.meta.url);
 
 /**
- * The AWS SDK packages Lifeboat calls, each loaded the first time something uses it (docs/operations.md,
- * "Cold start"). Loading all of them at start cost the bot about 1.2 s of CPU and 130 MB of RSS (EC2's alone
- * is a 2 MB bundle) before it could answer /readyz, though nothing before ready calls AWS beyond its own
- * DynamoDB table. Each package is a CommonJS bundle, so `require` loads it synchronously (clients and commands
- * keep their synchronous constructors) into the same module cache a static `import` uses: the classes are
- * the same ones (instanceof, aws-sdk-client-mock) and every later call is a cache lookup.
- * Only `import type` of these packages elsewhere in src/ (outside this file and the sandbox).
+ * The AWS SDK packages Lifeboat calls, each loaded the first time something uses it (docs/alarms.md, "Cold
+ * start and idle RSS of the compiled bot"). Importing them all at start cost the bot about 1 s of CPU and
+ * 110 MB of RSS (EC2's alone is a 2 MB bundle) before it could answer /readyz, though nothing before ready
+ * calls AWS beyond its own DynamoDB table. Each package is a CommonJS bundle, so `require` loads it
+ * synchronously (clients and commands keep their synchronous constructors) into the same module cache a
+ * static `import` uses: the classes are the same ones (instanceof, aws-sdk-client-mock) and a later call is a
+ * cache lookup. Elsewhere in src/ (the sandbox aside) these packages are imported as types only, except
+ * DynamoDB's: the state store needs it before ready anyway.
  */
 export const sdk = {
   autoScaling: (): typeof AutoScaling => require('@aws-sdk/client-auto-scaling'),
