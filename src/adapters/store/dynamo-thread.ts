@@ -78,9 +78,33 @@ const threads = new WeakMap<object, () => Worker | undefined>();
 /** The worker thread behind a threaded client, if one is running (tests: to make it die). */
 export const threadOf = (client: object): Worker | undefined => threads.get(client)?.();
 
-export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocumentClient {
-  // A real client for the type and its configuration; its own `send` is replaced below.
+const releases = new WeakMap<object, () => void>();
+type SdkCommand = Parameters<DynamoDBDocumentClient['send']>[0];
+type SdkOptions = Parameters<DynamoDBDocumentClient['send']>[1];
+
+/**
+ * Starts the thread of a client made with `deferred`; its calls from now on run there (a no-op for others).
+ * The bot calls it once ready (src/main.ts).
+ */
+export const startThread = (client: object): void => releases.get(client)?.();
+
+export function createThreadedDocumentClient(
+  state: StateEndpoint,
+  options: {
+    /**
+     * Calls run in this thread, on the facade's own SDK client, until `startThread(client)`: the bot's
+     * start does not wait for a second V8 isolate to load the SDK before its first DynamoDB answer
+     * (docs/alarms.md, "Cold start and idle RSS of the compiled bot"). Default: the thread starts on the
+     * first call.
+     */
+    readonly deferred?: boolean;
+  } = {},
+): DynamoDBDocumentClient {
+  // A real client for the type and its configuration; its own `send` is replaced below (and, while
+  // deferred, is the one that runs the calls).
   const facade = createDocumentClient(state);
+  const direct = facade.send.bind(facade) as (command: SdkCommand, options?: SdkOptions) => Promise<unknown>;
+  let released = !options.deferred;
   const pending = new Map<number, Pending>();
   let worker: Worker | undefined;
   let toThread: ((message: ToThread) => void) | undefined;
@@ -135,6 +159,8 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
 
   function send(command: object, options?: { abortSignal?: AbortSignalLike }): Promise<unknown> {
     if (destroyed) return Promise.reject(new Error('the DynamoDB client was destroyed'));
+    // The commands a threaded client is given are the SDK's own (lib-dynamodb's and client-dynamodb's).
+    if (!released) return direct(command as SdkCommand, options as SdkOptions);
     const name = commandName(command);
     if (!name) {
       return Promise.reject(
@@ -176,6 +202,12 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
   }
 
   threads.set(facade, () => worker);
+  releases.set(facade, () => {
+    if (released || destroyed) return;
+    released = true;
+    // Loads now, in the background, rather than on the first call after (which would wait for it).
+    started();
+  });
   return Object.assign(facade, {
     send,
     destroy() {
