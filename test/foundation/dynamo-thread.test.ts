@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import {
   ConditionalCheckFailedException,
@@ -188,8 +189,14 @@ describe('DocumentClient on the DynamoDB thread', () => {
 
     startThread(deferred);
     const thread = threadOf(deferred);
-    expect(thread).toBeDefined();
+    if (!thread) throw new Error('startThread started no thread');
+    // Until the thread says it has loaded, calls still run here (the thread's first message); after, there.
+    const loaded = once(thread, 'message');
     expect((await get()).Item?.sk).toBe('A');
+    expect(await loaded).toEqual([[{ kind: 'loaded' }]]);
+    const answered = once(thread, 'message');
+    expect((await get()).Item?.sk).toBe('A');
+    expect(await answered).toEqual([[{ kind: 'ok', id: expect.any(Number), output: expect.anything() }]]);
     expect(threadOf(deferred)).toBe(thread);
     startThread(deferred);
     expect(threadOf(deferred)).toBe(thread);

@@ -92,10 +92,10 @@ export function createThreadedDocumentClient(
   state: StateEndpoint,
   options: {
     /**
-     * Calls run in this thread, on the facade's own SDK client, until `startThread(client)`: the bot's
-     * start does not wait for a second V8 isolate to load the SDK before its first DynamoDB answer
-     * (docs/alarms.md, "Cold start and idle RSS of the compiled bot"). Default: the thread starts on the
-     * first call.
+     * Calls run in this thread, on the facade's own SDK client, until `startThread(client)` has started
+     * the thread and the thread has loaded its SDK: neither the bot's start nor its first /readyz waits
+     * for a second V8 isolate to load (docs/alarms.md, "Cold start and idle RSS of the compiled bot").
+     * Default: the thread starts on the first call, which waits for it.
      */
     readonly deferred?: boolean;
   } = {},
@@ -104,7 +104,9 @@ export function createThreadedDocumentClient(
   // deferred, is the one that runs the calls).
   const facade = createDocumentClient(state);
   const direct = facade.send.bind(facade) as (command: SdkCommand, options?: SdkOptions) => Promise<unknown>;
+  // Deferred: calls run directly until the thread has been started and has loaded its SDK client.
   let released = !options.deferred;
+  let loaded = !options.deferred;
   const pending = new Map<number, Pending>();
   let worker: Worker | undefined;
   let toThread: ((message: ToThread) => void) | undefined;
@@ -122,6 +124,10 @@ export function createThreadedDocumentClient(
     const w = new Worker(BOOTSTRAP, { eval: true, workerData: init });
     w.on('message', (batch: FromThread[]) => {
       for (const message of batch) {
+        if (message.kind === 'loaded') {
+          loaded = true;
+          continue;
+        }
         const p = take(message.id);
         if (message.kind === 'ok') p?.resolve(message.output);
         else p?.reject(rebuildError(message.error));
@@ -160,7 +166,7 @@ export function createThreadedDocumentClient(
   function send(command: object, options?: { abortSignal?: AbortSignalLike }): Promise<unknown> {
     if (destroyed) return Promise.reject(new Error('the DynamoDB client was destroyed'));
     // The commands a threaded client is given are the SDK's own (lib-dynamodb's and client-dynamodb's).
-    if (!released) return direct(command as SdkCommand, options as SdkOptions);
+    if (!released || !loaded) return direct(command as SdkCommand, options as SdkOptions);
     const name = commandName(command);
     if (!name) {
       return Promise.reject(
