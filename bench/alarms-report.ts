@@ -267,9 +267,10 @@ export function stormResults(f: StormFigures): BenchResult[] {
 }
 
 /**
- * Cold start (process start to ready, run as the Dockerfile runs it: tsx) and RSS once idle after the
- * warm-up and idle samples, against issue 19's targets (≤ 1.5 s, ≤ 120 MB); the bare Bolt app's, measured
- * in the same run the same way, is the baseline.
+ * Cold start (process start to ready, under tsx) and RSS once idle after the warm-up and idle samples, with the
+ * bare Bolt app's, measured in the same run the same way, as the baseline. Informational: this storm bot runs
+ * under tsx with the simulated cloud in its process, so neither is the production bot's. Issue 19's figures
+ * (≤ 1.5 s, ≤ 120 MB) are `npm run bench coldstart`'s, of the compiled bot as the Dockerfile runs it.
  */
 export function startResults(m: {
   readonly botReadyMs: number;
@@ -279,22 +280,22 @@ export function startResults(m: {
 }): BenchResult[] {
   return [
     {
-      name: 'bot cold start: process start to ready (tsx), vs a bare Bolt app',
+      name: 'storm bot cold start under tsx with the simulated cloud, vs a bare Bolt app (informational; issue 19: bench coldstart)',
       value: m.botReadyMs,
       unit: 'ms',
       baseline: m.bareReadyMs,
       ratio: Math.round((m.botReadyMs / m.bareReadyMs) * 100) / 100,
-      target: '≤ 1.5 s',
-      pass: m.botReadyMs <= 1_500,
+      target: 'informational',
+      pass: true,
     },
     {
-      name: 'bot idle RSS after warm-up, vs a bare Bolt app',
+      name: 'storm bot idle RSS after warm-up, simulated cloud in-process, vs a bare Bolt app (informational)',
       value: m.botIdleRssMb,
       unit: 'MB',
       baseline: m.bareIdleRssMb,
       ratio: Math.round((m.botIdleRssMb / m.bareIdleRssMb) * 100) / 100,
-      target: '≤ 120 MB',
-      pass: m.botIdleRssMb <= 120,
+      target: 'informational',
+      pass: true,
     },
   ];
 }

@@ -256,6 +256,8 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     // Scheduled jobs start once Slack works; a missed daily slot runs late in the background.
     lifecycle.background('scheduler start', scheduler.start());
     lifecycle.onClose(() => scheduler.close(5_000));
+    // Ready: DynamoDB calls move to their thread (the start did not wait for it to load).
+    state.startThread();
     // Registered last, so it runs first on close: the final metrics line while the state still answers.
     if (emf) lifecycle.onClose(() => emf.flush());
     logger.info(

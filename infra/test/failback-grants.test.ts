@@ -271,7 +271,19 @@ const IAM_ACTION: Readonly<Record<string, string>> = {
   'lambda:Invoke': 'lambda:InvokeFunction',
 };
 
-/** IAM actions of the AWS SDK commands a source file constructs (`new XCommand(`), by the client it imports them from. */
+/** Which SDK package each loader of src/adapters/aws/sdk.ts loads (`ec2` → `ec2`, `autoScaling` → `auto-scaling`). */
+const SDK_PACKAGES = new Map(
+  [
+    ...readFileSync(join(REPO_ROOT, 'src/adapters/aws/sdk.ts'), 'utf8').matchAll(
+      /(\w+): \(\): typeof \w+ =>\s*require\('@aws-sdk\/client-([a-z0-9-]+)'\)/g,
+    ),
+  ].map((m) => [m[1] ?? '', m[2] ?? '']),
+);
+
+/**
+ * IAM actions of the AWS SDK commands a source file constructs, by the client package they come from: imported
+ * (`new XCommand(`, DynamoDB's) or loaded on first use (`new (sdk.<package>().XCommand)(`, src/adapters/aws/sdk.ts).
+ */
 function commandsSentBy(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const actions: string[] = [];
@@ -285,6 +297,13 @@ function commandsSentBy(file: string): string[] {
         actions.push(IAM_ACTION[action] ?? action);
       }
     }
+  }
+  for (const m of text.matchAll(/new \(sdk\.(\w+)\(\)\.([A-Za-z0-9]+)Command\)\(/g)) {
+    const pkg = SDK_PACKAGES.get(m[1] ?? '');
+    const prefix = IAM_PREFIX[pkg ?? ''];
+    if (!prefix) throw new Error(`${file}: no IAM prefix known for sdk.${m[1]} (@aws-sdk/client-${pkg})`);
+    const action = `${prefix}:${m[2]}`;
+    actions.push(IAM_ACTION[action] ?? action);
   }
   return actions;
 }

@@ -1,11 +1,5 @@
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { sdk } from '../adapters/aws/sdk.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -72,7 +66,10 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
     if (maxReceives !== undefined) return;
     try {
       const { Attributes } = await options.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: options.queueUrl, AttributeNames: ['RedrivePolicy'] }),
+        new (sdk.sqs().GetQueueAttributesCommand)({
+          QueueUrl: options.queueUrl,
+          AttributeNames: ['RedrivePolicy'],
+        }),
       );
       const policy = Attributes?.RedrivePolicy
         ? (JSON.parse(Attributes.RedrivePolicy) as { maxReceiveCount?: unknown })
@@ -96,7 +93,7 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
       () =>
         void options.sqs
           .send(
-            new ChangeMessageVisibilityCommand({
+            new (sdk.sqs().ChangeMessageVisibilityCommand)({
               QueueUrl: options.queueUrl,
               ReceiptHandle: receipt,
               VisibilityTimeout: visibility,
@@ -119,7 +116,7 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
     }
     if (outcome === 'recorded' || outcome === 'duplicate' || outcome === 'ignored') {
       await options.sqs.send(
-        new DeleteMessageCommand({ QueueUrl: options.queueUrl, ReceiptHandle: receipt }),
+        new (sdk.sqs().DeleteMessageCommand)({ QueueUrl: options.queueUrl, ReceiptHandle: receipt }),
       );
       counts.deleted++;
     } else if (outcome === 'rejected') {
@@ -144,7 +141,7 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
       let messages: Message[] = [];
       try {
         const out = await options.sqs.send(
-          new ReceiveMessageCommand({
+          new (sdk.sqs().ReceiveMessageCommand)({
             QueueUrl: options.queueUrl,
             MaxNumberOfMessages: Math.min(10, options.concurrency ?? 10),
             WaitTimeSeconds: waitSeconds,

@@ -1,5 +1,5 @@
-import { PublishCommand } from '@aws-sdk/client-sns';
 import type { AwsClients } from '../adapters/aws/clients.js';
+import { sdk } from '../adapters/aws/sdk.js';
 import type { Logger } from '../logger.js';
 import type { Plan } from '../plan/load.js';
 
@@ -50,9 +50,12 @@ export function createStakeholderNotifier(deps: {
           if (!region) throw new Error(`no Region in ${topicArn}`);
           await deps.aws
             .forRegion(region)
-            .sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }), {
-              abortSignal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
-            });
+            .sns.send(
+              new (sdk.sns().PublishCommand)({ TopicArn: topicArn, Subject: subject, Message: message }),
+              {
+                abortSignal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+              },
+            );
         } catch (error) {
           deps.logger.warn(
             { err: error, topicArn, event: notice.event, executionId: notice.executionId },

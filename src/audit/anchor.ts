@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { sdk } from '../adapters/aws/sdk.js';
 import { DEFAULT_ARCHIVE_PREFIX, isPreconditionFailed } from './archive.js';
 import { DAY_MS, dayOf } from './chain.js';
 import type { AuditAnchor, AuditLog, ChainHead } from './types.js';
@@ -50,7 +51,7 @@ export async function anchorHeads(options: AnchorOptions): Promise<AnchorResult[
     const body = `${JSON.stringify({ record: 'anchor', ...anchor })}\n`;
     try {
       await options.s3.send(
-        new PutObjectCommand({
+        new (sdk.s3().PutObjectCommand)({
           Bucket: options.bucket,
           Key: key,
           Body: body,

@@ -1,4 +1,5 @@
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { sdk } from '../adapters/aws/sdk.js';
 import { DEFAULT_ARCHIVE_PREFIX } from './archive.js';
 import { isDay } from './chain.js';
 import { parseCheckpoint } from './store.js';
@@ -24,7 +25,7 @@ export function s3ArchiveSource(options: {
     let token: string | undefined;
     do {
       const page = await s3.send(
-        new ListObjectsV2Command({
+        new (sdk.s3().ListObjectsV2Command)({
           Bucket: bucket,
           Prefix: prefix,
           ...(token ? { ContinuationToken: token } : {}),
@@ -36,7 +37,7 @@ export function s3ArchiveSource(options: {
   }
 
   async function lastLine(key: string): Promise<string> {
-    const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const { Body } = await s3.send(new (sdk.s3().GetObjectCommand)({ Bucket: bucket, Key: key }));
     if (!Body) return '';
     const decoder = new TextDecoder();
     let pending = '';

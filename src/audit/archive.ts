@@ -4,7 +4,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
+import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
+import { sdk } from '../adapters/aws/sdk.js';
 import { DAY_MS, dayStart, isDay } from './chain.js';
 import { entryJsonLine } from './export.js';
 import type { AuditCheckpoint, AuditEntry, AuditLog } from './types.js';
@@ -113,7 +114,7 @@ export async function archiveDay(day: string, options: ArchiveOptions): Promise<
     };
     let result: ArchiveResult;
     try {
-      const res = await options.s3.send(new PutObjectCommand(input));
+      const res = await options.s3.send(new (sdk.s3().PutObjectCommand)(input));
       result = { ...base, status: 'written', ...(res.VersionId ? { versionId: res.VersionId } : {}) };
     } catch (error) {
       if (!isPreconditionFailed(error)) throw error;

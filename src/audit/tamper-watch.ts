@@ -1,15 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import {
-  type _Record,
-  DescribeStreamCommand,
-  type DynamoDBStreamsClient,
-  ExpiredIteratorException,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type ShardIteratorType,
-  TrimmedDataAccessException,
-} from '@aws-sdk/client-dynamodb-streams';
+import type { _Record, DynamoDBStreamsClient, ShardIteratorType } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sdk } from '../adapters/aws/sdk.js';
 import type { Logger } from '../logger.js';
 
 /** Whether audit items are watched in real time, as `/dr audit verify` shows it. */
@@ -124,7 +116,7 @@ export function createTamperWatch(deps: TamperWatchDeps): TamperWatch {
     after?: string,
   ): Promise<string | undefined> {
     const res = await deps.streams.send(
-      new GetShardIteratorCommand({
+      new (sdk.dynamodbStreams().GetShardIteratorCommand)({
         StreamArn: streamArn,
         ShardId: shardId,
         ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : type,
@@ -138,7 +130,7 @@ export function createTamperWatch(deps: TamperWatchDeps): TamperWatch {
     let start: string | undefined;
     do {
       const { StreamDescription } = await deps.streams.send(
-        new DescribeStreamCommand({
+        new (sdk.dynamodbStreams().DescribeStreamCommand)({
           StreamArn: streamArn,
           ...(start ? { ExclusiveStartShardId: start } : {}),
         }),
@@ -160,7 +152,9 @@ export function createTamperWatch(deps: TamperWatchDeps): TamperWatch {
 
   async function readShard(shardId: string, it: string, found: TamperEvent[]): Promise<void> {
     try {
-      const res = await deps.streams.send(new GetRecordsCommand({ ShardIterator: it, Limit: 1000 }));
+      const res = await deps.streams.send(
+        new (sdk.dynamodbStreams().GetRecordsCommand)({ ShardIterator: it, Limit: 1000 }),
+      );
       for (const record of res.Records ?? []) {
         const seq = record.dynamodb?.SequenceNumber;
         if (seq) lastSequence.set(shardId, seq);
@@ -170,10 +164,10 @@ export function createTamperWatch(deps: TamperWatchDeps): TamperWatch {
       if (res.NextShardIterator) iterators.set(shardId, res.NextShardIterator);
       else iterators.delete(shardId); // closed: its children are found by the next discovery
     } catch (error) {
-      if (error instanceof ExpiredIteratorException) {
+      if (error instanceof sdk.dynamodbStreams().ExpiredIteratorException) {
         const fresh = await iterator(shardId, 'TRIM_HORIZON', lastSequence.get(shardId));
         if (fresh) iterators.set(shardId, fresh);
-      } else if (error instanceof TrimmedDataAccessException) {
+      } else if (error instanceof sdk.dynamodbStreams().TrimmedDataAccessException) {
         const fresh = await iterator(shardId, 'TRIM_HORIZON');
         if (fresh) iterators.set(shardId, fresh);
       } else throw error;

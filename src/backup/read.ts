@@ -1,17 +1,11 @@
-import {
-  type BackupClient,
-  type BackupJob,
-  type CopyJob,
-  DescribeBackupVaultCommand,
-  type DescribeBackupVaultCommandOutput,
-  ListBackupJobsCommand,
-  ListCopyJobsCommand,
-  ListRecoveryPointsByBackupVaultCommand,
-  ListRecoveryPointsByResourceCommand,
-  ListRestoreJobsCommand,
-  ListRestoreTestingPlansCommand,
-  type RestoreJobsListMember,
+import type {
+  BackupClient,
+  BackupJob,
+  CopyJob,
+  DescribeBackupVaultCommandOutput,
+  RestoreJobsListMember,
 } from '@aws-sdk/client-backup';
+import { sdk } from '../adapters/aws/sdk.js';
 
 /**
  * Reads of AWS Backup that readiness, the digest and drills share. Each takes a `call` that runs one AWS call
@@ -89,7 +83,7 @@ export async function newestRecoveryPoint(
   const points = await pages(async (token) => {
     const out = await call('backup:ListRecoveryPointsByResource', (abortSignal) =>
       client.send(
-        new ListRecoveryPointsByResourceCommand({
+        new (sdk.backup().ListRecoveryPointsByResourceCommand)({
           ResourceArn: resourceArn,
           ...(token ? { NextToken: token } : {}),
         }),
@@ -112,7 +106,7 @@ export async function newestInVault(
   const points = await pages(async (token) => {
     const out = await call('backup:ListRecoveryPointsByBackupVault', (abortSignal) =>
       client.send(
-        new ListRecoveryPointsByBackupVaultCommand({
+        new (sdk.backup().ListRecoveryPointsByBackupVaultCommand)({
           BackupVaultName: vaultName,
           ByResourceArn: resourceArn,
           ...(token ? { NextToken: token } : {}),
@@ -152,7 +146,7 @@ export async function latestCopyJob(
   const jobs = await pages(async (token) => {
     const out = await call('backup:ListCopyJobs', (abortSignal) =>
       client.send(
-        new ListCopyJobsCommand({
+        new (sdk.backup().ListCopyJobsCommand)({
           ByResourceArn: resourceArn,
           ByCreatedAfter: new Date(since),
           ...(state ? { ByState: state } : {}),
@@ -177,7 +171,7 @@ export async function backupJobsIn(
   return pages(async (token) => {
     const out = await call('backup:ListBackupJobs', (abortSignal) =>
       client.send(
-        new ListBackupJobsCommand({
+        new (sdk.backup().ListBackupJobsCommand)({
           ByResourceArn: resourceArn,
           ByState: state,
           ByCreatedAfter: new Date(since),
@@ -196,7 +190,9 @@ export function describeVault(
   vaultName: string,
 ): Promise<DescribeBackupVaultCommandOutput> {
   return call('backup:DescribeBackupVault', (abortSignal) =>
-    client.send(new DescribeBackupVaultCommand({ BackupVaultName: vaultName }), { abortSignal }),
+    client.send(new (sdk.backup().DescribeBackupVaultCommand)({ BackupVaultName: vaultName }), {
+      abortSignal,
+    }),
   );
 }
 
@@ -209,9 +205,12 @@ export async function latestRestoreTest(
 ): Promise<{ plan?: string; job?: RestoreJobsListMember }> {
   const plans = await pages(async (token) => {
     const out = await call('backup:ListRestoreTestingPlans', (abortSignal) =>
-      client.send(new ListRestoreTestingPlansCommand({ ...(token ? { NextToken: token } : {}) }), {
-        abortSignal,
-      }),
+      client.send(
+        new (sdk.backup().ListRestoreTestingPlansCommand)({ ...(token ? { NextToken: token } : {}) }),
+        {
+          abortSignal,
+        },
+      ),
     );
     return { items: out.RestoreTestingPlans ?? [], ...(out.NextToken ? { next: out.NextToken } : {}) };
   });
@@ -220,7 +219,10 @@ export async function latestRestoreTest(
   const jobs = await pages(async (token) => {
     const out = await call('backup:ListRestoreJobs', (abortSignal) =>
       client.send(
-        new ListRestoreJobsCommand({ ByRestoreTestingPlanArn: arn, ...(token ? { NextToken: token } : {}) }),
+        new (sdk.backup().ListRestoreJobsCommand)({
+          ByRestoreTestingPlanArn: arn,
+          ...(token ? { NextToken: token } : {}),
+        }),
         { abortSignal },
       ),
     );

@@ -1,9 +1,9 @@
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditMessage } from '../../blocks/audit/messages.js';
 import { tamperAlertMessage, tamperAlertNotification } from '../../blocks/audit/tamper.js';
+import { sdk } from '../adapters/aws/sdk.js';
 import { s3ArchiveSource } from '../audit/archive-source.js';
 import {
   createTamperWatch,
@@ -61,7 +61,7 @@ export function wireAuditGuard(deps: AuditGuardDeps): AuditGuard {
     const { subject, message } = tamperAlertNotification(events);
     await deps
       .sns(topic.split(':')[3] ?? '')
-      .send(new PublishCommand({ TopicArn: topic, Subject: subject, Message: message }));
+      .send(new (sdk.sns().PublishCommand)({ TopicArn: topic, Subject: subject, Message: message }));
   }
 
   async function alert(events: readonly TamperEvent[]): Promise<void> {
@@ -98,7 +98,7 @@ export function wireAuditGuard(deps: AuditGuardDeps): AuditGuard {
   if (!deps.stream) {
     watch = tamperWatchOff('embedded dynalite has no DynamoDB stream');
   } else {
-    const streams = new DynamoDBStreamsClient({
+    const streams = new (sdk.dynamodbStreams().DynamoDBStreamsClient)({
       region: deps.stream.region,
       // An explicit endpoint is a local DynamoDB: static credentials, as the stores' client uses (store/client.ts).
       ...(deps.stream.endpoint

@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, ensureTable, startEmbeddedDynamo } from '../adapters/store/dynamo.js';
-import { createThreadedDocumentClient } from '../adapters/store/dynamo-thread.js';
+import { createThreadedDocumentClient, startThread } from '../adapters/store/dynamo-thread.js';
 import { createStores, type Stores } from '../adapters/store/index.js';
 import { createDynamoAuditLog } from '../audit/index.js';
 import type { AuditEventInput, AuditLog } from '../audit/types.js';
@@ -19,6 +19,11 @@ export interface State {
   auditInBackground(event: AuditEventInput): void;
   /** The readiness probe: the table answers within 2 s and is ACTIVE. */
   checkTable(): Promise<void>;
+  /**
+   * Once the bot is ready: starts the DynamoDB thread (DYNAMODB_THREAD=on); until then the calls run in
+   * the main thread, so the start does not wait for the thread to load its SDK.
+   */
+  startThread(): void;
   /** Where the table's DynamoDB stream is read (the audit tamper watch); undefined for embedded dynalite, which has none. */
   readonly stream: { readonly endpoint?: string; readonly region: string } | undefined;
 }
@@ -53,7 +58,7 @@ export async function openState(
   }
   const stateEndpoint = { endpoint, region: config.region ?? 'us-east-1' };
   const documents = config.dynamoThread
-    ? createThreadedDocumentClient(stateEndpoint)
+    ? createThreadedDocumentClient(stateEndpoint, { deferred: true })
     : createDocumentClient(stateEndpoint);
   lifecycle.onClose(() => documents.destroy());
   const tableName = config.tableName;
@@ -71,6 +76,7 @@ export async function openState(
     stream: dynalite ? undefined : { ...(endpoint ? { endpoint } : {}), region: stateEndpoint.region },
     // Tracked, so shutdown waits for it before the database closes.
     auditInBackground: (event) => lifecycle.background(`audit append (${event.type})`, audit.append(event)),
+    startThread: () => startThread(documents),
     async checkTable() {
       const { Table } = await documents.send(new DescribeTableCommand({ TableName: tableName }), {
         abortSignal: AbortSignal.timeout(2_000),

@@ -1,4 +1,5 @@
-import { type DBInstance, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import type { DBInstance } from '@aws-sdk/client-rds';
+import { sdk } from '../adapters/aws/sdk.js';
 import type { ResourceOf } from '../plan/schema.js';
 import type { ReverseCtx } from './reverse.js';
 import type { ReverseItem, ServingRegion } from './types.js';
@@ -36,7 +37,7 @@ export async function rds(
     try {
       const out = await ctx.aws
         .forRegion(region)
-        .rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), {
+        .rds.send(new (sdk.rds().DescribeDBInstancesCommand)({ DBInstanceIdentifier: id }), {
           abortSignal: ctx.signal(),
         });
       return out.DBInstances?.[0];

@@ -1,12 +1,8 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeGlobalClustersCommand } from '@aws-sdk/client-rds';
-import {
-  GetBucketReplicationCommand,
-  GetBucketVersioningCommand,
-  type ReplicationRule,
-} from '@aws-sdk/client-s3';
+import type { ReplicationRule } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import { clientsFor } from '../adapters/aws/roles.js';
+import { sdk } from '../adapters/aws/sdk.js';
 import { docdbBack } from '../kinds/docdb/failback.js';
 import { elasticacheBack } from '../kinds/elasticache/failback.js';
 import type { Resource, ResourceOf, Service } from '../plan/schema.js';
@@ -37,9 +33,12 @@ async function aurora(
 ): Promise<[ReverseItem, ServingRegion]> {
   const out = await ctx.aws
     .forRegion(ctx.service.recoveryRegion)
-    .rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: r.globalClusterIdentifier }), {
-      abortSignal: ctx.signal(),
-    });
+    .rds.send(
+      new (sdk.rds().DescribeGlobalClustersCommand)({ GlobalClusterIdentifier: r.globalClusterIdentifier }),
+      {
+        abortSignal: ctx.signal(),
+      },
+    );
   return globalClusterBack(r, out.GlobalClusters?.[0]?.GlobalClusterMembers ?? [], ctx.service.primaryRegion);
 }
 
@@ -50,7 +49,7 @@ async function s3(ctx: ReverseCtx, r: ResourceOf<'s3-bucket'>): Promise<ReverseI
   const target = `arn:aws:s3:::${r.sourceBucket}`;
   const rulesOf = async (bucket: string) => {
     try {
-      return await client.send(new GetBucketReplicationCommand({ Bucket: bucket }), {
+      return await client.send(new (sdk.s3().GetBucketReplicationCommand)({ Bucket: bucket }), {
         abortSignal: ctx.signal(),
       });
     } catch (error) {
@@ -62,9 +61,12 @@ async function s3(ctx: ReverseCtx, r: ResourceOf<'s3-bucket'>): Promise<ReverseI
   const rules: ReplicationRule[] = reverse?.ReplicationConfiguration?.Rules ?? [];
   if (rules.some((rule) => rule.Destination?.Bucket === target && rule.Status === 'Enabled'))
     return { ...base, status: 'ready', text: `${r.destinationBucket} replicates back to ${r.sourceBucket}` };
-  const versioning = await client.send(new GetBucketVersioningCommand({ Bucket: r.sourceBucket }), {
-    abortSignal: ctx.signal(),
-  });
+  const versioning = await client.send(
+    new (sdk.s3().GetBucketVersioningCommand)({ Bucket: r.sourceBucket }),
+    {
+      abortSignal: ctx.signal(),
+    },
+  );
   if (versioning.Status !== 'Enabled')
     return {
       ...base,

@@ -1,11 +1,9 @@
 import { UpdateTableCommand, type UpdateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import {
-  CreateDBInstanceReadReplicaCommand,
-  type CreateDBInstanceReadReplicaCommandInput,
-} from '@aws-sdk/client-rds';
-import { PutBucketReplicationCommand, type PutBucketReplicationCommandInput } from '@aws-sdk/client-s3';
+import type { CreateDBInstanceReadReplicaCommandInput } from '@aws-sdk/client-rds';
+import type { PutBucketReplicationCommandInput } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import { clientsFor } from '../adapters/aws/roles.js';
+import { sdk } from '../adapters/aws/sdk.js';
 import { ConflictError, type VersionedStore } from '../adapters/store/versioned.js';
 import type { ApproverDirectory } from '../approval/approvers.js';
 import type { AuditLog } from '../audit/types.js';
@@ -32,7 +30,7 @@ async function call(aws: AwsClients, step: SetupStep, signal: AbortSignal): Prom
   switch (step.kind) {
     case 'rds-create-replica':
       await clients.rds.send(
-        new CreateDBInstanceReadReplicaCommand(
+        new (sdk.rds().CreateDBInstanceReadReplicaCommand)(
           step.input as unknown as CreateDBInstanceReadReplicaCommandInput,
         ),
         { abortSignal: signal },
@@ -40,7 +38,7 @@ async function call(aws: AwsClients, step: SetupStep, signal: AbortSignal): Prom
       return;
     case 's3-add-replication-rule':
       await clients.s3.send(
-        new PutBucketReplicationCommand(step.input as unknown as PutBucketReplicationCommandInput),
+        new (sdk.s3().PutBucketReplicationCommand)(step.input as unknown as PutBucketReplicationCommandInput),
         { abortSignal: signal },
       );
       return;

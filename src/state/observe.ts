@@ -1,16 +1,11 @@
-import {
-  DescribeInstancesCommand,
-  type DescribeInstancesCommandInput,
-  type Instance,
-} from '@aws-sdk/client-ec2';
-import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
-import { GetRoutingControlStateCommand } from '@aws-sdk/client-route53-recovery-cluster';
+import type { DescribeInstancesCommandInput, Instance } from '@aws-sdk/client-ec2';
 import { endpointOrder, onAnyEndpoint } from '../adapters/aws/arc-endpoints.js';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import { byInstanceIds } from '../adapters/aws/ec2-ids.js';
 import { clientsFor } from '../adapters/aws/roles.js';
 import { ROUTE53_METRICS_REGION, routedHealth } from '../adapters/aws/route53-health.js';
 import { recordAnswer, sameRecordName } from '../adapters/aws/route53-names.js';
+import { sdk } from '../adapters/aws/sdk.js';
 import type { ResourceOf } from '../plan/schema.js';
 import { movesByRecord } from '../readiness/aws/route53.js';
 import { SERVICE_TAG } from '../runbook/executors/ec2.js';
@@ -64,7 +59,10 @@ async function arc(
       const client = deps.aws.arcCluster(endpoint);
       const read = (arn: string) =>
         client
-          .send(new GetRoutingControlStateCommand({ RoutingControlArn: arn }), { abortSignal: signal() })
+          .send(
+            new (sdk.route53RecoveryCluster().GetRoutingControlStateCommand)({ RoutingControlArn: arn }),
+            { abortSignal: signal() },
+          )
           .then((out) => out.RoutingControlState);
       const [primary, recovery] = await Promise.all([
         read(r.primaryRoutingControlArn),
@@ -91,7 +89,7 @@ async function route53(
     return dnsFromHealth(r.id, r.primaryHealthCheckId, status.healthy);
   }
   const out = await deps.aws.forRegion(deps.service.primaryRegion).route53.send(
-    new ListResourceRecordSetsCommand({
+    new (sdk.route53().ListResourceRecordSetsCommand)({
       HostedZoneId: r.hostedZoneId,
       StartRecordName: r.recordName,
       StartRecordType: r.recordType,
@@ -126,9 +124,9 @@ async function compute(
   const region = primary ? deps.service.primaryRegion : deps.service.recoveryRegion;
   const ec2 = deps.aws.forRegion(region).ec2;
   const list = async (input: DescribeInstancesCommandInput) =>
-    (await ec2.send(new DescribeInstancesCommand(input), { abortSignal: signal() })).Reservations?.flatMap(
-      (x) => x.Instances ?? [],
-    ) ?? [];
+    (
+      await ec2.send(new (sdk.ec2().DescribeInstancesCommand)(input), { abortSignal: signal() })
+    ).Reservations?.flatMap((x) => x.Instances ?? []) ?? [];
   let ids: Set<string>;
   if (primary) {
     if (r.primaryInstances.length === 0) return undefined;

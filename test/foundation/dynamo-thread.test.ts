@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import {
   ConditionalCheckFailedException,
@@ -11,6 +12,7 @@ import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from '../../src
 import {
   createThreadedDocumentClient,
   rebuildError,
+  startThread,
   threadOf,
 } from '../../src/adapters/store/dynamo-thread.js';
 import { createBatcher, describeError } from '../../src/adapters/store/thread-protocol.js';
@@ -165,6 +167,40 @@ describe('DocumentClient on the DynamoDB thread', () => {
     expect(threadOf(own)).toBeDefined();
     expect(threadOf(own)).not.toBe(first);
     own.destroy();
+  });
+
+  it('deferred: runs the calls in this thread until startThread, then on the thread, with the same contract', async () => {
+    const deferred = createThreadedDocumentClient(
+      { endpoint: dynamo.endpoint, region: 'us-east-1' },
+      { deferred: true },
+    );
+    const get = () => deferred.send(new GetCommand({ TableName, Key: { pk: 'T#1', sk: 'A' } }));
+    expect((await get()).Item?.sk).toBe('A');
+    await expect(
+      deferred.send(
+        new TableQueryCommand({
+          TableName: 'lifeboat-no-such-table',
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': { S: 'x' } },
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    expect(threadOf(deferred)).toBeUndefined();
+
+    startThread(deferred);
+    const thread = threadOf(deferred);
+    if (!thread) throw new Error('startThread started no thread');
+    // Until the thread says it has loaded, calls still run here (the thread's first message); after, there.
+    const loaded = once(thread, 'message');
+    expect((await get()).Item?.sk).toBe('A');
+    expect(await loaded).toEqual([[{ kind: 'loaded' }]]);
+    const answered = once(thread, 'message');
+    expect((await get()).Item?.sk).toBe('A');
+    expect(await answered).toEqual([[{ kind: 'ok', id: expect.any(Number), output: expect.anything() }]]);
+    expect(threadOf(deferred)).toBe(thread);
+    startThread(deferred);
+    expect(threadOf(deferred)).toBe(thread);
+    deferred.destroy();
   });
 
   it('rebuilds unknown errors as plain errors with their name and fields', () => {

@@ -1,5 +1,6 @@
-import { AssumeRoleCommand, type AssumeRoleCommandOutput, type STSClient } from '@aws-sdk/client-sts';
+import type { AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { sdk } from './sdk.js';
 
 /**
  * Temporary credentials of a role in a workload's account (docs/plan.md, "Other accounts"), from STS AssumeRole
@@ -65,7 +66,7 @@ export function createRoleCredentials(sts: (region: string) => STSClient, now: (
     let out: AssumeRoleCommandOutput;
     try {
       out = await sts(region).send(
-        new AssumeRoleCommand({
+        new (sdk.sts().AssumeRoleCommand)({
           RoleArn: role.roleArn,
           RoleSessionName: role.sessionName,
           DurationSeconds: ROLE_SESSION_SECONDS,

@@ -1,23 +1,24 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { BackupClient } from '@aws-sdk/client-backup';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DocDBClient } from '@aws-sdk/client-docdb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ECRClient } from '@aws-sdk/client-ecr';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { Route53Client } from '@aws-sdk/client-route-53';
-import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
-import { S3Client } from '@aws-sdk/client-s3';
-import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { STSClient } from '@aws-sdk/client-sts';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { BackupClient } from '@aws-sdk/client-backup';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { DocDBClient } from '@aws-sdk/client-docdb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { type AssumedRole, createRoleCredentials } from './assume-role.js';
+import { sdk } from './sdk.js';
 
 /** The SDK v3 clients Lifeboat uses against one Region of the protected workloads. */
 export interface RegionClients {
@@ -111,6 +112,8 @@ export type AnyClient =
  */
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const cache = new Map<string, RegionClients>();
+  // Every client constructed so far, whatever its kind, for destroy().
+  const live = new Set<AnyClient>();
   const arc = new Map<string, Route53RecoveryClusterClient>();
   const sts = new Map<string, STSClient>();
   const common = (region: string) => ({
@@ -120,6 +123,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     requestHandler: { requestTimeout: options.requestTimeoutMs ?? 5_000, connectionTimeout: 3_000 },
   });
   const track = <C extends AnyClient>(client: C, region: string, assumed?: AssumedRole): C => {
+    live.add(client);
     options.onClient?.(client, region, assumed);
     return client;
   };
@@ -127,7 +131,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const stsFor = (region: string): STSClient => {
     let client = sts.get(region);
     if (!client) {
-      client = track(new STSClient({ ...common(region), useGlobalEndpoint: false }), region);
+      client = track(new (sdk.sts().STSClient)({ ...common(region), useGlobalEndpoint: false }), region);
       sts.set(region, client);
     }
     return client;
@@ -135,35 +139,101 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const roles = createRoleCredentials(stsFor, options.now);
   const keyOf = (region: string, role?: AssumedRole) =>
     role ? [region, role.roleArn, role.externalId ?? '', role.sessionName].join('\n') : region;
+  /**
+   * A Region's clients, each constructed (and its SDK package loaded, src/adapters/aws/sdk.ts) on first use:
+   * a bot that never calls ECS in a Region never pays for an ECS client there. `onClient` sees a client when
+   * it is constructed, before its first command.
+   */
   const build = (region: string, role?: AssumedRole): RegionClients => {
     const c = { ...common(region), ...(role ? { credentials: roles.provider(region, role) } : {}) };
-    const t = <C extends AnyClient>(client: C, r = region) => track(client, r, role);
-    return {
-      region,
-      rds: t(new RDSClient(c)),
-      ec2: t(new EC2Client(c)),
-      s3: t(new S3Client(c)),
-      dynamodb: t(new DynamoDBClient(c)),
-      dynamodbStreams: t(new DynamoDBStreamsClient(c)),
-      cloudwatch: t(new CloudWatchClient(c)),
-      sns: t(new SNSClient(c)),
-      sqs: t(new SQSClient(c)),
-      serviceQuotas: t(new ServiceQuotasClient(c)),
-      backup: t(new BackupClient(c)),
-      autoScaling: t(new AutoScalingClient(c)),
-      ecs: t(new ECSClient(c)),
-      ecr: t(new ECRClient(c)),
-      elasticache: t(new ElastiCacheClient(c)),
-      docdb: t(new DocDBClient(c)),
-      lambda: t(new LambdaClient(c)),
-      lambdaInvoke: t(
-        new LambdaClient({
+    const once = <C extends AnyClient>(create: () => C, r = region): (() => C) => {
+      let client: C | undefined;
+      return () => {
+        client ??= track(create(), r, role);
+        return client;
+      };
+    };
+    const rds = once(() => new (sdk.rds().RDSClient)(c));
+    const ec2 = once(() => new (sdk.ec2().EC2Client)(c));
+    const s3 = once(() => new (sdk.s3().S3Client)(c));
+    const dynamodb = once(() => new (sdk.dynamodb().DynamoDBClient)(c));
+    const dynamodbStreams = once(() => new (sdk.dynamodbStreams().DynamoDBStreamsClient)(c));
+    const cloudwatch = once(() => new (sdk.cloudwatch().CloudWatchClient)(c));
+    const sns = once(() => new (sdk.sns().SNSClient)(c));
+    const sqs = once(() => new (sdk.sqs().SQSClient)(c));
+    const serviceQuotas = once(() => new (sdk.serviceQuotas().ServiceQuotasClient)(c));
+    const backup = once(() => new (sdk.backup().BackupClient)(c));
+    const autoScaling = once(() => new (sdk.autoScaling().AutoScalingClient)(c));
+    const ecs = once(() => new (sdk.ecs().ECSClient)(c));
+    const ecr = once(() => new (sdk.ecr().ECRClient)(c));
+    const elasticache = once(() => new (sdk.elasticache().ElastiCacheClient)(c));
+    const docdb = once(() => new (sdk.docdb().DocDBClient)(c));
+    const lambda = once(() => new (sdk.lambda().LambdaClient)(c));
+    const lambdaInvoke = once(
+      () =>
+        new (sdk.lambda().LambdaClient)({
           ...c,
           maxAttempts: 1,
           requestHandler: { requestTimeout: 16 * 60_000, connectionTimeout: 3_000 },
         }),
-      ),
-      route53: t(new Route53Client({ ...c, region: 'us-east-1' }), 'us-east-1'),
+    );
+    const route53 = once(() => new (sdk.route53().Route53Client)({ ...c, region: 'us-east-1' }), 'us-east-1');
+    return {
+      region,
+      get rds() {
+        return rds();
+      },
+      get ec2() {
+        return ec2();
+      },
+      get s3() {
+        return s3();
+      },
+      get dynamodb() {
+        return dynamodb();
+      },
+      get dynamodbStreams() {
+        return dynamodbStreams();
+      },
+      get cloudwatch() {
+        return cloudwatch();
+      },
+      get sns() {
+        return sns();
+      },
+      get sqs() {
+        return sqs();
+      },
+      get serviceQuotas() {
+        return serviceQuotas();
+      },
+      get backup() {
+        return backup();
+      },
+      get autoScaling() {
+        return autoScaling();
+      },
+      get ecs() {
+        return ecs();
+      },
+      get ecr() {
+        return ecr();
+      },
+      get elasticache() {
+        return elasticache();
+      },
+      get docdb() {
+        return docdb();
+      },
+      get lambda() {
+        return lambda();
+      },
+      get lambdaInvoke() {
+        return lambdaInvoke();
+      },
+      get route53() {
+        return route53();
+      },
     };
   };
   const regionClients = (region: string, role?: AssumedRole): RegionClients => {
@@ -183,7 +253,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     let client = arc.get(key);
     if (!client) {
       client = track(
-        new Route53RecoveryClusterClient({
+        new (sdk.route53RecoveryCluster().Route53RecoveryClusterClient)({
           ...common(endpoint.region),
           endpoint: endpoint.endpoint,
           maxAttempts: 2,
@@ -197,14 +267,10 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     return client;
   };
   const destroy = () => {
-    for (const client of [...arc.values(), ...sts.values()]) client.destroy();
+    for (const client of live) client.destroy();
+    live.clear();
     arc.clear();
     sts.clear();
-    for (const clients of cache.values()) {
-      for (const client of Object.values(clients)) {
-        if (typeof client === 'object' && client !== null && 'destroy' in client) client.destroy();
-      }
-    }
     cache.clear();
   };
   const own: AwsClients = {

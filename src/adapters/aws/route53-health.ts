@@ -1,4 +1,5 @@
-import { type CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { sdk } from './sdk.js';
 
 /**
  * Route 53 publishes its health check metrics in US East (N. Virginia) only (Route 53 Developer Guide,
@@ -30,7 +31,7 @@ export async function routedHealth(
   };
   const out = await run('cloudwatch:GetMetricData', (abortSignal) =>
     cloudwatch.send(
-      new GetMetricDataCommand({
+      new (sdk.cloudwatch().GetMetricDataCommand)({
         StartTime: new Date(now - 5 * 60_000),
         EndTime: new Date(now),
         ScanBy: 'TimestampDescending',

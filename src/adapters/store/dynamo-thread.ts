@@ -78,9 +78,35 @@ const threads = new WeakMap<object, () => Worker | undefined>();
 /** The worker thread behind a threaded client, if one is running (tests: to make it die). */
 export const threadOf = (client: object): Worker | undefined => threads.get(client)?.();
 
-export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocumentClient {
-  // A real client for the type and its configuration; its own `send` is replaced below.
+const releases = new WeakMap<object, () => void>();
+type SdkCommand = Parameters<DynamoDBDocumentClient['send']>[0];
+type SdkOptions = Parameters<DynamoDBDocumentClient['send']>[1];
+
+/**
+ * Starts the thread of a client made with `deferred`; its calls from now on run there (a no-op for others).
+ * The bot calls it once ready (src/main.ts).
+ */
+export const startThread = (client: object): void => releases.get(client)?.();
+
+export function createThreadedDocumentClient(
+  state: StateEndpoint,
+  options: {
+    /**
+     * Calls run in this thread, on the facade's own SDK client, until `startThread(client)` has started
+     * the thread and the thread has loaded its SDK: neither the bot's start nor its first /readyz waits
+     * for a second V8 isolate to load (docs/alarms.md, "Cold start and idle RSS of the compiled bot").
+     * Default: the thread starts on the first call, which waits for it.
+     */
+    readonly deferred?: boolean;
+  } = {},
+): DynamoDBDocumentClient {
+  // A real client for the type and its configuration; its own `send` is replaced below (and, while
+  // deferred, is the one that runs the calls).
   const facade = createDocumentClient(state);
+  const direct = facade.send.bind(facade) as (command: SdkCommand, options?: SdkOptions) => Promise<unknown>;
+  // Deferred: calls run directly until the thread has been started and has loaded its SDK client.
+  let released = !options.deferred;
+  let loaded = !options.deferred;
   const pending = new Map<number, Pending>();
   let worker: Worker | undefined;
   let toThread: ((message: ToThread) => void) | undefined;
@@ -98,6 +124,10 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
     const w = new Worker(BOOTSTRAP, { eval: true, workerData: init });
     w.on('message', (batch: FromThread[]) => {
       for (const message of batch) {
+        if (message.kind === 'loaded') {
+          loaded = true;
+          continue;
+        }
         const p = take(message.id);
         if (message.kind === 'ok') p?.resolve(message.output);
         else p?.reject(rebuildError(message.error));
@@ -135,6 +165,8 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
 
   function send(command: object, options?: { abortSignal?: AbortSignalLike }): Promise<unknown> {
     if (destroyed) return Promise.reject(new Error('the DynamoDB client was destroyed'));
+    // The commands a threaded client is given are the SDK's own (lib-dynamodb's and client-dynamodb's).
+    if (!released || !loaded) return direct(command as SdkCommand, options as SdkOptions);
     const name = commandName(command);
     if (!name) {
       return Promise.reject(
@@ -176,6 +208,12 @@ export function createThreadedDocumentClient(state: StateEndpoint): DynamoDBDocu
   }
 
   threads.set(facade, () => worker);
+  releases.set(facade, () => {
+    if (released || destroyed) return;
+    released = true;
+    // Loads now, in the background, rather than on the first call after (which would wait for it).
+    started();
+  });
   return Object.assign(facade, {
     send,
     destroy() {

@@ -5,6 +5,7 @@ import {
   describeError,
   type FromThread,
   THREAD_COMMANDS,
+  type ThreadAnswer,
   type ThreadInit,
   type ToThread,
 } from './thread-protocol.js';
@@ -22,7 +23,7 @@ const client = createDocumentClient(state);
 const aborts = new Map<number, AbortController>();
 
 // An output structured clone refuses fails that call alone (the thread and the other answers live on).
-const answer = createBatcher<FromThread>(
+const answer = createBatcher<ThreadAnswer>(
   (batch) => port.postMessage(batch),
   (message, error) => port.postMessage([{ kind: 'error', id: message.id, error: describeError(error) }]),
 );
@@ -50,3 +51,5 @@ port.on('message', (batch: ToThread[]) => {
     else void run(message.id, message.command, message.input);
   }
 });
+// Everything above is loaded: a client that deferred its thread sends its calls here from now on.
+port.postMessage([{ kind: 'loaded' } satisfies FromThread]);

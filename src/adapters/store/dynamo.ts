@@ -8,7 +8,6 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 
 export { createDocumentClient, type StateEndpoint } from './client.js';
 
@@ -83,6 +82,8 @@ export async function startEmbeddedDynamo(
   options: { dataDir?: string; port?: number } = {},
 ): Promise<EmbeddedDynamo> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  // Loaded here, not at import: a bot with an external table (production) never needs dynalite's modules.
+  const { default: dynalite } = await import('dynalite');
   const server = dynalite({
     ...(options.dataDir ? { path: `${options.dataDir}/dynamodb` } : {}),
     createTableMs: 0,

@@ -56,9 +56,13 @@ export interface ThreadError {
   readonly fields: Record<string, unknown>;
 }
 
-export type FromThread =
+/** One call's answer. */
+export type ThreadAnswer =
   | { readonly kind: 'ok'; readonly id: number; readonly output: unknown }
   | { readonly kind: 'error'; readonly id: number; readonly error: ThreadError };
+
+/** Answers, or that the thread has loaded its SDK client (it takes commands without waiting for it). */
+export type FromThread = ThreadAnswer | { readonly kind: 'loaded' };
 
 /**
  * Messages go in batches, one post per event-loop turn: each post wakes the other thread, and on a

@@ -1,10 +1,5 @@
-import {
-  DescribeRestoreJobCommand,
-  GetRecoveryPointRestoreMetadataCommand,
-  ListRecoveryPointsByBackupVaultCommand,
-  type RecoveryPointByBackupVault,
-  StartRestoreJobCommand,
-} from '@aws-sdk/client-backup';
+import type { RecoveryPointByBackupVault } from '@aws-sdk/client-backup';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { BackedUpResource, ResolvedBackups } from '../../plan/backups.js';
 import { restoredChecks } from './backup-restored.js';
 import type { DrillStepExecutor, Progress, StepContext } from './types.js';
@@ -38,7 +33,7 @@ async function newestCopy(ctx: StepContext, c: Covered): Promise<RecoveryPointBy
   let token: string | undefined;
   do {
     const out = await ctx.clients.backup.send(
-      new ListRecoveryPointsByBackupVaultCommand({
+      new (sdk.backup().ListRecoveryPointsByBackupVaultCommand)({
         BackupVaultName: c.backups.vaultName,
         ByResourceArn: c.covered.arns[0],
         ...(token ? { NextToken: token } : {}),
@@ -120,14 +115,14 @@ export const restoreBackup: DrillStepExecutor = {
     const [jobId] = ctx.step.created ?? [];
     if (!jobId) {
       const meta = await ctx.clients.backup.send(
-        new GetRecoveryPointRestoreMetadataCommand({
+        new (sdk.backup().GetRecoveryPointRestoreMetadataCommand)({
           BackupVaultName: backups.vaultName,
           RecoveryPointArn: source,
         }),
         { abortSignal: ctx.signal() },
       );
       const out = await ctx.clients.backup.send(
-        new StartRestoreJobCommand({
+        new (sdk.backup().StartRestoreJobCommand)({
           RecoveryPointArn: source,
           ResourceType: covered.resourceType,
           IamRoleArn: backups.restoreRoleArn,
@@ -139,9 +134,12 @@ export const restoreBackup: DrillStepExecutor = {
       if (!out.RestoreJobId) return { state: 'working', error: 'StartRestoreJob answered no RestoreJobId' };
       return { state: 'working', created: [out.RestoreJobId] };
     }
-    const job = await ctx.clients.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: jobId }), {
-      abortSignal: ctx.signal(),
-    });
+    const job = await ctx.clients.backup.send(
+      new (sdk.backup().DescribeRestoreJobCommand)({ RestoreJobId: jobId }),
+      {
+        abortSignal: ctx.signal(),
+      },
+    );
     const status = job.Status ?? 'PENDING';
     if (TERMINAL_FAILURE.has(status))
       return {
@@ -166,9 +164,12 @@ export const restoreBackup: DrillStepExecutor = {
     const [jobId] = ctx.step.created ?? [];
     if (jobId) {
       // A job still running would create its resource after the delete: wait for it to end first.
-      const job = await ctx.clients.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: jobId }), {
-        abortSignal: ctx.signal(),
-      });
+      const job = await ctx.clients.backup.send(
+        new (sdk.backup().DescribeRestoreJobCommand)({ RestoreJobId: jobId }),
+        {
+          abortSignal: ctx.signal(),
+        },
+      );
       if (job.Status === 'PENDING' || job.Status === 'RUNNING')
         return { gone: false, detail: `waiting for restore job ${jobId} (${job.Status}) to end` };
     }

@@ -1,16 +1,5 @@
 import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteDBClusterCommand,
-  DeleteDBInstanceCommand,
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
-} from '@aws-sdk/client-rds';
-import {
-  DeleteBucketCommand,
-  DeleteObjectCommand,
-  ListObjectsV2Command,
-  ListObjectVersionsCommand,
-} from '@aws-sdk/client-s3';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { BackedUpResource } from '../../plan/backups.js';
 import { isNotFound, type StepContext } from './types.js';
 
@@ -61,7 +50,7 @@ const dynamodb: RestoredCheck = {
 const s3: RestoredCheck = {
   async look(ctx, name) {
     const out = await orNone(() =>
-      ctx.clients.s3.send(new ListObjectsV2Command({ Bucket: name, MaxKeys: 1000 }), opts(ctx)),
+      ctx.clients.s3.send(new (sdk.s3().ListObjectsV2Command)({ Bucket: name, MaxKeys: 1000 }), opts(ctx)),
     );
     if (!out) return { ready: false, detail: `bucket ${name} not found yet` };
     return {
@@ -71,14 +60,14 @@ const s3: RestoredCheck = {
   },
   async remove(ctx, name) {
     const out = await orNone(() =>
-      ctx.clients.s3.send(new ListObjectVersionsCommand({ Bucket: name }), opts(ctx)),
+      ctx.clients.s3.send(new (sdk.s3().ListObjectVersionsCommand)({ Bucket: name }), opts(ctx)),
     );
     if (!out) return { gone: true };
     const versions = [...(out.Versions ?? []), ...(out.DeleteMarkers ?? [])];
     for (const v of versions)
       await orNone(() =>
         ctx.clients.s3.send(
-          new DeleteObjectCommand({
+          new (sdk.s3().DeleteObjectCommand)({
             Bucket: name,
             Key: v.Key ?? '',
             ...(v.VersionId ? { VersionId: v.VersionId } : {}),
@@ -87,7 +76,9 @@ const s3: RestoredCheck = {
         ),
       );
     if (versions.length === 0 && !out.IsTruncated)
-      await orNone(() => ctx.clients.s3.send(new DeleteBucketCommand({ Bucket: name }), opts(ctx)));
+      await orNone(() =>
+        ctx.clients.s3.send(new (sdk.s3().DeleteBucketCommand)({ Bucket: name }), opts(ctx)),
+      );
     return { gone: false, detail: `emptying and deleting bucket ${name}` };
   },
 };
@@ -95,7 +86,10 @@ const s3: RestoredCheck = {
 const rds: RestoredCheck = {
   async look(ctx, name) {
     const out = await orNone(() =>
-      ctx.clients.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: name }), opts(ctx)),
+      ctx.clients.rds.send(
+        new (sdk.rds().DescribeDBInstancesCommand)({ DBInstanceIdentifier: name }),
+        opts(ctx),
+      ),
     );
     const status = out?.DBInstances?.[0]?.DBInstanceStatus;
     if (!status) return { ready: false, detail: `DB instance ${name} not found yet` };
@@ -103,14 +97,17 @@ const rds: RestoredCheck = {
   },
   async remove(ctx, name) {
     const out = await orNone(() =>
-      ctx.clients.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: name }), opts(ctx)),
+      ctx.clients.rds.send(
+        new (sdk.rds().DescribeDBInstancesCommand)({ DBInstanceIdentifier: name }),
+        opts(ctx),
+      ),
     );
     const instance = out?.DBInstances?.[0];
     if (!instance) return { gone: true };
     if (instance.DBInstanceStatus !== 'deleting')
       await orNone(() =>
         ctx.clients.rds.send(
-          new DeleteDBInstanceCommand({
+          new (sdk.rds().DeleteDBInstanceCommand)({
             DBInstanceIdentifier: name,
             SkipFinalSnapshot: true,
             DeleteAutomatedBackups: true,
@@ -126,7 +123,10 @@ const rds: RestoredCheck = {
 const aurora: RestoredCheck = {
   async look(ctx, name) {
     const out = await orNone(() =>
-      ctx.clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: name }), opts(ctx)),
+      ctx.clients.rds.send(
+        new (sdk.rds().DescribeDBClustersCommand)({ DBClusterIdentifier: name }),
+        opts(ctx),
+      ),
     );
     const status = out?.DBClusters?.[0]?.Status;
     if (!status) return { ready: false, detail: `DB cluster ${name} not found yet` };
@@ -134,14 +134,17 @@ const aurora: RestoredCheck = {
   },
   async remove(ctx, name) {
     const out = await orNone(() =>
-      ctx.clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: name }), opts(ctx)),
+      ctx.clients.rds.send(
+        new (sdk.rds().DescribeDBClustersCommand)({ DBClusterIdentifier: name }),
+        opts(ctx),
+      ),
     );
     const cluster = out?.DBClusters?.[0];
     if (!cluster) return { gone: true };
     if (cluster.Status !== 'deleting')
       await orNone(() =>
         ctx.clients.rds.send(
-          new DeleteDBClusterCommand({ DBClusterIdentifier: name, SkipFinalSnapshot: true }),
+          new (sdk.rds().DeleteDBClusterCommand)({ DBClusterIdentifier: name, SkipFinalSnapshot: true }),
           opts(ctx),
         ),
       );

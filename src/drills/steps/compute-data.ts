@@ -1,13 +1,6 @@
 import { DescribeTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  type _InstanceType,
-  DescribeImagesCommand,
-  DescribeInstancesCommand,
-  DescribeLaunchTemplateVersionsCommand,
-  RunInstancesCommand,
-  TerminateInstancesCommand,
-} from '@aws-sdk/client-ec2';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { _InstanceType } from '@aws-sdk/client-ec2';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf } from '../../plan/schema.js';
 import { drillLaunchPlacement } from '../plan.js';
 import { DRILL_TAG } from '../types.js';
@@ -17,7 +10,7 @@ const GONE = new Set(['terminated', 'shutting-down']);
 
 async function drillInstances(ctx: StepContext) {
   const out = await ctx.clients.ec2.send(
-    new DescribeInstancesCommand({
+    new (sdk.ec2().DescribeInstancesCommand)({
       Filters: [
         { Name: `tag:${DRILL_TAG}`, Values: [ctx.drillId] },
         { Name: 'tag:Name', Values: [ctx.step.names[0] ?? ''] },
@@ -38,7 +31,7 @@ async function templateWithoutSubnet(
   lt: { readonly LaunchTemplateId: string; readonly Version: string },
 ): Promise<string | undefined> {
   const out = await ctx.clients.ec2.send(
-    new DescribeLaunchTemplateVersionsCommand({
+    new (sdk.ec2().DescribeLaunchTemplateVersionsCommand)({
       LaunchTemplateId: lt.LaunchTemplateId,
       Versions: [lt.Version],
     }),
@@ -67,7 +60,7 @@ export const launchEc2: DrillStepExecutor = {
       };
     if (!ctx.step.source) {
       const out = await ctx.clients.ec2.send(
-        new DescribeImagesCommand({
+        new (sdk.ec2().DescribeImagesCommand)({
           Owners: ['self'],
           Filters: [
             { Name: `tag:${resource.copyTag.key}`, Values: [resource.copyTag.value] },
@@ -103,7 +96,7 @@ export const launchEc2: DrillStepExecutor = {
     }
     const type = ctx.settings.instanceType ?? planType ?? (where.LaunchTemplate ? undefined : 't3.micro');
     const out = await ctx.clients.ec2.send(
-      new RunInstancesCommand({
+      new (sdk.ec2().RunInstancesCommand)({
         ImageId: ctx.step.source,
         MinCount: 1,
         MaxCount: 1,
@@ -130,7 +123,7 @@ export const launchEc2: DrillStepExecutor = {
       .map((i) => i.InstanceId ?? '')
       .filter(Boolean);
     if (ids.length > 0)
-      await ctx.clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }), {
+      await ctx.clients.ec2.send(new (sdk.ec2().TerminateInstancesCommand)({ InstanceIds: ids }), {
         abortSignal: ctx.signal(),
       });
     return { gone: false, detail: `terminating ${live.map((i) => i.InstanceId).join(', ')}` };
@@ -150,7 +143,10 @@ export const readS3: DrillStepExecutor = {
     let pages = 0;
     do {
       const out = await ctx.clients.s3.send(
-        new ListObjectsV2Command({ Bucket: bucket, ...(token ? { ContinuationToken: token } : {}) }),
+        new (sdk.s3().ListObjectsV2Command)({
+          Bucket: bucket,
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
         { abortSignal: ctx.signal() },
       );
       for (const o of out.Contents ?? []) {
@@ -162,7 +158,7 @@ export const readS3: DrillStepExecutor = {
     } while (token && pages < MAX_PAGES);
     if (!newest) return { state: 'ready', detail: `${bucket} is empty: data age not measured` };
     const got = await ctx.clients.s3.send(
-      new GetObjectCommand({ Bucket: bucket, Key: newest.key, Range: 'bytes=0-1023' }),
+      new (sdk.s3().GetObjectCommand)({ Bucket: bucket, Key: newest.key, Range: 'bytes=0-1023' }),
       { abortSignal: ctx.signal() },
     );
     await got.Body?.transformToByteArray();

@@ -1,13 +1,5 @@
-import {
-  CreateDBInstanceCommand,
-  type DBClusterSnapshot,
-  DeleteDBClusterCommand,
-  DeleteDBInstanceCommand,
-  DescribeDBClusterSnapshotsCommand,
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
-  RestoreDBClusterFromSnapshotCommand,
-} from '@aws-sdk/client-rds';
+import type { DBClusterSnapshot } from '@aws-sdk/client-rds';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf } from '../../plan/schema.js';
 import { SNAPSHOT_TYPES } from '../../readiness/aws/backups.js';
 import { chooseRdsSource, restoreRdsSource } from './rds-source.js';
@@ -25,9 +17,12 @@ const time = (d: Date | undefined) => (d ? d.getTime() : undefined);
 
 async function describeCluster(ctx: StepContext, id: string) {
   try {
-    const out = await ctx.clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }), {
-      abortSignal: ctx.signal(),
-    });
+    const out = await ctx.clients.rds.send(
+      new (sdk.rds().DescribeDBClustersCommand)({ DBClusterIdentifier: id }),
+      {
+        abortSignal: ctx.signal(),
+      },
+    );
     return out.DBClusters?.[0];
   } catch (error) {
     if (isNotFound(error)) return undefined;
@@ -37,9 +32,12 @@ async function describeCluster(ctx: StepContext, id: string) {
 
 async function describeInstance(ctx: StepContext, id: string) {
   try {
-    const out = await ctx.clients.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), {
-      abortSignal: ctx.signal(),
-    });
+    const out = await ctx.clients.rds.send(
+      new (sdk.rds().DescribeDBInstancesCommand)({ DBInstanceIdentifier: id }),
+      {
+        abortSignal: ctx.signal(),
+      },
+    );
     return out.DBInstances?.[0];
   } catch (error) {
     if (isNotFound(error)) return undefined;
@@ -91,7 +89,7 @@ export const restoreAurora: DrillStepExecutor = {
         const listed: DBClusterSnapshot[] = [];
         for (const type of SNAPSHOT_TYPES) {
           const out = await ctx.clients.rds.send(
-            new DescribeDBClusterSnapshotsCommand({
+            new (sdk.rds().DescribeDBClusterSnapshotsCommand)({
               DBClusterIdentifier: source,
               ...(type ? { SnapshotType: type } : {}),
             }),
@@ -117,7 +115,7 @@ export const restoreAurora: DrillStepExecutor = {
       const engine = /\((aurora[a-z-]*)\)$/.exec(detail ?? '')?.[1] ?? 'aurora-postgresql';
       await create(() =>
         ctx.clients.rds.send(
-          new RestoreDBClusterFromSnapshotCommand({
+          new (sdk.rds().RestoreDBClusterFromSnapshotCommand)({
             DBClusterIdentifier: clusterName,
             SnapshotIdentifier: chosen,
             Engine: engine,
@@ -138,7 +136,7 @@ export const restoreAurora: DrillStepExecutor = {
     if (!instance) {
       await create(() =>
         ctx.clients.rds.send(
-          new CreateDBInstanceCommand({
+          new (sdk.rds().CreateDBInstanceCommand)({
             DBInstanceIdentifier: instanceName,
             DBClusterIdentifier: clusterName,
             Engine: cluster.Engine ?? 'aurora-postgresql',
@@ -160,7 +158,10 @@ export const restoreAurora: DrillStepExecutor = {
       if (instance.DBInstanceStatus !== 'deleting')
         await remove(() =>
           ctx.clients.rds.send(
-            new DeleteDBInstanceCommand({ DBInstanceIdentifier: instanceName, SkipFinalSnapshot: true }),
+            new (sdk.rds().DeleteDBInstanceCommand)({
+              DBInstanceIdentifier: instanceName,
+              SkipFinalSnapshot: true,
+            }),
             { abortSignal: ctx.signal() },
           ),
         );
@@ -171,7 +172,10 @@ export const restoreAurora: DrillStepExecutor = {
     if (cluster.Status !== 'deleting')
       await remove(() =>
         ctx.clients.rds.send(
-          new DeleteDBClusterCommand({ DBClusterIdentifier: clusterName, SkipFinalSnapshot: true }),
+          new (sdk.rds().DeleteDBClusterCommand)({
+            DBClusterIdentifier: clusterName,
+            SkipFinalSnapshot: true,
+          }),
           { abortSignal: ctx.signal() },
         ),
       );
@@ -204,7 +208,7 @@ export const restoreRds: DrillStepExecutor = {
     if (instance.DBInstanceStatus !== 'deleting')
       await remove(() =>
         ctx.clients.rds.send(
-          new DeleteDBInstanceCommand({
+          new (sdk.rds().DeleteDBInstanceCommand)({
             DBInstanceIdentifier: name,
             SkipFinalSnapshot: true,
             DeleteAutomatedBackups: true,

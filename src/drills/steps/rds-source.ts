@@ -1,10 +1,5 @@
-import {
-  type DBSnapshot,
-  DescribeDBInstanceAutomatedBackupsCommand,
-  DescribeDBSnapshotsCommand,
-  RestoreDBInstanceFromDBSnapshotCommand,
-  RestoreDBInstanceToPointInTimeCommand,
-} from '@aws-sdk/client-rds';
+import type { DBSnapshot } from '@aws-sdk/client-rds';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf } from '../../plan/schema.js';
 import { SNAPSHOT_TYPES } from '../../readiness/aws/backups.js';
 import { type Progress, type StepContext, tags } from './types.js';
@@ -27,7 +22,10 @@ export async function chooseRdsSource(
   for (const id of [resource.primaryInstance, resource.replicaInstance])
     for (const type of SNAPSHOT_TYPES) {
       const out = await ctx.clients.rds.send(
-        new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, ...(type ? { SnapshotType: type } : {}) }),
+        new (sdk.rds().DescribeDBSnapshotsCommand)({
+          DBInstanceIdentifier: id,
+          ...(type ? { SnapshotType: type } : {}),
+        }),
         signal,
       );
       snapshots.push(...(out.DBSnapshots ?? []).filter((s) => s.Status === 'available'));
@@ -36,7 +34,10 @@ export async function chooseRdsSource(
     .map((s) => ({ s, at: time(s.OriginalSnapshotCreateTime ?? s.SnapshotCreateTime) }))
     .filter((x): x is { s: DBSnapshot; at: number } => x.at !== undefined)
     .sort((a, b) => b.at - a.at)[0];
-  const backups = await ctx.clients.rds.send(new DescribeDBInstanceAutomatedBackupsCommand({}), signal);
+  const backups = await ctx.clients.rds.send(
+    new (sdk.rds().DescribeDBInstanceAutomatedBackupsCommand)({}),
+    signal,
+  );
   const replicated = (backups.DBInstanceAutomatedBackups ?? [])
     .filter(
       (b) =>
@@ -81,7 +82,7 @@ export async function restoreRdsSource(ctx: StepContext, name: string, source: s
     // The recorded time, not "latest": the data age the drill reports is the one restored, on every retry.
     const at = ctx.step.dataAtMs;
     await ctx.clients.rds.send(
-      new RestoreDBInstanceToPointInTimeCommand({
+      new (sdk.rds().RestoreDBInstanceToPointInTimeCommand)({
         TargetDBInstanceIdentifier: name,
         SourceDBInstanceAutomatedBackupsArn: source.slice(PITR.length),
         ...(at !== undefined ? { RestoreTime: new Date(at) } : { UseLatestRestorableTime: true }),
@@ -92,7 +93,7 @@ export async function restoreRdsSource(ctx: StepContext, name: string, source: s
     return;
   }
   await ctx.clients.rds.send(
-    new RestoreDBInstanceFromDBSnapshotCommand({
+    new (sdk.rds().RestoreDBInstanceFromDBSnapshotCommand)({
       DBInstanceIdentifier: name,
       DBSnapshotIdentifier: source,
       ...placement,

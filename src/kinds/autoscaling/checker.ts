@@ -1,6 +1,6 @@
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
-import { DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import type { AwsClients, RegionClients } from '../../adapters/aws/clients.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import { AwsCallError, awsCall, type CheckBase, guard } from '../../readiness/aws/call.js';
 import { STANDARD, VCPU_QUOTA, vcpuHeadroom } from '../../readiness/aws/ec2.js';
 import { count, text } from '../../readiness/format.js';
@@ -72,7 +72,7 @@ async function launchTemplateType(
   if (!lt) return undefined;
   const out = await awsCall(ctx, 'ec2:DescribeLaunchTemplateVersions', (abortSignal) =>
     clients.ec2.send(
-      new DescribeLaunchTemplateVersionsCommand({
+      new (sdk.ec2().DescribeLaunchTemplateVersionsCommand)({
         ...(lt.id ? { LaunchTemplateId: lt.id } : { LaunchTemplateName: lt.name }),
         Versions: [lt.version],
       }),

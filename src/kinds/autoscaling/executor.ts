@@ -1,4 +1,5 @@
-import { type AutoScalingGroup, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { Facts, Observation, StepContext, StepExecutor } from '../../runbook/executors/types.js';
 import type { PlannedCall, Precondition } from '../../runbook/types.js';
 import {
@@ -169,7 +170,7 @@ export const autoscalingExecutor: StepExecutor<AutoscalingStep> = {
     if (input.DesiredCapacity === undefined) return {};
     const clients = ctx.clients.forRegion(ctx.targetRegion);
     await ctx.aws.call('autoscaling:UpdateAutoScalingGroup', (abortSignal) =>
-      clients.autoScaling.send(new UpdateAutoScalingGroupCommand(input), { abortSignal }),
+      clients.autoScaling.send(new (sdk.autoScaling().UpdateAutoScalingGroupCommand)(input), { abortSignal }),
     );
     return {
       setDesired: input.DesiredCapacity,

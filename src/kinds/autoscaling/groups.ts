@@ -1,10 +1,6 @@
-import {
-  type Activity,
-  type AutoScalingGroup,
-  DescribeAutoScalingGroupsCommand,
-  DescribeScalingActivitiesCommand,
-} from '@aws-sdk/client-auto-scaling';
+import type { Activity, AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import type { RegionClients } from '../../adapters/aws/clients.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import { withTimeout } from '../../readiness/errors.js';
 import type { StepContext } from '../../runbook/executors/types.js';
 import type { AutoscalingGroup, Capacity } from './schema.js';
@@ -22,9 +18,12 @@ export async function describeGroup(
   name: string,
 ): Promise<AutoScalingGroup | undefined> {
   const out = await run('autoscaling:DescribeAutoScalingGroups', (abortSignal) =>
-    clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }), {
-      abortSignal,
-    }),
+    clients.autoScaling.send(
+      new (sdk.autoScaling().DescribeAutoScalingGroupsCommand)({ AutoScalingGroupNames: [name] }),
+      {
+        abortSignal,
+      },
+    ),
   );
   return out.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === name);
 }
@@ -33,7 +32,10 @@ export async function describeGroup(
 export async function recentActivities(run: Run, clients: RegionClients, name: string): Promise<Activity[]> {
   const out = await run('autoscaling:DescribeScalingActivities', (abortSignal) =>
     clients.autoScaling.send(
-      new DescribeScalingActivitiesCommand({ AutoScalingGroupName: name, MaxRecords: 20 }),
+      new (sdk.autoScaling().DescribeScalingActivitiesCommand)({
+        AutoScalingGroupName: name,
+        MaxRecords: 20,
+      }),
       { abortSignal },
     ),
   );

@@ -1,5 +1,5 @@
-import { DescribeDBClustersCommand, DescribeGlobalClustersCommand } from '@aws-sdk/client-docdb';
 import type { AwsClients } from '../../adapters/aws/clients.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import { parseArn } from '../../readiness/aws/arn.js';
 import { awsCall } from '../../readiness/aws/call.js';
 import { globalClusterRows } from '../../readiness/aws/global-cluster.js';
@@ -18,14 +18,19 @@ export function createDocdbChecker(clients: AwsClients): Checker<'docdb-global-c
       const docdb = clients.forRegion(recovery.region || service.recoveryRegion).docdb;
       const global = awsCall(ctx, 'rds:DescribeGlobalClusters', (abortSignal) =>
         docdb.send(
-          new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: resource.globalClusterIdentifier }),
+          new (sdk.docdb().DescribeGlobalClustersCommand)({
+            GlobalClusterIdentifier: resource.globalClusterIdentifier,
+          }),
           { abortSignal },
         ),
       ).then((out) => out.GlobalClusters?.[0]);
       const cluster = awsCall(ctx, 'rds:DescribeDBClusters', (abortSignal) =>
-        docdb.send(new DescribeDBClustersCommand({ DBClusterIdentifier: resource.recoveryClusterArn }), {
-          abortSignal,
-        }),
+        docdb.send(
+          new (sdk.docdb().DescribeDBClustersCommand)({ DBClusterIdentifier: resource.recoveryClusterArn }),
+          {
+            abortSignal,
+          },
+        ),
       ).then((out) => out.DBClusters?.[0]);
       const sections = await Promise.all(globalClusterRows(resource, { global, cluster }, 'DocumentDB'));
       return sections.flat();

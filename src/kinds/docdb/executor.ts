@@ -1,9 +1,4 @@
-import {
-  DescribeDBClustersCommand,
-  DescribeGlobalClustersCommand,
-  FailoverGlobalClusterCommand,
-  SwitchoverGlobalClusterCommand,
-} from '@aws-sdk/client-docdb';
+import { sdk } from '../../adapters/aws/sdk.js';
 import { globalClusterExecutor } from '../../runbook/executors/global-cluster.js';
 import type { DocdbGlobalCluster, DocdbStep } from './schema.js';
 
@@ -30,20 +25,24 @@ export const docdbExecutor = globalClusterExecutor<DocdbStep>({
       describeGlobal: (id) =>
         ctx.aws
           .call('rds:DescribeGlobalClusters', (abortSignal) =>
-            docdb.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id }), { abortSignal }),
+            docdb.send(new (sdk.docdb().DescribeGlobalClustersCommand)({ GlobalClusterIdentifier: id }), {
+              abortSignal,
+            }),
           )
           .then((out) => out.GlobalClusters?.[0]),
       describeCluster: (arn) =>
         ctx.aws
           .call('rds:DescribeDBClusters', (abortSignal) =>
-            docdb.send(new DescribeDBClustersCommand({ DBClusterIdentifier: arn }), { abortSignal }),
+            docdb.send(new (sdk.docdb().DescribeDBClustersCommand)({ DBClusterIdentifier: arn }), {
+              abortSignal,
+            }),
           )
           .then((out) => out?.DBClusters?.[0]),
       move: (name, input) =>
         ctx.aws.call(`rds:${name}`, (abortSignal) =>
           name === 'SwitchoverGlobalCluster'
-            ? docdb.send(new SwitchoverGlobalClusterCommand(input), { abortSignal })
-            : docdb.send(new FailoverGlobalClusterCommand(input), { abortSignal }),
+            ? docdb.send(new (sdk.docdb().SwitchoverGlobalClusterCommand)(input), { abortSignal })
+            : docdb.send(new (sdk.docdb().FailoverGlobalClusterCommand)(input), { abortSignal }),
         ),
     };
   },

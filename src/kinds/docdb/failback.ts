@@ -1,4 +1,4 @@
-import { DescribeGlobalClustersCommand } from '@aws-sdk/client-docdb';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ReverseCtx } from '../../failback/reverse.js';
 import { globalClusterBack } from '../../failback/reverse-global.js';
 import type { ReverseItem, ServingRegion } from '../../failback/types.js';
@@ -11,8 +11,11 @@ export async function docdbBack(
 ): Promise<[ReverseItem, ServingRegion]> {
   const out = await ctx.aws
     .forRegion(ctx.service.recoveryRegion)
-    .docdb.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: r.globalClusterIdentifier }), {
-      abortSignal: ctx.signal(),
-    });
+    .docdb.send(
+      new (sdk.docdb().DescribeGlobalClustersCommand)({ GlobalClusterIdentifier: r.globalClusterIdentifier }),
+      {
+        abortSignal: ctx.signal(),
+      },
+    );
   return globalClusterBack(r, out.GlobalClusters?.[0]?.GlobalClusterMembers ?? [], ctx.service.primaryRegion);
 }

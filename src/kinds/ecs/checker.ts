@@ -1,6 +1,6 @@
-import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
-import { DescribeTaskDefinitionCommand, type Service } from '@aws-sdk/client-ecs';
+import type { Service } from '@aws-sdk/client-ecs';
 import type { AwsClients, RegionClients } from '../../adapters/aws/clients.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import { AwsCallError, awsCall, type CheckBase, guard } from '../../readiness/aws/call.js';
 import { count, text } from '../../readiness/format.js';
 import type { Check, CheckContext, Checker, NamedService } from '../../readiness/types.js';
@@ -59,7 +59,7 @@ async function imagesCheck(
 ): Promise<Check> {
   const b = base(r, 'images');
   const td = await awsCall(ctx, 'ecs:DescribeTaskDefinition', (abortSignal) =>
-    clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: s.taskDefinition }), {
+    clients.ecs.send(new (sdk.ecs().DescribeTaskDefinitionCommand)({ taskDefinition: s.taskDefinition }), {
       abortSignal,
     }),
   );
@@ -82,7 +82,7 @@ async function imagesCheck(
     try {
       await awsCall(ctx, 'ecr:DescribeImages', (abortSignal) =>
         clients.ecr.send(
-          new DescribeImagesCommand({
+          new (sdk.ecr().DescribeImagesCommand)({
             registryId,
             repositoryName,
             imageIds: [digest ? { imageDigest: digest } : { imageTag: tag ?? 'latest' }],

@@ -1,4 +1,5 @@
-import { type Service, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import type { Service } from '@aws-sdk/client-ecs';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { Facts, Observation, StepContext, StepExecutor } from '../../runbook/executors/types.js';
 import type { PlannedCall, Precondition } from '../../runbook/types.js';
 import {
@@ -151,7 +152,7 @@ export const ecsExecutor: StepExecutor<EcsStep> = {
     if (desiredCount === undefined) return {};
     const clients = ctx.clients.forRegion(ctx.targetRegion);
     await ctx.aws.call('ecs:UpdateService', (abortSignal) =>
-      clients.ecs.send(new UpdateServiceCommand({ ...where, desiredCount }), { abortSignal }),
+      clients.ecs.send(new (sdk.ecs().UpdateServiceCommand)({ ...where, desiredCount }), { abortSignal }),
     );
     return { setDesired: desiredCount };
   },

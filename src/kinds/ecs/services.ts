@@ -1,5 +1,6 @@
-import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
+import type { Service } from '@aws-sdk/client-ecs';
 import type { RegionClients } from '../../adapters/aws/clients.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { Run } from '../autoscaling/groups.js';
 
 /**
@@ -12,9 +13,12 @@ export async function describeService(
   where: { cluster: string; service: string },
 ): Promise<Service | undefined> {
   const out = await run('ecs:DescribeServices', (abortSignal) =>
-    clients.ecs.send(new DescribeServicesCommand({ cluster: where.cluster, services: [where.service] }), {
-      abortSignal,
-    }),
+    clients.ecs.send(
+      new (sdk.ecs().DescribeServicesCommand)({ cluster: where.cluster, services: [where.service] }),
+      {
+        abortSignal,
+      },
+    ),
   );
   return out.services?.find((s) => s.serviceName === where.service);
 }

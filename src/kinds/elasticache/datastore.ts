@@ -1,11 +1,10 @@
-import {
-  DescribeGlobalReplicationGroupsCommand,
-  DescribeReplicationGroupsCommand,
-  type GlobalReplicationGroup,
-  type GlobalReplicationGroupMember,
-  type ReplicationGroup,
+import type {
+  GlobalReplicationGroup,
+  GlobalReplicationGroupMember,
+  ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
 import type { RegionClients } from '../../adapters/aws/clients.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import { AwsCallError } from '../../readiness/aws/call.js';
 import type { Run } from '../autoscaling/groups.js';
 
@@ -21,7 +20,10 @@ export async function describeDatastore(
   try {
     const out = await run('elasticache:DescribeGlobalReplicationGroups', (abortSignal) =>
       clients.elasticache.send(
-        new DescribeGlobalReplicationGroupsCommand({ GlobalReplicationGroupId: id, ShowMemberInfo: true }),
+        new (sdk.elasticache().DescribeGlobalReplicationGroupsCommand)({
+          GlobalReplicationGroupId: id,
+          ShowMemberInfo: true,
+        }),
         { abortSignal },
       ),
     );
@@ -40,9 +42,12 @@ export async function describeReplicationGroup(
 ): Promise<ReplicationGroup | undefined> {
   try {
     const out = await run('elasticache:DescribeReplicationGroups', (abortSignal) =>
-      clients.elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: id }), {
-        abortSignal,
-      }),
+      clients.elasticache.send(
+        new (sdk.elasticache().DescribeReplicationGroupsCommand)({ ReplicationGroupId: id }),
+        {
+          abortSignal,
+        },
+      ),
     );
     return out.ReplicationGroups?.find((g) => g.ReplicationGroupId === id);
   } catch (error) {

@@ -1,4 +1,4 @@
-import { FailoverGlobalReplicationGroupCommand } from '@aws-sdk/client-elasticache';
+import { sdk } from '../../adapters/aws/sdk.js';
 import { AwsCallError } from '../../readiness/aws/call.js';
 import type { Observation, StepContext, StepExecutor } from '../../runbook/executors/types.js';
 import type { PlannedCall, Precondition } from '../../runbook/types.js';
@@ -137,7 +137,9 @@ export const elasticacheExecutor: StepExecutor<ElasticacheStep> = {
     const clients = ctx.clients.forRegion(target.region);
     try {
       const out = await ctx.aws.call('elasticache:FailoverGlobalReplicationGroup', (abortSignal) =>
-        clients.elasticache.send(new FailoverGlobalReplicationGroupCommand(input(ctx)), { abortSignal }),
+        clients.elasticache.send(new (sdk.elasticache().FailoverGlobalReplicationGroupCommand)(input(ctx)), {
+          abortSignal,
+        }),
       );
       return { calledStatus: out.GlobalReplicationGroup?.Status ?? null };
     } catch (error) {

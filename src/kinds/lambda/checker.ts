@@ -1,5 +1,5 @@
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { AwsClients, RegionClients } from '../../adapters/aws/clients.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import { AwsCallError, awsCall, type CheckBase, guard } from '../../readiness/aws/call.js';
 import { text } from '../../readiness/format.js';
 import type { Check, CheckContext, Checker, NamedService, Verdict } from '../../readiness/types.js';
@@ -86,9 +86,12 @@ async function permissionCheck(
   const b = base(r, `${s.side} invoke permission`);
   try {
     await awsCall(ctx, 'lambda:InvokeFunction', (abortSignal) =>
-      clients.lambda.send(new InvokeCommand({ FunctionName: s.fn, InvocationType: 'DryRun' }), {
-        abortSignal,
-      }),
+      clients.lambda.send(
+        new (sdk.lambda().InvokeCommand)({ FunctionName: s.fn, InvocationType: 'DryRun' }),
+        {
+          abortSignal,
+        },
+      ),
     );
   } catch (error) {
     if (error instanceof AwsCallError && error.failure === 'access_denied')

@@ -1,4 +1,4 @@
-import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { sdk } from '../../adapters/aws/sdk.js';
 import { AwsCallError } from '../../readiness/aws/call.js';
 import { errorText } from '../../runbook/executors/call.js';
 import type { Facts, Observation, StepContext, StepExecutor } from '../../runbook/executors/types.js';
@@ -176,7 +176,11 @@ export const lambdaExecutor: StepExecutor<LambdaStep> = {
         'lambda:InvokeFunction',
         (abortSignal) =>
           client.send(
-            new InvokeCommand({ FunctionName: fn, InvocationType: 'RequestResponse', Payload: body }),
+            new (sdk.lambda().InvokeCommand)({
+              FunctionName: fn,
+              InvocationType: 'RequestResponse',
+              Payload: body,
+            }),
             { abortSignal },
           ),
         budgetMs(ctx),

@@ -1,9 +1,6 @@
-import {
-  type FunctionConfiguration,
-  GetFunctionCommand,
-  type InvokeCommandOutput,
-} from '@aws-sdk/client-lambda';
+import type { FunctionConfiguration, InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import type { RegionClients } from '../../adapters/aws/clients.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { Facts } from '../../runbook/executors/types.js';
 import type { Run } from '../autoscaling/groups.js';
 
@@ -108,7 +105,7 @@ export async function getFunction(
 ): Promise<FunctionConfiguration | undefined> {
   try {
     const out = await run('lambda:GetFunction', (abortSignal) =>
-      clients.lambda.send(new GetFunctionCommand({ FunctionName: name }), { abortSignal }),
+      clients.lambda.send(new (sdk.lambda().GetFunctionCommand)({ FunctionName: name }), { abortSignal }),
     );
     return out.Configuration;
   } catch (error) {

@@ -1,6 +1,6 @@
-import { GetRoutingControlStateCommand } from '@aws-sdk/client-route53-recovery-cluster';
 import type { ArcEndpoint } from '../../adapters/aws/arc-endpoints.js';
 import type { AwsClients } from '../../adapters/aws/clients.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf } from '../../plan/schema.js';
 import { dnsFromRoutingControls } from '../../state/observed.js';
 import { text } from '../format.js';
@@ -22,7 +22,10 @@ export function createArcChecker(clients: AwsClients): Checker<'arc-routing-cont
         awsCall(ctx, ACTION, (abortSignal) =>
           clients
             .arcCluster(endpoint)
-            .send(new GetRoutingControlStateCommand({ RoutingControlArn: arn }), { abortSignal }),
+            .send(
+              new (sdk.route53RecoveryCluster().GetRoutingControlStateCommand)({ RoutingControlArn: arn }),
+              { abortSignal },
+            ),
         );
       const results = await Promise.all(
         resource.clusterEndpoints.map(async (endpoint) => {

@@ -1,5 +1,5 @@
-import { DescribeDBClustersCommand, DescribeGlobalClustersCommand } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../../adapters/aws/clients.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf } from '../../plan/schema.js';
 import { formatDuration, ms } from '../format.js';
 import type { Check, CheckContext, Checker, NamedService } from '../types.js';
@@ -25,14 +25,19 @@ export function createAuroraChecker(clients: AwsClients): Checker<'aurora-global
       const rds = clients.forRegion(recovery.region || service.recoveryRegion).rds;
       const globalCluster = awsCall(ctx, 'rds:DescribeGlobalClusters', (abortSignal) =>
         rds.send(
-          new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: resource.globalClusterIdentifier }),
+          new (sdk.rds().DescribeGlobalClustersCommand)({
+            GlobalClusterIdentifier: resource.globalClusterIdentifier,
+          }),
           { abortSignal },
         ),
       ).then((out) => out.GlobalClusters?.[0]);
       const cluster = awsCall(ctx, 'rds:DescribeDBClusters', (abortSignal) =>
-        rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: resource.recoveryClusterArn }), {
-          abortSignal,
-        }),
+        rds.send(
+          new (sdk.rds().DescribeDBClustersCommand)({ DBClusterIdentifier: resource.recoveryClusterArn }),
+          {
+            abortSignal,
+          },
+        ),
       ).then((out) => out.DBClusters?.[0]);
       const sections = await Promise.all([
         ...globalClusterRows(resource, { global: globalCluster, cluster }),

@@ -1,12 +1,6 @@
-import {
-  type DBClusterSnapshot,
-  type DBSnapshot,
-  DescribeDBClusterSnapshotsCommand,
-  DescribeDBInstanceAutomatedBackupsCommand,
-  DescribeDBInstancesCommand,
-  DescribeDBSnapshotsCommand,
-} from '@aws-sdk/client-rds';
+import type { DBClusterSnapshot, DBSnapshot } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../../adapters/aws/clients.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import { formatDuration, text } from '../format.js';
 import type { Check, CheckContext, Checker, NamedService } from '../types.js';
 import { parseArn } from './arn.js';
@@ -49,7 +43,7 @@ export function createRdsBackupChecker(clients: AwsClients): Checker<'rds-instan
             for (let page = 0; page < MAX_PAGES; page++) {
               const out = await awsCall(ctx, 'rds:DescribeDBSnapshots', (abortSignal) =>
                 primary.send(
-                  new DescribeDBSnapshotsCommand({
+                  new (sdk.rds().DescribeDBSnapshotsCommand)({
                     DBInstanceIdentifier: resource.primaryInstance,
                     ...(type ? { SnapshotType: type } : {}),
                     ...(marker ? { Marker: marker } : {}),
@@ -74,9 +68,12 @@ export function createRdsBackupChecker(clients: AwsClients): Checker<'rds-instan
         }),
         guard(copyBase, `primary instance ${resource.primaryInstance}`, async () => {
           const described = await awsCall(ctx, 'rds:DescribeDBInstances', (abortSignal) =>
-            primary.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: resource.primaryInstance }), {
-              abortSignal,
-            }),
+            primary.send(
+              new (sdk.rds().DescribeDBInstancesCommand)({ DBInstanceIdentifier: resource.primaryInstance }),
+              {
+                abortSignal,
+              },
+            ),
           );
           const dbiResourceId = described.DBInstances?.[0]?.DbiResourceId;
           if (!dbiResourceId) {
@@ -88,9 +85,12 @@ export function createRdsBackupChecker(clients: AwsClients): Checker<'rds-instan
             };
           }
           const out = await awsCall(ctx, 'rds:DescribeDBInstanceAutomatedBackups', (abortSignal) =>
-            recovery.send(new DescribeDBInstanceAutomatedBackupsCommand({ DbiResourceId: dbiResourceId }), {
-              abortSignal,
-            }),
+            recovery.send(
+              new (sdk.rds().DescribeDBInstanceAutomatedBackupsCommand)({ DbiResourceId: dbiResourceId }),
+              {
+                abortSignal,
+              },
+            ),
           );
           const copy = out.DBInstanceAutomatedBackups?.find((b) => b.Status !== 'pending');
           if (!copy) {
@@ -153,7 +153,7 @@ export function createAuroraBackupChecker(clients: AwsClients): Checker<'aurora-
           for (let page = 0; page < MAX_PAGES; page++) {
             const out = await awsCall(ctx, 'rds:DescribeDBClusterSnapshots', (abortSignal) =>
               rds.send(
-                new DescribeDBClusterSnapshotsCommand({
+                new (sdk.rds().DescribeDBClusterSnapshotsCommand)({
                   DBClusterIdentifier: primaryCluster.resourceName,
                   ...(type ? { SnapshotType: type } : {}),
                   ...(marker ? { Marker: marker } : {}),

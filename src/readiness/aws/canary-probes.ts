@@ -1,6 +1,6 @@
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../../adapters/aws/clients.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf } from '../../plan/schema.js';
 import type { Checker } from '../types.js';
 import { awsCall } from './call.js';
@@ -115,7 +115,7 @@ export function createS3CanaryChecker(clients: AwsClients, options: CanaryOption
       const heartbeatOf = async (client: typeof source, Bucket: string) => {
         try {
           const out = await awsCall(ctx, 's3:GetObject', (abortSignal) =>
-            client.send(new HeadObjectCommand({ Bucket, Key }), { abortSignal }),
+            client.send(new (sdk.s3().HeadObjectCommand)({ Bucket, Key }), { abortSignal }),
           );
           return out?.Metadata?.[CANARY_METADATA];
         } catch (error) {
@@ -127,7 +127,7 @@ export function createS3CanaryChecker(clients: AwsClients, options: CanaryOption
         async write(id) {
           await awsCall(ctx, 's3:PutObject', (abortSignal) =>
             source.send(
-              new PutObjectCommand({
+              new (sdk.s3().PutObjectCommand)({
                 Bucket: resource.sourceBucket,
                 Key,
                 Body: JSON.stringify({ id, at: ctx.now }),

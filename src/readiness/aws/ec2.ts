@@ -1,15 +1,6 @@
-import {
-  DescribeCapacityReservationsCommand,
-  DescribeImagesCommand,
-  DescribeInstancesCommand,
-  DescribeInstanceTypesCommand,
-  DescribeLaunchTemplatesCommand,
-  DescribeLaunchTemplateVersionsCommand,
-  DescribeSnapshotsCommand,
-} from '@aws-sdk/client-ec2';
-import { GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import { byInstanceIds } from '../../adapters/aws/ec2-ids.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf } from '../../plan/schema.js';
 import { count, text } from '../format.js';
 import type { Check, CheckContext, Checker, NamedService } from '../types.js';
@@ -126,7 +117,7 @@ async function amiCopy(
 ): Promise<Check> {
   const out = await awsCall(ctx, 'ec2:DescribeImages', (abortSignal) =>
     ec2.ec2.send(
-      new DescribeImagesCommand({
+      new (sdk.ec2().DescribeImagesCommand)({
         Owners: ['self'],
         Filters: [tagFilter(resource), { Name: 'state', Values: ['available'] }],
       }),
@@ -162,7 +153,7 @@ async function snapshotCopy(
 ): Promise<Check> {
   const out = await awsCall(ctx, 'ec2:DescribeSnapshots', (abortSignal) =>
     ec2.ec2.send(
-      new DescribeSnapshotsCommand({
+      new (sdk.ec2().DescribeSnapshotsCommand)({
         OwnerIds: ['self'],
         Filters: [tagFilter(resource), { Name: 'status', Values: ['completed'] }],
       }),
@@ -195,7 +186,9 @@ async function capacity(resource: Ec2, ctx: CheckContext, ec2: RegionClients): P
   if (resource.launchTemplate) {
     const templateId = resource.launchTemplate.id;
     const out = await awsCall(ctx, 'ec2:DescribeLaunchTemplates', (abortSignal) =>
-      ec2.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [templateId] }), { abortSignal }),
+      ec2.ec2.send(new (sdk.ec2().DescribeLaunchTemplatesCommand)({ LaunchTemplateIds: [templateId] }), {
+        abortSignal,
+      }),
     );
     if ((out.LaunchTemplates ?? []).length === 0) {
       return {
@@ -214,7 +207,9 @@ async function capacity(resource: Ec2, ctx: CheckContext, ec2: RegionClients): P
     };
   }
   const out = await awsCall(ctx, 'ec2:DescribeInstances', (abortSignal) =>
-    ec2.ec2.send(new DescribeInstancesCommand(byInstanceIds(resource.standbyInstances)), { abortSignal }),
+    ec2.ec2.send(new (sdk.ec2().DescribeInstancesCommand)(byInstanceIds(resource.standbyInstances)), {
+      abortSignal,
+    }),
   );
   const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
   const seen = new Set(instances.map((i) => i.InstanceId));
@@ -266,7 +261,7 @@ async function reservations(resource: Ec2, ctx: CheckContext, ec2: RegionClients
   const b = base(resource, 'capacity reservations');
   const ids = resource.capacityReservationIds;
   const out = await awsCall(ctx, 'ec2:DescribeCapacityReservations', (abortSignal) =>
-    ec2.ec2.send(new DescribeCapacityReservationsCommand({ CapacityReservationIds: [...ids] }), {
+    ec2.ec2.send(new (sdk.ec2().DescribeCapacityReservationsCommand)({ CapacityReservationIds: [...ids] }), {
       abortSignal,
     }),
   );
@@ -299,7 +294,9 @@ export const STANDARD = /^[acdhimrtz]/;
 async function vcpusOf(ctx: CheckContext, ec2: RegionClients, types: string[]): Promise<Map<string, number>> {
   if (types.length === 0) return new Map();
   const out = await awsCall(ctx, 'ec2:DescribeInstanceTypes', (abortSignal) =>
-    ec2.ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: types as never[] }), { abortSignal }),
+    ec2.ec2.send(new (sdk.ec2().DescribeInstanceTypesCommand)({ InstanceTypes: types as never[] }), {
+      abortSignal,
+    }),
   );
   return new Map(
     (out.InstanceTypes ?? []).map((t) => [String(t.InstanceType), t.VCpuInfo?.DefaultVCpus ?? Number.NaN]),
@@ -313,7 +310,10 @@ async function launchType(resource: Ec2, ctx: CheckContext, ec2: RegionClients):
   if (!lt) return undefined;
   const out = await awsCall(ctx, 'ec2:DescribeLaunchTemplateVersions', (abortSignal) =>
     ec2.ec2.send(
-      new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: lt.id, Versions: [lt.version] }),
+      new (sdk.ec2().DescribeLaunchTemplateVersionsCommand)({
+        LaunchTemplateId: lt.id,
+        Versions: [lt.version],
+      }),
       { abortSignal },
     ),
   );
@@ -330,13 +330,16 @@ export async function vcpuHeadroom(
   type: string,
 ): Promise<{ limit: number | undefined; used: number; per: number }> {
   const quota = await awsCall(ctx, 'servicequotas:GetServiceQuota', (abortSignal) =>
-    ec2.serviceQuotas.send(new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode: VCPU_QUOTA }), {
-      abortSignal,
-    }),
+    ec2.serviceQuotas.send(
+      new (sdk.serviceQuotas().GetServiceQuotaCommand)({ ServiceCode: 'ec2', QuotaCode: VCPU_QUOTA }),
+      {
+        abortSignal,
+      },
+    ),
   );
   const out = await awsCall(ctx, 'ec2:DescribeInstances', (abortSignal) =>
     ec2.ec2.send(
-      new DescribeInstancesCommand({
+      new (sdk.ec2().DescribeInstancesCommand)({
         Filters: [{ Name: 'instance-state-name', Values: ['pending', 'running'] }],
       }),
       { abortSignal },

@@ -1,4 +1,5 @@
-import { type CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { CheckContext } from '../types.js';
 import { awsCall } from './call.js';
 
@@ -27,7 +28,7 @@ export async function latestMetrics(
 ): Promise<Map<string, MetricPoint | undefined>> {
   const output = await awsCall(ctx, 'cloudwatch:GetMetricData', (abortSignal) =>
     cloudwatch.send(
-      new GetMetricDataCommand({
+      new (sdk.cloudwatch().GetMetricDataCommand)({
         StartTime: new Date(ctx.now - METRIC_WINDOW_MS),
         EndTime: new Date(ctx.now),
         ScanBy: 'TimestampDescending',

@@ -1,5 +1,6 @@
-import { type DBInstance, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import type { DBInstance } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../../adapters/aws/clients.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf } from '../../plan/schema.js';
 import type { Observed } from '../../state/observed.js';
 import { ms, text } from '../format.js';
@@ -51,7 +52,7 @@ export function createRdsChecker(clients: AwsClients): Checker<'rds-instance'> {
       const recovery = clients.forRegion(service.recoveryRegion);
       const replica = awsCall(ctx, 'rds:DescribeDBInstances', (abortSignal) =>
         recovery.rds.send(
-          new DescribeDBInstancesCommand({ DBInstanceIdentifier: resource.replicaInstance }),
+          new (sdk.rds().DescribeDBInstancesCommand)({ DBInstanceIdentifier: resource.replicaInstance }),
           {
             abortSignal,
           },

@@ -1,13 +1,9 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import {
-  GetHealthCheckCommand,
-  ListResourceRecordSetsCommand,
-  type ResourceRecordSet,
-  type Route53Client,
-} from '@aws-sdk/client-route-53';
+import type { ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import { ROUTE53_METRICS_REGION, routedHealth } from '../../adapters/aws/route53-health.js';
 import { recordAnswer, sameRecordName } from '../../adapters/aws/route53-names.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf } from '../../plan/schema.js';
 import { entrySteps, runbookEntries } from '../../runbook/stages.js';
 import { dnsFromHealth, dnsFromRecords, type Observed } from '../../state/observed.js';
@@ -110,7 +106,9 @@ async function judgeHealth(
   // standby's is in normal operation: the arc-routing-control resource's checks judge that, not this one.
   if (side === 'recovery') {
     const got = await awsCall(ctx, 'route53:GetHealthCheck', (abortSignal) =>
-      route53.send(new GetHealthCheckCommand({ HealthCheckId: healthCheckId }), { abortSignal }),
+      route53.send(new (sdk.route53().GetHealthCheckCommand)({ HealthCheckId: healthCheckId }), {
+        abortSignal,
+      }),
     );
     const control = got.HealthCheck?.HealthCheckConfig?.RoutingControlArn;
     if (got.HealthCheck?.HealthCheckConfig?.Type === 'RECOVERY_CONTROL' && control)
@@ -168,7 +166,7 @@ async function judgeRecords(
   const b = base(resource, 'failover records');
   const out = await awsCall(ctx, 'route53:ListResourceRecordSets', (abortSignal) =>
     route53.send(
-      new ListResourceRecordSetsCommand({
+      new (sdk.route53().ListResourceRecordSetsCommand)({
         HostedZoneId: resource.hostedZoneId,
         StartRecordName: resource.recordName,
         StartRecordType: resource.recordType,

@@ -1,11 +1,6 @@
-import {
-  GetBucketEncryptionCommand,
-  GetBucketReplicationCommand,
-  GetBucketVersioningCommand,
-  type ReplicationRule,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { ReplicationRule, S3Client } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../../adapters/aws/clients.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf } from '../../plan/schema.js';
 import { count, text } from '../format.js';
 import type { Check, CheckContext, Checker, NamedService } from '../types.js';
@@ -59,7 +54,7 @@ async function versioning(
   const [src, dst] = await Promise.all(
     bothBuckets(resource, source, destination).map(({ client, bucket }) =>
       awsCall(ctx, 's3:GetBucketVersioning', (abortSignal) =>
-        client.send(new GetBucketVersioningCommand({ Bucket: bucket }), {
+        client.send(new (sdk.s3().GetBucketVersioningCommand)({ Bucket: bucket }), {
           abortSignal,
         }),
       ).then((out) => ({ bucket: bucket, status: out.Status ?? 'never enabled' })),
@@ -105,7 +100,9 @@ async function replication(
     const out = await awsCall(ctx, 's3:GetReplicationConfiguration', (abortSignal) =>
       clients
         .forRegion(service.primaryRegion)
-        .s3.send(new GetBucketReplicationCommand({ Bucket: resource.sourceBucket }), { abortSignal }),
+        .s3.send(new (sdk.s3().GetBucketReplicationCommand)({ Bucket: resource.sourceBucket }), {
+          abortSignal,
+        }),
     );
     rules = out.ReplicationConfiguration?.Rules ?? [];
   } catch (error) {
@@ -208,7 +205,7 @@ async function encryption(
     bothBuckets(resource, source, destination).map(async ({ client, bucket }) => {
       try {
         const out = await awsCall(ctx, 's3:GetEncryptionConfiguration', (abortSignal) =>
-          client.send(new GetBucketEncryptionCommand({ Bucket: bucket }), {
+          client.send(new (sdk.s3().GetBucketEncryptionCommand)({ Bucket: bucket }), {
             abortSignal,
           }),
         );

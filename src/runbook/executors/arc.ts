@@ -1,10 +1,9 @@
-import {
-  GetRoutingControlStateCommand,
-  type RoutingControlState,
-  UpdateRoutingControlStatesCommand,
-  type UpdateRoutingControlStatesCommandInput,
+import type {
+  RoutingControlState,
+  UpdateRoutingControlStatesCommandInput,
 } from '@aws-sdk/client-route53-recovery-cluster';
 import { type ArcEndpoint, endpointOrder, onAnyEndpoint } from '../../adapters/aws/arc-endpoints.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf, Step } from '../../plan/schema.js';
 import type { PlannedCall } from '../types.js';
 import type { Facts, Observation, StepContext, StepExecutor } from './types.js';
@@ -74,7 +73,10 @@ export const arcExecutor: StepExecutor<ArcStep> = {
         ctx.aws.call('route53-recovery-cluster:GetRoutingControlState', (abortSignal) =>
           ctx.clients
             .arcCluster(endpoint)
-            .send(new GetRoutingControlStateCommand({ RoutingControlArn: w.arn }), { abortSignal }),
+            .send(
+              new (sdk.route53RecoveryCluster().GetRoutingControlStateCommand)({ RoutingControlArn: w.arn }),
+              { abortSignal },
+            ),
         ),
       );
       skipped = Math.max(skipped, got.failures.length);
@@ -118,7 +120,9 @@ export const arcExecutor: StepExecutor<ArcStep> = {
       ctx.aws.call('route53-recovery-cluster:UpdateRoutingControlStates', (abortSignal) =>
         ctx.clients
           .arcCluster(endpoint)
-          .send(new UpdateRoutingControlStatesCommand(input(ctx)), { abortSignal }),
+          .send(new (sdk.route53RecoveryCluster().UpdateRoutingControlStatesCommand)(input(ctx)), {
+            abortSignal,
+          }),
       ),
     );
     return {

@@ -1,9 +1,4 @@
-import {
-  DescribeDBClustersCommand,
-  DescribeGlobalClustersCommand,
-  FailoverGlobalClusterCommand,
-  SwitchoverGlobalClusterCommand,
-} from '@aws-sdk/client-rds';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf, Step } from '../../plan/schema.js';
 import { globalClusterExecutor } from './global-cluster.js';
 
@@ -28,20 +23,24 @@ export const auroraExecutor = globalClusterExecutor<AuroraStep>({
       describeGlobal: (id) =>
         ctx.aws
           .call('rds:DescribeGlobalClusters', (abortSignal) =>
-            rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id }), { abortSignal }),
+            rds.send(new (sdk.rds().DescribeGlobalClustersCommand)({ GlobalClusterIdentifier: id }), {
+              abortSignal,
+            }),
           )
           .then((out) => out.GlobalClusters?.[0]),
       describeCluster: (arn) =>
         ctx.aws
           .call('rds:DescribeDBClusters', (abortSignal) =>
-            rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: arn }), { abortSignal }),
+            rds.send(new (sdk.rds().DescribeDBClustersCommand)({ DBClusterIdentifier: arn }), {
+              abortSignal,
+            }),
           )
           .then((out) => out?.DBClusters?.[0]),
       move: (name, input) =>
         ctx.aws.call(`rds:${name}`, (abortSignal) =>
           name === 'SwitchoverGlobalCluster'
-            ? rds.send(new SwitchoverGlobalClusterCommand(input), { abortSignal })
-            : rds.send(new FailoverGlobalClusterCommand(input), { abortSignal }),
+            ? rds.send(new (sdk.rds().SwitchoverGlobalClusterCommand)(input), { abortSignal })
+            : rds.send(new (sdk.rds().FailoverGlobalClusterCommand)(input), { abortSignal }),
         ),
     };
   },

@@ -1,5 +1,4 @@
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { PublishCommand } from '@aws-sdk/client-sns';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { Step } from '../../plan/schema.js';
 import { healthCheckHealthy } from './route53.js';
 import type { Observation, StepContext, StepExecutor } from './types.js';
@@ -56,7 +55,10 @@ export const verifyExecutor: StepExecutor<VerifyStep> = {
       const name = ctx.step.alarmName;
       const out = await ctx.aws.call('cloudwatch:DescribeAlarms', (abortSignal) =>
         cw.send(
-          new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }),
+          new (sdk.cloudwatch().DescribeAlarmsCommand)({
+            AlarmNames: [name],
+            AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+          }),
           { abortSignal },
         ),
       );
@@ -111,9 +113,12 @@ export const notifyExecutor: StepExecutor<NotifyStep> = {
       const clients = ctx.clients.account === arn.split(':')[4] ? ctx.clients : ctx.clients.own();
       const sns = clients.forRegion(regionOfTopic(arn)).sns;
       const out = await ctx.aws.call('sns:Publish', (abortSignal) =>
-        sns.send(new PublishCommand({ TopicArn: arn, Subject: subject(ctx), Message: ctx.step.message }), {
-          abortSignal,
-        }),
+        sns.send(
+          new (sdk.sns().PublishCommand)({ TopicArn: arn, Subject: subject(ctx), Message: ctx.step.message }),
+          {
+            abortSignal,
+          },
+        ),
       );
       ids.push(out?.MessageId ?? '');
     }

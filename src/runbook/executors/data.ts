@@ -1,5 +1,5 @@
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetBucketVersioningCommand } from '@aws-sdk/client-s3';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf, Step } from '../../plan/schema.js';
 import type { Facts, Observation, StepContext, StepExecutor } from './types.js';
 
@@ -148,7 +148,7 @@ export const s3Executor: StepExecutor<BucketStep> = {
   async observe(ctx): Promise<Observation> {
     const s3 = ctx.clients.forRegion(ctx.targetRegion).s3;
     const out = await ctx.aws.call('s3:GetBucketVersioning', (abortSignal) =>
-      s3.send(new GetBucketVersioningCommand({ Bucket: bucket(ctx) }), { abortSignal }),
+      s3.send(new (sdk.s3().GetBucketVersioningCommand)({ Bucket: bucket(ctx) }), { abortSignal }),
     );
     const status = out.Status ?? 'never enabled';
     const preconditions = [

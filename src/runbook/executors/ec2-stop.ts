@@ -1,5 +1,6 @@
-import { DescribeInstancesCommand, type Instance, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import type { Instance } from '@aws-sdk/client-ec2';
 import { byInstanceIds } from '../../adapters/aws/ec2-ids.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { Step } from '../../plan/schema.js';
 import type { Facts, Observation, StepContext, StepExecutor } from './types.js';
 
@@ -26,7 +27,7 @@ function startedByFailover(ctx: Ctx): string[] | undefined {
 async function describe(ctx: Ctx, instanceIds: readonly string[]): Promise<Instance[]> {
   const ec2 = ctx.clients.forRegion(recoveryRegion(ctx)).ec2;
   const out = await ctx.aws.call('ec2:DescribeInstances', (abortSignal) =>
-    ec2.send(new DescribeInstancesCommand(byInstanceIds(instanceIds)), {
+    ec2.send(new (sdk.ec2().DescribeInstancesCommand)(byInstanceIds(instanceIds)), {
       abortSignal,
     }),
   );
@@ -116,7 +117,7 @@ export const ec2StopExecutor: StepExecutor<Ec2Step> = {
     if (running.length === 0) return {};
     const ec2 = ctx.clients.forRegion(recoveryRegion(ctx)).ec2;
     await ctx.aws.call('ec2:StopInstances', (abortSignal) =>
-      ec2.send(new StopInstancesCommand({ InstanceIds: running }), { abortSignal }),
+      ec2.send(new (sdk.ec2().StopInstancesCommand)({ InstanceIds: running }), { abortSignal }),
     );
     return { stopped: running.join(',') };
   },

@@ -1,14 +1,6 @@
-import {
-  DescribeImagesCommand,
-  DescribeInstancesCommand,
-  type DescribeInstancesCommandInput,
-  DescribeLaunchTemplatesCommand,
-  type Instance,
-  RunInstancesCommand,
-  type RunInstancesCommandInput,
-  StartInstancesCommand,
-} from '@aws-sdk/client-ec2';
+import type { DescribeInstancesCommandInput, Instance, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { byInstanceIds } from '../../adapters/aws/ec2-ids.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf, Step } from '../../plan/schema.js';
 import { launchSubnets } from '../../plan/schema-resources.js';
 import type { PlannedCall, Precondition } from '../types.js';
@@ -38,7 +30,7 @@ const live = (i: Instance) => i.State?.Name === 'running' || i.State?.Name === '
 async function describe(ctx: Ctx, input: DescribeInstancesCommandInput) {
   const ec2 = ctx.clients.forRegion(ctx.targetRegion).ec2;
   const out = await ctx.aws.call('ec2:DescribeInstances', (abortSignal) =>
-    ec2.send(new DescribeInstancesCommand(input), { abortSignal }),
+    ec2.send(new (sdk.ec2().DescribeInstancesCommand)(input), { abortSignal }),
   );
   return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
 }
@@ -58,7 +50,10 @@ async function newestCopy(ctx: Ctx): Promise<{ id: string; created?: string } | 
   const ec2 = ctx.clients.forRegion(ctx.targetRegion).ec2;
   const out = await ctx.aws.call('ec2:DescribeImages', (abortSignal) =>
     ec2.send(
-      new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: `tag:${key}`, Values: [value] }] }),
+      new (sdk.ec2().DescribeImagesCommand)({
+        Owners: ['self'],
+        Filters: [{ Name: `tag:${key}`, Values: [value] }],
+      }),
       {
         abortSignal,
       },
@@ -76,7 +71,7 @@ async function primaryTemplate(ctx: Ctx, id: string): Promise<Precondition> {
   const name = `launch template ${id} in ${ctx.targetRegion}`;
   try {
     const out = await ctx.aws.call('ec2:DescribeLaunchTemplates', (abortSignal) =>
-      ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [id] }), { abortSignal }),
+      ec2.send(new (sdk.ec2().DescribeLaunchTemplatesCommand)({ LaunchTemplateIds: [id] }), { abortSignal }),
     );
     const found = out.LaunchTemplates?.[0];
     return { name, ok: found !== undefined, observed: found?.LaunchTemplateName ?? 'not found' };
@@ -323,7 +318,7 @@ export const ec2Executor: StepExecutor<Ec2Step> = {
       ctx.step.action === 'set-capacity' ? stopped.slice(0, Math.max(0, r.desiredCapacity - live0)) : stopped;
     if (toStart.length > 0) {
       await ctx.aws.call('ec2:StartInstances', (abortSignal) =>
-        ec2.send(new StartInstancesCommand({ InstanceIds: toStart }), { abortSignal }),
+        ec2.send(new (sdk.ec2().StartInstancesCommand)({ InstanceIds: toStart }), { abortSignal }),
       );
       facts.started = toStart.join(',');
     }
@@ -338,7 +333,7 @@ export const ec2Executor: StepExecutor<Ec2Step> = {
       // step's instances, whichever subnet an earlier attempt used, so none is launched twice.
       const { out, subnetId, refusals } = await launchInTurn(subnetsOf(ctx), (subnet) =>
         ctx.aws.call('ec2:RunInstances', (abortSignal) =>
-          ec2.send(new RunInstancesCommand(runInput(ctx, count, image, subnet)), { abortSignal }),
+          ec2.send(new (sdk.ec2().RunInstancesCommand)(runInput(ctx, count, image, subnet)), { abortSignal }),
         ),
       );
       facts.launched = (out?.Instances ?? []).map((i) => i.InstanceId).join(',');

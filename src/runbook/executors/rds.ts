@@ -1,4 +1,5 @@
-import { type DBInstance, DescribeDBInstancesCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
+import type { DBInstance } from '@aws-sdk/client-rds';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf, Step } from '../../plan/schema.js';
 import { replicatesFrom } from '../../readiness/aws/rds.js';
 import type { Precondition } from '../types.js';
@@ -18,7 +19,7 @@ async function describe(ctx: Ctx, region: string, id: string) {
   const rds = ctx.clients.forRegion(region).rds;
   try {
     const out = await ctx.aws.call('rds:DescribeDBInstances', (abortSignal) =>
-      rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), { abortSignal }),
+      rds.send(new (sdk.rds().DescribeDBInstancesCommand)({ DBInstanceIdentifier: id }), { abortSignal }),
     );
     return out.DBInstances?.[0];
   } catch (error) {
@@ -182,7 +183,7 @@ export const rdsPromoteExecutor: StepExecutor<PromoteStep> = {
     if (!id) throw new Error(`no read replica of ${replicaOf(ctx)} found in ${ctx.targetRegion}`);
     const rds = ctx.clients.forRegion(ctx.targetRegion).rds;
     const out = await ctx.aws.call('rds:PromoteReadReplica', (abortSignal) =>
-      rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id }), { abortSignal }),
+      rds.send(new (sdk.rds().PromoteReadReplicaCommand)({ DBInstanceIdentifier: id }), { abortSignal }),
     );
     return { calledStatus: out?.DBInstance?.DBInstanceStatus ?? null };
   },

@@ -1,13 +1,7 @@
-import {
-  ChangeResourceRecordSetsCommand,
-  GetChangeCommand,
-  GetHealthCheckCommand,
-  ListResourceRecordSetsCommand,
-  type ResourceRecordSet,
-  UpdateHealthCheckCommand,
-} from '@aws-sdk/client-route-53';
+import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { ROUTE53_METRICS_REGION, routedHealth } from '../../adapters/aws/route53-health.js';
 import { recordAnswer, sameRecordName } from '../../adapters/aws/route53-names.js';
+import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf, Step } from '../../plan/schema.js';
 import type { PlannedCall, Precondition } from '../types.js';
 import type { Facts, Observation, StepContext, StepExecutor } from './types.js';
@@ -34,7 +28,7 @@ async function observeHealthCheck(ctx: Ctx): Promise<Observation> {
   const id = res(ctx).primaryHealthCheckId;
   const failover = ctx.kind === 'failover';
   const got = await ctx.aws.call('route53:GetHealthCheck', (abortSignal) =>
-    r53(ctx).send(new GetHealthCheckCommand({ HealthCheckId: id }), { abortSignal }),
+    r53(ctx).send(new (sdk.route53().GetHealthCheckCommand)({ HealthCheckId: id }), { abortSignal }),
   );
   const inverted = got.HealthCheck?.HealthCheckConfig?.Inverted === true;
   const version = got.HealthCheck?.HealthCheckVersion ?? null;
@@ -83,7 +77,7 @@ async function records(ctx: Ctx) {
   const r = res(ctx);
   const out = await ctx.aws.call('route53:ListResourceRecordSets', (abortSignal) =>
     r53(ctx).send(
-      new ListResourceRecordSetsCommand({
+      new (sdk.route53().ListResourceRecordSetsCommand)({
         HostedZoneId: r.hostedZoneId,
         StartRecordName: r.recordName,
         StartRecordType: r.recordType,
@@ -178,7 +172,7 @@ async function changePending(ctx: Ctx): Promise<Pick<Observation, 'state' | 'sum
     };
   }
   const change = await ctx.aws.call('route53:GetChange', (abortSignal) =>
-    r53(ctx).send(new GetChangeCommand({ Id: changeId }), { abortSignal }),
+    r53(ctx).send(new (sdk.route53().GetChangeCommand)({ Id: changeId }), { abortSignal }),
   );
   return change.ChangeInfo?.Status === 'INSYNC'
     ? undefined
@@ -320,14 +314,16 @@ export const route53Executor: StepExecutor<DnsStep> = {
   async start(ctx, observation): Promise<Facts> {
     if (ctx.step.action === 'update-record') {
       const out = await ctx.aws.call('route53:ChangeResourceRecordSets', (abortSignal) =>
-        r53(ctx).send(new ChangeResourceRecordSetsCommand(recordChange(ctx, observation)), { abortSignal }),
+        r53(ctx).send(new (sdk.route53().ChangeResourceRecordSetsCommand)(recordChange(ctx, observation)), {
+          abortSignal,
+        }),
       );
       return { changeId: out?.ChangeInfo?.Id ?? null };
     }
     const version = observation.facts?.version;
     const out = await ctx.aws.call('route53:UpdateHealthCheck', (abortSignal) =>
       r53(ctx).send(
-        new UpdateHealthCheckCommand({
+        new (sdk.route53().UpdateHealthCheckCommand)({
           HealthCheckId: res(ctx).primaryHealthCheckId,
           Inverted: ctx.kind === 'failover',
           ...(typeof version === 'number' ? { HealthCheckVersion: version } : {}),
