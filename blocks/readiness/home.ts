@@ -30,6 +30,8 @@ export interface HomeExtras {
   readonly incidents?: readonly IncidentRecord[] | { readonly error: string };
   readonly awaiting?: readonly AwaitingApproval[] | { readonly error: string };
   readonly drills?: ReadonlyMap<string, DrillStanding>;
+  /** Services whose readiness is still being measured (the tab is shown before they finish). */
+  readonly checking?: readonly string[];
 }
 
 /** Home tab blocks: 100 per view. Header, summary, divider, then up to 4 blocks per service, then a footer. */
@@ -105,6 +107,16 @@ export function appHomeView(results: readonly ServiceReadiness[], extras: HomeEx
       ],
     },
   ];
+  const checking = extras.checking ?? [];
+  if (checking.length > 0)
+    header.push(
+      context(
+        truncate(
+          `:hourglass_flowing_sand: Still checking ${checking.length} service(s): ${checking.map(escapeText).join(', ')}. This tab updates when they finish.`,
+          2_000,
+        ),
+      ),
+    );
   const footer = context('`/dr status <service>` shows every check; `/dr help` lists commands.');
   const blocks: KnownBlock[] = [...header];
   const room = MAX_HOME_BLOCKS - header.length - 2;

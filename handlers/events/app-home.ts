@@ -22,6 +22,8 @@ export interface AppHomeDeps extends AppHomeSources {
   readonly readiness: ReadinessService;
   readonly getPlan: () => Plan;
   readonly logger: Logger;
+  /** Least time between two progress views of one opening, ms (default 1,000). */
+  readonly progressMs?: number;
 }
 
 type AppHomeArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
@@ -69,25 +71,58 @@ async function extrasFor(
 /**
  * `app_home_opened` (Home tab): per service, where it runs and its readiness, its open incidents, requests
  * awaiting the viewer's approval and its last drill. Cached readiness is shown at once; otherwise a
- * "checking…" view goes first and is replaced when the checks finish. A failure is shown in the tab.
+ * "checking…" view goes first, then each service as its check finishes (at most one view a second, naming
+ * the services still being checked), then the whole tab. During a Regional outage a service whose primary
+ * Region does not answer can take many seconds to measure (its calls retry and time out); the others do
+ * not wait for it. A failure is shown in the tab.
  */
 export function makeAppHomeOpened(deps: AppHomeDeps) {
   return async ({ event, client }: AppHomeArgs): Promise<void> => {
     if (event.tab !== 'home') return;
+    // One view a second at most: views.publish is Tier 4, and a person reads, not a film.
+    const progressMs = deps.progressMs ?? 1_000;
     const publish = (view: HomeView) => client.views.publish({ user_id: event.user, view });
     const names = Object.keys(deps.getPlan().services);
     const extras = extrasFor(deps, event.user, names);
-    const cached = names.map((name) => deps.readiness.peek(name));
-    if (cached.every((r): r is ServiceReadiness => r !== undefined)) {
-      await publish(appHomeView(sortWorstFirst(cached), await extras));
+    const results = new Map<string, ServiceReadiness>();
+    for (const name of names) {
+      const cached = deps.readiness.peek(name);
+      if (cached) results.set(name, cached);
+    }
+    const view = async () =>
+      appHomeView(sortWorstFirst([...results.values()]), {
+        ...(await extras),
+        checking: names.filter((n) => !results.has(n)),
+      });
+    if (results.size === names.length) {
+      await publish(await view());
       return;
     }
-    await publish(readinessHomeLoadingView());
+    // Views go out one after another, so a progress view never lands after the full one.
+    let shown: Promise<unknown> = publish(readinessHomeLoadingView());
+    let lastAt = Date.now();
+    const show = (next: () => Promise<HomeView>) => {
+      shown = shown.then(async () => publish(await next()));
+      return shown;
+    };
     try {
-      const results = await deps.readiness.checkAll();
-      await publish(appHomeView(results, await extras));
+      await Promise.all(
+        names
+          .filter((n) => !results.has(n))
+          .map(async (name) => {
+            results.set(name, await deps.readiness.check(name));
+            if (results.size < names.length && Date.now() - lastAt >= progressMs) {
+              lastAt = Date.now();
+              show(view).catch((error: unknown) =>
+                deps.logger.warn({ err: error }, 'App Home: a progress view could not be published'),
+              );
+            }
+          }),
+      );
+      await show(view);
     } catch (error) {
       deps.logger.error({ err: error }, 'App Home readiness failed');
+      await shown.catch(() => undefined);
       await publish(readinessHomeErrorView(why(error)));
     }
   };

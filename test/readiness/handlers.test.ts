@@ -163,7 +163,7 @@ describe('App Home', () => {
     // Prepare
     const { client, published } = fakeClient();
     const readiness = fakeReadiness({
-      checkAll: async () => {
+      check: async () => {
         throw new Error('no plan');
       },
     });
@@ -176,5 +176,35 @@ describe('App Home', () => {
     // Assert
     expect(published).toHaveLength(2);
     expect(JSON.stringify(published[1]?.view)).toContain('Readiness could not be checked: no plan');
+  });
+
+  it('shows each service as its check finishes, naming those still checked, and the whole tab last', async () => {
+    // Prepare: payments' primary Region does not answer, so its check is slow; accounts answers at once.
+    const { client, published } = fakeClient();
+    let answerPayments: (r: ServiceReadiness) => void = () => undefined;
+    const slow = new Promise<ServiceReadiness>((resolve) => {
+      answerPayments = resolve;
+    });
+    const readiness = fakeReadiness({
+      check: async (name) => (name === 'payments' ? slow : { ...paymentsReadiness(), service: name }),
+    });
+    const listener = makeAppHomeOpened({ readiness, getPlan: () => plan, logger, progressMs: 0 });
+
+    // Act
+    const done = listener({ event: event('home'), client } as unknown as Parameters<typeof listener>[0]);
+    await expect.poll(() => published.length).toBe(2);
+    const progress = JSON.stringify(published[1]?.view);
+    answerPayments(paymentsReadiness());
+    await done;
+
+    // Assert
+    expect(JSON.stringify(published[0]?.view)).toContain('Checking every service');
+    expect(progress).toContain('*accounts*');
+    expect(progress).toContain('Still checking 1 service(s): payments');
+    expect(progress).not.toContain('*payments*');
+    expect(published).toHaveLength(3);
+    const final = JSON.stringify(published[2]?.view);
+    expect(final).toContain('*payments*');
+    expect(final).not.toContain('Still checking');
   });
 });
