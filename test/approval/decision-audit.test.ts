@@ -4,12 +4,11 @@ import { createApproverDirectory } from '../../src/approval/approvers.js';
 import type { Cards } from '../../src/approval/cards.js';
 import type { Preconditions } from '../../src/approval/preconditions.js';
 import { createFailoverRequests } from '../../src/approval/requests.js';
-import { createDecisionActions } from '../../src/approval/slack-decisions.js';
-import { createSlackKit, type FailoverSlackDeps } from '../../src/approval/slack-shared.js';
+import type { FailoverSlackDeps } from '../../src/approval/slack-shared.js';
 import { createRequestStore } from '../../src/approval/store.js';
 import type { AuditLog } from '../../src/audit/types.js';
-import { createInFlight } from '../../src/domain/inflight.js';
 import { type DrillWorld, drillWorldPerTest, planApprovers } from '../drills/fixture.js';
+import { decisionActions, requestFailback } from './decision-deps.js';
 
 const TABLE = 'lifeboat-drills';
 const OK_PRECONDITIONS = (now: number): Preconditions => ({ ok: true, checkedAt: now, lines: [] });
@@ -40,19 +39,7 @@ function flow(
     getPlan: () => w.plan,
     clock: w.clock,
   });
-  const create = async () => {
-    const out = await requests.create({
-      service: 'payments',
-      kind: 'failback',
-      mode: 'planned',
-      reason: 'primary is healthy again',
-      requestedBy: 'U0ALICE',
-      source: 'slack',
-      where: { channel: 'C0PAYMENTS' },
-    });
-    if (out.kind !== 'created') throw new Error(`not created: ${out.kind}`);
-    return out.request;
-  };
+  const create = () => requestFailback(requests);
   return { requests, audit, create };
 }
 
@@ -166,28 +153,7 @@ describe('what the requester is told', () => {
         },
       },
     } as unknown as WebClient;
-    const cards = { refresh: async () => undefined, post: async () => undefined } as unknown as Cards;
-    const deps: FailoverSlackDeps = {
-      client,
-      requests,
-      cards,
-      runner: {
-        track: async () => undefined,
-        run: async () => undefined,
-        decide: async () => undefined,
-        dryRun: () => Promise.reject(new Error('not used')),
-      },
-      approvers: planApprovers,
-      audit: w.audit,
-      notify: async () => undefined,
-      getPlan: () => w.plan,
-      logger: w.logger,
-      inflight: createInFlight(),
-      once: w.stores.once,
-      skipVotes: w.stores.approvals,
-      clock: w.clock,
-    };
-    return { actions: createDecisionActions(deps, createSlackKit(deps)), posted, deps };
+    return { ...decisionActions(w, requests, { client }), posted };
   }
 
   it('DMs the requester when a click finds the request expired', async () => {
@@ -239,33 +205,12 @@ describe('the approval that completes the quorum hands over to the runbook first
       },
       post: async () => undefined,
     } as unknown as Cards;
-    const client = {
-      conversations: { open: async ({ users }: { users: string }) => ({ channel: { id: `D-${users}` } }) },
-      chat: { postMessage: async () => ({ ok: true, ts: '1.1' }) },
-    } as unknown as WebClient;
-    const deps: FailoverSlackDeps = {
-      client,
-      requests,
+    const { actions } = decisionActions(w, requests, {
       cards,
-      runner: {
-        track: async () => {
-          order.push('runbook handed over');
-        },
-        run: async () => undefined,
-        decide: async () => undefined,
-        dryRun: () => Promise.reject(new Error('not used')),
+      track: async () => {
+        order.push('runbook handed over');
       },
-      approvers: planApprovers,
-      audit: w.audit,
-      notify: async () => undefined,
-      getPlan: () => w.plan,
-      logger: w.logger,
-      inflight: createInFlight(),
-      once: w.stores.once,
-      skipVotes: w.stores.approvals,
-      clock: w.clock,
-    };
-    const actions = createDecisionActions(deps, createSlackKit(deps));
+    });
     const request = await create();
 
     // Act

@@ -1,14 +1,10 @@
-import type { WebClient } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
-import type { Cards } from '../../src/approval/cards.js';
 import type { Preconditions } from '../../src/approval/preconditions.js';
 import { createFailoverRequests, type FailoverRequestsDeps } from '../../src/approval/requests.js';
-import { createDecisionActions } from '../../src/approval/slack-decisions.js';
-import { createSlackKit, type FailoverSlackDeps } from '../../src/approval/slack-shared.js';
 import { createRequestStore } from '../../src/approval/store.js';
-import { createInFlight } from '../../src/domain/inflight.js';
 import type { ServiceReadiness } from '../../src/readiness/engine.js';
 import { type DrillWorld, drillWorldPerTest, planApprovers } from '../drills/fixture.js';
+import { decisionActions, requestFailback } from './decision-deps.js';
 
 /**
  * Issue 19: the approval-time measurement runs beside the checks that do not depend on it and beside the intent's
@@ -48,36 +44,8 @@ function flow(w: DrillWorld, extra: Partial<FailoverRequestsDeps>) {
     clock: w.clock,
     ...extra,
   });
-  const started: string[] = [];
-  const deps: FailoverSlackDeps = {
-    client: {
-      conversations: { open: async ({ users }: { users: string }) => ({ channel: { id: `D-${users}` } }) },
-      chat: { postMessage: async () => ({ ok: true, ts: '1.1' }) },
-    } as unknown as WebClient,
-    requests,
-    cards: { refresh: async () => undefined, post: async () => undefined } as unknown as Cards,
-    runner: {
-      track: async (id) => void started.push(`track ${id}`),
-      run: async (id) => void started.push(`run ${id}`),
-      decide: async () => undefined,
-      dryRun: () => Promise.reject(new Error('not used')),
-    },
-    approvers: planApprovers,
-    audit: w.audit,
-    notify: async () => undefined,
-    getPlan: () => w.plan,
-    logger: w.logger,
-    inflight: createInFlight(),
-    once: w.stores.once,
-    skipVotes: w.stores.approvals,
-    clock: w.clock,
-  };
-  return {
-    requests,
-    actions: createDecisionActions(deps, createSlackKit(deps)),
-    started,
-    inflight: deps.inflight,
-  };
+  const { actions, started, deps } = decisionActions(w, requests);
+  return { requests, actions, started, inflight: deps.inflight };
 }
 
 const types = async (w: DrillWorld, id: string) =>
@@ -96,20 +64,11 @@ describe('the approval-time measurement runs beside the rest of the approval', (
     const w = await worlds.start();
     const measurement = gate<Preconditions>();
     const { requests, actions, started } = flow(w, { failbackPreconditions: measurement.wait });
-    const out = await requests.create({
-      service: 'payments',
-      kind: 'failback',
-      mode: 'planned',
-      reason: 'primary is healthy again',
-      requestedBy: 'U0ALICE',
-      source: 'slack',
-      where: { channel: 'C0PAYMENTS' },
-    });
-    if (out.kind !== 'created') throw new Error(out.kind);
-    const id = out.request.id;
+    const request = await requestFailback(requests);
+    const id = request.id;
 
     // Act: Bob approves; the measurement is still running when the intent is in the log.
-    const approving = actions.approve({ executionId: id, digest: out.request.digest, userId: 'U0BOB' });
+    const approving = actions.approve({ executionId: id, digest: request.digest, userId: 'U0BOB' });
     await until(async () => (await types(w, id)).includes('decision.intent'));
 
     // Assert: measuring, intent audited, nothing counted or started yet.
@@ -140,20 +99,11 @@ describe('the approval-time measurement runs beside the rest of the approval', (
         lines: [{ status: 'fail', text: 'payments-db: replication back not caught up' }],
       }),
     });
-    const out = await requests.create({
-      service: 'payments',
-      kind: 'failback',
-      mode: 'planned',
-      reason: 'primary is healthy again',
-      requestedBy: 'U0ALICE',
-      source: 'slack',
-      where: { channel: 'C0PAYMENTS' },
-    });
-    if (out.kind !== 'created') throw new Error(out.kind);
-    const id = out.request.id;
+    const request = await requestFailback(requests);
+    const id = request.id;
 
     // Act
-    const answer = await actions.approve({ executionId: id, digest: out.request.digest, userId: 'U0BOB' });
+    const answer = await actions.approve({ executionId: id, digest: request.digest, userId: 'U0BOB' });
 
     // Assert
     expect(answer.text).toContain('replication back not caught up');
