@@ -98,13 +98,11 @@ export function makeAppHomeOpened(deps: AppHomeDeps) {
       await publish(await view());
       return;
     }
-    // Views go out one after another, so a progress view never lands after the full one.
-    let shown: Promise<unknown> = publish(readinessHomeLoadingView());
+    await publish(readinessHomeLoadingView());
+    // Progress views go out one after another and the whole tab after them, so none lands after it. A
+    // progress view that fails is logged and skipped: it never stands in for the tab.
+    let progress: Promise<void> = Promise.resolve();
     let lastAt = Date.now();
-    const show = (next: () => Promise<HomeView>) => {
-      shown = shown.then(async () => publish(await next()));
-      return shown;
-    };
     try {
       await Promise.all(
         names
@@ -113,16 +111,19 @@ export function makeAppHomeOpened(deps: AppHomeDeps) {
             results.set(name, await deps.readiness.check(name));
             if (results.size < names.length && Date.now() - lastAt >= progressMs) {
               lastAt = Date.now();
-              show(view).catch((error: unknown) =>
-                deps.logger.warn({ err: error }, 'App Home: a progress view could not be published'),
-              );
+              progress = progress
+                .then(async () => void (await publish(await view())))
+                .catch((error: unknown) =>
+                  deps.logger.warn({ err: error }, 'App Home: a progress view could not be published'),
+                );
             }
           }),
       );
-      await show(view);
+      await progress;
+      await publish(await view());
     } catch (error) {
       deps.logger.error({ err: error }, 'App Home readiness failed');
-      await shown.catch(() => undefined);
+      await progress;
       await publish(readinessHomeErrorView(why(error)));
     }
   };

@@ -207,4 +207,41 @@ describe('App Home', () => {
     expect(final).toContain('*payments*');
     expect(final).not.toContain('Still checking');
   });
+
+  it('still publishes the whole tab when a progress view could not be published', async () => {
+    // Prepare: Slack refuses the second publish (the progress view), then answers again.
+    const published: unknown[] = [];
+    const client = {
+      views: {
+        publish: async (args: { view: unknown }) => {
+          if (published.length === 1 && !refused) {
+            refused = true;
+            throw new Error('ratelimited');
+          }
+          published.push(args.view);
+        },
+      },
+    } as unknown as WebClient;
+    let refused = false;
+    let answerPayments: (r: ServiceReadiness) => void = () => undefined;
+    const slow = new Promise<ServiceReadiness>((resolve) => {
+      answerPayments = resolve;
+    });
+    const readiness = fakeReadiness({
+      check: async (name) => (name === 'payments' ? slow : { ...paymentsReadiness(), service: name }),
+    });
+    const listener = makeAppHomeOpened({ readiness, getPlan: () => plan, logger, progressMs: 0 });
+
+    // Act
+    const done = listener({ event: event('home'), client } as unknown as Parameters<typeof listener>[0]);
+    await expect.poll(() => refused).toBe(true);
+    answerPayments(paymentsReadiness());
+    await done;
+
+    // Assert: the loading view, then the whole tab, not the error view.
+    expect(published).toHaveLength(2);
+    const final = JSON.stringify(published[1]);
+    expect(final).toContain('*payments*');
+    expect(final).not.toContain('could not be checked');
+  });
 });
