@@ -256,8 +256,8 @@ export async function startLifeboat(options: LifeboatOptions): Promise<Lifeboat>
     // Scheduled jobs start once Slack works; a missed daily slot runs late in the background.
     lifecycle.background('scheduler start', scheduler.start());
     lifecycle.onClose(() => scheduler.close(5_000));
-    // Ready: DynamoDB calls move to their thread (the start did not wait for it to load).
-    state.startThread();
+    // Ready: from now on a storm's DynamoDB calls start their thread (the start's never do).
+    state.releaseThread();
     // Registered last, so it runs first on close: the final metrics line while the state still answers.
     if (emf) lifecycle.onClose(() => emf.flush());
     logger.info(

@@ -12,7 +12,7 @@ import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from '../../src
 import {
   createThreadedDocumentClient,
   rebuildError,
-  startThread,
+  releaseThread,
   threadOf,
 } from '../../src/adapters/store/dynamo-thread.js';
 import { createBatcher, describeError } from '../../src/adapters/store/thread-protocol.js';
@@ -169,13 +169,15 @@ describe('DocumentClient on the DynamoDB thread', () => {
     own.destroy();
   });
 
-  it('deferred: runs the calls in this thread until startThread, then on the thread, with the same contract', async () => {
+  it('deferred: runs the calls in this thread until released and over the rate, then on the thread once loaded', async () => {
+    let t = 0;
     const deferred = createThreadedDocumentClient(
       { endpoint: dynamo.endpoint, region: 'us-east-1' },
-      { deferred: true },
+      { deferred: { callsPerSecond: 3, quietMs: 60_000, now: () => t } },
     );
     const get = () => deferred.send(new GetCommand({ TableName, Key: { pk: 'T#1', sk: 'A' } }));
-    expect((await get()).Item?.sk).toBe('A');
+    // The start's calls: any number, no thread.
+    for (let i = 0; i < 5; i++) expect((await get()).Item?.sk).toBe('A');
     await expect(
       deferred.send(
         new TableQueryCommand({
@@ -187,19 +189,71 @@ describe('DocumentClient on the DynamoDB thread', () => {
     ).rejects.toBeInstanceOf(ResourceNotFoundException);
     expect(threadOf(deferred)).toBeUndefined();
 
-    startThread(deferred);
+    releaseThread(deferred);
+    // 2.5 calls a second, under the rate of 3: still no thread.
+    for (; t <= 2_000; t += 400) await get();
+    expect(threadOf(deferred)).toBeUndefined();
+    // The fourth call within one second starts it, and still runs here (the thread has not loaded).
+    t = 4_000;
+    for (let i = 0; i < 3; i++) await get();
+    expect(threadOf(deferred)).toBeUndefined();
+    const answer = get();
     const thread = threadOf(deferred);
-    if (!thread) throw new Error('startThread started no thread');
-    // Until the thread says it has loaded, calls still run here (the thread's first message); after, there.
+    if (!thread) throw new Error('a fourth call in a second started no thread');
     const loaded = once(thread, 'message');
-    expect((await get()).Item?.sk).toBe('A');
+    expect((await answer).Item?.sk).toBe('A');
     expect(await loaded).toEqual([[{ kind: 'loaded' }]]);
+    // Loaded: the thread answers, with the same contract.
     const answered = once(thread, 'message');
     expect((await get()).Item?.sk).toBe('A');
     expect(await answered).toEqual([[{ kind: 'ok', id: expect.any(Number), output: expect.anything() }]]);
+    releaseThread(deferred);
     expect(threadOf(deferred)).toBe(thread);
-    startThread(deferred);
-    expect(threadOf(deferred)).toBe(thread);
+
+    // Quiet for less than quietMs since the last busy call: the thread stays and answers.
+    const lastBusy = t;
+    t = lastBusy + 59_999;
+    const stillThere = once(thread, 'message');
+    expect((await get()).Item?.sk).toBe('A');
+    expect(await stillThere).toEqual([[{ kind: 'ok', id: expect.any(Number), output: expect.anything() }]]);
+    // Quiet for quietMs: the thread stops, and the call runs here.
+    t = lastBusy + 60_000;
+    const exited = once(thread, 'exit');
+    expect((await get()).Item?.sk).toBe('A');
+    expect(threadOf(deferred)).toBeUndefined();
+    await exited;
+    expect((await get()).Item?.sk).toBe('A');
+    expect(threadOf(deferred)).toBeUndefined();
+
+    // The next burst starts a new one.
+    t += 5_000;
+    for (let i = 0; i < 4; i++) await get();
+    expect(threadOf(deferred)).toBeDefined();
+    expect(threadOf(deferred)).not.toBe(thread);
+    deferred.destroy();
+  });
+
+  it('deferred: a thread that dies fails its calls in flight; the next calls run here until the rate starts another', async () => {
+    const deferred = createThreadedDocumentClient(
+      { endpoint: dynamo.endpoint, region: 'us-east-1' },
+      { deferred: { callsPerSecond: 0, quietMs: 60_000 } },
+    );
+    const get = () => deferred.send(new GetCommand({ TableName, Key: { pk: 'T#1', sk: 'A' } }));
+    releaseThread(deferred);
+    await get();
+    const thread = threadOf(deferred);
+    if (!thread) throw new Error('no thread');
+    await once(thread, 'message');
+    const inFlight = get();
+    await thread.terminate();
+
+    await expect(inFlight).rejects.toThrow(/DynamoDB thread exited.*outcome is unknown/);
+    expect(threadOf(deferred)).toBeUndefined();
+    const next = get();
+    const successor = threadOf(deferred);
+    expect(successor).toBeDefined();
+    expect(successor).not.toBe(thread);
+    expect((await next).Item?.sk).toBe('A');
     deferred.destroy();
   });
 

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createRateWatch } from './call-rate.js';
 import { createDocumentClient, type StateEndpoint } from './client.js';
 import {
   createBatcher,
@@ -24,7 +25,8 @@ import {
  * Same contract as the SDK client: errors come back as the SDK's own exception classes
  * (`instanceof ConditionalCheckFailedException` holds), `abortSignal` works, `destroy()` releases
  * the thread. If the thread dies, calls in flight fail (their outcome unknown, as with a lost
- * connection) and the next call starts a new one.
+ * connection) and the next call starts a new one (deferred: calls run in this thread until the rate
+ * starts a new one).
  */
 
 export type AbortSignalLike = { readonly aborted: boolean } & Pick<
@@ -83,30 +85,47 @@ type SdkCommand = Parameters<DynamoDBDocumentClient['send']>[0];
 type SdkOptions = Parameters<DynamoDBDocumentClient['send']>[1];
 
 /**
- * Starts the thread of a client made with `deferred`; its calls from now on run there (a no-op for others).
- * The bot calls it once ready (src/main.ts).
+ * Lets a client made with `deferred` start its thread when its call rate warrants it (a no-op for
+ * others). The bot calls it once ready (src/main.ts): the start's calls never start the thread.
  */
-export const startThread = (client: object): void => releases.get(client)?.();
+export const releaseThread = (client: object): void => releases.get(client)?.();
+
+/** When a deferred client runs its calls on the thread (docs/alarms.md, "Cold start and idle RSS"). */
+export interface OnDemand {
+  /** The thread starts on a call that is more than this many in a sliding second (0: on the first call). */
+  readonly callsPerSecond: number;
+  /** A running, idle thread stops once no second has been over the rate for this long. */
+  readonly quietMs: number;
+  /** The clock of the rate and the quiet spell (tests). */
+  readonly now?: () => number;
+}
 
 export function createThreadedDocumentClient(
   state: StateEndpoint,
   options: {
     /**
-     * Calls run in this thread, on the facade's own SDK client, until `startThread(client)` has started
-     * the thread and the thread has loaded its SDK: neither the bot's start nor its first /readyz waits
-     * for a second V8 isolate to load (docs/alarms.md, "Cold start and idle RSS of the compiled bot").
-     * Default: the thread starts on the first call, which waits for it.
+     * Calls run in this thread, on the facade's own SDK client, until `releaseThread(client)` has been
+     * called, then the call rate has gone over `callsPerSecond` (which starts the thread) and the thread
+     * has loaded its SDK; after a quiet spell the thread stops and calls run here again. A bot that is
+     * starting or idle has no second V8 isolate (~30 MB) and waits for none to load; a storm gets one
+     * (docs/alarms.md, "Cold start and idle RSS of the compiled bot").
+     * Default: the thread starts on the first call, which waits for it, and runs until `destroy()`.
      */
-    readonly deferred?: boolean;
+    readonly deferred?: OnDemand;
   } = {},
 ): DynamoDBDocumentClient {
   // A real client for the type and its configuration; its own `send` is replaced below (and, while
   // deferred, is the one that runs the calls).
   const facade = createDocumentClient(state);
   const direct = facade.send.bind(facade) as (command: SdkCommand, options?: SdkOptions) => Promise<unknown>;
-  // Deferred: calls run directly until the thread has been started and has loaded its SDK client.
-  let released = !options.deferred;
-  let loaded = !options.deferred;
+  const onDemand = options.deferred;
+  const now = onDemand?.now ?? Date.now;
+  const rate = onDemand && createRateWatch(onDemand.callsPerSecond, 1_000);
+  // Deferred: calls run directly until released, busy enough to start the thread, and the thread has loaded.
+  let released = !onDemand;
+  let loaded = false;
+  let lastBusyAt = Number.NEGATIVE_INFINITY;
+  let quietCheck: NodeJS.Timeout | undefined;
   const pending = new Map<number, Pending>();
   let worker: Worker | undefined;
   let toThread: ((message: ToThread) => void) | undefined;
@@ -120,12 +139,13 @@ export function createThreadedDocumentClient(
 
   function started(): (message: ToThread) => void {
     if (worker && toThread) return toThread;
+    loaded = false;
     const init: ThreadInit & { tsx?: string; entry: string } = { state, ...workerEntry(import.meta.url) };
     const w = new Worker(BOOTSTRAP, { eval: true, workerData: init });
     w.on('message', (batch: FromThread[]) => {
       for (const message of batch) {
         if (message.kind === 'loaded') {
-          loaded = true;
+          if (worker === w) loaded = true;
           continue;
         }
         const p = take(message.id);
@@ -133,22 +153,50 @@ export function createThreadedDocumentClient(
         else p?.reject(rebuildError(message.error));
       }
     });
-    w.on('error', (error) => failAll(error));
+    // A thread stopped for being idle had no calls left: its exit fails nothing of its successor's.
+    w.on('error', (error) => worker === w && failAll(error));
     // An answer batch that cannot be deserialized: its calls cannot be told apart, so all fail.
-    w.on('messageerror', (error) => failAll(error));
+    w.on('messageerror', (error) => worker === w && failAll(error));
     w.on('exit', (code) => {
-      if (worker === w) worker = undefined;
+      if (worker !== w) return;
+      worker = undefined;
       failAll(new Error(`the DynamoDB thread exited (code ${code}); the call's outcome is unknown`));
     });
     // Idle, the thread does not keep the process alive; a call in flight does (see `settled`).
     w.unref();
     worker = w;
+    if (onDemand && !quietCheck) {
+      // Also stops a thread that no call comes to any more (the check on each call cannot).
+      quietCheck = setInterval(stopIfQuiet, Math.max(1_000, onDemand.quietMs / 10));
+      quietCheck.unref();
+    }
     toThread = createBatcher<ToThread>(
       (batch) => w.postMessage(batch),
       // Only a send can be refused (a function or Symbol in its input): that call fails with the DataCloneError.
       (message, error) => take(message.id)?.reject(error instanceof Error ? error : new Error(String(error))),
     );
     return toThread;
+  }
+
+  /** Deferred: the thread, idle and quiet for `quietMs`, stops; calls run in this thread until the rate starts another. */
+  function stopIfQuiet(): void {
+    const w = worker;
+    if (!onDemand || !w || pending.size > 0 || now() - lastBusyAt < onDemand.quietMs) return;
+    worker = undefined;
+    toThread = undefined;
+    loaded = false;
+    clearInterval(quietCheck);
+    quietCheck = undefined;
+    void w.terminate();
+  }
+
+  /** Deferred: counts the call; a call over the rate starts the thread (loading while calls run here). */
+  function watchRate(): void {
+    if (!rate || !released) return;
+    if (rate.record(now())) {
+      lastBusyAt = now();
+      if (!worker) started();
+    } else stopIfQuiet();
   }
 
   function settled(id: number): void {
@@ -165,8 +213,9 @@ export function createThreadedDocumentClient(
 
   function send(command: object, options?: { abortSignal?: AbortSignalLike }): Promise<unknown> {
     if (destroyed) return Promise.reject(new Error('the DynamoDB client was destroyed'));
+    watchRate();
     // The commands a threaded client is given are the SDK's own (lib-dynamodb's and client-dynamodb's).
-    if (!released || !loaded) return direct(command as SdkCommand, options as SdkOptions);
+    if (onDemand && !(worker && loaded)) return direct(command as SdkCommand, options as SdkOptions);
     const name = commandName(command);
     if (!name) {
       return Promise.reject(
@@ -209,15 +258,13 @@ export function createThreadedDocumentClient(
 
   threads.set(facade, () => worker);
   releases.set(facade, () => {
-    if (released || destroyed) return;
     released = true;
-    // Loads now, in the background, rather than on the first call after (which would wait for it).
-    started();
   });
   return Object.assign(facade, {
     send,
     destroy() {
       destroyed = true;
+      clearInterval(quietCheck);
       failAll(new Error('the DynamoDB client was destroyed'));
       void worker?.terminate();
       worker = undefined;
