@@ -19,6 +19,9 @@ import type { BenchResult } from './types.js';
  * and every other AWS endpoint pointed at a closed port (nothing of a simulated cloud in the bot's process).
  * Cold start: spawn to the first 200 from GET /readyz (polled every 10 ms). Idle RSS: VmRSS 5 s after ready.
  * LIFEBOAT_COLDSTART_RUNS (default 3); LIFEBOAT_BENCH_BOT_NODE_ARGS adds node flags (e.g. --cpu-prof).
+ * LIFEBOAT_COLDSTART_DIRS=before,after (directories built as `build()` does, e.g. of two commits): no build;
+ * each run starts each directory's bot in turn (before/after alternated under the same load), stderr
+ * gives each directory's medians, and the result is the last directory's.
  */
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.LIFEBOAT_COLDSTART_RUNS ?? 3);
@@ -68,6 +71,8 @@ interface Start {
   readonly readyMs: number;
   readonly cpuMs: number;
   readonly rssMb: number;
+  /** CPU used by the time the RSS is read (ready + 5 s idle): what starts after ready shows here. */
+  readonly cpuIdleMs: number;
 }
 
 async function coldStart(dir: string, env: Record<string, string>): Promise<Start> {
@@ -95,15 +100,18 @@ async function coldStart(dir: string, env: Record<string, string>): Promise<Star
       } else await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await new Promise((resolve) => setTimeout(resolve, 5_000));
-    return { readyMs, cpuMs: cpu, rssMb: vmRssMb(bot.pid ?? 0) };
+    return { readyMs, cpuMs: cpu, rssMb: vmRssMb(bot.pid ?? 0), cpuIdleMs: cpuMs(bot.pid ?? 0) };
   } finally {
     bot.kill('SIGINT');
     await exited;
   }
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
 export default async function run(): Promise<BenchResult[]> {
-  const dir = await build();
+  const given = process.env.LIFEBOAT_COLDSTART_DIRS?.split(',').filter(Boolean);
+  const dirs = given?.length ? given : [await build()];
   const dynamo = await startDynaliteProcess();
   const plan = await loadPlanFile(join(repo, 'dr-plan.example.yml'));
   const slack = await startSlackEmulator({
@@ -126,23 +134,33 @@ export default async function run(): Promise<BenchResult[]> {
     AWS_REGION: 'us-east-1',
     LOG_LEVEL: 'warn',
   };
-  const runs: Start[] = [];
+  const byDir = dirs.map(() => [] as Start[]);
   try {
     for (let i = 0; i < RUNS; i++) {
-      const r = await coldStart(dir, env);
-      process.stderr.write(
-        `cold start ${i + 1}: ready ${Math.round(r.readyMs)} ms (CPU ${r.cpuMs} ms), idle RSS ${r.rssMb.toFixed(1)} MB; load average ${loadavg()
-          .map((l) => l.toFixed(1))
-          .join(' ')}\n`,
-      );
-      runs.push(r);
+      for (const [d, dir] of dirs.entries()) {
+        const r = await coldStart(dir, env);
+        process.stderr.write(
+          `cold start ${i + 1}${given ? ` of ${dir}` : ''}: ready ${Math.round(r.readyMs)} ms (CPU ${r.cpuMs} ms, ${r.cpuIdleMs} ms 5 s later), idle RSS ${r.rssMb.toFixed(1)} MB; load average ${loadavg()
+            .map((l) => l.toFixed(1))
+            .join(' ')}\n`,
+        );
+        byDir[d]?.push(r);
+      }
     }
   } finally {
     await slack.close();
     await stopDynaliteProcess(dynamo);
-    await rm(dir, { recursive: true, force: true });
+    if (!given) await rm(dirs[0] ?? '', { recursive: true, force: true });
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+  if (given) {
+    for (const [d, dir] of dirs.entries()) {
+      const rs = byDir[d] ?? [];
+      process.stderr.write(
+        `${dir}: median of ${rs.length}: ready ${Math.round(median(rs.map((r) => r.readyMs)))} ms, CPU ${median(rs.map((r) => r.cpuMs))} ms (${median(rs.map((r) => r.cpuIdleMs))} ms 5 s later), idle RSS ${median(rs.map((r) => r.rssMb)).toFixed(1)} MB\n`,
+      );
+    }
+  }
+  const runs = byDir[byDir.length - 1] ?? [];
   const ready = median(runs.map((r) => r.readyMs));
   const rss = median(runs.map((r) => r.rssMb));
   const cpu = median(runs.map((r) => r.cpuMs));
