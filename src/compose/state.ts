@@ -72,7 +72,16 @@ export async function openState(
   }
   const stateEndpoint = { endpoint, region: config.region ?? 'us-east-1' };
   const documents = config.dynamoThread
-    ? createThreadedDocumentClient(stateEndpoint, { deferred: DYNAMO_THREAD_ON_DEMAND })
+    ? createThreadedDocumentClient(stateEndpoint, {
+        deferred: {
+          ...DYNAMO_THREAD_ON_DEMAND,
+          onChange: (running) =>
+            logger.info(
+              { callsPerSecond: DYNAMO_THREAD_ON_DEMAND.callsPerSecond },
+              running ? 'DynamoDB thread started (call rate)' : 'DynamoDB thread stopped (quiet)',
+            ),
+        },
+      })
     : createDocumentClient(stateEndpoint);
   lifecycle.onClose(() => documents.destroy());
   const tableName = config.tableName;

@@ -98,6 +98,8 @@ export interface OnDemand {
   readonly quietMs: number;
   /** The clock of the rate and the quiet spell (tests). */
   readonly now?: () => number;
+  /** Told when the rate starts the thread and when a quiet spell stops it (the bot logs it). */
+  readonly onChange?: (running: boolean) => void;
 }
 
 export function createThreadedDocumentClient(
@@ -188,14 +190,22 @@ export function createThreadedDocumentClient(
     clearInterval(quietCheck);
     quietCheck = undefined;
     void w.terminate();
+    onDemand.onChange?.(false);
   }
 
   /** Deferred: counts the call; a call over the rate starts the thread (loading while calls run here). */
   function watchRate(): void {
-    if (!rate || !released) return;
+    if (!onDemand || !rate || !released) return;
     if (rate.record(now())) {
       lastBusyAt = now();
-      if (!worker) started();
+      if (worker) return;
+      try {
+        started();
+      } catch {
+        // The thread cannot start (e.g. tsx cannot be resolved): calls keep running here.
+        return;
+      }
+      onDemand.onChange?.(true);
     } else stopIfQuiet();
   }
 
