@@ -178,8 +178,9 @@ export interface Config {
     | { readonly kind: 'dynamodb' }
     | { readonly kind: 'embedded'; readonly dataDir: string | undefined };
   /**
-   * Run DynamoDB calls on a worker thread (default), so their SDK work does not hold up Slack
-   * requests on the main thread during an alarm storm; `DYNAMODB_THREAD=off` keeps them in-thread.
+   * Run DynamoDB calls on a worker thread when their rate warrants it (default; see
+   * `DYNAMO_THREAD_ON_DEMAND`), so their SDK work does not hold up Slack requests on the main thread
+   * during an alarm storm; `DYNAMODB_THREAD=off` keeps them in-thread.
    */
   readonly dynamoThread: boolean;
   /**
