@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRateWatch } from '../../src/adapters/store/call-rate.js';
 import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from '../../src/adapters/store/dynamo.js';
 import {
   createThreadedDocumentClient,
@@ -290,5 +291,16 @@ describe('message batches between the threads', () => {
     expect(refused).toHaveLength(1);
     expect(refused[0]?.message).toBe(bad);
     expect(refused[0]?.error).toMatchObject({ name: 'DataCloneError' });
+  });
+});
+
+describe('the call rate that starts the DynamoDB thread', () => {
+  it('is over its limit on the call that is one more than the limit within the window', () => {
+    const watch = createRateWatch(3, 1_000);
+    expect([0, 10, 20].map((t) => watch.record(t))).toEqual([false, false, false]);
+    expect(watch.record(999)).toBe(true);
+    // The window slides: 3 calls ago was t=10, 1,000 ms before.
+    expect(watch.record(1_010)).toBe(false);
+    expect(createRateWatch(0, 1_000).record(0)).toBe(true);
   });
 });

@@ -109,7 +109,7 @@ export function createThreadedDocumentClient(
      * Calls run in this thread, on the facade's own SDK client, until `releaseThread(client)` has been
      * called, then the call rate has gone over `callsPerSecond` (which starts the thread) and the thread
      * has loaded its SDK; after a quiet spell the thread stops and calls run here again. A bot that is
-     * starting or idle has no second V8 isolate (~30 MB) and waits for none to load; a storm gets one
+     * starting or idle has no second V8 isolate (~25 MB) and waits for none to load; a storm gets one
      * (docs/alarms.md, "Cold start and idle RSS of the compiled bot").
      * Default: the thread starts on the first call, which waits for it, and runs until `destroy()`.
      */
@@ -124,7 +124,7 @@ export function createThreadedDocumentClient(
   const now = onDemand?.now ?? Date.now;
   const rate = onDemand && createRateWatch(onDemand.callsPerSecond, 1_000);
   // Deferred: calls run directly until released, busy enough to start the thread, and the thread has loaded.
-  let released = !onDemand;
+  let released = false;
   let loaded = false;
   let lastBusyAt = Number.NEGATIVE_INFINITY;
   let quietCheck: NodeJS.Timeout | undefined;
@@ -155,7 +155,7 @@ export function createThreadedDocumentClient(
         else p?.reject(rebuildError(message.error));
       }
     });
-    // A thread stopped for being idle had no calls left: its exit fails nothing of its successor's.
+    // Only the current thread's events fail calls: one stopped for being idle (`stopIfQuiet`) had none left.
     w.on('error', (error) => worker === w && failAll(error));
     // An answer batch that cannot be deserialized: its calls cannot be told apart, so all fail.
     w.on('messageerror', (error) => worker === w && failAll(error));
