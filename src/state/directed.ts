@@ -4,8 +4,8 @@ import type { Plan } from '../plan/load.js';
 import type { ServiceReadiness } from '../readiness/engine.js';
 import { UnknownServiceError } from '../readiness/errors.js';
 import { estimateRunbook, type StepDurations } from '../readiness/estimate.js';
-import { type ReadinessService, sortWorstFirst } from '../readiness/service.js';
-import type { Check, Verdict } from '../readiness/types.js';
+import { type CheckOptions, type ReadinessService, sortWorstFirst } from '../readiness/service.js';
+import type { Check, LeavingPrimary, Verdict } from '../readiness/types.js';
 import { worst } from '../readiness/verdict.js';
 import { runbookEntries } from '../runbook/stages.js';
 import type { Observed } from './observed.js';
@@ -25,6 +25,7 @@ export interface DirectedReadinessDeps {
     service: string,
     recorded: 'primary' | 'recovery',
     dns: boolean,
+    leaving?: LeavingPrimary,
   ) => Promise<readonly Observed[]>;
   readonly state: Pick<StateRecorder, 'read' | 'onProtection' | 'onObserved'>;
   readonly getPlan: () => Plan;
@@ -126,15 +127,16 @@ export function createDirectedReadiness(deps: DirectedReadinessDeps): ReadinessS
     recorded: 'primary' | 'recovery',
     seen: readonly Observed[],
     dns: boolean,
+    leaving?: LeavingPrimary,
   ) => {
-    const more = await deps.observe(name, recorded, dns).catch(() => []);
+    const more = await deps.observe(name, recorded, dns, leaving).catch(() => []);
     const observations = [...seen, ...more];
     // With nothing observed the recorder only reads the record back (to return its drift, unused here): a
     // round trip on every check of a service whose reads showed nothing, e.g. its primary Region in an outage.
     if (observations.length > 0) await deps.state.onObserved(name, observations).catch(() => undefined);
   };
 
-  const measure = async (name: string, fresh: boolean): Promise<ServiceReadiness> => {
+  const measure = async (name: string, options: CheckOptions): Promise<ServiceReadiness> => {
     const operating: OperatingState = await deps.state.read(name);
     const inRecovery =
       operating.known &&
@@ -158,13 +160,14 @@ export function createDirectedReadiness(deps: DirectedReadinessDeps): ReadinessS
       return { ...(await backwards(name, f)), operating: await deps.state.read(name) };
     }
     // Only the direction that applies is measured: the forward checks' own reads show the writer and DNS.
-    const forward = await deps.forward.check(name, { fresh });
+    const forward = await deps.forward.check(name, options);
     if (operating.known && operating.state.phase === 'normal-in-primary')
       await compare(
         name,
         'primary',
         forward.checks.flatMap((c) => (c.observed ? [c.observed] : [])),
         false,
+        options.leaving,
       );
     const latest = operating.known ? await deps.state.read(name) : operating;
     return {
@@ -179,10 +182,16 @@ export function createDirectedReadiness(deps: DirectedReadinessDeps): ReadinessS
     const plan = deps.getPlan();
     if (!Object.hasOwn(plan.services, name)) throw new UnknownServiceError(name, Object.keys(plan.services));
     const entry = cache.get(name);
-    if (!options?.fresh && entry && deps.clock.now() - entry.at < ttlMs) return entry.result;
+    const leaving = options?.leaving;
+    if (!options?.fresh && !leaving && entry && deps.clock.now() - entry.at < ttlMs) return entry.result;
     const started = generation.get(name) ?? 0;
-    const result = await measure(name, options?.fresh === true);
-    if ((generation.get(name) ?? 0) === started) cache.set(name, { at: deps.clock.now(), result });
+    const result = await measure(name, {
+      fresh: options?.fresh === true || leaving !== undefined,
+      ...(leaving ? { leaving } : {}),
+    });
+    // A run with one attempt to the primary Region is the approval's alone (CheckOptions.leaving).
+    if (!leaving && (generation.get(name) ?? 0) === started)
+      cache.set(name, { at: deps.clock.now(), result });
     return result;
   };
 
