@@ -5,7 +5,7 @@ import type { ServiceReadiness } from '../readiness/engine.js';
 import { UnknownServiceError } from '../readiness/errors.js';
 import { estimateRunbook, type StepDurations } from '../readiness/estimate.js';
 import { type CheckOptions, type ReadinessService, sortWorstFirst } from '../readiness/service.js';
-import type { Check, LeavingPrimary, Verdict } from '../readiness/types.js';
+import type { Check, Verdict } from '../readiness/types.js';
 import { worst } from '../readiness/verdict.js';
 import { runbookEntries } from '../runbook/stages.js';
 import type { Observed } from './observed.js';
@@ -25,7 +25,6 @@ export interface DirectedReadinessDeps {
     service: string,
     recorded: 'primary' | 'recovery',
     dns: boolean,
-    leaving?: LeavingPrimary,
   ) => Promise<readonly Observed[]>;
   readonly state: Pick<StateRecorder, 'read' | 'onProtection' | 'onObserved'>;
   readonly getPlan: () => Plan;
@@ -127,9 +126,8 @@ export function createDirectedReadiness(deps: DirectedReadinessDeps): ReadinessS
     recorded: 'primary' | 'recovery',
     seen: readonly Observed[],
     dns: boolean,
-    leaving?: LeavingPrimary,
   ) => {
-    const more = await deps.observe(name, recorded, dns, leaving).catch(() => []);
+    const more = await deps.observe(name, recorded, dns).catch(() => []);
     const observations = [...seen, ...more];
     // With nothing observed the recorder only reads the record back (to return its drift, unused here): a
     // round trip on every check of a service whose reads showed nothing, e.g. its primary Region in an outage.
@@ -161,13 +159,22 @@ export function createDirectedReadiness(deps: DirectedReadinessDeps): ReadinessS
     }
     // Only the direction that applies is measured: the forward checks' own reads show the writer and DNS.
     const forward = await deps.forward.check(name, options);
+    // An approval's run (one attempt to the primary Region) compares nothing with the record: a call there that
+    // did not answer is no evidence, and must not clear drift a full run recorded. The approval reads the state
+    // itself, so the record is not read again either: two round trips fewer on its path (docs/runbook.md).
+    if (options.leaving)
+      return {
+        ...forward,
+        direction: 'failover',
+        operating,
+        ...(operating.known ? {} : { verdict: 'unknown' as const }),
+      };
     if (operating.known && operating.state.phase === 'normal-in-primary')
       await compare(
         name,
         'primary',
         forward.checks.flatMap((c) => (c.observed ? [c.observed] : [])),
         false,
-        options.leaving,
       );
     const latest = operating.known ? await deps.state.read(name) : operating;
     return {

@@ -3,13 +3,11 @@ import { endpointOrder, onAnyEndpoint } from '../adapters/aws/arc-endpoints.js';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import { byInstanceIds } from '../adapters/aws/ec2-ids.js';
 import { clientsFor } from '../adapters/aws/roles.js';
-import { routedHealth } from '../adapters/aws/route53-health.js';
+import { ROUTE53_METRICS_REGION, routedHealth } from '../adapters/aws/route53-health.js';
 import { recordAnswer, sameRecordName } from '../adapters/aws/route53-names.js';
 import { sdk } from '../adapters/aws/sdk.js';
 import type { ResourceOf } from '../plan/schema.js';
 import { movesByRecord } from '../readiness/aws/route53.js';
-import { leavingRegion } from '../readiness/leaving.js';
-import type { LeavingPrimary } from '../readiness/types.js';
 import { SERVICE_TAG } from '../runbook/executors/ec2.js';
 import type { NamedService } from '../runbook/executors/types.js';
 import { dnsFromHealth, dnsFromRecords, dnsFromRoutingControls, type Observed } from './observed.js';
@@ -83,7 +81,7 @@ async function route53(
 ): Promise<Observed | undefined> {
   if (!movesByRecord(deps.service, r.id)) {
     const status = await routedHealth(
-      deps.aws.route53Metrics(),
+      deps.aws.forRegion(ROUTE53_METRICS_REGION).cloudwatch,
       r.primaryHealthCheckId,
       deps.now,
       (_action, fn) => fn(signal()),
@@ -162,19 +160,11 @@ export function makeObserver(deps: {
   readonly aws: AwsClients;
   readonly getPlan: () => { readonly services: Readonly<Record<string, Omit<NamedService, 'name'>>> };
   readonly now: () => number;
-}): (
-  service: string,
-  recorded: 'primary' | 'recovery',
-  dns: boolean,
-  leaving?: LeavingPrimary,
-) => Promise<Observed[]> {
-  return async (name, recorded, dns, leaving) => {
+}): (service: string, recorded: 'primary' | 'recovery', dns: boolean) => Promise<Observed[]> {
+  return async (name, recorded, dns) => {
     const services = deps.getPlan().services;
     const service = Object.hasOwn(services, name) ? services[name] : undefined;
     if (!service) return [];
-    // For an unplanned failover's approval the primary Region's reads get one attempt and its budget, as the
-    // run's own checks did (src/readiness/leaving.ts).
-    const aws = leaving ? leavingRegion(deps.aws, service.primaryRegion, leaving) : deps.aws;
-    return observeService({ aws, service: { ...service, name }, recorded, dns, now: deps.now() });
+    return observeService({ aws: deps.aws, service: { ...service, name }, recorded, dns, now: deps.now() });
   };
 }

@@ -79,14 +79,18 @@ describe('directed readiness: the state reads of one run', () => {
     expect(reads).toEqual(['read', 'onObserved', 'read']);
   });
 
-  it("passes an unplanned approval's budget on and never caches its result (a status must not show it)", async () => {
+  it("passes an unplanned approval's budget on, compares nothing, reads the state once and caches nothing", async () => {
     // Prepare
-    const { readiness, asked } = directed([]);
+    const { readiness, asked, reads } = directed([
+      { facet: 'writer', side: 'primary', text: 'writer is accounts-db' },
+    ]);
     const leaving = { budgetMs: 2_000 };
     // Act
-    await readiness.check('accounts', { leaving });
+    const result = await readiness.check('accounts', { leaving });
     // Assert
     expect(asked).toEqual([{ fresh: true, leaving }]);
+    expect(reads).toEqual(['read']);
+    expect(result.operating?.known).toBe(true);
     expect(readiness.peek('accounts')).toBeUndefined();
   });
 });
