@@ -7,6 +7,15 @@ import { type FailoverRequest, kindOf } from './types.js';
 /** Approval waits at most this long for a fresh measurement, then refuses (nothing is assumed). */
 const MEASURE_TIMEOUT_MS = 60_000;
 
+/**
+ * An unplanned failover's measurement gives each call to the service's primary Region (the Region it leaves,
+ * presumed impaired) one attempt and this long. Those answers can only become warnings for an unplanned failover
+ * (RECOVERY_CHECKS: only the recovery Region and global topology can refuse), while the SDK's retries of a Region
+ * in an outage were most of the approval's time (docs/runbook.md, issue 19). A call that does not answer shows as
+ * a "could not be measured" warning saying so. Planned switchovers need a healthy primary: every retry.
+ */
+export const LEAVING_PRIMARY_BUDGET_MS = 2_000;
+
 export interface MeasureDeps {
   /** Fresh readiness for a failover's approval-time preconditions. */
   readonly readiness: Pick<ReadinessService, 'check'>;
@@ -40,10 +49,17 @@ export function createMeasure(deps: MeasureDeps) {
       return await Promise.race([
         failback && deps.failbackPreconditions
           ? deps.failbackPreconditions(request.service)
-          : deps.readiness.check(request.service, { fresh: true }).then((readiness) => {
-              const service = deps.getPlan().services[request.service];
-              return evaluatePreconditions(readiness, request.mode, service && acceptedStandalone(service));
-            }),
+          : deps.readiness
+              .check(
+                request.service,
+                request.mode === 'unplanned'
+                  ? { fresh: true, leaving: { budgetMs: LEAVING_PRIMARY_BUDGET_MS } }
+                  : { fresh: true },
+              )
+              .then((readiness) => {
+                const service = deps.getPlan().services[request.service];
+                return evaluatePreconditions(readiness, request.mode, service && acceptedStandalone(service));
+              }),
         new Promise<never>((_, reject) => {
           const timer = setTimeout(() => reject(new Error('no result within 60 s')), MEASURE_TIMEOUT_MS);
           timer.unref();

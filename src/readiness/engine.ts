@@ -19,6 +19,7 @@ import type {
   CheckContext,
   Checker,
   CheckerRegistry,
+  LeavingPrimary,
   NamedService,
   Verdict,
 } from './types.js';
@@ -62,8 +63,14 @@ export interface ReadinessEngineOptions {
   readonly stepDurations?: StepDurations;
 }
 
+/** How one run reaches AWS beyond the engine's defaults. */
+export interface RunOptions {
+  /** Measuring for an unplanned failover: the primary Region's calls get one attempt and a short budget. */
+  readonly leaving?: LeavingPrimary;
+}
+
 export interface ReadinessEngine {
-  checkService(service: NamedService, defaults: PlanDefaults): Promise<ServiceReadiness>;
+  checkService(service: NamedService, defaults: PlanDefaults, run?: RunOptions): Promise<ServiceReadiness>;
   /** The shared limiter, exposed for the benchmark. */
   readonly limiter: Limiter;
 }
@@ -76,9 +83,14 @@ export function createReadinessEngine(options: ReadinessEngineOptions): Readines
 
   return {
     limiter,
-    async checkService(service, defaults) {
+    async checkService(service, defaults, run) {
       const started = options.clock.now();
-      const ctx: CheckContext = { now: started, call, defaults: { backupInterval: defaults.backupInterval } };
+      const ctx: CheckContext = {
+        now: started,
+        call,
+        defaults: { backupInterval: defaults.backupInterval },
+        ...(run?.leaving ? { leaving: run.leaving } : {}),
+      };
       const perResource = await Promise.all(
         service.resources.map((resource) => checkResource(options.checkers, resource, service, ctx)),
       );

@@ -2,12 +2,23 @@ import type { Clock } from '../domain/clock.js';
 import type { Plan } from '../plan/load.js';
 import type { ReadinessEngine, ServiceReadiness } from './engine.js';
 import { UnknownServiceError } from './errors.js';
+import type { LeavingPrimary } from './types.js';
 import { severity } from './verdict.js';
 
-/** What handlers call: readiness per service, cached briefly, one in-flight run per service. */
+export interface CheckOptions {
+  /** Skips the cache (a Re-check) but still joins a run in flight. */
+  readonly fresh?: boolean;
+  /**
+   * Measures for an unplanned failover's approval (LeavingPrimary): implies `fresh`; such a run only joins a run
+   * in flight with the same budget, and its result is never cached (a status must not show one-attempt figures).
+   */
+  readonly leaving?: LeavingPrimary;
+}
+
+/** What handlers call: readiness per service, cached briefly, one in-flight run per service and budget. */
 export interface ReadinessService {
-  /** Readiness of one service; `fresh` skips the cache (a Re-check) but still joins a run in flight. */
-  check(service: string, options?: { readonly fresh?: boolean }): Promise<ServiceReadiness>;
+  /** Readiness of one service. */
+  check(service: string, options?: CheckOptions): Promise<ServiceReadiness>;
   /** Readiness of every service in the plan, worst first. */
   checkAll(options?: { readonly fresh?: boolean }): Promise<ServiceReadiness[]>;
   /** The cached result if still fresh, without starting a run. */
@@ -30,7 +41,8 @@ export interface ReadinessServiceDeps {
 export function createReadinessService(deps: ReadinessServiceDeps): ReadinessService {
   const ttlMs = deps.ttlMs ?? 30_000;
   const cache = new Map<string, { readonly at: number; readonly result: ServiceReadiness }>();
-  const inFlight = new Map<string, Promise<ServiceReadiness>>();
+  /** Runs in flight by plan, service and budget. */
+  const inFlight = new Map<string, { readonly service: string; readonly run: Promise<ServiceReadiness> }>();
   /** Bumped per service by `invalidate`: a run started before the bump is neither cached nor joined. */
   const generation = new Map<string, number>();
 
@@ -49,24 +61,28 @@ export function createReadinessService(deps: ReadinessServiceDeps): ReadinessSer
     const plan = deps.getPlan();
     const service = Object.hasOwn(plan.services, name) ? plan.services[name] : undefined;
     if (!service) return Promise.reject(new UnknownServiceError(name, Object.keys(plan.services)));
+    const leaving = options?.leaving;
     const key = keyOf(plan, name);
-    if (!options?.fresh) {
+    if (!options?.fresh && !leaving) {
       const cached = fromCache(key);
       if (cached) return Promise.resolve(cached);
     }
-    const running = inFlight.get(key);
-    if (running) return running;
+    // A run with other budgets is another run: neither joins the other.
+    const runKey = leaving ? `${key}\n${leaving.budgetMs}` : key;
+    const running = inFlight.get(runKey);
+    if (running) return running.run;
     const started = generation.get(name) ?? 0;
     const run = deps.engine
-      .checkService({ ...service, name }, plan.defaults)
+      .checkService({ ...service, name }, plan.defaults, leaving ? { leaving } : {})
       .then((result) => {
-        if ((generation.get(name) ?? 0) === started) cache.set(key, { at: deps.clock.now(), result });
+        if (!leaving && (generation.get(name) ?? 0) === started)
+          cache.set(key, { at: deps.clock.now(), result });
         return result;
       })
       .finally(() => {
-        if (inFlight.get(key) === run) inFlight.delete(key);
+        if (inFlight.get(runKey)?.run === run) inFlight.delete(runKey);
       });
-    inFlight.set(key, run);
+    inFlight.set(runKey, { service: name, run });
     return run;
   };
 
@@ -82,9 +98,8 @@ export function createReadinessService(deps: ReadinessServiceDeps): ReadinessSer
     },
     invalidate(name) {
       generation.set(name, (generation.get(name) ?? 0) + 1);
-      const key = keyOf(deps.getPlan(), name);
-      cache.delete(key);
-      inFlight.delete(key);
+      cache.delete(keyOf(deps.getPlan(), name));
+      for (const [runKey, running] of inFlight) if (running.service === name) inFlight.delete(runKey);
     },
   };
 }

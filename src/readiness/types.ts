@@ -46,9 +46,21 @@ export type NamedService = Service & { readonly name: string };
 /** Runs one AWS call under the engine's concurrency limit and per-call timeout. */
 export type CallFn = <T>(call: (abortSignal: AbortSignal) => Promise<T>) => Promise<T>;
 
+/**
+ * A run measuring for an unplanned failover away from the service's primary Region (presumed impaired): each
+ * call to that Region gets one attempt (no SDK retries) and at most `budgetMs`, because what it answers can only
+ * be a warning there (src/approval/preconditions.ts). Calls to the recovery Region and to global services
+ * (Route 53, its metrics, ARC) keep their retries and the engine's budget: they can refuse.
+ */
+export interface LeavingPrimary {
+  readonly budgetMs: number;
+}
+
 export interface CheckContext {
   /** Epoch ms at which this readiness run started. */
   readonly now: number;
+  /** Set on a run for an unplanned failover's approval (src/readiness/leaving.ts). */
+  readonly leaving?: LeavingPrimary;
   /** Every AWS call goes through here: it waits for a slot, then runs with an abort signal that times out. */
   readonly call: CallFn;
   /** Plan defaults a checker may need, already resolved to milliseconds. */

@@ -4,7 +4,7 @@ import type { Plan } from '../plan/load.js';
 import type { ServiceReadiness } from '../readiness/engine.js';
 import { UnknownServiceError } from '../readiness/errors.js';
 import { estimateRunbook, type StepDurations } from '../readiness/estimate.js';
-import { type ReadinessService, sortWorstFirst } from '../readiness/service.js';
+import { type CheckOptions, type ReadinessService, sortWorstFirst } from '../readiness/service.js';
 import type { Check, Verdict } from '../readiness/types.js';
 import { worst } from '../readiness/verdict.js';
 import { runbookEntries } from '../runbook/stages.js';
@@ -134,7 +134,7 @@ export function createDirectedReadiness(deps: DirectedReadinessDeps): ReadinessS
     if (observations.length > 0) await deps.state.onObserved(name, observations).catch(() => undefined);
   };
 
-  const measure = async (name: string, fresh: boolean): Promise<ServiceReadiness> => {
+  const measure = async (name: string, options: CheckOptions): Promise<ServiceReadiness> => {
     const operating: OperatingState = await deps.state.read(name);
     const inRecovery =
       operating.known &&
@@ -158,7 +158,17 @@ export function createDirectedReadiness(deps: DirectedReadinessDeps): ReadinessS
       return { ...(await backwards(name, f)), operating: await deps.state.read(name) };
     }
     // Only the direction that applies is measured: the forward checks' own reads show the writer and DNS.
-    const forward = await deps.forward.check(name, { fresh });
+    const forward = await deps.forward.check(name, options);
+    // An approval's run (one attempt to the primary Region) compares nothing with the record: a call there that
+    // did not answer is no evidence, and must not clear drift a full run recorded. The approval reads the state
+    // itself, so the record is not read again either: two round trips fewer on its path (docs/runbook.md).
+    if (options.leaving)
+      return {
+        ...forward,
+        direction: 'failover',
+        operating,
+        ...(operating.known ? {} : { verdict: 'unknown' as const }),
+      };
     if (operating.known && operating.state.phase === 'normal-in-primary')
       await compare(
         name,
@@ -179,10 +189,16 @@ export function createDirectedReadiness(deps: DirectedReadinessDeps): ReadinessS
     const plan = deps.getPlan();
     if (!Object.hasOwn(plan.services, name)) throw new UnknownServiceError(name, Object.keys(plan.services));
     const entry = cache.get(name);
-    if (!options?.fresh && entry && deps.clock.now() - entry.at < ttlMs) return entry.result;
+    const leaving = options?.leaving;
+    if (!options?.fresh && !leaving && entry && deps.clock.now() - entry.at < ttlMs) return entry.result;
     const started = generation.get(name) ?? 0;
-    const result = await measure(name, options?.fresh === true);
-    if ((generation.get(name) ?? 0) === started) cache.set(name, { at: deps.clock.now(), result });
+    const result = await measure(name, {
+      fresh: options?.fresh === true || leaving !== undefined,
+      ...(leaving ? { leaving } : {}),
+    });
+    // A run with one attempt to the primary Region is the approval's alone (CheckOptions.leaving).
+    if (!leaving && (generation.get(name) ?? 0) === started)
+      cache.set(name, { at: deps.clock.now(), result });
     return result;
   };
 

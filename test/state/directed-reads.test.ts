@@ -15,13 +15,15 @@ const plan = parsePlan(readFileSync('dr-plan.example.yml', 'utf8'), 'dr-plan.exa
  */
 function directed(observed: readonly Observed[]) {
   const reads: string[] = [];
+  const asked: unknown[] = [];
   const operating = {
     known: true,
     state: { service: 'accounts', phase: 'normal-in-primary', version: 1 },
   } as unknown as OperatingState;
   const forward = {
-    check: async () =>
-      ({
+    check: async (_name: string, options: unknown) => {
+      asked.push(options);
+      return {
         service: 'accounts',
         checks: observed.map((o) => ({
           resourceId: 'accounts-db',
@@ -30,7 +32,8 @@ function directed(observed: readonly Observed[]) {
           observed: o,
         })),
         verdict: 'ready',
-      }) as unknown as ServiceReadiness,
+      } as unknown as ServiceReadiness;
+    },
     invalidate: () => undefined,
   } as unknown as ReadinessService;
   const readiness = createDirectedReadiness({
@@ -51,7 +54,7 @@ function directed(observed: readonly Observed[]) {
     getPlan: () => plan,
     clock: { now: () => Date.now() },
   });
-  return { readiness, reads };
+  return { readiness, reads, asked };
 }
 
 describe('directed readiness: the state reads of one run', () => {
@@ -74,5 +77,20 @@ describe('directed readiness: the state reads of one run', () => {
     await readiness.check('accounts', { fresh: true });
     // Assert
     expect(reads).toEqual(['read', 'onObserved', 'read']);
+  });
+
+  it("passes an unplanned approval's budget on, compares nothing, reads the state once and caches nothing", async () => {
+    // Prepare
+    const { readiness, asked, reads } = directed([
+      { facet: 'writer', side: 'primary', text: 'writer is accounts-db' },
+    ]);
+    const leaving = { budgetMs: 2_000 };
+    // Act
+    const result = await readiness.check('accounts', { leaving });
+    // Assert
+    expect(asked).toEqual([{ fresh: true, leaving }]);
+    expect(reads).toEqual(['read']);
+    expect(result.operating?.known).toBe(true);
+    expect(readiness.peek('accounts')).toBeUndefined();
   });
 });

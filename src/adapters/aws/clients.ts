@@ -18,6 +18,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { type AssumedRole, createRoleCredentials } from './assume-role.js';
+import { ROUTE53_METRICS_REGION } from './route53-health.js';
 import { sdk } from './sdk.js';
 
 /** The SDK v3 clients Lifeboat uses against one Region of the protected workloads. */
@@ -53,6 +54,18 @@ export interface RegionClients {
 /** Hands out one set of clients per Region, created on first use and reused afterwards. */
 export interface AwsClients {
   forRegion(region: string): RegionClients;
+  /**
+   * The same Region's clients (the same credentials or role) making a single attempt per call: no SDK retries.
+   * For reads whose failure is only reported, of a Region presumed impaired (src/readiness/leaving.ts). Route 53
+   * is not that Region's: `route53` is the one of `forRegion`, with its retries.
+   */
+  oneAttempt(region: string): RegionClients;
+  /**
+   * CloudWatch in us-east-1, where Route 53 publishes its health checks' metrics (ROUTE53_METRICS_REGION): part
+   * of the global DNS topology, whichever Region is impaired. The same client as
+   * `forRegion(ROUTE53_METRICS_REGION).cloudwatch`.
+   */
+  route53Metrics(): CloudWatchClient;
   /**
    * The same clients acting as a role of another account (docs/plan.md, "Other accounts"): every client of a
    * Region gets credentials from STS AssumeRole on that Region's STS endpoint for `role(region)`. The one place
@@ -137,15 +150,20 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     return client;
   };
   const roles = createRoleCredentials(stsFor, options.now);
-  const keyOf = (region: string, role?: AssumedRole) =>
-    role ? [region, role.roleArn, role.externalId ?? '', role.sessionName].join('\n') : region;
+  const keyOf = (region: string, role?: AssumedRole, attempts?: number) =>
+    [region, role?.roleArn ?? '', role?.externalId ?? '', role?.sessionName ?? '', attempts ?? ''].join('\n');
   /**
    * A Region's clients, each constructed (and its SDK package loaded, src/adapters/aws/sdk.ts) on first use:
    * a bot that never calls ECS in a Region never pays for an ECS client there. `onClient` sees a client when
-   * it is constructed, before its first command.
+   * it is constructed, before its first command. `attempts` overrides the SDK's max attempts of the Region's own
+   * clients (Route 53, global, is then the ordinary one).
    */
-  const build = (region: string, role?: AssumedRole): RegionClients => {
-    const c = { ...common(region), ...(role ? { credentials: roles.provider(region, role) } : {}) };
+  const build = (region: string, role?: AssumedRole, attempts?: number): RegionClients => {
+    const c = {
+      ...common(region),
+      ...(role ? { credentials: roles.provider(region, role) } : {}),
+      ...(attempts === undefined ? {} : { maxAttempts: attempts }),
+    };
     const once = <C extends AnyClient>(create: () => C, r = region): (() => C) => {
       let client: C | undefined;
       return () => {
@@ -177,7 +195,10 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
           requestHandler: { requestTimeout: 16 * 60_000, connectionTimeout: 3_000 },
         }),
     );
-    const route53 = once(() => new (sdk.route53().Route53Client)({ ...c, region: 'us-east-1' }), 'us-east-1');
+    const route53 =
+      attempts === undefined
+        ? once(() => new (sdk.route53().Route53Client)({ ...c, region: 'us-east-1' }), 'us-east-1')
+        : () => regionClients(region, role).route53;
     return {
       region,
       get rds() {
@@ -236,11 +257,11 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       },
     };
   };
-  const regionClients = (region: string, role?: AssumedRole): RegionClients => {
-    const key = keyOf(region, role);
+  const regionClients = (region: string, role?: AssumedRole, attempts?: number): RegionClients => {
+    const key = keyOf(region, role, attempts);
     let clients = cache.get(key);
     if (!clients) {
-      clients = build(region, role);
+      clients = build(region, role, attempts);
       cache.set(key, clients);
     }
     return clients;
@@ -275,9 +296,13 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   };
   const own: AwsClients = {
     forRegion: (region) => regionClients(region),
+    oneAttempt: (region) => regionClients(region, undefined, 1),
+    route53Metrics: () => regionClients(ROUTE53_METRICS_REGION).cloudwatch,
     assuming: (account, role) => ({
       account,
       forRegion: (region) => regionClients(region, role(region)),
+      oneAttempt: (region) => regionClients(region, role(region), 1),
+      route53Metrics: () => regionClients(ROUTE53_METRICS_REGION, role(ROUTE53_METRICS_REGION)).cloudwatch,
       assuming: own.assuming,
       own: () => own,
       arcCluster: (endpoint) => arcClient(endpoint, role(endpoint.region)),

@@ -1,5 +1,6 @@
 import { AssumeRoleError } from '../../adapters/aws/assume-role.js';
 import type { ResourceKind } from '../../plan/schema.js';
+import { LeftRegionTimeout } from '../errors.js';
 import { formatDuration } from '../format.js';
 import type { Check, CheckContext } from '../types.js';
 
@@ -46,6 +47,7 @@ const THROTTLING = new Set([
 ]);
 const TIMEOUT = new Set([
   'CallTimeoutError',
+  'LeftRegionTimeout',
   'TimeoutError',
   'AbortError',
   'RequestTimeout',
@@ -117,7 +119,10 @@ export function failedCheck(base: CheckBase, error: unknown, subject: string): C
     not_found: `${id}: ${subject} not found (${error.awsName})`,
     access_denied: `${id}: permission missing: ${error.action}`,
     throttled: `${id}: AWS throttled ${error.action} (${error.awsName}); re-check in a minute`,
-    timeout: `${id}: ${error.action} timed out${timeoutSuffix(error.cause)}`,
+    timeout:
+      error.cause instanceof LeftRegionTimeout
+        ? `${id}: ${error.action}: ${error.cause.message}`
+        : `${id}: ${error.action} timed out${timeoutSuffix(error.cause)}`,
     network: `${id}: network error calling ${error.action} (${error.awsName})`,
     other: `${id}: ${error.action} failed: ${error.awsName}: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`,
   };

@@ -7,7 +7,8 @@ import { createEcsChecker } from '../../kinds/ecs/checker.js';
 import { createElasticacheChecker } from '../../kinds/elasticache/checker.js';
 import { createLambdaChecker } from '../../kinds/lambda/checker.js';
 import type { Resource, ResourceKind } from '../../plan/schema.js';
-import type { Checker, CheckerRegistry, NamedService } from '../types.js';
+import { leavingRegion } from '../leaving.js';
+import type { CheckContext, Checker, CheckerRegistry, NamedService } from '../types.js';
 import { createArcChecker } from './arc.js';
 import { createAuroraChecker } from './aurora.js';
 import { createAuroraBackupChecker, createRdsBackupChecker } from './backups.js';
@@ -34,13 +35,17 @@ export interface AwsCheckerOptions {
 export function createAwsCheckers(clients: AwsClients, options: AwsCheckerOptions = {}): CheckerRegistry {
   const own = checkersOver(clients, options);
   const scoped = new Map<string, CheckerRegistry>();
-  const registryFor = (resource: Resource, service: NamedService): CheckerRegistry => {
+  const registryFor = (resource: Resource, service: NamedService, ctx: CheckContext): CheckerRegistry => {
     const role = planRole(service, resource);
-    if (!role) return own;
-    const key = JSON.stringify([role, service.primaryRegion, service.recoveryRegion]);
+    const leaving = ctx.leaving;
+    if (!role && !leaving) return own;
+    const key = JSON.stringify([role, service.primaryRegion, service.recoveryRegion, leaving?.budgetMs]);
     let registry = scoped.get(key);
     if (!registry) {
-      registry = checkersOver(clientsFor(clients, service, resource, 'readiness'), options);
+      // A run leaving the primary Region reads through other clients, so through checkers of its own: their
+      // canary memo and in-flight runs are never shared with (or taken from) a run with every retry.
+      const base = leaving ? leavingRegion(clients, service.primaryRegion, leaving) : clients;
+      registry = checkersOver(clientsFor(base, service, resource, 'readiness'), options);
       scoped.set(key, registry);
     }
     return registry;
@@ -53,7 +58,7 @@ export function createAwsCheckers(clients: AwsClients, options: AwsCheckerOption
       (_, i): Checker<ResourceKind> => ({
         check: (resource, service, ctx) => {
           const checker = (
-            registryFor(resource, service)[resource.kind] as readonly Checker<ResourceKind>[] | undefined
+            registryFor(resource, service, ctx)[resource.kind] as readonly Checker<ResourceKind>[] | undefined
           )?.[i];
           return checker ? checker.check(resource, service, ctx) : Promise.resolve([]);
         },

@@ -1,7 +1,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 import type { AwsClients } from '../../adapters/aws/clients.js';
-import { ROUTE53_METRICS_REGION, routedHealth } from '../../adapters/aws/route53-health.js';
+import { routedHealth } from '../../adapters/aws/route53-health.js';
 import { recordAnswer, sameRecordName } from '../../adapters/aws/route53-names.js';
 import { sdk } from '../../adapters/aws/sdk.js';
 import type { ResourceOf } from '../../plan/schema.js';
@@ -23,7 +23,8 @@ export function createRoute53Checker(clients: AwsClients): Checker<'route53'> {
     async check(resource, service, ctx) {
       const route53 = clients.forRegion(service.primaryRegion).route53;
       const byRecord = movesByRecord(service, resource.id);
-      const cloudwatch = clients.forRegion(ROUTE53_METRICS_REGION).cloudwatch;
+      // Global, as Route 53 itself: its metrics keep their retries even when us-east-1 is the Region being left.
+      const cloudwatch = clients.route53Metrics();
       const healthChecks: Promise<Check[]>[] = [
         guard(base(resource, 'primary health check'), `health check ${resource.primaryHealthCheckId}`, () =>
           health(resource, cloudwatch, route53, ctx, resource.primaryHealthCheckId, 'primary', !byRecord),
