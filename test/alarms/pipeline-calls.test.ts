@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import type { Timer } from '../../src/adapters/slack/timer.js';
+import { ConflictError, type Versioned, type VersionedStore } from '../../src/adapters/store/versioned.js';
+import type { AlarmAudit } from '../../src/alarms/audit-writer.js';
+import { parseAlarmMessage } from '../../src/alarms/cloudwatch.js';
+import type { IncidentSlack } from '../../src/alarms/incident-slack.js';
+import { createPipeline, type OpenPointer } from '../../src/alarms/pipeline.js';
+import type { Receipt, ReceiptStore } from '../../src/alarms/receipts.js';
+import type { Route } from '../../src/alarms/routing.js';
+import type { IncidentRecord } from '../../src/domain/records.js';
+import { createLogger } from '../../src/logger.js';
+import type { Plan } from '../../src/plan/load.js';
+import { metricAlarm } from './fixtures.js';
+
+/**
+ * DynamoDB calls of the applier (issue 19): in a regional storm each of 200 services got less than one
+ * notification a second, so each was applied alone, and each batch read the open-incident pointer and the
+ * incident before writing it (GetItem ALARMOPEN 94,946, GetItem INCIDENT 118,751, PutItem INCIDENT 79,209
+ * for 100,000 notifications). Counted on in-memory stores with virtual time.
+ */
+
+const T0 = Date.UTC(2026, 11, 7, 16, 0, 0);
+
+/** Virtual time: sleepers wake as `advance` passes their time, each followed by the work it lets run. */
+function manualTimer() {
+  let now = 0;
+  let sleepers: { until: number; wake: () => void }[] = [];
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  const timer: Timer & { advance(ms: number): Promise<void> } = {
+    now: () => now,
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve) => {
+        if (signal.aborted) return resolve();
+        sleepers.push({ until: now + ms, wake: resolve });
+      }),
+    async advance(ms) {
+      const end = now + ms;
+      await settle();
+      for (;;) {
+        const next = sleepers.filter((s) => s.until <= end).sort((a, b) => a.until - b.until)[0];
+        if (!next) break;
+        now = Math.max(now, next.until);
+        sleepers = sleepers.filter((s) => s !== next);
+        next.wake();
+        await settle();
+      }
+      now = end;
+      await settle();
+    },
+  };
+  return timer;
+}
+
+/** A versioned store in memory that counts its calls, with the real store's conditions. */
+function countingStore<T extends object>() {
+  const items = new Map<string, T & Versioned>();
+  const calls = { get: 0, create: 0, transition: 0 };
+  const store: VersionedStore<T> = {
+    async create(id, data) {
+      calls.create++;
+      if (items.has(id)) throw new ConflictError(`${id} exists`, items.get(id));
+      const item = { ...data, version: 1 };
+      items.set(id, item);
+      return item;
+    },
+    async get(id) {
+      calls.get++;
+      return items.get(id);
+    },
+    async transition(id, expected, next) {
+      calls.transition++;
+      const current = items.get(id);
+      if (current?.version !== expected) throw new ConflictError(`${id} moved on`, current);
+      const item = { ...next, version: expected + 1 };
+      items.set(id, item);
+      return item;
+    },
+    list: async () => [...items.values()],
+    delete: async (id) => {
+      items.delete(id);
+    },
+  };
+  return { store, items, calls };
+}
+
+function memoryReceipts() {
+  const byId = new Map<string, Receipt>();
+  const receipts: ReceiptStore = {
+    async claim(r) {
+      if (byId.has(r.id)) return false;
+      byId.set(r.id, r);
+      return true;
+    },
+    async markApplied(list) {
+      for (const r of list) byId.set(r.id, r);
+    },
+    get: async (id) => byId.get(id),
+    async *pending() {},
+  };
+  return { receipts, byId };
+}
+
+function applier(options: { stormRatePerSecond?: number; stormGapMs?: number } = {}) {
+  const timer = manualTimer();
+  const incidents = countingStore<IncidentRecord>();
+  const pointers = countingStore<OpenPointer>();
+  const receipts = memoryReceipts();
+  const slack: IncidentSlack = {
+    changed: () => undefined,
+    acknowledged: () => undefined,
+    refresh: () => undefined,
+    idle: async () => undefined,
+  };
+  const audit: AlarmAudit = {
+    received: () => undefined,
+    event: () => undefined,
+    idle: async () => undefined,
+  };
+  const pipeline = createPipeline({
+    getPlan: () => ({}) as Plan,
+    receipts: receipts.receipts,
+    incidents: incidents.store,
+    pointers: pointers.store,
+    slack,
+    audit,
+    clock: { now: () => T0 + timer.now() },
+    logger: createLogger({ level: 'silent' }),
+    instanceId: 'replica-a',
+    batchGapMs: 1_000,
+    timer,
+    ...options,
+  });
+  let n = 0;
+  const ingest = (service: string, state: 'ALARM' | 'OK' = 'ALARM') => {
+    const route: Route = { kind: 'service', service, channel: 'C0STORM', autoRequestFailover: false };
+    const id = `msg-${String(++n)}`;
+    const alarm = `${service}-alarm-${String(n % 3)}`;
+    const message = metricAlarm(alarm, state, T0 + timer.now());
+    return pipeline.ingest({ id, source: 'sns-http', message, event: parseAlarmMessage(message), route });
+  };
+  const applied = () => [...receipts.byId.values()].filter((r) => r.status === 'applied').length;
+  return { pipeline, timer, incidents, pointers, ingest, applied };
+}
+
+describe('the applier reads the incident only when it does not know it', () => {
+  it('applies a service’s notifications one by one, after quiet spells, with one read of pointer and incident', async () => {
+    // Prepare: no storm (the rate threshold is never reached)
+    const a = applier({ stormRatePerSecond: 1_000 });
+
+    // Act: ten notifications of one service, 2 s apart, each applied alone (the first after a quiet spell)
+    for (let i = 0; i < 10; i++) {
+      await a.ingest('svc-001');
+      await a.timer.advance(2_000);
+    }
+    await a.pipeline.idle();
+
+    // Assert: ten incident writes (one creation), the pointer and the incident read once at most
+    expect(a.applied()).toBe(10);
+    expect(a.incidents.calls.create + a.incidents.calls.transition).toBe(10);
+    expect(a.pointers.calls.get).toBe(1);
+    expect(a.incidents.calls.get).toBeLessThanOrEqual(1);
+    const [incident] = [...a.incidents.items.values()];
+    expect(incident?.notifications).toBe(10);
+  });
+
+  it('starts again from what another writer stored when its conditional write loses', async () => {
+    // Prepare: an open incident, then someone else (the card's ts, an acknowledgement) writes it
+    const a = applier({ stormRatePerSecond: 1_000 });
+    await a.ingest('svc-001');
+    await a.timer.advance(2_000);
+    const [[id, opened]] = [...a.incidents.items.entries()] as [[string, IncidentRecord & Versioned]];
+    a.incidents.items.set(id, { ...opened, threadTs: '1.000100', version: opened.version + 1 });
+
+    // Act
+    await a.ingest('svc-001');
+    await a.timer.advance(2_000);
+    await a.pipeline.idle();
+
+    // Assert: one lost write, then one that counts on top of the other writer's, without reading again
+    const after = a.incidents.items.get(id);
+    expect(after?.notifications).toBe(2);
+    expect(after?.threadTs).toBe('1.000100');
+    expect(a.incidents.calls.transition).toBe(2);
+    expect(a.pointers.calls.get).toBe(1);
+  });
+});
+
+describe('a storm across many services gathers each service’s notifications', () => {
+  it('applies 200 notifications over 20 services (one every 2 s each, 10/s in all) in about half the writes', async () => {
+    // Prepare: a storm is 5 notifications a second or more
+    const a = applier({ stormRatePerSecond: 5, stormGapMs: 3_000 });
+
+    // Act: the regional shape in small: every service below one notification a second
+    for (let i = 0; i < 200; i++) {
+      await a.ingest(`svc-${String(i % 20).padStart(3, '0')}`);
+      await a.timer.advance(100);
+    }
+    await a.timer.advance(10_000);
+    await a.pipeline.idle();
+
+    // Assert: everything applied, in at most 60 % of one write per notification (without: 200)
+    expect(a.applied()).toBe(200);
+    const writes = a.incidents.calls.create + a.incidents.calls.transition;
+    expect(writes).toBeLessThanOrEqual(120);
+    const counted = [...a.incidents.items.values()].reduce((sum, i) => sum + (i.notifications ?? 0), 0);
+    expect(counted).toBe(200);
+    expect(a.pointers.calls.get).toBe(20);
+  });
+
+  it('applies a lone alarm at once when there is no storm', async () => {
+    // Prepare
+    const a = applier({ stormRatePerSecond: 5, stormGapMs: 3_000 });
+
+    // Act: one ALARM, no time passes
+    await a.ingest('svc-001');
+    await a.timer.advance(0);
+
+    // Assert
+    expect(a.applied()).toBe(1);
+  });
+});
