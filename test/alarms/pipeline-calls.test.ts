@@ -4,7 +4,7 @@ import { ConflictError, type Versioned, type VersionedStore } from '../../src/ad
 import type { AlarmAudit } from '../../src/alarms/audit-writer.js';
 import { parseAlarmMessage } from '../../src/alarms/cloudwatch.js';
 import type { IncidentSlack } from '../../src/alarms/incident-slack.js';
-import { createPipeline, type OpenPointer } from '../../src/alarms/pipeline.js';
+import { createPipeline, KNOWN_SERVICES, type OpenPointer } from '../../src/alarms/pipeline.js';
 import type { Receipt, ReceiptStore } from '../../src/alarms/receipts.js';
 import type { Route } from '../../src/alarms/routing.js';
 import type { IncidentRecord } from '../../src/domain/records.js';
@@ -182,6 +182,26 @@ describe('the applier reads the incident only when it does not know it', () => {
     expect(after?.threadTs).toBe('1.000100');
     expect(a.incidents.calls.transition).toBe(2);
     expect(a.pointers.calls.get).toBe(1);
+  });
+
+  it('keeps what it knows for at most KNOWN_SERVICES services, forgetting the least recently applied', async () => {
+    // Prepare
+    const a = applier({ stormRatePerSecond: 1_000_000 });
+    for (let i = 0; i <= KNOWN_SERVICES; i++) await a.ingest(`svc-${String(i)}`);
+    await a.timer.advance(0);
+    await a.pipeline.idle();
+    const reads = a.pointers.calls.get;
+
+    // Act: the service applied first was forgotten, the one applied last is still known
+    await a.timer.advance(2_000);
+    await a.ingest(`svc-${String(KNOWN_SERVICES)}`);
+    await a.ingest('svc-0');
+    await a.timer.advance(0);
+    await a.pipeline.idle();
+
+    // Assert: one more read, for svc-0 only
+    expect(reads).toBe(KNOWN_SERVICES + 1);
+    expect(a.pointers.calls.get).toBe(reads + 1);
   });
 });
 
