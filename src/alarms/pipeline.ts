@@ -131,10 +131,19 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   });
 
   async function readOpen(key: string): Promise<Known> {
+    // Only an open incident: past a resolved one (or a pointer without its incident) another replica may
+    // have moved the pointer, and notifications that find no open incident are applied without a write.
     const cached = known.get(key);
-    if (cached) return cached;
+    if (cached?.incident?.state === 'open') return cached;
     const pointer = await deps.pointers.get(key);
-    const incident = pointer ? await deps.incidents.get(pointer.incidentId) : undefined;
+    // A resolved incident no longer changes in what the applier reads of it (state, recent ids): while the
+    // pointer is the one seen with it, the pointer read alone proves it is still the latest.
+    const same = pointer && cached?.incident && cached.pointer?.version === pointer.version;
+    const incident = !pointer
+      ? undefined
+      : same
+        ? cached.incident
+        : await deps.incidents.get(pointer.incidentId);
     remember(key, { pointer, incident });
     return { pointer, incident };
   }

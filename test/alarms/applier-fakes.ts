@@ -100,11 +100,14 @@ export function memoryReceipts() {
 export function applier(
   options: Pick<PipelineDeps, 'stormRatePerSecond' | 'stormGapMs' | 'batchGapMs'> = {},
   create: typeof createPipeline = createPipeline,
+  /** Another replica: this one shares its stores and time. */
+  replicaOf?: Shared,
 ) {
-  const timer = manualTimer();
-  const incidents = countingStore<IncidentRecord>();
-  const pointers = countingStore<OpenPointer>();
-  const receipts = memoryReceipts();
+  const timer = replicaOf?.timer ?? manualTimer();
+  const incidents = replicaOf?.incidents ?? countingStore<IncidentRecord>();
+  const pointers = replicaOf?.pointers ?? countingStore<OpenPointer>();
+  const receipts = replicaOf?.receipts ?? memoryReceipts();
+  const instanceId = replicaOf ? 'replica-b' : 'replica-a';
   const slack: IncidentSlack = {
     changed: () => undefined,
     acknowledged: () => undefined,
@@ -125,7 +128,7 @@ export function applier(
     audit,
     clock: { now: () => T0 + timer.now() },
     logger: createLogger({ level: 'silent' }),
-    instanceId: 'replica-a',
+    instanceId,
     batchGapMs: 1_000,
     timer,
     ...options,
@@ -137,10 +140,18 @@ export function applier(
     alarm = `${service}-alarm-${String(n % 3)}`,
   ) => {
     const route: Route = { kind: 'service', service, channel: 'C0STORM', autoRequestFailover: false };
-    const id = `msg-${String(++n)}`;
+    const id = `${instanceId}-msg-${String(++n)}`;
     const message = metricAlarm(alarm, state, T0 + timer.now());
     return pipeline.ingest({ id, source: 'sns-http', message, event: parseAlarmMessage(message), route });
   };
   const applied = () => [...receipts.byId.values()].filter((r) => r.status === 'applied').length;
-  return { pipeline, timer, incidents, pointers, ingest, applied };
+  return { pipeline, timer, incidents, pointers, receipts, ingest, applied };
+}
+
+/** What two replicas share: the table and the time. */
+interface Shared {
+  readonly timer: ReturnType<typeof manualTimer>;
+  readonly incidents: ReturnType<typeof countingStore<IncidentRecord>>;
+  readonly pointers: ReturnType<typeof countingStore<OpenPointer>>;
+  readonly receipts: ReturnType<typeof memoryReceipts>;
 }

@@ -53,6 +53,31 @@ describe('the applier reads the incident only when it does not know it', () => {
     expect(a.pointers.calls.get).toBe(1);
   });
 
+  it('reads again past a resolved incident, where another replica may have opened the next one', async () => {
+    // Prepare: replica A opens and resolves an incident; replica B opens the next one
+    const a = applier({ stormRatePerSecond: 1_000 });
+    const b = applier({ stormRatePerSecond: 1_000 }, undefined, a);
+    await a.ingest('svc-001', 'ALARM', 'svc-001-db');
+    await a.timer.advance(2_000);
+    await a.ingest('svc-001', 'OK', 'svc-001-db');
+    await a.timer.advance(2_000);
+    await b.ingest('svc-001', 'ALARM', 'svc-001-db');
+    await a.timer.advance(2_000);
+
+    // Act: A receives the OK that ends B's incident
+    await a.ingest('svc-001', 'OK', 'svc-001-db');
+    await a.timer.advance(2_000);
+    await a.pipeline.idle();
+    await b.pipeline.idle();
+
+    // Assert: two incidents, both resolved; the second counted its ALARM and its OK
+    const incidents = [...a.incidents.items.values()].sort((x, y) => x.openedAtMs - y.openedAtMs);
+    expect(incidents.map((i) => [i.state, i.notifications])).toEqual([
+      ['resolved', 2],
+      ['resolved', 2],
+    ]);
+  });
+
   it('keeps what it knows for at most KNOWN_SERVICES services, forgetting the least recently applied', async () => {
     // Prepare
     const a = applier({ stormRatePerSecond: 1_000_000 });
