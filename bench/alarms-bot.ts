@@ -2,6 +2,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, Server, type ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../src/adapters/store/dynamo.js';
 import type { AuditLog } from '../src/audit/types.js';
@@ -53,7 +54,31 @@ function mainThreadCpuSeconds(): number | undefined {
   }
 }
 
-const rssMb = () => Math.round((process.memoryUsage.rss() / 1_048_576) * 10) / 10;
+const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
+const rssMb = () => mb(process.memoryUsage.rss());
+
+/**
+ * The heap beside the RSS figure: RSS counts garbage not yet collected and memory V8 keeps after a
+ * collection, so heapUsed (and, with `--expose-gc` in LIFEBOAT_BENCH_BOT_NODE_ARGS, heapUsed after a full
+ * collection) tells growth that is live from growth that is not. `LIFEBOAT_BENCH_HEAP_DIR=<dir>` also
+ * writes a heap snapshot at each report (idle, after the storm) to compare retained sizes by constructor.
+ */
+let snapshots = 0;
+function memory(): Json {
+  const used = process.memoryUsage();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const dir = process.env.LIFEBOAT_BENCH_HEAP_DIR;
+  const snapshot = dir ? writeHeapSnapshot(`${dir}/bot-${String(++snapshots)}.heapsnapshot`) : undefined;
+  return {
+    heapUsedMb: mb(used.heapUsed),
+    heapTotalMb: mb(used.heapTotal),
+    externalMb: mb(used.external),
+    arrayBuffersMb: mb(used.arrayBuffers),
+    ...(gc ? { heapUsedAfterGcMb: mb(process.memoryUsage().heapUsed) } : {}),
+    ...(snapshot ? { snapshot } : {}),
+  };
+}
 
 const quantiles = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -229,6 +254,7 @@ async function main(args: BotArgs): Promise<void> {
           auditAppendMs: Object.fromEntries([...appends.byType].map(([type, v]) => [type, quantiles(v)])),
           alarms: bot.alarms.stats() as unknown as Json,
           rssMb: rssMb(),
+          memory: memory(),
         };
       },
       async idle() {

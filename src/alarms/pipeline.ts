@@ -14,6 +14,7 @@ import type { AckResult, IngestInput, IngestResult, OpenPointer } from './pipeli
 import { type AlarmRaised, raisedIn, tellRaised } from './raised.js';
 import type { Receipt, ReceiptStore } from './receipts.js';
 import { type Route, routeAlarm, UNROUTED } from './routing.js';
+import { createStormRate } from './storm-rate.js';
 
 export type { AckResult, IngestInput, IngestResult, OpenPointer } from './pipeline-types.js';
 
@@ -44,6 +45,15 @@ export interface PipelineDeps {
    * does not cost its own reads and writes of the incident (Slack shows changes more slowly anyway).
    */
   readonly batchGapMs?: number;
+  /**
+   * Notifications a second (this replica, all services) from which a storm is on (default 50). In a storm
+   * the batches of one service start at least `stormGapMs` apart, and the first after a quiet spell also
+   * waits that long after it arrived: a regional outage gives each of hundreds of services less than one
+   * notification a second, which the rule above would apply one by one.
+   */
+  readonly stormRatePerSecond?: number;
+  /** A storm's gap between batches of one service (default 3 s; Slack edits cards ~40 times a minute in all). */
+  readonly stormGapMs?: number;
   /** Real time for that pacing (virtual in tests). */
   readonly timer?: Timer;
   /** Told when an incident opens. */
@@ -66,6 +76,14 @@ export interface Pipeline {
   readonly depth: number;
 }
 
+/** Services whose last pointer and incident this replica keeps (the plan's; a bound against a runaway plan). */
+export const KNOWN_SERVICES = 1_000;
+
+interface Known {
+  readonly pointer: (OpenPointer & Versioned) | undefined;
+  readonly incident: (IncidentRecord & Versioned) | undefined;
+}
+
 const incidentIdFor = (service: string, at: number) =>
   `${service === UNROUTED ? 'unrouted' : service}-${new Date(at).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}-${randomBytes(3).toString('hex')}`;
 
@@ -75,7 +93,27 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const batchGapMs = deps.batchGapMs ?? 1_000;
   const timer = deps.timer ?? realTimer;
   const halting = new AbortController();
+  const stormRate = deps.stormRatePerSecond ?? 50;
+  const stormGapMs = deps.stormGapMs ?? 3_000;
+  const rate = createStormRate(() => timer.now());
   const lastBatchAt = new Map<string, number>();
+  /** When the oldest receipt now queued for a service arrived (a storm's batch waits `stormGapMs` from it). */
+  const queuedSince = new Map<string, number>();
+  /**
+   * The pointer and incident of each service as this replica last read or wrote them. Every write is
+   * conditional (incident and pointer on their version, creations on attribute_not_exists), so a stale entry
+   * can only make a write fail, never succeed wrongly: a write that succeeds proves the entry was current,
+   * and the next batch need not read either item again. A conflict replaces the entry with what the store
+   * holds. An open incident's pointer cannot move (a pointer moves only past a resolved incident, and
+   * resolving writes the incident), so an open incident proven current proves its pointer too.
+   */
+  const known = new Map<string, Known>();
+  const remember = (key: string, entry: Known) => {
+    known.delete(key);
+    known.set(key, entry);
+    // Oldest first in insertion order: drop the least recently used past the bound.
+    if (known.size > KNOWN_SERVICES) known.delete(known.keys().next().value as string);
+  };
   const queues = new Map<string, Receipt[]>();
   const running = new Map<string, Promise<void>>();
   const queued = new Set<string>();
@@ -92,9 +130,21 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     ...(incidentId ? { incidentId } : {}),
   });
 
-  async function readOpen(key: string) {
+  async function readOpen(key: string): Promise<Known> {
+    // Only an open incident: past a resolved one (or a pointer without its incident) another replica may
+    // have moved the pointer, and notifications that find no open incident are applied without a write.
+    const cached = known.get(key);
+    if (cached?.incident?.state === 'open') return cached;
     const pointer = await deps.pointers.get(key);
-    const incident = pointer ? await deps.incidents.get(pointer.incidentId) : undefined;
+    // A resolved incident no longer changes in what the applier reads of it (state, recent ids): while the
+    // pointer is the one seen with it, the pointer read alone proves it is still the latest.
+    const same = pointer && cached?.incident && cached.pointer?.version === pointer.version;
+    const incident = !pointer
+      ? undefined
+      : same
+        ? cached.incident
+        : await deps.incidents.get(pointer.incidentId);
+    remember(key, { pointer, incident });
     return { pointer, incident };
   }
 
@@ -126,9 +176,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         // A pointer whose incident was never written (a crash between the two writes) is reused.
         const id = pointer && !incident ? pointer.incidentId : incidentIdFor(key, first.event.changedAtMs);
         try {
-          if (!pointer) await deps.pointers.create(key, { service: key, incidentId: id });
+          let moved = pointer;
+          if (!pointer) moved = await deps.pointers.create(key, { service: key, incidentId: id });
           else if (incident)
-            await deps.pointers.transition(key, pointer.version, { service: key, incidentId: id });
+            moved = await deps.pointers.transition(key, pointer.version, { service: key, incidentId: id });
           const created = await deps.incidents.create(
             id,
             openIncident({
@@ -139,6 +190,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
               first: { id: first.id, event: first.event },
             }),
           );
+          remember(key, { pointer: moved, incident: created });
           await deps.receipts.markApplied([applied(first, 'incident', id)]);
           log.info({ incident: id, service: key, alarm: first.event.name }, 'incident opened');
           deps.audit.event(incidentOpenedEvent(created, first.event.name));
@@ -148,6 +200,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           tellRaised(deps.onAlarmRaised, [{ ...opening, route: first.route }], hookFailed);
           rest = rest.slice(1);
         } catch (error) {
+          known.delete(key);
           if (!(error instanceof ConflictError)) throw error;
           // Another replica opened it first: read again and join its incident.
         }
@@ -161,9 +214,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       try {
         written = await deps.incidents.transition(incident.id, incident.version, result.next);
       } catch (error) {
-        if (error instanceof ConflictError) continue;
-        throw error;
+        known.delete(key);
+        if (!(error instanceof ConflictError)) throw error;
+        // Another writer (a card's ts, an acknowledgement, a replica) moved it on: what it wrote is current.
+        const current = error.current as (IncidentRecord & Versioned) | undefined;
+        if (current?.state === 'open') remember(key, { pointer, incident: current });
+        continue;
       }
+      remember(key, { pointer, incident: written });
       const consumed = rest.slice(0, result.consumed);
       await deps.receipts.markApplied(consumed.map((r) => applied(r, 'incident', incident.id)));
       deps.slack.changed(written, result.transitions);
@@ -181,8 +239,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   function enqueue(receipt: Receipt): void {
     if (halted || queued.has(receipt.id)) return;
     queued.add(receipt.id);
+    rate.add();
     const key = keyOf(receipt.route);
     const queue = queues.get(key) ?? [];
+    if (queue.length === 0) queuedSince.set(key, timer.now());
     queue.push(receipt);
     queues.set(key, queue);
     depth++;
@@ -194,14 +254,21 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       for (;;) {
         const queue = queues.get(key);
         if (halted || !queue || queue.length === 0) return;
-        const gap = (lastBatchAt.get(key) ?? Number.NEGATIVE_INFINITY) + batchGapMs - timer.now();
+        const storm = rate.perSecond() >= stormRate;
+        const last = lastBatchAt.get(key) ?? Number.NEGATIVE_INFINITY;
+        // In a storm even the first batch after a quiet spell lingers, to gather the service's next ones.
+        const from = storm ? Math.max(last, queuedSince.get(key) ?? last) : last;
+        const gap = from + (storm ? stormGapMs : batchGapMs) - timer.now();
         if (gap > 0 && queue.length < batchSize) await timer.sleep(gap, halting.signal);
         if (halted) return;
         lastBatchAt.set(key, timer.now());
         const batch = queue.splice(0, batchSize);
+        if (queue.length > 0) queuedSince.set(key, timer.now());
+        else queuedSince.delete(key);
         try {
           await applyBatch(key, batch);
         } catch (error) {
+          known.delete(key);
           // The receipts stay pending in the store; `recover` picks them up.
           log.error(
             { err: error, service: key, count: batch.length },
@@ -267,6 +334,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         if (!next) return { status: 'already', incident };
         try {
           const written = await deps.incidents.transition(incidentId, incident.version, next);
+          // The applier's next write then starts from this version instead of losing a conflict to it.
+          const entry = known.get(written.service);
+          if (entry?.incident?.id === written.id) remember(written.service, { ...entry, incident: written });
           deps.slack.acknowledged(written, userId);
           return { status: 'acknowledged', incident: written };
         } catch (error) {

@@ -46,6 +46,9 @@ export interface AlarmSystemOptions {
   readonly batchSize?: number;
   /** Least time between two batches of one service (default 1 s; 0 = apply as soon as received). */
   readonly batchGapMs?: number;
+  /** Notifications a second from which a storm is on, and a storm's gap between batches (pipeline.ts; 50/s, 3 s). */
+  readonly stormRatePerSecond?: number;
+  readonly stormGapMs?: number;
   /** Pending receipts older than this are applied by any replica's sweep (default 30 s). */
   readonly takeoverMs?: number;
   /** How often to sweep for pending receipts (default 60 s; 0 = only at start). */
@@ -169,6 +172,8 @@ export function createAlarmSystem(deps: AlarmSystemDeps): AlarmSystem {
     instanceId: deps.instanceId,
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.batchGapMs !== undefined ? { batchGapMs: options.batchGapMs } : {}),
+    ...(options.stormRatePerSecond !== undefined ? { stormRatePerSecond: options.stormRatePerSecond } : {}),
+    ...(options.stormGapMs !== undefined ? { stormGapMs: options.stormGapMs } : {}),
     ...(options.timer ? { timer: options.timer } : {}),
     ...(deps.onIncidentOpened ? { onIncidentOpened: deps.onIncidentOpened } : {}),
     ...(deps.onAlarmRaised ? { onAlarmRaised: deps.onAlarmRaised } : {}),

@@ -159,8 +159,9 @@ export async function startHarness(
         options: {
           outboxLimits: { postPerSecond: 1_000, postBurst: 100, updatePerMinute: 60_000, updateBurst: 100 },
           sweepIntervalMs: 0,
-          // Tests apply each notification as it comes (batching.test.ts covers the gap).
+          // Tests apply each notification as it comes (batching.test.ts and pipeline-calls.test.ts cover the gaps).
           batchGapMs: 0,
+          stormGapMs: 0,
           ...opts.options,
         },
       });
