@@ -28,10 +28,11 @@ export interface ReceivedDetails {
 
 const MAX_BATCH = 500;
 /**
- * A batch entry's notifications take at most this many bytes (as JSON). One chain is one DynamoDB
- * partition key: at about four batch entries a second, 64 KB each is ~256 write units a second, half of
- * DynamoDB's 1,000 per partition with room to spare, and far under its 400 KB item limit. Without it, 500
- * notifications with long alarm names made one entry of ~190 KB (docs/alarms.md, Benchmark).
+ * A batch entry's notifications take at most this many bytes (as JSON): far under DynamoDB's 400 KB item
+ * limit (500 notifications with long alarm names made one entry of ~190 KB). The bytes a second are bounded
+ * by the audit log's budget per chain (src/audit/budget.ts, 400 write units): single entries with their raw
+ * message reached 515 units in a second during the regional storm; now, when the budget is spent, appends
+ * wait and the notifications queue into batch entries (docs/alarms.md, Benchmark).
  */
 const MAX_BATCH_BYTES = 60 * 1024;
 const BATCH_PAUSE_MS = 250;
