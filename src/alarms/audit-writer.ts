@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AuditEventInput, AuditLog, JsonObject } from '../audit/types.js';
 import type { Logger } from '../logger.js';
 
@@ -36,6 +37,22 @@ const MAX_BATCH = 500;
  */
 const MAX_BATCH_BYTES = 60 * 1024;
 const BATCH_PAUSE_MS = 250;
+/**
+ * A single entry keeps at most this much of the raw message (SNS allows 256 KB, over the 200 KB item
+ * margin); a longer one is kept truncated with its size and SHA-256, so the trail still commits to it.
+ */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+const boundedMessage = (message: string): JsonObject => {
+  const bytes = Buffer.byteLength(message, 'utf8');
+  if (bytes <= MAX_MESSAGE_BYTES) return { message };
+  return {
+    message: Buffer.from(message, 'utf8').subarray(0, MAX_MESSAGE_BYTES).toString('utf8'),
+    messageTruncated: true,
+    messageBytes: bytes,
+    messageSha256: createHash('sha256').update(message, 'utf8').digest('hex'),
+  };
+};
 
 const summary = (d: ReceivedDetails) => ({
   messageId: d.messageId,
@@ -80,7 +97,7 @@ export function createAlarmAudit(audit: AuditLog, logger: Logger): AlarmAudit {
           type: 'alarm.received',
           actor: 'aws',
           ...(d.service ? { service: d.service } : {}),
-          details: { ...d } as JsonObject,
+          details: { ...d, ...boundedMessage(d.message) } as JsonObject,
         });
       } else {
         // Under a storm, let the next batch grow instead of keeping the (shared, serialised) audit

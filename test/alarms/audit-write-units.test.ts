@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createAlarmAudit } from '../../src/alarms/audit-writer.js';
@@ -5,6 +6,7 @@ import { entryItem } from '../../src/audit/dynamo-store.js';
 import { createAuditLog } from '../../src/audit/log.js';
 import { createMemoryAuditStore } from '../../src/audit/memory-store.js';
 import type { AuditStore } from '../../src/audit/store.js';
+import type { AuditEventInput, AuditLog } from '../../src/audit/types.js';
 import { manualClock } from '../../src/domain/clock.js';
 
 /** An item's size as DynamoDB counts it: attribute names and values (strings as UTF-8, numbers ~their digits). */
@@ -90,5 +92,42 @@ describe('alarm audit write units', () => {
     );
     expect(peak).toBeLessThanOrEqual(500);
     expect(await log.verify()).toMatchObject({ ok: true });
+  });
+});
+
+describe('alarm audit item size', () => {
+  it('keeps a single entry under 200 KB when SNS delivers a 256 KB message, with its size and SHA-256', async () => {
+    // Arrange
+    const appended: AuditEventInput[] = [];
+    const audit = {
+      append: async (event: AuditEventInput) => {
+        appended.push(event);
+        return undefined as never;
+      },
+    } as unknown as AuditLog;
+    const writer = createAlarmAudit(audit, pino({ level: 'silent' }));
+    const message = 'é'.repeat(128 * 1024);
+
+    // Act
+    writer.received({
+      messageId: 'm-big',
+      source: 'sns',
+      topicArn: null,
+      alarm: 'big',
+      state: 'ALARM',
+      service: null,
+      subject: null,
+      message,
+    });
+    await writer.idle();
+
+    // Assert
+    const [entry] = appended;
+    expect(Buffer.byteLength(JSON.stringify(entry), 'utf8')).toBeLessThan(200 * 1024);
+    expect(entry?.details).toMatchObject({
+      messageTruncated: true,
+      messageBytes: 256 * 1024,
+      messageSha256: createHash('sha256').update(message, 'utf8').digest('hex'),
+    });
   });
 });
