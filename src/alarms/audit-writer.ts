@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AuditEventInput, AuditLog, JsonObject } from '../audit/types.js';
 import type { Logger } from '../logger.js';
 
@@ -28,13 +29,30 @@ export interface ReceivedDetails {
 
 const MAX_BATCH = 500;
 /**
- * A batch entry's notifications take at most this many bytes (as JSON). One chain is one DynamoDB
- * partition key: at about four batch entries a second, 64 KB each is ~256 write units a second, half of
- * DynamoDB's 1,000 per partition with room to spare, and far under its 400 KB item limit. Without it, 500
- * notifications with long alarm names made one entry of ~190 KB (docs/alarms.md, Benchmark).
+ * A batch entry's notifications take at most this many bytes (as JSON): far under DynamoDB's 400 KB item
+ * limit (500 notifications with long alarm names made one entry of ~190 KB). The bytes a second are bounded
+ * by the audit log's budget per chain (src/audit/budget.ts, 400 write units): single entries with their raw
+ * message reached 515 units in a second during the regional storm; now, when the budget is spent, appends
+ * wait and the notifications queue into batch entries (docs/alarms.md, Benchmark).
  */
 const MAX_BATCH_BYTES = 60 * 1024;
 const BATCH_PAUSE_MS = 250;
+/**
+ * A single entry keeps at most this much of the raw message (SNS allows 256 KB, over the 200 KB item
+ * margin); a longer one is kept truncated with its size and SHA-256, so the trail still commits to it.
+ */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+const boundedMessage = (message: string): JsonObject => {
+  const bytes = Buffer.byteLength(message, 'utf8');
+  if (bytes <= MAX_MESSAGE_BYTES) return { message };
+  return {
+    message: Buffer.from(message, 'utf8').subarray(0, MAX_MESSAGE_BYTES).toString('utf8'),
+    messageTruncated: true,
+    messageBytes: bytes,
+    messageSha256: createHash('sha256').update(message, 'utf8').digest('hex'),
+  };
+};
 
 const summary = (d: ReceivedDetails) => ({
   messageId: d.messageId,
@@ -79,7 +97,7 @@ export function createAlarmAudit(audit: AuditLog, logger: Logger): AlarmAudit {
           type: 'alarm.received',
           actor: 'aws',
           ...(d.service ? { service: d.service } : {}),
-          details: { ...d } as JsonObject,
+          details: { ...d, ...boundedMessage(d.message) } as JsonObject,
         });
       } else {
         // Under a storm, let the next batch grow instead of keeping the (shared, serialised) audit

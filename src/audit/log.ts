@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import { createWriteBudget, type WriteBudget, type WriteBudgetOptions, writeUnitsOf } from './budget.js';
 import { buildCheckpoint, type ChainTip, DAY_MS, dayOf, dayStart, nextEntry, shardOf } from './chain.js';
 import { AuditError } from './errors.js';
 import { mergeSorted } from './merge.js';
@@ -25,6 +26,19 @@ export interface AuditLogOptions {
   readonly maxAttempts?: number;
   /** Told each append's outcome (metrics: audit appends and failures). */
   readonly onAppend?: (outcome: 'ok' | 'failed') => void;
+  /** Chains this writer appends to in parallel when appends overlap (default 8; docs/audit.md). */
+  readonly lanes?: number;
+  /** Each chain's write-unit budget (default 400 a second, real time). */
+  readonly writeBudget?: WriteBudgetOptions;
+}
+
+/** One of a writer's chains: appends on it go one at a time, so it never contends with itself. */
+interface Lane {
+  /** Offset from the writer's first shard: lane i writes shard `first + shards * i` (same shard mod N). */
+  readonly index: number;
+  tip: { day: string; tip: ChainTip | undefined } | undefined;
+  busy: boolean;
+  readonly budget: WriteBudget;
 }
 
 const byTime = (a: AuditEntry, b: AuditEntry) =>
@@ -33,40 +47,78 @@ const byTime = (a: AuditEntry, b: AuditEntry) =>
 /** The audit log over an AuditStore: hash chains per (UTC day, shard), conflict retry, daily checkpoints. */
 export function createAuditLog(store: AuditStore, options: AuditLogOptions): AuditLog {
   const { writerId, clock } = options;
-  const shard = shardOf(writerId, options.shards ?? 4);
+  const shards = options.shards ?? 4;
+  const shard = shardOf(writerId, shards);
   const grace = options.checkpointGraceMs ?? 5 * 60_000;
   const maxAttempts = options.maxAttempts ?? 25;
-  let tip: { day: string; tip: ChainTip | undefined } | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
+  const maxLanes = Math.max(1, options.lanes ?? 8);
+  const lanes: Lane[] = [];
+  const waiting: ((lane: Lane) => void)[] = [];
 
-  /** Appends from one process go one at a time: they would only conflict with each other. */
-  const serialise = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = queue.then(task, task);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  /**
+   * An append takes the first idle lane (lane 0 while appends do not overlap, so a quiet writer keeps one
+   * chain), opens another while fewer than `lanes` exist, else waits its turn. A serial chain does at most
+   * 1/RTT appends a second: during a storm a decision's audit waited 45 s behind `/dr help` (issue 19).
+   */
+  const withLane = <T>(task: (lane: Lane) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      // The lane is handed on before the caller resumes: a caller that awaits and appends again finds it idle.
+      const handOn = (lane: Lane) => {
+        const next = waiting.shift();
+        if (next) next(lane);
+        else lane.busy = false;
+      };
+      const run = (lane: Lane) => {
+        lane.busy = true;
+        task(lane).then(
+          (value) => {
+            handOn(lane);
+            resolve(value);
+          },
+          (error: unknown) => {
+            handOn(lane);
+            reject(error);
+          },
+        );
+      };
+      let lane = lanes.find((l) => !l.busy);
+      if (!lane && lanes.length < maxLanes) {
+        lane = {
+          index: lanes.length,
+          tip: undefined,
+          busy: false,
+          budget: createWriteBudget(options.writeBudget),
+        };
+        lanes.push(lane);
+      }
+      if (lane) run(lane);
+      else waiting.push(run);
+    });
 
-  async function appendNow(event: Parameters<AuditLog['append']>[0]): Promise<AuditEntry> {
+  async function appendNow(lane: Lane, event: Parameters<AuditLog['append']>[0]): Promise<AuditEntry> {
     const now = clock.now();
     const day = dayOf(now);
-    if (tip?.day !== day) {
-      await store.markChain(day, shard);
-      tip = { day, tip: await store.head(day, shard) };
+    const laneShard = shard + shards * lane.index;
+    if (lane.tip?.day !== day) {
+      await store.markChain(day, laneShard);
+      lane.tip = { day, tip: await store.head(day, laneShard) };
     }
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const entry = nextEntry(tip.tip, event, { day, shard, now, writer: writerId });
+      const entry = nextEntry(lane.tip.tip, event, { day, shard: laneShard, now, writer: writerId });
+      // The entry as JSON is a little larger than the item DynamoDB counts: the budget errs on the safe side.
+      await lane.budget.take(writeUnitsOf(Buffer.byteLength(JSON.stringify(entry), 'utf8')));
       const written =
-        (await store.putEntry(entry)) || (await store.hashAt(day, shard, entry.seq)) === entry.hash;
+        (await store.putEntry(entry)) || (await store.hashAt(day, laneShard, entry.seq)) === entry.hash;
       if (written) {
-        tip = { day, tip: { seq: entry.seq, hash: entry.hash, at: entry.at } };
+        lane.tip = { day, tip: { seq: entry.seq, hash: entry.hash, at: entry.at } };
         return entry;
       }
       // Another replica took this sequence number: continue from the chain's real head.
-      tip = { day, tip: await store.head(day, shard) };
+      lane.tip = { day, tip: await store.head(day, laneShard) };
     }
     throw new AuditError(
       'append_contention',
-      `could not append to chain ${day}/${shard} after ${maxAttempts} attempts`,
+      `could not append to chain ${day}/${laneShard} after ${maxAttempts} attempts`,
     );
   }
 
@@ -140,7 +192,7 @@ export function createAuditLog(store: AuditStore, options: AuditLogOptions): Aud
 
   return {
     append: (event) => {
-      const appended = serialise(() => appendNow(event));
+      const appended = withLane((lane) => appendNow(lane, event));
       if (options.onAppend) {
         const told = options.onAppend;
         appended.then(
@@ -218,8 +270,8 @@ export function createAuditLog(store: AuditStore, options: AuditLogOptions): Aud
         const raced = await store.checkpointBefore(nextDay(day));
         if (raced?.day === day) return raced;
       }
-      await serialise(() =>
-        appendNow({
+      await withLane((lane) =>
+        appendNow(lane, {
           type: 'audit.checkpointed',
           actor: 'lifeboat',
           details: { day, hash: checkpoint.hash, entries: checkpoint.entries },

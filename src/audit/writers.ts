@@ -4,7 +4,7 @@ import { shardOf } from './chain.js';
  * A second writer id for the same process, on a different chain (shard) than `writerId`: a process
  * that keeps busy entries (e.g. alarms under a storm) apart from entries someone waits for (a
  * command is audited before it is answered) gives each its own `createAuditLog`, so each has its own
- * serialisation queue and neither contends with the other for a chain's next sequence number.
+ * chains (lanes) and neither contends with the other for a chain's next sequence number.
  * With one shard there is no other chain, and the two writers share it (appends still retry).
  */
 export function companionWriterId(writerId: string, role: string, shards = 4): string {

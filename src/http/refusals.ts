@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
  * Refused anonymous requests (bad signature, stale or future timestamp, bad SNS envelope, unknown
  * topic…) are audited as rate-limited aggregates: per window (default one minute) one entry per
  * event type and reason, with the count and the first request as a sample, its text truncated.
- * They go to their own audit log (its own chain and append queue, `companionWriterId`), with at most
+ * They go to their own audit log (its own chains, `companionWriterId`), with at most
  * one flush at a time, so approvals, commands and alarms never wait behind a flood of refusals, and
  * memory stays bounded (at most `maxKeys` reasons per window; more are counted under `other`).
  * The log gets the first refusal of each reason per window and the window's summary.
