@@ -178,9 +178,8 @@ describe('App Home', () => {
     expect(JSON.stringify(published[1]?.view)).toContain('Readiness could not be checked: no plan');
   });
 
-  it('shows each service as its check finishes, naming those still checked, and the whole tab last', async () => {
-    // Prepare: payments' primary Region does not answer, so its check is slow; accounts answers at once.
-    const { client, published } = fakeClient();
+  /** Readiness whose payments check waits for `answerPayments` (its primary Region does not answer); others answer at once. */
+  const slowPayments = () => {
     let answerPayments: (r: ServiceReadiness) => void = () => undefined;
     const slow = new Promise<ServiceReadiness>((resolve) => {
       answerPayments = resolve;
@@ -188,6 +187,13 @@ describe('App Home', () => {
     const readiness = fakeReadiness({
       check: async (name) => (name === 'payments' ? slow : { ...paymentsReadiness(), service: name }),
     });
+    return { readiness, answerPayments: (r: ServiceReadiness) => answerPayments(r) };
+  };
+
+  it('shows each service as its check finishes, naming those still checked, and the whole tab last', async () => {
+    // Prepare: payments' primary Region does not answer, so its check is slow; accounts answers at once.
+    const { client, published } = fakeClient();
+    const { readiness, answerPayments } = slowPayments();
     const listener = makeAppHomeOpened({ readiness, getPlan: () => plan, logger, progressMs: 0 });
 
     // Act
@@ -223,13 +229,7 @@ describe('App Home', () => {
       },
     } as unknown as WebClient;
     let refused = false;
-    let answerPayments: (r: ServiceReadiness) => void = () => undefined;
-    const slow = new Promise<ServiceReadiness>((resolve) => {
-      answerPayments = resolve;
-    });
-    const readiness = fakeReadiness({
-      check: async (name) => (name === 'payments' ? slow : { ...paymentsReadiness(), service: name }),
-    });
+    const { readiness, answerPayments } = slowPayments();
     const listener = makeAppHomeOpened({ readiness, getPlan: () => plan, logger, progressMs: 0 });
 
     // Act
