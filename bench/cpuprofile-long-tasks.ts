@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
  * HTTP parser, Lifeboat's own source, …) and by the nearest Lifeboat frame on the stack. Overall self
  * time hides what makes a stall; this is what a request arriving during one waited for.
  *
- * Usage: `npx tsx bench/cpuprofile-long-tasks.ts <file.cpuprofile> [threshold ms, default 50] [top, default 25]`.
+ * Usage: `npx tsx bench/cpuprofile-long-tasks.ts <file.cpuprofile> [threshold ms, default 50] [top, default 25]
+ * [from s] [to s]` (the window: seconds since the profile started, e.g. the storm's; default all of it).
  * A sample that came long after the one before (more than 4 sampling intervals) is counted apart as
  * "late" time: the thread (or its sampler) was off the core, which is contention, not work.
  */
@@ -76,7 +77,11 @@ export interface LongTaskSummary {
   readonly byProductFrame: Map<string, number>;
 }
 
-export function summarise(profile: Profile, thresholdMs: number): LongTaskSummary {
+export function summarise(
+  profile: Profile,
+  thresholdMs: number,
+  window: { readonly fromMs: number; readonly toMs: number } = { fromMs: 0, toMs: Number.POSITIVE_INFINITY },
+): LongTaskSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -93,6 +98,11 @@ export function summarise(profile: Profile, thresholdMs: number): LongTaskSummar
   // Sample i lasts until sample i + 1.
   const duration = (i: number) => deltas[i + 1] ?? interval;
   const isIdle = (i: number) => byId.get(profile.samples[i] ?? -1)?.callFrame.functionName === '(idle)';
+  // Each sample's time since the profile started, to keep only the stretches inside the window.
+  const at: number[] = [];
+  let elapsed = 0;
+  for (const d of deltas) at.push((elapsed += d) / 1000);
+  const inWindow = (i: number) => (at[i] ?? 0) >= window.fromMs && (at[i] ?? 0) < window.toMs;
   const summary = {
     totalMs: 0,
     busyMs: 0,
@@ -105,14 +115,14 @@ export function summarise(profile: Profile, thresholdMs: number): LongTaskSummar
   };
   let i = 0;
   while (i < profile.samples.length) {
-    if (isIdle(i)) {
+    if (isIdle(i) || !inWindow(i)) {
       summary.totalMs += duration(i) / 1000;
       i++;
       continue;
     }
     let end = i;
     let us = 0;
-    while (end < profile.samples.length && !isIdle(end)) us += duration(end++);
+    while (end < profile.samples.length && !isIdle(end) && inWindow(end)) us += duration(end++);
     summary.totalMs += us / 1000;
     summary.busyMs += us / 1000;
     summary.tasks.push(us / 1000);
@@ -151,16 +161,16 @@ function table(title: string, map: Map<string, number>, top: number, totalUs: nu
 }
 
 async function main(): Promise<void> {
-  const [file, threshold = '50', top = '25'] = process.argv.slice(2);
+  const [file, threshold = '50', top = '25', from = '0', to = 'Infinity'] = process.argv.slice(2);
   if (!file)
     throw new Error('usage: tsx bench/cpuprofile-long-tasks.ts <file.cpuprofile> [threshold ms] [top]');
   const profile = JSON.parse(await readFile(file, 'utf8')) as Profile;
-  const s = summarise(profile, Number(threshold));
+  const s = summarise(profile, Number(threshold), { fromMs: Number(from) * 1000, toMs: Number(to) * 1000 });
   const long = [...s.tasks].filter((t) => t >= Number(threshold)).sort((a, b) => b - a);
   const inLongUs = s.inLongMs * 1000;
   process.stdout.write(
     [
-      `${file}: ${s.totalMs.toFixed(0)} ms profiled, busy ${s.busyMs.toFixed(0)} ms in ${String(s.tasks.length)} stretches`,
+      `${file} (${from}-${to} s): ${s.totalMs.toFixed(0)} ms profiled, busy ${s.busyMs.toFixed(0)} ms in ${String(s.tasks.length)} stretches`,
       `stretches ≥ ${threshold} ms: ${String(long.length)}, ${s.inLongMs.toFixed(0)} ms (of which late, off the core: ${s.lateMs.toFixed(0)} ms); longest ${long
         .slice(0, 12)
         .map((t) => t.toFixed(0))

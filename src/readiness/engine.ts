@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import { createTurnQueue } from '../domain/turns.js';
 import type { Resource, ResourceKind, ResourceOf } from '../plan/schema.js';
 import type { OperatingState } from '../state/types.js';
 import { controlPlaneChecks } from './control-plane.js';
@@ -79,7 +80,15 @@ export function createReadinessEngine(options: ReadinessEngineOptions): Readines
   const limiter = createLimiter(options.concurrency ?? 16);
   const callTimeoutMs = options.callTimeoutMs ?? 10_000;
   const durations = options.stepDurations ?? noStepDurations;
-  const call: CallFn = (fn) => limiter.run(() => withTimeout(fn, callTimeoutMs));
+  // Each AWS call starts on its own event-loop turn: an AWS that answers within the turn (the in-process
+  // simulated cloud, a cached answer) would otherwise let a whole plan's checks run back to back in one
+  // task, and a Slack request arriving meanwhile would wait for all of them (docs/alarms.md, Benchmark).
+  const turns = createTurnQueue();
+  const call: CallFn = (fn) =>
+    limiter.run(async () => {
+      await turns.next();
+      return withTimeout(fn, callTimeoutMs);
+    });
 
   return {
     limiter,

@@ -244,3 +244,36 @@ describe('limiter', () => {
     await expect(next).resolves.toBe('ran');
   });
 });
+
+describe('readiness engine and the event loop', () => {
+  it('starts at most one AWS call per event-loop turn, so answers that come back at once cannot hold the loop', async () => {
+    // Prepare: AWS answers within the same turn (as the in-process simulated cloud does), two calls per
+    // resource, and the calls are counted as they start
+    let calls = 0;
+    const instant: CheckFn = async (r, _s, ctx) => {
+      const call = () =>
+        ctx.call(async () => {
+          calls++;
+          return {};
+        });
+      await call();
+      await call();
+      return [readyCheck(r.id)];
+    };
+    const engine = createReadinessEngine({
+      checkers: registry({ ec2: instant, 'rds-instance': instant, 's3-bucket': instant }),
+      clock: manualClock(),
+    });
+
+    // Act: 50 services measured at once (as the scheduled readiness check does); a macrotask queued now
+    // stands for a Slack request waiting to be read
+    const runs = Array.from({ length: 50 }, () => engine.checkService(payments, plan.defaults));
+    const beforeNextTurn = await new Promise<number>((resolve) => setImmediate(() => resolve(calls)));
+    const results = await Promise.all(runs);
+
+    // Assert: every run completes, but the loop turned after at most a couple of calls, not after all of them
+    expect(results).toHaveLength(50);
+    expect(calls).toBeGreaterThan(100);
+    expect(beforeNextTurn).toBeLessThanOrEqual(2);
+  });
+});
