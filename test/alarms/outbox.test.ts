@@ -87,6 +87,23 @@ describe('the outbound Slack queue', () => {
     expect(timer.t).toBeLessThan(10_000);
   });
 
+  it('starts one Slack call per event-loop turn, so the first cards of a storm in 50 channels cannot hold the loop', async () => {
+    // Prepare: 50 channels, each with a token for its first post
+    const timer = virtualTimer();
+    const { chat, calls } = fakeChat(timer);
+    const outbox = createSlackOutbox({ chat, logger, timer });
+
+    // Act: one card for each channel at once; a macrotask queued now stands for a Slack request waiting to be read
+    for (let i = 0; i < 50; i++) void outbox.post(`C${i}`, { text: `card ${i}` });
+    const beforeNextTurn = await new Promise<number>((resolve) => setImmediate(() => resolve(calls.length)));
+    await outbox.idle();
+
+    // Assert: all 50 are posted at once in Slack's terms (no pacing wait), but the loop turned after the first few
+    expect(calls).toHaveLength(50);
+    expect(timer.t).toBe(0);
+    expect(beforeNextTurn).toBeLessThanOrEqual(2);
+  });
+
   it('coalesces updates of one message into one call with the latest state', async () => {
     // Prepare
     const timer = virtualTimer();

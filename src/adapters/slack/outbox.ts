@@ -1,4 +1,5 @@
 import { ErrorCode } from '@slack/web-api';
+import { createTurnQueue } from '../../domain/turns.js';
 import {
   deferred,
   type Lane,
@@ -84,6 +85,10 @@ export function createSlackOutbox(options: OutboxOptions): SlackOutbox {
     for (const w of waiters) w();
   };
 
+  // Each call starts on its own event-loop turn: a storm's first cards (one per channel at once) or a backlog
+  // of edits would otherwise build and send dozens of calls in one task while a Slack request waits to be read.
+  const turns = createTurnQueue();
+
   async function loop(): Promise<void> {
     try {
       while (depth() > 0) {
@@ -98,6 +103,7 @@ export function createSlackOutbox(options: OutboxOptions): SlackOutbox {
             if (job) {
               started = true;
               void run(channel, l, job);
+              await turns.next();
             }
           } else wait = Math.min(wait, l.bucket.waitMs(now));
         }
@@ -110,6 +116,7 @@ export function createSlackOutbox(options: OutboxOptions): SlackOutbox {
           updates.delete(key);
           started = true;
           void runUpdate(key, job);
+          await turns.next();
         }
         if (started) continue;
         // Nothing can go now: wait for a token, or for a send to finish or a job to arrive.
