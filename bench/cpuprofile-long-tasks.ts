@@ -59,6 +59,30 @@ export function kindOf(frame: CallFrame): string {
   return 'other';
 }
 
+/**
+ * What a sample was doing, by the frames on its whole stack (the first rule that matches): the work a stall
+ * belongs to, where self time only names the leaf (SDK middleware, a hash).
+ */
+export function stackTag(stack: readonly CallFrame[]): string {
+  const top = stack[0];
+  if (top?.functionName === '(garbage collector)') return 'GC';
+  if (top?.functionName === '(program)') return 'program (native, outside JS)';
+  const has = (pattern: RegExp) => stack.some((f) => pattern.test(f.url));
+  if (has(/\/src\/sandbox\//)) return 'simulated AWS (in the bench bot only)';
+  if (has(/\/src\/(readiness|state)\//)) return 'readiness and operating state';
+  if (has(/sns-verify|sns-endpoint/)) return 'SNS verification and /sns';
+  if (has(/\/src\/adapters\/slack\//)) return 'Slack outbox and Web API';
+  if (has(/dynamo-thread|thread-protocol/)) return 'DynamoDB thread facade';
+  if (has(/\/src\/alarms\//)) return 'alarm pipeline';
+  if (has(/\/src\/audit\//)) return 'audit';
+  if (has(/\/handlers\/|@slack\/bolt/)) return 'Bolt handlers';
+  if (has(/\/src\/http\//)) return 'HTTP server';
+  if (has(/@aws-sdk|@smithy/)) return 'AWS SDK, no Lifeboat frame (continuations)';
+  if (has(/undici|internal\/deps/)) return 'fetch (undici)';
+  if (has(/^node:(_http|http|net|internal\/http)/)) return 'node http/net';
+  return 'other';
+}
+
 const where = (f: CallFrame) =>
   `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(node_modules|src|handlers|blocks|bench)\//, '$1/')}:${String(f.lineNumber + 1)}`;
 
@@ -75,6 +99,7 @@ export interface LongTaskSummary {
   readonly byKind: Map<string, number>;
   readonly byFunction: Map<string, number>;
   readonly byProductFrame: Map<string, number>;
+  readonly byStack: Map<string, number>;
 }
 
 export function summarise(
@@ -85,6 +110,14 @@ export function summarise(
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const stackOf = (id: number): CallFrame[] => {
+    const frames: CallFrame[] = [];
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)?.callFrame;
+      if (frame) frames.push(frame);
+    }
+    return frames;
+  };
   const nearestProduct = (id: number): string => {
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)?.callFrame;
@@ -101,7 +134,10 @@ export function summarise(
   // Each sample's time since the profile started, to keep only the stretches inside the window.
   const at: number[] = [];
   let elapsed = 0;
-  for (const d of deltas) at.push((elapsed += d) / 1000);
+  for (const d of deltas) {
+    elapsed += d;
+    at.push(elapsed / 1000);
+  }
   const inWindow = (i: number) => (at[i] ?? 0) >= window.fromMs && (at[i] ?? 0) < window.toMs;
   const summary = {
     totalMs: 0,
@@ -112,11 +148,12 @@ export function summarise(
     byKind: new Map<string, number>(),
     byFunction: new Map<string, number>(),
     byProductFrame: new Map<string, number>(),
+    byStack: new Map<string, number>(),
   };
   let i = 0;
   while (i < profile.samples.length) {
     if (isIdle(i) || !inWindow(i)) {
-      summary.totalMs += duration(i) / 1000;
+      if (inWindow(i)) summary.totalMs += duration(i) / 1000;
       i++;
       continue;
     }
@@ -142,6 +179,7 @@ export function summarise(
         add(summary.byKind, kindOf(frame), d);
         add(summary.byFunction, `[${kindOf(frame)}] ${where(frame)}`, d);
         add(summary.byProductFrame, nearestProduct(id), d);
+        add(summary.byStack, stackTag(stackOf(id)), d);
       }
     }
     i = end;
@@ -175,6 +213,7 @@ async function main(): Promise<void> {
         .slice(0, 12)
         .map((t) => t.toFixed(0))
         .join(', ')}`,
+      table('by what the stack was doing (inside long stretches)', s.byStack, 20, inLongUs),
       table('by kind (self time inside long stretches)', s.byKind, top === '0' ? 0 : 40, inLongUs),
       table('by function', s.byFunction, Number(top), inLongUs),
       table('by nearest Lifeboat frame on the stack', s.byProductFrame, Number(top), inLongUs),
