@@ -1,0 +1,53 @@
+import type { Decoded } from './dynamo-read.js';
+import type { AuditEntry } from './types.js';
+
+/**
+ * How an audit entry is stored as a DynamoDB item. Two formats, both read:
+ *
+ * - **v2** (written since 2026-12-07): the keys, `hash` (what the tamper watch shows of a changed item) and
+ *   `e`, the entry's fields (all but `id`) as one JSON text. The database then handles four attributes per
+ *   entry instead of fourteen (docs/audit.md, "Item format").
+ * - **v1** (older items): every field its own attribute, `details` as JSON text.
+ *
+ * Reading never repairs: a v2 item with any other attribute, or whose `hash` differs from the hash in `e`,
+ * is unreadable, and `parseEntry()` checks the record exactly as it checks a v1 item.
+ */
+
+const ENTRY_PK = 'AUDIT#CHAIN#';
+
+/** The keys of an entry's item (also the audit log's other keys, in dynamo-store.ts). */
+export const entryKey = (day: string, shard: number, seq: number) => ({
+  pk: `${ENTRY_PK}${day}#${shard}`,
+  sk: `SEQ#${String(seq).padStart(12, '0')}`,
+});
+
+/** The item written for an entry (v2). */
+export function entryItem(entry: AuditEntry): Record<string, string> {
+  const { id: _id, ...fields } = entry;
+  return { ...entryKey(entry.day, entry.shard, entry.seq), hash: entry.hash, e: JSON.stringify(fields) };
+}
+
+const V2_ATTRIBUTES: ReadonlySet<string> = new Set(['pk', 'sk', 'hash', 'e']);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * The record `parseEntry()` reads from a stored item of either format, or why it cannot be read. A v1 item
+ * is its own record (as before); a v2 item is its `e` text, parsed.
+ */
+export function entryRecord(item: Readonly<Record<string, Decoded>>): Record<string, unknown> | string {
+  if (item.e === undefined) return item;
+  for (const name of Object.keys(item))
+    if (!V2_ATTRIBUTES.has(name)) return `unexpected attribute ${name.slice(0, 40)} in a v2 item`;
+  if (typeof item.e !== 'string') return 'e is not text';
+  let record: unknown;
+  try {
+    record = JSON.parse(item.e);
+  } catch {
+    return 'e is not valid JSON';
+  }
+  if (!isRecord(record)) return 'e is not an object';
+  if (record.hash !== item.hash) return 'the hash attribute differs from the hash in e';
+  return record;
+}
