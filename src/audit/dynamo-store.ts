@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { writeIf } from '../adapters/store/ops.js';
 import type { ChainTip } from './chain.js';
-import { entryItem, entryKey, entryRecord } from './dynamo-item.js';
+import { entryItem, entryKey, entryRecord, itemHash } from './dynamo-item.js';
 import { type Decoded, queryItems } from './dynamo-read.js';
 import {
   type AuditStore,
@@ -81,7 +81,7 @@ export function createDynamoAuditStore(client: DynamoDBDocumentClient, tableName
       const { Item } = await client.send(
         new GetCommand({ TableName: tableName, Key: auditKeys.entry(day, shard, seq), ConsistentRead: true }),
       );
-      return typeof Item?.hash === 'string' ? Item.hash : undefined;
+      return Item ? itemHash(Item as Record<string, Decoded>) : undefined;
     },
     async head(day, shard): Promise<ChainTip | undefined> {
       const { Items } = await client.send(
@@ -98,8 +98,8 @@ export function createDynamoAuditStore(client: DynamoDBDocumentClient, tableName
       if (!item) return undefined;
       const seq = Number(String(item.sk).slice(4));
       const record = entryRecord(item as Record<string, Decoded>);
-      const at = typeof record === 'string' ? '' : String(record.at ?? '');
-      return { seq, hash: String(item.hash ?? ''), at };
+      if (typeof record === 'string') return { seq, hash: '', at: '' };
+      return { seq, hash: String(record.hash ?? ''), at: String(record.at ?? '') };
     },
     async *readChain(day, shard, filter = {}) {
       const names: Record<string, string> = {};
