@@ -13,11 +13,12 @@ import type { AuditEntry } from './types.js';
  * record exactly as it checks a v1 item.
  */
 
-const ENTRY_PK = 'AUDIT#CHAIN#';
+/** The partition of a chain's entries (the audit log's other keys are in dynamo-store.ts). */
+export const chainPartition = (day: string, shard: number): string => `AUDIT#CHAIN#${day}#${shard}`;
 
-/** The keys of an entry's item (also the audit log's other keys, in dynamo-store.ts). */
+/** The keys of an entry's item. */
 export const entryKey = (day: string, shard: number, seq: number) => ({
-  pk: `${ENTRY_PK}${day}#${shard}`,
+  pk: chainPartition(day, shard),
   sk: `SEQ#${String(seq).padStart(12, '0')}`,
 });
 

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { writeIf } from '../adapters/store/ops.js';
 import type { ChainTip } from './chain.js';
-import { entryItem, entryKey, entryRecord, itemHash } from './dynamo-item.js';
+import { chainPartition, entryItem, entryKey, entryRecord, itemHash } from './dynamo-item.js';
 import { type Decoded, queryItems } from './dynamo-read.js';
 import {
   type AuditStore,
@@ -27,7 +27,7 @@ import type { AuditCheckpoint, AuditEntry } from './types.js';
  */
 export const auditKeys = {
   entry: entryKey,
-  chain: (day: string, shard: number) => `AUDIT#CHAIN#${day}#${shard}`,
+  chain: chainPartition,
   marks: 'AUDIT#CHAINS',
   mark: (day: string, shard: number) => `${day}#${String(shard).padStart(3, '0')}`,
   checkpoints: 'AUDIT#CHECKPOINTS',

@@ -68,11 +68,10 @@ export function tamperWatchOff(reason: string): TamperWatch {
   };
 }
 
-/** The entry hash in a stream image: a v1 item's `hash` attribute, or the hash inside a v2 item's `e`. */
+/** The entry hash in a stream image: the hash inside a v2 item's `e`, or a v1 item's `hash` attribute. */
 function imageHash(image: Record<string, { S?: string }> | undefined): string | undefined {
-  if (image?.hash?.S !== undefined) return image.hash.S;
   const e = image?.e?.S;
-  return e === undefined ? undefined : itemHash({ e });
+  return e !== undefined ? itemHash({ e }) : image?.hash?.S;
 }
 
 /** The MODIFY or REMOVE of an audit item in a stream record, if that is what it is. */
