@@ -28,7 +28,10 @@ const CPU_BUDGET_US = (TIME_TARGET_MS * 1000) / ENTRIES;
 const CPU_BEFORE_US = { raw: 15, export: 22, verify: 23 } as const;
 const START = Date.UTC(2026, 10, 20, 0, 0, 0);
 
-/** Writes valid chained entries straight to the table with BatchWrite (25 items per call, a few in flight). */
+/**
+ * Writes valid chained entries straight to the table with BatchWrite (25 items per call, a few in flight),
+ * each item exactly as an append writes it (`entryItem`, src/audit/dynamo-item.ts: the v2 format).
+ */
 async function seed(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
   const day = dayOf(START);
   const tips: (ChainTip | undefined)[] = Array.from({ length: SHARDS }, () => undefined);

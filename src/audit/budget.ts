@@ -1,3 +1,5 @@
+import type { AuditEntry } from './types.js';
+
 /**
  * A write-unit budget for one chain, i.e. one DynamoDB partition key. DynamoDB serves at most 1,000
  * write units a second per partition (1 unit per KB written, failed conditional writes included); the
@@ -22,6 +24,14 @@ const WINDOW_MS = 1_000;
 
 /** Write units of an item of `bytes` bytes, as DynamoDB counts them (1 per KB, rounded up, at least 1). */
 export const writeUnitsOf = (bytes: number): number => Math.max(1, Math.ceil(bytes / 1024));
+
+/**
+ * An append's write units, as budgeted: the entry as JSON plus 64 bytes for its item's keys. A v2 item
+ * (dynamo-item.ts) is the entry's JSON text without `id`, plus `pk`, `sk` and the name `e`: up to ~50
+ * bytes more than the JSON alone, so the JSON alone could fall one unit short at a KB boundary.
+ */
+export const entryWriteUnits = (entry: AuditEntry): number =>
+  writeUnitsOf(Buffer.byteLength(JSON.stringify(entry), 'utf8') + 64);
 
 /** Callers take units one at a time (a chain's appends are serial), so no two takes interleave. */
 export function createWriteBudget(options: WriteBudgetOptions = {}): WriteBudget {

@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { writeIf } from '../adapters/store/ops.js';
 import type { ChainTip } from './chain.js';
-import { queryItems } from './dynamo-read.js';
+import { chainPartition, entryItem, entryKey, entryRecord, itemHash } from './dynamo-item.js';
+import { type Decoded, queryItems } from './dynamo-read.js';
 import {
   type AuditStore,
   parseCheckpoint,
@@ -18,27 +19,22 @@ import type { AuditCheckpoint, AuditEntry } from './types.js';
 
 /**
  * Audit items in Lifeboat's single table (string keys pk, sk):
- * - entry:      pk `AUDIT#CHAIN#<day>#<shard>`, sk `SEQ#<seq, 12 digits>`; `details` as canonical JSON text
+ * - entry:      pk `AUDIT#CHAIN#<day>#<shard>`, sk `SEQ#<seq, 12 digits>`; the entry as JSON text in `e`
+ *               (v2; older v1 items have a field per attribute: dynamo-item.ts)
  * - chain mark: pk `AUDIT#CHAINS`,             sk `<day>#<shard, 3 digits>`
  * - checkpoint: pk `AUDIT#CHECKPOINTS`,        sk `<day>`
  * Every write is a Put with attribute_not_exists(pk): nothing is ever updated or deleted.
  */
 export const auditKeys = {
-  entry: (day: string, shard: number, seq: number) => ({
-    pk: `AUDIT#CHAIN#${day}#${shard}`,
-    sk: `SEQ#${String(seq).padStart(12, '0')}`,
-  }),
-  chain: (day: string, shard: number) => `AUDIT#CHAIN#${day}#${shard}`,
+  entry: entryKey,
+  chain: chainPartition,
   marks: 'AUDIT#CHAINS',
   mark: (day: string, shard: number) => `${day}#${String(shard).padStart(3, '0')}`,
   checkpoints: 'AUDIT#CHECKPOINTS',
 } as const;
 
-/** The item written for an entry (exported for the benchmark's batch setup). */
-export function entryItem(entry: AuditEntry): Record<string, unknown> {
-  const { id: _id, details, ...rest } = entry;
-  return { ...auditKeys.entry(entry.day, entry.shard, entry.seq), ...rest, details: JSON.stringify(details) };
-}
+/** The item written for an entry (re-exported for the benchmark's seed, which writes what the product writes). */
+export { entryItem };
 
 const PAGE_ITEMS = 500;
 
@@ -85,7 +81,7 @@ export function createDynamoAuditStore(client: DynamoDBDocumentClient, tableName
       const { Item } = await client.send(
         new GetCommand({ TableName: tableName, Key: auditKeys.entry(day, shard, seq), ConsistentRead: true }),
       );
-      return typeof Item?.hash === 'string' ? Item.hash : undefined;
+      return Item ? itemHash(Item as Record<string, Decoded>) : undefined;
     },
     async head(day, shard): Promise<ChainTip | undefined> {
       const { Items } = await client.send(
@@ -101,7 +97,9 @@ export function createDynamoAuditStore(client: DynamoDBDocumentClient, tableName
       const item = Items?.[0];
       if (!item) return undefined;
       const seq = Number(String(item.sk).slice(4));
-      return { seq, hash: String(item.hash ?? ''), at: String(item.at ?? '') };
+      const record = entryRecord(item as Record<string, Decoded>);
+      if (typeof record === 'string') return { seq, hash: '', at: '' };
+      return { seq, hash: String(record.hash ?? ''), at: String(record.at ?? '') };
     },
     async *readChain(day, shard, filter = {}) {
       const names: Record<string, string> = {};
@@ -129,8 +127,14 @@ export function createDynamoAuditStore(client: DynamoDBDocumentClient, tableName
         limit: PAGE_ITEMS,
         values,
         consistent: true,
-        ...(filters.length > 0 ? { filter: filters.join(' AND '), names } : {}),
+        // The database filters v1 items on their attributes; a v2 item holds its fields in `e`, so it is
+        // filtered here, after parsing (below: the same filter again, for every item).
+        ...(filters.length > 0 ? { filter: `attribute_exists(e) OR (${filters.join(' AND ')})`, names } : {}),
       });
+      const wanted = (entry: AuditEntry) =>
+        (filter.since === undefined || entry.at >= filter.since) &&
+        (filter.until === undefined || entry.at < filter.until) &&
+        (filter.service === undefined || entry.service === filter.service);
       for await (const read of items) {
         if (!('item' in read)) {
           const at = { day, shard, seq: Number(read.sk.slice(4)) };
@@ -139,7 +143,9 @@ export function createDynamoAuditStore(client: DynamoDBDocumentClient, tableName
         }
         const { item } = read;
         const at = { day, shard, seq: Number(String(item.sk).slice(4)) };
-        const parsed = parseEntry(item);
+        const record = entryRecord(item);
+        const parsed = typeof record === 'string' ? record : parseEntry(record);
+        if (typeof parsed !== 'string' && !wanted(parsed)) continue;
         yield (
           typeof parsed === 'string'
             ? { at, problem: `entry ${day}/${shard}/${at.seq} is unreadable: ${parsed}` }

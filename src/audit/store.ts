@@ -54,7 +54,7 @@ const EVENT_TYPES: ReadonlySet<string> = new Set(AUDIT_EVENT_TYPES);
 const HASH = /^[0-9a-f]{64}$/;
 
 const str = (v: unknown): v is string => typeof v === 'string';
-const int = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const int = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 const optStr = (v: unknown) => v === undefined || v === null || typeof v === 'string';
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);

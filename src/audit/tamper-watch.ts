@@ -3,6 +3,7 @@ import type { _Record, DynamoDBStreamsClient, ShardIteratorType } from '@aws-sdk
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sdk } from '../adapters/aws/sdk.js';
 import type { Logger } from '../logger.js';
+import { itemHash } from './dynamo-item.js';
 
 /** Whether audit items are watched in real time, as `/dr audit verify` shows it. */
 export type TamperWatchStatus =
@@ -67,6 +68,12 @@ export function tamperWatchOff(reason: string): TamperWatch {
   };
 }
 
+/** The entry hash in a stream image: the hash inside a v2 item's `e`, or a v1 item's `hash` attribute. */
+function imageHash(image: Record<string, { S?: string }> | undefined): string | undefined {
+  const e = image?.e?.S;
+  return e !== undefined ? itemHash({ e }) : image?.hash?.S;
+}
+
 /** The MODIFY or REMOVE of an audit item in a stream record, if that is what it is. */
 export function tamperingIn(record: _Record): TamperEvent | undefined {
   const data = record.dynamodb;
@@ -74,8 +81,8 @@ export function tamperingIn(record: _Record): TamperEvent | undefined {
   const sk = data?.Keys?.sk?.S;
   if (record.eventName !== 'MODIFY' && record.eventName !== 'REMOVE') return undefined;
   if (pk === undefined || sk === undefined || !pk.startsWith(AUDIT_PREFIX)) return undefined;
-  const oldHash = data?.OldImage?.hash?.S;
-  const newHash = data?.NewImage?.hash?.S;
+  const oldHash = imageHash(data?.OldImage);
+  const newHash = imageHash(data?.NewImage);
   const principal = record.userIdentity?.PrincipalId;
   return {
     event: record.eventName,

@@ -4,7 +4,7 @@ import { createDynamoAuditStore } from '../../src/audit/dynamo-store.js';
 import { createAuditLog } from '../../src/audit/log.js';
 import type { AuditLog } from '../../src/audit/types.js';
 import { manualClock } from '../../src/domain/clock.js';
-import { startTestTable, type TestTable, tamper } from './helpers.js';
+import { rewriteAsV1, startTestTable, type TestTable, tamper } from './helpers.js';
 
 const DAY_MS = 86_400_000;
 let table: TestTable;
@@ -18,7 +18,13 @@ afterAll(async () => {
 });
 
 /** A log on its own day (each test gets a fresh day far apart) so tests do not see each other's chains. */
-async function logWithEntries(count: number, options: { shards?: number } = {}) {
+/** Items as written today (v2: the entry as JSON text) and as written before 2026-12-07 (v1: a field per attribute). */
+const FORMATS = [
+  { name: 'v2 items', format: 'v2' },
+  { name: 'v1 items (older tables)', format: 'v1' },
+] as const;
+
+async function logWithEntries(count: number, options: { shards?: number; format?: 'v1' | 'v2' } = {}) {
   const clock = manualClock(Date.UTC(2030, 0, 1 + 10 * counter++, 9, 0, 0));
   const log = createAuditLog(createDynamoAuditStore(table.client, table.tableName), {
     writerId: 'replica-a',
@@ -35,6 +41,8 @@ async function logWithEntries(count: number, options: { shards?: number } = {}) 
     clock.advance(1_000);
   }
   const day = dayOf(clock.now());
+  if (options.format === 'v1')
+    for (let shard = 0; shard < (options.shards ?? 1); shard++) await rewriteAsV1(table, day, shard);
   const range = { since: Date.parse(`${day}T00:00:00Z`), until: Date.parse(`${day}T00:00:00Z`) + DAY_MS };
   return { log, clock, day, range };
 }
@@ -44,10 +52,10 @@ async function sealDay(log: AuditLog, clock: ReturnType<typeof manualClock>, day
   return log.checkpoint(day);
 }
 
-describe('audit hash chain', () => {
+describe.each(FORMATS)('audit hash chain, $name', ({ format }) => {
   it('links each entry to the previous one and verifies clean', async () => {
     // Prepare / Act
-    const { log, day, range } = await logWithEntries(5);
+    const { log, day, range } = await logWithEntries(5, { format });
     const entries = [];
     for await (const e of log.query(range)) entries.push(e);
 
@@ -61,10 +69,8 @@ describe('audit hash chain', () => {
 
   it('detects a modified entry as a hash mismatch', async () => {
     // Prepare
-    const { log, day, range } = await logWithEntries(5);
-    const t = tamper(table);
-    const item = await t.read(day, 0, 3);
-    await t.write({ ...item, actor: 'U0MALLORY' });
+    const { log, day, range } = await logWithEntries(5, { format });
+    await tamper(table).edit(day, 0, 3, (record) => ({ ...record, actor: 'U0MALLORY' }));
 
     // Act
     const report = await log.verify(range);
@@ -76,16 +82,16 @@ describe('audit hash chain', () => {
 
   it('detects a modified entry whose hash was recomputed as a broken link', async () => {
     // Prepare: the attacker rewrites entry 3 consistently with its own hash; entry 4 still points at the old one.
-    const { log, day, range } = await logWithEntries(5);
+    const { log, day, range } = await logWithEntries(5, { format });
     const { entryHash } = await import('../../src/audit/canonical.js');
     const { parseEntry } = await import('../../src/audit/store.js');
-    const t = tamper(table);
-    const item = await t.read(day, 0, 3);
-    const forged = {
-      ...(parseEntry(item) as Exclude<ReturnType<typeof parseEntry>, string>),
-      actor: 'U0MALLORY',
-    };
-    await t.write({ ...item, actor: 'U0MALLORY', hash: entryHash(forged) });
+    await tamper(table).edit(day, 0, 3, (record) => {
+      const forged = {
+        ...(parseEntry(record) as Exclude<ReturnType<typeof parseEntry>, string>),
+        actor: 'U0MALLORY',
+      };
+      return { ...record, actor: 'U0MALLORY', hash: entryHash(forged) };
+    });
 
     // Act
     const report = await log.verify(range);
@@ -96,7 +102,7 @@ describe('audit hash chain', () => {
 
   it('detects a deleted entry as a missing sequence number', async () => {
     // Prepare
-    const { log, day, range } = await logWithEntries(5);
+    const { log, day, range } = await logWithEntries(5, { format });
     await tamper(table).remove(day, 0, 3);
 
     // Act
@@ -108,7 +114,7 @@ describe('audit hash chain', () => {
 
   it('detects two swapped entries', async () => {
     // Prepare
-    const { log, day, range } = await logWithEntries(5);
+    const { log, day, range } = await logWithEntries(5, { format });
     const t = tamper(table);
     const three = await t.read(day, 0, 3);
     const four = await t.read(day, 0, 4);
@@ -124,7 +130,7 @@ describe('audit hash chain', () => {
 
   it('detects a truncated tail once the day is sealed by a checkpoint', async () => {
     // Prepare
-    const { log, clock, day, range } = await logWithEntries(5);
+    const { log, clock, day, range } = await logWithEntries(5, { format });
     const checkpoint = await sealDay(log, clock, day);
     await tamper(table).remove(day, 0, 5);
 
@@ -138,7 +144,7 @@ describe('audit hash chain', () => {
 
   it('cannot detect a truncated tail of a day that has no checkpoint yet (documented limit)', async () => {
     // Prepare
-    const { log, day, range } = await logWithEntries(5);
+    const { log, day, range } = await logWithEntries(5, { format });
     await tamper(table).remove(day, 0, 5);
 
     // Act
@@ -151,7 +157,7 @@ describe('audit hash chain', () => {
 
   it('detects a removed checkpoint through the next checkpoint link', async () => {
     // Prepare: three sealed days, then the middle seal is removed.
-    const { log, clock, day } = await logWithEntries(2);
+    const { log, clock, day } = await logWithEntries(2, { format });
     const days = [day];
     await sealDay(log, clock, day);
     for (let i = 0; i < 2; i++) {
@@ -174,7 +180,7 @@ describe('audit hash chain', () => {
 
   it('refuses to seal a day before it is over, and returns the existing checkpoint when sealed twice', async () => {
     // Prepare
-    const { log, clock, day } = await logWithEntries(1);
+    const { log, clock, day } = await logWithEntries(1, { format });
 
     // Act / Assert
     await expect(log.checkpoint(day)).rejects.toMatchObject({ code: 'day_open' });
@@ -184,7 +190,7 @@ describe('audit hash chain', () => {
 
   it('recovers from a lost sequence number by reading the head and retrying', async () => {
     // Prepare: two replicas on the same (single) shard with stale views of the head.
-    const clock = manualClock(Date.UTC(2031, 5, 1, 12));
+    const clock = manualClock(Date.UTC(2031, 5, format === 'v1' ? 2 : 1, 12));
     const store = createDynamoAuditStore(table.client, table.tableName);
     const a = createAuditLog(store, { writerId: 'a', clock, shards: 1 });
     const b = createAuditLog(store, { writerId: 'b', clock, shards: 1 });
