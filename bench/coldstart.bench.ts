@@ -9,16 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { loadPlanFile } from '../src/plan/load.js';
 import { SANDBOX_BOT, workspaceForPlan } from '../src/sandbox/people.js';
 import { startSlackEmulator } from '../src/sandbox/slack/index.js';
+import { benchBotSpawn, deployedRuntime } from './deployed-runtime.js';
 import { startDynaliteProcess, stopDynaliteProcess } from './dynalite-process.js';
 import type { BenchResult } from './types.js';
 
 /**
  * Issue 19: the bot's cold start to ready (≤ 1.5 s) and its idle RSS (≤ 120 MB), as production runs it:
- * `npm run build` into a temporary directory, then `node dist/src/cli/bot.js` (the Dockerfile's command)
- * in its own process, with DynamoDB (dynalite) and Slack (the emulator) in other processes or this one,
+ * `npm run build` into a temporary directory, then the Dockerfile's command (`node --enable-source-maps
+ * dist/src/cli/bot.js` today, read from the Dockerfile with its ENV: bench/deployed-runtime.ts) in its own process, with DynamoDB (dynalite) and Slack (the emulator) in other processes or this one,
  * and every other AWS endpoint pointed at a closed port (nothing of a simulated cloud in the bot's process).
  * Cold start: spawn to the first 200 from GET /readyz (polled every 10 ms). Idle RSS: VmRSS 5 s after ready.
- * LIFEBOAT_COLDSTART_RUNS (default 3); LIFEBOAT_BENCH_BOT_NODE_ARGS adds node flags (e.g. --cpu-prof).
+ * LIFEBOAT_COLDSTART_RUNS (default 3); LIFEBOAT_BENCH_BOT_NODE_ARGS adds node flags after the image's (e.g. --cpu-prof).
  * LIFEBOAT_COLDSTART_DIRS=before,after (directories built as `build()` does, e.g. of two commits): no build;
  * each run starts each directory's bot in turn (before/after alternated under the same load), stderr
  * gives each directory's medians, and the result is the last directory's.
@@ -77,11 +78,10 @@ interface Start {
 
 async function coldStart(dir: string, env: Record<string, string>): Promise<Start> {
   const port = await freePort();
-  const nodeArgs = (process.env.LIFEBOAT_BENCH_BOT_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const started = performance.now();
-  const bot = spawn(process.execPath, [...nodeArgs, 'dist/src/cli/bot.js'], {
+  const bot = spawn(process.execPath, botCommand(), {
     cwd: dir,
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: { ...benchBotSpawn().env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = once(bot, 'exit');
@@ -105,6 +105,12 @@ async function coldStart(dir: string, env: Record<string, string>): Promise<Star
     bot.kill('SIGINT');
     await exited;
   }
+}
+
+/** `node`'s arguments for the bot: the Dockerfile's CMD (its flags, then LIFEBOAT_BENCH_BOT_NODE_ARGS, then its entry). */
+export function botCommand(): string[] {
+  const runtime = deployedRuntime();
+  return [...benchBotSpawn(runtime).nodeArgs, runtime.entry];
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -166,7 +172,7 @@ export default async function run(): Promise<BenchResult[]> {
   const cpu = median(runs.map((r) => r.cpuMs));
   return [
     {
-      name: `cold start: node dist/src/cli/bot.js to GET /readyz 200, median of ${runs.length}`,
+      name: `cold start: the image's command (node ${botCommand().join(' ')}) to GET /readyz 200, median of ${runs.length}`,
       value: Math.round(ready),
       unit: 'ms',
       baseline: 1_500,
