@@ -74,9 +74,36 @@ interface Start {
   readonly rssMb: number;
   /** CPU used by the time the RSS is read (ready + 5 s idle): what starts after ready shows here. */
   readonly cpuIdleMs: number;
+  /** RSS 5 s after one readiness round (`/dr status` of every service answered), as the scheduled check does. */
+  readonly rssAfterStatusMb: number;
 }
 
-async function coldStart(dir: string, env: Record<string, string>): Promise<Start> {
+type Emulator = Awaited<ReturnType<typeof startSlackEmulator>>;
+
+/**
+ * One readiness round, as the scheduled check (`checkInterval`) runs minutes after a start: `/dr status` of
+ * each service, answered (every AWS endpoint but DynamoDB is a closed port, so each check ends unmeasured,
+ * but the SDK clients its resource kinds use are loaded on first use, which the idle RSS at 5 s never sees).
+ */
+async function readinessRound(slack: Emulator, channels: readonly string[]): Promise<void> {
+  const answers = () =>
+    slack.ephemerals(USER).length + channels.reduce((n, c) => n + slack.messages(c).length, 0);
+  for (const channelId of channels) {
+    const before = answers();
+    const sent = await slack.sendSlashCommand({ userId: USER, channelId, text: 'status' });
+    if (sent.status !== 200) throw new Error(`/dr status answered ${sent.status}`);
+    await slack.waitFor(() => answers() > before, 60_000);
+  }
+}
+
+const USER = 'U0ALICE';
+
+async function coldStart(
+  dir: string,
+  env: Record<string, string>,
+  slack: Emulator,
+  channels: readonly string[],
+): Promise<Start> {
   const port = await freePort();
   const started = performance.now();
   const bot = spawn(process.execPath, botCommand(), {
@@ -100,7 +127,11 @@ async function coldStart(dir: string, env: Record<string, string>): Promise<Star
       } else await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await new Promise((resolve) => setTimeout(resolve, 5_000));
-    return { readyMs, cpuMs: cpu, rssMb: vmRssMb(bot.pid ?? 0), cpuIdleMs: cpuMs(bot.pid ?? 0) };
+    const idle = { readyMs, cpuMs: cpu, rssMb: vmRssMb(bot.pid ?? 0), cpuIdleMs: cpuMs(bot.pid ?? 0) };
+    slack.setBotUrl(`http://127.0.0.1:${port}/slack/events`);
+    await readinessRound(slack, channels);
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    return { ...idle, rssAfterStatusMb: vmRssMb(bot.pid ?? 0) };
   } finally {
     bot.kill('SIGINT');
     await exited;
@@ -140,13 +171,14 @@ export default async function run(): Promise<BenchResult[]> {
     AWS_REGION: 'us-east-1',
     LOG_LEVEL: 'warn',
   };
+  const channels = Object.values(plan.services).flatMap((s) => (s.channel ? [s.channel] : []));
   const byDir = dirs.map(() => [] as Start[]);
   try {
     for (let i = 0; i < RUNS; i++) {
       for (const [d, dir] of dirs.entries()) {
-        const r = await coldStart(dir, env);
+        const r = await coldStart(dir, env, slack, channels);
         process.stderr.write(
-          `cold start ${i + 1}${given ? ` of ${dir}` : ''}: ready ${Math.round(r.readyMs)} ms (CPU ${r.cpuMs} ms, ${r.cpuIdleMs} ms 5 s later), idle RSS ${r.rssMb.toFixed(1)} MB; load average ${loadavg()
+          `cold start ${i + 1}${given ? ` of ${dir}` : ''}: ready ${Math.round(r.readyMs)} ms (CPU ${r.cpuMs} ms, ${r.cpuIdleMs} ms 5 s later), idle RSS ${r.rssMb.toFixed(1)} MB, ${r.rssAfterStatusMb.toFixed(1)} MB after a readiness round; load average ${loadavg()
             .map((l) => l.toFixed(1))
             .join(' ')}\n`,
         );
@@ -162,7 +194,7 @@ export default async function run(): Promise<BenchResult[]> {
     for (const [d, dir] of dirs.entries()) {
       const rs = byDir[d] ?? [];
       process.stderr.write(
-        `${dir}: median of ${rs.length}: ready ${Math.round(median(rs.map((r) => r.readyMs)))} ms, CPU ${median(rs.map((r) => r.cpuMs))} ms (${median(rs.map((r) => r.cpuIdleMs))} ms 5 s later), idle RSS ${median(rs.map((r) => r.rssMb)).toFixed(1)} MB\n`,
+        `${dir}: median of ${rs.length}: ready ${Math.round(median(rs.map((r) => r.readyMs)))} ms, CPU ${median(rs.map((r) => r.cpuMs))} ms (${median(rs.map((r) => r.cpuIdleMs))} ms 5 s later), idle RSS ${median(rs.map((r) => r.rssMb)).toFixed(1)} MB, ${median(rs.map((r) => r.rssAfterStatusMb)).toFixed(1)} MB after a readiness round\n`,
       );
     }
   }
@@ -170,6 +202,7 @@ export default async function run(): Promise<BenchResult[]> {
   const ready = median(runs.map((r) => r.readyMs));
   const rss = median(runs.map((r) => r.rssMb));
   const cpu = median(runs.map((r) => r.cpuMs));
+  const rssAfterStatus = median(runs.map((r) => r.rssAfterStatusMb));
   return [
     {
       name: `cold start: the image's command (node ${botCommand().join(' ')}) to GET /readyz 200, median of ${runs.length}`,
@@ -198,6 +231,16 @@ export default async function run(): Promise<BenchResult[]> {
       ratio: rss / 120,
       target: '≤ 120 MB',
       pass: rss <= 120,
+    },
+    {
+      // What production holds between scheduled checks; informational until issue 19's figure is redefined.
+      name: 'idle RSS of the compiled bot, 5 s after one readiness round (/dr status of each service; informational)',
+      value: Math.round(rssAfterStatus * 10) / 10,
+      unit: 'MB',
+      baseline: 120,
+      ratio: rssAfterStatus / 120,
+      target: 'informational',
+      pass: true,
     },
   ];
 }
