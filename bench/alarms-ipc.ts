@@ -26,6 +26,8 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export interface SpawnOptions {
   /** Node flags for that process only (e.g. `--cpu-prof`). */
   readonly nodeArgs?: readonly string[];
+  /** The child's whole environment (default: this process's). */
+  readonly env?: Readonly<Record<string, string>>;
   /**
    * Scheduling niceness (e.g. 10 for the fake infrastructure: in production SNS, Slack and DynamoDB
    * run on other machines, so they should not take the bot's CPU on a shared 2-core box).
@@ -52,7 +54,11 @@ export function spawnScript(script: string, options: SpawnOptions = {}): Promise
 }
 
 function start(args: string[], options: SpawnOptions): Promise<ChildHandle> {
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'inherit'],
+    ...(options.env ? { env: options.env } : {}),
+  });
   if (options.nice !== undefined && child.pid !== undefined) setPriority(child.pid, options.nice);
   return attach(child);
 }

@@ -22,6 +22,7 @@ import {
 } from './alarms-report.js';
 import { approveClick, idleLatencies, sampleClicks, sampleHelp } from './alarms-samplers.js';
 import { stormShape, writeStormPlan } from './alarms-shape.js';
+import { benchBotSpawn } from './deployed-runtime.js';
 import type { UnitsReport } from './dynamo-units.js';
 import { unitsByPrefix, unitsResults } from './dynamo-units-report.js';
 import type { BenchResult } from './types.js';
@@ -190,7 +191,8 @@ export default async function run(): Promise<BenchResult[]> {
             dynamoThread: process.env.DYNAMODB_THREAD,
           }),
         ],
-        { nodeArgs: (process.env.LIFEBOAT_BENCH_BOT_NODE_ARGS ?? '').split(' ').filter(Boolean) },
+        // As the image runs it: the Dockerfile's node flags and ENV (bench/deployed-runtime.ts).
+        benchBotSpawn(),
       ),
     );
     const botUrl = String(bot.ready.url);

@@ -9,16 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { loadPlanFile } from '../src/plan/load.js';
 import { SANDBOX_BOT, workspaceForPlan } from '../src/sandbox/people.js';
 import { startSlackEmulator } from '../src/sandbox/slack/index.js';
+import { benchBotSpawn, deployedRuntime } from './deployed-runtime.js';
 import { startDynaliteProcess, stopDynaliteProcess } from './dynalite-process.js';
 import type { BenchResult } from './types.js';
 
 /**
  * Issue 19: the bot's cold start to ready (≤ 1.5 s) and its idle RSS (≤ 120 MB), as production runs it:
- * `npm run build` into a temporary directory, then `node dist/src/cli/bot.js` (the Dockerfile's command)
- * in its own process, with DynamoDB (dynalite) and Slack (the emulator) in other processes or this one,
+ * `npm run build` into a temporary directory, then the Dockerfile's command (`node --enable-source-maps
+ * dist/src/cli/bot.js` today, read from the Dockerfile with its ENV: bench/deployed-runtime.ts) in its own process, with DynamoDB (dynalite) and Slack (the emulator) in other processes or this one,
  * and every other AWS endpoint pointed at a closed port (nothing of a simulated cloud in the bot's process).
  * Cold start: spawn to the first 200 from GET /readyz (polled every 10 ms). Idle RSS: VmRSS 5 s after ready.
- * LIFEBOAT_COLDSTART_RUNS (default 3); LIFEBOAT_BENCH_BOT_NODE_ARGS adds node flags (e.g. --cpu-prof).
+ * LIFEBOAT_COLDSTART_RUNS (default 3); LIFEBOAT_BENCH_BOT_NODE_ARGS adds node flags after the image's (e.g. --cpu-prof).
  * LIFEBOAT_COLDSTART_DIRS=before,after (directories built as `build()` does, e.g. of two commits): no build;
  * each run starts each directory's bot in turn (before/after alternated under the same load), stderr
  * gives each directory's medians, and the result is the last directory's.
@@ -73,15 +74,41 @@ interface Start {
   readonly rssMb: number;
   /** CPU used by the time the RSS is read (ready + 5 s idle): what starts after ready shows here. */
   readonly cpuIdleMs: number;
+  /** RSS 5 s after one readiness round (`/dr status` of every service answered), as the scheduled check does. */
+  readonly rssAfterStatusMb: number;
 }
 
-async function coldStart(dir: string, env: Record<string, string>): Promise<Start> {
+type Emulator = Awaited<ReturnType<typeof startSlackEmulator>>;
+
+/**
+ * One readiness round, as the scheduled check (`checkInterval`) runs minutes after a start: `/dr status` of
+ * each service, answered (every AWS endpoint but DynamoDB is a closed port, so each check ends unmeasured,
+ * but the SDK clients its resource kinds use are loaded on first use, which the idle RSS at 5 s never sees).
+ */
+async function readinessRound(slack: Emulator, channels: readonly string[]): Promise<void> {
+  const answers = () =>
+    slack.ephemerals(USER).length + channels.reduce((n, c) => n + slack.messages(c).length, 0);
+  for (const channelId of channels) {
+    const before = answers();
+    const sent = await slack.sendSlashCommand({ userId: USER, channelId, text: 'status' });
+    if (sent.status !== 200) throw new Error(`/dr status answered ${sent.status}`);
+    await slack.waitFor(() => answers() > before, 60_000);
+  }
+}
+
+const USER = 'U0ALICE';
+
+async function coldStart(
+  dir: string,
+  env: Record<string, string>,
+  slack: Emulator,
+  channels: readonly string[],
+): Promise<Start> {
   const port = await freePort();
-  const nodeArgs = (process.env.LIFEBOAT_BENCH_BOT_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const started = performance.now();
-  const bot = spawn(process.execPath, [...nodeArgs, 'dist/src/cli/bot.js'], {
+  const bot = spawn(process.execPath, botCommand(), {
     cwd: dir,
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: { ...benchBotSpawn().env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = once(bot, 'exit');
@@ -100,11 +127,21 @@ async function coldStart(dir: string, env: Record<string, string>): Promise<Star
       } else await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await new Promise((resolve) => setTimeout(resolve, 5_000));
-    return { readyMs, cpuMs: cpu, rssMb: vmRssMb(bot.pid ?? 0), cpuIdleMs: cpuMs(bot.pid ?? 0) };
+    const idle = { readyMs, cpuMs: cpu, rssMb: vmRssMb(bot.pid ?? 0), cpuIdleMs: cpuMs(bot.pid ?? 0) };
+    slack.setBotUrl(`http://127.0.0.1:${port}/slack/events`);
+    await readinessRound(slack, channels);
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    return { ...idle, rssAfterStatusMb: vmRssMb(bot.pid ?? 0) };
   } finally {
     bot.kill('SIGINT');
     await exited;
   }
+}
+
+/** `node`'s arguments for the bot: the Dockerfile's CMD (its flags, then LIFEBOAT_BENCH_BOT_NODE_ARGS, then its entry). */
+export function botCommand(): string[] {
+  const runtime = deployedRuntime();
+  return [...benchBotSpawn(runtime).nodeArgs, runtime.entry];
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -134,13 +171,14 @@ export default async function run(): Promise<BenchResult[]> {
     AWS_REGION: 'us-east-1',
     LOG_LEVEL: 'warn',
   };
+  const channels = Object.values(plan.services).flatMap((s) => (s.channel ? [s.channel] : []));
   const byDir = dirs.map(() => [] as Start[]);
   try {
     for (let i = 0; i < RUNS; i++) {
       for (const [d, dir] of dirs.entries()) {
-        const r = await coldStart(dir, env);
+        const r = await coldStart(dir, env, slack, channels);
         process.stderr.write(
-          `cold start ${i + 1}${given ? ` of ${dir}` : ''}: ready ${Math.round(r.readyMs)} ms (CPU ${r.cpuMs} ms, ${r.cpuIdleMs} ms 5 s later), idle RSS ${r.rssMb.toFixed(1)} MB; load average ${loadavg()
+          `cold start ${i + 1}${given ? ` of ${dir}` : ''}: ready ${Math.round(r.readyMs)} ms (CPU ${r.cpuMs} ms, ${r.cpuIdleMs} ms 5 s later), idle RSS ${r.rssMb.toFixed(1)} MB, ${r.rssAfterStatusMb.toFixed(1)} MB after a readiness round; load average ${loadavg()
             .map((l) => l.toFixed(1))
             .join(' ')}\n`,
         );
@@ -156,7 +194,7 @@ export default async function run(): Promise<BenchResult[]> {
     for (const [d, dir] of dirs.entries()) {
       const rs = byDir[d] ?? [];
       process.stderr.write(
-        `${dir}: median of ${rs.length}: ready ${Math.round(median(rs.map((r) => r.readyMs)))} ms, CPU ${median(rs.map((r) => r.cpuMs))} ms (${median(rs.map((r) => r.cpuIdleMs))} ms 5 s later), idle RSS ${median(rs.map((r) => r.rssMb)).toFixed(1)} MB\n`,
+        `${dir}: median of ${rs.length}: ready ${Math.round(median(rs.map((r) => r.readyMs)))} ms, CPU ${median(rs.map((r) => r.cpuMs))} ms (${median(rs.map((r) => r.cpuIdleMs))} ms 5 s later), idle RSS ${median(rs.map((r) => r.rssMb)).toFixed(1)} MB, ${median(rs.map((r) => r.rssAfterStatusMb)).toFixed(1)} MB after a readiness round\n`,
       );
     }
   }
@@ -164,9 +202,10 @@ export default async function run(): Promise<BenchResult[]> {
   const ready = median(runs.map((r) => r.readyMs));
   const rss = median(runs.map((r) => r.rssMb));
   const cpu = median(runs.map((r) => r.cpuMs));
+  const rssAfterStatus = median(runs.map((r) => r.rssAfterStatusMb));
   return [
     {
-      name: `cold start: node dist/src/cli/bot.js to GET /readyz 200, median of ${runs.length}`,
+      name: `cold start: the image's command (node ${botCommand().join(' ')}) to GET /readyz 200, median of ${runs.length}`,
       value: Math.round(ready),
       unit: 'ms',
       baseline: 1_500,
@@ -192,6 +231,16 @@ export default async function run(): Promise<BenchResult[]> {
       ratio: rss / 120,
       target: '≤ 120 MB',
       pass: rss <= 120,
+    },
+    {
+      // What production holds between scheduled checks; informational until issue 19's figure is redefined.
+      name: 'idle RSS of the compiled bot, 5 s after one readiness round (/dr status of each service; informational)',
+      value: Math.round(rssAfterStatus * 10) / 10,
+      unit: 'MB',
+      baseline: 120,
+      ratio: rssAfterStatus / 120,
+      target: 'informational',
+      pass: true,
     },
   ];
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChildHandle, spawnTsx } from './alarms-ipc.js';
+import { benchBotSpawn } from './deployed-runtime.js';
 import type { BenchResult } from './types.js';
 
 /**
@@ -24,7 +25,8 @@ export default async function run(): Promise<BenchResult[]> {
   const { rate, seconds } = floodSize();
   const children: ChildHandle[] = [];
   try {
-    const bot = await spawnTsx('flood-sandbox.ts');
+    // The sandbox's process runs with the image's node flags and ENV (bench/deployed-runtime.ts).
+    const bot = await spawnTsx('flood-sandbox.ts', [], benchBotSpawn());
     children.push(bot);
     const sender = await spawnTsx('flood-sender.ts');
     children.push(sender);
