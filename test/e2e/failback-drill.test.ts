@@ -202,13 +202,19 @@ describe('failback and drill golden path in the browser', () => {
     await page.screenshot({ path: `${SHOTS}/33-failback-completed.png` });
   }, 160_000);
 
-  it('leaves payments home: Aurora writer in us-east-1, the PRIMARY record serving', () => {
+  it('leaves payments home: Aurora writer in us-east-1, the PRIMARY record serving', async () => {
     const world = sandbox.cloud.snapshot();
 
     expect(world.rds.globalClusters.find((g) => g.id === 'payments-global')?.writer).toContain(':us-east-1:');
-    const records = world.route53.records.filter((r) => r.name.startsWith('api.payments.example.com'));
-    expect(records.find((r) => r.failover === 'PRIMARY')?.serving).toBe(true);
-    expect(records.find((r) => r.failover === 'SECONDARY')?.serving).toBe(false);
+    // Route 53's health checkers follow the routing controls with a lag, and the ARC step does not wait for them
+    // yet (a known gap, docs/runbook.md "Guarantees and limits"): read the records until they settle, bounded.
+    const serving = (failover: 'PRIMARY' | 'SECONDARY') =>
+      sandbox.cloud
+        .snapshot()
+        .route53.records.find((r) => r.name.startsWith('api.payments.example.com') && r.failover === failover)
+        ?.serving;
+    await expect.poll(() => serving('PRIMARY'), { timeout: 10_000, interval: 50 }).toBe(true);
+    expect(serving('SECONDARY')).toBe(false);
   });
 
   it('says payments runs in us-east-1 again on /dr status and the panel, measuring readiness to fail over', async () => {

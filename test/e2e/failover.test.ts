@@ -126,13 +126,19 @@ describe('failover golden path in the browser', () => {
     await page.screenshot({ path: `${SHOTS}/14-status-after-failover.png` });
   }, 60_000);
 
-  it('leaves payments running in the recovery Region', () => {
+  it('leaves payments running in the recovery Region', async () => {
     const world = sandbox.cloud.snapshot();
 
     const global = world.rds.globalClusters.find((g) => g.id === 'payments-global');
     expect(global?.writer).toContain(':us-west-2:');
-    const records = world.route53.records.filter((r) => r.name.startsWith('api.payments.example.com'));
-    expect(records.find((r) => r.failover === 'SECONDARY')?.serving).toBe(true);
-    expect(records.find((r) => r.failover === 'PRIMARY')?.serving).toBe(false);
+    // Route 53's health checkers follow the routing controls with a lag, and the ARC step does not wait for them
+    // yet (a known gap, docs/runbook.md "Guarantees and limits"): read the records until they settle, bounded.
+    const serving = (failover: 'PRIMARY' | 'SECONDARY') =>
+      sandbox.cloud
+        .snapshot()
+        .route53.records.find((r) => r.name.startsWith('api.payments.example.com') && r.failover === failover)
+        ?.serving;
+    await expect.poll(() => serving('SECONDARY'), { timeout: 10_000, interval: 50 }).toBe(true);
+    expect(serving('PRIMARY')).toBe(false);
   });
 });
