@@ -148,3 +148,18 @@ export async function elementShot(element: Locator, path: string): Promise<void>
     if (viewport) await page.setViewportSize(viewport);
   }
 }
+
+/**
+ * Whether the sandbox's `failover` record of api.payments.example.com serves now. Route 53's health checkers
+ * follow the routing controls with a lag, and the ARC step does not wait for them yet (a known gap,
+ * docs/runbook.md "Guarantees and limits"), so the tests poll this until the records settle, bounded.
+ */
+export function paymentsRecordServing(
+  sandbox: Sandbox,
+  failover: 'PRIMARY' | 'SECONDARY',
+): boolean | undefined {
+  return sandbox.cloud
+    .snapshot()
+    .route53.records.find((r) => r.name.startsWith('api.payments.example.com') && r.failover === failover)
+    ?.serving;
+}

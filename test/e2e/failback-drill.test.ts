@@ -2,7 +2,14 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../../blocks/ids.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { expectRendered, SHOTS, slash, startBrowserSandbox, submitModal } from './browser.js';
+import {
+  expectRendered,
+  paymentsRecordServing,
+  SHOTS,
+  slash,
+  startBrowserSandbox,
+  submitModal,
+} from './browser.js';
 
 /**
  * Failback and a drill in a real browser against the whole sandbox: payments fails over during a us-east-1
@@ -206,15 +213,11 @@ describe('failback and drill golden path in the browser', () => {
     const world = sandbox.cloud.snapshot();
 
     expect(world.rds.globalClusters.find((g) => g.id === 'payments-global')?.writer).toContain(':us-east-1:');
-    // Route 53's health checkers follow the routing controls with a lag, and the ARC step does not wait for them
-    // yet (a known gap, docs/runbook.md "Guarantees and limits"): read the records until they settle, bounded.
-    const serving = (failover: 'PRIMARY' | 'SECONDARY') =>
-      sandbox.cloud
-        .snapshot()
-        .route53.records.find((r) => r.name.startsWith('api.payments.example.com') && r.failover === failover)
-        ?.serving;
-    await expect.poll(() => serving('PRIMARY'), { timeout: 10_000, interval: 50 }).toBe(true);
-    expect(serving('SECONDARY')).toBe(false);
+    // The records settle after Route 53's health checkers' lag (paymentsRecordServing): poll, bounded.
+    await expect
+      .poll(() => paymentsRecordServing(sandbox, 'PRIMARY'), { timeout: 10_000, interval: 50 })
+      .toBe(true);
+    expect(paymentsRecordServing(sandbox, 'SECONDARY')).toBe(false);
   });
 
   it('says payments runs in us-east-1 again on /dr status and the panel, measuring readiness to fail over', async () => {

@@ -5,6 +5,7 @@ import type { Sandbox } from '../../src/sandbox/index.js';
 import {
   elementShot,
   expectRendered,
+  paymentsRecordServing,
   README_SHOTS,
   SHOTS,
   slash,
@@ -131,14 +132,10 @@ describe('failover golden path in the browser', () => {
 
     const global = world.rds.globalClusters.find((g) => g.id === 'payments-global');
     expect(global?.writer).toContain(':us-west-2:');
-    // Route 53's health checkers follow the routing controls with a lag, and the ARC step does not wait for them
-    // yet (a known gap, docs/runbook.md "Guarantees and limits"): read the records until they settle, bounded.
-    const serving = (failover: 'PRIMARY' | 'SECONDARY') =>
-      sandbox.cloud
-        .snapshot()
-        .route53.records.find((r) => r.name.startsWith('api.payments.example.com') && r.failover === failover)
-        ?.serving;
-    await expect.poll(() => serving('SECONDARY'), { timeout: 10_000, interval: 50 }).toBe(true);
-    expect(serving('PRIMARY')).toBe(false);
+    // The records settle after Route 53's health checkers' lag (paymentsRecordServing): poll, bounded.
+    await expect
+      .poll(() => paymentsRecordServing(sandbox, 'SECONDARY'), { timeout: 10_000, interval: 50 })
+      .toBe(true);
+    expect(paymentsRecordServing(sandbox, 'PRIMARY')).toBe(false);
   });
 });
